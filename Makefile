@@ -1,0 +1,83 @@
+# The front door: the README, CI and developers all use these targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+KAFKA_PORT ?= 9092
+export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
+TEST_DATABASE_URL ?= postgresql+asyncpg://inventory:inventory@$(PG_HOST):$(PG_PORT)/inventory_test
+UV := python3 -m uv
+PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help bootstrap up down status infra-up infra-down topics migrate services-up services-down \
+        test test-unit test-integration test-e2e lint fmt typecheck contracts demo clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+bootstrap: ## install uv (from PyPI) and the locked Python environment
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --locked --quiet
+
+infra-up: bootstrap ## start Kafka and PostgreSQL, create topics and databases
+	@bash scripts/kafka.sh start
+	@bash scripts/postgres.sh start
+	@$(MAKE) --no-print-directory topics
+
+topics: ## create every topic (and its DLQ) with its partition count
+	@$(PY) -m inventory_runtime.kafka_admin --bootstrap $(KAFKA_BOOTSTRAP_SERVERS)
+
+migrate: ## apply every service's migrations
+	@bash scripts/services.sh migrate
+
+services-up: ## start the six services
+	@bash scripts/services.sh start
+
+up: infra-up migrate services-up ## install what is missing and start everything (safe to re-run)
+	@bash scripts/stack-info.sh
+
+status: ## every component with its URL and readiness (non-zero exit if one is not ready)
+	@rc=0; bash scripts/kafka.sh status || rc=1; bash scripts/postgres.sh status || rc=1; \
+	 bash scripts/services.sh status || rc=1; exit $$rc
+
+services-down:
+	@bash scripts/services.sh stop
+
+down: services-down ## stop the services, Kafka and PostgreSQL
+	@bash scripts/kafka.sh stop
+	@bash scripts/postgres.sh stop
+
+test: up ## install what is missing, start the stack if needed, run the whole suite
+	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: bootstrap ## unit tests only (no broker, no database)
+	@$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+test-integration: infra-up ## integration tests against the real broker and database
+	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
+	  $(PY) -m pytest -m integration $(PYTEST_ARGS)
+
+test-e2e: up ## end-to-end tests against the running services
+	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
+	  $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: bootstrap ## ruff (lint and format check) and mypy
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
+
+fmt: bootstrap ## format and auto-fix
+	@$(PY) -m ruff format .
+	@$(PY) -m ruff check --fix .
+
+contracts: bootstrap ## regenerate JSON Schemas and the AsyncAPI document from the models
+	@$(PY) -m inventory_contracts.schemas_gen
+	@$(PY) -m inventory_contracts.asyncapi
+
+clean: down ## stop everything and delete local state (data, logs)
+	rm -rf .local

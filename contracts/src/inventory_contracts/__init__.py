@@ -1,0 +1,107 @@
+"""Event contracts of the inventory platform: CloudEvents envelope, event models, topics.
+
+from inventory_contracts import OrderPlaced, Topics, decode, decode_data, encode, new_event
+
+order = OrderPlaced(order_id="SO-1", lines=[...])
+ce = new_event(order, source="/services/integration-gateway", subject=order.key())
+producer.send(Topics.ORDERS, key=order.key(), value=encode(ce))
+event = decode_data(decode(message.value))   # EventDecodeError -> DLQ with .code/.reason
+"""
+
+from inventory_contracts.envelope import CloudEvent, decode, decode_data, encode, new_event
+from inventory_contracts.errors import (
+    ContractError,
+    EventDecodeError,
+    InvalidEventData,
+    InvalidJson,
+    NotACloudEvent,
+    UnknownEventType,
+    UnsupportedSpecVersion,
+)
+from inventory_contracts.events.alerts import AlertRaised, AlertResolved
+from inventory_contracts.events.approvals import (
+    ApprovalEscalated,
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+    ApprovalStep,
+)
+from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
+from inventory_contracts.events.base import Event, stock_point_key
+from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.orders import OrderCancelled, OrderLine, OrderPlaced, OrderShipped
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderLine,
+    PurchaseOrderReleased,
+    ReceiptLine,
+)
+from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.reservations import (
+    ReservationExpired,
+    ReservationFulfilled,
+    ReservationRejected,
+    ReservationReleased,
+    ReservedLine,
+    ShortLine,
+    StockOvercommitted,
+    StockReserved,
+)
+from inventory_contracts.events.stock import StockMoved
+from inventory_contracts.registry import ALL_EVENT_MODELS, EVENT_TYPES, model_for, topic_for
+from inventory_contracts.topics import PARTITIONS, Topics, dlq
+
+__all__ = [
+    "ALL_EVENT_MODELS",
+    "EVENT_TYPES",
+    "PARTITIONS",
+    "AlertRaised",
+    "AlertResolved",
+    "ApprovalEscalated",
+    "ApprovalGranted",
+    "ApprovalRejected",
+    "ApprovalRequested",
+    "ApprovalStep",
+    "AvailabilityChanged",
+    "CloudEvent",
+    "ContractError",
+    "Event",
+    "EventDecodeError",
+    "GoodsReceived",
+    "InvalidEventData",
+    "InvalidJson",
+    "ItemUpserted",
+    "LocationUpserted",
+    "MovementReference",
+    "NotACloudEvent",
+    "OrderCancelled",
+    "OrderLine",
+    "OrderPlaced",
+    "OrderShipped",
+    "PurchaseOrderLine",
+    "PurchaseOrderReleased",
+    "ReceiptLine",
+    "ReplenishmentProposed",
+    "ReservationExpired",
+    "ReservationFulfilled",
+    "ReservationRejected",
+    "ReservationReleased",
+    "ReservedLine",
+    "ShortLine",
+    "StockBelowThreshold",
+    "StockMoved",
+    "StockOvercommitted",
+    "StockReserved",
+    "SupplierUpserted",
+    "Topics",
+    "UnknownEventType",
+    "UnsupportedSpecVersion",
+    "decode",
+    "decode_data",
+    "dlq",
+    "encode",
+    "model_for",
+    "new_event",
+    "stock_point_key",
+    "topic_for",
+]

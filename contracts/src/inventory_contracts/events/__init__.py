@@ -1,0 +1,1 @@
+"""Event models, one module per bounded context."""

@@ -1,0 +1,143 @@
+"""Reservation context: stock promised to orders, and what became of the promises."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from inventory_contracts.events.base import (
+    ContractModel,
+    Identifier,
+    LocationCode,
+    NonNegativeQuantity,
+    OrderEvent,
+    PositiveQuantity,
+    Quantity,
+    Sku,
+    StockPointEvent,
+)
+from inventory_contracts.events.orders import OrderLine, OrderLines
+from inventory_contracts.topics import Topics
+
+RejectionReason = Literal[
+    "insufficient_stock",
+    "unknown_sku",
+    "unknown_location",
+    "inactive_sku",
+    "invalid_order",
+    "duplicate_line",
+]
+ReleaseReason = Literal["cancelled", "partial_cancel"]
+
+
+class ReservedLine(ContractModel):
+    """What was asked for and what was reserved of one SKU at one location."""
+
+    sku: Sku
+    location: LocationCode
+    requested: PositiveQuantity
+    reserved: NonNegativeQuantity
+
+    @model_validator(mode="after")
+    def _reserved_at_most_requested(self) -> Self:
+        if self.reserved > self.requested:
+            raise ValueError("reserved must not exceed requested")
+        return self
+
+
+class StockReserved(OrderEvent):
+    """Stock was reserved for an order (all of it, or part of it when the order allows).
+
+    Published by reservation in answer to OrderPlaced.
+    """
+
+    event_type = "inventory.stock.reserved.v1"
+    topic = Topics.RESERVATIONS
+
+    reservation_id: Identifier
+    lines: tuple[ReservedLine, ...] = Field(min_length=1)
+    expires_at: AwareDatetime | None = None
+    partial: bool = Field(False, description="True when some line got less than requested.")
+    backordered_lines: tuple[OrderLine, ...] = Field(
+        (), description="Quantities not reserved, waiting for stock."
+    )
+
+
+class ShortLine(ContractModel):
+    """A line that could not be reserved, with what was available."""
+
+    sku: Sku
+    location: LocationCode
+    requested: PositiveQuantity
+    available: Quantity
+
+
+class ReservationRejected(OrderEvent):
+    """No stock was reserved for an order; nothing is held for it.
+
+    Published by reservation in answer to OrderPlaced.
+    """
+
+    event_type = "inventory.reservation.rejected.v1"
+    topic = Topics.RESERVATIONS
+
+    reason: RejectionReason
+    message: str = Field(description="Human explanation, for the CRM user.")
+    short_lines: tuple[ShortLine, ...] = ()
+
+
+class ReservationReleased(OrderEvent):
+    """Reserved stock was given back because the order was cancelled (whole or in part).
+
+    Published by reservation.
+    """
+
+    event_type = "inventory.reservation.released.v1"
+    topic = Topics.RESERVATIONS
+
+    reservation_id: Identifier
+    lines: OrderLines
+    reason: ReleaseReason
+
+
+class ReservationExpired(OrderEvent):
+    """A reservation reached its expiry before the order shipped; its stock was given back.
+
+    Published by reservation.
+    """
+
+    event_type = "inventory.reservation.expired.v1"
+    topic = Topics.RESERVATIONS
+
+    reservation_id: Identifier
+    lines: OrderLines
+    expired_at: AwareDatetime
+
+
+class ReservationFulfilled(OrderEvent):
+    """Reserved stock shipped; the reservation is consumed.
+
+    Published by reservation after OrderShipped.
+    """
+
+    event_type = "inventory.reservation.fulfilled.v1"
+    topic = Topics.RESERVATIONS
+
+    reservation_id: Identifier
+    lines: OrderLines
+    shipment_id: Identifier | None = None
+
+
+class StockOvercommitted(StockPointEvent):
+    """On hand fell below what is reserved (e.g. a count found less); some promises can't be kept.
+
+    Published by reservation after a stock movement.
+    """
+
+    event_type = "inventory.stock.overcommitted.v1"
+    topic = Topics.RESERVATIONS
+
+    on_hand: Quantity
+    reserved: NonNegativeQuantity
+    shortfall: PositiveQuantity = Field(description="reserved - on_hand.")

@@ -1,0 +1,137 @@
+"""Which service publishes and which consumes each event (the table of the architecture brief).
+
+Used to generate the AsyncAPI operations and to give every service its CloudEvent `source`.
+Every event type has exactly one publisher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from inventory_contracts.events.alerts import AlertRaised, AlertResolved
+from inventory_contracts.events.approvals import (
+    ApprovalEscalated,
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+)
+from inventory_contracts.events.availability import AvailabilityChanged
+from inventory_contracts.events.base import Event
+from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
+from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.reservations import (
+    ReservationExpired,
+    ReservationFulfilled,
+    ReservationRejected,
+    ReservationReleased,
+    StockOvercommitted,
+    StockReserved,
+)
+from inventory_contracts.events.stock import StockMoved
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service of the platform and the events it publishes and consumes."""
+
+    name: str
+    publishes: tuple[type[Event], ...]
+    consumes: tuple[type[Event], ...]
+
+    @property
+    def source(self) -> str:
+        """CloudEvent `source` of the events this service publishes."""
+        return f"/services/{self.name}"
+
+
+STOCK_LEDGER: Final = Service(
+    name="stock-ledger",
+    publishes=(StockMoved,),
+    consumes=(ItemUpserted, LocationUpserted, OrderShipped, GoodsReceived),
+)
+RESERVATION: Final = Service(
+    name="reservation",
+    publishes=(
+        StockReserved,
+        ReservationRejected,
+        ReservationReleased,
+        ReservationExpired,
+        ReservationFulfilled,
+        StockOvercommitted,
+        AvailabilityChanged,
+    ),
+    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved),
+)
+REPLENISHMENT: Final = Service(
+    name="replenishment",
+    publishes=(
+        StockBelowThreshold,
+        ReplenishmentProposed,
+        ApprovalRequested,
+        PurchaseOrderReleased,
+    ),
+    consumes=(
+        OrderPlaced,
+        OrderCancelled,
+        OrderShipped,
+        AvailabilityChanged,
+        StockMoved,
+        ApprovalGranted,
+        ApprovalRejected,
+        ItemUpserted,
+        LocationUpserted,
+        SupplierUpserted,
+    ),
+)
+APPROVAL: Final = Service(
+    name="approval",
+    publishes=(ApprovalGranted, ApprovalRejected, ApprovalEscalated),
+    consumes=(ApprovalRequested,),
+)
+ALERTING: Final = Service(
+    name="alerting",
+    publishes=(AlertRaised, AlertResolved),
+    # The events its built-in rules read; a rule may read more.
+    consumes=(
+        StockMoved,
+        AvailabilityChanged,
+        StockBelowThreshold,
+        ReservationRejected,
+        StockOvercommitted,
+        ApprovalEscalated,
+    ),
+)
+INTEGRATION_GATEWAY: Final = Service(
+    name="integration-gateway",
+    publishes=(
+        OrderPlaced,
+        OrderCancelled,
+        OrderShipped,
+        ItemUpserted,
+        LocationUpserted,
+        SupplierUpserted,
+        GoodsReceived,
+    ),
+    # Written back to the ERP/CRM; outbound webhook subscriptions may forward more.
+    consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected),
+)
+
+SERVICES: Final[tuple[Service, ...]] = (
+    STOCK_LEDGER,
+    RESERVATION,
+    REPLENISHMENT,
+    APPROVAL,
+    ALERTING,
+    INTEGRATION_GATEWAY,
+)
+
+
+def publisher_of(event_type: str) -> Service:
+    """The service that publishes `event_type`; raises LookupError if none does."""
+    for service in SERVICES:
+        if any(model.event_type == event_type for model in service.publishes):
+            return service
+    raise LookupError(f"no service publishes {event_type!r}")

@@ -1,0 +1,46 @@
+"""Shared runtime of the inventory services.
+
+Settings (`settings`), database and runtime tables (`db`, `migrations`, `alembic_env`), the
+unit of work with outbox and inbox (`uow`), the Kafka consumer loop (`consumer`,
+`subscription`), the outbox relay (`relay`), topic creation (`kafka_admin`), the FastAPI app
+factory (`app`), JSON logging (`logging`), metrics (`metrics`), fakes for unit tests (`fakes`)
+and the pytest plugin (`testing`). The names below are the ones a service needs most.
+"""
+
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, UowDep, create_service_app, serve
+from inventory_runtime.consumer import KafkaConsumerLoop
+from inventory_runtime.db import (
+    add_runtime_tables,
+    create_engine,
+    create_session_factory,
+    metadata_with_conventions,
+)
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.relay import OutboxRelay
+from inventory_runtime.retry import TransientError
+from inventory_runtime.settings import ServiceSettings, dev_database_url
+from inventory_runtime.subscription import Subscription, event_context, per_message
+from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
+
+__all__ = [
+    "BackgroundJob",
+    "InboundEvent",
+    "KafkaConsumerLoop",
+    "OutboxRelay",
+    "ServiceRuntime",
+    "ServiceSettings",
+    "Subscription",
+    "TransientError",
+    "UnitOfWork",
+    "UnitOfWorkProtocol",
+    "UowDep",
+    "add_runtime_tables",
+    "create_engine",
+    "create_service_app",
+    "create_session_factory",
+    "dev_database_url",
+    "event_context",
+    "metadata_with_conventions",
+    "per_message",
+    "serve",
+]

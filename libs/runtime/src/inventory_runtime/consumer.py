@@ -1,0 +1,366 @@
+"""The Kafka consumer loop: apply each message once, commit offsets after the database.
+
+A service declares what it consumes with a `Subscription` and a handler::
+
+    async def handle(messages: Sequence[InboundEvent], uow: ReservationUoW) -> None: ...
+
+    Subscription(group_id="reservation", events=[OrderPlaced, StockMoved], handler=handle)
+
+For each batch from `getmany`, per partition and in offset order, the loop
+
+* sends records that are not readable events (bad JSON, bad envelope, bad data) to
+  ``<topic>.dlq`` with ``dlq-*`` headers, and moves on;
+* skips events of types the subscription does not list (outcome ``ignored``);
+* applies the rest in one transaction with their inbox entries (duplicates are dropped there);
+  if that transaction fails it goes one message per transaction to isolate the bad one;
+* retries a message whose handler failed transiently (`is_transient`) with backoff, as long as
+  it takes; a message that keeps failing otherwise goes to the DLQ after
+  ``consumer_retry_attempts`` tries;
+* commits ``offset + 1`` per partition only after the database commit or the acknowledged DLQ
+  send, and never past a message that was not dealt with.
+
+On rebalance, revoked partitions are no longer processed: a message waiting for a retry is
+abandoned (it is redelivered to the new owner), and the revocation waits for the batch in hand.
+Offsets of work already committed to the database are still committed while the partition is
+ours; if that fails the inbox makes the redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError
+from aiokafka.structs import ConsumerRecord
+from inventory_contracts.topics import dlq
+
+from inventory_runtime import metrics
+from inventory_runtime.dead_letter import DeadLetterSender
+from inventory_runtime.inbound import (
+    HANDLER_ERROR_CODE,
+    Ignored,
+    InboundEvent,
+    decode_record,
+)
+from inventory_runtime.retry import backoff_delay, is_transient, summarize
+from inventory_runtime.settings import ServiceSettings
+from inventory_runtime.subscription import Subscription, U, event_context
+
+log = logging.getLogger(__name__)
+
+
+class _Rebalance(ConsumerRebalanceListener):
+    def __init__(self, loop: KafkaConsumerLoop[Any]) -> None:
+        self._loop = loop
+
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        await self._loop._on_revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        self._loop._revoked.difference_update(assigned)
+
+
+class KafkaConsumerLoop(Generic[U]):
+    """Runs one `Subscription` until `stop`; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        subscription: Subscription[U],
+        *,
+        settings: ServiceSettings,
+        uow_factory: Callable[[], U],
+    ) -> None:
+        self.subscription = subscription
+        self._settings = settings
+        self._uow_factory = uow_factory
+        self._models = {model.event_type: model for model in subscription.events}
+        self._lock = asyncio.Lock()
+        self._wakeup = asyncio.Event()
+        self._revoked: set[TopicPartition] = set()
+        self._stopping = False
+        self._running = False
+        self._done = asyncio.Event()
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dead_letters = DeadLetterSender(
+            settings.bootstrap_servers,
+            client_id=f"{settings.service_name}-{subscription.group_id}-dlq",
+        )
+
+    @property
+    def group_id(self) -> str:
+        """The Kafka consumer group, also the inbox `consumer` name."""
+        return self.subscription.group_id
+
+    def assignment(self) -> set[TopicPartition]:
+        """Partitions currently assigned to this loop (empty before it joined the group)."""
+        return set(self._consumer.assignment()) if self._consumer else set()
+
+    async def run(self) -> None:
+        """Consume until `stop` is called; connection trouble is retried, bugs propagate."""
+        self._running = True
+        try:
+            if await self._start():
+                await self._poll_until_stopped()
+        finally:
+            await self._close()
+            self._done.set()
+
+    async def stop(self, grace_seconds: float = 30.0) -> None:
+        """Finish the batch in hand, commit its offsets, leave the group and close."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._running:
+            await asyncio.wait_for(self._done.wait(), grace_seconds)
+
+    async def _start(self) -> bool:
+        attempt = 0
+        while not self._stopping:
+            self._consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._settings.bootstrap_servers,
+                group_id=self.group_id,
+                client_id=f"{self._settings.service_name}-{self.group_id}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+            )
+            self._consumer.subscribe(self.subscription.topic_names(), listener=_Rebalance(self))
+            try:
+                await self._consumer.start()
+                await self._dead_letters.start()
+                return True
+            except (KafkaError, OSError) as exc:
+                attempt += 1
+                log.warning("consumer %s cannot start: %s", self.group_id, summarize(exc))
+                await self._close()
+                await self._sleep(self._delay(attempt))
+        return False
+
+    async def _close(self) -> None:
+        try:
+            if self._consumer is not None:
+                await self._consumer.stop()
+            await self._dead_letters.stop()
+        except Exception:  # closing must not hide the reason we are closing
+            log.exception("error while closing the Kafka clients of %s", self.group_id)
+        self._consumer = None
+
+    async def _poll_until_stopped(self) -> None:
+        assert self._consumer is not None
+        attempt = 0
+        while not self._stopping:
+            try:
+                batches = await self._consumer.getmany(
+                    timeout_ms=self._settings.consumer_poll_timeout_ms,
+                    max_records=self._settings.consumer_max_batch_size,
+                )
+                attempt = 0
+            except KafkaError as exc:
+                if not exc.retriable:
+                    raise
+                attempt += 1
+                log.warning("poll failed for %s: %s", self.group_id, summarize(exc))
+                await self._sleep(self._delay(attempt))
+                continue
+            if batches:
+                async with self._lock:
+                    offsets: dict[TopicPartition, int] = {}
+                    for tp, records in batches.items():
+                        if tp not in self._revoked:
+                            next_offset = await self._process_partition(tp, records)
+                            if next_offset is not None:
+                                offsets[tp] = next_offset
+                    await self._commit_offsets(offsets)
+            await self._record_lag()
+
+    async def _process_partition(
+        self, tp: TopicPartition, records: Sequence[ConsumerRecord[Any, Any]]
+    ) -> int | None:
+        """Deal with `records` in order; return the offset to commit (None: nothing done)."""
+        next_offset: int | None = None
+        run: list[InboundEvent] = []
+        for record in records:
+            outcome = decode_record(record, self._models)
+            if isinstance(outcome, InboundEvent):
+                run.append(outcome)
+                continue
+            complete, next_offset = await self._flush(tp, run, next_offset)
+            run = []
+            if not complete:
+                return next_offset
+            if isinstance(outcome, Ignored):
+                metrics.MESSAGES_CONSUMED.labels(tp.topic, outcome.type, "ignored").inc()
+            elif not await self._dead_letter(
+                tp, record, outcome.code, outcome.reason, outcome.type
+            ):
+                return next_offset
+            next_offset = record.offset + 1
+        _, next_offset = await self._flush(tp, run, next_offset)
+        return next_offset
+
+    async def _flush(
+        self, tp: TopicPartition, run: list[InboundEvent], next_offset: int | None
+    ) -> tuple[bool, int | None]:
+        """Apply a run of consecutive events; say if all were done, and the offset to commit."""
+        if not run:
+            return True, next_offset
+        applied = await self._apply_run(tp, run)
+        if applied:
+            next_offset = run[applied - 1].offset + 1
+        return applied == len(run), next_offset
+
+    async def _apply_run(self, tp: TopicPartition, run: list[InboundEvent]) -> int:
+        """Apply consecutive events; return how many (a prefix) were dealt with."""
+        if tp in self._revoked:
+            return 0
+        if self.subscription.batch and len(run) > 1:
+            try:
+                await self._apply(run)
+                return len(run)
+            except Exception as exc:
+                log.warning(
+                    "batch of %d from %s failed (%s); applying one by one",
+                    len(run),
+                    tp,
+                    summarize(exc),
+                )
+        for index, event in enumerate(run):
+            if not await self._apply_with_retries(tp, event):
+                return index
+        return len(run)
+
+    async def _apply(self, events: Sequence[InboundEvent]) -> None:
+        """One transaction: inbox entries, the handler's effects and its outbox rows."""
+        async with self._uow_factory() as uow:
+            fresh = [e for e in events if await uow.mark_processed(self.group_id, e.id)]
+            if fresh:
+                started = time.perf_counter()
+                try:
+                    if len(fresh) == 1:
+                        with event_context(fresh[0]):
+                            await self.subscription.handler(fresh, uow)
+                    else:
+                        await self.subscription.handler(fresh, uow)
+                finally:
+                    metrics.HANDLER_DURATION.labels(events[0].topic).observe(
+                        time.perf_counter() - started
+                    )
+            await uow.commit()
+        fresh_ids = {id(e) for e in fresh}
+        for event in events:
+            outcome = "ok" if id(event) in fresh_ids else "duplicate"
+            metrics.MESSAGES_CONSUMED.labels(event.topic, event.type, outcome).inc()
+
+    async def _apply_with_retries(self, tp: TopicPartition, event: InboundEvent) -> bool:
+        attempt = 0
+        while tp not in self._revoked:
+            try:
+                await self._apply([event])
+                return True
+            except Exception as exc:
+                attempt += 1
+                transient = is_transient(exc)
+                with event_context(event):
+                    if not transient and attempt >= self._settings.consumer_retry_attempts:
+                        log.error("giving up on %s after %d tries", event.id, attempt, exc_info=exc)
+                        reason = summarize(exc)
+                        return await self._dead_letter(
+                            tp, event.record, HANDLER_ERROR_CODE, reason, event.type
+                        )
+                    log.warning(
+                        "handling %s failed (try %d, %s): %s",
+                        event.id,
+                        attempt,
+                        "transient" if transient else "will retry",
+                        summarize(exc),
+                    )
+                metrics.MESSAGES_CONSUMED.labels(event.topic, event.type, "retry").inc()
+                if not await self._pause(tp, self._delay(attempt)):
+                    return False
+        return False
+
+    async def _dead_letter(
+        self,
+        tp: TopicPartition,
+        record: ConsumerRecord[Any, Any],
+        code: str,
+        reason: str,
+        event_type: str,
+    ) -> bool:
+        """Send `record` as it came to ``<topic>.dlq``; False if abandoned before the ack."""
+        attempt = 0
+        while True:
+            try:
+                await self._dead_letters.send(
+                    record, group_id=self.group_id, code=code, reason=reason
+                )
+                break
+            except (KafkaError, OSError) as exc:
+                attempt += 1
+                log.warning("DLQ send for %s failed: %s", tp, summarize(exc))
+                if not await self._pause(tp, self._delay(attempt)):
+                    return False
+        log.warning("sent %s offset %d to %s: %s", tp, record.offset, dlq(record.topic), reason)
+        metrics.DLQ_MESSAGES.labels(record.topic, code).inc()
+        metrics.MESSAGES_CONSUMED.labels(record.topic, event_type, "dlq").inc()
+        return True
+
+    async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
+        """Commit offsets of partitions still ours; a failed commit only means redelivery."""
+        if self._consumer is None:
+            return
+        assigned = self._consumer.assignment()
+        owned = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+        if not owned:
+            return
+        try:
+            await self._consumer.commit(owned)
+        except KafkaError as exc:
+            log.warning("offset commit failed, messages will be redelivered: %s", summarize(exc))
+
+    async def _on_revoked(self, revoked: set[TopicPartition]) -> None:
+        self._revoked |= revoked
+        self._wakeup.set()
+        async with self._lock:  # let the batch in hand finish or abandon the revoked partitions
+            pass
+        for tp in revoked:
+            with contextlib.suppress(KeyError):
+                metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
+
+    async def _record_lag(self) -> None:
+        if self._consumer is None:
+            return
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is None:
+                continue
+            try:
+                position = await asyncio.wait_for(self._consumer.position(tp), 1.0)
+            except (KafkaError, TimeoutError):
+                continue
+            lag = max(highwater - position, 0)
+            metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
+
+    def _delay(self, attempt: int) -> float:
+        return backoff_delay(
+            attempt,
+            base=self._settings.consumer_retry_backoff_base_seconds,
+            cap=self._settings.consumer_retry_backoff_cap_seconds,
+        )
+
+    async def _pause(self, tp: TopicPartition, delay: float) -> bool:
+        """Sleep before a retry; False if the partition was revoked or the loop is stopping."""
+        if tp in self._revoked or self._stopping:
+            return False
+        await self._sleep(delay)
+        return tp not in self._revoked and not self._stopping
+
+    async def _sleep(self, delay: float) -> None:
+        if self._stopping:
+            return
+        self._wakeup.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), delay)

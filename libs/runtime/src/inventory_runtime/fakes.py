@@ -1,0 +1,96 @@
+"""In-memory stand-ins for unit tests of handlers (no database, no Kafka)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from inventory_contracts.envelope import CloudEvent
+from inventory_contracts.events.base import Event
+
+from inventory_runtime.uow import build_cloud_event
+
+
+@dataclass(frozen=True)
+class PublishedEvent:
+    """An event a handler published through `FakeUnitOfWork`, as the outbox would hold it."""
+
+    event: Event
+    cloud_event: CloudEvent
+    topic: str
+    key: str
+
+
+class FakeUnitOfWork:
+    """Implements `UnitOfWorkProtocol` in memory with the same commit/rollback semantics.
+
+    `published` holds committed events only and `processed` committed inbox entries, so a test
+    can assert what a real transaction would have made durable. Subclass it to add fake
+    repositories.
+    """
+
+    def __init__(self, *, source: str = "/services/test") -> None:
+        self.source = source
+        self.published: list[PublishedEvent] = []
+        self.processed: set[tuple[str, str]] = set()
+        self.commits = 0
+        self._pending_events: list[PublishedEvent] = []
+        self._pending_processed: set[tuple[str, str]] = set()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    def publish(
+        self,
+        event: Event,
+        *,
+        subject: str | None = None,
+        key: str | None = None,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+    ) -> CloudEvent:
+        """Queue `event` as `UnitOfWork.publish` does; it counts as published after `commit`."""
+        cloud_event = build_cloud_event(
+            event,
+            source=self.source,
+            subject=subject,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+        )
+        self._pending_events.append(
+            PublishedEvent(event, cloud_event, type(event).topic, key or event.key())
+        )
+        return cloud_event
+
+    async def mark_processed(self, consumer: str, event_id: str) -> bool:
+        """Record `(consumer, event_id)`; False if already committed or pending."""
+        entry = (consumer, event_id)
+        if entry in self.processed or entry in self._pending_processed:
+            return False
+        self._pending_processed.add(entry)
+        return True
+
+    async def commit(self) -> None:
+        """Make the pending events and inbox entries durable."""
+        self.published.extend(self._pending_events)
+        self.processed |= self._pending_processed
+        self.commits += 1
+        await self.rollback()
+
+    async def rollback(self) -> None:
+        """Forget everything not committed."""
+        self._pending_events = []
+        self._pending_processed = set()
+
+    def events_of(self, event_class: type[Event]) -> list[Event]:
+        """The committed events of one class, in publication order."""
+        return [p.event for p in self.published if isinstance(p.event, event_class)]

@@ -1,0 +1,114 @@
+"""Turning Kafka records into typed events, and dead-letter headers for those that can't be."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka.structs import ConsumerRecord
+from inventory_contracts.envelope import CloudEvent, decode
+from inventory_contracts.errors import EventDecodeError, describe_validation_error
+from inventory_contracts.events.base import Event
+from pydantic import ValidationError
+
+DLQ_HEADER_REASON = "dlq-reason"
+DLQ_HEADER_CODE = "dlq-code"
+DLQ_HEADER_TOPIC = "dlq-original-topic"
+DLQ_HEADER_PARTITION = "dlq-original-partition"
+DLQ_HEADER_OFFSET = "dlq-original-offset"
+DLQ_HEADER_GROUP = "dlq-consumer-group"
+HANDLER_ERROR_CODE = "handler_error"
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A consumed message: the CloudEvent, its typed `data`, and where it came from."""
+
+    cloud_event: CloudEvent
+    data: Event
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    record: ConsumerRecord[Any, Any] = field(repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        """The CloudEvent id (the inbox dedupe key)."""
+        return self.cloud_event.id
+
+    @property
+    def type(self) -> str:
+        """The CloudEvent type, e.g. ``inventory.order.placed.v1``."""
+        return self.cloud_event.type
+
+    @property
+    def correlation_id(self) -> str:
+        """The incoming correlation id, or this event's id when it starts a conversation."""
+        return self.cloud_event.correlationid or self.cloud_event.id
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """A record that is not an event we can read; it goes to the dead-letter topic."""
+
+    code: str
+    reason: str
+    type: str = "unknown"
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A well-formed event of a type this consumer does not handle."""
+
+    type: str
+
+
+def decode_record(
+    record: ConsumerRecord[Any, Any], models: Mapping[str, type[Event]]
+) -> InboundEvent | Undecodable | Ignored:
+    """Decode `record` into one of the three outcomes, never raising for bad input.
+
+    `models` maps the CloudEvent types the consumer handles to their models; other types are
+    `Ignored`, so a topic can carry events for several consumers.
+    """
+    raw: bytes = record.value or b""
+    try:
+        cloud_event = decode(raw)
+    except EventDecodeError as exc:
+        return Undecodable(exc.code, exc.reason)
+    model = models.get(cloud_event.type)
+    if model is None:
+        return Ignored(cloud_event.type)
+    try:
+        data = model.model_validate(cloud_event.data)
+    except ValidationError as exc:
+        reason = describe_validation_error(exc, prefix="data.")
+        return Undecodable("invalid_data", reason, cloud_event.type)
+    key = record.key.decode("utf-8", errors="replace") if record.key is not None else None
+    return InboundEvent(
+        cloud_event=cloud_event,
+        data=data,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=key,
+        record=record,
+    )
+
+
+def dlq_headers(
+    record: ConsumerRecord[Any, Any], *, group_id: str, code: str, reason: str
+) -> list[tuple[str, bytes]]:
+    """The original record's headers plus the ``dlq-*`` headers saying why and from where."""
+    ours = {
+        DLQ_HEADER_REASON: reason,
+        DLQ_HEADER_CODE: code,
+        DLQ_HEADER_TOPIC: record.topic,
+        DLQ_HEADER_PARTITION: str(record.partition),
+        DLQ_HEADER_OFFSET: str(record.offset),
+        DLQ_HEADER_GROUP: group_id,
+    }
+    kept = [(k, v) for k, v in (record.headers or ()) if k not in ours]
+    return kept + [(k, v.encode("utf-8")) for k, v in ours.items()]

@@ -1,0 +1,230 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, without losing any.
+
+Each round, in one transaction: take a transaction-level advisory lock (so one relay of a
+service publishes at a time and rows of one key can't be published out of order by two relays
+working on neighbouring batches), select the oldest unpublished rows ``FOR UPDATE SKIP LOCKED``,
+send them in id order with an idempotent producer (``acks=all``), wait for every ack, mark the
+acknowledged ones ``published_at`` and commit. Other relay instances of the service find the
+lock taken and wait for the next round, so running several is safe (and gives fail-over).
+
+A row whose send failed stays unpublished, and so do the later rows of the same key in that
+round, so the next round resends them in order. If the broker is down the rows simply wait and
+the relay backs off; a producer that hit a fatal error is closed and recreated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from inventory_runtime import metrics
+from inventory_runtime.db import outbox_table as outbox
+from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summarize
+from inventory_runtime.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+RELAY_LOCK_KEY = 0x1E7A_0B0C
+"""`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
+
+
+class OutboxRelay:
+    """Publishes a service's outbox until `stop`; run it as a background task."""
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], settings: ServiceSettings
+    ) -> None:
+        self._session_factory = session_factory
+        self._settings = settings
+        self._producer: AIOKafkaProducer | None = None
+        self._stopping = False
+        self._wakeup = asyncio.Event()
+
+    async def run(self) -> None:
+        """Publish rounds until stopped; broker and database outages are waited out."""
+        failures = 0
+        next_stats = 0.0
+        try:
+            while not self._stopping:
+                now = asyncio.get_running_loop().time()
+                if now >= next_stats:
+                    await self._maintain()
+                    next_stats = now + self._settings.relay_stats_interval_seconds
+                try:
+                    published = await self.publish_pending()
+                    failures = 0
+                except Exception as exc:
+                    failures += 1
+                    log.warning("outbox relay round failed (%d): %s", failures, summarize(exc))
+                    await self._sleep(self._backoff(failures))
+                    continue
+                if published < self._settings.relay_batch_size:
+                    await self._sleep(self._settings.relay_poll_interval_seconds)
+        finally:
+            await self._close_producer()
+
+    async def stop(self) -> None:
+        """Ask `run` to return after the round in hand (which it finishes)."""
+        self._stopping = True
+        self._wakeup.set()
+
+    def notify(self) -> None:
+        """Start the next round now instead of after the poll interval."""
+        self._wakeup.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one round; return how many rows were published.
+
+        Raises when nothing could be sent (e.g. broker unreachable) so the caller backs off;
+        rows that failed stay unpublished either way.
+        """
+        async with self._session_factory() as session, session.begin():
+            locked = await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
+            if not locked:
+                return 0
+            rows = (
+                await session.execute(
+                    select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_type)
+                    .add_columns(outbox.c.payload, outbox.c.headers)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self._settings.relay_batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            results = await self._send_all(rows)
+            published = _publishable_prefix(rows, results)
+            if published:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([row.id for row in published]))
+                    .values(published_at=func.now())
+                )
+        for row in published:
+            metrics.MESSAGES_PRODUCED.labels(row.topic, row.event_type).inc()
+        failed = len(rows) - len(published)
+        if failed:
+            metrics.OUTBOX_PUBLISH_FAILURES.inc(failed)
+            errors = [r for r in results if isinstance(r, BaseException)]
+            if any(is_fatal_producer_error(e) for e in errors):
+                await self._close_producer()
+            if not published:
+                raise errors[0] if errors else RuntimeError("outbox rows were not published")
+        return len(published)
+
+    async def _send_all(self, rows: Sequence[Row[Any]]) -> list[object]:
+        """Send every row in id order; the result per row is its metadata or its exception."""
+        producer = await self._ensure_producer()
+        futures: list[asyncio.Future[Any] | BaseException] = []
+        for index, row in enumerate(rows):
+            try:
+                futures.append(
+                    await producer.send(
+                        row.topic,
+                        value=row.payload,
+                        key=row.key.encode() if row.key is not None else None,
+                        headers=[(k, str(v).encode()) for k, v in (row.headers or {}).items()],
+                    )
+                )
+            except KafkaError as exc:  # e.g. no metadata for the topic: send the rest later
+                futures.extend([exc] * (len(rows) - index))
+                break
+        pending = [f for f in futures if isinstance(f, asyncio.Future)]
+        await asyncio.gather(*pending, return_exceptions=True)
+        return [f if isinstance(f, BaseException) else _outcome(f) for f in futures]
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._settings.bootstrap_servers,
+                client_id=f"{self._settings.service_name}-outbox-relay",
+                enable_idempotence=True,
+                acks="all",
+                request_timeout_ms=self._settings.relay_send_timeout_ms,
+                linger_ms=5,
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                await producer.stop()
+            except Exception:
+                log.exception("error while closing the outbox producer")
+
+    async def _maintain(self) -> None:
+        """Refresh the depth/age gauges and purge published rows past retention (cheap)."""
+        try:
+            async with self._session_factory() as session, session.begin():
+                depth, oldest_age = (
+                    await session.execute(
+                        select(
+                            func.count(),
+                            func.extract("epoch", func.now() - func.min(outbox.c.created_at)),
+                        ).where(outbox.c.published_at.is_(None))
+                    )
+                ).one()
+                retention = timedelta(hours=self._settings.relay_retention_hours)
+                expired = (
+                    select(outbox.c.id)
+                    .where(outbox.c.published_at < func.now() - retention)
+                    .limit(1000)
+                    .scalar_subquery()
+                )
+                await session.execute(delete(outbox).where(outbox.c.id.in_(expired)))
+        except Exception as exc:
+            log.warning("outbox statistics failed: %s", summarize(exc))
+            return
+        metrics.OUTBOX_DEPTH.set(depth)
+        metrics.OUTBOX_OLDEST_AGE.set(float(oldest_age or 0))
+
+    def _backoff(self, failures: int) -> float:
+        return backoff_delay(
+            failures,
+            base=self._settings.relay_poll_interval_seconds,
+            cap=self._settings.consumer_retry_backoff_cap_seconds,
+        )
+
+    async def _sleep(self, delay: float) -> None:
+        if self._stopping:
+            return
+        self._wakeup.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), delay)
+
+
+def _outcome(future: asyncio.Future[Any]) -> object:
+    return future.exception() or future.result()
+
+
+def _publishable_prefix(rows: Sequence[Row[Any]], results: Sequence[object]) -> list[Row[Any]]:
+    """Rows to mark published: acknowledged, and no earlier row of the same key failed."""
+    blocked_keys: set[str | None] = set()
+    publishable = []
+    for row, result in zip(rows, results, strict=True):
+        key = row.key
+        if isinstance(result, BaseException) or (key is not None and key in blocked_keys):
+            if key is not None:
+                blocked_keys.add(key)
+            continue
+        publishable.append(row)
+    return publishable

@@ -1,0 +1,140 @@
+"""Settings every service shares, read from environment variables at startup.
+
+Build them in `main` (``settings = MyServiceSettings()``), never at import time, so tests and
+tools can construct their own. A service subclasses `ServiceSettings` to add its fields and to
+give `service_name`, `database_url` and `http_port` its own defaults::
+
+    class ReservationSettings(ServiceSettings):
+        service_name: str = "reservation"
+        database_url: str = dev_database_url("reservation")
+        http_port: int = 8002
+        default_reservation_ttl_seconds: int = 900
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+DEV_PASSWORD = "inventory"
+
+
+def dev_database_url(database: str) -> str:
+    """Return the local-stack URL of `database` (role and password ``inventory``).
+
+    Meant as a development default only: `ServiceSettings` refuses it in production.
+    """
+    return f"postgresql+asyncpg://inventory:{DEV_PASSWORD}@127.0.0.1:5432/{database}"
+
+
+def redact_url(url: str) -> str:
+    """`url` with its password replaced by ``***`` (for logs and reprs)."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+class UnsafeSettingsError(ValueError):
+    """A setting that is fine on a laptop was left at its default in production."""
+
+
+class ServiceSettings(BaseSettings):
+    """Settings of one service process; environment variables match the field names in caps."""
+
+    model_config = SettingsConfigDict(extra="ignore", validate_default=True)
+
+    service_name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_-]*$")
+    environment: Environment = "development"
+    database_url: str = dev_database_url("inventory")
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    consumer_max_batch_size: int = Field(default=100, ge=1)
+    consumer_poll_timeout_ms: int = Field(default=1000, ge=10)
+    consumer_retry_attempts: int = Field(default=3, ge=1)
+    consumer_retry_backoff_base_seconds: float = Field(default=0.2, gt=0)
+    consumer_retry_backoff_cap_seconds: float = Field(default=30.0, gt=0)
+
+    relay_poll_interval_seconds: float = Field(default=0.2, gt=0)
+    relay_batch_size: int = Field(default=200, ge=1)
+    relay_send_timeout_ms: int = Field(default=15000, ge=1000)
+    relay_stats_interval_seconds: float = Field(default=15.0, gt=0)
+    relay_retention_hours: float = Field(default=24.0, ge=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_postgres_only(cls, value: str) -> str:
+        if not value.startswith("postgresql+asyncpg://"):
+            raise ValueError("DATABASE_URL must start with postgresql+asyncpg://")
+        return value
+
+    # Validators, not Field constraints, for the fields subclasses give their own defaults:
+    # a subclass redefining the field would silently drop the constraints.
+    @field_validator("http_port")
+    @classmethod
+    def _valid_port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("HTTP_PORT must be between 1 and 65535")
+        return value
+
+    @field_validator("kafka_bootstrap_servers")
+    @classmethod
+    def _host_port_list(cls, value: str) -> str:
+        for server in value.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"KAFKA_BOOTSTRAP_SERVERS entry {server!r} is not host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults_in_production(self) -> ServiceSettings:
+        if self.environment == "production":
+            problems = self.production_problems()
+            if problems:
+                raise UnsafeSettingsError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """List the settings that are unsafe for production (empty when all is well)."""
+        problems = []
+        password = urlsplit(self.database_url).password
+        if not password:
+            problems.append("DATABASE_URL has no password")
+        elif password == DEV_PASSWORD:
+            problems.append("DATABASE_URL uses the development password; set a real secret")
+        if self.log_level == "DEBUG":
+            problems.append("LOG_LEVEL=DEBUG may log payloads with personal data; use INFO")
+        return problems
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, (redact_url(value) if name == "database_url" else value)
+
+    @property
+    def event_source(self) -> str:
+        """The CloudEvents `source` this service stamps on the events it publishes."""
+        return f"/services/{self.service_name}"
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """`kafka_bootstrap_servers` split into the list aiokafka expects."""
+        return [server.strip() for server in self.kafka_bootstrap_servers.split(",")]

@@ -1,0 +1,51 @@
+"""What a consumer group handles: the `Subscription`, handler signatures and adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from inventory_contracts.events.base import Event
+
+from inventory_runtime.context import message_context
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.uow import UnitOfWorkProtocol
+
+U = TypeVar("U", bound=UnitOfWorkProtocol)
+BatchHandler = Callable[[Sequence[InboundEvent], U], Awaitable[None]]
+MessageHandler = Callable[[InboundEvent, U], Awaitable[None]]
+
+
+def event_context(event: InboundEvent) -> Any:
+    """Context manager setting the correlation/causation ids of work caused by `event`."""
+    return message_context(correlation_id=event.correlation_id, causation_id=event.id)
+
+
+def per_message(handle_one: MessageHandler[U]) -> BatchHandler[U]:
+    """Adapt ``async def handle_one(event, uow)`` to the batch contract, one event at a time."""
+
+    async def handle(messages: Sequence[InboundEvent], uow: U) -> None:
+        for event in messages:
+            with event_context(event):
+                await handle_one(event, uow)
+
+    return handle
+
+
+@dataclass(frozen=True)
+class Subscription(Generic[U]):
+    """One consumer group: the event classes it handles and the handler that applies them.
+
+    Topics default to those of `events`. `batch=False` gives every message its own transaction.
+    """
+
+    group_id: str
+    events: Sequence[type[Event]]
+    handler: BatchHandler[U]
+    batch: bool = True
+    topics: Sequence[str] = ()
+
+    def topic_names(self) -> list[str]:
+        """The topics to subscribe to."""
+        return sorted(set(self.topics) | {model.topic for model in self.events})

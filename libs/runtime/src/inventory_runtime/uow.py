@@ -1,0 +1,176 @@
+"""The unit of work: one database transaction, with the outbox and the inbox in it.
+
+::
+
+    async with uow:
+        reservation = await repository.get(...)       # uses uow.session
+        uow.publish(StockReserved(...))                # goes to the outbox, same transaction
+        await uow.commit()                             # state + outbox rows, atomically
+
+Leaving the block without `commit` rolls everything back, published events included. A service
+that wants repositories on its unit of work subclasses `UnitOfWork` and builds them in
+`__aenter__`; handlers that should run against fakes are typed with `UnitOfWorkProtocol`.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from inventory_contracts.envelope import STRUCTURED_CONTENT_TYPE, CloudEvent, encode, new_event
+from inventory_contracts.events.base import Event
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from inventory_runtime.context import current_causation_id, current_correlation_id
+from inventory_runtime.db import inbox_table, outbox_table
+
+CONTENT_TYPE = f"{STRUCTURED_CONTENT_TYPE}; charset=utf-8"
+"""Kafka `content-type` header of a CloudEvents structured-mode message."""
+
+
+class UnitOfWorkProtocol(Protocol):
+    """What handlers and the consumer loop need from a unit of work (fakes implement this)."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def publish(
+        self,
+        event: Event,
+        *,
+        subject: str | None = None,
+        key: str | None = None,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+    ) -> CloudEvent: ...
+
+    async def mark_processed(self, consumer: str, event_id: str) -> bool: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+def build_cloud_event(
+    event: Event,
+    *,
+    source: str,
+    subject: str | None,
+    correlation_id: str | None,
+    causation_id: str | None,
+) -> CloudEvent:
+    """Wrap `event` in a CloudEvent, defaulting the ids to those of the work being done."""
+    return new_event(
+        event,
+        source=source,
+        subject=subject,
+        correlation_id=correlation_id or current_correlation_id(),
+        causation_id=causation_id or current_causation_id(),
+    )
+
+
+class UnitOfWork:
+    """A SQLAlchemy session and transaction that also writes the outbox and the inbox."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, source: str) -> None:
+        self._session_factory = session_factory
+        self._source = source
+        self._session: AsyncSession | None = None
+        self._pending: list[tuple[CloudEvent, str, str | None]] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session; only valid inside ``async with uow``."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork.session used outside 'async with uow'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("UnitOfWork is not re-entrant; create one per transaction")
+        self._session = self._session_factory()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+            self._session = None
+
+    def publish(
+        self,
+        event: Event,
+        *,
+        subject: str | None = None,
+        key: str | None = None,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+    ) -> CloudEvent:
+        """Queue `event` for the outbox; it is written by `commit`, in the same transaction.
+
+        The topic comes from the event class and the Kafka key from ``event.key()`` unless
+        `key` is given. Correlation and causation ids default to those of the message or
+        request being handled. Returns the CloudEvent that will be published.
+        """
+        cloud_event = build_cloud_event(
+            event,
+            source=self._source,
+            subject=subject,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+        )
+        self._pending.append((cloud_event, type(event).topic, key or event.key()))
+        return cloud_event
+
+    async def mark_processed(self, consumer: str, event_id: str) -> bool:
+        """Record that `consumer` applied `event_id`; False if it had already done so."""
+        statement = (
+            insert(inbox_table)
+            .values(consumer=consumer, event_id=event_id)
+            .on_conflict_do_nothing()
+            .returning(inbox_table.c.event_id)
+        )
+        inserted = await self.session.scalar(statement)
+        return True
+
+    async def commit(self) -> None:
+        """Write the queued outbox rows and commit the transaction."""
+        await self._flush_outbox()
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Drop the queued events and roll the transaction back."""
+        self._pending = []
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def _flush_outbox(self) -> None:
+        if not self._pending:
+            return
+        rows = [
+            {
+                "event_id": cloud_event.id,
+                "event_type": cloud_event.type,
+                "topic": topic,
+                "key": key,
+                "payload": encode(cloud_event),
+                "headers": {"content-type": CONTENT_TYPE},
+            }
+            for cloud_event, topic, key in self._pending
+        ]
+        await self.session.execute(insert(outbox_table), rows)
+        self._pending = []

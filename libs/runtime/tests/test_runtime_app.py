@@ -1,0 +1,94 @@
+"""The app factory with its lifespan: routes, relay, consumer and readiness together."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter
+from inventory_contracts.envelope import decode
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, UowDep, create_service_app
+from inventory_runtime.settings import ServiceSettings
+from inventory_runtime.subscription import Subscription
+from inventory_runtime.testing import create_test_topics, read_topic, unique_name, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+async def test_service_app_publishes_consumes_and_reports_readiness(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    thing_events: Any,
+    handler_factory: Any,
+    effects_of: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "app")
+    happened, _ = thing_events(topic)
+    router = APIRouter()
+
+    @router.post("/things/{thing_id}", status_code=202)
+    async def record_thing(thing_id: str, uow: UowDep) -> dict[str, str]:
+        async with uow:
+            cloud_event = uow.publish(happened(thing_id=thing_id))
+            await uow.commit()
+        return {"event_id": cloud_event.id}
+
+    job_may_crash = asyncio.Event()
+
+    async def fragile_job(runtime: ServiceRuntime) -> None:
+        await job_may_crash.wait()
+        raise RuntimeError("schedule store unreachable")
+
+    group = unique_name("app-group")
+    app = create_service_app(
+        make_settings(),
+        title="runtime-test",
+        routers=[router],
+        consumers=[Subscription(group, [happened], handler_factory())],
+        background=[BackgroundJob("fragile-job", fragile_job)],
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            assert (await client.get("/health")).json() == {"status": "ok"}
+            ready = await client.get("/ready")
+            assert ready.status_code == 200, ready.text
+            assert set(ready.json()["checks"]) == {
+                "database",
+                "kafka",
+                "outbox-relay",
+                f"consumer:{group}",
+                "fragile-job",
+            }
+
+            response = await client.post(
+                "/things/thing-7", headers={"X-Correlation-ID": "flow-app-1"}
+            )
+            assert response.status_code == 202
+            assert response.headers["X-Correlation-ID"] == "flow-app-1"
+
+            # relay -> Kafka -> consumer -> effect, all started by the lifespan
+            assert await wait_until(lambda: _applied(effects_of, "thing-7"), within=30)
+            (record,) = await read_topic(kafka_bootstrap, topic, count=1)
+            published = decode(record.value)
+            assert published.id == response.json()["event_id"]
+            assert published.correlationid == "flow-app-1"
+
+            metrics = (await client.get("/metrics")).text
+            assert f'inventory_messages_produced_total{{topic="{topic}"' in metrics
+            assert "inventory_outbox_depth" in metrics
+
+            job_may_crash.set()
+            await asyncio.sleep(0.05)
+            not_ready = await client.get("/ready")
+            assert not_ready.status_code == 503
+            body = not_ready.json()
+            assert body["failing"] == ["fragile-job"]
+            assert "schedule store unreachable" in body["checks"]["fragile-job"]
+
+
+async def _applied(effects_of: Any, thing_id: str) -> bool:
+    return await effects_of(thing_id) == 1

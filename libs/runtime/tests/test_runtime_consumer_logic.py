@@ -1,0 +1,200 @@
+"""The consumer loop's decisions per record, with an in-memory unit of work and DLQ.
+
+These run the real `KafkaConsumerLoop` batch logic without a broker; the integration tests
+run the same paths against Kafka and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.structs import ConsumerRecord
+from inventory_contracts.envelope import encode, new_event
+from inventory_runtime.consumer import KafkaConsumerLoop
+from inventory_runtime.context import current_causation_id, current_correlation_id
+from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.retry import TransientError
+from inventory_runtime.settings import ServiceSettings
+from inventory_runtime.subscription import Subscription, per_message
+
+TOPIC = "test.logic"
+TP = TopicPartition(TOPIC, 0)
+Happened: Any = None
+Failed: Any = None
+
+
+@pytest.fixture(autouse=True)
+def _events(thing_events: Any) -> None:
+    global Happened, Failed
+    Happened, Failed = thing_events(TOPIC)
+
+
+class FakeDeadLetters:
+    def __init__(self) -> None:
+        self.sent: list[tuple[ConsumerRecord[Any, Any], str, str]] = []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(
+        self, record: ConsumerRecord[Any, Any], *, group_id: str, code: str, reason: str
+    ) -> None:
+        self.sent.append((record, code, reason))
+
+
+def record(offset: int, value: bytes, key: bytes | None = b"k") -> ConsumerRecord[bytes, bytes]:
+    return ConsumerRecord(TOPIC, 0, offset, 0, 0, key, value, None, 1, len(value), [])
+
+
+def event_bytes(thing_id: str, *, event_id: str | None = None, correlation: str | None = None):
+    ce = new_event(Happened(thing_id=thing_id), source="/services/test", correlation_id=correlation)
+    if event_id:
+        ce = ce.model_copy(update={"id": event_id})
+    return encode(ce)
+
+
+class Echo:
+    """Publishes one ThingFailed per handled event (a transactional, countable effect)."""
+
+    def __init__(self, fail_on: dict[str, Exception | list[Exception]] | None = None) -> None:
+        self.fail_on = fail_on or {}
+        self.calls = 0
+        self.seen_context: list[tuple[str | None, str | None]] = []
+        self.on_call: Callable[[int], None] = lambda calls: None
+
+    async def __call__(self, event: InboundEvent, uow: FakeUnitOfWork) -> None:
+        self.calls += 1
+        self.on_call(self.calls)
+        self.seen_context.append((current_correlation_id(), current_causation_id()))
+        failure = self.fail_on.get(event.data.thing_id)  # type: ignore[attr-defined]
+        if isinstance(failure, list):
+            if failure:
+                raise failure.pop(0)
+        elif failure is not None:
+            raise failure
+        uow.publish(Failed(thing_id=event.data.thing_id, note="applied"))  # type: ignore[attr-defined]
+
+
+def make_loop(handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True):
+    settings = ServiceSettings(
+        service_name="test",
+        consumer_retry_attempts=3,
+        consumer_retry_backoff_base_seconds=0.001,
+        consumer_retry_backoff_cap_seconds=0.005,
+    )
+    subscription = Subscription("group-1", [Happened], per_message(handler), batch=batch)
+    loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=lambda: uow)
+    dead_letters = FakeDeadLetters()
+    loop._dead_letters = dead_letters  # type: ignore[assignment]
+    return loop, dead_letters
+
+
+def applied(uow: FakeUnitOfWork) -> list[str]:
+    return [p.event.thing_id for p in uow.published]  # type: ignore[attr-defined]
+
+
+async def process(loop: KafkaConsumerLoop[Any], records: Sequence[ConsumerRecord[Any, Any]]):
+    return await loop._process_partition(TP, records)
+
+
+@pytest.mark.parametrize("batch", [True, False])
+async def test_poison_record_is_dead_lettered_and_the_rest_applied_once(batch: bool) -> None:
+    uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("negative quantity")})
+    loop, dead_letters = make_loop(handler, uow, batch=batch)
+    records = [
+        record(10, event_bytes("a")),
+        record(11, b"{not json"),
+        record(12, event_bytes("poison")),
+        record(13, event_bytes("b")),
+    ]
+    next_offset = await process(loop, records)
+    assert next_offset == 14
+    assert sorted(applied(uow)) == ["a", "b"]
+    assert [(r.offset, code) for r, code, _ in dead_letters.sent] == [
+        (11, "invalid_json"),
+        (12, "handler_error"),
+    ]
+    assert "ValueError: negative quantity" in dead_letters.sent[1][2]
+
+
+async def test_batch_failure_falls_back_to_one_transaction_per_message() -> None:
+    uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("bad")})
+    loop, _ = make_loop(handler, uow)
+    await process(loop, [record(0, event_bytes("a")), record(1, event_bytes("poison"))])
+    # The failed batch transaction published nothing; "a" was applied in its own transaction.
+    assert applied(uow) == ["a"]
+    assert uow.commits == 1
+
+
+async def test_transient_failure_is_retried_until_it_succeeds_without_dlq() -> None:
+    flaky = [TransientError("db busy")] * 5  # more than consumer_retry_attempts
+    uow, handler = FakeUnitOfWork(), Echo(fail_on={"a": list(flaky)})
+    loop, dead_letters = make_loop(handler, uow, batch=False)
+    assert await process(loop, [record(0, event_bytes("a"))]) == 1
+    assert applied(uow) == ["a"]
+    assert dead_letters.sent == []
+    assert handler.calls == 6
+
+
+async def test_duplicate_event_id_is_applied_once() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    loop, _ = make_loop(handler, uow)
+    same = event_bytes("a", event_id="evt-1")
+    assert await process(loop, [record(0, same), record(1, same)]) == 2
+    assert await process(loop, [record(2, same)]) == 3  # redelivered later
+    assert applied(uow) == ["a"]
+    assert handler.calls == 1
+
+
+async def test_unsubscribed_types_are_skipped_and_committed() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    loop, dead_letters = make_loop(handler, uow)
+    other = encode(new_event(Failed(thing_id="x"), source="/services/test"))
+    assert await process(loop, [record(0, other)]) == 1
+    assert handler.calls == 0 and dead_letters.sent == []
+
+
+async def test_invalid_data_names_the_field() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    loop, dead_letters = make_loop(handler, uow)
+    bad = event_bytes("a").replace(b'"thing_id":"a"', b'"thing_id":5')
+    await process(loop, [record(0, bad)])
+    (_, code, reason), *_ = dead_letters.sent
+    assert code == "invalid_data" and "data.thing_id" in reason
+
+
+async def test_revoked_partition_abandons_retries_and_commits_only_what_was_done() -> None:
+    uow = FakeUnitOfWork()
+    handler = Echo(fail_on={"b": [TransientError("db down")] * 1000})
+    loop, _ = make_loop(handler, uow, batch=False)
+    records = [
+        record(0, event_bytes("a")),
+        record(1, event_bytes("b")),
+        record(2, event_bytes("c")),
+    ]
+
+    def revoke_on_third_call(calls: int) -> None:
+        if calls == 3:  # "a" once, then "b" twice: the rebalance arrives mid-retry
+            loop._revoked.add(TP)
+
+    handler.on_call = revoke_on_third_call
+    next_offset = await asyncio.wait_for(process(loop, records), 5)
+    assert next_offset == 1  # "a" done; "b" abandoned; "c" never attempted
+    assert applied(uow) == ["a"]
+
+
+async def test_handler_sees_correlation_and_causation_of_the_message() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    loop, _ = make_loop(handler, uow)
+    await process(loop, [record(0, event_bytes("a", event_id="e-1", correlation="flow-9"))])
+    await process(loop, [record(1, event_bytes("b", event_id="e-2"))])
+    assert handler.seen_context == [("flow-9", "e-1"), ("e-2", "e-2")]
+    published = uow.published[0].cloud_event
+    assert (published.correlationid, published.causationid) == ("flow-9", "e-1")
+    assert uow.published[0].cloud_event.type == Failed.event_type

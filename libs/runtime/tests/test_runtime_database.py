@@ -1,0 +1,138 @@
+"""Runtime tables, migrations and the unit of work against the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from inventory_contracts.envelope import decode
+from inventory_runtime.context import message_context
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, outbox_table
+from inventory_runtime.migrations import migrate, migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from inventory_runtime.uow import UnitOfWork
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+pytestmark = pytest.mark.integration
+
+ENV_PY = """
+from inventory_runtime.alembic_env import run_migrations
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+
+metadata = metadata_with_conventions()
+add_runtime_tables(metadata)
+run_migrations(metadata)
+"""
+
+FIRST_REVISION = """
+from inventory_runtime.migrations import create_runtime_tables_op, drop_runtime_tables_op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_runtime_tables_op()
+
+
+def downgrade() -> None:
+    drop_runtime_tables_op()
+"""
+
+
+@pytest.fixture
+def migrations_dir(tmp_path: Path) -> Path:
+    """A service-like alembic folder whose first migration creates the runtime tables."""
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "env.py").write_text(ENV_PY)
+    (tmp_path / "versions" / "0001_runtime_tables.py").write_text(FIRST_REVISION)
+    return tmp_path
+
+
+def _differences(connection: Any) -> list[Any]:
+    metadata = metadata_with_conventions()
+    add_runtime_tables(metadata)
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, metadata))
+
+
+async def test_migration_ops_create_exactly_the_runtime_tables(
+    database_url: str, migrations_dir: Path
+) -> None:
+    url = await fresh_database(database_url, "runtime_migrations")
+    engine = create_async_engine(url)
+    try:
+        await migrate_async(url, migrations_dir)
+        await migrate_async(url, migrations_dir)  # upgrading again is a no-op
+        async with engine.connect() as connection:
+            version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            differences = await connection.run_sync(_differences)
+        assert version == "0001"
+        assert differences == []
+    finally:
+        await engine.dispose()
+        await drop_database(url)
+
+
+async def test_migrate_runs_from_a_plain_command_line(
+    database_url: str, migrations_dir: Path
+) -> None:
+    url = await fresh_database(database_url, "runtime_migrate_cli")
+    engine = create_async_engine(url)
+    try:
+        await asyncio.to_thread(migrate, url, migrations_dir)  # what `<service> migrate` does
+        async with engine.connect() as connection:
+            tables = await connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+            assert {"outbox", "inbox", "alembic_version"} <= set(tables)
+    finally:
+        await engine.dispose()
+        await drop_database(url)
+
+
+async def test_inbox_remembers_only_committed_entries(session_factory: Any) -> None:
+    async with UnitOfWork(session_factory, source="/services/t") as uow:
+        assert await uow.mark_processed("group-a", "evt-rolled-back")
+    async with UnitOfWork(session_factory, source="/services/t") as uow:
+        assert await uow.mark_processed("group-a", "evt-rolled-back")  # the first one rolled back
+        assert await uow.mark_processed("group-b", "evt-rolled-back")  # other groups are separate
+        await uow.commit()
+    async with UnitOfWork(session_factory, source="/services/t") as uow:
+        assert not await uow.mark_processed("group-a", "evt-rolled-back")
+        assert not await uow.mark_processed("group-b", "evt-rolled-back")
+
+
+async def test_outbox_row_holds_the_encoded_cloud_event(
+    session_factory: Any, thing_events: Any
+) -> None:
+    happened, _ = thing_events("test.outbox-row")
+    async with UnitOfWork(session_factory, source="/services/t") as uow:
+        with message_context(correlation_id="flow-3", causation_id="evt-2"):
+            sent = uow.publish(happened(thing_id="sku-1@wh-1"), subject="sku-1")
+        uow.publish(happened(thing_id="x"), key="explicit-key", correlation_id="flow-4")
+        await uow.commit()
+    async with session_factory() as session:
+        rows = (
+            await session.execute(
+                select(outbox_table).where(outbox_table.c.topic == "test.outbox-row")
+            )
+        ).all()
+    assert [(r.key, r.event_type, r.published_at) for r in rows] == [
+        ("sku-1@wh-1", happened.event_type, None),
+        ("explicit-key", happened.event_type, None),
+    ]
+    first = decode(rows[0].payload)
+    assert first == sent
+    assert (first.correlationid, first.causationid, first.subject) == ("flow-3", "evt-2", "sku-1")
+    assert decode(rows[1].payload).correlationid == "flow-4"
+    assert rows[0].headers["content-type"].startswith("application/cloudevents+json")

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The six services as separate local processes.
+#   scripts/services.sh migrate|start|stop|status [SERVICE...]
+source "$(dirname "$0")/common.sh"
+
+VENV_BIN="$ROOT/.venv/bin"
+
+selected() { # prints the SERVICES entries named in $@, or all of them
+  local entry name
+  for entry in "${SERVICES[@]}"; do
+    read -r name _ _ <<<"$entry"
+    if [ $# -eq 0 ] || [[ " $* " == *" $name "* ]]; then echo "$entry"; fi
+  done
+}
+
+service_env() { # service, database, port
+  echo "SERVICE_NAME=$1" "ENVIRONMENT=${ENVIRONMENT:-development}" "HTTP_HOST=${HTTP_HOST:-127.0.0.1}" \
+    "HTTP_PORT=$3" "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" "LOG_LEVEL=${LOG_LEVEL:-INFO}" \
+    "DATABASE_URL=postgresql+asyncpg://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$2"
+}
+
+running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+ready() { curl -fsS -m 2 "http://127.0.0.1:$1/ready" >/dev/null 2>&1; }
+
+migrate() {
+  local name db port
+  while read -r name db port; do
+    log "migrating $name (database $db)"
+    # shellcheck disable=SC2046
+    env $(service_env "$name" "$db" "$port") "$VENV_BIN/$name" migrate >>"$LOG_DIR/$name.log" 2>&1 \
+      || { tail -n 20 "$LOG_DIR/$name.log" >&2; die "migration of $name failed"; }
+  done < <(selected "$@")
+}
+
+start() {
+  local name db port pending=()
+  while read -r name db port; do
+    if running "$name"; then log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; continue; fi
+    port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process"
+    # shellcheck disable=SC2046
+    nohup env $(service_env "$name" "$db" "$port") "$VENV_BIN/$name" serve >>"$LOG_DIR/$name.log" 2>&1 &
+    echo $! >"$RUN_DIR/$name.pid"
+    pending+=("$name:$port")
+  done < <(selected "$@")
+  local item
+  for item in "${pending[@]}"; do
+    WAIT_SECONDS=60 wait_for "${item%%:*} on :${item##*:}" ready "${item##*:}" \
+      || { tail -n 30 "$LOG_DIR/${item%%:*}.log" >&2; die "${item%%:*} did not become ready"; }
+  done
+}
+
+stop() {
+  local name pid
+  while read -r name _ _; do
+    running "$name" || { rm -f "$RUN_DIR/$name.pid"; continue; }
+    pid="$(cat "$RUN_DIR/$name.pid")"
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid"
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null; do
+      ((SECONDS < deadline)) || { kill -KILL "$pid"; break; }
+      sleep 0.2
+    done
+    rm -f "$RUN_DIR/$name.pid"
+  done < <(selected "$@")
+}
+
+status() {
+  local name port rc=0
+  while read -r name _ port; do
+    if ready "$port"; then state=ready; else state=DOWN; rc=1; fi
+    printf '%-20s %-6s http://127.0.0.1:%s  (docs /docs, metrics /metrics)\n' "$name" "$state" "$port"
+  done < <(selected "$@")
+  return $rc
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  migrate) migrate "$@" ;;
+  start) start "$@" ;;
+  stop) stop "$@" ;;
+  restart) stop "$@"; start "$@" ;;
+  status) status "$@" ;;
+  *) echo "usage: $0 migrate|start|stop|restart|status [SERVICE...]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,36 @@
+"""Wiring of the approval service: `create_app(settings)` and the command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.migrations import migrate
+
+from approval.config import ApprovalSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ApprovalSettings) -> FastAPI:
+    """The approval app: operations routes, outbox relay, consumers and API."""
+    return create_service_app(
+        settings,
+        title="Approval",
+        description="Configurable approval flows with steps by amount, approver tasks, time limits, escalation and an audit trail.",
+    )
+
+
+def cli(argv: Sequence[str] | None = None) -> None:
+    """`approval migrate` applies the migrations; `approval serve` runs the HTTP service."""
+    parser = argparse.ArgumentParser(prog="approval", description=__doc__)
+    parser.add_argument("command", choices=["migrate", "serve"])
+    args = parser.parse_args(argv)
+    settings = ApprovalSettings()
+    if args.command == "migrate":
+        migrate(settings.database_url, MIGRATIONS)
+    else:
+        serve(settings, create_app(settings))

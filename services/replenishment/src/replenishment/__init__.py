@@ -1,0 +1,1 @@
+"""Replenishment service: Demand history, policies (reorder point, order quantity), inventory positions, purchase requisitions and purchase orders."""

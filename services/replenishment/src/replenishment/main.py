@@ -1,0 +1,36 @@
+"""Wiring of the replenishment service: `create_app(settings)` and the command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.migrations import migrate
+
+from replenishment.config import ReplenishmentSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ReplenishmentSettings) -> FastAPI:
+    """The replenishment app: operations routes, outbox relay, consumers and API."""
+    return create_service_app(
+        settings,
+        title="Replenishment",
+        description="Demand history, policies (reorder point, order quantity), inventory positions, purchase requisitions and purchase orders.",
+    )
+
+
+def cli(argv: Sequence[str] | None = None) -> None:
+    """`replenishment migrate` applies the migrations; `replenishment serve` runs the HTTP service."""
+    parser = argparse.ArgumentParser(prog="replenishment", description=__doc__)
+    parser.add_argument("command", choices=["migrate", "serve"])
+    args = parser.parse_args(argv)
+    settings = ReplenishmentSettings()
+    if args.command == "migrate":
+        migrate(settings.database_url, MIGRATIONS)
+    else:
+        serve(settings, create_app(settings))

@@ -1,0 +1,1 @@
+"""Reservation service: Reserves stock for every order atomically without overselling; keeps available-to-promise current."""

@@ -1,0 +1,36 @@
+"""Wiring of the reservation service: `create_app(settings)` and the command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.migrations import migrate
+
+from reservation.config import ReservationSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ReservationSettings) -> FastAPI:
+    """The reservation app: operations routes, outbox relay, consumers and API."""
+    return create_service_app(
+        settings,
+        title="Reservation",
+        description="Reserves stock for every order atomically without overselling; keeps available-to-promise current.",
+    )
+
+
+def cli(argv: Sequence[str] | None = None) -> None:
+    """`reservation migrate` applies the migrations; `reservation serve` runs the HTTP service."""
+    parser = argparse.ArgumentParser(prog="reservation", description=__doc__)
+    parser.add_argument("command", choices=["migrate", "serve"])
+    args = parser.parse_args(argv)
+    settings = ReservationSettings()
+    if args.command == "migrate":
+        migrate(settings.database_url, MIGRATIONS)
+    else:
+        serve(settings, create_app(settings))
