@@ -53,6 +53,7 @@ down: services-down ## stop the services, Kafka and PostgreSQL
 
 test: up ## install what is missing, start the stack if needed, run the whole suite
 	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
+	  INVENTORY_BROKER_RESTART_TESTS=1 \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: bootstrap ## unit tests only (no broker, no database)
@@ -81,3 +82,6 @@ contracts: bootstrap ## regenerate JSON Schemas and the AsyncAPI document from t
 
 clean: down ## stop everything and delete local state (data, logs)
 	rm -rf .local
+
+demo: ## play the core story against the running system (run `make up` first)
+	@$(PY) scripts/demo.py $(KAFKA_BOOTSTRAP_SERVERS)

@@ -60,7 +60,7 @@ start() {
   configure
   log "starting Kafka $KAFKA_VERSION on $KAFKA_BOOTSTRAP_SERVERS (logs: $KAFKA_LOG_DIR)"
   java_cmd "${KAFKA_HEAP:-1g}"
-  nohup "${JAVA_CMD[@]}" kafka.Kafka "$KAFKA_CONFIG" >>"$KAFKA_LOG_DIR/stdout.log" 2>&1 &
+  setsid nohup "${JAVA_CMD[@]}" kafka.Kafka "$KAFKA_CONFIG" >>"$KAFKA_LOG_DIR/stdout.log" 2>&1 &
   echo $! >"$KAFKA_PID"
   WAIT_SECONDS=${KAFKA_WAIT_SECONDS:-90} wait_for "Kafka" ready \
     || { tail -n 30 "$KAFKA_LOG_DIR/stdout.log" >&2; die "Kafka did not become ready"; }

@@ -74,7 +74,7 @@ unix_socket_directories = '$PG_BASE_DIR'
 CONF
     fi
     log "starting PostgreSQL on $PG_HOST:$PG_PORT (log: $PG_LOG)"
-    as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT -k $PG_BASE_DIR" -w -t 60 start >/dev/null \
+    as_owner setsid "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT -k $PG_BASE_DIR" -w -t 60 start >/dev/null \
       || die "PostgreSQL did not start, see $PG_LOG"
   fi
   wait_for "PostgreSQL" ready || die "PostgreSQL is not accepting connections"

@@ -38,7 +38,7 @@ start() {
     if running "$name"; then log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; continue; fi
     port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process"
     # shellcheck disable=SC2046
-    nohup env $(service_env "$name" "$db" "$port") "$VENV_BIN/$name" serve >>"$LOG_DIR/$name.log" 2>&1 &
+    setsid nohup env $(service_env "$name" "$db" "$port") "$VENV_BIN/$name" serve >>"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
     pending+=("$name:$port")
   done < <(selected "$@")

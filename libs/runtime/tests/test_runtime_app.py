@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from inventory_contracts.envelope import decode
-from inventory_runtime.app import BackgroundJob, ServiceRuntime, UowDep, create_service_app
+from inventory_runtime.app import (
+    BackgroundJob,
+    ServiceRuntime,
+    create_service_app,
+    uow_dependency,
+)
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import Subscription
-from inventory_runtime.testing import create_test_topics, read_topic, unique_name, wait_until
+from inventory_runtime.testing import (
+    create_test_topics,
+    drop_database,
+    fresh_database,
+    read_topic,
+    unique_name,
+    wait_until,
+)
+from inventory_runtime.uow import UnitOfWork
 
 pytestmark = pytest.mark.integration
+
+
+class ThingsUnitOfWork(UnitOfWork):
+    """A service's own unit of work (a real one would add repositories)."""
+
+
+get_things_uow = uow_dependency(ThingsUnitOfWork)
 
 
 async def test_service_app_publishes_consumes_and_reports_readiness(
@@ -30,7 +50,9 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
     router = APIRouter()
 
     @router.post("/things/{thing_id}", status_code=202)
-    async def record_thing(thing_id: str, uow: UowDep) -> dict[str, str]:
+    async def record_thing(
+        thing_id: str, uow: Annotated[ThingsUnitOfWork, Depends(get_things_uow)]
+    ) -> dict[str, str]:
         async with uow:
             cloud_event = uow.publish(happened(thing_id=thing_id))
             await uow.commit()
@@ -49,6 +71,7 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
         routers=[router],
         consumers=[Subscription(group, [happened], handler_factory())],
         background=[BackgroundJob("fragile-job", fragile_job)],
+        unit_of_work=ThingsUnitOfWork,
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -92,3 +115,24 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
 
 async def _applied(effects_of: Any, thing_id: str) -> bool:
     return await effects_of(thing_id) == 1
+
+
+async def test_relay_that_keeps_failing_makes_the_service_not_ready(
+    database_url: str, make_settings: Callable[..., ServiceSettings]
+) -> None:
+    unmigrated = await fresh_database(database_url, "runtime_app_unmigrated")
+    try:
+        app = create_service_app(make_settings(database_url=unmigrated), title="runtime-test")
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
+                async def relay_reported() -> bool:
+                    return (await client.get("/ready")).status_code == 503
+
+                assert await wait_until(relay_reported, within=20)
+                body = (await client.get("/ready")).json()
+        assert body["failing"] == ["outbox-relay"]
+        assert 'relation "outbox" does not exist' in body["checks"]["outbox-relay"]
+    finally:
+        await drop_database(unmigrated)

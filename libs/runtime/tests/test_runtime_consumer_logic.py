@@ -1,7 +1,8 @@
-"""The consumer loop's decisions per record, with an in-memory unit of work and DLQ.
+"""The consumer's decisions per record, with an in-memory unit of work and DLQ.
 
-These run the real `KafkaConsumerLoop` batch logic without a broker; the integration tests
-run the same paths against Kafka and PostgreSQL.
+These run the real `PartitionProcessor` (what `KafkaConsumerLoop` does with each partition's
+records) without a broker; the integration tests run the same paths against Kafka and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 from inventory_contracts.envelope import encode, new_event
-from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.context import current_causation_id, current_correlation_id
+from inventory_runtime.dead_letter import DeadLetterSender
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.processing import PartitionProcessor
 from inventory_runtime.retry import TransientError
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import Subscription, per_message
@@ -34,8 +36,9 @@ def _events(thing_events: Any) -> None:
     Happened, Failed = thing_events(TOPIC)
 
 
-class FakeDeadLetters:
+class FakeDeadLetters(DeadLetterSender):
     def __init__(self) -> None:
+        super().__init__(["unused:9092"], client_id="fake")
         self.sent: list[tuple[ConsumerRecord[Any, Any], str, str]] = []
 
     async def start(self) -> None: ...
@@ -81,7 +84,20 @@ class Echo:
         uow.publish(Failed(thing_id=event.data.thing_id, note="applied"))  # type: ignore[attr-defined]
 
 
-def make_loop(handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True):
+class Loop:
+    """What the consumer loop gives the processor: revocation state and retry pauses."""
+
+    def __init__(self) -> None:
+        self.revoked: set[TopicPartition] = set()
+
+    async def pause(self, tp: TopicPartition, delay: float) -> bool:
+        await asyncio.sleep(delay)
+        return tp not in self.revoked
+
+
+def make_processor(
+    handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True
+) -> tuple[PartitionProcessor[FakeUnitOfWork], FakeDeadLetters, Loop]:
     settings = ServiceSettings(
         service_name="test",
         consumer_retry_attempts=3,
@@ -89,31 +105,39 @@ def make_loop(handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True):
         consumer_retry_backoff_cap_seconds=0.005,
     )
     subscription = Subscription("group-1", [Happened], per_message(handler), batch=batch)
-    loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=lambda: uow)
-    dead_letters = FakeDeadLetters()
-    loop._dead_letters = dead_letters  # type: ignore[assignment]
-    return loop, dead_letters
+    dead_letters, loop = FakeDeadLetters(), Loop()
+    processor = PartitionProcessor(
+        subscription,
+        settings=settings,
+        uow_factory=lambda: uow,
+        dead_letters=dead_letters,
+        pause=loop.pause,
+        is_revoked=loop.revoked.__contains__,
+    )
+    return processor, dead_letters, loop
 
 
 def applied(uow: FakeUnitOfWork) -> list[str]:
     return [p.event.thing_id for p in uow.published]  # type: ignore[attr-defined]
 
 
-async def process(loop: KafkaConsumerLoop[Any], records: Sequence[ConsumerRecord[Any, Any]]):
-    return await loop._process_partition(TP, records)
+async def process(
+    processor: PartitionProcessor[FakeUnitOfWork], records: Sequence[ConsumerRecord[Any, Any]]
+) -> int | None:
+    return await processor.process(TP, records)
 
 
 @pytest.mark.parametrize("batch", [True, False])
 async def test_poison_record_is_dead_lettered_and_the_rest_applied_once(batch: bool) -> None:
     uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("negative quantity")})
-    loop, dead_letters = make_loop(handler, uow, batch=batch)
+    processor, dead_letters, _ = make_processor(handler, uow, batch=batch)
     records = [
         record(10, event_bytes("a")),
         record(11, b"{not json"),
         record(12, event_bytes("poison")),
         record(13, event_bytes("b")),
     ]
-    next_offset = await process(loop, records)
+    next_offset = await process(processor, records)
     assert next_offset == 14
     assert sorted(applied(uow)) == ["a", "b"]
     assert [(r.offset, code) for r, code, _ in dead_letters.sent] == [
@@ -125,8 +149,8 @@ async def test_poison_record_is_dead_lettered_and_the_rest_applied_once(batch: b
 
 async def test_batch_failure_falls_back_to_one_transaction_per_message() -> None:
     uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("bad")})
-    loop, _ = make_loop(handler, uow)
-    await process(loop, [record(0, event_bytes("a")), record(1, event_bytes("poison"))])
+    processor, _, _ = make_processor(handler, uow)
+    await process(processor, [record(0, event_bytes("a")), record(1, event_bytes("poison"))])
     # The failed batch transaction published nothing; "a" was applied in its own transaction.
     assert applied(uow) == ["a"]
     assert uow.commits == 1
@@ -135,8 +159,8 @@ async def test_batch_failure_falls_back_to_one_transaction_per_message() -> None
 async def test_transient_failure_is_retried_until_it_succeeds_without_dlq() -> None:
     flaky = [TransientError("db busy")] * 5  # more than consumer_retry_attempts
     uow, handler = FakeUnitOfWork(), Echo(fail_on={"a": list(flaky)})
-    loop, dead_letters = make_loop(handler, uow, batch=False)
-    assert await process(loop, [record(0, event_bytes("a"))]) == 1
+    processor, dead_letters, _ = make_processor(handler, uow, batch=False)
+    assert await process(processor, [record(0, event_bytes("a"))]) == 1
     assert applied(uow) == ["a"]
     assert dead_letters.sent == []
     assert handler.calls == 6
@@ -144,27 +168,27 @@ async def test_transient_failure_is_retried_until_it_succeeds_without_dlq() -> N
 
 async def test_duplicate_event_id_is_applied_once() -> None:
     uow, handler = FakeUnitOfWork(), Echo()
-    loop, _ = make_loop(handler, uow)
+    processor, _, _ = make_processor(handler, uow)
     same = event_bytes("a", event_id="evt-1")
-    assert await process(loop, [record(0, same), record(1, same)]) == 2
-    assert await process(loop, [record(2, same)]) == 3  # redelivered later
+    assert await process(processor, [record(0, same), record(1, same)]) == 2
+    assert await process(processor, [record(2, same)]) == 3  # redelivered later
     assert applied(uow) == ["a"]
     assert handler.calls == 1
 
 
 async def test_unsubscribed_types_are_skipped_and_committed() -> None:
     uow, handler = FakeUnitOfWork(), Echo()
-    loop, dead_letters = make_loop(handler, uow)
+    processor, dead_letters, _ = make_processor(handler, uow)
     other = encode(new_event(Failed(thing_id="x"), source="/services/test"))
-    assert await process(loop, [record(0, other)]) == 1
+    assert await process(processor, [record(0, other)]) == 1
     assert handler.calls == 0 and dead_letters.sent == []
 
 
 async def test_invalid_data_names_the_field() -> None:
     uow, handler = FakeUnitOfWork(), Echo()
-    loop, dead_letters = make_loop(handler, uow)
+    processor, dead_letters, _ = make_processor(handler, uow)
     bad = event_bytes("a").replace(b'"thing_id":"a"', b'"thing_id":5')
-    await process(loop, [record(0, bad)])
+    await process(processor, [record(0, bad)])
     (_, code, reason), *_ = dead_letters.sent
     assert code == "invalid_data" and "data.thing_id" in reason
 
@@ -172,7 +196,7 @@ async def test_invalid_data_names_the_field() -> None:
 async def test_revoked_partition_abandons_retries_and_commits_only_what_was_done() -> None:
     uow = FakeUnitOfWork()
     handler = Echo(fail_on={"b": [TransientError("db down")] * 1000})
-    loop, _ = make_loop(handler, uow, batch=False)
+    processor, _, loop = make_processor(handler, uow, batch=False)
     records = [
         record(0, event_bytes("a")),
         record(1, event_bytes("b")),
@@ -181,19 +205,19 @@ async def test_revoked_partition_abandons_retries_and_commits_only_what_was_done
 
     def revoke_on_third_call(calls: int) -> None:
         if calls == 3:  # "a" once, then "b" twice: the rebalance arrives mid-retry
-            loop._revoked.add(TP)
+            loop.revoked.add(TP)
 
     handler.on_call = revoke_on_third_call
-    next_offset = await asyncio.wait_for(process(loop, records), 5)
+    next_offset = await asyncio.wait_for(process(processor, records), 5)
     assert next_offset == 1  # "a" done; "b" abandoned; "c" never attempted
     assert applied(uow) == ["a"]
 
 
 async def test_handler_sees_correlation_and_causation_of_the_message() -> None:
     uow, handler = FakeUnitOfWork(), Echo()
-    loop, _ = make_loop(handler, uow)
-    await process(loop, [record(0, event_bytes("a", event_id="e-1", correlation="flow-9"))])
-    await process(loop, [record(1, event_bytes("b", event_id="e-2"))])
+    processor, _, _ = make_processor(handler, uow)
+    await process(processor, [record(0, event_bytes("a", event_id="e-1", correlation="flow-9"))])
+    await process(processor, [record(1, event_bytes("b", event_id="e-2"))])
     assert handler.seen_context == [("flow-9", "e-1"), ("e-2", "e-2")]
     published = uow.published[0].cloud_event
     assert (published.correlationid, published.causationid) == ("flow-9", "e-1")

@@ -16,10 +16,16 @@ from inventory_runtime.context import message_context
 from inventory_runtime.db import outbox_table
 from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.testing import create_test_topics, headers_of, read_topic, wait_until
+from inventory_runtime.testing import (
+    create_test_topics,
+    headers_of,
+    read_topic,
+    unique_name,
+    wait_until,
+)
 from inventory_runtime.uow import UnitOfWork
 from prometheus_client import REGISTRY
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 pytestmark = pytest.mark.integration
 
@@ -126,6 +132,33 @@ async def test_published_messages_carry_key_headers_ids_and_keep_per_key_order(
     )
     assert produced == 40
     assert await wait_until(_depth_is_zero)
+
+
+async def test_a_missing_topic_holds_back_only_its_own_events(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "healthy")
+    lost_topic_event, _ = thing_events(unique_name("test.never-created"))
+    happened, _ = thing_events(topic)
+    settings = make_settings(relay_send_timeout_ms=1000)
+    await publish(
+        session_factory,
+        settings.event_source,
+        [lost_topic_event(thing_id="stuck"), happened(thing_id="flows")],
+    )
+    relays = [OutboxRelay(session_factory, settings)]
+    tasks = running(relays)
+    try:
+        records = await read_topic(kafka_bootstrap, topic, count=1, within=30)
+    finally:
+        await stop(relays, tasks)
+    assert [r.key for r in records] == [b"flows"]
+    assert await unpublished(session_factory) == 1  # kept for when the topic exists
+    async with session_factory() as session, session.begin():  # don't leave it to other tests
+        await session.execute(delete(outbox_table).where(outbox_table.c.published_at.is_(None)))
 
 
 async def _depth_is_zero() -> bool:

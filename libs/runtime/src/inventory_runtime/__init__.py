@@ -7,7 +7,15 @@ factory (`app`), JSON logging (`logging`), metrics (`metrics`), fakes for unit t
 and the pytest plugin (`testing`). The names below are the ones a service needs most.
 """
 
-from inventory_runtime.app import BackgroundJob, ServiceRuntime, UowDep, create_service_app, serve
+from inventory_runtime.app import (
+    BackgroundJob,
+    ServiceRuntime,
+    UowDep,
+    create_service_app,
+    runtime_of,
+    serve,
+    uow_dependency,
+)
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.db import (
     add_runtime_tables,
@@ -42,5 +50,7 @@ __all__ = [
     "event_context",
     "metadata_with_conventions",
     "per_message",
+    "runtime_of",
     "serve",
+    "uow_dependency",
 ]

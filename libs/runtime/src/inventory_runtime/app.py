@@ -24,7 +24,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -47,6 +47,8 @@ from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
 log = logging.getLogger(__name__)
 
 READY_CHECK_SECONDS = 3.0
+RELAY_FAILURES_NOT_READY = 3
+RELAY_TASK = "outbox-relay"
 STOP_GRACE_SECONDS = 20.0
 
 
@@ -85,6 +87,24 @@ def get_uow(request: Request) -> UnitOfWorkProtocol:
 
 
 UowDep = Annotated[UnitOfWorkProtocol, Depends(get_uow)]
+
+T = TypeVar("T", bound=UnitOfWork)
+
+
+def uow_dependency(uow_class: type[T]) -> Callable[[Request], T]:
+    """A FastAPI dependency giving a service's own `UnitOfWork` subclass, typed as such.
+
+    Define it once per service (``get_uow = uow_dependency(ReservationUnitOfWork)``) so tests
+    can replace it with ``app.dependency_overrides[get_uow] = lambda: FakeUnitOfWork()``.
+    """
+
+    def dependency(request: Request) -> T:
+        uow = runtime_of(request).uow_factory()
+        if not isinstance(uow, uow_class):
+            raise TypeError(f"the app builds {type(uow).__name__}, not {uow_class.__name__}")
+        return uow
+
+    return dependency
 
 
 def _supervise(runtime: ServiceRuntime, name: str, work: Coroutine[Any, Any, None]) -> None:
@@ -138,6 +158,9 @@ async def readiness(runtime: ServiceRuntime) -> dict[str, str]:
     for name, task in runtime.tasks.items():
         problem = runtime.failures.get(name) or ("stopped" if task.done() else None)
         checks[name] = problem or "ok"
+    relay = runtime.relay
+    if relay is not None and relay.consecutive_failures >= RELAY_FAILURES_NOT_READY:
+        checks[RELAY_TASK] = f"failing ({relay.consecutive_failures} rounds): {relay.last_error}"
     return checks
 
 
@@ -205,7 +228,7 @@ def create_service_app(
                 await hook(runtime)
             if relay:
                 runtime.relay = OutboxRelay(session_factory, settings)
-                _supervise(runtime, "outbox-relay", runtime.relay.run())
+                _supervise(runtime, RELAY_TASK, runtime.relay.run())
             for subscription in consumers:
                 loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=uow_factory)
                 runtime.consumers.append(loop)

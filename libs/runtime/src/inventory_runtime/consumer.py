@@ -30,26 +30,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Generic
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
-from aiokafka.structs import ConsumerRecord
-from inventory_contracts.topics import dlq
 
 from inventory_runtime import metrics
 from inventory_runtime.dead_letter import DeadLetterSender
-from inventory_runtime.inbound import (
-    HANDLER_ERROR_CODE,
-    Ignored,
-    InboundEvent,
-    decode_record,
-)
-from inventory_runtime.retry import backoff_delay, is_transient, summarize
+from inventory_runtime.processing import PartitionProcessor
+from inventory_runtime.retry import backoff_delay, summarize
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.subscription import Subscription, U, event_context
+from inventory_runtime.subscription import Subscription, U
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +69,6 @@ class KafkaConsumerLoop(Generic[U]):
     ) -> None:
         self.subscription = subscription
         self._settings = settings
-        self._uow_factory = uow_factory
-        self._models = {model.event_type: model for model in subscription.events}
         self._lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
         self._revoked: set[TopicPartition] = set()
@@ -89,6 +79,14 @@ class KafkaConsumerLoop(Generic[U]):
         self._dead_letters = DeadLetterSender(
             settings.bootstrap_servers,
             client_id=f"{settings.service_name}-{subscription.group_id}-dlq",
+        )
+        self._processor = PartitionProcessor(
+            subscription,
+            settings=settings,
+            uow_factory=uow_factory,
+            dead_letters=self._dead_letters,
+            pause=self._pause,
+            is_revoked=self._revoked.__contains__,
         )
 
     @property
@@ -170,143 +168,11 @@ class KafkaConsumerLoop(Generic[U]):
                     offsets: dict[TopicPartition, int] = {}
                     for tp, records in batches.items():
                         if tp not in self._revoked:
-                            next_offset = await self._process_partition(tp, records)
+                            next_offset = await self._processor.process(tp, records)
                             if next_offset is not None:
                                 offsets[tp] = next_offset
                     await self._commit_offsets(offsets)
             await self._record_lag()
-
-    async def _process_partition(
-        self, tp: TopicPartition, records: Sequence[ConsumerRecord[Any, Any]]
-    ) -> int | None:
-        """Deal with `records` in order; return the offset to commit (None: nothing done)."""
-        next_offset: int | None = None
-        run: list[InboundEvent] = []
-        for record in records:
-            outcome = decode_record(record, self._models)
-            if isinstance(outcome, InboundEvent):
-                run.append(outcome)
-                continue
-            complete, next_offset = await self._flush(tp, run, next_offset)
-            run = []
-            if not complete:
-                return next_offset
-            if isinstance(outcome, Ignored):
-                metrics.MESSAGES_CONSUMED.labels(tp.topic, outcome.type, "ignored").inc()
-            elif not await self._dead_letter(
-                tp, record, outcome.code, outcome.reason, outcome.type
-            ):
-                return next_offset
-            next_offset = record.offset + 1
-        _, next_offset = await self._flush(tp, run, next_offset)
-        return next_offset
-
-    async def _flush(
-        self, tp: TopicPartition, run: list[InboundEvent], next_offset: int | None
-    ) -> tuple[bool, int | None]:
-        """Apply a run of consecutive events; say if all were done, and the offset to commit."""
-        if not run:
-            return True, next_offset
-        applied = await self._apply_run(tp, run)
-        if applied:
-            next_offset = run[applied - 1].offset + 1
-        return applied == len(run), next_offset
-
-    async def _apply_run(self, tp: TopicPartition, run: list[InboundEvent]) -> int:
-        """Apply consecutive events; return how many (a prefix) were dealt with."""
-        if tp in self._revoked:
-            return 0
-        if self.subscription.batch and len(run) > 1:
-            try:
-                await self._apply(run)
-                return len(run)
-            except Exception as exc:
-                log.warning(
-                    "batch of %d from %s failed (%s); applying one by one",
-                    len(run),
-                    tp,
-                    summarize(exc),
-                )
-        for index, event in enumerate(run):
-            if not await self._apply_with_retries(tp, event):
-                return index
-        return len(run)
-
-    async def _apply(self, events: Sequence[InboundEvent]) -> None:
-        """One transaction: inbox entries, the handler's effects and its outbox rows."""
-        async with self._uow_factory() as uow:
-            fresh = [e for e in events if await uow.mark_processed(self.group_id, e.id)]
-            if fresh:
-                started = time.perf_counter()
-                try:
-                    if len(fresh) == 1:
-                        with event_context(fresh[0]):
-                            await self.subscription.handler(fresh, uow)
-                    else:
-                        await self.subscription.handler(fresh, uow)
-                finally:
-                    metrics.HANDLER_DURATION.labels(events[0].topic).observe(
-                        time.perf_counter() - started
-                    )
-            await uow.commit()
-        fresh_ids = {id(e) for e in fresh}
-        for event in events:
-            outcome = "ok" if id(event) in fresh_ids else "duplicate"
-            metrics.MESSAGES_CONSUMED.labels(event.topic, event.type, outcome).inc()
-
-    async def _apply_with_retries(self, tp: TopicPartition, event: InboundEvent) -> bool:
-        attempt = 0
-        while tp not in self._revoked:
-            try:
-                await self._apply([event])
-                return True
-            except Exception as exc:
-                attempt += 1
-                transient = is_transient(exc)
-                with event_context(event):
-                    if not transient and attempt >= self._settings.consumer_retry_attempts:
-                        log.error("giving up on %s after %d tries", event.id, attempt, exc_info=exc)
-                        reason = summarize(exc)
-                        return await self._dead_letter(
-                            tp, event.record, HANDLER_ERROR_CODE, reason, event.type
-                        )
-                    log.warning(
-                        "handling %s failed (try %d, %s): %s",
-                        event.id,
-                        attempt,
-                        "transient" if transient else "will retry",
-                        summarize(exc),
-                    )
-                metrics.MESSAGES_CONSUMED.labels(event.topic, event.type, "retry").inc()
-                if not await self._pause(tp, self._delay(attempt)):
-                    return False
-        return False
-
-    async def _dead_letter(
-        self,
-        tp: TopicPartition,
-        record: ConsumerRecord[Any, Any],
-        code: str,
-        reason: str,
-        event_type: str,
-    ) -> bool:
-        """Send `record` as it came to ``<topic>.dlq``; False if abandoned before the ack."""
-        attempt = 0
-        while True:
-            try:
-                await self._dead_letters.send(
-                    record, group_id=self.group_id, code=code, reason=reason
-                )
-                break
-            except (KafkaError, OSError) as exc:
-                attempt += 1
-                log.warning("DLQ send for %s failed: %s", tp, summarize(exc))
-                if not await self._pause(tp, self._delay(attempt)):
-                    return False
-        log.warning("sent %s offset %d to %s: %s", tp, record.offset, dlq(record.topic), reason)
-        metrics.DLQ_MESSAGES.labels(record.topic, code).inc()
-        metrics.MESSAGES_CONSUMED.labels(record.topic, event_type, "dlq").inc()
-        return True
 
     async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
         """Commit offsets of partitions still ours; a failed commit only means redelivery."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from inventory_contracts.topics import dlq
 
+from inventory_runtime import metrics
 from inventory_runtime.inbound import dlq_headers
-from inventory_runtime.retry import is_fatal_producer_error
+from inventory_runtime.retry import is_fatal_producer_error, summarize
+
+log = logging.getLogger(__name__)
 
 
 class DeadLetterSender:
@@ -57,3 +62,37 @@ class DeadLetterSender:
             if is_fatal_producer_error(exc):
                 await self.stop()
             raise
+
+    async def deliver(
+        self,
+        record: ConsumerRecord[Any, Any],
+        *,
+        group_id: str,
+        code: str,
+        reason: str,
+        event_type: str,
+        keep_trying: Callable[[int], Awaitable[bool]],
+    ) -> bool:
+        """`send` until acknowledged; after failure number n, ``await keep_trying(n)`` waits
+        and says whether to go on. Returns False if it gave up (the record was not sent)."""
+        attempt = 0
+        while True:
+            try:
+                await self.send(record, group_id=group_id, code=code, reason=reason)
+                break
+            except Exception as exc:
+                attempt += 1
+                log.warning("DLQ send of %s failed: %s", record.topic, summarize(exc))
+                if not await keep_trying(attempt):
+                    return False
+        log.warning(
+            "sent %s[%d]@%d to %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            dlq(record.topic),
+            reason,
+        )
+        metrics.DLQ_MESSAGES.labels(record.topic, code).inc()
+        metrics.MESSAGES_CONSUMED.labels(record.topic, event_type, "dlq").inc()
+        return True

@@ -24,6 +24,7 @@ class _ContextFilter(logging.Filter):
         record.service = self.service
         record.correlation_id = current_correlation_id()
         record.causation_id = current_causation_id()
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate
         return True
 
 

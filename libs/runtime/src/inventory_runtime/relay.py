@@ -49,10 +49,11 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._stopping = False
         self._wakeup = asyncio.Event()
+        self.consecutive_failures = 0
+        self.last_error: str | None = None
 
     async def run(self) -> None:
         """Publish rounds until stopped; broker and database outages are waited out."""
-        failures = 0
         next_stats = 0.0
         try:
             while not self._stopping:
@@ -62,11 +63,16 @@ class OutboxRelay:
                     next_stats = now + self._settings.relay_stats_interval_seconds
                 try:
                     published = await self.publish_pending()
-                    failures = 0
+                    self.consecutive_failures, self.last_error = 0, None
                 except Exception as exc:
-                    failures += 1
-                    log.warning("outbox relay round failed (%d): %s", failures, summarize(exc))
-                    await self._sleep(self._backoff(failures))
+                    self.consecutive_failures += 1
+                    self.last_error = summarize(exc)
+                    log.warning(
+                        "outbox relay round failed (%d in a row): %s",
+                        self.consecutive_failures,
+                        self.last_error,
+                    )
+                    await self._sleep(self._backoff(self.consecutive_failures))
                     continue
                 if published < self._settings.relay_batch_size:
                     await self._sleep(self._settings.relay_poll_interval_seconds)
@@ -128,7 +134,11 @@ class OutboxRelay:
         """Send every row in id order; the result per row is its metadata or its exception."""
         producer = await self._ensure_producer()
         futures: list[asyncio.Future[Any] | BaseException] = []
-        for index, row in enumerate(rows):
+        unusable: dict[str, BaseException] = {}  # topics whose send failed this round
+        for row in rows:
+            if row.topic in unusable:
+                futures.append(unusable[row.topic])
+                continue
             try:
                 futures.append(
                     await producer.send(
@@ -138,9 +148,9 @@ class OutboxRelay:
                         headers=[(k, str(v).encode()) for k, v in (row.headers or {}).items()],
                     )
                 )
-            except KafkaError as exc:  # e.g. no metadata for the topic: send the rest later
-                futures.extend([exc] * (len(rows) - index))
-                break
+            except KafkaError as exc:  # e.g. no metadata for the topic: other topics go on
+                unusable[row.topic] = exc
+                futures.append(exc)
         pending = [f for f in futures if isinstance(f, asyncio.Future)]
         await asyncio.gather(*pending, return_exceptions=True)
         return [f if isinstance(f, BaseException) else _outcome(f) for f in futures]
@@ -187,7 +197,7 @@ class OutboxRelay:
                 expired = (
                     select(outbox.c.id)
                     .where(outbox.c.published_at < func.now() - retention)
-                    .limit(1000)
+                    .limit(10_000)
                     .scalar_subquery()
                 )
                 await session.execute(delete(outbox).where(outbox.c.id.in_(expired)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from inventory_contracts.events.base import Event
 
@@ -17,7 +18,7 @@ BatchHandler = Callable[[Sequence[InboundEvent], U], Awaitable[None]]
 MessageHandler = Callable[[InboundEvent, U], Awaitable[None]]
 
 
-def event_context(event: InboundEvent) -> Any:
+def event_context(event: InboundEvent) -> AbstractContextManager[None]:
     """Context manager setting the correlation/causation ids of work caused by `event`."""
     return message_context(correlation_id=event.correlation_id, causation_id=event.id)
 
@@ -45,6 +46,13 @@ class Subscription(Generic[U]):
     handler: BatchHandler[U]
     batch: bool = True
     topics: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        types = [model.event_type for model in self.events]
+        if not types:
+            raise ValueError(f"subscription {self.group_id!r} lists no event classes")
+        if len(set(types)) != len(types):
+            raise ValueError(f"subscription {self.group_id!r} lists an event type twice")
 
     def topic_names(self) -> list[str]:
         """The topics to subscribe to."""

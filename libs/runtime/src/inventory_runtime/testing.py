@@ -153,7 +153,8 @@ async def read_topic(
 ) -> list[ConsumerRecord[Any, Any]]:
     """Read `topic` from the beginning until `count` records arrived or `within` seconds passed.
 
-    Returns what arrived (possibly fewer than `count`: assert on it), in partition order.
+    Returns what arrived (possibly fewer than `count`: assert on it); order is kept per
+    partition.
     """
     # Without a group the consumer is assigned every partition of the topic.
     consumer = AIOKafkaConsumer(

@@ -145,7 +145,7 @@ class UnitOfWork:
             .returning(inbox_table.c.event_id)
         )
         inserted = await self.session.scalar(statement)
-        return True
+        return inserted is not None
 
     async def commit(self) -> None:
         """Write the queued outbox rows and commit the transaction."""

@@ -1,0 +1,65 @@
+"""Fixtures of the e2e suite: the running services, a Kafka watcher, an ERP, an SMTP server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.platform import PORTS, KafkaWatcher, SmtpServer, WebhookReceiver, base_url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def services_up() -> None:
+    down = []
+    for service in PORTS:
+        try:
+            if httpx.get(f"{base_url(service)}/ready", timeout=3).status_code != 200:
+                down.append(service)
+        except httpx.HTTPError:
+            down.append(service)
+    if down:
+        pytest.fail(
+            f"services not ready: {', '.join(down)}. Start the stack with `make up`.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+async def watcher(kafka_bootstrap: str, services_up: None) -> AsyncIterator[KafkaWatcher]:
+    kafka_watcher = KafkaWatcher(kafka_bootstrap)
+    await kafka_watcher.start()
+    yield kafka_watcher
+    await kafka_watcher.stop()
+
+
+@pytest.fixture(scope="session")
+def erp() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver(fail_first=1)  # the gateway must retry a failed delivery
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def chat_webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,523 @@
+"""The core chain on the running system: receipt, orders, threshold, approval, PO, receipt, alerts.
+
+Every test makes its own SKUs, so the suite can run against a stack that has seen other runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.platform import (
+    KafkaWatcher,
+    SmtpServer,
+    WebhookReceiver,
+    body_of,
+    cloud_event,
+    gateway,
+    http,
+    poll,
+    publish_raw,
+    subject_of,
+    unique,
+)
+
+ERP_SECRET = "erp-shared-secret"
+CHAT_SECRET = "chat-shared-secret"
+WAREHOUSE = "WH-E2E"
+SUPPLIER = "SUP-E2E"
+
+
+@pytest.fixture(scope="module")
+async def world(
+    watcher: KafkaWatcher, erp: WebhookReceiver, chat_webhook: WebhookReceiver, smtp: SmtpServer
+) -> dict[str, Any]:
+    """Master data, an ERP subscription for purchase orders and the alert channels."""
+    async with gateway() as gw:
+        response = await gw.post(
+            "/v1/subscriptions",
+            json={
+                "url": erp.url,
+                "secret": ERP_SECRET,
+                "event_types": ["inventory.purchase-order.released.v1"],
+            },
+        )
+        assert response.status_code in (200, 201), response.text
+        for path, body in (
+            (f"/v1/locations/{WAREHOUSE}", {"name": "E2E warehouse"}),
+            (f"/v1/suppliers/{SUPPLIER}", {"name": "E2E supplier", "lead_time_days": 7}),
+        ):
+            response = await gw.put(path, json=body)
+            assert response.status_code in (200, 202), response.text
+    async with http("alerting") as alerting:
+        # Channels left by earlier runs point at receivers that are gone: switch them off.
+        for channel in (await alerting.get("/v1/channels")).json():
+            if channel.get("enabled"):
+                await alerting.put(
+                    f"/v1/channels/{channel['id']}", json={**channel, "enabled": False}
+                )
+        for body in (
+            {
+                "kind": "webhook",
+                "name": "e2e chat",
+                "config": {"url": chat_webhook.url, "secret": CHAT_SECRET},
+            },
+            {
+                "kind": "email",
+                "name": "e2e mail",
+                "config": {
+                    "host": "127.0.0.1",
+                    "port": smtp.port,
+                    "sender": "inventory@example.com",
+                    "recipients": ["buyer@example.com"],
+                },
+            },
+        ):
+            response = await alerting.post("/v1/channels", json=body)
+            assert response.status_code in (200, 201), response.text
+    return {"erp": erp, "chat": chat_webhook, "smtp": smtp}
+
+
+async def add_item(sku: str, unit_cost: str) -> None:
+    async with gateway() as gw:
+        response = await gw.put(
+            f"/v1/items/{sku}",
+            json={
+                "name": f"Item {sku}",
+                "name_zh": f"物料 {sku}",
+                "unit_of_measure": "pcs",
+                "category": "e2e",
+                "unit_cost": unit_cost,
+            },
+        )
+        assert response.status_code in (200, 202), response.text
+
+
+async def receive(sku: str, quantity: int, unit_cost: str, **extra: Any) -> dict[str, Any]:
+    """Post a receipt on stock-ledger, waiting until the item's master data has reached it."""
+    body = {
+        "lines": [
+            {"sku": sku, "location": WAREHOUSE, "quantity": quantity, "unit_cost": unit_cost}
+        ],
+        **extra,
+    }
+    async with http("stock-ledger") as ledger:
+        response = await poll(
+            lambda: ledger.post("/v1/receipts", json=body),
+            lambda r: r.status_code == 201,
+            what=f"receipt of {sku} to be accepted",
+        )
+    return response.json()
+
+
+async def availability(sku: str) -> dict[str, Any]:
+    async with http("reservation") as reservation:
+        response = await reservation.get(f"/v1/availability/{sku}/{WAREHOUSE}")
+        return response.json() if response.status_code == 200 else {}
+
+
+async def wait_available(sku: str, on_hand: int, reserved: int = 0) -> dict[str, Any]:
+    return await poll(
+        lambda: availability(sku),
+        lambda a: Decimal(a["on_hand"]) == on_hand and Decimal(a["reserved"]) == reserved,
+        what=f"{sku} on hand {on_hand}, reserved {reserved}",
+    )
+
+
+async def stocked_item(quantity: int, unit_cost: str = "10") -> str:
+    sku = unique("SKU")
+    await add_item(sku, unit_cost)
+    await receive(sku, quantity, unit_cost)
+    await wait_available(sku, quantity)
+    return sku
+
+
+async def place_order(sku: str, quantity: int | str, order_id: str | None = None) -> str:
+    order_id = order_id or unique("ORD")
+    async with gateway() as gw:
+        response = await gw.post(
+            "/v1/orders",
+            json={
+                "order_id": order_id,
+                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": quantity}],
+            },
+            headers={"Idempotency-Key": order_id},
+        )
+    assert response.status_code == 202, response.text
+    return order_id
+
+
+async def outcome(watcher: KafkaWatcher, order_id: str) -> dict[str, Any]:
+    seen = await watcher.wait_for(
+        lambda s: (
+            s.topic == "inventory.reservations"
+            and s.type in ("inventory.stock.reserved.v1", "inventory.reservation.rejected.v1")
+            and s.event["data"]["order_id"] == order_id
+        ),
+        what=f"the outcome of {order_id}",
+    )
+    return seen.event
+
+
+def outcomes_of(watcher: KafkaWatcher, order_id: str) -> list[dict[str, Any]]:
+    return [
+        e
+        for t in ("inventory.stock.reserved.v1", "inventory.reservation.rejected.v1")
+        for e in watcher.events(t, order_id=order_id)
+    ]
+
+
+async def set_policy(sku: str, reorder_point: int, order_quantity: int, unit_cost: str) -> None:
+    async with http("replenishment") as replenishment:
+        response = await replenishment.put(
+            f"/v1/policies/{sku}/{WAREHOUSE}",
+            json={
+                "reorder_point": reorder_point,
+                "order_quantity": order_quantity,
+                "supplier_id": SUPPLIER,
+                "unit_cost": unit_cost,
+            },
+        )
+        assert response.status_code in (200, 201), response.text
+
+
+async def approve(request_id: str, approver: str) -> httpx.Response:
+    async with http("approval") as approval:
+        return await approval.post(
+            f"/v1/approvals/{request_id}/approve", json={"approver": approver}
+        )
+
+
+async def test_receipt_is_posted_and_reaches_available_to_promise(
+    watcher: KafkaWatcher, world: dict
+) -> None:
+    sku = unique("SKU")
+    await add_item(sku, "12.50")
+    document = await receive(sku, 40, "12.50")
+    moved = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku)
+    assert Decimal(moved["data"]["quantity_delta"]) == 40
+    assert moved["data"]["movement_type"] == "receipt"
+    assert Decimal(moved["data"]["value"]) == Decimal("500")
+    assert moved["data"]["document_id"] == document["id"]
+    snapshot = await wait_available(sku, 40)
+    assert Decimal(snapshot["available_to_promise"]) == 40
+
+
+async def test_orders_are_reserved_or_rejected_never_oversold(
+    watcher: KafkaWatcher, world: dict
+) -> None:
+    sku = await stocked_item(10)
+    first = await place_order(sku, 6)
+    reserved = await outcome(watcher, first)
+    assert reserved["type"] == "inventory.stock.reserved.v1"
+    assert Decimal(reserved["data"]["lines"][0]["reserved"]) == 6
+
+    second = await place_order(sku, 5)  # only 4 left: all-or-nothing rejects it
+    rejected = await outcome(watcher, second)
+    assert rejected["type"] == "inventory.reservation.rejected.v1"
+    assert rejected["data"]["reason"] == "insufficient_stock"
+    short = rejected["data"]["short_lines"][0]
+    assert (short["sku"], Decimal(short["requested"]), Decimal(short["available"])) == (sku, 5, 4)
+
+    exact = await place_order(sku, 4)
+    assert (await outcome(watcher, exact))["type"] == "inventory.stock.reserved.v1"
+    await wait_available(sku, 10, reserved=10)
+    await asyncio.sleep(1)  # time for a stray second outcome to show up
+    for order_id in (first, second, exact):
+        assert len(outcomes_of(watcher, order_id)) == 1
+
+
+async def test_same_order_twice_gets_one_outcome(watcher: KafkaWatcher, world: dict) -> None:
+    sku = await stocked_item(5)
+    order_id = unique("ORD")
+    event = cloud_event(
+        "inventory.order.placed.v1",
+        {"order_id": order_id, "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 2}]},
+    )
+    for _ in range(2):  # two different events for one order: redelivery by an ERP
+        event["id"] = unique("evt")
+        await publish_raw(
+            watcher.bootstrap, "inventory.orders", order_id, json.dumps(event).encode()
+        )
+    assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
+    await wait_available(sku, 5, reserved=2)
+    await asyncio.sleep(1)
+    assert len(outcomes_of(watcher, order_id)) == 1
+
+
+async def _approval_request(watcher: KafkaWatcher, sku: str) -> dict[str, Any]:
+    seen = await watcher.wait_for(
+        lambda s: (
+            s.type == "inventory.approval.requested.v1"
+            and s.event["data"]["details"].get("sku") == sku
+        ),
+        what=f"an approval request for {sku}",
+    )
+    return seen.event
+
+
+async def position(sku: str) -> dict[str, Any]:
+    async with http("replenishment") as replenishment:
+        response = await replenishment.get(f"/v1/positions/{sku}/{WAREHOUSE}")
+        return response.json() if response.status_code == 200 else {}
+
+
+async def test_threshold_to_approval_to_purchase_order_to_receipt(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    erp, chat, smtp = world["erp"], world["chat"], world["smtp"]
+    sku = await stocked_item(30, unit_cost="10")
+    await set_policy(sku, reorder_point=20, order_quantity=100, unit_cost="10")
+
+    order_id = await place_order(sku, 12)  # position 30 - 12 = 18 <= 20
+    assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
+
+    below = await watcher.wait_for_event("inventory.stock.below-threshold.v1", sku=sku)
+    assert Decimal(below["data"]["inventory_position"]) == 18
+    request = await _approval_request(watcher, sku)
+    assert Decimal(request["data"]["amount"]) == Decimal("1000")  # 100 x 10: one step
+
+    order_again = await place_order(sku, 1)  # still below: no second requisition while one is open
+    await outcome(watcher, order_again)
+    await asyncio.sleep(2)
+    assert (
+        len(
+            [
+                e
+                for e in watcher.events("inventory.approval.requested.v1")
+                if e["data"]["details"].get("sku") == sku
+            ]
+        )
+        == 1
+    )
+
+    # the alert reaches the chat webhook and the mailbox once
+    hook = await poll(
+        lambda: [r for r in chat.received if sku in r.body.decode()],
+        bool,
+        what="the low-stock webhook",
+    )
+    assert hook[0].signature_valid(CHAT_SECRET)
+    mails = await poll(
+        lambda: [m for m in smtp.messages if sku in body_of(m)], bool, what="the low-stock email"
+    )
+    assert "再订货点" in body_of(mails[0]) and "reorder point" in body_of(mails[0]).lower()
+    assert subject_of(mails[0])
+
+    response = await approve(request["data"]["request_id"], "wang.manager")
+    assert response.status_code == 200, response.text
+    granted = await watcher.wait_for_event(
+        "inventory.approval.granted.v1", request_id=request["data"]["request_id"]
+    )
+    assert [step["role"] for step in granted["data"]["steps"]] == ["department_manager"]
+
+    released = await watcher.wait_for(
+        lambda s: (
+            s.type == "inventory.purchase-order.released.v1"
+            and s.event["data"]["lines"][0]["sku"] == sku
+        ),
+        what=f"the purchase order for {sku}",
+    )
+    po = released.event["data"]
+    assert Decimal(po["lines"][0]["quantity"]) == 100 and po["supplier_id"] == SUPPLIER
+
+    delivered = await poll(
+        lambda: [
+            r
+            for r in erp.received
+            if r.json.get("data", {}).get("purchase_order_id") == po["purchase_order_id"]
+        ],
+        lambda found: len(found) >= 1 and any(r.signature_valid(ERP_SECRET) for r in found),
+        timeout=60,
+        what="the purchase order at the ERP with a valid signature",
+    )
+    assert delivered[-1].headers["x-event-type"] == "inventory.purchase-order.released.v1"
+
+    on_order = await poll(
+        lambda: position(sku), lambda p: Decimal(p["on_order"]) == 100, what="100 on order"
+    )
+    assert Decimal(on_order["inventory_position"]) == 30 - 13 + 100
+
+    # the ERP reports the goods receipt through the gateway
+    async with gateway() as gw:
+        response = await gw.post(
+            "/v1/receipts",
+            json={
+                "receipt_id": unique("GR"),
+                "purchase_order_id": po["purchase_order_id"],
+                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 100, "unit_cost": "10"}],
+                "received_at": "2026-11-26T09:00:00Z",
+            },
+        )
+        assert response.status_code == 202, response.text
+    restored = await poll(
+        lambda: position(sku),
+        lambda p: Decimal(p["on_order"]) == 0 and Decimal(p["on_hand"]) == 130,
+        what="the receipt to close the PO",
+    )
+    assert Decimal(restored["inventory_position"]) == 130 - 13
+    assert restored["below_threshold"] is False
+    await wait_available(sku, 130, reserved=13)
+    assert len([r for r in chat.received if sku in r.body.decode()]) == 1
+    assert len([m for m in smtp.messages if sku in body_of(m)]) == 1
+
+
+async def test_requisition_above_50000_needs_manager_then_finance_director(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    sku = await stocked_item(5, unit_cost="800")
+    await set_policy(sku, reorder_point=10, order_quantity=100, unit_cost="800")  # 80,000
+    request = await _approval_request(watcher, sku)
+    request_id = request["data"]["request_id"]
+    assert Decimal(request["data"]["amount"]) == Decimal("80000")
+
+    refused = await approve(request_id, "li.finance")  # not the current step's role
+    assert refused.status_code == 403, refused.text
+    assert (await approve(request_id, "wang.manager")).status_code == 200
+    await asyncio.sleep(1)
+    assert not watcher.events("inventory.approval.granted.v1", request_id=request_id)
+    assert (await approve(request_id, "li.finance")).status_code == 200
+    granted = await watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
+    assert [s["role"] for s in granted["data"]["steps"]] == [
+        "department_manager",
+        "finance_director",
+    ]
+    await watcher.wait_for(
+        lambda s: (
+            s.type == "inventory.purchase-order.released.v1"
+            and s.event["data"]["lines"][0]["sku"] == sku
+        ),
+        what="the purchase order after two approvals",
+    )
+
+
+async def test_rejected_requisition_releases_no_purchase_order(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    sku = await stocked_item(1, unit_cost="5")
+    await set_policy(sku, reorder_point=3, order_quantity=10, unit_cost="5")
+    request_id = (await _approval_request(watcher, sku))["data"]["request_id"]
+    async with http("approval") as approval:
+        response = await approval.post(
+            f"/v1/approvals/{request_id}/reject",
+            json={"approver": "wang.manager", "comment": "supplier on hold"},
+        )
+    assert response.status_code == 200, response.text
+    rejected = await watcher.wait_for_event("inventory.approval.rejected.v1", request_id=request_id)
+    assert "supplier on hold" in json.dumps(rejected["data"])
+    await asyncio.sleep(2)
+    assert not [
+        s
+        for s in watcher.events("inventory.purchase-order.released.v1")
+        if s["data"]["lines"][0]["sku"] == sku
+    ]
+
+
+async def test_cancel_releases_and_shipment_is_issued_and_fulfilled(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    sku = await stocked_item(20)
+    cancelled, shipped = await place_order(sku, 5), await place_order(sku, 8)
+    for order_id in (cancelled, shipped):
+        assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
+    async with gateway() as gw:
+        response = await gw.post(
+            f"/v1/orders/{cancelled}/cancel", json={"reason": "customer changed mind"}
+        )
+        assert response.status_code == 202, response.text
+        await watcher.wait_for_event("inventory.reservation.released.v1", order_id=cancelled)
+        response = await gw.post(
+            f"/v1/orders/{shipped}/shipments",
+            json={
+                "shipment_id": unique("SHP"),
+                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 8}],
+            },
+        )
+        assert response.status_code == 202, response.text
+    issue = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku, order_id=shipped)
+    assert (
+        Decimal(issue["data"]["quantity_delta"]) == -8 and issue["data"]["movement_type"] == "issue"
+    )
+    await watcher.wait_for_event("inventory.reservation.fulfilled.v1", order_id=shipped)
+    snapshot = await wait_available(sku, 12, reserved=0)
+    assert Decimal(snapshot["available_to_promise"]) == 12
+
+
+async def test_order_published_by_kafkas_own_java_console_producer(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    sku = await stocked_item(3)
+    order_id = unique("ORD-JAVA")
+    event = cloud_event(
+        "inventory.order.placed.v1",
+        {"order_id": order_id, "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 3}]},
+    )
+    line = f"{order_id}|{json.dumps(event)}\n"
+    process = await asyncio.create_subprocess_exec(
+        "bash",
+        "scripts/kafka.sh",
+        "run-tool",
+        "org.apache.kafka.tools.ConsoleProducer",
+        "--bootstrap-server",
+        watcher.bootstrap,
+        "--topic",
+        "inventory.orders",
+        "--reader-property",
+        "parse.key=true",
+        "--reader-property",
+        "key.separator=|",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(line.encode()), timeout=90)
+    assert process.returncode == 0, output.decode()
+    reserved = await outcome(watcher, order_id)
+    assert reserved["type"] == "inventory.stock.reserved.v1"
+    assert Decimal(reserved["data"]["lines"][0]["reserved"]) == 3
+
+
+async def test_bad_input_is_rejected_clearly_and_stops_nothing(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    sku = await stocked_item(4)
+    unknown = await place_order(unique("NO-SUCH-SKU"), 1)
+    rejected = await outcome(watcher, unknown)
+    assert rejected["data"]["reason"] == "unknown_sku"
+
+    async with gateway() as gw:
+        negative = await gw.post(
+            "/v1/orders",
+            json={
+                "order_id": unique("ORD"),
+                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": -2}],
+            },
+        )
+        assert negative.status_code == 422
+        assert "lines.0.quantity" in negative.text
+        broken = await gw.post(
+            "/v1/orders",
+            content=b'{"order_id": "x", "lines": [',
+            headers={"Content-Type": "application/json"},
+        )
+        assert broken.status_code == 400, broken.text
+        anonymous = await httpx.AsyncClient(base_url=gw.base_url).post("/v1/orders", json={})
+        assert anonymous.status_code == 401
+
+    malformed_key = unique("BROKEN")
+    await publish_raw(
+        watcher.bootstrap, "inventory.orders", malformed_key, b'{"specversion": "1.0", "type": '
+    )
+    dead = await watcher.wait_for(
+        lambda s: s.topic == "inventory.orders.dlq" and s.key == malformed_key,
+        what="the malformed event in the DLQ",
+    )
+    assert dead.headers.get("dlq-code") == "invalid_json" and dead.headers.get("dlq-reason")
+
+    after = await place_order(sku, 4)  # the consumer kept going
+    assert (await outcome(watcher, after))["type"] == "inventory.stock.reserved.v1"
