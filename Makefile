@@ -29,7 +29,7 @@ infra-up: bootstrap ## start Kafka and PostgreSQL, create topics and databases
 	@$(MAKE) --no-print-directory topics
 
 topics: ## create every topic (and its DLQ) with its partition count
-	@$(PY) -m inventory_runtime.kafka_admin --bootstrap $(KAFKA_BOOTSTRAP_SERVERS)
+	@.venv/bin/inventory-topics --bootstrap $(KAFKA_BOOTSTRAP_SERVERS)
 
 migrate: ## apply every service's migrations
 	@bash scripts/services.sh migrate

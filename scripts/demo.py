@@ -159,7 +159,7 @@ async def main(bootstrap: str) -> None:
             ).json()
         moved = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku)
         fact(
-            f"document {document['id']} posted; StockMoved +{moved['data']['quantity_delta']} "
+            f"document {document['document_id']} posted; StockMoved +{moved['data']['quantity_delta']} "
             f"value {moved['data']['value']}"
         )
 

@@ -203,7 +203,7 @@ async def test_receipt_is_posted_and_reaches_available_to_promise(
     assert Decimal(moved["data"]["quantity_delta"]) == 40
     assert moved["data"]["movement_type"] == "receipt"
     assert Decimal(moved["data"]["value"]) == Decimal("500")
-    assert moved["data"]["document_id"] == document["id"]
+    assert moved["data"]["document_id"] == document["document_id"]
     snapshot = await wait_available(sku, 40)
     assert Decimal(snapshot["available_to_promise"]) == 40
 

@@ -1,1 +1,4 @@
-"""Reservation service: Reserves stock for every order atomically without overselling; keeps available-to-promise current."""
+"""Reservation service.
+
+Reserves stock for every order atomically without overselling; keeps available-to-promise current.
+"""

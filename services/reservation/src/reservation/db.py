@@ -1,8 +1,122 @@
-"""Tables of the reservation database (SQLAlchemy Core), with the runtime's outbox and inbox."""
+"""Tables of the reservation database (SQLAlchemy Core), with the runtime's outbox and inbox.
+
+Kept in sync by hand with the migrations in `migrations/versions`.
+"""
 
 from __future__ import annotations
 
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+
+QUANTITY = Numeric(38, 12)
+"""Quantities keep the 12 decimal places the contracts allow, never a float."""
+
+items = Table(
+    "items",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("location", Text, primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+stock_points = Table(
+    "stock_points",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("on_hand", QUANTITY, nullable=False, server_default="0"),
+    Column("reserved", QUANTITY, nullable=False, server_default="0"),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("sku", "location"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("reservation_id", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("message", Text, nullable=True),
+    Column("short_lines", JSONB, nullable=False, server_default="[]"),
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("customer_id", Text, nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("reservation_id"),
+    CheckConstraint(
+        "status IN ('reserved', 'rejected', 'released', 'fulfilled')", name="status_known"
+    ),
+    Index(
+        "ix_reservations_expires_at",
+        "expires_at",
+        postgresql_where=text("status = 'reserved' AND expires_at IS NOT NULL"),
+    ),
+)
+
+reservation_lines = Table(
+    "reservation_lines",
+    metadata,
+    Column("order_id", Text, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("requested", QUANTITY, nullable=False),
+    Column("reserved", QUANTITY, nullable=False, server_default="0"),
+    Column("released", QUANTITY, nullable=False, server_default="0"),
+    Column("fulfilled", QUANTITY, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("order_id", "line_no"),
+    ForeignKeyConstraint(["order_id"], ["reservations.order_id"], ondelete="CASCADE"),
+    CheckConstraint("requested > 0", name="requested_positive"),
+    CheckConstraint(
+        "reserved >= 0 AND released >= 0 AND fulfilled >= 0 AND released + fulfilled <= reserved",
+        name="quantities_consistent",
+    ),
+    Index("ix_reservation_lines_sku_location", "sku", "location"),
+)
+
+early_cancellations = Table(
+    "early_cancellations",
+    metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("cancelled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("reason", Text, nullable=True),
+)
+"""Tombstones: orders cancelled before their OrderPlaced arrived."""
+
+applied_movements = Table(
+    "applied_movements",
+    metadata,
+    Column("movement_id", Text, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+"""Ledger entries already applied to on-hand, so a republished StockMoved counts once."""

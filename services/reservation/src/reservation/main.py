@@ -10,7 +10,10 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
+from reservation import api
 from reservation.config import ReservationSettings
+from reservation.consumer import subscription
+from reservation.repository import ReservationUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -19,8 +22,14 @@ def create_app(settings: ReservationSettings) -> FastAPI:
     """The reservation app: operations routes, outbox relay, consumers and API."""
     return create_service_app(
         settings,
+        routers=[api.router],
+        consumers=[subscription()],
+        unit_of_work=ReservationUnitOfWork,
         title="Reservation",
-        description="Reserves stock for every order atomically without overselling; keeps available-to-promise current.",
+        description=(
+            "Reserves stock for every order atomically without overselling; keeps "
+            "available-to-promise current."
+        ),
     )
 
 

@@ -1,1 +1,5 @@
-"""Stock ledger service: Stock documents (receipt, issue, transfer, count, adjustment), the immutable ledger per SKU x location, lots, valuation and balances."""
+"""Stock ledger service.
+
+Stock documents (receipt, issue, transfer, count, adjustment), the immutable ledger per
+SKU x location, lots, valuation and balances.
+"""

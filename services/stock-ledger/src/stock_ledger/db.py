@@ -1,8 +1,145 @@
-"""Tables of the stock-ledger database (SQLAlchemy Core), with the runtime's outbox and inbox."""
+"""Tables of the stock-ledger database (SQLAlchemy Core), with the runtime's outbox and inbox.
+
+Documents (the forms people post) own their lines; posting a document writes one immutable
+ledger entry per line and moves the balance of each SKU x location. Kept in sync by hand with
+the migrations in `migrations/versions`.
+"""
 
 from __future__ import annotations
 
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+
+QUANTITY = Numeric(38, 12)
+MONEY = Numeric(38, 12)
+
+DOCUMENT_TYPES = "'receipt', 'issue', 'transfer', 'stock_count', 'adjustment'"
+MOVEMENT_TYPES = (
+    "'receipt', 'issue', 'transfer_in', 'transfer_out', 'count_adjustment', 'adjustment', "
+    "'reversal'"
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("unit_of_measure", Text, nullable=False),
+    Column("unit_cost", MONEY, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("valuation_method", Text, nullable=False),
+    Column("lot_tracked", Boolean, nullable=False),
+    Column("expiry_managed", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("location", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("allow_negative_stock", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("document_id", Text, primary_key=True),
+    Column("document_type", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="posted"),
+    Column("external_id", Text, nullable=True),
+    Column("order_id", Text, nullable=True),
+    Column("purchase_order_id", Text, nullable=True),
+    Column("idempotency_key", Text, nullable=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=True),
+    Column("posted_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("idempotency_key"),
+    CheckConstraint(f"document_type IN ({DOCUMENT_TYPES})", name="document_type_known"),
+    CheckConstraint("status IN ('draft', 'posted')", name="status_known"),
+    Index("ix_documents_order_id", "order_id"),
+    Index("ix_documents_purchase_order_id", "purchase_order_id"),
+)
+
+document_lines = Table(
+    "document_lines",
+    metadata,
+    Column("document_id", Text, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("unit_cost", MONEY, nullable=True),
+    Column("lot", Text, nullable=True),
+    Column("expiry_date", Date, nullable=True),
+    PrimaryKeyConstraint("document_id", "line_no"),
+    ForeignKeyConstraint(["document_id"], ["documents.document_id"]),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("movement_id", Text, primary_key=True),
+    Column("seq", BigInteger, Identity(always=True), nullable=False),
+    Column("document_id", Text, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("movement_type", Text, nullable=False),
+    Column("quantity_delta", QUANTITY, nullable=False),
+    Column("unit_cost", MONEY, nullable=False),
+    Column("value", MONEY, nullable=False),
+    Column("on_hand_after", QUANTITY, nullable=False),
+    Column("value_after", MONEY, nullable=False),
+    Column("average_cost_after", MONEY, nullable=False),
+    Column("order_id", Text, nullable=True),
+    Column("purchase_order_id", Text, nullable=True),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_by", Text, nullable=False),
+    UniqueConstraint("seq"),
+    ForeignKeyConstraint(
+        ["document_id", "line_no"], ["document_lines.document_id", "document_lines.line_no"]
+    ),
+    CheckConstraint(f"movement_type IN ({MOVEMENT_TYPES})", name="movement_type_known"),
+    Index("ix_ledger_entries_sku_location_seq", "sku", "location", "seq"),
+)
+"""Append-only: a trigger refuses UPDATE and DELETE (see migration 0002)."""
+
+balances = Table(
+    "balances",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("on_hand", QUANTITY, nullable=False, server_default="0"),
+    Column("value", MONEY, nullable=False, server_default="0"),
+    Column("average_cost", MONEY, nullable=False, server_default="0"),
+    Column("last_movement_id", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("sku", "location"),
+)

@@ -10,7 +10,10 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
+from stock_ledger import api
 from stock_ledger.config import StockLedgerSettings
+from stock_ledger.consumer import subscription
+from stock_ledger.repository import LedgerUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -19,8 +22,14 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
     """The stock-ledger app: operations routes, outbox relay, consumers and API."""
     return create_service_app(
         settings,
+        routers=[api.router],
+        consumers=[subscription()],
+        unit_of_work=LedgerUnitOfWork,
         title="Stock ledger",
-        description="Stock documents (receipt, issue, transfer, count, adjustment), the immutable ledger per SKU x location, lots, valuation and balances.",
+        description=(
+            "Stock documents (receipt, issue, transfer, count, adjustment), the immutable "
+            "ledger per SKU x location, lots, valuation and balances."
+        ),
     )
 
 

@@ -1,0 +1,175 @@
+"""Fakes and builders shared by the reservation tests."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from inventory_contracts import (
+    ItemUpserted,
+    LocationUpserted,
+    OrderCancelled,
+    OrderLine,
+    OrderPlaced,
+    StockMoved,
+)
+from inventory_runtime.fakes import FakeUnitOfWork
+from reservation.domain import (
+    InsufficientStock,
+    MasterData,
+    PointKey,
+    Reservation,
+    ReservationLine,
+    StockPoint,
+)
+
+NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+
+
+class FakeRepository:
+    """In-memory `Repository`: hands out copies, so a handler that forgets to save is caught."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, bool] = {}
+        self.locations: dict[str, bool] = {}
+        self.points: dict[PointKey, StockPoint] = {}
+        self.reservations: dict[str, Reservation] = {}
+        self.cancelled_early: set[str] = set()
+        self.movements: set[str] = set()
+
+    async def upsert_item(self, sku: str, active: bool) -> None:
+        self.items[sku] = active
+
+    async def upsert_location(self, location: str, active: bool) -> None:
+        self.locations[location] = active
+
+    async def master_data(self, keys: Iterable[PointKey]) -> MasterData:
+        return MasterData(items=dict(self.items), locations=dict(self.locations))
+
+    async def lock_points(
+        self, keys: Iterable[PointKey], *, create: bool = False
+    ) -> dict[PointKey, StockPoint]:
+        found = {}
+        for key in sorted(set(keys)):
+            if key not in self.points and create:
+                self.points[key] = StockPoint(*key)
+            if key in self.points:
+                found[key] = copy.copy(self.points[key])
+        return found
+
+    async def reserve(self, lines: Sequence[ReservationLine]) -> None:
+        for line in lines:
+            point = self.points[line.key]
+            if point.available_to_promise < line.reserved:
+                raise InsufficientStock(line.sku)
+            point.reserved += line.reserved
+
+    async def save_points(self, points: Iterable[StockPoint]) -> None:
+        for point in points:
+            self.points[point.key] = copy.copy(point)
+
+    async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
+        found = self.reservations.get(order_id)
+        return copy.deepcopy(found) if found else None
+
+    async def add(self, reservation: Reservation) -> None:
+        assert reservation.order_id not in self.reservations, "duplicate order id"
+        self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+
+    async def save(self, reservation: Reservation) -> None:
+        self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+
+    async def remember_cancel(self, order_id: str, reason: str | None) -> None:
+        self.cancelled_early.add(order_id)
+
+    async def was_cancelled_early(self, order_id: str) -> bool:
+        return order_id in self.cancelled_early
+
+    async def first_application(self, movement_id: str) -> bool:
+        if movement_id in self.movements:
+            return False
+        self.movements.add(movement_id)
+        return True
+
+
+class FakeReservationUoW(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__(source="/services/reservation")
+        self.reservations = FakeRepository()
+
+
+@pytest.fixture
+def uow() -> FakeReservationUoW:
+    return FakeReservationUoW()
+
+
+class Make:
+    """Builders of the events the tests feed in."""
+
+    now = NOW
+
+    @staticmethod
+    def order(order_id: str, *lines: tuple[str, str, str]) -> OrderPlaced:
+        return OrderPlaced(
+            order_id=order_id,
+            lines=tuple(
+                OrderLine(sku=sku, location=location, quantity=Decimal(quantity))
+                for sku, location, quantity in lines
+            ),
+        )
+
+    @staticmethod
+    def cancel(order_id: str, *lines: tuple[str, str, str]) -> OrderCancelled:
+        return OrderCancelled(
+            order_id=order_id,
+            lines=tuple(OrderLine(sku=s, location=loc, quantity=Decimal(q)) for s, loc, q in lines)
+            or None,
+        )
+
+    @staticmethod
+    def movement(
+        movement_id: str,
+        sku: str,
+        location: str,
+        delta: str,
+        movement_type: str = "receipt",
+        *,
+        order_id: str | None = None,
+        purchase_order_id: str | None = None,
+    ) -> StockMoved:
+        return StockMoved.model_validate(
+            {
+                "sku": sku,
+                "location": location,
+                "movement_id": movement_id,
+                "quantity_delta": delta,
+                "movement_type": movement_type,
+                "unit_cost": "10",
+                "value": str(Decimal(delta) * 10),
+                "on_hand_after": "0",
+                "document_id": f"DOC-{movement_id}",
+                "document_type": "issue" if movement_type == "issue" else "receipt",
+                "order_id": order_id,
+                "purchase_order_id": purchase_order_id,
+                "posted_at": NOW,
+                "posted_by": "test",
+            }
+        )
+
+    @staticmethod
+    def item(sku: str, active: bool = True) -> ItemUpserted:
+        return ItemUpserted(
+            sku=sku, name=sku, unit_of_measure="pcs", category="test", unit_cost=1, active=active
+        )
+
+    @staticmethod
+    def location(code: str, active: bool = True) -> LocationUpserted:
+        return LocationUpserted(location=code, name=code, active=active)
+
+
+@pytest.fixture(scope="session")
+def make() -> type[Make]:
+    return Make
