@@ -23,6 +23,7 @@ from tests.e2e.platform import (  # noqa: E402 (after the path is set)
     WebhookReceiver,
     base_url,
     body_of,
+    disable_alert_channels,
     gateway,
     http,
     poll,
@@ -104,15 +105,15 @@ async def main(bootstrap: str) -> None:
                 202,
             )
         async with http("alerting") as alerting:
-            for channel in (await alerting.get("/v1/channels")).json():
-                if channel.get("enabled"):
-                    await alerting.put(
-                        f"/v1/channels/{channel['id']}", json={**channel, "enabled": False}
-                    )
+            await disable_alert_channels()
             await checked(
                 await alerting.post(
                     "/v1/channels",
-                    json={"kind": "webhook", "name": "demo chat", "config": {"url": chat.url}},
+                    json={
+                        "kind": "webhook",
+                        "name": unique("demo chat"),
+                        "config": {"url": chat.url},
+                    },
                 ),
                 200,
                 201,
@@ -122,12 +123,12 @@ async def main(bootstrap: str) -> None:
                     "/v1/channels",
                     json={
                         "kind": "email",
-                        "name": "demo mail",
+                        "name": unique("demo mail"),
                         "config": {
                             "host": "127.0.0.1",
                             "port": smtp.port,
-                            "sender": "inventory@example.com",
-                            "recipients": ["buyer@example.com"],
+                            "from_address": "inventory@example.com",
+                            "to": ["buyer@example.com"],
                         },
                     },
                 ),
@@ -159,24 +160,27 @@ async def main(bootstrap: str) -> None:
             ).json()
         moved = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku)
         fact(
-            f"document {document['document_id']} posted; StockMoved +{moved['data']['quantity_delta']} "
-            f"value {moved['data']['value']}"
+            f"document {document['document_id']} posted; StockMoved "
+            f"+{moved['data']['quantity_delta']} value {moved['data']['value']}"
         )
 
         step(3, "Reorder point 40, order quantity 500 (replenishment)")
         async with http("replenishment") as replenishment:
-            await checked(
-                await replenishment.put(
-                    f"/v1/policies/{sku}/{WAREHOUSE}",
-                    json={
-                        "reorder_point": 40,
-                        "order_quantity": 500,
-                        "supplier_id": SUPPLIER,
-                        "unit_cost": "120",
-                    },
-                ),
-                200,
-                201,
+            await poll(  # replenishment learns on-hand from reservation's availability events
+                lambda: replenishment.get(f"/v1/positions/{sku}/{WAREHOUSE}"),
+                lambda r: Decimal(r.json()["on_hand"]) == 100,
+                what="replenishment to see the receipt",
+            )
+            policy = {
+                "reorder_point": 40,
+                "order_quantity": 500,
+                "supplier_id": SUPPLIER,
+                "unit_cost": "120",
+            }
+            await poll(  # until the supplier's master data has reached replenishment
+                lambda: replenishment.put(f"/v1/policies/{sku}/{WAREHOUSE}", json=policy),
+                lambda r: r.status_code == 200,
+                what="the policy",
             )
         fact("500 x 120.00 = 60,000.00 > 50,000: the department manager, then the finance director")
 

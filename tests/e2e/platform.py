@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiosmtpd.controller import Controller
 
 PORTS = {
@@ -92,10 +94,16 @@ class KafkaWatcher:
     async def start(self) -> None:
         consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
         await consumer.start()
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(self.topics)
+        finally:
+            await admin.close()
         partitions = [
-            TopicPartition(topic, p)
-            for topic in self.topics
-            for p in sorted(consumer.partitions_for_topic(topic) or ())
+            TopicPartition(topic["topic"], partition["partition"])
+            for topic in described
+            for partition in topic["partitions"]
         ]
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
@@ -249,6 +257,12 @@ class WebhookReceiver:
             self._server.server_close()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:  # aiosmtpd needs a real port to check its own readiness
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class _Mailbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
@@ -263,14 +277,14 @@ class SmtpServer:
 
     def __init__(self) -> None:
         self._mailbox = _Mailbox()
-        self._controller = Controller(self._mailbox, hostname="127.0.0.1", port=0)
+        self._controller = Controller(self._mailbox, hostname="127.0.0.1", port=_free_port())
 
     def start(self) -> None:
         self._controller.start()
 
     @property
     def port(self) -> int:
-        return int(self._controller.server.sockets[0].getsockname()[1])
+        return int(self._controller.port)
 
     @property
     def messages(self) -> list[Message]:
@@ -317,3 +331,17 @@ def http(service: str, **kwargs: Any) -> httpx.AsyncClient:
 
 def gateway() -> httpx.AsyncClient:
     return http("integration-gateway", headers={"Authorization": f"Bearer {API_KEY}"})
+
+
+async def disable_alert_channels() -> None:
+    """Switch off the alert channels earlier runs left behind (their receivers are gone)."""
+    async with http("alerting") as alerting:
+        for channel in (await alerting.get("/v1/channels")).json():
+            if not channel["enabled"]:
+                continue
+            config = {k: v for k, v in channel["config"].items() if v != "***"}  # masked secrets
+            body = {"kind": channel["kind"], "name": channel["name"], "enabled": False}
+            response = await alerting.put(
+                f"/v1/channels/{channel['id']}", json={**body, "config": config}
+            )
+            response.raise_for_status()

@@ -19,6 +19,7 @@ from tests.e2e.platform import (
     WebhookReceiver,
     body_of,
     cloud_event,
+    disable_alert_channels,
     gateway,
     http,
     poll,
@@ -55,26 +56,21 @@ async def world(
             response = await gw.put(path, json=body)
             assert response.status_code in (200, 202), response.text
     async with http("alerting") as alerting:
-        # Channels left by earlier runs point at receivers that are gone: switch them off.
-        for channel in (await alerting.get("/v1/channels")).json():
-            if channel.get("enabled"):
-                await alerting.put(
-                    f"/v1/channels/{channel['id']}", json={**channel, "enabled": False}
-                )
+        await disable_alert_channels()
         for body in (
             {
                 "kind": "webhook",
-                "name": "e2e chat",
+                "name": unique("e2e chat"),
                 "config": {"url": chat_webhook.url, "secret": CHAT_SECRET},
             },
             {
                 "kind": "email",
-                "name": "e2e mail",
+                "name": unique("e2e mail"),
                 "config": {
                     "host": "127.0.0.1",
                     "port": smtp.port,
-                    "sender": "inventory@example.com",
-                    "recipients": ["buyer@example.com"],
+                    "from_address": "inventory@example.com",
+                    "to": ["buyer@example.com"],
                 },
             },
         ):
@@ -134,6 +130,11 @@ async def stocked_item(quantity: int, unit_cost: str = "10") -> str:
     await add_item(sku, unit_cost)
     await receive(sku, quantity, unit_cost)
     await wait_available(sku, quantity)
+    await poll(  # replenishment learns on-hand from reservation's availability events
+        lambda: position(sku),
+        lambda p: Decimal(p["on_hand"]) == quantity,
+        what=f"replenishment to see {quantity} of {sku} on hand",
+    )
     return sku
 
 
@@ -173,17 +174,19 @@ def outcomes_of(watcher: KafkaWatcher, order_id: str) -> list[dict[str, Any]]:
 
 
 async def set_policy(sku: str, reorder_point: int, order_quantity: int, unit_cost: str) -> None:
+    """Set the policy, waiting until the supplier's master data has reached replenishment."""
+    body = {
+        "reorder_point": reorder_point,
+        "order_quantity": order_quantity,
+        "supplier_id": SUPPLIER,
+        "unit_cost": unit_cost,
+    }
     async with http("replenishment") as replenishment:
-        response = await replenishment.put(
-            f"/v1/policies/{sku}/{WAREHOUSE}",
-            json={
-                "reorder_point": reorder_point,
-                "order_quantity": order_quantity,
-                "supplier_id": SUPPLIER,
-                "unit_cost": unit_cost,
-            },
+        await poll(
+            lambda: replenishment.put(f"/v1/policies/{sku}/{WAREHOUSE}", json=body),
+            lambda r: r.status_code == 200,
+            what=f"the policy of {sku} to be accepted",
         )
-        assert response.status_code in (200, 201), response.text
 
 
 async def approve(request_id: str, approver: str) -> httpx.Response:
@@ -467,9 +470,9 @@ async def test_order_published_by_kafkas_own_java_console_producer(
         watcher.bootstrap,
         "--topic",
         "inventory.orders",
-        "--reader-property",
+        "--property",
         "parse.key=true",
-        "--reader-property",
+        "--property",
         "key.separator=|",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -1,1 +1,1 @@
-"""Alerting service: Alert rules over the event stream and notifications by email, IM and webhook."""
+"""Alerting service: alert rules over the event stream; notifications by email, IM, webhook."""

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from inventory_runtime.settings import ServiceSettings, dev_database_url
+from pydantic import Field
 
 
 class AlertingSettings(ServiceSettings):
-    """Alerting settings; every field can be set by the environment variable of its name."""
+    """Alerting settings; every field can be set by the environment variable of its name.
+
+    Channels (webhook, email) and rules live in the database and are managed over the API.
+    """
 
     service_name: str = "alerting"
     database_url: str = dev_database_url("alerting")
     http_port: int = 8005
+
+    notification_max_attempts: int = Field(default=8, ge=1)
+    notification_backoff_base_seconds: float = Field(default=5.0, gt=0)
+    notification_backoff_cap_seconds: float = Field(default=900.0, gt=0)
+    notification_timeout_seconds: float = Field(default=15.0, gt=0)
+    notification_poll_interval_seconds: float = Field(default=0.5, gt=0)
+    notification_batch_size: int = Field(default=20, ge=1)

@@ -1,8 +1,104 @@
-"""Tables of the alerting database (SQLAlchemy Core), with the runtime's outbox and inbox."""
+"""Tables of the alerting database (SQLAlchemy Core), with the runtime's outbox and inbox.
+
+Kept in step with the migrations by hand (``migrations/versions``).
+"""
 
 from __future__ import annotations
 
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+# The predicate of the one-open-alert-per-condition index; ON CONFLICT must repeat it literally.
+OPEN_ALERT = text("status <> 'resolved'")
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("config", JSONB, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("name"),
+)
+
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("severity", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("channel_ids", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_known"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("rule_id", Text, ForeignKey("rules.id"), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'raised'")),
+    Column("severity", Text, nullable=False),
+    Column("title_zh", Text, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("message_zh", Text, nullable=False),
+    Column("message_en", Text, nullable=False),
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("raised_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolution", Text, nullable=True),
+    CheckConstraint("status IN ('raised', 'acknowledged', 'resolved')", name="status_known"),
+    Index(
+        "uq_alerts_open_rule_subject",
+        "rule_id",
+        "subject",
+        unique=True,
+        postgresql_where=OPEN_ALERT,
+    ),
+    Index("ix_alerts_status_raised_at", "status", "raised_at"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("alert_id", Text, ForeignKey("alerts.id"), nullable=False),
+    Column("channel_id", Text, ForeignKey("channels.id"), nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("alert_id", "channel_id"),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
+    Index("ix_notifications_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+)

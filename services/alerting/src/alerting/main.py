@@ -7,21 +7,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.app import BackgroundJob, create_service_app, serve
 from inventory_runtime.migrations import migrate
 
+from alerting import api
 from alerting.config import AlertingSettings
+from alerting.consumer import alert_subscription
+from alerting.dispatcher import run_dispatcher
+from alerting.repository import AlertingUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: AlertingSettings) -> FastAPI:
-    """The alerting app: operations routes, outbox relay, consumers and API."""
-    return create_service_app(
+    """The alerting app: operations routes, outbox relay, consumer, dispatcher and API."""
+    app = create_service_app(
         settings,
         title="Alerting",
         description="Alert rules over the event stream and notifications by email, IM and webhook.",
+        routers=[api.router],
+        consumers=[alert_subscription()],
+        unit_of_work=AlertingUnitOfWork,
+        background=[BackgroundJob("notification-dispatcher", run_dispatcher)],
     )
+    app.add_exception_handler(api.ApiError, api.api_error_handler)
+    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

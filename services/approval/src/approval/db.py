@@ -1,8 +1,140 @@
-"""Tables of the approval database (SQLAlchemy Core), with the runtime's outbox and inbox."""
+"""Tables of the approval database (SQLAlchemy Core), with the runtime's outbox and inbox.
+
+Kept in step with the hand-written migrations (a test compares them). `time_limit_hours`,
+`due_at` and `escalated_at` are there for time limits and escalation, which come later.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+
+
+def _now_column(name: str) -> Column[Any]:
+    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+approval_flows = Table(
+    "approval_flows",
+    metadata,
+    Column("flow_id", Text, primary_key=True),
+    Column("subject_type", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _now_column("updated_at"),
+)
+
+approval_flow_steps = Table(
+    "approval_flow_steps",
+    metadata,
+    Column(
+        "flow_id", Text, ForeignKey("approval_flows.flow_id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("step_no", Integer, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("min_amount_exclusive", Numeric),
+    Column("max_amount_inclusive", Numeric),
+    Column("time_limit_hours", Integer),
+    PrimaryKeyConstraint("flow_id", "step_no"),
+)
+
+approvers = Table(
+    "approvers",
+    metadata,
+    Column("approver_id", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("display_name", Text, nullable=False),
+    _now_column("created_at"),
+    PrimaryKeyConstraint("approver_id", "role", "department"),
+    Index("ix_approvers_role", "role"),
+)
+
+approval_instances = Table(
+    "approval_instances",
+    metadata,
+    Column("request_id", Text, primary_key=True),
+    Column("subject_type", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("amount", Numeric, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("flow_id", Text),
+    Column("status", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", Text),
+    Column("decision_reason", Text),
+    CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
+    Index("ix_approval_instances_status", "status"),
+    Index("ix_approval_instances_subject", "subject_type", "subject_id"),
+)
+
+approval_tasks = Table(
+    "approval_tasks",
+    metadata,
+    Column(
+        "request_id",
+        Text,
+        ForeignKey("approval_instances.request_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("step_no", Integer, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("time_limit_hours", Integer),
+    Column("activated_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("approver", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("comment", Text),
+    PrimaryKeyConstraint("request_id", "step_no"),
+    CheckConstraint(
+        "status IN ('waiting', 'pending', 'approved', 'rejected', 'cancelled')",
+        name="status_known",
+    ),
+    Index("ix_approval_tasks_pending_role", "role", postgresql_where=text("status = 'pending'")),
+)
+
+approval_audit = Table(
+    "approval_audit",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "request_id",
+        Text,
+        ForeignKey("approval_instances.request_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("step_no", Integer),
+    Column("action", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("comment", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_approval_audit_request_id", "request_id"),
+)

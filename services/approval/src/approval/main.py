@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
+from approval import api, consumer, flows_api
 from approval.config import ApprovalSettings
+from approval.repository import ApprovalUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,7 +22,13 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
     return create_service_app(
         settings,
         title="Approval",
-        description="Configurable approval flows with steps by amount, approver tasks, time limits, escalation and an audit trail.",
+        routers=[api.router, flows_api.router],
+        consumers=[consumer.subscription()],
+        unit_of_work=ApprovalUnitOfWork,
+        description=(
+            "Configurable approval flows with steps by amount, approver tasks, time limits, "
+            "escalation and an audit trail."
+        ),
     )
 
 

@@ -1,1 +1,5 @@
-"""Integration gateway service: REST entry for CRM/ERP (orders, master data, shipments, receipts) with API keys and idempotency; write-back to ERP."""
+"""Integration gateway service: REST entry for CRM/ERP with API keys and idempotency.
+
+Orders, master data, shipments and receipts become events; purchase orders and reservation
+outcomes are written back to the ERP by signed webhooks.
+"""

@@ -2,12 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Self
+
+from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_runtime.settings import ServiceSettings, dev_database_url
+from pydantic import Field, model_validator
+
+DEV_API_KEY = "dev-api-key"
 
 
 class IntegrationGatewaySettings(ServiceSettings):
-    """Integration gateway settings; every field can be set by the environment variable of its name."""
+    """Integration gateway settings; every field can be set by the environment variable of its name.
+
+    `bootstrap_api_key` is ensured at startup as the API client "bootstrap" (empty: none).
+    `erp_webhook_url` and `erp_webhook_secret`, when set, are ensured as a write-back
+    subscription for `erp_webhook_event_types` (a JSON list in the environment).
+    """
 
     service_name: str = "integration-gateway"
     database_url: str = dev_database_url("integration_gateway")
     http_port: int = 8006
+
+    bootstrap_api_key: str = DEV_API_KEY
+    erp_webhook_url: str | None = None
+    erp_webhook_secret: str | None = None
+    erp_webhook_event_types: list[str] = Field(
+        default_factory=lambda: [PurchaseOrderReleased.event_type]
+    )
+
+    delivery_max_attempts: int = Field(default=10, ge=1)
+    delivery_backoff_base_seconds: float = Field(default=2.0, gt=0)
+    delivery_backoff_cap_seconds: float = Field(default=900.0, gt=0)
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0)
+    delivery_poll_interval_seconds: float = Field(default=0.5, gt=0)
+    delivery_batch_size: int = Field(default=20, ge=1)
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Self:
+        if self.erp_webhook_url and not self.erp_webhook_secret:
+            raise ValueError("ERP_WEBHOOK_URL is set but ERP_WEBHOOK_SECRET is not")
+        return self
+
+    def production_problems(self) -> list[str]:
+        """The runtime's checks plus: no development API key, no short webhook secret."""
+        problems = super().production_problems()
+        if self.bootstrap_api_key == DEV_API_KEY:
+            problems.append(
+                "BOOTSTRAP_API_KEY is the development key; set a real secret or an empty value"
+            )
+        if self.erp_webhook_secret is not None and len(self.erp_webhook_secret) < 16:
+            problems.append("ERP_WEBHOOK_SECRET is shorter than 16 characters")
+        return problems

@@ -3,34 +3,102 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
+from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.migrations import migrate
 
+from integration_gateway import api, domain, writeback_api
+from integration_gateway.auth import ApiError, api_error_handler
 from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.consumer import write_back_subscription
+from integration_gateway.delivery import run_delivery_worker
+from integration_gateway.repository import GatewayUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BOOTSTRAP_CLIENT = "bootstrap"
+
+
+async def ensure_configured(runtime: ServiceRuntime) -> None:
+    """Startup: the bootstrap API client and the ERP subscription from settings."""
+    settings = runtime.settings
+    assert isinstance(settings, IntegrationGatewaySettings)
+    async with GatewayUnitOfWork(runtime.session_factory, source=settings.event_source) as uow:
+        if settings.bootstrap_api_key:
+            await uow.clients.ensure(
+                BOOTSTRAP_CLIENT,
+                domain.hash_api_key(settings.bootstrap_api_key),
+                [domain.ALL_SCOPES],
+            )
+        else:  # no bootstrap key configured: a key left from an earlier setting must not work
+            await uow.clients.deactivate(BOOTSTRAP_CLIENT)
+        if settings.erp_webhook_url and settings.erp_webhook_secret:
+            await uow.subscriptions.ensure_configured(
+                settings.erp_webhook_url,
+                settings.erp_webhook_secret,
+                settings.erp_webhook_event_types,
+            )
+        await uow.commit()
 
 
 def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
     """The integration-gateway app: operations routes, outbox relay, consumers and API."""
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Integration gateway",
-        description="REST entry for CRM/ERP (orders, master data, shipments, receipts) with API keys and idempotency; write-back to ERP.",
+        description=(
+            "REST entry for CRM/ERP (orders, master data, shipments, receipts) with API keys "
+            "and idempotency; write-back to ERP."
+        ),
+        routers=[api.router, writeback_api.router],
+        consumers=[write_back_subscription()],
+        unit_of_work=GatewayUnitOfWork,
+        background=[BackgroundJob("webhook-delivery", run_delivery_worker)],
+        on_startup=[ensure_configured],
     )
+    app.add_exception_handler(ApiError, api_error_handler)
+    return app
+
+
+async def create_api_key(settings: IntegrationGatewaySettings, name: str, scopes: list[str]) -> str:
+    """Create (or re-key) API client `name`; return the new key, which is stored only hashed."""
+    key = domain.generate_api_key()
+    engine = create_engine(settings)
+    try:
+        uow = GatewayUnitOfWork(create_session_factory(engine), source=settings.event_source)
+        async with uow:
+            await uow.clients.ensure(name, domain.hash_api_key(key), scopes)
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    return key
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
-    """`integration-gateway migrate` applies the migrations; `integration-gateway serve` runs the HTTP service."""
-    parser = argparse.ArgumentParser(prog="integration-gateway", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
+    """`migrate` applies the migrations, `serve` runs the service, `create-api-key` prints a key."""
+    parser = argparse.ArgumentParser(prog="integration-gateway", description=cli.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("serve", help="run the HTTP service, consumers and workers")
+    create = commands.add_parser(
+        "create-api-key", help="create an API client (or give it a new key) and print the key"
+    )
+    create.add_argument("--name", required=True, help="name of the calling system, e.g. erp-sap")
+    create.add_argument(
+        "--scope",
+        action="append",
+        choices=[domain.ALL_SCOPES, *domain.SCOPES],
+        help="grant a scope (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     settings = IntegrationGatewaySettings()
     if args.command == "migrate":
         migrate(settings.database_url, MIGRATIONS)
+    elif args.command == "create-api-key":
+        print(asyncio.run(create_api_key(settings, args.name, args.scope or [domain.ALL_SCOPES])))
     else:
         serve(settings, create_app(settings))

@@ -1,1 +1,5 @@
-"""Replenishment service: Demand history, policies (reorder point, order quantity), inventory positions, purchase requisitions and purchase orders."""
+"""Replenishment service.
+
+Demand history, policies (reorder point, order quantity), inventory positions, purchase
+requisitions and purchase orders.
+"""

@@ -1,8 +1,212 @@
-"""Tables of the replenishment database (SQLAlchemy Core), with the runtime's outbox and inbox."""
+"""Tables of the replenishment database (SQLAlchemy Core), with the runtime's outbox and inbox.
+
+Kept in step with the hand-written migrations (a test compares them). Quantities and money are
+unconstrained NUMERIC, so whatever precision the contracts allow is stored exactly.
+"""
 
 from __future__ import annotations
 
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+    text,
+)
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+
+OPEN_REQUISITION = text("status IN ('pending_approval', 'approved')")
+
+
+def _now_column(name: str) -> Column[object]:
+    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+items = Table(
+    "items",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_zh", Text),
+    Column("category", Text, nullable=False),
+    Column("unit_of_measure", Text, nullable=False),
+    Column("unit_cost", Numeric, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    _now_column("updated_at"),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("location", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    _now_column("updated_at"),
+)
+
+suppliers = Table(
+    "suppliers",
+    metadata,
+    Column("supplier_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("lead_time_days", Integer, nullable=False),
+    Column("currency", Text, nullable=False),
+    _now_column("updated_at"),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("reorder_point", Numeric, nullable=False),
+    Column("order_quantity", Numeric, nullable=False),
+    Column("supplier_id", Text, nullable=False),
+    Column("unit_cost", Numeric),
+    Column("lead_time_days", Integer),
+    Column("department", Text, nullable=False),
+    Column("currency", Text),
+    # 'manual' (set over the API) now; computed policies come with forecasts later.
+    Column("source", Text, nullable=False, server_default="manual"),
+    _now_column("created_at"),
+    _now_column("updated_at"),
+    PrimaryKeyConstraint("sku", "location"),
+    CheckConstraint("reorder_point >= 0", name="reorder_point_non_negative"),
+    CheckConstraint("order_quantity > 0", name="order_quantity_positive"),
+)
+
+stock_positions = Table(
+    "stock_positions",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("on_hand", Numeric, nullable=False, server_default="0"),
+    Column("reserved", Numeric, nullable=False, server_default="0"),
+    Column("on_order", Numeric, nullable=False, server_default="0"),
+    Column("as_of", DateTime(timezone=True)),
+    _now_column("updated_at"),
+    PrimaryKeyConstraint("sku", "location"),
+)
+
+requisitions = Table(
+    "requisitions",
+    metadata,
+    Column("requisition_id", Text, primary_key=True),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("supplier_id", Text, nullable=False),
+    Column("quantity", Numeric, nullable=False),
+    Column("unit_cost", Numeric, nullable=False),
+    Column("amount", Numeric, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("lead_time_days", Integer, nullable=False),
+    Column("approval_request_id", Text, nullable=False, unique=True),
+    Column("inventory_position", Numeric, nullable=False),
+    Column("reorder_point", Numeric, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", Text),
+    Column("decision_comment", Text),
+    Column("purchase_order_id", Text),
+    CheckConstraint(
+        "status IN ('pending_approval', 'approved', 'ordered', 'rejected', 'cancelled')",
+        name="status_known",
+    ),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    # At most one open requisition per stock point, whatever the concurrency.
+    Index(
+        "uq_requisitions_open_stock_point",
+        "sku",
+        "location",
+        unique=True,
+        postgresql_where=OPEN_REQUISITION,
+    ),
+    Index("ix_requisitions_status", "status"),
+)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("purchase_order_id", Text, primary_key=True),
+    Column(
+        "requisition_id",
+        Text,
+        ForeignKey("requisitions.requisition_id"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("supplier_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("quantity", Numeric, nullable=False),
+    Column("unit_cost", Numeric, nullable=False),
+    Column("amount", Numeric, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("expected_receipt_date", Date, nullable=False),
+    Column("released_at", DateTime(timezone=True), nullable=False),
+    Column("received_quantity", Numeric, nullable=False, server_default="0"),
+    Column("last_receipt_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('open', 'partially_received', 'closed')", name="status_known"),
+    Index("ix_purchase_orders_status", "status"),
+    Index("ix_purchase_orders_supplier_id", "supplier_id"),
+)
+
+# Each receipt against a PO, once per stock movement: the base of supplier lead-time statistics.
+purchase_order_receipts = Table(
+    "purchase_order_receipts",
+    metadata,
+    Column("movement_id", Text, primary_key=True),
+    Column(
+        "purchase_order_id",
+        Text,
+        ForeignKey("purchase_orders.purchase_order_id"),
+        nullable=False,
+    ),
+    Column("quantity", Numeric, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    _now_column("recorded_at"),
+    Index("ix_purchase_order_receipts_purchase_order_id", "purchase_order_id"),
+)
+
+# Demand history: one row per order and stock point (business-level dedupe of an order placed
+# twice), summed per day. Orders later rejected count too: they are demand that was not met.
+demand_order_lines = Table(
+    "demand_order_lines",
+    metadata,
+    Column("order_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("quantity", Numeric, nullable=False),
+    Column("demand_date", Date, nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("order_id", "sku", "location"),
+)
+
+demand_daily = Table(
+    "demand_daily",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("demand_date", Date, nullable=False),
+    Column("quantity", Numeric, nullable=False),
+    Column("order_count", Integer, nullable=False),
+    PrimaryKeyConstraint("sku", "location", "demand_date"),
+)

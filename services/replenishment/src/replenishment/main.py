@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
+from replenishment import api, consumer
 from replenishment.config import ReplenishmentSettings
+from replenishment.repository import ReplenishmentUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,12 +22,18 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
     return create_service_app(
         settings,
         title="Replenishment",
-        description="Demand history, policies (reorder point, order quantity), inventory positions, purchase requisitions and purchase orders.",
+        routers=[api.router],
+        consumers=[consumer.subscription()],
+        unit_of_work=ReplenishmentUnitOfWork,
+        description=(
+            "Demand history, policies (reorder point, order quantity), inventory positions, "
+            "purchase requisitions and purchase orders."
+        ),
     )
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
-    """`replenishment migrate` applies the migrations; `replenishment serve` runs the HTTP service."""
+    """`replenishment migrate` applies the migrations; `replenishment serve` runs the service."""
     parser = argparse.ArgumentParser(prog="replenishment", description=__doc__)
     parser.add_argument("command", choices=["migrate", "serve"])
     args = parser.parse_args(argv)

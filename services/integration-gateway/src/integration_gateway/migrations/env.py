@@ -1,5 +1,4 @@
-from inventory_runtime.alembic_env import run_migrations
-
 from integration_gateway.db import metadata
+from inventory_runtime.alembic_env import run_migrations
 
 run_migrations(metadata)

@@ -1,0 +1,149 @@
+"""Notification channels: each sends a `Notification` one way (webhook, email; IM later).
+
+A channel is anything with ``async def send(notification) -> None`` that raises on failure;
+`build_channel` turns a stored channel (kind + config) into one. A new kind (DingTalk, WeCom,
+Feishu, Slack) adds a config model, a class and a line in `CHANNEL_KINDS`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Annotated, Any, Literal, Protocol
+
+import aiosmtplib
+import httpx
+from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from alerting import domain
+from alerting.domain import Notification
+
+ChannelKind = Literal["webhook", "email"]
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+def _address(value: str) -> str:
+    if not _ADDRESS.match(value):
+        raise ValueError(f"not an email address: {value!r}")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_address)]
+
+
+class ChannelError(Exception):
+    """A channel could not deliver; the dispatcher retries with backoff."""
+
+
+class Channel(Protocol):
+    """Sends notifications one way; raises when the notification did not get through."""
+
+    async def send(self, notification: Notification) -> None: ...
+
+
+class WebhookConfig(BaseModel):
+    """POST the alert as JSON to `url`, signed with `secret` when one is set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl
+    secret: str | None = Field(None, min_length=8)
+
+
+class EmailConfig(BaseModel):
+    """Send a bilingual plain-text email through an SMTP server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(min_length=1)
+    port: int = Field(587, ge=1, le=65535)
+    from_address: EmailAddress
+    to: list[EmailAddress] = Field(min_length=1)
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
+    use_tls: bool = Field(False, description="Connect with implicit TLS (usually port 465).")
+
+
+CONFIG_MODELS: dict[str, type[BaseModel]] = {"webhook": WebhookConfig, "email": EmailConfig}
+SECRET_FIELDS = ("secret", "password")
+
+
+def redacted(config: dict[str, Any]) -> dict[str, Any]:
+    """A stored config as the API shows it: secrets replaced by ``"***"``."""
+    return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in config.items()}
+
+
+class WebhookChannel:
+    """POSTs `Notification.as_json()`; any non-2xx answer is a failure."""
+
+    def __init__(self, config: WebhookConfig, client: httpx.AsyncClient) -> None:
+        self._config = config
+        self._client = client
+
+    async def send(self, notification: Notification) -> None:
+        body = json.dumps(notification.as_json(), ensure_ascii=False).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Alert-Id": notification.alert_id,
+            "X-Signature-Timestamp": str(int(datetime.now(UTC).timestamp())),
+        }
+        if self._config.secret:
+            headers["X-Signature"] = domain.signature(body, self._config.secret)
+        try:
+            response = await self._client.post(str(self._config.url), content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+        if not response.is_success:
+            raise ChannelError(f"HTTP {response.status_code}: {response.text[:200]}")
+
+
+def email_message(notification: Notification, config: EmailConfig) -> EmailMessage:
+    """The MIME message: bilingual subject and UTF-8 plain-text body, Chinese first."""
+    message = EmailMessage()
+    message["Subject"] = notification.email_subject
+    message["From"] = config.from_address
+    message["To"] = ", ".join(config.to)
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain=config.from_address.rsplit("@", 1)[-1])
+    message["X-Alert-Id"] = notification.alert_id
+    message.set_content(notification.plain_text(), charset="utf-8")
+    return message
+
+
+class EmailChannel:
+    """Sends `email_message` over SMTP (aiosmtplib)."""
+
+    def __init__(self, config: EmailConfig, timeout: float) -> None:
+        self._config = config
+        self._timeout = timeout
+
+    async def send(self, notification: Notification) -> None:
+        config = self._config
+        try:
+            await aiosmtplib.send(
+                email_message(notification, config),
+                hostname=config.host,
+                port=config.port,
+                username=config.username,
+                password=config.password,
+                start_tls=config.starttls,
+                use_tls=config.use_tls,
+                timeout=self._timeout,
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def build_channel(
+    kind: str, config: dict[str, Any], *, http: httpx.AsyncClient, timeout: float
+) -> Channel:
+    """The channel for a stored kind and config (raises `ChannelError` for unknown kinds)."""
+    if kind == "webhook":
+        return WebhookChannel(WebhookConfig.model_validate(config), http)
+    if kind == "email":
+        return EmailChannel(EmailConfig.model_validate(config), timeout)
+    raise ChannelError(f"unknown channel kind {kind!r}")

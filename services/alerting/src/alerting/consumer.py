@@ -1,0 +1,25 @@
+"""What alerting consumes: threshold breaches, rejected reservations and availability."""
+
+from __future__ import annotations
+
+from inventory_contracts.events.availability import AvailabilityChanged
+from inventory_contracts.events.replenishment import StockBelowThreshold
+from inventory_contracts.events.reservations import ReservationRejected
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.subscription import Subscription, per_message
+
+from alerting import handlers
+from alerting.repository import AlertingUnitOfWork
+
+
+async def _handle(event: InboundEvent, uow: AlertingUnitOfWork) -> None:
+    await handlers.handle(event, uow)
+
+
+def alert_subscription() -> Subscription[AlertingUnitOfWork]:
+    """Consumer group ``alerting`` over the three topics its rules read."""
+    return Subscription(
+        group_id="alerting",
+        events=[StockBelowThreshold, ReservationRejected, AvailabilityChanged],
+        handler=per_message(_handle),
+    )

@@ -1,0 +1,264 @@
+"""Alerting rules and texts, free of I/O.
+
+Texts are bilingual, Simplified Chinese first, with the glossary's terms (库存净额 inventory
+position, 再订货点 reorder point, 现存量 on hand, 预占量 reserved, 在途量 on order, 可用量
+available to promise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from inventory_contracts.events.replenishment import StockBelowThreshold
+from inventory_contracts.events.reservations import ReservationRejected
+
+Severity = Literal["info", "warning", "critical"]
+AlertStatus = Literal["raised", "acknowledged", "resolved"]
+LOW_STOCK = "low_stock"
+RESERVATION_REJECTED = "reservation_rejected"
+
+SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}
+REJECTION_REASONS = {
+    "insufficient_stock": ("库存不足", "insufficient stock"),
+    "unknown_sku": ("未知物料编码", "unknown SKU"),
+    "unknown_location": ("未知库位", "unknown location"),
+    "inactive_sku": ("物料已停用", "inactive SKU"),
+    "invalid_order": ("订单无效", "invalid order"),
+    "duplicate_line": ("订单行重复", "duplicate order line"),
+}
+
+
+class AlertStateError(Exception):
+    """An alert cannot make the asked transition (e.g. acknowledging a resolved one)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An alert rule: what it watches (`kind`), how serious, whom it tells."""
+
+    id: str
+    kind: str
+    severity: Severity
+    enabled: bool
+    channel_ids: tuple[str, ...] = ()
+
+    def targets(self, enabled_channels: list[str]) -> list[str]:
+        """The channels to notify: the rule's own (if enabled), or every enabled channel."""
+        if not self.channel_ids:
+            return list(enabled_channels)
+        return [channel for channel in self.channel_ids if channel in enabled_channels]
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    """An alert a rule wants raised; the subject names the condition (one open alert each)."""
+
+    rule_id: str
+    subject: str
+    severity: Severity
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """Chinese, then English."""
+        return f"{self.title_zh} / {self.title_en}"
+
+    @property
+    def message(self) -> str:
+        """Chinese, then English, one per line."""
+        return f"{self.message_zh}\n{self.message_en}"
+
+
+def quantity(value: Decimal | str | int) -> str:
+    """A quantity as people write it: ``3``, ``2.5`` (no trailing zeros, no exponent)."""
+    try:
+        number = Decimal(value).normalize()
+    except InvalidOperation:
+        return str(value)
+    return format(number, "f")
+
+
+def low_stock_alert(rule: Rule, event: StockBelowThreshold, observed_at: datetime) -> AlertDraft:
+    """The alert for an inventory position at or below the reorder point."""
+    where = f"{event.sku} @ {event.location}"
+    position, reorder_point = quantity(event.inventory_position), quantity(event.reorder_point)
+    on_hand, reserved, on_order = (
+        quantity(event.on_hand),
+        quantity(event.reserved),
+        quantity(event.on_order),
+    )
+    return AlertDraft(
+        rule_id=rule.id,
+        subject=f"{event.sku}@{event.location}",
+        severity=rule.severity,
+        title_zh="库存低于再订货点",
+        title_en="Stock below reorder point",
+        message_zh=(
+            f"{where}：库存净额 {position} ≤ 再订货点 {reorder_point}"
+            f"（现存量 {on_hand}，预占量 {reserved}，在途量 {on_order}）"
+        ),
+        message_en=(
+            f"{where}, inventory position {position} ≤ reorder point {reorder_point} "
+            f"(on hand {on_hand}, reserved {reserved}, on order {on_order})"
+        ),
+        details={
+            "sku": event.sku,
+            "location": event.location,
+            "inventory_position": str(event.inventory_position),
+            "reorder_point": str(event.reorder_point),
+            "on_hand": str(event.on_hand),
+            "reserved": str(event.reserved),
+            "on_order": str(event.on_order),
+            "observed_at": observed_at.isoformat(),
+        },
+    )
+
+
+def reservation_rejected_alert(rule: Rule, event: ReservationRejected) -> AlertDraft:
+    """The alert for an order whose reservation was rejected."""
+    reason_zh, reason_en = REJECTION_REASONS.get(event.reason, (event.reason, event.reason))
+    short_zh = "；".join(
+        f"{line.sku} @ {line.location} 需求 {quantity(line.requested)}，"
+        f"可用量 {quantity(line.available)}"
+        for line in event.short_lines
+    )
+    short_en = "; ".join(
+        f"{line.sku} @ {line.location} requested {quantity(line.requested)}, "
+        f"available {quantity(line.available)}"
+        for line in event.short_lines
+    )
+    return AlertDraft(
+        rule_id=rule.id,
+        subject=event.order_id,
+        severity=rule.severity,
+        title_zh="订单预占被拒绝",
+        title_en="Reservation rejected",
+        message_zh=f"订单 {event.order_id}：{reason_zh}" + (f"（{short_zh}）" if short_zh else ""),
+        message_en=f"Order {event.order_id}: {reason_en}" + (f" ({short_en})" if short_en else ""),
+        details={
+            "order_id": event.order_id,
+            "reason": event.reason,
+            "reason_message": event.message,
+            "short_lines": [line.model_dump(mode="json") for line in event.short_lines],
+        },
+    )
+
+
+def resolves_low_stock(
+    details: dict[str, Any], available_to_promise: Decimal, as_of: datetime
+) -> bool:
+    """True when availability rose above the reorder point recorded in a low-stock alert.
+
+    Only availability newer than the breach counts: an older figure consumed late (topics are
+    read independently) must not close the alert it predates.
+    """
+    try:
+        reorder_point = Decimal(str(details["reorder_point"]))
+        observed_at = datetime.fromisoformat(str(details["observed_at"]))
+    except (KeyError, ValueError, InvalidOperation):
+        return False
+    return as_of > observed_at and available_to_promise > reorder_point
+
+
+def acknowledge(status: AlertStatus) -> AlertStatus:
+    """Raised -> acknowledged (acknowledging twice is harmless); resolved alerts stay resolved."""
+    if status == "resolved":
+        raise AlertStateError("the alert is already resolved")
+    return "acknowledged"
+
+
+def check_resolvable(status: AlertStatus) -> None:
+    """Only an open alert (raised or acknowledged) can be resolved."""
+    if status == "resolved":
+        raise AlertStateError("the alert is already resolved")
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What a channel sends about an alert."""
+
+    alert_id: str
+    rule_id: str
+    severity: str
+    subject: str
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    details: dict[str, Any]
+    raised_at: datetime
+
+    @property
+    def headline(self) -> str:
+        """One line, Chinese first: ``库存低于再订货点 / Stock below reorder point: A @ W``."""
+        return f"{self.title_zh} / {self.title_en}: {self.subject.replace('@', ' @ ')}"
+
+    @property
+    def email_subject(self) -> str:
+        """The subject line of an email notification."""
+        level = f"{SEVERITY_ZH.get(self.severity, self.severity)} {self.severity}"
+        return f"[预警 Alert · {level}] {self.headline}"
+
+    def plain_text(self) -> str:
+        """The body of an email (or chat) notification: Chinese, then English."""
+        raised = self.raised_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return (
+            f"{self.title_zh}\n{self.message_zh}\n"
+            f"级别：{SEVERITY_ZH.get(self.severity, self.severity)}　规则：{self.rule_id}"
+            f"　预警编号：{self.alert_id}　时间：{raised}\n\n"
+            f"{self.title_en}\n{self.message_en}\n"
+            f"Severity: {self.severity}  Rule: {self.rule_id}  Alert: {self.alert_id}"
+            f"  Raised: {raised}\n"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The body of a webhook notification."""
+        return {
+            "alert_id": self.alert_id,
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "status": "raised",
+            "subject": self.subject,
+            "title": f"{self.title_zh} / {self.title_en}",
+            "message": f"{self.message_zh}\n{self.message_en}",
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "details": self.details,
+            "raised_at": self.raised_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter for notifications, up to `max_attempts` tries."""
+
+    max_attempts: int
+    base_seconds: float
+    cap_seconds: float
+
+    def next_try(
+        self, attempts: int, now: datetime, rng: random.Random | None = None
+    ) -> datetime | None:
+        """When to try again after failed try number `attempts`; None: give up."""
+        if attempts >= self.max_attempts:
+            return None
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** min(attempts - 1, 40))
+        delay = ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+        return now + timedelta(seconds=delay)
+
+
+def signature(body: bytes, secret: str) -> str:
+    """``sha256=<hex HMAC-SHA256 of body with secret>``, the platform's webhook signature."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()

@@ -1,0 +1,126 @@
+"""Fixtures of alerting's integration tests: a migrated database, the app, local receivers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from alerting.config import AlertingSettings
+from alerting.main import MIGRATIONS, create_app
+from alerting.repository import AlertingUnitOfWork
+from fastapi import FastAPI
+from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.db import create_engine, create_session_factory
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy import text
+
+
+@pytest.fixture(scope="module")
+async def alerting_db(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    url = await fresh_database(database_url, f"alerting_{Path(request.path).stem[-20:]}")
+    await migrate_async(url, MIGRATIONS)
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture
+async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
+    """A runtime on the test database: no Kafka, no relay (the outbox is asserted instead)."""
+    settings = AlertingSettings(
+        database_url=alerting_db,
+        notification_backoff_base_seconds=0.05,
+        notification_backoff_cap_seconds=0.1,
+        notification_max_attempts=3,
+        notification_timeout_seconds=3,
+    )
+    engine = create_engine(settings)
+    factory = create_session_factory(engine)
+    async with engine.begin() as connection:
+        await connection.execute(text("TRUNCATE outbox, inbox, notifications, alerts, channels"))
+        await connection.execute(text("UPDATE rules SET enabled = true, channel_ids = '{}'"))
+
+    def uow_factory() -> AlertingUnitOfWork:
+        return AlertingUnitOfWork(factory, source=settings.event_source)
+
+    yield ServiceRuntime(settings, engine, factory, uow_factory)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(runtime: ServiceRuntime) -> AsyncIterator[httpx.AsyncClient]:
+    settings = runtime.settings
+    assert isinstance(settings, AlertingSettings)
+    app: FastAPI = create_app(settings)
+    app.state.runtime = runtime
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://alerting") as http:
+        yield http
+
+
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(
+            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "raw": envelope.content}
+        )
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    mailbox = Mailbox("127.0.0.1", _free_port())
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@dataclass
+class WebhookReceiver:
+    failures: int = 0
+    received: list[dict[str, Any]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """An HTTP endpoint on 127.0.0.1 answering 500 `failures` times, then 200."""
+    state = WebhookReceiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append({"body": body, "headers": dict(self.headers)})
+            failing = len(state.received) <= state.failures
+            self.send_response(500 if failing else 200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/alerts"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield state
+    server.shutdown()
+    server.server_close()

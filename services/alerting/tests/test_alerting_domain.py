@@ -1,0 +1,144 @@
+"""Unit tests of alerting's pure rules and texts."""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import hmac
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.header import decode_header, make_header
+
+import pytest
+from alerting import domain
+from alerting.channels import EmailConfig, email_message, redacted
+from alerting.domain import AlertStateError, Notification, RetryPolicy, Rule
+from inventory_contracts.events.replenishment import StockBelowThreshold
+from inventory_contracts.events.reservations import ReservationRejected, ShortLine
+
+T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+LOW_STOCK_RULE = Rule("low_stock", "low_stock", "warning", True)
+BREACH = StockBelowThreshold(
+    sku="SKU-1",
+    location="WH1",
+    inventory_position=Decimal("3.000"),
+    on_hand=Decimal("4"),
+    reserved=Decimal("2"),
+    on_order=Decimal("1"),
+    reorder_point=Decimal("5"),
+)
+
+
+def notification_of(draft: domain.AlertDraft) -> Notification:
+    return Notification(
+        "alr_1", draft.rule_id, draft.severity, draft.subject, draft.title_zh, draft.title_en,
+        draft.message_zh, draft.message_en, draft.details, T0,
+    )  # fmt: skip
+
+
+def test_low_stock_text_is_chinese_first_with_glossary_terms_and_plain_numbers() -> None:
+    draft = domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0)
+    assert draft.subject == "SKU-1@WH1" and draft.severity == "warning"
+    assert draft.title == "库存低于再订货点 / Stock below reorder point"
+    assert draft.message_zh.startswith("SKU-1 @ WH1：库存净额 3 ≤ 再订货点 5")
+    assert "现存量 4" in draft.message_zh and "预占量 2" in draft.message_zh
+    assert "在途量 1" in draft.message_zh
+    assert draft.message_en.startswith("SKU-1 @ WH1, inventory position 3 ≤ reorder point 5")
+    assert draft.message.index(draft.message_zh) < draft.message.index(draft.message_en)
+    assert draft.details["reorder_point"] == "5" and draft.details["observed_at"] == T0.isoformat()
+    headline = notification_of(draft).headline
+    assert headline == "库存低于再订货点 / Stock below reorder point: SKU-1 @ WH1"
+
+
+def test_rejected_reservation_text_names_the_reason_and_short_lines() -> None:
+    rule = Rule("reservation_rejected", "reservation_rejected", "warning", True)
+    event = ReservationRejected(
+        order_id="SO-9",
+        reason="insufficient_stock",
+        message="not enough",
+        short_lines=(
+            ShortLine(sku="SKU-1", location="WH1", requested=Decimal("5"), available=Decimal("2")),
+        ),
+    )
+    draft = domain.reservation_rejected_alert(rule, event)
+    assert draft.subject == "SO-9"
+    assert draft.message_zh == "订单 SO-9：库存不足（SKU-1 @ WH1 需求 5，可用量 2）"
+    assert (
+        draft.message_en == "Order SO-9: insufficient stock (SKU-1 @ WH1 requested 5, available 2)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("available", "as_of", "resolves"),
+    [
+        (Decimal("6"), T0 + timedelta(seconds=1), True),
+        (Decimal("5"), T0 + timedelta(seconds=1), False),  # at the reorder point: still low
+        (Decimal("50"), T0 - timedelta(seconds=1), False),  # older than the breach
+    ],
+)
+def test_low_stock_resolves_only_on_newer_availability_above_the_reorder_point(
+    available: Decimal, as_of: datetime, resolves: bool
+) -> None:
+    details = domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0).details
+    assert domain.resolves_low_stock(details, available, as_of) is resolves
+    assert not domain.resolves_low_stock({}, available, as_of)
+
+
+def test_rule_targets_its_own_enabled_channels_or_all_enabled_ones() -> None:
+    enabled = ["chn_mail", "chn_hook"]
+    assert LOW_STOCK_RULE.targets(enabled) == enabled
+    own = Rule("low_stock", "low_stock", "warning", True, ("chn_hook", "chn_disabled"))
+    assert own.targets(enabled) == ["chn_hook"]
+
+
+def test_alert_transitions() -> None:
+    assert domain.acknowledge("raised") == "acknowledged"
+    assert domain.acknowledge("acknowledged") == "acknowledged"
+    with pytest.raises(AlertStateError):
+        domain.acknowledge("resolved")
+    domain.check_resolvable("acknowledged")
+    with pytest.raises(AlertStateError):
+        domain.check_resolvable("resolved")
+
+
+def test_retry_schedule_backs_off_with_jitter_and_gives_up() -> None:
+    policy = RetryPolicy(max_attempts=4, base_seconds=10, cap_seconds=30)
+    rng = random.Random(1)
+    for attempts, ceiling in [(1, 10), (2, 20), (3, 30)]:
+        due = policy.next_try(attempts, T0, rng)
+        assert due is not None
+        assert T0 + timedelta(seconds=ceiling / 2) <= due <= T0 + timedelta(seconds=ceiling)
+    assert policy.next_try(4, T0) is None
+
+
+def test_signature_is_the_platform_hmac_scheme() -> None:
+    body = b'{"alert_id":"a"}'
+    digest = hmac.new(b"secret-123", body, hashlib.sha256).hexdigest()
+    assert domain.signature(body, "secret-123") == f"sha256={digest}"
+
+
+def test_email_is_a_utf8_mime_message_with_bilingual_subject_and_body() -> None:
+    config = EmailConfig(host="smtp", from_address="alerts@inv.example", to=["ops@example.com"])
+    draft = domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0)
+    raw = email_message(notification_of(draft), config).as_bytes()
+    parsed = email.message_from_bytes(raw)
+    subject = str(make_header(decode_header(parsed["Subject"])))
+    assert (
+        subject
+        == "[预警 Alert · 警告 warning] 库存低于再订货点 / Stock below reorder point: SKU-1 @ WH1"
+    )
+    assert parsed["To"] == "ops@example.com" and parsed["X-Alert-Id"] == "alr_1"
+    assert parsed.get_content_type() == "text/plain"
+    body = parsed.get_payload(decode=True).decode(parsed.get_content_charset())
+    assert body.index("库存净额 3 ≤ 再订货点 5") < body.index(
+        "inventory position 3 ≤ reorder point 5"
+    )
+
+
+def test_secrets_are_hidden_in_views() -> None:
+    assert redacted({"url": "http://x", "secret": "s3cret-123"}) == {
+        "url": "http://x",
+        "secret": "***",
+    }
+    assert redacted({"host": "h", "password": None}) == {"host": "h", "password": None}

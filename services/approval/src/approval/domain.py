@@ -1,0 +1,336 @@
+"""Approval domain: flows, their steps by amount, approval instances and their decisions (pure).
+
+A flow lists ordered steps, each with a role and an optional amount condition
+(``min_amount_exclusive < amount <= max_amount_inclusive``). A request gets the steps whose
+condition holds for its amount, copied into the instance, so a later change of the flow does not
+change requests already running. Steps are decided in order; the last approval grants the
+request, any rejection rejects it. An approver acts for a step when they hold its role for the
+request's department (or for every department, ``"*"``) and did not approve an earlier step of
+the same request (four eyes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+from inventory_contracts.events.approvals import (
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+    ApprovalStep,
+    StepDecision,
+)
+from inventory_contracts.events.base import Event
+
+ALL_DEPARTMENTS: Final = "*"
+SYSTEM_ACTOR: Final = "approval-service"
+
+InstanceStatus = Literal["pending", "approved", "rejected"]
+INSTANCE_STATUSES: Final = ("pending", "approved", "rejected")
+TaskStatus = Literal["waiting", "pending", "approved", "rejected", "cancelled"]
+Decision = Literal["approve", "reject"]
+
+
+class ApprovalError(Exception):
+    """Base of the domain's refusals."""
+
+
+class NotAuthorized(ApprovalError):
+    """The approver may not act on the current step (HTTP 403)."""
+
+
+class AlreadyDecided(ApprovalError):
+    """The request is no longer pending (HTTP 409)."""
+
+
+class ReasonRequired(ApprovalError):
+    """A rejection needs a reason (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """A step of a flow: who decides, and for which amounts."""
+
+    role: str
+    min_amount_exclusive: Decimal | None = None
+    max_amount_inclusive: Decimal | None = None
+    time_limit_hours: int | None = None
+
+    def applies_to(self, amount: Decimal) -> bool:
+        low, high = self.min_amount_exclusive, self.max_amount_inclusive
+        return (low is None or amount > low) and (high is None or amount <= high)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An approval flow for one subject type (e.g. purchase requisitions)."""
+
+    flow_id: str
+    subject_type: str
+    name: str
+    steps: tuple[FlowStep, ...]
+    active: bool = True
+
+    def steps_for(self, amount: Decimal) -> tuple[FlowStep, ...]:
+        """The steps a request of `amount` goes through, in order."""
+        return tuple(step for step in self.steps if step.applies_to(amount))
+
+
+def flow_problems(steps: Sequence[FlowStep]) -> list[tuple[str, str]]:
+    """What is wrong with `steps`, as (field, problem) pairs; empty when they make a flow."""
+    problems: list[tuple[str, str]] = []
+    if not steps:
+        problems.append(("steps", "a flow needs at least one step"))
+    for index, step in enumerate(steps):
+        low, high = step.min_amount_exclusive, step.max_amount_inclusive
+        if low is not None and high is not None and low >= high:
+            problems.append(
+                (f"steps.{index}.max_amount_inclusive", "must be greater than min_amount_exclusive")
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An approver holding a role, for one department or all of them (``"*"``)."""
+
+    approver_id: str
+    display_name: str
+    role: str
+    department: str = ALL_DEPARTMENTS
+
+    def covers(self, role: str, department: str) -> bool:
+        return self.role == role and self.department in (ALL_DEPARTMENTS, department)
+
+
+@dataclass
+class Task:
+    """One step of an instance and the decision on it."""
+
+    step_no: int
+    role: str
+    status: TaskStatus = "waiting"
+    time_limit_hours: int | None = None
+    activated_at: datetime | None = None
+    due_at: datetime | None = None
+    approver: str | None = None
+    decided_at: datetime | None = None
+    comment: str | None = None
+
+    def activate(self, now: datetime) -> None:
+        self.status, self.activated_at = "pending", now
+        if self.time_limit_hours is not None:
+            self.due_at = now + timedelta(hours=self.time_limit_hours)
+
+    def decide(self, status: TaskStatus, approver: str, now: datetime, comment: str | None) -> None:
+        self.status, self.approver, self.decided_at, self.comment = status, approver, now, comment
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what to a request, and when."""
+
+    action: str
+    actor: str
+    at: datetime
+    step_no: int | None = None
+    comment: str | None = None
+
+
+@dataclass
+class ApprovalInstance:
+    """A request for approval going through its steps.
+
+    Decisions append to `new_audit` and `events`; the repository writes the first and the unit
+    of work publishes the second.
+    """
+
+    request_id: str
+    subject_type: str
+    subject_id: str
+    amount: Decimal
+    currency: str
+    department: str
+    requested_by: str
+    summary: str
+    details: dict[str, Any]
+    requested_at: datetime
+    flow_id: str | None
+    tasks: list[Task]
+    status: InstanceStatus = "pending"
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_reason: str | None = None
+    new_audit: list[AuditEntry] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls, request: ApprovalRequested, flow: Flow | None, now: datetime
+    ) -> ApprovalInstance:
+        """A new instance with the flow's steps for the amount; the first step's task pending.
+
+        Without a flow for the subject type the request is rejected (nobody may approve it);
+        when no step applies to the amount, it is granted by rule.
+        """
+        steps = flow.steps_for(request.amount) if flow is not None else ()
+        instance = cls(
+            request_id=request.request_id,
+            subject_type=request.subject_type,
+            subject_id=request.subject_id,
+            amount=request.amount,
+            currency=request.currency,
+            department=request.department,
+            requested_by=request.requested_by,
+            summary=request.summary,
+            details=dict(request.details),
+            requested_at=now,
+            flow_id=flow.flow_id if flow is not None else None,
+            tasks=[
+                Task(step_no=no, role=step.role, time_limit_hours=step.time_limit_hours)
+                for no, step in enumerate(steps, start=1)
+            ],
+        )
+        instance._audit("requested", request.requested_by, now)
+        if flow is None:
+            reason = f"no approval flow for subject type {request.subject_type!r}"
+            instance._finish_rejected(SYSTEM_ACTOR, now, reason)
+        elif not instance.tasks:
+            instance._finish_granted(SYSTEM_ACTOR, now, "no step applies to this amount")
+        else:
+            instance.tasks[0].activate(now)
+        return instance
+
+    @property
+    def current_task(self) -> Task | None:
+        return next((t for t in self.tasks if t.status == "pending"), None)
+
+    def can_act(self, approver_id: str, assignments: Iterable[Assignment]) -> bool:
+        """Whether `approver_id` may decide the current step."""
+        task = self.current_task
+        if task is None:
+            return False
+        holds_role = any(
+            a.approver_id == approver_id and a.covers(task.role, self.department)
+            for a in assignments
+        )
+        return holds_role and not self._approved_earlier(approver_id)
+
+    def approve(
+        self,
+        approver_id: str,
+        assignments: Iterable[Assignment],
+        now: datetime,
+        comment: str | None = None,
+    ) -> None:
+        """Approve the current step: the next one becomes pending, or the request is granted."""
+        task = self._task_for(approver_id, assignments)
+        task.decide("approved", approver_id, now, comment)
+        self._audit("approved", approver_id, now, task.step_no, comment)
+        following = self._next_waiting()
+        if following is None:
+            self._finish_granted(approver_id, now, None)
+        else:
+            following.activate(now)
+            self._audit("step_activated", SYSTEM_ACTOR, now, following.step_no)
+
+    def reject(
+        self, approver_id: str, assignments: Iterable[Assignment], now: datetime, reason: str | None
+    ) -> None:
+        """Reject at the current step; the request is rejected with `reason`."""
+        task = self._task_for(approver_id, assignments)
+        if reason is None or not reason.strip():
+            raise ReasonRequired("a rejection needs a comment giving the reason")
+        task.decide("rejected", approver_id, now, reason.strip())
+        self._audit("rejected", approver_id, now, task.step_no, reason.strip())
+        self._finish_rejected(approver_id, now, reason.strip())
+
+    def decided_steps(self) -> tuple[ApprovalStep, ...]:
+        steps = []
+        for t in self.tasks:
+            if t.status in ("approved", "rejected") and t.approver and t.decided_at:
+                decision: StepDecision = "approved" if t.status == "approved" else "rejected"
+                steps.append(
+                    ApprovalStep(
+                        role=t.role,
+                        approver=t.approver,
+                        decision=decision,
+                        decided_at=t.decided_at,
+                        comment=t.comment,
+                    )
+                )
+        return tuple(steps)
+
+    def _task_for(self, approver_id: str, assignments: Iterable[Assignment]) -> Task:
+        if self.status != "pending":
+            raise AlreadyDecided(f"request {self.request_id} is already {self.status}")
+        task = self.current_task
+        assert task is not None, "a pending instance has a pending task"
+        held = [a for a in assignments if a.approver_id == approver_id]
+        if not held:
+            raise NotAuthorized(f"unknown approver {approver_id!r}")
+        if not any(a.covers(task.role, self.department) for a in held):
+            raise NotAuthorized(
+                f"{approver_id} does not hold role {task.role!r} for department "
+                f"{self.department!r}, which step {task.step_no} requires"
+            )
+        if self._approved_earlier(approver_id):
+            raise NotAuthorized(
+                f"{approver_id} already approved an earlier step of this request; "
+                f"step {task.step_no} needs another approver"
+            )
+        return task
+
+    def _approved_earlier(self, approver_id: str) -> bool:
+        return any(t.status == "approved" and t.approver == approver_id for t in self.tasks)
+
+    def _next_waiting(self) -> Task | None:
+        return next((t for t in self.tasks if t.status == "waiting"), None)
+
+    def _audit(
+        self,
+        action: str,
+        actor: str,
+        at: datetime,
+        step_no: int | None = None,
+        comment: str | None = None,
+    ) -> None:
+        self.new_audit.append(AuditEntry(action, actor, at, step_no, comment))
+
+    def _finish_granted(self, by: str, now: datetime, note: str | None) -> None:
+        self.status, self.decided_by, self.decided_at = "approved", by, now
+        self._audit("granted", by, now, comment=note)
+        self.events.append(
+            ApprovalGranted(
+                request_id=self.request_id,
+                subject_type=self.subject_type,
+                subject_id=self.subject_id,
+                decided_by=by,
+                decided_at=now,
+                steps=self.decided_steps(),
+            )
+        )
+
+    def _finish_rejected(self, by: str, now: datetime, reason: str) -> None:
+        self.status, self.decided_by, self.decided_at = "rejected", by, now
+        self.decision_reason = reason
+        for task in self.tasks:
+            if task.status == "waiting":
+                task.status = "cancelled"
+        if by == SYSTEM_ACTOR:
+            self._audit("rejected", by, now, comment=reason)
+        self.events.append(
+            ApprovalRejected(
+                request_id=self.request_id,
+                subject_type=self.subject_type,
+                subject_id=self.subject_id,
+                decided_by=by,
+                decided_at=now,
+                steps=self.decided_steps(),
+                reason=reason,
+            )
+        )

@@ -1,0 +1,248 @@
+"""Approval on the real PostgreSQL: migrations and seeds, instances through a real unit of work
+with their outbox rows, and the HTTP API (httpx ASGITransport) on the test database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal as D
+from typing import Any
+
+import httpx
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from approval import api, db, flows_api, handlers
+from approval.repository import ApprovalUnitOfWork
+from fastapi import FastAPI
+from inventory_contracts.envelope import decode
+from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.db import outbox_table
+from inventory_runtime.http import install_http_plumbing
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+pytestmark = pytest.mark.integration
+
+UowFactory = Callable[[], ApprovalUnitOfWork]
+
+
+@pytest.fixture(autouse=True)
+async def clean(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    """Each test starts without instances or outbox rows (flows and approvers stay seeded)."""
+    async with session_factory() as session:
+        await session.execute(delete(db.approval_instances))
+        await session.execute(delete(outbox_table))
+        await session.commit()
+    yield
+
+
+def requested(request_id: str, amount: str, department: str = "purchasing") -> ApprovalRequested:
+    return ApprovalRequested(
+        request_id=request_id,
+        subject_type="purchase_requisition",
+        subject_id=f"REQ-{request_id}",
+        amount=D(amount),
+        department=department,
+        requested_by="replenishment",
+        summary="采购申请 / Purchase requisition",
+        details={"sku": "SKU-1", "quantity": "100"},
+    )
+
+
+async def start(make_uow: UowFactory, event: ApprovalRequested) -> None:
+    async with make_uow() as uow:
+        await handlers.start_approval(event, uow)
+        await uow.commit()
+
+
+async def outbox(session_factory: async_sessionmaker[AsyncSession]) -> list[Any]:
+    async with session_factory() as session:
+        return list(await session.execute(select(outbox_table).order_by(outbox_table.c.id)))
+
+
+async def test_migrations_match_the_table_definitions(approval_db: str) -> None:
+    engine = create_async_engine(approval_db)
+
+    def differences(connection: Any) -> list[Any]:
+        return list(compare_metadata(MigrationContext.configure(connection), db.metadata))
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(differences)
+    await engine.dispose()
+    assert found == []
+
+
+async def test_request_is_stored_once_with_steps_chosen_by_amount(make_uow: UowFactory) -> None:
+    await start(make_uow, requested("APR-1", "50000"))
+    await start(make_uow, requested("APR-2", "50000.01"))
+    await start(make_uow, requested("APR-2", "50000.01"))  # duplicate request id
+    async with make_uow() as uow:
+        one = await uow.instances.get("APR-1")
+        two = await uow.instances.get("APR-2")
+        listed = await uow.instances.find(status="pending", subject_type=None)
+    assert one is not None and [t.role for t in one.tasks] == ["department_manager"]
+    assert two is not None
+    assert [t.role for t in two.tasks] == ["department_manager", "finance_director"]
+    assert [(t.status) for t in two.tasks] == ["pending", "waiting"]
+    assert one.details == {"sku": "SKU-1", "quantity": "100"}
+    assert sorted(i.request_id for i in listed) == ["APR-1", "APR-2"]
+
+
+# --- the HTTP API on the test database ---
+
+
+@pytest.fixture
+async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI()
+    install_http_plumbing(app)
+    app.include_router(api.router)
+    app.include_router(flows_api.router)
+    app.dependency_overrides[api.get_approval_uow] = make_uow
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+async def test_one_step_approval_over_http_writes_granted_to_the_outbox(
+    client: httpx.AsyncClient,
+    make_uow: UowFactory,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await start(make_uow, requested("APR-10", "50000"))
+    pending = (await client.get("/v1/approvals", params={"status": "pending"})).json()
+    assert [(a["request_id"], a["current_step"]["role"]) for a in pending] == [
+        ("APR-10", "department_manager")
+    ]
+    tasks = (await client.get("/v1/tasks", params={"approver": "wang.manager"})).json()
+    assert [t["request_id"] for t in tasks] == ["APR-10"]
+    assert (await client.get("/v1/tasks", params={"approver": "li.finance"})).json() == []
+    wrong = await client.post("/v1/approvals/APR-10/approve", json={"approver": "li.finance"})
+    assert wrong.status_code == 403
+    assert "department_manager" in wrong.json()["detail"]
+    ok = await client.post(
+        "/v1/approvals/APR-10/approve", json={"approver": "wang.manager", "comment": "同意"}
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["status"] == "approved"
+    again = await client.post("/v1/approvals/APR-10/approve", json={"approver": "wang.manager"})
+    assert again.status_code == 409
+    rows = await outbox(session_factory)
+    assert [r.event_type for r in rows] == ["inventory.approval.granted.v1"]
+    granted = decode(rows[0].payload)
+    assert granted.data["subject_id"] == "REQ-APR-10"
+    assert rows[0].key == "REQ-APR-10"
+    steps = granted.data["steps"]
+    assert isinstance(steps, list) and len(steps) == 1
+    detail = (await client.get("/v1/approvals/APR-10")).json()
+    assert [e["action"] for e in detail["audit"]] == ["requested", "approved", "granted"]
+    assert detail["audit"][1]["actor"] == "wang.manager"
+    assert detail["audit"][1]["comment"] == "同意"
+
+
+async def test_two_step_approval_then_rejection_paths(
+    client: httpx.AsyncClient,
+    make_uow: UowFactory,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await start(make_uow, requested("APR-20", "80000"))
+    await start(make_uow, requested("APR-21", "80000"))
+    first = await client.post("/v1/approvals/APR-20/approve", json={"approver": "wang.manager"})
+    assert first.json()["status"] == "pending"
+    assert first.json()["current_step"]["role"] == "finance_director"
+    assert await outbox(session_factory) == []  # advancing a step publishes nothing
+    tasks = (await client.get("/v1/tasks", params={"approver": "li.finance"})).json()
+    assert [t["request_id"] for t in tasks] == ["APR-20"]
+    done = await client.post("/v1/approvals/APR-20/approve", json={"approver": "li.finance"})
+    assert done.json()["status"] == "approved"
+    no_reason = await client.post("/v1/approvals/APR-21/reject", json={"approver": "wang.manager"})
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["field"] == "body.comment"
+    rejected = await client.post(
+        "/v1/approvals/APR-21/reject", json={"approver": "wang.manager", "comment": "超预算"}
+    )
+    assert rejected.status_code == 200
+    rows = await outbox(session_factory)
+    assert [r.event_type for r in rows] == [
+        "inventory.approval.granted.v1",
+        "inventory.approval.rejected.v1",
+    ]
+    assert [s["approver"] for s in decode(rows[0].payload).data["steps"]] == [  # type: ignore[index, union-attr]
+        "wang.manager",
+        "li.finance",
+    ]
+    assert decode(rows[1].payload).data["reason"] == "超预算"
+
+
+async def test_unknown_and_bad_requests(client: httpx.AsyncClient) -> None:
+    missing = await client.post("/v1/approvals/APR-NOPE/approve", json={"approver": "wang.manager"})
+    assert missing.status_code == 404
+    assert (await client.get("/v1/approvals/APR-NOPE")).status_code == 404
+    assert (await client.get("/v1/tasks", params={"approver": "nobody"})).status_code == 404
+    bad = await client.post("/v1/approvals/APR-1/approve", json={"approver": ""})
+    assert bad.status_code == 422
+    assert (await client.get("/v1/approvals", params={"status": "x"})).status_code == 422
+
+
+async def test_flows_and_approvers_api(client: httpx.AsyncClient) -> None:
+    flows = (await client.get("/v1/flows")).json()
+    assert [(f["flow_id"], len(f["steps"])) for f in flows] == [("purchase-requisition", 2)]
+    bad = await client.put(
+        "/v1/flows/expenses",
+        json={
+            "subject_type": "expense_claim",
+            "name": "Expenses",
+            "steps": [{"role": "manager", "min_amount_exclusive": 10, "max_amount_inclusive": 5}],
+        },
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["field"] == "body.steps.0.max_amount_inclusive"
+    empty = await client.put(
+        "/v1/flows/expenses", json={"subject_type": "expense_claim", "name": "E", "steps": []}
+    )
+    assert empty.status_code == 422
+    body = {"subject_type": "expense_claim", "name": "Expenses", "steps": [{"role": "manager"}]}
+    assert (await client.put("/v1/flows/expenses", json=body)).status_code == 201
+    assert (await client.put("/v1/flows/expenses", json=body)).status_code == 200
+    taken = await client.put(
+        "/v1/flows/other", json={**body, "subject_type": "purchase_requisition"}
+    )
+    assert taken.status_code == 409
+    approvers = (await client.get("/v1/approvers")).json()
+    assert {(a["approver_id"], a["role"]) for a in approvers} >= {
+        ("wang.manager", "department_manager"),
+        ("li.finance", "finance_director"),
+    }
+    added = await client.post(
+        "/v1/approvers",
+        json={
+            "approver_id": "zhao.ops",
+            "display_name": "赵经理",
+            "role": "department_manager",
+            "department": "operations",
+        },
+    )
+    assert added.status_code == 201
+    bad_role = await client.post(
+        "/v1/approvers", json={"approver_id": "x", "display_name": "X", "role": "Bad Role"}
+    )
+    assert bad_role.status_code == 422
+
+
+async def test_department_bound_approver_sees_only_their_departments_tasks(
+    client: httpx.AsyncClient, make_uow: UowFactory
+) -> None:
+    await client.post(
+        "/v1/approvers",
+        json={
+            "approver_id": "zhao.ops",
+            "display_name": "Zhao",
+            "role": "department_manager",
+            "department": "operations",
+        },
+    )
+    await start(make_uow, requested("APR-30", "100", department="operations"))
+    await start(make_uow, requested("APR-31", "100", department="purchasing"))
+    tasks = (await client.get("/v1/tasks", params={"approver": "zhao.ops"})).json()
+    assert [t["request_id"] for t in tasks] == ["APR-30"]
+    refused = await client.post("/v1/approvals/APR-31/approve", json={"approver": "zhao.ops"})
+    assert refused.status_code == 403

@@ -1,0 +1,144 @@
+"""Request and response bodies of the gateway's HTTP API.
+
+Inbound bodies reuse the field types of the event contracts, so the API refuses exactly what
+the events would; the path supplies the identifier (a body may repeat it, but must agree).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from inventory_contracts.events.base import (
+    DEFAULT_CURRENCY,
+    ContractModel,
+    Currency,
+    Identifier,
+    Money,
+    NonNegativeInt32,
+    Sku,
+)
+from inventory_contracts.events.master_data import ValuationMethod
+from inventory_contracts.events.orders import OrderLines
+from inventory_contracts.events.purchase_orders import ReceiptLine
+from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, Field, field_validator
+
+from integration_gateway.consumer import DELIVERABLE_TYPES
+
+
+class Accepted(BaseModel):
+    """The event a request became; it is published to Kafka shortly (through the outbox)."""
+
+    event_id: str
+    type: str
+    topic: str
+
+
+class CancelOrderBody(ContractModel):
+    """Cancel a whole order (no lines) or some quantities of it."""
+
+    lines: OrderLines | None = Field(None, description="Quantities cancelled; absent: all.")
+    reason: str | None = None
+
+
+class ShipmentBody(ContractModel):
+    """Goods of the order left the warehouse."""
+
+    lines: OrderLines
+    shipment_id: Identifier | None = None
+    shipped_at: AwareDatetime | None = None
+
+
+class ItemBody(ContractModel):
+    """An item's full current state (the SKU is in the path)."""
+
+    sku: Sku | None = Field(None, description="If given, must equal the SKU in the path.")
+    name: str = Field(min_length=1)
+    name_zh: str | None = None
+    unit_of_measure: str = Field(min_length=1)
+    category: str = Field(min_length=1)
+    unit_cost: Money
+    currency: Currency = DEFAULT_CURRENCY
+    valuation_method: ValuationMethod = "moving_average"
+    lot_tracked: bool = False
+    expiry_managed: bool = False
+    active: bool = True
+
+
+class LocationBody(ContractModel):
+    """A location's full current state (the code is in the path)."""
+
+    location: str | None = Field(None, description="If given, must equal the code in the path.")
+    name: str = Field(min_length=1)
+    allow_negative_stock: bool = False
+    active: bool = True
+
+
+class SupplierBody(ContractModel):
+    """A supplier's full current state (the id is in the path)."""
+
+    supplier_id: str | None = Field(None, description="If given, must equal the id in the path.")
+    name: str = Field(min_length=1)
+    lead_time_days: NonNegativeInt32
+    currency: Currency = DEFAULT_CURRENCY
+
+
+class ReceiptBody(ContractModel):
+    """A goods receipt from the ERP, usually against a purchase order."""
+
+    receipt_id: Identifier
+    purchase_order_id: Identifier | None = None
+    lines: tuple[ReceiptLine, ...] = Field(min_length=1)
+    currency: Currency = DEFAULT_CURRENCY
+    received_at: AwareDatetime | None = Field(None, description="Defaults to the time of arrival.")
+
+
+class SubscriptionBody(BaseModel):
+    """Where to POST which events, and the secret they are signed with."""
+
+    model_config = {"extra": "forbid"}
+
+    url: AnyHttpUrl
+    secret: str = Field(min_length=8, max_length=512)
+    event_types: list[str] = Field(min_length=1)
+
+    @field_validator("event_types")
+    @classmethod
+    def _deliverable(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(DELIVERABLE_TYPES))
+        if unknown:
+            raise ValueError(
+                f"not deliverable: {', '.join(unknown)}; choose from {', '.join(DELIVERABLE_TYPES)}"
+            )
+        return sorted(set(value))
+
+
+class SubscriptionView(BaseModel):
+    """A subscription as the API shows it (the secret is never shown)."""
+
+    id: str
+    url: str
+    event_types: list[str]
+    active: bool
+    origin: str
+    created_at: datetime | None
+
+
+class DeliveryView(BaseModel):
+    """One event's delivery to one subscription."""
+
+    id: int
+    subscription_id: str
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    last_status_code: int | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def path_agrees(path_value: str, body_value: str | None) -> bool:
+    """A body may repeat the path's identifier, but not contradict it."""
+    return body_value is None or body_value == path_value

@@ -1,0 +1,45 @@
+"""Settings refuse unsafe production values; the hand-written migrations match `db.py`."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.db import metadata
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+PROD_DB = "postgresql+asyncpg://inventory:Str0ng-s3cret@db:5432/integration_gateway"
+
+
+def test_production_refuses_the_development_api_key() -> None:
+    with pytest.raises(ValidationError, match="BOOTSTRAP_API_KEY"):
+        IntegrationGatewaySettings(environment="production", database_url=PROD_DB)
+    ok = IntegrationGatewaySettings(
+        environment="production", database_url=PROD_DB, bootstrap_api_key=""
+    )
+    assert ok.bootstrap_api_key == ""
+
+
+def test_webhook_url_without_secret_is_refused() -> None:
+    with pytest.raises(ValidationError, match="ERP_WEBHOOK_SECRET"):
+        IntegrationGatewaySettings(erp_webhook_url="http://erp/po")
+
+
+def test_development_defaults_to_the_purchase_order_write_back() -> None:
+    settings = IntegrationGatewaySettings(bootstrap_api_key="dev-api-key")
+    assert settings.erp_webhook_event_types == ["inventory.purchase-order.released.v1"]
+
+
+@pytest.mark.integration
+async def test_migrations_create_exactly_the_tables_of_db_py(gateway_db: str) -> None:
+    engine = create_async_engine(gateway_db)
+    try:
+        async with engine.connect() as connection:
+            diff = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+            )
+    finally:
+        await engine.dispose()
+    assert diff == []

@@ -1,0 +1,147 @@
+"""Unit tests of the gateway's handlers with an in-memory unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from integration_gateway import handlers
+from integration_gateway.domain import StoredResponse
+from inventory_contracts.envelope import decode, new_event
+from inventory_contracts.events.orders import OrderLine, OrderPlaced
+from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_contracts.examples import EXAMPLES
+from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.inbound import InboundEvent
+
+
+class FakeIdempotency:
+    def __init__(self) -> None:
+        self.saved: dict[tuple[str, str], StoredResponse] = {}
+
+    async def save_first(
+        self, client_id: str, key: str, *, method: str, path: str, response: StoredResponse
+    ) -> StoredResponse | None:
+        earlier = self.saved.get((client_id, key))
+        if earlier is None:
+            self.saved[(client_id, key)] = response
+        return earlier
+
+
+@dataclass(frozen=True)
+class FakeSubscription:
+    id: str
+    event_types: tuple[str, ...]
+
+
+class FakeSubscriptions:
+    def __init__(self, *subscriptions: FakeSubscription) -> None:
+        self.all = list(subscriptions)
+
+    async def matching(self, event_type: str) -> list[Any]:
+        return [s for s in self.all if event_type in s.event_types]
+
+
+class FakeDeliveries:
+    def __init__(self) -> None:
+        self.queued: dict[tuple[str, str], bytes] = {}
+
+    async def enqueue(
+        self, subscription_id: str, *, event_id: str, event_type: str, payload: bytes
+    ) -> bool:
+        if (subscription_id, event_id) in self.queued:
+            return False
+        self.queued[(subscription_id, event_id)] = payload
+        return True
+
+
+class FakeGatewayUoW(FakeUnitOfWork):
+    def __init__(self, *subscriptions: FakeSubscription) -> None:
+        super().__init__(source="/services/integration-gateway")
+        self.idempotency = FakeIdempotency()
+        self.subscriptions = FakeSubscriptions(*subscriptions)
+        self.deliveries = FakeDeliveries()
+
+
+ORDER = OrderPlaced(
+    order_id="SO-1", lines=(OrderLine(sku="SKU-1", location="WH1", quantity=Decimal("2")),)
+)
+
+
+def _request(key: str | None, body: dict[str, Any] | None = None) -> handlers.InboundRequest:
+    return handlers.InboundRequest(
+        client_id="cli_1",
+        method="POST",
+        path="/v1/orders",
+        body=body or ORDER.model_dump(mode="json"),
+        event=ORDER,
+        subject="SO-1",
+        idempotency_key=key,
+    )
+
+
+async def test_accept_publishes_the_event_and_answers_with_its_id() -> None:
+    uow = FakeGatewayUoW()
+    answer = await handlers.accept(_request(None), uow)
+    assert answer.status_code == 202 and not answer.replayed
+    [published] = uow.published
+    assert published.event == ORDER and published.topic == "inventory.orders"
+    assert answer.body == {
+        "event_id": published.cloud_event.id,
+        "type": "inventory.order.placed.v1",
+        "topic": "inventory.orders",
+    }
+
+
+async def test_same_idempotency_key_and_body_replays_without_publishing_again() -> None:
+    uow = FakeGatewayUoW()
+    first = await handlers.accept(_request("k-1"), uow)
+    again = await handlers.accept(_request("k-1"), uow)
+    assert again.replayed and again.body == first.body and again.status_code == 202
+    assert len(uow.published) == 1
+
+
+async def test_same_idempotency_key_with_another_body_is_refused_and_publishes_nothing() -> None:
+    uow = FakeGatewayUoW()
+    await handlers.accept(_request("k-1"), uow)
+    other = {**ORDER.model_dump(mode="json"), "priority": 9}
+    with pytest.raises(handlers.IdempotencyKeyReused):
+        await handlers.accept(_request("k-1", other), uow)
+    assert len(uow.published) == 1
+
+
+async def test_without_a_key_every_request_is_a_new_event() -> None:
+    uow = FakeGatewayUoW()
+    await handlers.accept(_request(None), uow)
+    await handlers.accept(_request(None), uow)
+    assert len({p.cloud_event.id for p in uow.published}) == 2
+
+
+def _inbound(event: Any) -> InboundEvent:
+    cloud_event = new_event(event, source="/services/replenishment")
+    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)  # type: ignore[arg-type]
+
+
+async def test_write_back_is_queued_once_per_matching_subscription() -> None:
+    released = next(e for e in EXAMPLES if isinstance(e, PurchaseOrderReleased))
+    erp = FakeSubscription("sub_erp", ("inventory.purchase-order.released.v1",))
+    other = FakeSubscription("sub_crm", ("inventory.stock.reserved.v1",))
+    uow = FakeGatewayUoW(erp, other)
+    event = _inbound(released)
+    await handlers.queue_write_backs(event, uow)
+    await handlers.queue_write_backs(event, uow)  # a redelivery queues nothing new
+    assert list(uow.deliveries.queued) == [("sub_erp", event.id)]
+    delivered = decode(uow.deliveries.queued[("sub_erp", event.id)])
+    assert (
+        delivered.id == event.id
+        and delivered.data["purchase_order_id"] == released.purchase_order_id
+    )
+
+
+async def test_event_nobody_subscribed_to_queues_nothing() -> None:
+    released = next(e for e in EXAMPLES if isinstance(e, PurchaseOrderReleased))
+    uow = FakeGatewayUoW(FakeSubscription("sub_crm", ("inventory.stock.reserved.v1",)))
+    await handlers.queue_write_backs(_inbound(released), uow)
+    assert uow.deliveries.queued == {}

@@ -1,0 +1,326 @@
+"""Repositories over the replenishment tables, and the unit of work that carries them.
+
+Locking order, so concurrent transactions never deadlock: the stock position row first
+(`PositionRepository.lock`), then the requisition or purchase order of that stock point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Self
+
+from inventory_runtime.uow import UnitOfWork
+from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from replenishment import db
+from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+
+DEFAULT_LIST_LIMIT = 100
+
+
+def _build(cls: Any, row: RowMapping) -> Any:
+    return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+class MasterDataRepository:
+    """Our copy of items, locations and suppliers from `inventory.master-data`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def upsert_item(self, item: Item) -> None:
+        values = asdict(item)
+        await self._session.execute(
+            insert(db.items)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["sku"], set_={**values, "updated_at": func.now()}
+            )
+        )
+
+    async def upsert_location(self, location: str, name: str, active: bool) -> None:
+        values = {"location": location, "name": name, "active": active}
+        await self._session.execute(
+            insert(db.locations)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["location"], set_={**values, "updated_at": func.now()}
+            )
+        )
+
+    async def upsert_supplier(self, supplier: Supplier) -> None:
+        values = asdict(supplier)
+        await self._session.execute(
+            insert(db.suppliers)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["supplier_id"], set_={**values, "updated_at": func.now()}
+            )
+        )
+
+    async def item(self, sku: str) -> Item | None:
+        row = (await self._session.execute(select(db.items).where(db.items.c.sku == sku))).first()
+        return None if row is None else _build(Item, row._mapping)
+
+    async def supplier(self, supplier_id: str) -> Supplier | None:
+        query = select(db.suppliers).where(db.suppliers.c.supplier_id == supplier_id)
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(Supplier, row._mapping)
+
+
+class PolicyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, sku: str, location: str) -> Policy | None:
+        query = select(db.policies).where(
+            db.policies.c.sku == sku, db.policies.c.location == location
+        )
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(Policy, row._mapping)
+
+    async def save(self, policy: Policy) -> None:
+        values = asdict(policy)
+        await self._session.execute(
+            insert(db.policies)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["sku", "location"], set_={**values, "updated_at": func.now()}
+            )
+        )
+
+
+class PositionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock(self, sku: str, location: str) -> Position:
+        """The stock point's position, row-locked for this transaction (created at zero)."""
+        await self._session.execute(
+            insert(db.stock_positions)
+            .values(sku=sku, location=location)
+            .on_conflict_do_nothing(index_elements=["sku", "location"])
+        )
+        query = (
+            select(db.stock_positions)
+            .where(db.stock_positions.c.sku == sku, db.stock_positions.c.location == location)
+            .with_for_update()
+        )
+        row = (await self._session.execute(query)).one()
+        return _build(Position, row._mapping)
+
+    async def get(self, sku: str, location: str) -> Position | None:
+        query = select(db.stock_positions).where(
+            db.stock_positions.c.sku == sku, db.stock_positions.c.location == location
+        )
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(Position, row._mapping)
+
+    async def save(self, position: Position) -> None:
+        t = db.stock_positions
+        await self._session.execute(
+            update(t)
+            .where(t.c.sku == position.sku, t.c.location == position.location)
+            .values(
+                on_hand=position.on_hand,
+                reserved=position.reserved,
+                on_order=position.on_order,
+                as_of=position.as_of,
+                updated_at=func.now(),
+            )
+        )
+
+
+class RequisitionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, requisition_id: str, *, for_update: bool = False) -> Requisition | None:
+        query = select(db.requisitions).where(db.requisitions.c.requisition_id == requisition_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(Requisition, row._mapping)
+
+    async def open_for(self, sku: str, location: str) -> Requisition | None:
+        t = db.requisitions
+        query = select(t).where(t.c.sku == sku, t.c.location == location, db.OPEN_REQUISITION)
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(Requisition, row._mapping)
+
+    async def add_if_none_open(self, requisition: Requisition) -> bool:
+        """Insert `requisition`; False (nothing written) if the stock point has an open one."""
+        statement = (
+            insert(db.requisitions)
+            .values(asdict(requisition))
+            .on_conflict_do_nothing(
+                index_elements=["sku", "location"], index_where=db.OPEN_REQUISITION
+            )
+            .returning(db.requisitions.c.requisition_id)
+        )
+        return (await self._session.scalar(statement)) is not None
+
+    async def save(self, requisition: Requisition) -> None:
+        t = db.requisitions
+        await self._session.execute(
+            update(t)
+            .where(t.c.requisition_id == requisition.requisition_id)
+            .values(
+                status=requisition.status,
+                decided_at=requisition.decided_at,
+                decided_by=requisition.decided_by,
+                decision_comment=requisition.decision_comment,
+                purchase_order_id=requisition.purchase_order_id,
+            )
+        )
+
+    async def find(
+        self, *, status: str | None, sku: str | None, limit: int = DEFAULT_LIST_LIMIT
+    ) -> list[Requisition]:
+        t = db.requisitions
+        query = select(t).order_by(t.c.created_at.desc()).limit(limit)
+        if status is not None:
+            query = query.where(t.c.status == status)
+        if sku is not None:
+            query = query.where(t.c.sku == sku)
+        rows = (await self._session.execute(query)).all()
+        return [_build(Requisition, row._mapping) for row in rows]
+
+
+class PurchaseOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, order: PurchaseOrder) -> None:
+        await self._session.execute(insert(db.purchase_orders).values(asdict(order)))
+
+    async def get(
+        self, purchase_order_id: str, *, for_update: bool = False
+    ) -> PurchaseOrder | None:
+        t = db.purchase_orders
+        query = select(t).where(t.c.purchase_order_id == purchase_order_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return None if row is None else _build(PurchaseOrder, row._mapping)
+
+    async def save(self, order: PurchaseOrder) -> None:
+        t = db.purchase_orders
+        await self._session.execute(
+            update(t)
+            .where(t.c.purchase_order_id == order.purchase_order_id)
+            .values(
+                status=order.status,
+                received_quantity=order.received_quantity,
+                last_receipt_at=order.last_receipt_at,
+                closed_at=order.closed_at,
+            )
+        )
+
+    async def record_receipt(
+        self, purchase_order_id: str, movement_id: str, quantity: Decimal, received_at: datetime
+    ) -> bool:
+        """Note a receipt once per stock movement; False if this movement was already booked."""
+        statement = (
+            insert(db.purchase_order_receipts)
+            .values(
+                movement_id=movement_id,
+                purchase_order_id=purchase_order_id,
+                quantity=quantity,
+                received_at=received_at,
+            )
+            .on_conflict_do_nothing(index_elements=["movement_id"])
+            .returning(db.purchase_order_receipts.c.movement_id)
+        )
+        return (await self._session.scalar(statement)) is not None
+
+    async def find(
+        self, *, status: str | None, limit: int = DEFAULT_LIST_LIMIT
+    ) -> list[PurchaseOrder]:
+        t = db.purchase_orders
+        query = select(t).order_by(t.c.released_at.desc()).limit(limit)
+        if status is not None:
+            query = query.where(t.c.status == status)
+        rows = (await self._session.execute(query)).all()
+        return [_build(PurchaseOrder, row._mapping) for row in rows]
+
+
+class DemandRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(
+        self,
+        order_id: str,
+        sku: str,
+        location: str,
+        quantity: Decimal,
+        placed_at: datetime,
+    ) -> bool:
+        """Add an order's demand for one stock point to its day; False if already recorded."""
+        demand_date: date = placed_at.date()
+        inserted = await self._session.scalar(
+            insert(db.demand_order_lines)
+            .values(
+                order_id=order_id,
+                sku=sku,
+                location=location,
+                quantity=quantity,
+                demand_date=demand_date,
+                placed_at=placed_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(db.demand_order_lines.c.order_id)
+        )
+        if inserted is None:
+            return False
+        statement = insert(db.demand_daily).values(
+            sku=sku, location=location, demand_date=demand_date, quantity=quantity, order_count=1
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["sku", "location", "demand_date"],
+                set_={
+                    "quantity": db.demand_daily.c.quantity + statement.excluded.quantity,
+                    "order_count": db.demand_daily.c.order_count + 1,
+                },
+            )
+        )
+        return True
+
+    async def daily(self, sku: str, location: str) -> list[tuple[date, Decimal, int]]:
+        t = db.demand_daily
+        query = (
+            select(t.c.demand_date, t.c.quantity, t.c.order_count)
+            .where(t.c.sku == sku, t.c.location == location)
+            .order_by(t.c.demand_date)
+        )
+        return [
+            (r.demand_date, r.quantity, r.order_count) for r in await self._session.execute(query)
+        ]
+
+
+class ReplenishmentUnitOfWork(UnitOfWork):
+    """The unit of work with the replenishment repositories on its session."""
+
+    master_data: MasterDataRepository
+    policies: PolicyRepository
+    positions: PositionRepository
+    requisitions: RequisitionRepository
+    purchase_orders: PurchaseOrderRepository
+    demand: DemandRepository
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        session = self.session
+        self.master_data = MasterDataRepository(session)
+        self.policies = PolicyRepository(session)
+        self.positions = PositionRepository(session)
+        self.requisitions = RequisitionRepository(session)
+        self.purchase_orders = PurchaseOrderRepository(session)
+        self.demand = DemandRepository(session)
+        return self

@@ -1,0 +1,193 @@
+"""Fixtures of the replenishment tests: an in-memory unit of work, and a migrated database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+from replenishment.main import MIGRATIONS
+from replenishment.repository import ReplenishmentUnitOfWork
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+class FakeMasterData:
+    def __init__(self) -> None:
+        self.items: dict[str, Item] = {}
+        self.suppliers: dict[str, Supplier] = {}
+        self.locations: dict[str, tuple[str, bool]] = {}
+
+    async def upsert_item(self, item: Item) -> None:
+        self.items[item.sku] = item
+
+    async def upsert_location(self, location: str, name: str, active: bool) -> None:
+        self.locations[location] = (name, active)
+
+    async def upsert_supplier(self, supplier: Supplier) -> None:
+        self.suppliers[supplier.supplier_id] = supplier
+
+    async def item(self, sku: str) -> Item | None:
+        return self.items.get(sku)
+
+    async def supplier(self, supplier_id: str) -> Supplier | None:
+        return self.suppliers.get(supplier_id)
+
+
+class FakePolicies:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], Policy] = {}
+
+    async def get(self, sku: str, location: str) -> Policy | None:
+        return self.rows.get((sku, location))
+
+    async def save(self, policy: Policy) -> None:
+        self.rows[(policy.sku, policy.location)] = policy
+
+
+class FakePositions:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], Position] = {}
+
+    async def lock(self, sku: str, location: str) -> Position:
+        stored = self.rows.setdefault((sku, location), Position(sku, location))
+        return dataclasses.replace(stored)
+
+    async def get(self, sku: str, location: str) -> Position | None:
+        return self.rows.get((sku, location))
+
+    async def save(self, position: Position) -> None:
+        self.rows[(position.sku, position.location)] = dataclasses.replace(position)
+
+
+class FakeRequisitions:
+    def __init__(self) -> None:
+        self.rows: dict[str, Requisition] = {}
+
+    async def get(self, requisition_id: str, *, for_update: bool = False) -> Requisition | None:
+        found = self.rows.get(requisition_id)
+        return dataclasses.replace(found) if found else None
+
+    async def open_for(self, sku: str, location: str) -> Requisition | None:
+        return next(
+            (r for r in self.rows.values() if (r.sku, r.location) == (sku, location) and r.is_open),
+            None,
+        )
+
+    async def add_if_none_open(self, requisition: Requisition) -> bool:
+        if await self.open_for(requisition.sku, requisition.location):
+            return False
+        self.rows[requisition.requisition_id] = dataclasses.replace(requisition)
+        return True
+
+    async def save(self, requisition: Requisition) -> None:
+        self.rows[requisition.requisition_id] = dataclasses.replace(requisition)
+
+    async def find(self, **_: Any) -> list[Requisition]:
+        return list(self.rows.values())
+
+
+class FakePurchaseOrders:
+    def __init__(self) -> None:
+        self.rows: dict[str, PurchaseOrder] = {}
+        self.receipts: dict[str, tuple[str, Decimal, datetime]] = {}
+
+    async def add(self, order: PurchaseOrder) -> None:
+        self.rows[order.purchase_order_id] = dataclasses.replace(order)
+
+    async def get(
+        self, purchase_order_id: str, *, for_update: bool = False
+    ) -> PurchaseOrder | None:
+        found = self.rows.get(purchase_order_id)
+        return dataclasses.replace(found) if found else None
+
+    async def save(self, order: PurchaseOrder) -> None:
+        self.rows[order.purchase_order_id] = dataclasses.replace(order)
+
+    async def record_receipt(
+        self, purchase_order_id: str, movement_id: str, quantity: Decimal, received_at: datetime
+    ) -> bool:
+        if movement_id in self.receipts:
+            return False
+        self.receipts[movement_id] = (purchase_order_id, quantity, received_at)
+        return True
+
+
+class FakeDemand:
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, str, str], Decimal] = {}
+        self.daily: dict[tuple[str, str, date], tuple[Decimal, int]] = {}
+
+    async def record(
+        self, order_id: str, sku: str, location: str, quantity: Decimal, placed_at: datetime
+    ) -> bool:
+        if (order_id, sku, location) in self.lines:
+            return False
+        self.lines[(order_id, sku, location)] = quantity
+        key = (sku, location, placed_at.date())
+        total, count = self.daily.get(key, (Decimal(0), 0))
+        self.daily[key] = (total + quantity, count + 1)
+        return True
+
+
+class FakeReplenishmentUoW(FakeUnitOfWork):
+    """`ReplenishmentUnitOfWork` in memory: repositories keep state across transactions."""
+
+    def __init__(self) -> None:
+        super().__init__(source="/services/replenishment")
+        self.master_data = FakeMasterData()
+        self.policies = FakePolicies()
+        self.positions = FakePositions()
+        self.requisitions = FakeRequisitions()
+        self.purchase_orders = FakePurchaseOrders()
+        self.demand = FakeDemand()
+
+
+@pytest.fixture
+def uow() -> FakeReplenishmentUoW:
+    """An in-memory unit of work with item SKU-1 (cost 12.50) and supplier SUP-1 (7 days)."""
+    fake = FakeReplenishmentUoW()
+    fake.master_data.items["SKU-1"] = Item("SKU-1", "Widget", "parts", Decimal("12.50"))
+    fake.master_data.suppliers["SUP-1"] = Supplier("SUP-1", "Acme", 7)
+    return fake
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: NOW
+
+
+# --- integration: a migrated database per test module ---
+
+
+@pytest.fixture(scope="module")
+async def replenishment_db(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """URL of a fresh database with the replenishment migrations applied (dropped after)."""
+    module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    url = await fresh_database(database_url, module)
+    await migrate_async(url, MIGRATIONS)
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture
+async def session_factory(replenishment_db: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_async_engine(replenishment_db, pool_size=10)
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await engine.dispose()
+
+
+@pytest.fixture
+def make_uow(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> Callable[[], ReplenishmentUnitOfWork]:
+    """Factory of real units of work on the module's database."""
+    return lambda: ReplenishmentUnitOfWork(session_factory, source="/services/replenishment")
