@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,7 +27,7 @@ class SubscriptionLike(Protocol):
 
 
 class SubscriptionStore(Protocol):
-    async def matching(self, event_type: str) -> list[SubscriptionLike]: ...
+    async def matching(self, event_type: str) -> Sequence[SubscriptionLike]: ...
 
 
 class DeliveryStore(Protocol):
