@@ -18,13 +18,15 @@ async def ensure_topics(
     partitions: Mapping[str, int],
     *,
     with_dlq: bool = True,
-    dlq_partitions: int = 1,
+    dlq_partitions: int | None = None,
     replication_factor: int = 1,
     timeout_seconds: float = 30.0,
 ) -> list[str]:
     """Create the topics of `partitions` (name -> partition count) that don't exist yet.
 
-    With `with_dlq`, each topic's ``.dlq`` twin is created too. Existing topics are left as
+    With `with_dlq`, each topic's ``.dlq`` twin is created too, with `dlq_partitions` or, by
+    default, as many partitions as its topic (a key keeps its order in the DLQ, and the k8s and
+    compose topic jobs create them the same way). Existing topics are left as
     they are (their partition count is not changed). Returns the names created, after every
     partition of every requested topic has a leader, so producers can use them right away.
     """
@@ -32,7 +34,7 @@ async def ensure_topics(
     if with_dlq:
         for topic in partitions:
             if not topic.endswith(DLQ_SUFFIX):
-                wanted.setdefault(dlq(topic), dlq_partitions)
+                wanted.setdefault(dlq(topic), dlq_partitions or partitions[topic])
     admin = AIOKafkaAdminClient(bootstrap_servers=_servers(bootstrap_servers))
     await admin.start()
     try:
