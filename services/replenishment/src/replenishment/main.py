@@ -13,6 +13,7 @@ from inventory_runtime.migrations import migrate
 from replenishment import api, consumer
 from replenishment.config import ReplenishmentSettings
 from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.simulator import command as simulate_command
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,10 +34,16 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
-    """`replenishment migrate` applies the migrations; `replenishment serve` runs the service."""
+    """`replenishment migrate` applies the migrations; `replenishment serve` runs the service;
+    `replenishment simulate` replays demand under the planning and the coverage rule."""
     parser = argparse.ArgumentParser(prog="replenishment", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("serve", help="run the service")
+    simulate_command.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "simulate":
+        raise SystemExit(simulate_command.run(args))
     settings = ReplenishmentSettings()
     if args.command == "migrate":
         migrate(settings.database_url, MIGRATIONS)

@@ -1,0 +1,162 @@
+"""Forecasts per item with statsforecast, the model chosen by a rolling-origin backtest.
+
+Candidates suit the demand pattern: exponential smoothing (AutoETS), seasonal naive and a
+moving average for smooth and erratic demand; Croston SBA, TSB and ADIDA for intermittent and
+lumpy demand. Each candidate is backtested over `windows` origins, `horizon` periods ahead; the
+one with the lowest RMSE wins (an MSE-type score, since MAE rewards forecasting zero for
+intermittent demand). Its error is kept: bias (mean forecast - actual, per period) and MASE
+(MAE scaled by the in-sample one-step naive MAE; by the mean demand where that is zero).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from statsforecast import StatsForecast
+from statsforecast.models import (
+    ADIDA,
+    TSB,
+    AutoETS,
+    CrostonSBA,
+    SeasonalNaive,
+    WindowAverage,
+)
+
+from replenishment.planning.classes import FloatArray, StrArray
+
+log = logging.getLogger(__name__)
+
+SMOOTH_PATTERNS: Final = ("smooth", "erratic")
+FALLBACK_MODEL: Final = "WindowAverage"
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    horizon: int = 3
+    windows: int = 3
+    season_length: int = 12
+    moving_average_window: int = 6
+    n_jobs: int = 1
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    """Per item (same order as the input): chosen model, forecast per period and its error."""
+
+    model: StrArray
+    per_period: FloatArray
+    rmse: FloatArray
+    mase: FloatArray
+    bias: FloatArray
+
+
+def _models(smooth: bool, settings: ForecastSettings) -> list[Any]:
+    if smooth:
+        return [
+            AutoETS(season_length=settings.season_length, model="ZZZ"),
+            SeasonalNaive(season_length=settings.season_length),
+            WindowAverage(window_size=settings.moving_average_window),
+        ]
+    return [
+        CrostonSBA(),
+        TSB(alpha_d=0.1, alpha_p=0.1),
+        ADIDA(),
+        WindowAverage(window_size=settings.moving_average_window),
+    ]
+
+
+def _long_frame(history: FloatArray, rows: np.ndarray) -> pd.DataFrame:
+    """statsforecast's long format (unique_id, ds, y) of the rows; unlisted periods dropped."""
+    sub = history[rows]
+    periods = sub.shape[1]
+    ids = np.repeat(rows, periods)
+    ds = np.tile(pd.date_range("2000-01-01", periods=periods, freq="MS").to_numpy(), len(rows))
+    y = sub.reshape(-1)
+    keep = ~np.isnan(y)
+    return pd.DataFrame({"unique_id": ids[keep], "ds": ds[keep], "y": y[keep]})
+
+
+def forecast_items(
+    history: FloatArray, patterns: StrArray, settings: ForecastSettings = ForecastSettings()
+) -> Forecasts:
+    """Backtest the candidates of each pattern group, keep each item's best, forecast ahead.
+
+    `history` is items x periods (NaN before an item was listed). Items too short for a backtest
+    (fewer than horizon x windows + 2 listed periods) get the moving average without a backtest.
+    """
+    n = history.shape[0]
+    model = np.full(n, FALLBACK_MODEL, dtype="<U40")
+    listed = (~np.isnan(history)).sum(axis=1)
+    recent = np.array(
+        [
+            np.nanmean(row[~np.isnan(row)][-settings.moving_average_window :]) if c else 0.0
+            for row, c in zip(history, listed, strict=True)
+        ]
+    )
+    per_period = np.nan_to_num(recent)
+    rmse = np.full(n, np.nan)
+    mase = np.full(n, np.nan)
+    bias = np.full(n, np.nan)
+    scale = _naive_scale(history)
+    long_enough = listed >= settings.horizon * settings.windows + 2
+    for smooth in (True, False):
+        in_group = np.isin(patterns, SMOOTH_PATTERNS) == smooth
+        rows = np.flatnonzero(in_group & long_enough)
+        if len(rows) == 0:
+            continue
+        frame = _long_frame(history, rows)
+        sf = StatsForecast(
+            models=_models(smooth, settings),
+            freq="MS",
+            n_jobs=settings.n_jobs,
+            fallback_model=WindowAverage(window_size=settings.moving_average_window),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cv = sf.cross_validation(
+                df=frame,
+                h=settings.horizon,
+                n_windows=settings.windows,
+                step_size=settings.horizon,
+            )
+            ahead = sf.forecast(df=frame, h=1)
+        names = [c for c in cv.columns if c not in ("unique_id", "ds", "cutoff", "y")]
+        errors = cv[names].to_numpy() - cv["y"].to_numpy()[:, None]
+        ids = cv["unique_id"].to_numpy()
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        counts = np.bincount(inverse)
+        sq = np.stack([np.bincount(inverse, errors[:, j] ** 2) for j in range(len(names))], 1)
+        ab = np.stack([np.bincount(inverse, np.abs(errors[:, j])) for j in range(len(names))], 1)
+        sm = np.stack([np.bincount(inverse, errors[:, j]) for j in range(len(names))], 1)
+        model_rmse = np.sqrt(sq / counts[:, None])
+        model_rmse = np.where(np.isnan(model_rmse), np.inf, model_rmse)
+        best = np.argmin(model_rmse, axis=1)
+        pick = np.arange(len(uniq))
+        items = uniq.astype(int)
+        model[items] = np.array(names)[best]
+        rmse[items] = model_rmse[pick, best]
+        mase[items] = (ab[pick, best] / counts) / scale[items]
+        bias[items] = sm[pick, best] / counts
+        ahead_ids = ahead["unique_id"].to_numpy().astype(int)
+        ahead_values = ahead[names].to_numpy()
+        position = {item: k for k, item in enumerate(ahead_ids)}
+        rows_in_ahead = np.array([position[i] for i in items])
+        per_period[items] = np.maximum(0.0, ahead_values[rows_in_ahead, best])
+    per_period = np.nan_to_num(per_period)
+    return Forecasts(model=model, per_period=per_period, rmse=rmse, mase=mase, bias=bias)
+
+
+def _naive_scale(history: FloatArray) -> FloatArray:
+    """In-sample MAE of the one-step naive forecast; the mean demand where that is 0."""
+    diffs = np.abs(np.diff(history, axis=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        naive = np.nanmean(diffs, axis=1)
+        mean = np.nanmean(history, axis=1)
+    scale = np.where(np.nan_to_num(naive) > 0, naive, mean)
+    return np.where(np.nan_to_num(scale) > 0, scale, 1.0)

@@ -1,0 +1,162 @@
+"""A planning run over many items at once: classes, forecasts, safety stock and policies.
+
+Input is a demand matrix (items x periods, NaN before an item was listed) and per-item arrays;
+output is a `Plan` of per-item arrays. Nothing here touches a database or the clock, so the
+service, the simulator and the benchmark all run the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from replenishment.planning import classes, safety_stock
+from replenishment.planning.classes import AbcCuts, FloatArray, StrArray, XyzCuts
+from replenishment.planning.forecast import Forecasts, ForecastSettings, forecast_items
+from replenishment.planning.policy import PolicyLevels, economic_order_quantity, policy_levels
+
+DEFAULT_SERVICE_LEVELS = {"A": 0.98, "B": 0.95, "C": 0.90}
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    """How a planning run works; every field has a documented default."""
+
+    periods_per_year: int = 12
+    review_periods: int = 1
+    abc_cuts: AbcCuts = field(default_factory=AbcCuts)
+    xyz_cuts: XyzCuts = field(default_factory=XyzCuts)
+    service_levels: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SERVICE_LEVELS))
+    service_measure: str = "fill_rate"  # or "cycle"
+    overall_fill_rate: float | None = None  # set: allocate stock to reach it at least value
+    holding_rate: float = 0.25  # per year, of the unit cost
+    history_window: int = 24  # periods of recent demand behind the empirical distribution
+    grid: int = 256
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
+
+
+@dataclass(frozen=True)
+class ItemTerms:
+    """Per-item purchasing terms (arrays over items)."""
+
+    unit_cost: FloatArray
+    lead_time_probs: FloatArray  # items x (max lead + 1), rows sum to 1
+    order_cost: FloatArray
+    moq: FloatArray
+    pack_size: FloatArray
+
+    @property
+    def mean_lead_time(self) -> FloatArray:
+        return self.lead_time_probs @ np.arange(self.lead_time_probs.shape[1])
+
+
+@dataclass(frozen=True)
+class Plan:
+    abc: StrArray
+    xyz: StrArray
+    pattern: StrArray
+    adi: FloatArray
+    cv2: FloatArray
+    forecasts: Forecasts
+    curves: safety_stock.ServiceCurves
+    protection_level: FloatArray
+    levels: PolicyLevels
+    service_target: FloatArray
+    expected_fill_rate: FloatArray
+    overall_expected_fill_rate: float
+
+
+@dataclass(frozen=True)
+class Groundwork:
+    """Everything of a plan that does not depend on the service target."""
+
+    abc: StrArray
+    xyz: StrArray
+    pattern: StrArray
+    adi: FloatArray
+    cv2: FloatArray
+    forecasts: Forecasts
+    curves: safety_stock.ServiceCurves
+    mean_demand: FloatArray
+
+
+def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings) -> Groundwork:
+    adi, cv2 = classes.adi_and_cv2(history)
+    pattern = classes.demand_patterns(adi, cv2)
+    window = history[:, -settings.periods_per_year :]
+    consumption = np.nan_to_num(np.nansum(window, axis=1)) * terms.unit_cost
+    abc = classes.abc_classes(consumption, settings.abc_cuts)
+    xyz = classes.xyz_classes(history, settings.xyz_cuts)
+    forecasts = forecast_items(history, pattern, settings.forecast)
+    recent = history[:, -settings.history_window :]
+    listed = (~np.isnan(recent)).sum(axis=1)
+    empirical_mean = np.where(listed > 0, np.nansum(recent, axis=1) / np.maximum(listed, 1), 0.0)
+    smooth = np.isin(pattern, ("smooth", "erratic"))
+    mean_demand = np.where(smooth, forecasts.per_period, empirical_mean)
+    unit, over_lr, over_l = safety_stock.demand_distributions(
+        history,
+        pattern,
+        forecasts.per_period,
+        forecasts.rmse,
+        terms.lead_time_probs,
+        settings.review_periods,
+        window=settings.history_window,
+        grid=settings.grid,
+    )
+    curves = safety_stock.service_curves(
+        unit, over_lr, over_l, mean_demand, settings.review_periods
+    )
+    return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand)
+
+
+def finish(
+    base: Groundwork, terms: ItemTerms, settings: PlanningSettings, overall_fill_rate: float | None
+) -> Plan:
+    """Protection levels for the targets, then reorder point, order-up-to and EOQ."""
+    curves = base.curves
+    targets = np.array([settings.service_levels.get(c, 0.9) for c in base.abc], dtype=float)
+    if overall_fill_rate is not None:
+        protection, overall = safety_stock.allocate_for_fill_rate(
+            curves, terms.unit_cost, overall_fill_rate
+        )
+        targets = np.full(len(targets), overall_fill_rate)
+    else:
+        protection = safety_stock.level_for_targets(curves, targets, settings.service_measure)
+    steps = np.rint(protection / curves.unit).astype(int)
+    rows = np.arange(len(steps))
+    expected = curves.fill_rate()[rows, steps]
+    if overall_fill_rate is None:
+        demand = curves.mean_demand.sum()
+        overall = 1 - curves.short[rows, steps].sum() / demand if demand > 0 else 1.0
+    lead = terms.mean_lead_time
+    annual = base.mean_demand * settings.periods_per_year
+    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
+    levels = policy_levels(
+        protection,
+        base.mean_demand * (lead + settings.review_periods),
+        eoq,
+        terms.moq,
+        terms.pack_size,
+    )
+    return Plan(
+        abc=base.abc,
+        xyz=base.xyz,
+        pattern=base.pattern,
+        adi=base.adi,
+        cv2=base.cv2,
+        forecasts=base.forecasts,
+        curves=curves,
+        protection_level=protection,
+        levels=levels,
+        service_target=targets,
+        expected_fill_rate=expected,
+        overall_expected_fill_rate=float(overall),
+    )
+
+
+def plan(
+    history: FloatArray, terms: ItemTerms, settings: PlanningSettings = PlanningSettings()
+) -> Plan:
+    """A full planning run: classes, forecasts, demand distributions, protection levels, policy."""
+    return finish(groundwork(history, terms, settings), terms, settings, settings.overall_fill_rate)

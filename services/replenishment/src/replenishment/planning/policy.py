@@ -1,0 +1,72 @@
+"""Replenishment policy from a protection level: reorder point, order-up-to, EOQ, MOQ and pack.
+
+The service level gives the protection level P: the inventory position to have after ordering
+at a review, enough for demand over lead time + review period. Then
+``reorder point = P - 1`` (order when the position falls below P; units are whole),
+``order quantity = EOQ`` rounded up to the pack size and at least the MOQ, and
+``order-up-to = reorder point + order quantity``. At a review with the position at or below the
+reorder point, order up to the order-up-to level, rounded up to whole packs and at least the MOQ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from replenishment.planning.classes import FloatArray
+
+
+@dataclass(frozen=True)
+class PolicyLevels:
+    reorder_point: FloatArray
+    order_quantity: FloatArray
+    order_up_to: FloatArray
+    safety_stock: FloatArray
+
+
+def economic_order_quantity(
+    annual_demand: FloatArray, order_cost: FloatArray, unit_cost: FloatArray, holding_rate: float
+) -> FloatArray:
+    """sqrt(2 D K / (h c)); 0 where there is no demand, no order cost or no holding cost."""
+    holding = holding_rate * unit_cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eoq = np.sqrt(2 * annual_demand * order_cost / holding)
+    return np.where((holding > 0) & (annual_demand > 0), np.nan_to_num(eoq), 0.0)
+
+
+def round_to_pack(quantity: FloatArray, moq: FloatArray, pack_size: FloatArray) -> FloatArray:
+    """Round up to whole packs, then up to the MOQ (itself in whole packs)."""
+    pack = np.maximum(pack_size, 1.0)
+    packs = np.ceil(np.maximum(quantity, 0) / pack - 1e-9) * pack
+    minimum = np.ceil(np.maximum(moq, 0) / pack - 1e-9) * pack
+    return np.maximum(packs, minimum)
+
+
+def policy_levels(
+    protection_level: FloatArray,
+    mean_demand_over_protection: FloatArray,
+    eoq: FloatArray,
+    moq: FloatArray,
+    pack_size: FloatArray,
+) -> PolicyLevels:
+    order_quantity = round_to_pack(np.maximum(eoq, 1.0), moq, pack_size)
+    reorder_point = np.maximum(protection_level - 1, 0.0)
+    return PolicyLevels(
+        reorder_point=reorder_point,
+        order_quantity=order_quantity,
+        order_up_to=reorder_point + order_quantity,
+        safety_stock=protection_level - mean_demand_over_protection,
+    )
+
+
+def order_quantities(
+    position: FloatArray,
+    protection_level: FloatArray,
+    order_up_to: FloatArray,
+    moq: FloatArray,
+    pack_size: FloatArray,
+) -> FloatArray:
+    """What to order at a review: up to the order-up-to level when below the protection level."""
+    due = position < protection_level
+    return np.where(due, round_to_pack(order_up_to - position, moq, pack_size), 0.0)

@@ -1,0 +1,199 @@
+"""Demand over the protection interval (lead time + review period) and the service it buys.
+
+Per item, the distribution of demand over `lead time + review` periods is built on a grid of
+`grid` points, each worth `unit` units (1 for small items; coarser for big ones):
+
+* smooth / erratic demand: a normal per period with the forecast as mean and the backtest RMSE as
+  spread, discretised on the grid;
+* intermittent / lumpy demand: the empirical distribution of the recent periods' demand,
+  convolved with itself (the exact limit of a bootstrap of lead-time demand), so the zeros and the
+  lumps are kept instead of a normal bell that puts stock where demand never is.
+
+Lead-time variability enters as a mixture over the lead-time distribution (probabilities per
+whole number of periods). Convolutions are powers in Fourier space, so all items go at once.
+
+From the distributions, for every candidate order-up-to level P on the grid:
+``short(P) = E[(D_{L+R} - P)^+] - E[(D_L - P)^+]`` units short per review period,
+``on_hand(P) = E[(P - D_{L+R})^+]`` expected stock at the end of a period, and
+``fill(P) = 1 - short(P) / (R * mean demand)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from replenishment.planning.classes import FloatArray, StrArray
+from replenishment.planning.forecast import SMOOTH_PATTERNS
+
+
+@dataclass(frozen=True)
+class ServiceCurves:
+    """Per item x grid level: units short per review period and expected on hand."""
+
+    unit: FloatArray  # units per grid step, per item
+    short: FloatArray  # items x grid
+    on_hand: FloatArray  # items x grid
+    cycle: FloatArray  # P(D_{L+R} <= P): the cycle service level of each level
+    mean_demand: FloatArray  # per period
+
+    def fill_rate(self) -> FloatArray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                self.mean_demand[:, None] > 0, 1 - self.short / self.mean_demand[:, None], 1.0
+            )
+
+
+def lead_time_matrix(lead_times: FloatArray, max_periods: int) -> FloatArray:
+    """A deterministic lead time per item as a probability row (one 1.0 at its period)."""
+    rows = np.zeros((len(lead_times), max_periods + 1))
+    rows[np.arange(len(lead_times)), np.clip(lead_times.astype(int), 0, max_periods)] = 1.0
+    return rows
+
+
+def _empirical_one_period(
+    history: FloatArray, window: int, unit: FloatArray, grid: int
+) -> FloatArray:
+    recent = history[:, -window:]
+    listed = ~np.isnan(recent)
+    steps = np.where(listed, np.rint(np.nan_to_num(recent) / unit[:, None]), 0).astype(np.int64)
+    steps = np.clip(steps, 0, grid - 1)
+    rows = np.repeat(np.arange(len(history)), recent.shape[1])
+    flat = (rows * grid + steps.reshape(-1))[listed.reshape(-1)]
+    counts = np.bincount(flat, minlength=len(history) * grid).reshape(len(history), grid)
+    total = counts.sum(axis=1, keepdims=True)
+    pmf = np.where(total > 0, counts / np.maximum(total, 1), 0.0)
+    pmf[total[:, 0] == 0, 0] = 1.0  # nothing listed: no demand
+    return pmf
+
+
+def _normal_over(
+    periods: int, mean: FloatArray, sd: FloatArray, unit: FloatArray, grid: int
+) -> FloatArray:
+    edges = (np.arange(grid) + 0.5)[None, :] * unit[:, None]
+    mu = (mean * periods)[:, None]
+    sigma = np.maximum(sd * np.sqrt(periods), 1e-9)[:, None]
+    cdf = ndtr((edges - mu) / sigma)
+    cdf[:, -1] = 1.0
+    pmf = np.diff(cdf, axis=1, prepend=0.0)
+    return pmf
+
+
+def demand_distributions(
+    history: FloatArray,
+    patterns: StrArray,
+    forecast: FloatArray,
+    forecast_rmse: FloatArray,
+    lead_time_probs: FloatArray,
+    review: int,
+    *,
+    window: int = 24,
+    grid: int = 256,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(unit, pmf of D over L+R, pmf of D over L), each items x grid."""
+    n = history.shape[0]
+    max_lead = lead_time_probs.shape[1] - 1
+    longest = max_lead + review
+    smooth = np.isin(patterns, SMOOTH_PATTERNS)
+    recent_max = np.nan_to_num(
+        np.nanmax(np.where(np.isnan(history[:, -window:]), 0, history[:, -window:]), axis=1)
+    )
+    sd = np.where(
+        np.isnan(forecast_rmse),
+        np.nan_to_num(np.nanstd(history[:, -window:], axis=1)),
+        forecast_rmse,
+    )
+    span = np.where(smooth, longest * forecast + 6 * sd * np.sqrt(longest), longest * recent_max)
+    unit = np.maximum(1.0, np.ceil(span / (grid - 1)))
+    one = _empirical_one_period(history, window, unit, grid)
+    spectrum = np.fft.rfft(one, n=2 * grid, axis=1)
+    over_lr = np.zeros((n, grid))
+    over_l = np.zeros((n, grid))
+    for lead in range(max_lead + 1):
+        weight = lead_time_probs[:, lead][:, None]
+        if not weight.any():
+            continue
+        for periods, target in ((lead + review, over_lr), (lead, over_l)):
+            if periods == 0:
+                target[:, 0] += weight[:, 0]
+                continue
+            empirical = _fold(np.fft.irfft(spectrum**periods, n=2 * grid, axis=1), grid)
+            normal = _normal_over(periods, forecast, sd, unit, grid)
+            target += weight * np.where(smooth[:, None], normal, empirical)
+    return unit, over_lr, over_l
+
+
+def _fold(pmf: FloatArray, grid: int) -> FloatArray:
+    """Keep the first `grid` points; mass beyond goes to the last point (FFT noise clipped)."""
+    pmf = np.clip(pmf, 0.0, None)
+    kept = pmf[:, :grid].copy()
+    kept[:, -1] += pmf[:, grid:].sum(axis=1)
+    return kept / kept.sum(axis=1, keepdims=True)
+
+
+def service_curves(
+    unit: FloatArray, over_lr: FloatArray, over_l: FloatArray, mean_demand: FloatArray, review: int
+) -> ServiceCurves:
+    """Short units and on hand for every level P = k * unit, k = 0..grid-1 (vectorised)."""
+
+    def expected_excess(pmf: FloatArray) -> FloatArray:
+        # E[(D - P)^+] at P = k: sum over j >= k of P(D > j), in grid steps
+        tail = 1.0 - np.cumsum(pmf, axis=1)
+        return np.cumsum(tail[:, ::-1], axis=1)[:, ::-1] * unit[:, None]
+
+    cdf = np.cumsum(over_lr, axis=1)
+    short = np.maximum(0.0, expected_excess(over_lr) - expected_excess(over_l))
+    # E[(P - D)^+] at P = k: sum over j < k of P(D <= j)
+    on_hand = np.concatenate([np.zeros((len(unit), 1)), np.cumsum(cdf, axis=1)[:, :-1]], axis=1)
+    return ServiceCurves(
+        unit=unit,
+        short=short,
+        on_hand=on_hand * unit[:, None],
+        cycle=cdf,
+        mean_demand=mean_demand * review,
+    )
+
+
+def level_for_targets(
+    curves: ServiceCurves, targets: FloatArray, measure: str = "fill_rate"
+) -> FloatArray:
+    """The lowest level (units) whose fill rate (or cycle service level) reaches the target."""
+    achieved = curves.fill_rate() if measure == "fill_rate" else curves.cycle
+    ok = achieved >= targets[:, None] - 1e-12
+    first = np.where(ok.any(axis=1), ok.argmax(axis=1), achieved.shape[1] - 1)
+    return first * curves.unit
+
+
+def allocate_for_fill_rate(
+    curves: ServiceCurves, unit_cost: FloatArray, target: float, *, iterations: int = 50
+) -> tuple[FloatArray, float]:
+    """Levels that reach an overall fill rate `target` at the least expected stock value.
+
+    Lagrangian relaxation: for a price `lam` per unit short each item takes the level minimising
+    ``cost * on_hand(P) + lam * short(P)``; `lam` is bisected until the overall fill rate
+    (units short over units demanded, all items together) reaches the target. Stock goes where a
+    currency unit of it buys the most service. Returns (levels in units, expected fill rate).
+    """
+    demand = curves.mean_demand.sum()
+    cost = np.maximum(unit_cost, 1e-9)[:, None]
+    rows = np.arange(len(unit_cost))
+
+    def choose(lam: float) -> tuple[np.ndarray, float]:
+        k = np.argmin(cost * curves.on_hand + lam * curves.short, axis=1)
+        short = curves.short[rows, k].sum()
+        return k, 1.0 - short / demand if demand > 0 else 1.0
+
+    low, high = 1e-6, 1e9
+    k_high, fill_high = choose(high)
+    if fill_high < target:
+        return k_high * curves.unit, fill_high
+    for _ in range(iterations):
+        mid = np.sqrt(low * high)
+        k, fill = choose(mid)
+        if fill >= target:
+            high, k_high, fill_high = mid, k, fill
+        else:
+            low = mid
+    return k_high * curves.unit, fill_high

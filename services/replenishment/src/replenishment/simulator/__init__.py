@@ -1,0 +1,1 @@
+"""The policy simulator: replay demand under the planning and under the coverage rule."""

@@ -1,0 +1,171 @@
+"""The simulator: no look-ahead, the same protocol for both policies, and bad input (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from replenishment.main import cli
+from replenishment.simulator.engine import coverage_policy, replay
+from replenishment.simulator.inputs import Items
+from replenishment.simulator.runner import StudySettings, SystemPolicy
+
+
+def generated_demand(items: int = 12, periods: int = 30, seed: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    occurs = rng.random((items, periods)) < 0.4
+    return np.where(occurs, rng.integers(1, 6, (items, periods)), 0).astype(float)
+
+
+def terms(items: int) -> Items:
+    return Items(
+        lead_time=np.full(items, 2.0),
+        unit_cost=np.linspace(5, 50, items),
+        order_cost=np.zeros(items),
+        moq=np.zeros(items),
+        pack_size=np.ones(items),
+    )
+
+
+@pytest.mark.parametrize("policy", ["system", "coverage"])
+def test_changing_future_demand_changes_no_earlier_decision(policy: str) -> None:
+    demand = generated_demand()
+    future = demand.copy()
+    cut = 22
+    future[:, cut:] = future[:, cut:] * 5 + 3  # a very different future from period 22 on
+    settings = StudySettings(warmup=12, replan_every=1)
+
+    def run(matrix: np.ndarray) -> np.ndarray:
+        decide = (
+            SystemPolicy(terms(12), settings).decide_for(0.95)
+            if policy == "system"
+            else coverage_policy(3.0)
+        )
+        return replay(matrix, terms(12), 12, decide).orders_log
+
+    before, after = run(demand), run(future)
+    # decisions at the end of periods 12..21 saw only periods up to 21: identical
+    assert np.array_equal(before[:, :cut], after[:, :cut])
+    assert before[:, 12:cut].sum() > 0  # and there were decisions to compare
+    assert not np.array_equal(before[:, cut:], after[:, cut:])
+
+
+def test_a_policy_is_handed_only_the_history_up_to_the_period() -> None:
+    seen: list[tuple[int, int]] = []
+
+    def spy(t: int, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        seen.append((t, history.shape[1]))
+        return np.zeros(len(history)), np.zeros(len(history))
+
+    replay(generated_demand(3, 10), terms(3), 4, spy)
+    assert seen == [(t, t + 1) for t in range(4, 10)]
+
+
+def test_backorders_are_served_later_but_not_on_time() -> None:
+    # one item, lead time 0, start at period 1 with 0 on hand (no demand before), no reorders:
+    demand = np.array([[0.0, 4.0, 0.0]])
+    outcome = replay(demand, terms(1), 1, coverage_policy(0.0), min_history=0)
+    assert outcome.demanded.tolist() == [4.0]
+    assert outcome.on_time.tolist() == [0.0]
+    assert outcome.summary()["stockout_periods"] == 1
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def simulate(tmp_path: Path, demand: str, items: str | None = None) -> None:
+    argv = ["simulate", "--demand", str(write(tmp_path / "demand.csv", demand))]
+    if items is not None:
+        argv += ["--items", str(write(tmp_path / "items.csv", items))]
+    cli([*argv, "--json", str(tmp_path / "out.json"), "--target-fill-rate", "0.95"])
+
+
+@pytest.mark.parametrize(
+    ("demand", "items", "message"),
+    [
+        (
+            "item_id,period,quantity,colour\nA,1,3,red\n",
+            None,
+            "demand.csv row 1 (header): unknown column(s) colour",
+        ),
+        (
+            "item_id,period,quantity\nA,1,3\nA,2,-1\n",
+            None,
+            "demand.csv row 3: quantity -1 is negative",
+        ),
+        (
+            "item_id,period,quantity\nA,1,three\n",
+            None,
+            "demand.csv row 2: quantity 'three' is not a number",
+        ),
+        (
+            "item_id,period,quantity\nA,1,3\n",
+            "item_id,lead_time_periods\nA,2\nB,1\n",
+            "items.csv row 3: item 'B' has no demand history",
+        ),
+        (
+            "item_id,period,quantity\nA,1,3\n",
+            "item_id,unit_cost,size\nA,2,1\n",
+            "items.csv row 1 (header): unknown column(s) size",
+        ),
+        (
+            "item_id,period,quantity\nA,1,3\n",
+            "item_id,unit_cost\nA,cheap\n",
+            "items.csv row 2: unit_cost 'cheap' is not a number",
+        ),
+    ],
+)
+def test_bad_input_names_the_row_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], demand: str, items: str | None, message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        simulate(tmp_path, demand, items)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> None:
+    matrix = generated_demand(items=8, periods=30)
+    rows = ["item_id,period,quantity"] + [
+        f"P{i},2020-{1 + t // 12:02d}{t % 12:02d},{int(q)}"
+        for i, row in enumerate(matrix)
+        for t, q in enumerate(row)
+    ]
+    demand = write(tmp_path / "demand.csv", "\n".join(rows) + "\n")
+    out = tmp_path / "out.json"
+    with pytest.raises(SystemExit) as exited:
+        cli(
+            [
+                "simulate",
+                "--demand",
+                str(demand),
+                "--json",
+                str(out),
+                "--target-fill-rate",
+                "0.9",
+                "--warmup",
+                "12",
+            ]
+        )
+    assert exited.value.code == 0
+    report = json.loads(out.read_text())
+    for policy in ("system", "coverage"):
+        for key in (
+            "fill_rate",
+            "cycle_service_level",
+            "avg_inventory_value",
+            "stockout_periods",
+            "orders",
+            "by_class",
+        ):
+            assert key in report[policy]
+    assert report["inventory_value_ratio"] == pytest.approx(
+        report["system"]["avg_inventory_value"] / report["coverage"]["avg_inventory_value"]
+    )
+    assert (tmp_path / "out_tradeoff.csv").read_text().startswith("policy,parameter,fill_rate")
+    assert (tmp_path / "out_tradeoff.png").read_bytes()[:4] == b"\x89PNG"
