@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from replenishment.planning import classes
+from replenishment.planning import classes, prior
 from replenishment.planning.policy import (
     economic_order_quantity,
     order_quantities,
@@ -179,3 +179,49 @@ def test_policy_levels_and_orders() -> None:
     assert order(0, 5) == 5
     assert order(8, 5) == 10
     assert order(0, 1, position=10.0) == 0  # at the protection level: nothing due
+
+
+def test_pooled_prior_is_what_formerly_quiet_items_sold_next() -> None:
+    # 6 periods -> stretches of 3: quiet over periods 0-2 are items 0 and 1 (item 2 sold, item 3
+    # was not listed for the whole stretch); what they sold in periods 3-5: 0,2,0 and 0,0,1
+    history = np.array(
+        [
+            [0, 0, 0, 0, 2, 0],
+            [0, 0, 0, 0, 0, 1],
+            [5, 0, 0, 0, 0, 0],
+            [np.nan, 0, 0, 9, 9, 9],
+        ]
+    )
+    pmf = prior.pooled_quiet_pmf(history, window=12, grid=4)
+    assert pmf is not None
+    assert pmf.tolist() == pytest.approx([4 / 6, 1 / 6, 1 / 6, 0.0])
+    assert prior.quiet_items(history, 3).tolist() == [False, False, True, False]
+    assert prior.pooled_quiet_pmf(np.ones((2, 6)), window=3, grid=4) is None
+
+
+def test_an_item_without_demand_in_the_window_gets_the_pooled_prior() -> None:
+    # item 0 never sold; prior: 1 unit with probability 1/2 per period; lead time 0, review 1
+    history = np.array([[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+    quiet_prior = np.array([0.5, 0.5])
+    _, over_lr, _ = demand_distributions(
+        history,
+        np.array(["intermittent", "intermittent"]),
+        np.zeros(2),
+        np.full(2, np.nan),
+        lead_time_matrix(np.zeros(2), 0),
+        1,
+        grid=4,
+        quiet_pmf=quiet_prior,
+    )
+    assert over_lr[0].tolist() == pytest.approx([0.5, 0.5, 0, 0])
+    # without the prior the same item is planned for no demand at all
+    _, without, _ = demand_distributions(
+        history,
+        np.array(["intermittent", "intermittent"]),
+        np.zeros(2),
+        np.full(2, np.nan),
+        lead_time_matrix(np.zeros(2), 0),
+        1,
+        grid=4,
+    )
+    assert without[0].tolist() == pytest.approx([1, 0, 0, 0])

@@ -10,7 +10,7 @@ import pytest
 from replenishment.main import cli
 from replenishment.simulator.engine import coverage_policy, replay
 from replenishment.simulator.inputs import Items
-from replenishment.simulator.runner import StudySettings, SystemPolicy
+from replenishment.simulator.runner import StudySettings, SystemPolicy, ratio_along_curve
 
 
 def generated_demand(items: int = 12, periods: int = 30, seed: int = 7) -> np.ndarray:
@@ -169,3 +169,34 @@ def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> N
     )
     assert (tmp_path / "out_tradeoff.csv").read_text().startswith("policy,parameter,fill_rate")
     assert (tmp_path / "out_tradeoff.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_feedback_raises_the_internal_target_by_the_gap_reached_so_far() -> None:
+    policy = SystemPolicy(terms(2), StudySettings(warmup=12, feedback_gain=1.0))
+    decide = policy.decide_for(0.90)
+    assert decide.internal_target() == pytest.approx(0.90)  # type: ignore[attr-defined]
+    # lead time 2: the plan of period 10 first serves period 13; planned 0.90, reached 6 of 8
+    decide.internal[10] = 0.90  # type: ignore[attr-defined]
+    decide.observe(12, np.array([4.0, 4.0]), np.array([4.0, 2.0]))  # type: ignore[attr-defined]
+    assert decide.internal_target() == pytest.approx(0.90)  # nothing counted: starting stock
+    decide.observe(13, np.array([4.0, 4.0]), np.array([4.0, 2.0]))  # type: ignore[attr-defined]
+    # gap 0.90 - 0.75 = 0.15 -> 1.05, capped at 0.999
+    assert decide.internal_target() == pytest.approx(0.999)  # type: ignore[attr-defined]
+    decide.internal[11] = 0.80  # type: ignore[attr-defined]
+    decide.observe(14, np.array([2.0, 0.0]), np.array([2.0, 0.0]))  # type: ignore[attr-defined]
+    # planned (0.90 x 8 + 0.80 x 2) / 10 = 0.88; reached 8 / 10 = 0.80 -> 0.90 + 0.08 = 0.98
+    assert decide.internal_target() == pytest.approx(0.98)  # type: ignore[attr-defined]
+
+
+def test_ratio_along_the_curves_at_common_fill_rates() -> None:
+    curve = [
+        {"policy": "system", "fill_rate": 0.70, "avg_inventory_value": 100.0},
+        {"policy": "system", "fill_rate": 0.90, "avg_inventory_value": 300.0},
+        {"policy": "coverage", "fill_rate": 0.80, "avg_inventory_value": 400.0},
+        {"policy": "coverage", "fill_rate": 0.86, "avg_inventory_value": 1000.0},
+    ]
+    # at 0.80: system 200 (half-way), coverage 400 -> 0.5; at 0.85: 250 / 900; 0.90: no coverage
+    ratios = ratio_along_curve(curve)
+    assert ratios["0.80"] == pytest.approx(0.5)
+    assert ratios["0.85"] == pytest.approx(250 / 900)
+    assert ratios["0.90"] is None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from replenishment.planning import classes, safety_stock
+from replenishment.planning import classes, prior, safety_stock
 from replenishment.planning.classes import AbcCuts, FloatArray, StrArray, XyzCuts
 from replenishment.planning.forecast import Forecasts, ForecastSettings, forecast_items
 from replenishment.planning.policy import PolicyLevels, economic_order_quantity, policy_levels
@@ -33,6 +33,14 @@ class PlanningSettings:
     holding_rate: float = 0.25  # per year, of the unit cost
     history_window: int = 24  # periods of recent demand behind the empirical distribution
     grid: int = 256
+    # items without demand in the history window take the pooled demand of items that were
+    # quiet before (see `prior`); off: such items are planned for no demand
+    quiet_item_prior: bool = False
+    # items with 1..sparse_prior_max_count demand periods in the window: their per-period
+    # distribution is shrunk by `sparse_prior_weight` towards what items with the same count
+    # sold next (pooled from the past; see `prior.pooled_by_count`); weight 0 = off
+    sparse_prior_max_count: int = 2
+    sparse_prior_weight: float = 0.0
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
 
 
@@ -94,6 +102,23 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
     empirical_mean = np.where(listed > 0, np.nansum(recent, axis=1) / np.maximum(listed, 1), 0.0)
     smooth = np.isin(pattern, ("smooth", "erratic"))
     mean_demand = np.where(smooth, forecasts.per_period, empirical_mean)
+    prior_pmf = prior_weight = None
+    if settings.sparse_prior_weight > 0:
+        top = settings.sparse_prior_max_count
+        pooled = prior.pooled_by_count(history, settings.history_window, settings.grid, top)
+        count = prior.demand_periods(history, settings.history_window)
+        usable = (count >= 1) & (count <= top)
+        usable[usable] = ~np.isnan(pooled[count[usable], 0])
+        prior_pmf = np.where(usable[:, None], np.nan_to_num(pooled[np.minimum(count, top)]), 0.0)
+        prior_weight = np.where(usable & ~smooth, settings.sparse_prior_weight, 0.0)
+        prior_mean = prior_pmf @ np.arange(settings.grid)
+        mean_demand = (1 - prior_weight) * mean_demand + prior_weight * prior_mean
+    quiet_pmf = None
+    if settings.quiet_item_prior:
+        quiet_pmf = prior.pooled_quiet_pmf(history, settings.history_window, settings.grid)
+        if quiet_pmf is not None:
+            quiet = prior.quiet_items(history, settings.history_window)
+            mean_demand = np.where(quiet, quiet_pmf @ np.arange(len(quiet_pmf)), mean_demand)
     unit, over_lr, over_l = safety_stock.demand_distributions(
         history,
         pattern,
@@ -103,6 +128,9 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
         settings.review_periods,
         window=settings.history_window,
         grid=settings.grid,
+        quiet_pmf=quiet_pmf,
+        prior_pmf=prior_pmf,
+        prior_weight=prior_weight,
     )
     curves = safety_stock.service_curves(
         unit, over_lr, over_l, mean_demand, settings.review_periods

@@ -91,12 +91,26 @@ def demand_distributions(
     *,
     window: int = 24,
     grid: int = 256,
+    quiet_pmf: FloatArray | None = None,
+    prior_pmf: FloatArray | None = None,
+    prior_weight: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(unit, pmf of D over L+R, pmf of D over L), each items x grid."""
+    """(unit, pmf of D over L+R, pmf of D over L), each items x grid.
+
+    `quiet_pmf` (a per-period pmf on whole units, see `prior.pooled_quiet_pmf`): the demand of
+    the items without any demand in the window, instead of "always zero". `prior_pmf` (items x
+    grid, whole units) with `prior_weight` (per item, 0..1): the per-period distribution of an
+    intermittent item is ``(1 - w) x its own empirical one + w x the prior`` (shrinkage of a
+    thin history towards what similar items did).
+    """
     n = history.shape[0]
     max_lead = lead_time_probs.shape[1] - 1
     longest = max_lead + review
     smooth = np.isin(patterns, SMOOTH_PATTERNS)
+    quiet = np.zeros(n, bool)
+    if quiet_pmf is not None:
+        quiet = np.nan_to_num(history[:, -window:]).sum(axis=1) <= 0
+        smooth = smooth & ~quiet
     recent_max = np.nan_to_num(
         np.nanmax(np.where(np.isnan(history[:, -window:]), 0, history[:, -window:]), axis=1)
     )
@@ -108,6 +122,19 @@ def demand_distributions(
     span = np.where(smooth, longest * forecast + 6 * sd * np.sqrt(longest), longest * recent_max)
     unit = np.maximum(1.0, np.ceil(span / (grid - 1)))
     one = _empirical_one_period(history, window, unit, grid)
+    if quiet_pmf is not None and quiet.any():
+        prior = np.zeros(grid)
+        prior[: min(grid, len(quiet_pmf))] = quiet_pmf[:grid]
+        prior[-1] += quiet_pmf[grid:].sum()
+        unit[quiet] = 1.0
+        one[quiet] = prior
+    if prior_pmf is not None and prior_weight is not None:
+        weight = np.where(smooth, 0.0, np.clip(prior_weight, 0.0, 1.0))
+        rows = np.flatnonzero(weight > 0)
+        if len(rows):
+            one[rows] = (1 - weight[rows, None]) * one[rows] + weight[rows, None] * _rebin(
+                prior_pmf[rows], unit[rows], grid
+            )
     spectrum = np.fft.rfft(one, n=2 * grid, axis=1)
     over_lr = np.zeros((n, grid))
     over_l = np.zeros((n, grid))
@@ -123,6 +150,15 @@ def demand_distributions(
             normal = _normal_over(periods, forecast, sd, unit, grid)
             target += weight * np.where(smooth[:, None], normal, empirical)
     return unit, over_lr, over_l
+
+
+def _rebin(pmf: FloatArray, unit: FloatArray, grid: int) -> FloatArray:
+    """Pmfs on whole units onto grids of `unit` units per step (the last step takes the rest)."""
+    steps = np.clip(np.rint(np.arange(pmf.shape[1])[None, :] / unit[:, None]), 0, grid - 1)
+    out = np.zeros((len(pmf), grid))
+    rows = np.repeat(np.arange(len(pmf)), pmf.shape[1])
+    np.add.at(out, (rows, steps.astype(np.int64).reshape(-1)), pmf.reshape(-1))
+    return out
 
 
 def _fold(pmf: FloatArray, grid: int) -> FloatArray:

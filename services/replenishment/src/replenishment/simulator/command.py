@@ -46,6 +46,24 @@ def add_parser(commands: Any) -> None:
         default=24,
         help="recent periods behind the empirical demand distribution",
     )
+    parser.add_argument(
+        "--feedback-gain",
+        type=float,
+        default=1.0,
+        help="realised-fill-rate feedback on the internal target (0 = off)",
+    )
+    parser.add_argument(
+        "--sparse-prior-weight",
+        type=float,
+        default=0.5,
+        help="shrinkage of items with 1-2 demand periods towards similar items (0 = off)",
+    )
+    parser.add_argument(
+        "--quiet-item-prior",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="plan items without demand in the window from the pooled demand of such items",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
         target_fill_rate=args.target_fill_rate,
         warmup=args.warmup,
         replan_every=max(1, args.replan_every),
-        planning=PlanningSettings(history_window=args.history_window),
+        feedback_gain=max(0.0, args.feedback_gain),
+        planning=PlanningSettings(
+            history_window=args.history_window,
+            quiet_item_prior=args.quiet_item_prior,
+            sparse_prior_weight=min(1.0, max(0.0, args.sparse_prior_weight)),
+        ),
     )
     report, curve = run_study(demand, items, settings)
     curve_csv = args.curve or args.json.with_name(args.json.stem + "_tradeoff.csv")

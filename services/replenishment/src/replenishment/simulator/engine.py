@@ -20,6 +20,9 @@ from replenishment.simulator.inputs import Items
 
 # (period index t, demand history up to and including t) -> (protection level, order-up-to)
 Decide = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
+# A policy may also have `observe(t, demanded, served_on_time)`: called at the end of period t,
+# before its decision, with that period's outcome per item (the past only, like the history).
+Observe = Callable[[int, FloatArray, FloatArray], None]
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,21 @@ def active_from(demand: FloatArray, start: int, min_history: int) -> np.ndarray:
 
 
 def replay(
-    demand: FloatArray, items: Items, start: int, decide: Decide, *, min_history: int = 6
+    demand: FloatArray,
+    items: Items,
+    start: int,
+    decide: Decide,
+    *,
+    min_history: int = 6,
+    burn_in: bool = False,
 ) -> Outcome:
+    """Replay from `start`; with `burn_in` an item's outcome is measured only from its first
+    period that an order of the policy can reach (lead time + 1 periods after it joins): before
+    that, what is served depends on the common starting stock alone, not on any policy."""
     n, periods = demand.shape
     lead = items.lead_time.astype(int)
     begins = active_from(demand, start, min_history)
+    measured_from = begins + (lead + 1 if burn_in else 0)
     on_hand = np.where(begins == start, starting_stock(demand, start, items.lead_time), 0.0)
     backlog = np.zeros(n)
     pipeline = np.zeros((n, periods + int(lead.max(initial=0)) + 2))
@@ -78,6 +91,7 @@ def replay(
     stockouts, active_periods = np.zeros(n), np.zeros(n)
     value, orders = np.zeros(n), np.zeros(n)
     log = np.zeros((n, periods))
+    observe: Observe | None = getattr(decide, "observe", None)
     for t in range(start, periods):
         active = begins <= t
         on_hand += pipeline[:, t]
@@ -88,11 +102,14 @@ def replay(
         served = np.minimum(on_hand, wanted)
         on_hand -= served
         backlog += wanted - served
-        demanded += wanted
-        on_time += served
-        stockouts += active & (wanted > served + 1e-9)
-        active_periods += active
-        value += on_hand * items.unit_cost
+        measured = measured_from <= t
+        demanded += np.where(measured, wanted, 0.0)
+        on_time += np.where(measured, served, 0.0)
+        stockouts += measured & (wanted > served + 1e-9)
+        active_periods += measured
+        value += np.where(measured, on_hand * items.unit_cost, 0.0)
+        if observe is not None:
+            observe(t, wanted.copy(), served.copy())
         protection, up_to = decide(t, demand[:, : t + 1].copy())
         on_order = pipeline[:, t + 1 :].sum(axis=1)
         position = on_hand - backlog + on_order
