@@ -154,9 +154,16 @@ def test_topics_partitions_and_dead_letter_names() -> None:
     assert PARTITIONS[Topics.APPROVALS] == 3
 
 
-def test_every_event_type_has_exactly_one_publishing_service() -> None:
+# Asking for approval is open to every service that needs a human decision.
+SHARED_PUBLICATIONS = {"inventory.approval.requested.v1": {"replenishment", "stock-ledger"}}
+
+
+def test_every_event_type_has_exactly_one_publishing_service_unless_shared() -> None:
     for model in ALL_EVENT_MODELS:
         publishers = [s.name for s in SERVICES if model in s.publishes]
+        if model.event_type in SHARED_PUBLICATIONS:
+            assert set(publishers) == SHARED_PUBLICATIONS[model.event_type]
+            continue
         assert len(publishers) == 1, (model.__name__, publishers)
         assert publisher_of(model.event_type).source == f"/services/{publishers[0]}"
 

@@ -1,7 +1,7 @@
 """Which service publishes and which consumes each event (the table of the architecture brief).
 
 Used to generate the AsyncAPI operations and to give every service its CloudEvent `source`.
-Every event type has exactly one publisher.
+Every event type has one publisher, except ApprovalRequested: any service may ask for approval.
 """
 
 from __future__ import annotations
@@ -49,8 +49,16 @@ class Service:
 
 STOCK_LEDGER: Final = Service(
     name="stock-ledger",
-    publishes=(StockMoved,),
-    consumes=(ItemUpserted, LocationUpserted, OrderShipped, GoodsReceived),
+    # ApprovalRequested: a stock-count variance above the approval amount waits for approval.
+    publishes=(StockMoved, ApprovalRequested),
+    consumes=(
+        ItemUpserted,
+        LocationUpserted,
+        OrderShipped,
+        GoodsReceived,
+        ApprovalGranted,
+        ApprovalRejected,
+    ),
 )
 RESERVATION: Final = Service(
     name="reservation",

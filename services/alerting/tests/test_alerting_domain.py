@@ -61,8 +61,8 @@ def test_rejected_reservation_text_names_the_reason_and_short_lines() -> None:
             ShortLine(sku="SKU-1", location="WH1", requested=Decimal("5"), available=Decimal("2")),
         ),
     )
-    draft = domain.reservation_rejected_alert(rule, event)
-    assert draft.subject == "SO-9"
+    draft = domain.reservation_rejected_alert(rule, event, T0)
+    assert draft.subject == "SKU-1@WH1"  # one open condition per short stock point
     assert draft.message_zh == "订单 SO-9：库存不足（SKU-1 @ WH1 需求 5，可用量 2）"
     assert (
         draft.message_en == "Order SO-9: insufficient stock (SKU-1 @ WH1 requested 5, available 2)"
@@ -142,3 +142,24 @@ def test_secrets_are_hidden_in_views() -> None:
         "secret": "***",
     }
     assert redacted({"host": "h", "password": None}) == {"host": "h", "password": None}
+
+
+def test_rejections_for_other_reasons_stay_per_order() -> None:
+    rule = Rule("reservation_rejected", "reservation_rejected", "warning", True)
+    event = ReservationRejected(order_id="SO-10", reason="unknown_sku", message="no such SKU")
+    assert domain.reservation_rejected_alert(rule, event, T0).subject == "SO-10"
+
+
+@pytest.mark.parametrize(
+    ("available", "as_of", "resolves"),
+    [
+        (Decimal("5"), T0 + timedelta(seconds=1), True),  # the 5 turned away can be served now
+        (Decimal("4"), T0 + timedelta(seconds=1), False),
+        (Decimal("50"), T0 - timedelta(seconds=1), False),  # older than the rejection
+    ],
+)
+def test_shortage_alert_resolves_when_newer_availability_covers_the_request(
+    available: Decimal, as_of: datetime, resolves: bool
+) -> None:
+    details = {"requested": "5", "observed_at": T0.isoformat()}
+    assert domain.resolves_shortage(details, available, as_of) is resolves

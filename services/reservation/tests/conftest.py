@@ -18,12 +18,14 @@ from inventory_contracts import (
 )
 from inventory_runtime.fakes import FakeUnitOfWork
 from reservation.domain import (
-    InsufficientStock,
+    Backorder,
+    Fill,
     MasterData,
     PointKey,
     Reservation,
-    ReservationLine,
     StockPoint,
+    apply_fill,
+    is_expired,
 )
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -37,8 +39,10 @@ class FakeRepository:
         self.locations: dict[str, bool] = {}
         self.points: dict[PointKey, StockPoint] = {}
         self.reservations: dict[str, Reservation] = {}
+        self.sequence: dict[str, int] = {}
         self.cancelled_early: set[str] = set()
         self.movements: set[str] = set()
+        self.fills: list[Fill] = []
 
     async def upsert_item(self, sku: str, active: bool) -> None:
         self.items[sku] = active
@@ -60,27 +64,47 @@ class FakeRepository:
                 found[key] = copy.copy(self.points[key])
         return found
 
-    async def reserve(self, lines: Sequence[ReservationLine]) -> None:
-        for line in lines:
-            point = self.points[line.key]
-            if point.available_to_promise < line.reserved:
-                raise InsufficientStock(line.sku)
-            point.reserved += line.reserved
-
     async def save_points(self, points: Iterable[StockPoint]) -> None:
         for point in points:
+            assert point.key in self.points, "saving a point that was never locked"
             self.points[point.key] = copy.copy(point)
+
+    async def known_orders(self, order_ids: Iterable[str]) -> set[str]:
+        return {order_id for order_id in order_ids if order_id in self.reservations}
+
+    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]:
+        return {order_id for order_id in order_ids if order_id in self.cancelled_early}
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
         found = self.reservations.get(order_id)
         return copy.deepcopy(found) if found else None
 
-    async def add(self, reservation: Reservation) -> None:
-        assert reservation.order_id not in self.reservations, "duplicate order id"
-        self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+    async def add_all(self, decided: Sequence[Reservation]) -> None:
+        for reservation in decided:
+            assert reservation.order_id not in self.reservations, "duplicate order id"
+            self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+            self.sequence[reservation.order_id] = len(self.sequence)
 
     async def save(self, reservation: Reservation) -> None:
         self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+
+    async def backorders_at(self, key: PointKey) -> list[Backorder]:
+        return [
+            Backorder(r.order_id, line.line_no, line.backordered, r.priority, self.sequence[o])
+            for o, r in self.reservations.items()
+            if r.status == "reserved"
+            for line in r.lines
+            if line.key == key and line.backordered > 0
+        ]
+
+    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
+        for fill in fills:
+            line = self.reservations[fill.order_id].lines[fill.line_no - 1]
+            apply_fill(line, fill)
+            self.fills.append(fill)
+
+    async def lock_expired(self, now: datetime, limit: int) -> list[str]:
+        return [o for o, r in self.reservations.items() if is_expired(r, now)][:limit]
 
     async def remember_cancel(self, order_id: str, reason: str | None) -> None:
         self.cancelled_early.add(order_id)
@@ -112,9 +136,18 @@ class Make:
     now = NOW
 
     @staticmethod
-    def order(order_id: str, *lines: tuple[str, str, str]) -> OrderPlaced:
+    def order(
+        order_id: str,
+        *lines: tuple[str, str, str],
+        allow_partial: bool = False,
+        priority: int = 0,
+        ttl: int | None = None,
+    ) -> OrderPlaced:
         return OrderPlaced(
             order_id=order_id,
+            allow_partial=allow_partial,
+            priority=priority,
+            reservation_ttl_seconds=ttl,
             lines=tuple(
                 OrderLine(sku=sku, location=location, quantity=Decimal(quantity))
                 for sku, location, quantity in lines

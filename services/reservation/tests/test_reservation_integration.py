@@ -23,7 +23,7 @@ from reservation import handlers
 from reservation.config import ReservationSettings
 from reservation.db import reservations, stock_points
 from reservation.main import create_app
-from reservation.repository import ReservationUnitOfWork
+from reservation.unit_of_work import ReservationUnitOfWork
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from inventory_contracts import (
@@ -17,7 +19,18 @@ from inventory_contracts import (
     ReceiptLine,
 )
 from inventory_runtime.fakes import FakeUnitOfWork
-from stock_ledger.domain import Balance, Document, DocumentLine, Item, Location, PointKey
+from stock_ledger.domain import (
+    Balance,
+    Consumption,
+    CostLayer,
+    Document,
+    DocumentLine,
+    Item,
+    LaterOutbound,
+    Location,
+    PointKey,
+    Posting,
+)
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -30,9 +43,14 @@ class FakeRepository:
         self.locations: dict[str, Location] = {}
         self.balances: dict[PointKey, Balance] = {}
         self.documents: dict[str, Document] = {}
+        self.layers: dict[int, CostLayer] = {}
+        self.consumptions: dict[str, list[tuple[int, Decimal]]] = {}
 
     async def upsert_item(self, item: ItemUpserted) -> None:
-        self.items[item.sku] = Item(item.sku, item.unit_cost, item.currency, item.active)
+        self.items[item.sku] = Item(
+            item.sku, item.unit_cost, item.currency, item.active, item.valuation_method,
+            item.lot_tracked, item.expiry_managed, item.category,
+        )  # fmt: skip
 
     async def upsert_location(self, location: LocationUpserted) -> None:
         self.locations[location.location] = Location(
@@ -53,16 +71,105 @@ class FakeRepository:
         for balance in changed:
             self.balances[balance.key] = copy.copy(balance)
 
+    async def cost_state(
+        self,
+        keys: Iterable[PointKey],
+        movements: Iterable[str] = (),
+        backdated: Mapping[PointKey, date] | None = None,
+    ) -> FakeCostState:
+        state = FakeCostState()
+        keys = set(keys)
+        handed: dict[int, CostLayer] = {}
+
+        def hand(layer_id: int) -> CostLayer:
+            if layer_id not in handed:
+                handed[layer_id] = copy.copy(self.layers[layer_id])
+                layer = handed[layer_id]
+                state.layers[(layer.sku, layer.location)].append(layer)
+            return handed[layer_id]
+
+        for layer_id, layer in self.layers.items():
+            if (layer.sku, layer.location) in keys and layer.remaining > 0:
+                hand(layer_id)
+            if layer.movement_id in set(movements):
+                hand(layer_id)
+        later = self._later(backdated or {})
+        for movement_id in [*movements, *(x[0] for x in later)]:
+            for layer_id, quantity in self.consumptions.get(movement_id, []):
+                state.consumed[movement_id].append(Consumption(hand(layer_id), quantity))
+        for movement_id, document_id, entry, cost in later:
+            state.later[(entry.sku, entry.location)].append(
+                LaterOutbound(
+                    movement_id, document_id, entry.effective_date, -entry.quantity_delta,
+                    entry.lot, cost, tuple(state.consumed.get(movement_id, ())),
+                    entry.movement_type == "issue",
+                )
+            )  # fmt: skip
+        return state
+
+    def _later(self, backdated: Mapping[PointKey, date]) -> list[Any]:
+        reversed_ids = {d.reverses_document_id for d in self.documents.values()}
+        entries = [
+            (e, d) for d in self.documents.values() for e in d.entries if d.status == "posted"
+        ]
+        found = []
+        for e, d in entries:
+            day = backdated.get((e.sku, e.location))
+            if day is None or e.effective_date <= day or e.quantity_delta >= 0:
+                continue
+            if e.movement_type == "reversal" or d.document_id in reversed_ids:
+                continue
+            adjusted = sum(
+                (a.value for a, _ in entries if a.adjusts_movement_id == e.movement_id), Decimal(0)
+            )
+            found.append((e.movement_id, d.document_id, e, -(e.value + adjusted)))
+        order = {id(e): n for n, (e, _) in enumerate(entries)}
+        found.sort(key=lambda x: (x[2].effective_date, order[id(x[2])]))
+        return found
+
+    async def save_posting(self, document: Document, posting: Posting) -> None:
+        for layers in posting.layers.values():
+            for layer in layers:
+                if layer.layer_id is None:
+                    layer.layer_id = len(self.layers) + 1
+                    layer.seq = layer.layer_id
+                self.layers[layer.layer_id] = copy.copy(layer)
+        for movement_id in posting.replaced_consumptions:
+            self.consumptions.pop(movement_id, None)
+        for movement_id, c in posting.consumptions:
+            assert c.layer.layer_id is not None
+            self.consumptions.setdefault(movement_id, []).append((c.layer.layer_id, c.quantity))
+
+    async def refresh_aging(self, keys: Iterable[PointKey], today: date) -> None:
+        self.aging_refreshed = sorted(set(keys))
+
+    async def save_draft(self, document: Document) -> None:
+        self.documents[document.document_id] = copy.deepcopy(document)
+
     async def get(self, document_id: str) -> Document | None:
-        return copy.deepcopy(self.documents.get(document_id))
+        found = copy.deepcopy(self.documents.get(document_id))
+        if found is not None:
+            found.reversed_by_document_id = next(
+                (d.document_id for d in self.documents.values()
+                 if d.reverses_document_id == document_id), None,
+            )  # fmt: skip
+        return found
 
     async def by_idempotency_key(self, key: str) -> Document | None:
         found = [d for d in self.documents.values() if d.idempotency_key == key]
         return copy.deepcopy(found[0]) if found else None
 
-    async def add(self, document: Document) -> None:
-        assert document.document_id not in self.documents
+    async def add(self, document: Document, *, from_draft: bool = False) -> None:
+        earlier = self.documents.get(document.document_id)
+        assert earlier is None or earlier.status == "draft"
         self.documents[document.document_id] = copy.deepcopy(document)
+
+
+class FakeCostState:
+    def __init__(self) -> None:
+        self.layers: dict[PointKey, list[CostLayer]] = defaultdict(list)
+        self.consumed: dict[str, list[Consumption]] = defaultdict(list)
+        self.later: dict[PointKey, list[LaterOutbound]] = defaultdict(list)
 
 
 class FakeLedgerUoW(FakeUnitOfWork):

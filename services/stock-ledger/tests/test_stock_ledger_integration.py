@@ -24,7 +24,7 @@ from stock_ledger.config import StockLedgerSettings
 from stock_ledger.db import balances
 from stock_ledger.domain import NegativeStock
 from stock_ledger.main import create_app
-from stock_ledger.repository import LedgerUnitOfWork
+from stock_ledger.store import LedgerUnitOfWork
 
 pytestmark = pytest.mark.integration
 

@@ -124,7 +124,9 @@ def low_stock_alert(rule: Rule, event: StockBelowThreshold, observed_at: datetim
     )
 
 
-def reservation_rejected_alert(rule: Rule, event: ReservationRejected) -> AlertDraft:
+def reservation_rejected_alert(
+    rule: Rule, event: ReservationRejected, observed_at: datetime
+) -> AlertDraft:
     """The alert for an order whose reservation was rejected."""
     reason_zh, reason_en = REJECTION_REASONS.get(event.reason, (event.reason, event.reason))
     short_zh = "；".join(
@@ -137,9 +139,15 @@ def reservation_rejected_alert(rule: Rule, event: ReservationRejected) -> AlertD
         f"available {quantity(line.available)}"
         for line in event.short_lines
     )
+    # Orders turned away for lack of stock are one condition per stock point, not one per
+    # order: a flood of rejected orders raises one alert, and it resolves when stock is back.
+    shortage = (
+        event.short_lines[0] if event.reason == "insufficient_stock" and event.short_lines else None
+    )
+    subject = f"{shortage.sku}@{shortage.location}" if shortage else event.order_id
     return AlertDraft(
         rule_id=rule.id,
-        subject=event.order_id,
+        subject=subject,
         severity=rule.severity,
         title_zh="订单预占被拒绝",
         title_en="Reservation rejected",
@@ -150,6 +158,11 @@ def reservation_rejected_alert(rule: Rule, event: ReservationRejected) -> AlertD
             "reason": event.reason,
             "reason_message": event.message,
             "short_lines": [line.model_dump(mode="json") for line in event.short_lines],
+            **(
+                {"requested": str(shortage.requested), "observed_at": observed_at.isoformat()}
+                if shortage
+                else {}
+            ),
         },
     )
 
@@ -168,6 +181,21 @@ def resolves_low_stock(
     except (KeyError, ValueError, InvalidOperation):
         return False
     return as_of > observed_at and available_to_promise > reorder_point
+
+
+def resolves_shortage(
+    details: dict[str, Any], available_to_promise: Decimal, as_of: datetime
+) -> bool:
+    """True when a stock point that turned orders away can now serve what was asked for.
+
+    Like `resolves_low_stock`, only availability newer than the rejection counts.
+    """
+    try:
+        requested = Decimal(str(details["requested"]))
+        observed_at = datetime.fromisoformat(str(details["observed_at"]))
+    except (KeyError, ValueError, InvalidOperation):
+        return False
+    return as_of > observed_at and available_to_promise >= requested
 
 
 def acknowledge(status: AlertStatus) -> AlertStatus:

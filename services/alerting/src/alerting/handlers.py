@@ -123,17 +123,24 @@ async def on_reservation_rejected(event: InboundEvent, uow: AlertingUoW) -> None
     assert isinstance(event.data, ReservationRejected)
     for rule in await uow.rules.of_kind(RESERVATION_REJECTED):
         if rule.enabled:
-            await raise_alert(rule, domain.reservation_rejected_alert(rule, event.data), uow)
+            draft = domain.reservation_rejected_alert(rule, event.data, event.cloud_event.time)
+            await raise_alert(rule, draft, uow)
 
 
 async def on_availability_changed(event: InboundEvent, uow: AlertingUoW) -> None:
-    """`AvailabilityChanged` -> resolve the stock point's low-stock alert once stock is back."""
+    """`AvailabilityChanged` -> resolve the stock point's shortage alerts once stock is back."""
     availability = event.data
     assert isinstance(availability, AvailabilityChanged)
     subject = f"{availability.sku}@{availability.location}"
     for rule in await uow.rules.of_kind(LOW_STOCK):
         alert = await uow.alerts.open_for(rule.id, subject)
         if alert is not None and domain.resolves_low_stock(
+            alert.details, availability.available_to_promise, availability.as_of
+        ):
+            await _resolve(alert, "availability_recovered", uow)
+    for rule in await uow.rules.of_kind(RESERVATION_REJECTED):
+        alert = await uow.alerts.open_for(rule.id, subject)
+        if alert is not None and domain.resolves_shortage(
             alert.details, availability.available_to_promise, availability.as_of
         ):
             await _resolve(alert, "availability_recovered", uow)

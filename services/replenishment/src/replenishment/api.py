@@ -63,6 +63,12 @@ class PolicyRequest(BaseModel):
     )
     department: str = Field(domain.DEFAULT_DEPARTMENT, min_length=1, max_length=100)
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    moq: NonNegativeDecimal | None = Field(None, description="Minimum order quantity.")
+    pack_size: PositiveDecimal | None = Field(None, description="Orders are whole packs.")
+    manual: bool = Field(
+        False,
+        description="True: planning runs keep this reorder point and order quantity as typed.",
+    )
 
 
 class TermsView(BaseModel):
@@ -152,6 +158,9 @@ def _policy_fields(policy: Policy) -> dict[str, Any]:
         "lead_time_days": policy.lead_time_days,
         "department": policy.department,
         "currency": policy.currency,
+        "moq": policy.moq,
+        "pack_size": policy.pack_size,
+        "manual": policy.manual,
     }
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
@@ -79,8 +80,12 @@ policies = Table(
     Column("lead_time_days", Integer),
     Column("department", Text, nullable=False),
     Column("currency", Text),
-    # 'manual' (set over the API) now; computed policies come with forecasts later.
+    # who set the figures last: 'manual' (API, flagged manual), 'api' (API, open to planning)
+    # or 'planning' (a planning run)
     Column("source", Text, nullable=False, server_default="manual"),
+    Column("moq", Numeric),
+    Column("pack_size", Numeric),
+    Column("manual", Boolean, nullable=False, server_default=text("false")),
     _now_column("created_at"),
     _now_column("updated_at"),
     PrimaryKeyConstraint("sku", "location"),
@@ -209,4 +214,67 @@ demand_daily = Table(
     Column("quantity", Numeric, nullable=False),
     Column("order_count", Integer, nullable=False),
     PrimaryKeyConstraint("sku", "location", "demand_date"),
+)
+
+# What the last planning run computed for each policy (kept for manual policies too, whose
+# reorder point and order quantity stay as typed).
+policy_planning = Table(
+    "policy_planning",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("planning_run_id", Text, nullable=False),
+    Column("planned_at", DateTime(timezone=True), nullable=False),
+    Column("period", Text, nullable=False),
+    Column("abc_class", Text, nullable=False),
+    Column("xyz_class", Text, nullable=False),
+    Column("demand_pattern", Text, nullable=False),
+    Column("forecast_model", Text, nullable=False),
+    Column("forecast_per_period", Numeric, nullable=False),
+    Column("forecast_rmse", Numeric),
+    Column("forecast_mase", Numeric),
+    Column("forecast_bias", Numeric),
+    Column("service_target", Numeric, nullable=False),
+    Column("expected_fill_rate", Numeric, nullable=False),
+    Column("lead_time_mean_days", Numeric, nullable=False),
+    Column("lead_time_observations", Integer, nullable=False),
+    Column("safety_stock", Numeric, nullable=False),
+    Column("reorder_point", Numeric, nullable=False),
+    Column("order_quantity", Numeric, nullable=False),
+    Column("order_up_to", Numeric, nullable=False),
+    Column("applied", Boolean, nullable=False),
+    PrimaryKeyConstraint("sku", "location"),
+)
+
+planning_runs = Table(
+    "planning_runs",
+    metadata,
+    Column("run_id", Text, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("figures", JSONB),
+    Column("error", Text),
+    CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status_known"),
+    # One active run at a time, across replicas.
+    Index(
+        "uq_planning_runs_active",
+        text("(true)"),
+        unique=True,
+        postgresql_where=text("status IN ('queued', 'running')"),
+    ),
+    Index("ix_planning_runs_requested_at", "requested_at"),
+)
+
+suggestion_snoozes = Table(
+    "suggestion_snoozes",
+    metadata,
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("snoozed_until", Date, nullable=False),
+    Column("comment", Text),
+    _now_column("snoozed_at"),
+    PrimaryKeyConstraint("sku", "location"),
 )

@@ -10,27 +10,53 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
-from replenishment import api, consumer
+from replenishment import advice_api, api, consumer, planning_api, scheduling
 from replenishment.config import ReplenishmentSettings
+from replenishment.planning_inputs import PlanningConfig
 from replenishment.repository import ReplenishmentUnitOfWork
 from replenishment.simulator import command as simulate_command
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def planning_config(settings: ReplenishmentSettings) -> PlanningConfig:
+    return PlanningConfig(
+        period=settings.planning_period,
+        history_periods=settings.planning_history_periods,
+        review_periods=settings.planning_review_periods,
+        season_length=settings.planning_season_length,
+        service_levels=dict(settings.planning_service_levels),
+        order_cost=settings.planning_order_cost,
+        holding_rate=settings.planning_holding_rate,
+        min_lead_time_observations=settings.planning_min_lead_time_observations,
+    )
+
+
 def create_app(settings: ReplenishmentSettings) -> FastAPI:
-    """The replenishment app: operations routes, outbox relay, consumers and API."""
-    return create_service_app(
+    """The replenishment app: operations routes, outbox relay, consumers, planning and API."""
+    config = planning_config(settings)
+    planner = scheduling.Planner(config, settings.planning_executor)
+    app = create_service_app(
         settings,
         title="Replenishment",
-        routers=[api.router],
+        routers=[api.router, planning_api.router, advice_api.router],
         consumers=[consumer.subscription()],
         unit_of_work=ReplenishmentUnitOfWork,
+        background=[scheduling.schedule_job(planner, settings.planning_interval_hours)],
+        on_startup=[scheduling.fail_interrupted_runs],
         description=(
-            "Demand history, policies (reorder point, order quantity), inventory positions, "
-            "purchase requisitions and purchase orders."
+            "Demand history, supplier performance, policies (computed by planning runs or typed "
+            "in), inventory positions, suggestions and exceptions, purchase requisitions and "
+            "purchase orders."
         ),
     )
+    app.state.planner = planner
+    app.state.advice_settings = advice_api.AdviceSettings(
+        review_days=max(1, round(settings.planning_review_periods * config.days_per_period)),
+        excess_tolerance=settings.excess_tolerance,
+        dead_stock_days=settings.dead_stock_days,
+    )
+    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from replenishment import db
 from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+from replenishment.planning_repository import PlanningRepository, PlanningRunRepository
 
 DEFAULT_LIST_LIMIT = 100
 
@@ -84,7 +85,8 @@ class PolicyRepository:
         return None if row is None else _build(Policy, row._mapping)
 
     async def save(self, policy: Policy) -> None:
-        values = asdict(policy)
+        """Store a policy set over the API; `source` says whether planning may rewrite it."""
+        values = {**asdict(policy), "source": "manual" if policy.manual else "api"}
         await self._session.execute(
             insert(db.policies)
             .values(values)
@@ -313,6 +315,8 @@ class ReplenishmentUnitOfWork(UnitOfWork):
     requisitions: RequisitionRepository
     purchase_orders: PurchaseOrderRepository
     demand: DemandRepository
+    planning: PlanningRepository
+    planning_runs: PlanningRunRepository
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -323,4 +327,6 @@ class ReplenishmentUnitOfWork(UnitOfWork):
         self.requisitions = RequisitionRepository(session)
         self.purchase_orders = PurchaseOrderRepository(session)
         self.demand = DemandRepository(session)
+        self.planning = PlanningRepository(session)
+        self.planning_runs = PlanningRunRepository(session)
         return self

@@ -13,9 +13,9 @@ from inventory_runtime.app import get_uow
 from inventory_runtime.uow import UnitOfWorkProtocol
 from pydantic import BaseModel
 
-from reservation import repository
+from reservation import queries
 from reservation.domain import Reservation, StockPoint
-from reservation.repository import ReservationUnitOfWork
+from reservation.unit_of_work import ReservationUnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["reservations"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -47,6 +47,13 @@ class LineView(BaseModel):
     released: NonNegativeQuantity
     fulfilled: NonNegativeQuantity
     outstanding: NonNegativeQuantity
+    backordered: NonNegativeQuantity
+
+
+class FillView(BaseModel):
+    line_no: int
+    quantity: PositiveQuantity
+    filled_at: datetime
 
 
 class ShortLineView(BaseModel):
@@ -70,7 +77,9 @@ class ReservationView(BaseModel):
     priority: int
     customer_id: str | None
     expires_at: datetime | None
+    allow_partial: bool
     lines: list[LineView]
+    backorder_fills: list[FillView]
     outcome: Outcome
 
 
@@ -88,7 +97,7 @@ def _availability(point: StockPoint) -> Availability:
     )
 
 
-def _view(reservation: Reservation) -> ReservationView:
+def _view(reservation: Reservation, fills: list[queries.FillRecord]) -> ReservationView:
     rejected = reservation.status == "rejected"
     outcome = Outcome(
         type=(ReservationRejected if rejected else StockReserved).event_type,
@@ -103,6 +112,8 @@ def _view(reservation: Reservation) -> ReservationView:
         priority=reservation.priority,
         customer_id=reservation.customer_id,
         expires_at=reservation.expires_at,
+        allow_partial=reservation.allow_partial,
+        backorder_fills=[FillView(**fill._asdict()) for fill in fills],
         lines=[
             LineView(
                 line_no=line.line_no,
@@ -113,6 +124,7 @@ def _view(reservation: Reservation) -> ReservationView:
                 released=line.released,
                 fulfilled=line.fulfilled,
                 outstanding=line.outstanding,
+                backordered=line.backordered,
             )
             for line in reservation.lines
         ],
@@ -122,23 +134,23 @@ def _view(reservation: Reservation) -> ReservationView:
 
 @router.get("/reservations/{order_id}", response_model=ReservationView, responses=NOT_FOUND)
 async def get_reservation(order_id: str, uow: Uow) -> Any:
-    """The order's reservation: status, lines and its one outcome (reserved or rejected)."""
+    """The order's reservation: status, lines (held, waiting), backorder fills and its outcome."""
     async with uow:
         reservation = await uow.reservations.get(order_id)
         if reservation is None:
             if await uow.reservations.was_cancelled_early(order_id):
                 return _not_found(f"order {order_id} was cancelled before it was placed")
             return _not_found(f"no reservation for order {order_id}")
-        return _view(reservation)
+        return _view(reservation, await queries.fills_of(uow.session, order_id))
 
 
 @router.get("/availability/{sku}/{location}", response_model=Availability, responses=NOT_FOUND)
 async def get_availability(sku: str, location: str, uow: Uow) -> Any:
     """On hand, reserved and available to promise of one SKU at one location."""
     async with uow:
-        point = await repository.stock_point(uow.session, sku, location)
+        point = await queries.stock_point(uow.session, sku, location)
         if point is None:
-            if not await repository.is_known(uow.session, sku, location):
+            if not await queries.is_known(uow.session, sku, location):
                 return _not_found(f"unknown stock point {sku}@{location}")
             point = StockPoint(sku, location)
         return _availability(point)
@@ -153,5 +165,5 @@ async def list_availability(
 ) -> Any:
     """Availability of the stock points with this SKU and/or location (sorted)."""
     async with uow:
-        points = await repository.stock_points_of(uow.session, sku, location, limit)
+        points = await queries.stock_points_of(uow.session, sku, location, limit)
         return [_availability(point) for point in points]

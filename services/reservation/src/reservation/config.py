@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inventory_runtime.settings import ServiceSettings, dev_database_url
+from pydantic import Field, field_validator
 
 
 class ReservationSettings(ServiceSettings):
@@ -11,3 +12,34 @@ class ReservationSettings(ServiceSettings):
     service_name: str = "reservation"
     database_url: str = dev_database_url("reservation")
     http_port: int = 8002
+    consumer_max_batch_size: int = 2000
+    """Orders decided per transaction at most (env CONSUMER_MAX_BATCH_SIZE)."""
+    relay_batch_size: int = 2000
+    """Outbox rows per relay round (env RELAY_BATCH_SIZE): at 200, the runtime's default, the
+    relay was the bottleneck (bench/README.md)."""
+    relay_poll_interval_seconds: float = 0.02
+    """How soon an idle relay looks again (env RELAY_POLL_INTERVAL_SECONDS); the runtime's
+    0.2 s would add up to 200 ms to every outcome's latency."""
+
+    default_reservation_ttl_seconds: int | None = Field(default=None, gt=0)
+    """How long a reservation holds when the order names no TTL; unset: until shipped or
+    cancelled (env DEFAULT_RESERVATION_TTL_SECONDS)."""
+    reservation_batch: bool = True
+    """Decide a whole consumer batch in one transaction; false: one message per transaction
+    (env RESERVATION_BATCH; for measuring the difference)."""
+    expiry_interval_seconds: float = Field(default=1.0, gt=0)
+    """How often expired reservations are looked for (env EXPIRY_INTERVAL_SECONDS)."""
+
+    @field_validator("consumer_max_batch_size", "relay_batch_size")
+    @classmethod
+    def _positive_batch(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("batch sizes must be at least 1")
+        return value
+
+    @field_validator("relay_poll_interval_seconds")
+    @classmethod
+    def _positive_interval(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("RELAY_POLL_INTERVAL_SECONDS must be positive")
+        return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from inventory_contracts import (
@@ -12,10 +14,13 @@ from inventory_contracts import (
     StockMoved,
 )
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import Subscription, per_message
+from inventory_runtime.subscription import BatchHandler, Subscription, event_context
 
 from reservation import handlers
+from reservation.config import ReservationSettings
 from reservation.repository import ReservationUoW
+
+log = logging.getLogger(__name__)
 
 GROUP_ID = "reservation"
 EVENTS = (ItemUpserted, LocationUpserted, OrderPlaced, OrderCancelled, StockMoved)
@@ -23,13 +28,58 @@ EVENTS = (ItemUpserted, LocationUpserted, OrderPlaced, OrderCancelled, StockMove
 the ledger's StockMoved, never on the shipment notice."""
 
 
-async def handle(event: InboundEvent, uow: ReservationUoW) -> None:
-    """Apply one consumed event inside the batch's transaction."""
+def batch_handler(default_ttl_seconds: int | None) -> BatchHandler[ReservationUoW]:
+    """Apply a partition's batch in its order; each run of consecutive orders is decided at once.
+
+    Runs keep the partition's order: a cancel after its order in the same batch sees the
+    reservation, one before it is remembered first.
+    """
+
+    async def handle(events: Sequence[InboundEvent], uow: ReservationUoW) -> None:
+        now = datetime.now(UTC)
+        run: list[InboundEvent] = []
+        for event in await _fresh(events, uow):
+            if isinstance(event.data, OrderPlaced):
+                run.append(event)
+                continue
+            await _place(run, uow, now, default_ttl_seconds)
+            run = []
+            with event_context(event):
+                await _apply_one(event, uow, now)
+        await _place(run, uow, now, default_ttl_seconds)
+
+    return handle
+
+
+async def _fresh(events: Sequence[InboundEvent], uow: ReservationUoW) -> list[InboundEvent]:
+    """The events not applied before (see `ReservationUnitOfWork.settle_inbox`), each once."""
+    settle = getattr(uow, "settle_inbox", None)
+    applied: set[str] = await settle() if settle is not None else set()
+    fresh = []
+    for event in events:
+        if event.id not in applied:
+            applied.add(event.id)  # the same message twice in one batch: once
+            fresh.append(event)
+    if len(fresh) < len(events):
+        log.info("%d redelivered messages skipped", len(events) - len(fresh))
+    return fresh
+
+
+async def _place(
+    run: Sequence[InboundEvent], uow: ReservationUoW, now: datetime, ttl: int | None
+) -> None:
+    if not run:
+        return
+    orders = [e.data for e in run if isinstance(e.data, OrderPlaced)]
+    origins = {
+        e.data.order_id: (e.correlation_id, e.id) for e in run if isinstance(e.data, OrderPlaced)
+    }
+    await handlers.place_orders(orders, uow, now, default_ttl_seconds=ttl, origins=origins)
+
+
+async def _apply_one(event: InboundEvent, uow: ReservationUoW, now: datetime) -> None:
     data = event.data
-    now = datetime.now(UTC)
-    if isinstance(data, OrderPlaced):
-        await handlers.place_order(data, uow, now)
-    elif isinstance(data, OrderCancelled):
+    if isinstance(data, OrderCancelled):
         await handlers.cancel_order(data, uow, now)
     elif isinstance(data, StockMoved):
         await handlers.apply_movement(data, uow, now)
@@ -39,6 +89,12 @@ async def handle(event: InboundEvent, uow: ReservationUoW) -> None:
         await handlers.upsert_location(data, uow)
 
 
-def subscription() -> Subscription[ReservationUoW]:
-    """Orders, stock movements and master data, applied in order in one transaction per batch."""
-    return Subscription(group_id=GROUP_ID, events=EVENTS, handler=per_message(handle))
+def subscription(settings: ReservationSettings | None = None) -> Subscription[ReservationUoW]:
+    """Orders, stock movements and master data; one transaction per batch unless switched off."""
+    settings = settings or ReservationSettings()
+    return Subscription(
+        group_id=GROUP_ID,
+        events=EVENTS,
+        handler=batch_handler(settings.default_reservation_ttl_seconds),
+        batch=settings.reservation_batch,
+    )

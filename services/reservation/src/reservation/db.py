@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     DateTime,
     ForeignKeyConstraint,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -70,11 +72,14 @@ reservations = Table(
     Column("priority", Integer, nullable=False, server_default="0"),
     Column("customer_id", Text, nullable=True),
     Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("allow_partial", Boolean, nullable=False, server_default=text("false")),
+    Column("placed_seq", BigInteger, Identity(), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("reservation_id"),
     CheckConstraint(
-        "status IN ('reserved', 'rejected', 'released', 'fulfilled')", name="status_known"
+        "status IN ('reserved', 'rejected', 'released', 'fulfilled', 'expired')",
+        name="status_known",
     ),
     Index(
         "ix_reservations_expires_at",
@@ -94,6 +99,7 @@ reservation_lines = Table(
     Column("reserved", QUANTITY, nullable=False, server_default="0"),
     Column("released", QUANTITY, nullable=False, server_default="0"),
     Column("fulfilled", QUANTITY, nullable=False, server_default="0"),
+    Column("backordered", QUANTITY, nullable=False, server_default="0"),
     PrimaryKeyConstraint("order_id", "line_no"),
     ForeignKeyConstraint(["order_id"], ["reservations.order_id"], ondelete="CASCADE"),
     CheckConstraint("requested > 0", name="requested_positive"),
@@ -101,8 +107,35 @@ reservation_lines = Table(
         "reserved >= 0 AND released >= 0 AND fulfilled >= 0 AND released + fulfilled <= reserved",
         name="quantities_consistent",
     ),
+    CheckConstraint(
+        "backordered >= 0 AND reserved + backordered <= requested", name="backorder_consistent"
+    ),
     Index("ix_reservation_lines_sku_location", "sku", "location"),
+    Index(
+        "ix_reservation_lines_waiting",
+        "sku",
+        "location",
+        postgresql_where=text("backordered > 0"),
+    ),
 )
+
+backorder_fills = Table(
+    "backorder_fills",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("order_id", Text, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("filled_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(
+        ["order_id", "line_no"],
+        ["reservation_lines.order_id", "reservation_lines.line_no"],
+        ondelete="CASCADE",
+    ),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_backorder_fills_order_id", "order_id"),
+)
+"""Stock that arrived and was reserved for a waiting (backordered) line, per fill."""
 
 early_cancellations = Table(
     "early_cancellations",

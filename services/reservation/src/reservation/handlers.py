@@ -1,45 +1,95 @@
 """Handlers: load under lock, let the domain decide, write state and events in one transaction.
 
 They run inside a transaction the caller opened (the consumer loop, which commits after them
-with the inbox entry), so they never commit themselves.
+with the inbox entries; the expiry job), so they never commit themselves. Locking order, which
+keeps concurrent consumers from deadlocking: reservation rows first, then stock points in
+(sku, location) order; lines of a stock point are only written under its point lock.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from inventory_contracts import (
+    Event,
     ItemUpserted,
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
     StockMoved,
 )
+from inventory_contracts.events.availability import AvailabilityCause
 
 from reservation import domain
+from reservation.domain import StockPoint
 from reservation.repository import ReservationUoW
 
 log = logging.getLogger(__name__)
 
+Origin = tuple[str | None, str | None]
+"""(correlation id, causation id) of the message an order came in."""
 
-async def place_order(order: OrderPlaced, uow: ReservationUoW, now: datetime) -> None:
-    """Answer `order` with exactly one StockReserved or ReservationRejected, ever."""
+
+async def place_orders(
+    orders: Sequence[OrderPlaced],
+    uow: ReservationUoW,
+    now: datetime,
+    *,
+    default_ttl_seconds: int | None = None,
+    origins: Mapping[str, Origin] | None = None,
+) -> None:
+    """Answer each order with exactly one StockReserved or ReservationRejected, ever.
+
+    The whole batch shares one transaction: one query for orders already answered, one for
+    early cancellations and master data, one lock of every stock point involved (sorted), the
+    decisions in memory, then a few set-based writes. One AvailabilityChanged per point touched.
+    """
     repository = uow.reservations
-    if await repository.get(order.order_id) is not None:
-        log.info("order %s already has an outcome; this placement is ignored", order.order_id)
+    unique: dict[str, OrderPlaced] = {}
+    for order in orders:
+        unique.setdefault(order.order_id, order)  # the same order twice in a batch: once
+    known = await repository.known_orders(unique)
+    fresh = [order for order_id, order in unique.items() if order_id not in known]
+    if known:
+        log.info("%d orders already have an outcome; placements ignored", len(known))
+    if not fresh:
         return
-    keys = [(line.sku, line.location) for line in order.lines]
-    cancelled_before = await repository.was_cancelled_early(order.order_id)
+    cancelled = await repository.cancelled_early_of(o.order_id for o in fresh)
+    keys = {(line.sku, line.location) for o in fresh for line in o.lines}
     master = await repository.master_data(keys)
-    points = {} if cancelled_before else await repository.lock_points(keys)
-    reservation = domain.place_order(order, master, points, now, cancelled_before=cancelled_before)
-    if reservation.status == "reserved":
-        await repository.reserve(reservation.lines)
+    points = await repository.lock_points(keys)
+    before = {key: point.reserved for key, point in points.items()}
+    decided = domain.place_orders(
+        fresh,
+        master,
+        points,
+        now,
+        cancelled_before=cancelled,
+        default_ttl_seconds=default_ttl_seconds,
+    )
+    changed = [p for key, p in sorted(points.items()) if p.reserved != before[key]]
+    await repository.save_points(changed)
     # The order id is the primary key: a concurrent duplicate fails here and rolls back.
-    await repository.add(reservation)
-    for event in reservation.events:
-        uow.publish(event)
+    await repository.add_all(decided)
+    for reservation in decided:
+        correlation_id, causation_id = (origins or {}).get(reservation.order_id, (None, None))
+        for event in reservation.events:
+            uow.publish(event, correlation_id=correlation_id, causation_id=causation_id)
+    for point in changed:
+        uow.publish(point.availability(now, "reservation"))
+
+
+async def place_order(
+    order: OrderPlaced,
+    uow: ReservationUoW,
+    now: datetime,
+    *,
+    default_ttl_seconds: int | None = None,
+) -> None:
+    """One order (see `place_orders`)."""
+    await place_orders([order], uow, now, default_ttl_seconds=default_ttl_seconds)
 
 
 async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetime) -> None:
@@ -51,13 +101,33 @@ async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetim
         await repository.remember_cancel(cancel.order_id, cancel.reason)
         return
     points = await repository.lock_points(domain.points_to_release(reservation, cancel))
+    # Re-read under the point locks: a backorder fill may have changed the lines meanwhile.
+    reservation = await repository.get(cancel.order_id)
+    assert reservation is not None
     events = domain.cancel_order(reservation, cancel, points, now)
-    if not events:
-        return
-    await repository.save_points(points.values())
     await repository.save(reservation)
-    for event in events:
-        uow.publish(event)
+    if events:
+        await _publish(uow, events)
+        await _after_release(uow, points.values(), now, "release")
+
+
+async def expire_due(uow: ReservationUoW, now: datetime, limit: int = 200) -> int:
+    """Release the reservations whose time ran out (skipping those others are working on)."""
+    repository = uow.reservations
+    order_ids = await repository.lock_expired(now, limit)
+    for order_id in order_ids:
+        reservation = await repository.get(order_id)
+        if reservation is None:
+            continue
+        points = await repository.lock_points(domain.points_to_release(reservation))
+        reservation = await repository.get(order_id)
+        assert reservation is not None
+        events = domain.expire(reservation, points, now)
+        await repository.save(reservation)
+        if events:
+            await _publish(uow, events)
+            await _after_release(uow, points.values(), now, "expiry")
+    return len(order_ids)
 
 
 async def apply_movement(movement: StockMoved, uow: ReservationUoW, now: datetime) -> None:
@@ -66,15 +136,56 @@ async def apply_movement(movement: StockMoved, uow: ReservationUoW, now: datetim
     if not await repository.first_application(movement.movement_id):
         log.info("movement %s already applied", movement.movement_id)
         return
-    reservation = None
-    if movement.movement_type == "issue" and movement.order_id is not None:
-        reservation = await repository.get(movement.order_id, for_update=True)
+    order_id = movement.order_id if movement.movement_type == "issue" else None
+    if order_id is not None:
+        await repository.get(order_id, for_update=True)
     key = (movement.sku, movement.location)
     point = (await repository.lock_points([key], create=True))[key]
-    events = domain.apply_movement(point, movement, reservation, now)
-    await repository.save_points([point])
+    reservation = await repository.get(order_id) if order_id is not None else None
+    events, cause = domain.apply_movement(point, movement, reservation, now)
     if reservation is not None:
         await repository.save(reservation)
+    await _publish(uow, events)
+    await repository.save_points([point])
+    uow.publish(point.availability(now, cause, movement))
+    overcommitted = domain.overcommitment(point)
+    if overcommitted is not None:
+        uow.publish(overcommitted)
+    await _fill_and_publish(uow, [point], now)
+
+
+async def _after_release(
+    uow: ReservationUoW, points: Iterable[StockPoint], now: datetime, cause: AvailabilityCause
+) -> None:
+    ordered = sorted(points, key=lambda p: p.key)
+    if not ordered:
+        return
+    await uow.reservations.save_points(ordered)
+    for point in ordered:
+        uow.publish(point.availability(now, cause))
+    await _fill_and_publish(uow, ordered, now)
+
+
+async def _fill_and_publish(
+    uow: ReservationUoW, points: Sequence[StockPoint], now: datetime
+) -> None:
+    """Hand stock that became free to the backorders waiting at these (locked) points."""
+    repository = uow.reservations
+    filled = []
+    for point in points:
+        if point.free <= domain.ZERO:
+            continue
+        fills = domain.fill_backorders(point, await repository.backorders_at(point.key))
+        if fills:
+            await repository.record_fills(fills, now)
+            filled.append(point)
+    if filled:
+        await repository.save_points(filled)
+        for point in filled:
+            uow.publish(point.availability(now, "backorder_fill"))
+
+
+async def _publish(uow: ReservationUoW, events: Iterable[Event]) -> None:
     for event in events:
         uow.publish(event)
 

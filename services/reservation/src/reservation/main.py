@@ -13,7 +13,8 @@ from inventory_runtime.migrations import migrate
 from reservation import api
 from reservation.config import ReservationSettings
 from reservation.consumer import subscription
-from reservation.repository import ReservationUnitOfWork
+from reservation.expiry import expiry_job
+from reservation.unit_of_work import ReservationUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,8 +24,9 @@ def create_app(settings: ReservationSettings) -> FastAPI:
     return create_service_app(
         settings,
         routers=[api.router],
-        consumers=[subscription()],
+        consumers=[subscription(settings)],
         unit_of_work=ReservationUnitOfWork,
+        background=[expiry_job(settings.expiry_interval_seconds)],
         title="Reservation",
         description=(
             "Reserves stock for every order atomically without overselling; keeps "

@@ -55,8 +55,10 @@ def validation_problem(
     lines: Sequence[ReservationLine], master: MasterData
 ) -> tuple[RejectionReason, str, list[ReservationLine]] | None:
     """The first reason the order cannot be reserved at all, whatever the stock."""
-    counts = Counter(line.key for line in lines)
-    duplicated = [line for line in lines if counts[line.key] > 1]
+    duplicated: list[ReservationLine] = []
+    if len({line.key for line in lines}) != len(lines):  # rare: count only then
+        counts = Counter(line.key for line in lines)
+        duplicated = [line for line in lines if counts[line.key] > 1]
     if duplicated:
         names = _names(duplicated, "point")
         message = (

@@ -8,17 +8,19 @@ locked in (sku, location) order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from inventory_contracts import ShortLine
-from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
-from sqlalchemy import func, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
+from inventory_runtime.uow import UnitOfWorkProtocol
+from sqlalchemy import Text, any_, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reservation.db import (
     applied_movements,
+    backorder_fills,
     early_cancellations,
     items,
     locations,
@@ -27,6 +29,8 @@ from reservation.db import (
     stock_points,
 )
 from reservation.domain import (
+    Backorder,
+    Fill,
     InsufficientStock,
     MasterData,
     PointKey,
@@ -34,20 +38,12 @@ from reservation.domain import (
     ReservationLine,
     StockPoint,
 )
-
-# The one statement that writes a reservation: it adds to `reserved` only where the
-# available-to-promise still covers the quantity, so even a caller that skipped the lock could
-# not oversell; the caller checks that every line matched.
-_RESERVE = text(
-    """
-    UPDATE stock_points AS sp
-       SET reserved = sp.reserved + wanted.quantity, updated_at = now()
-      FROM unnest(CAST(:skus AS text[]), CAST(:locations AS text[]),
-                  CAST(:quantities AS numeric[])) AS wanted(sku, location, quantity)
-     WHERE sp.sku = wanted.sku AND sp.location = wanted.location
-       AND sp.on_hand - sp.reserved >= wanted.quantity
-    RETURNING sp.sku, sp.location
-    """
+from reservation.sql import (
+    BACKORDERS,
+    FILL_LINES,
+    LOCK_POINTS,
+    SAVE_LINES,
+    SAVE_POINTS,
 )
 
 
@@ -60,11 +56,15 @@ class Repository(Protocol):
     async def lock_points(
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]: ...
-    async def reserve(self, lines: Sequence[ReservationLine]) -> None: ...
     async def save_points(self, points: Iterable[StockPoint]) -> None: ...
+    async def known_orders(self, order_ids: Iterable[str]) -> set[str]: ...
+    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]: ...
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
-    async def add(self, reservation: Reservation) -> None: ...
+    async def add_all(self, decided: Sequence[Reservation]) -> None: ...
     async def save(self, reservation: Reservation) -> None: ...
+    async def backorders_at(self, key: PointKey) -> list[Backorder]: ...
+    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None: ...
+    async def lock_expired(self, now: datetime, limit: int) -> list[str]: ...
     async def remember_cancel(self, order_id: str, reason: str | None) -> None: ...
     async def was_cancelled_early(self, order_id: str) -> bool: ...
     async def first_application(self, movement_id: str) -> bool: ...
@@ -77,7 +77,7 @@ class ReservationUoW(UnitOfWorkProtocol, Protocol):
 
 
 class SqlRepository:
-    """`Repository` over the unit of work's SQLAlchemy session."""
+    """`Repository` over the unit of work's SQLAlchemy session: few, set-based statements."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -100,13 +100,15 @@ class SqlRepository:
 
     async def master_data(self, keys: Iterable[PointKey]) -> MasterData:
         keys = list(keys)
-        skus = {sku for sku, _ in keys}
-        codes = {location for _, location in keys}
+        skus = list({sku for sku, _ in keys})
+        codes = list({location for _, location in keys})
         item_rows = await self.session.execute(
-            select(items.c.sku, items.c.active).where(items.c.sku.in_(skus))
+            select(items.c.sku, items.c.active).where(items.c.sku == any_(_text_array(skus)))
         )
         location_rows = await self.session.execute(
-            select(locations.c.location, locations.c.active).where(locations.c.location.in_(codes))
+            select(locations.c.location, locations.c.active).where(
+                locations.c.location == any_(_text_array(codes))
+            )
         )
         return MasterData(
             items={row.sku: row.active for row in item_rows},
@@ -123,11 +125,8 @@ class SqlRepository:
             rows = [{"sku": sku, "location": location} for sku, location in ordered]
             await self.session.execute(insert(stock_points).values(rows).on_conflict_do_nothing())
         result = await self.session.execute(
-            select(stock_points.c.sku, stock_points.c.location, stock_points.c.on_hand)
-            .add_columns(stock_points.c.reserved)
-            .where(tuple_(stock_points.c.sku, stock_points.c.location).in_(ordered))
-            .order_by(stock_points.c.sku, stock_points.c.location)
-            .with_for_update()
+            LOCK_POINTS,
+            {"skus": [k[0] for k in ordered], "locations": [k[1] for k in ordered]},
         )
         return {
             (row.sku, row.location): StockPoint(
@@ -136,27 +135,37 @@ class SqlRepository:
             for row in result
         }
 
-    async def reserve(self, lines: Sequence[ReservationLine]) -> None:
-        ordered = sorted(lines, key=lambda line: line.key)
+    async def save_points(self, points: Iterable[StockPoint]) -> None:
+        ordered = sorted(points, key=lambda p: p.key)
+        if not ordered:
+            return
         result = await self.session.execute(
-            _RESERVE,
+            SAVE_POINTS,
             {
-                "skus": [line.sku for line in ordered],
-                "locations": [line.location for line in ordered],
-                "quantities": [line.reserved for line in ordered],
+                "skus": [p.sku for p in ordered],
+                "locations": [p.location for p in ordered],
+                "on_hand": [p.on_hand for p in ordered],
+                "reserved": [p.reserved for p in ordered],
             },
         )
-        matched = len(result.all())
-        if matched != len(ordered):
-            raise InsufficientStock(f"only {matched} of {len(ordered)} lines could be reserved")
+        if result.rowcount != len(ordered):  # type: ignore[attr-defined]
+            raise InsufficientStock(f"only {result.rowcount} of {len(ordered)} points saved")  # type: ignore[attr-defined]
 
-    async def save_points(self, points: Iterable[StockPoint]) -> None:
-        for point in sorted(points, key=lambda p: p.key):
-            await self.session.execute(
-                update(stock_points)
-                .where(stock_points.c.sku == point.sku, stock_points.c.location == point.location)
-                .values(on_hand=point.on_hand, reserved=point.reserved, updated_at=func.now())
+    async def known_orders(self, order_ids: Iterable[str]) -> set[str]:
+        ids = list(order_ids)
+        rows = await self.session.execute(
+            select(reservations.c.order_id).where(reservations.c.order_id == any_(_text_array(ids)))
+        )
+        return set(rows.scalars())
+
+    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]:
+        ids = list(order_ids)
+        rows = await self.session.execute(
+            select(early_cancellations.c.order_id).where(
+                early_cancellations.c.order_id == any_(_text_array(ids))
             )
+        )
+        return set(rows.scalars())
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
         query = select(reservations).where(reservations.c.order_id == order_id)
@@ -172,24 +181,30 @@ class SqlRepository:
         )
         return _reservation(row._mapping, [line._mapping for line in line_rows])
 
-    async def add(self, reservation: Reservation) -> None:
+    async def add_all(self, decided: Sequence[Reservation]) -> None:
+        if not decided:
+            return
         await self.session.execute(
-            insert(reservations).values(
-                order_id=reservation.order_id,
-                reservation_id=reservation.reservation_id,
-                status=reservation.status,
-                reason=reservation.reason,
-                message=reservation.message,
-                short_lines=[s.model_dump(mode="json") for s in reservation.short_lines],
-                priority=reservation.priority,
-                customer_id=reservation.customer_id,
-                expires_at=reservation.expires_at,
-            )
+            insert(reservations),
+            [
+                {
+                    "order_id": r.order_id,
+                    "reservation_id": r.reservation_id,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "message": r.message,
+                    "short_lines": [s.model_dump(mode="json") for s in r.short_lines],
+                    "priority": r.priority,
+                    "customer_id": r.customer_id,
+                    "expires_at": r.expires_at if r.status == "reserved" else None,
+                    "allow_partial": r.allow_partial,
+                }
+                for r in decided
+            ],
         )
         await self.session.execute(
-            insert(reservation_lines).values(
-                [_line_values(reservation.order_id, line) for line in reservation.lines]
-            )
+            insert(reservation_lines),
+            [_line_values(r.order_id, line) for r in decided for line in r.lines],
         )
 
     async def save(self, reservation: Reservation) -> None:
@@ -198,15 +213,63 @@ class SqlRepository:
             .where(reservations.c.order_id == reservation.order_id)
             .values(status=reservation.status, updated_at=func.now())
         )
-        for line in reservation.lines:
-            await self.session.execute(
-                update(reservation_lines)
-                .where(
-                    reservation_lines.c.order_id == reservation.order_id,
-                    reservation_lines.c.line_no == line.line_no,
-                )
-                .values(released=line.released, fulfilled=line.fulfilled)
+        lines = reservation.lines
+        await self.session.execute(
+            SAVE_LINES,
+            {
+                "order_id": reservation.order_id,
+                "line_nos": [line.line_no for line in lines],
+                "reserved": [line.reserved for line in lines],
+                "released": [line.released for line in lines],
+                "fulfilled": [line.fulfilled for line in lines],
+                "backordered": [line.backordered for line in lines],
+            },
+        )
+
+    async def backorders_at(self, key: PointKey) -> list[Backorder]:
+        rows = await self.session.execute(BACKORDERS, {"sku": key[0], "location": key[1]})
+        return [
+            Backorder(row.order_id, row.line_no, _n(row.backordered), row.priority, row.placed_seq)
+            for row in rows
+        ]
+
+    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
+        if not fills:
+            return
+        await self.session.execute(
+            FILL_LINES,
+            {
+                "order_ids": [f.order_id for f in fills],
+                "line_nos": [f.line_no for f in fills],
+                "quantities": [f.quantity for f in fills],
+            },
+        )
+        await self.session.execute(
+            insert(backorder_fills),
+            [
+                {
+                    "order_id": f.order_id,
+                    "line_no": f.line_no,
+                    "quantity": f.quantity,
+                    "filled_at": now,
+                }
+                for f in fills
+            ],
+        )
+
+    async def lock_expired(self, now: datetime, limit: int) -> list[str]:
+        rows = await self.session.execute(
+            select(reservations.c.order_id)
+            .where(
+                reservations.c.status == "reserved",
+                reservations.c.expires_at.is_not(None),
+                reservations.c.expires_at <= now,
             )
+            .order_by(reservations.c.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows.scalars())
 
     async def remember_cancel(self, order_id: str, reason: str | None) -> None:
         statement = insert(early_cancellations).values(order_id=order_id, reason=reason)
@@ -228,6 +291,10 @@ class SqlRepository:
         return await self.session.scalar(statement) is not None
 
 
+def _text_array(values: list[str]) -> Any:
+    return cast(literal(values, ARRAY(Text)), ARRAY(Text))
+
+
 def _n(quantity: Decimal) -> Decimal:
     """NUMERIC(38, 12) comes back as 4.000000000000; people and events want 4."""
     return quantity.normalize()
@@ -243,6 +310,7 @@ def _line_values(order_id: str, line: ReservationLine) -> dict[str, Any]:
         "reserved": line.reserved,
         "released": line.released,
         "fulfilled": line.fulfilled,
+        "backordered": line.backordered,
     }
 
 
@@ -259,6 +327,7 @@ def _reservation(row: Any, lines: Sequence[Any]) -> Reservation:
                 reserved=_n(line["reserved"]),
                 released=_n(line["released"]),
                 fulfilled=_n(line["fulfilled"]),
+                backordered=_n(line["backordered"]),
             )
             for line in lines
         ],
@@ -268,49 +337,5 @@ def _reservation(row: Any, lines: Sequence[Any]) -> Reservation:
         priority=row["priority"],
         customer_id=row["customer_id"],
         expires_at=row["expires_at"],
+        allow_partial=row["allow_partial"],
     )
-
-
-class ReservationUnitOfWork(UnitOfWork):
-    """The runtime's unit of work with a `SqlRepository` on its session."""
-
-    reservations: Repository
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.reservations = SqlRepository(self.session)
-        return self
-
-
-async def stock_point(session: AsyncSession, sku: str, location: str) -> StockPoint | None:
-    """One stock point, unlocked (for reading over the API)."""
-    row = (
-        await session.execute(
-            select(stock_points).where(
-                stock_points.c.sku == sku, stock_points.c.location == location
-            )
-        )
-    ).one_or_none()
-    return None if row is None else StockPoint(sku, location, _n(row.on_hand), _n(row.reserved))
-
-
-async def stock_points_of(
-    session: AsyncSession, sku: str | None, location: str | None, limit: int
-) -> list[StockPoint]:
-    """Stock points filtered by SKU and/or location, in (sku, location) order."""
-    query = select(stock_points).order_by(stock_points.c.sku, stock_points.c.location)
-    if sku is not None:
-        query = query.where(stock_points.c.sku == sku)
-    if location is not None:
-        query = query.where(stock_points.c.location == location)
-    rows = await session.execute(query.limit(limit))
-    return [StockPoint(r.sku, r.location, _n(r.on_hand), _n(r.reserved)) for r in rows]
-
-
-async def is_known(session: AsyncSession, sku: str, location: str) -> bool:
-    """Both the SKU and the location arrived in master data."""
-    found_sku = await session.scalar(select(items.c.sku).where(items.c.sku == sku))
-    found_location = await session.scalar(
-        select(locations.c.location).where(locations.c.location == location)
-    )
-    return found_sku is not None and found_location is not None

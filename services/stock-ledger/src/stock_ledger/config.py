@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from inventory_runtime.settings import ServiceSettings, dev_database_url
 
 
@@ -11,3 +13,7 @@ class StockLedgerSettings(ServiceSettings):
     service_name: str = "stock-ledger"
     database_url: str = dev_database_url("stock_ledger")
     http_port: int = 8001
+    count_variance_approval_amount: Decimal = Decimal(1000)
+    """A count variance worth more than this (absolute value) needs approval before it posts."""
+    count_task_interval_seconds: float = 3600.0
+    """How often the background job generates due count tasks (0: only over the API)."""

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
-from inventory_contracts import GoodsReceived, ItemUpserted, LocationUpserted, OrderShipped
+from inventory_contracts import (
+    ApprovalGranted,
+    ApprovalRejected,
+    GoodsReceived,
+    ItemUpserted,
+    LocationUpserted,
+    OrderShipped,
+)
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.subscription import Subscription, per_message
 
-from stock_ledger import handlers
-from stock_ledger.repository import LedgerUoW
+from stock_ledger import counting, handlers
+from stock_ledger.store import LedgerUnitOfWork, LedgerUoW
 
 GROUP_ID = "stock-ledger"
 EVENTS = (ItemUpserted, LocationUpserted, OrderShipped, GoodsReceived)
@@ -37,3 +45,22 @@ async def handle(event: InboundEvent, uow: LedgerUoW) -> None:
 def subscription() -> Subscription[LedgerUoW]:
     """Master data, shipments and goods receipts, in order, one transaction per batch."""
     return Subscription(group_id=GROUP_ID, events=EVENTS, handler=per_message(handle))
+
+
+APPROVALS_GROUP_ID = "stock-ledger-approvals"
+
+
+async def handle_approval(event: InboundEvent, uow: LedgerUoW) -> None:
+    """A decision on a stock count variance: post the count, or reject it."""
+    data = event.data
+    if isinstance(data, ApprovalGranted | ApprovalRejected):
+        await counting.decided(data, cast(LedgerUnitOfWork, uow))
+
+
+def approvals_subscription() -> Subscription[LedgerUoW]:
+    """Approval outcomes (own group: a slow approval never holds up shipments)."""
+    return Subscription(
+        group_id=APPROVALS_GROUP_ID,
+        events=(ApprovalGranted, ApprovalRejected),
+        handler=per_message(handle_approval),
+    )

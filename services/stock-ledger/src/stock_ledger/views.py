@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from inventory_contracts.events.base import Money, PositiveQuantity, Quantity, SignedMoney
+from inventory_contracts.events.base import Money, NonNegativeQuantity, Quantity, SignedMoney
 from pydantic import BaseModel
 
 from stock_ledger.domain import Document
-from stock_ledger.repository import BalanceRow, LedgerRow
+from stock_ledger.store.queries import BalanceRow, LedgerRow
 
 
 class LineView(BaseModel):
     line_no: int
     sku: str
     location: str
-    quantity: PositiveQuantity
+    quantity: NonNegativeQuantity
     unit_cost: Money | None
+    lot: str | None = None
+    expiry_date: date | None = None
+    to_location: str | None = None
+    reason_code: str | None = None
 
 
 class EntryView(BaseModel):
@@ -31,6 +37,11 @@ class EntryView(BaseModel):
     on_hand_after: Quantity
     value_after: SignedMoney
     average_cost_after: Money
+    lot: str | None = None
+    expiry_date: date | None = None
+    effective_date: date | None = None
+    adjusts_movement_id: str | None = None
+    cogs: SignedMoney = Decimal(0)
 
 
 class BalanceAfter(BaseModel):
@@ -52,6 +63,12 @@ class DocumentView(BaseModel):
     currency: str
     posted_at: datetime | None
     posted_by: str
+    document_date: date | None = None
+    reverses_document_id: str | None = None
+    reversed_by_document_id: str | None = None
+    form_version: int | None = None
+    fields: dict[str, Any] = {}
+    created_by: str | None = None
     lines: list[LineView]
     ledger_entries: list[EntryView]
     balances_after: list[BalanceAfter]
@@ -112,7 +129,7 @@ def document_view(document: Document) -> DocumentView:
     return DocumentView(
         document_id=document.document_id,
         document_type=document.document_type,
-        status="posted" if document.posted_at else "draft",
+        status=document.status,
         external_id=document.external_id,
         order_id=document.order_id,
         purchase_order_id=document.purchase_order_id,
@@ -120,6 +137,12 @@ def document_view(document: Document) -> DocumentView:
         currency=document.currency,
         posted_at=document.posted_at,
         posted_by=document.posted_by,
+        document_date=document.document_date,
+        reverses_document_id=document.reverses_document_id,
+        reversed_by_document_id=document.reversed_by_document_id,
+        form_version=document.form_version,
+        fields=document.fields,
+        created_by=document.created_by,
         lines=[LineView.model_validate(line, from_attributes=True) for line in document.lines],
         ledger_entries=[
             EntryView.model_validate(entry, from_attributes=True) for entry in document.entries

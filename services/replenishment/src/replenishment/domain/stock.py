@@ -57,7 +57,8 @@ class Policy:
     """How one SKU is replenished at one location.
 
     `unit_cost`, `lead_time_days` and `currency` are overrides; None means "from the master
-    data" (item cost, supplier lead time), resolved when a requisition is raised.
+    data" (item cost, supplier lead time), resolved when a requisition is raised. A planning run
+    rewrites reorder point and order quantity unless `manual` is set.
     """
 
     sku: str
@@ -69,6 +70,10 @@ class Policy:
     lead_time_days: int | None = None
     department: str = DEFAULT_DEPARTMENT
     currency: str | None = None
+    moq: Decimal | None = None
+    pack_size: Decimal | None = None
+    # True: the typed-in reorder point and order quantity stay; planning runs leave them alone.
+    manual: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,52 +1,44 @@
-"""HTTP API of the stock ledger: post receipts and issues; read documents, balances, ledger.
-
-Posted documents and ledger entries are immutable: there is no update or delete.
-"""
+"""Documents over HTTP: drafts, posting, reversal; the one-step receipt and issue of the core
+chain. Posted documents and ledger entries are immutable: there is no update or delete."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
-from fastapi.responses import JSONResponse
-from inventory_contracts.events.base import Identifier, LocationCode, Money, PositiveQuantity, Sku
-from inventory_runtime.app import get_uow
-from inventory_runtime.uow import UnitOfWorkProtocol
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
-
-from stock_ledger import handlers, repository
-from stock_ledger.domain import (
-    Document,
-    DocumentLine,
-    DocumentType,
-    IdempotencyConflict,
-    InvalidDocument,
-    NegativeStock,
+from fastapi import APIRouter, Header, Query
+from inventory_contracts.events.base import (
+    Identifier,
+    LocationCode,
+    Money,
+    NonNegativeQuantity,
+    PositiveQuantity,
+    Sku,
 )
-from stock_ledger.repository import LedgerUnitOfWork
+from pydantic import BaseModel, ConfigDict, Field
+
+from stock_ledger import handlers
+from stock_ledger.api.common import POST_RESPONSES, Uow, error, problems_response, run_posting
+from stock_ledger.domain import Document, DocumentLine, DocumentType, InvalidDocument, Problem
+from stock_ledger.domain.forms import validate
+from stock_ledger.store import LedgerUnitOfWork, queries
+from stock_ledger.store.forms import load_form
 from stock_ledger.views import BalanceView, DocumentView, LedgerEntryView, document_view
 
-router = APIRouter(prefix="/v1", tags=["stock ledger"])
-Responses = dict[int | str, dict[str, Any]]
-POST_RESPONSES: Responses = {
-    200: {"description": "already posted with this id or idempotency key; the first posting"},
-    409: {"description": "stock would go negative, or the key was used for another document"},
-    422: {"description": "a field is invalid or names an unknown SKU or location"},
-}
+router = APIRouter(prefix="/v1", tags=["stock documents"])
 MAX_LINES = 1000
-
-
-def _uow(uow: Annotated[UnitOfWorkProtocol, Depends(get_uow)]) -> LedgerUnitOfWork:
-    return cast(LedgerUnitOfWork, uow)
-
-
-Uow = Annotated[LedgerUnitOfWork, Depends(_uow)]
+PREFIX: dict[str, str] = {
+    "receipt": "RCV",
+    "issue": "ISS",
+    "transfer": "TRF",
+    "stock_count": "CNT",
+    "adjustment": "ADJ",
+}
 IdempotencyHeader = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
 ]
+Person = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class _Strict(BaseModel):
@@ -58,6 +50,8 @@ class ReceiptLineIn(_Strict):
     location: LocationCode
     quantity: PositiveQuantity
     unit_cost: Money
+    lot: str | None = Field(None, min_length=1, max_length=100)
+    expiry_date: date | None = None
 
 
 class ReceiptIn(_Strict):
@@ -65,13 +59,15 @@ class ReceiptIn(_Strict):
     purchase_order_id: Identifier | None = None
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=MAX_LINES)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
-    posted_by: str | None = Field(None, min_length=1, max_length=200)
+    posted_by: Person | None = None
+    document_date: date | None = None
 
 
 class IssueLineIn(_Strict):
     sku: Sku
     location: LocationCode
     quantity: PositiveQuantity
+    lot: str | None = Field(None, min_length=1, max_length=100)
 
 
 class IssueIn(_Strict):
@@ -79,60 +75,144 @@ class IssueIn(_Strict):
     order_id: Identifier | None = None
     lines: list[IssueLineIn] = Field(min_length=1, max_length=MAX_LINES)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
-    posted_by: str | None = Field(None, min_length=1, max_length=200)
+    posted_by: Person | None = None
+    document_date: date | None = None
 
 
-def _error(status: int, error: str, detail: Any, message: str | None = None) -> JSONResponse:
-    body = {"error": error, "detail": detail}
-    if message:
-        body["message"] = message
-    return JSONResponse(status_code=status, content=body)
+class LineIn(_Strict):
+    sku: Sku
+    location: LocationCode = Field(description="Where stock is taken or counted (transfer: from).")
+    quantity: NonNegativeQuantity = Field(description="Stock count: the counted quantity.")
+    unit_cost: Money | None = None
+    lot: str | None = Field(None, min_length=1, max_length=100)
+    expiry_date: date | None = None
+    to_location: LocationCode | None = Field(None, description="Transfers: the destination.")
+    reason_code: str | None = Field(None, description="Adjustments: scrap, damage, found, ...")
 
 
-async def _post(document: Document, uow: LedgerUnitOfWork) -> JSONResponse:
-    # A concurrent request with the same id or key loses on the unique constraint; the retry
-    # then finds the winner's document and answers like any repeat.
-    for attempt in range(2):
-        try:
-            async with uow:
-                posted = await handlers.post_document(document, uow, datetime.now(UTC))
-                await uow.commit()
-            break
-        except IntegrityError:
-            if attempt:
-                raise
-        except InvalidDocument as exc:
-            problems = [{"field": f"body.{p.field}", "problem": p.problem} for p in exc.problems]
-            return _error(422, "validation_error", problems)
-        except NegativeStock as exc:
-            shortfalls: list[dict[str, Any]] = [
-                {
-                    "line": s.line_no,
-                    "field": f"body.lines.{s.line_no - 1}.quantity",
-                    "sku": s.sku,
-                    "location": s.location,
-                    "requested": str(s.requested),
-                    "on_hand": str(s.on_hand),
-                    "shortfall": str(s.shortfall),
-                }
-                for s in exc.shortfalls
-            ]
-            message = "Stock would go negative; nothing was posted. 库存不足，未过账。"
-            return _error(409, "insufficient_stock", shortfalls, message)
-        except IdempotencyConflict as exc:
-            return _error(409, "idempotency_conflict", str(exc))
-    view = document_view(posted.document)
-    return JSONResponse(
-        status_code=201 if posted.created else 200, content=view.model_dump(mode="json")
+class DocumentIn(_Strict):
+    document_type: DocumentType
+    document_id: Identifier | None = None
+    document_date: date | None = Field(None, description="Business date; earlier = back-dated.")
+    order_id: Identifier | None = None
+    purchase_order_id: Identifier | None = None
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    fields: dict[str, Any] = Field(default_factory=dict, description="The form's extra fields.")
+    created_by: Person = "api"
+
+
+class PostIn(_Strict):
+    posted_by: Person = "api"
+
+
+def _new_id(document_type: str) -> str:
+    return f"{PREFIX[document_type]}-{uuid.uuid4().hex[:16].upper()}"
+
+
+async def _with_form(uow: LedgerUnitOfWork, document: Document, values: dict[str, Any]) -> None:
+    """Validate the extra fields against the form's latest version; the document keeps it."""
+    form = await load_form(uow.session, document.document_type)
+    cleaned, problems = validate(form, values)
+    if problems:
+        raise InvalidDocument(problems)
+    document.form_version = form.version
+    document.fields = cleaned
+
+
+def _from_body(body: DocumentIn, document_id: str, key: str | None) -> Document:
+    return Document(
+        document_id=document_id,
+        document_type=body.document_type,
+        lines=[
+            DocumentLine(
+                n,
+                line.sku,
+                line.location,
+                line.quantity,
+                line.unit_cost,
+                line.lot,
+                line.expiry_date,
+                line.to_location,
+                line.reason_code,
+            )
+            for n, line in enumerate(body.lines, start=1)
+        ],
+        posted_by=body.created_by,
+        order_id=body.order_id,
+        purchase_order_id=body.purchase_order_id,
+        idempotency_key=key,
+        document_date=body.document_date,
+        created_by=body.created_by,
     )
 
 
-def _document(
+@router.post("/documents", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
+async def create_document(
+    body: DocumentIn,
+    uow: Uow,
+    post: Annotated[bool, Query(description="Post at once instead of saving a draft.")] = False,
+    idempotency_key: IdempotencyHeader = None,
+) -> Any:
+    """Create a document (单据) as a draft, or post it at once with `?post=true`.
+
+    Its extra fields are validated against the latest form definition of its type, whose
+    version the document keeps. A posted one is immutable: correct it by reversing it.
+    """
+    document = _from_body(body, body.document_id or _new_id(body.document_type), idempotency_key)
+
+    async def action(uow: LedgerUnitOfWork) -> handlers.Posted:
+        await _with_form(uow, document, body.fields)
+        if post:
+            return await handlers.post_document(document, uow, datetime.now(UTC))
+        return handlers.Posted(await handlers.save_draft(document, uow), created=True)
+
+    return await run_posting(uow, action)
+
+
+@router.put("/documents/{document_id}", response_model=DocumentView, responses=POST_RESPONSES)
+async def edit_draft(document_id: Identifier, body: DocumentIn, uow: Uow) -> Any:
+    """Replace a draft's content; a posted document is refused (409: reverse it instead)."""
+    if body.document_id not in (None, document_id):
+        return problems_response([Problem("document_id", "differs from the id in the path")])
+    document = _from_body(body, document_id, None)
+
+    async def action(uow: LedgerUnitOfWork) -> handlers.Posted:
+        await _with_form(uow, document, body.fields)
+        return handlers.Posted(await handlers.save_draft(document, uow), created=False)
+
+    return await run_posting(uow, action)
+
+
+@router.post("/documents/{document_id}/post", response_model=DocumentView, responses=POST_RESPONSES)
+async def post_draft(document_id: Identifier, uow: Uow, body: PostIn | None = None) -> Any:
+    """Post a draft (过账): who and when are recorded; posting twice posts once."""
+    posted_by = (body or PostIn()).posted_by
+    return await run_posting(
+        uow, lambda uow: handlers.post_draft(document_id, posted_by, uow, datetime.now(UTC))
+    )
+
+
+@router.post(
+    "/documents/{document_id}/reverse",
+    status_code=201,
+    response_model=DocumentView,
+    responses=POST_RESPONSES,
+)
+async def reverse_document(document_id: Identifier, uow: Uow, body: PostIn | None = None) -> Any:
+    """Post the reversal (冲销) of a posted document, which mirrors it at its original cost."""
+    posted_by = (body or PostIn()).posted_by
+    return await run_posting(
+        uow, lambda uow: handlers.reverse(document_id, posted_by, uow, datetime.now(UTC))
+    )
+
+
+def _legacy(
     document_type: DocumentType,
     external_id: str | None,
     lines: list[DocumentLine],
     key: str | None,
     posted_by: str | None,
+    document_date: date | None,
     *,
     order_id: str | None = None,
     purchase_order_id: str | None = None,
@@ -144,8 +224,7 @@ def _document(
             else handlers.issue_document_id(external_id)
         )
     else:
-        prefix = "RCV" if document_type == "receipt" else "ISS"
-        document_id = f"{prefix}-{uuid.uuid4().hex[:16].upper()}"
+        document_id = _new_id(document_type)
     return Document(
         document_id=document_id,
         document_type=document_type,
@@ -155,6 +234,7 @@ def _document(
         idempotency_key=key,
         order_id=order_id,
         purchase_order_id=purchase_order_id,
+        document_date=document_date,
     )
 
 
@@ -162,31 +242,44 @@ def _document(
 async def post_receipt(body: ReceiptIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
     """Post a goods receipt (入库单) at once: stock rises at the given unit cost."""
     lines = [
-        DocumentLine(n, line.sku, line.location, line.quantity, line.unit_cost)
-        for n, line in enumerate(body.lines, start=1)
+        DocumentLine(n, x.sku, x.location, x.quantity, x.unit_cost, x.lot, x.expiry_date)
+        for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    document = _document(
+    document = _legacy(
         "receipt",
         body.receipt_id,
         lines,
         key,
         body.posted_by,
+        body.document_date,
         purchase_order_id=body.purchase_order_id,
     )
-    return await _post(document, uow)
+    return await run_posting(
+        uow, lambda uow: handlers.post_document(document, uow, datetime.now(UTC))
+    )
 
 
 @router.post("/issues", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
 async def post_issue(body: IssueIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
-    """Post a goods issue (出库单) at once, at the moving-average cost; refused below zero."""
+    """Post a goods issue (出库单) at once, at cost (FIFO or average); refused below zero."""
     lines = [
-        DocumentLine(n, line.sku, line.location, line.quantity)
-        for n, line in enumerate(body.lines, start=1)
+        DocumentLine(n, x.sku, x.location, x.quantity, lot=x.lot)
+        for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    document = _document("issue", body.issue_id, lines, key, body.posted_by, order_id=body.order_id)
-    return await _post(document, uow)
+    document = _legacy(
+        "issue",
+        body.issue_id,
+        lines,
+        key,
+        body.posted_by,
+        body.document_date,
+        order_id=body.order_id,
+    )
+    return await run_posting(
+        uow, lambda uow: handlers.post_document(document, uow, datetime.now(UTC))
+    )
 
 
 @router.get(
@@ -195,11 +288,11 @@ async def post_issue(body: IssueIn, uow: Uow, idempotency_key: IdempotencyHeader
     responses={404: {"description": "no such document"}},
 )
 async def get_document(document_id: str, uow: Uow) -> Any:
-    """A posted document with its lines and ledger entries."""
+    """A document with its lines, extra fields and (once posted) ledger entries."""
     async with uow:
         document = await uow.ledger.get(document_id)
     if document is None:
-        return _error(404, "not_found", f"no document {document_id}")
+        return error(404, "not_found", f"no document {document_id}")
     return document_view(document)
 
 
@@ -212,7 +305,7 @@ async def get_balances(
 ) -> Any:
     """On hand, stock value and average cost per SKU x location."""
     async with uow:
-        rows = await repository.balances_of(uow.session, sku, location, limit)
+        rows = await queries.balances_of(uow.session, sku, location, limit)
     return [BalanceView.from_row(row) for row in rows]
 
 
@@ -225,5 +318,5 @@ async def get_ledger(
 ) -> Any:
     """The latest `limit` ledger entries, in posting order (oldest first)."""
     async with uow:
-        rows = await repository.ledger_of(uow.session, sku, location, limit)
+        rows = await queries.ledger_of(uow.session, sku, location, limit)
     return [LedgerEntryView.from_row(row) for row in rows]

@@ -1,18 +1,17 @@
-"""Stock ledger domain: documents, immutable ledger entries, balances at moving-average cost.
+"""Stock ledger model: master data, documents and their lines, ledger entries, balances, errors.
 
-Pure: no database, no Kafka. `post` takes a document and the balances the handler locked,
-moves them, and returns the ledger entries (one per line) with the StockMoved events.
+Pure: no database, no Kafka.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Any, Literal
 
 from inventory_contracts import StockMoved
 from inventory_contracts.events.stock import MovementType
@@ -21,11 +20,32 @@ ZERO = Decimal(0)
 SCALE = Decimal("1e-12")
 """Costs and values keep 12 decimal places, the most the contracts carry."""
 PointKey = tuple[str, str]
-DocumentType = Literal["receipt", "issue"]
-MOVEMENT_OF: dict[DocumentType, MovementType] = {"receipt": "receipt", "issue": "issue"}
+DocumentType = Literal["receipt", "issue", "transfer", "stock_count", "adjustment"]
+DOCUMENT_TYPES: tuple[DocumentType, ...] = (
+    "receipt",
+    "issue",
+    "transfer",
+    "stock_count",
+    "adjustment",
+)
+EntryType = MovementType | Literal["cost_adjustment"]
+"""`cost_adjustment` (value only, no quantity) is internal: a back-dated posting re-costing a
+later issue. It is not published as StockMoved (the contract has no such movement type)."""
+
+ADJUSTMENT_REASONS: dict[str, int] = {
+    "scrap": -1,
+    "damage": -1,
+    "expired": -1,
+    "theft": -1,
+    "sample": -1,
+    "correction_out": -1,
+    "found": 1,
+    "correction_in": 1,
+}
+"""Reason codes of adjustments (调整原因) and the direction each moves stock."""
 
 
-def _round(amount: Decimal) -> Decimal:
+def round_money(amount: Decimal) -> Decimal:
     with localcontext() as context:
         context.prec = 60
         return amount.quantize(SCALE).normalize() if amount else ZERO
@@ -37,6 +57,14 @@ class Item:
     unit_cost: Decimal
     currency: str
     active: bool = True
+    valuation_method: str = "moving_average"
+    lot_tracked: bool = False
+    expiry_managed: bool = False
+    category: str = ""
+
+    @property
+    def fifo(self) -> bool:
+        return self.valuation_method == "fifo"
 
 
 @dataclass(frozen=True)
@@ -53,11 +81,23 @@ class DocumentLine:
     location: str
     quantity: Decimal
     unit_cost: Decimal | None = None
-    """Given on receipts; issues go out at the current average cost."""
+    """Given on receipts (and optionally on inbound adjustments); issues go out at cost."""
+    lot: str | None = None
+    expiry_date: date | None = None
+    to_location: str | None = None
+    """Transfers: where the stock goes."""
+    reason_code: str | None = None
+    """Adjustments: why (scrap, damage, found, ...)."""
 
     @property
     def key(self) -> PointKey:
         return (self.sku, self.location)
+
+    def points(self) -> list[PointKey]:
+        keys = [self.key]
+        if self.to_location is not None:
+            keys.append((self.sku, self.to_location))
+        return keys
 
 
 @dataclass
@@ -69,6 +109,9 @@ class Balance:
     on_hand: Decimal = ZERO
     value: Decimal = ZERO
     average_cost: Decimal = ZERO
+    last_effective_date: date | None = None
+    last_issue_date: date | None = None
+    last_movement_id: str | None = None
 
     @property
     def key(self) -> PointKey:
@@ -83,18 +126,25 @@ class LedgerEntry:
     line_no: int
     sku: str
     location: str
-    movement_type: MovementType
+    movement_type: EntryType
     quantity_delta: Decimal
     unit_cost: Decimal
     value: Decimal
     on_hand_after: Decimal
     value_after: Decimal
     average_cost_after: Decimal
+    lot: str | None = None
+    expiry_date: date | None = None
+    effective_date: date | None = None
+    adjusts_movement_id: str | None = None
+    """For `cost_adjustment` entries: the issue whose cost a back-dated posting changed."""
+    cogs: Decimal = ZERO
+    """Cost of goods issued this entry adds (issues; their reversals and re-costings)."""
 
 
 @dataclass
 class Document:
-    """A stock document (form); posted means its ledger entries exist."""
+    """A stock document (form): a draft until posted, then immutable."""
 
     document_id: str
     document_type: DocumentType
@@ -107,11 +157,19 @@ class Document:
     currency: str = "CNY"
     posted_at: datetime | None = None
     entries: list[LedgerEntry] = field(default_factory=list)
+    document_date: date | None = None
+    """The business date (过账日期) the stock moved; earlier than today for back-dating."""
+    reverses_document_id: str | None = None
+    reversed_by_document_id: str | None = None
+    status: str = "draft"
+    form_version: int | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    created_by: str | None = None
 
     @property
     def fingerprint(self) -> str:
         """What the document asks for, so a repeated request can be told from a different one."""
-        content = {
+        content: dict[str, Any] = {
             "type": self.document_type,
             "order_id": self.order_id,
             "purchase_order_id": self.purchase_order_id,
@@ -120,10 +178,17 @@ class Document:
                 for line in self.lines
             ],
         }
+        extra = [
+            [line.lot, str(line.expiry_date or ""), line.to_location, line.reason_code]
+            for line in self.lines
+        ]
+        if any(any(x for x in row) for row in extra) or self.reverses_document_id:
+            content["extra"] = extra
+            content["reverses"] = self.reverses_document_id
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     def stock_moved(self) -> list[StockMoved]:
-        """The StockMoved of every entry, in line order."""
+        """The StockMoved of every quantity entry, in line order."""
         assert self.posted_at is not None, "document not posted"
         return [
             StockMoved(
@@ -132,6 +197,8 @@ class Document:
                 movement_id=entry.movement_id,
                 quantity_delta=entry.quantity_delta,
                 movement_type=entry.movement_type,
+                lot=entry.lot,
+                expiry_date=entry.expiry_date,
                 unit_cost=entry.unit_cost,
                 value=entry.value,
                 currency=self.currency,
@@ -144,6 +211,7 @@ class Document:
                 posted_by=self.posted_by,
             )
             for entry in self.entries
+            if entry.movement_type != "cost_adjustment"
         ]
 
 
@@ -160,7 +228,7 @@ class Problem:
 
 
 class InvalidDocument(Exception):
-    """The document names things the ledger does not know; nothing was posted."""
+    """The document is invalid (unknown SKU or location, bad field); nothing was posted."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
@@ -175,6 +243,7 @@ class Shortfall:
     requested: Decimal
     on_hand: Decimal
     shortfall: Decimal
+    lot: str | None = None
 
 
 class NegativeStock(Exception):
@@ -183,8 +252,8 @@ class NegativeStock(Exception):
     def __init__(self, document_id: str, shortfalls: Sequence[Shortfall]) -> None:
         self.shortfalls = list(shortfalls)
         detail = "; ".join(
-            f"line {s.line_no} {s.sku}@{s.location}: issue {s.requested}, on hand {s.on_hand}, "
-            f"short {s.shortfall}"
+            f"line {s.line_no} {s.sku}@{s.location}{'/' + s.lot if s.lot else ''}: "
+            f"issue {s.requested}, on hand {s.on_hand}, short {s.shortfall}"
             for s in self.shortfalls
         )
         super().__init__(f"{document_id} refused, stock would go negative: {detail}")
@@ -194,113 +263,5 @@ class IdempotencyConflict(Exception):
     """The same document id or idempotency key was used for a different document."""
 
 
-def check_master_data(
-    document: Document, items: Mapping[str, Item], locations: Mapping[str, Location]
-) -> None:
-    """Raise `InvalidDocument` naming each line whose SKU or location is unknown."""
-    problems = []
-    for index, line in enumerate(document.lines):
-        if line.sku not in items:
-            problems.append(
-                Problem(f"lines.{index}.sku", f"unknown SKU {line.sku!r} (未知物料编码)")
-            )
-        if line.location not in locations:
-            problems.append(
-                Problem(f"lines.{index}.location", f"unknown location {line.location!r} (未知库位)")
-            )
-        if document.document_type == "receipt" and line.unit_cost is None:
-            problems.append(Problem(f"lines.{index}.unit_cost", "a receipt line needs a unit cost"))
-    if problems:
-        raise InvalidDocument(problems)
-
-
-def post(
-    document: Document,
-    balances: Mapping[PointKey, Balance],
-    items: Mapping[str, Item],
-    locations: Mapping[str, Location],
-    now: datetime,
-) -> None:
-    """Post every line of `document` against `balances` (changed in place), or none.
-
-    Receipts add at their unit cost and re-average; issues leave at the current average cost
-    (the item's standard cost while a stock point has never had any).
-    """
-    check_master_data(document, items, locations)
-    entries = []
-    shortfalls = []
-    for line in document.lines:
-        balance = balances[line.key]
-        if document.document_type == "receipt":
-            assert line.unit_cost is not None
-            entries.append(_receive(document, line, balance, line.unit_cost))
-            continue
-        if (
-            balance.on_hand - line.quantity < 0
-            and not locations[line.location].allow_negative_stock
-        ):
-            shortfalls.append(
-                Shortfall(
-                    line_no=line.line_no,
-                    sku=line.sku,
-                    location=line.location,
-                    requested=line.quantity,
-                    on_hand=balance.on_hand,
-                    shortfall=line.quantity - max(balance.on_hand, ZERO),
-                )
-            )
-        cost = balance.average_cost or items[line.sku].unit_cost
-        entries.append(_issue(document, line, balance, cost))
-    if shortfalls:
-        raise NegativeStock(document.document_id, shortfalls)
-    document.entries = entries
-    document.posted_at = now
-    document.currency = items[document.lines[0].sku].currency
-
-
-def _receive(
-    document: Document, line: DocumentLine, balance: Balance, cost: Decimal
-) -> LedgerEntry:
-    before = balance.value
-    balance.on_hand += line.quantity
-    if balance.on_hand - line.quantity < 0 or balance.on_hand <= 0:
-        # Stock was negative: what was missing is now valued at this receipt's cost.
-        balance.value = _round(balance.on_hand * cost)
-        balance.average_cost = cost
-    else:
-        balance.value = _round(before + line.quantity * cost)
-        balance.average_cost = _round(balance.value / balance.on_hand)
-    return _entry(document, line, balance, cost, balance.value - before)
-
-
-def _issue(document: Document, line: DocumentLine, balance: Balance, cost: Decimal) -> LedgerEntry:
-    before = balance.value
-    balance.on_hand -= line.quantity
-    # The last unit out takes the remaining value with it, so no rounding dust stays behind.
-    balance.value = ZERO if balance.on_hand == 0 else _round(before - line.quantity * cost)
-    if balance.average_cost == 0:
-        balance.average_cost = cost
-    return _entry(document, line, balance, cost, balance.value - before, sign=-1)
-
-
-def _entry(
-    document: Document,
-    line: DocumentLine,
-    balance: Balance,
-    cost: Decimal,
-    value: Decimal,
-    sign: int = 1,
-) -> LedgerEntry:
-    return LedgerEntry(
-        movement_id=f"{document.document_id}-{line.line_no}",
-        line_no=line.line_no,
-        sku=line.sku,
-        location=line.location,
-        movement_type=MOVEMENT_OF[document.document_type],
-        quantity_delta=line.quantity * sign,
-        unit_cost=cost,
-        value=value,
-        on_hand_after=balance.on_hand,
-        value_after=balance.value,
-        average_cost_after=balance.average_cost,
-    )
+class DocumentStateError(Exception):
+    """The document is not in a state that allows this (e.g. editing a posted document)."""

@@ -1,0 +1,162 @@
+"""HTTP API of suggestions (what to order, how much, from whom, by when and why) and exception
+lists. Reasons come in English (`en`) and Simplified Chinese (`zh`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from replenishment import advice
+from replenishment.api import NOT_FOUND, UowDep, error, not_found
+from replenishment.domain import suggestions as advice_rules
+from replenishment.domain.suggestions import ExceptionKind
+from replenishment.planning_api import TodayDep
+
+router = APIRouter(prefix="/v1", tags=["suggestions"])
+
+
+@dataclass(frozen=True)
+class AdviceSettings:
+    """How suggestions and exceptions judge stock points (from the service settings)."""
+
+    review_days: int = 7
+    excess_tolerance: Decimal = Decimal("0.2")
+    dead_stock_days: int = 90
+
+
+def get_advice_settings(request: Request) -> AdviceSettings:
+    found = getattr(request.app.state, "advice_settings", None)
+    return found if isinstance(found, AdviceSettings) else AdviceSettings()
+
+
+AdviceDep = Annotated[AdviceSettings, Depends(get_advice_settings)]
+
+
+class ReasonView(BaseModel):
+    code: str
+    en: str
+    zh: str
+
+
+class SuggestionView(BaseModel):
+    suggestion_id: str
+    sku: str
+    location: str
+    supplier_id: str
+    quantity: Decimal
+    unit_cost: Decimal
+    value: Decimal
+    currency: str
+    order_by: date
+    expected_arrival: date
+    cover_days: float | None = Field(description="days the available stock lasts")
+    lead_time_days: int
+    risk_ratio: float | None = Field(description="cover / lead time; < 1: stockout first")
+    inventory_position: Decimal
+    reorder_point: Decimal
+    order_up_to: Decimal | None
+    safety_stock: Decimal | None
+    daily_demand: float | None
+    open_requisition_id: str | None
+    snoozed_until: date | None
+    reasons: list[ReasonView]
+
+
+@router.get("/suggestions", response_model=list[SuggestionView])
+async def list_suggestions(
+    uow: UowDep,
+    advice_settings: AdviceDep,
+    today: TodayDep,
+    include_snoozed: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[SuggestionView]:
+    """What to order, how much, from whom, by when and why; riskiest and most valuable first."""
+    async with uow:
+        points = await advice.stock_points(uow)
+    found = advice_rules.suggestions(
+        points, today, advice_settings.review_days, include_snoozed=include_snoozed
+    )
+    return [SuggestionView(**_plain(s)) for s in found[:limit]]
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    return {k: [r.__dict__ for r in v] if k == "reasons" else v for k, v in value.__dict__.items()}
+
+
+class SnoozeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    until: date = Field(description="Hidden from the suggestions up to and including this day.")
+    comment: str | None = Field(None, max_length=500)
+
+
+class SnoozeView(BaseModel):
+    suggestion_id: str
+    snoozed_until: date
+    comment: str | None
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/snooze",
+    response_model=SnoozeView,
+    responses={**NOT_FOUND, 422: {"description": "bad date"}},
+)
+async def snooze_suggestion(
+    suggestion_id: Annotated[str, Path(min_length=3, max_length=201)],
+    body: SnoozeRequest,
+    uow: UowDep,
+    today: TodayDep,
+) -> SnoozeView | JSONResponse:
+    """Hide a suggestion until a date (ids are ``sku@location``)."""
+    key = advice_rules.parse_suggestion_id(suggestion_id)
+    if body.until < today:
+        problem = [{"field": "body.until", "problem": "must be today or later"}]
+        return error(422, "validation_error", problem)
+    if key is None:
+        return not_found(f"suggestion {suggestion_id}")
+    async with uow:
+        if await uow.policies.get(*key) is None:
+            return not_found(f"suggestion {suggestion_id}")
+        await uow.planning.snooze(key[0], key[1], body.until, body.comment)
+        await uow.commit()
+    return SnoozeView(suggestion_id=suggestion_id, snoozed_until=body.until, comment=body.comment)
+
+
+class StockExceptionView(BaseModel):
+    kind: str
+    sku: str
+    location: str
+    quantity: Decimal
+    value: Decimal
+    reason: ReasonView
+
+
+@router.get("/exceptions", response_model=list[StockExceptionView])
+async def list_exceptions(
+    uow: UowDep,
+    settings: AdviceDep,
+    kind: ExceptionKind,
+    today: TodayDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[StockExceptionView]:
+    """Stock points that will stock out before replenishment arrives, hold excess or dead stock,
+    or have more on order than they need; largest value first."""
+    async with uow:
+        points = await advice.stock_points(uow)
+    found = advice_rules.exceptions(
+        points,
+        kind,
+        today,
+        excess_tolerance=settings.excess_tolerance,
+        dead_after_days=settings.dead_stock_days,
+    )
+    return [
+        StockExceptionView(**{**e.__dict__, "reason": ReasonView(**e.reason.__dict__)})
+        for e in found[:limit]
+    ]

@@ -1,0 +1,139 @@
+"""The planner of the running service: queues runs, plans in an executor, runs on a schedule.
+
+Planning is CPU-heavy, so it runs in a worker process by default (a thread when configured), and
+the event loop keeps serving events and requests meanwhile. At most one run is queued or running
+at a time (a unique index, so across replicas too); runs a stopped process left behind are
+failed at startup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Literal
+
+from inventory_runtime.app import BackgroundJob, ServiceRuntime
+
+from replenishment import planning_runs
+from replenishment.handlers import Clock, utc_now
+from replenishment.planning_inputs import PlanningConfig
+from replenishment.planning_repository import PlanningRun
+from replenishment.planning_runs import UowFactory
+from replenishment.repository import ReplenishmentUnitOfWork
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_JOB = "planning-schedule"
+
+
+class PlanningBusy(Exception):
+    """Another run is queued or running."""
+
+    def __init__(self, active: PlanningRun | None) -> None:
+        super().__init__("a planning run is already queued or running")
+        self.active = active
+
+
+class Planner:
+    def __init__(
+        self,
+        config: PlanningConfig,
+        executor_kind: Literal["process", "thread"] = "process",
+        now: Clock = utc_now,
+    ) -> None:
+        self.config = config
+        self._executor_kind = executor_kind
+        self._executor: Executor | None = None
+        self._now = now
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def executor(self) -> Executor:
+        if self._executor is None:
+            if self._executor_kind == "process":
+                # spawn: a fresh interpreter, not a fork of the running event loop and pools
+                context = multiprocessing.get_context("spawn")
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            else:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planning")
+        return self._executor
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    async def request(self, uow_factory: UowFactory, trigger: str) -> PlanningRun:
+        """Queue a run and start it in the background; PlanningBusy if one is active."""
+        run = planning_runs.new_run(trigger, self._now())
+        async with uow_factory() as uow:
+            queued = await uow.planning_runs.add_if_none_active(run)
+            active = None if queued else await uow.planning_runs.active()
+            await uow.commit()
+        if not queued:
+            raise PlanningBusy(active)
+        self._tasks[run.run_id] = asyncio.create_task(
+            self._execute(run.run_id, uow_factory), name=f"planning:{run.run_id}"
+        )
+        return run
+
+    async def wait(self, run_id: str) -> None:
+        task = self._tasks.get(run_id)
+        if task is not None:
+            await asyncio.wait([task])
+
+    async def run(self, uow_factory: UowFactory, trigger: str) -> PlanningRun:
+        """Queue a run and wait for its end (the schedule, tests, tools)."""
+        run = await self.request(uow_factory, trigger)
+        await self.wait(run.run_id)
+        return run
+
+    async def _execute(self, run_id: str, uow_factory: UowFactory) -> None:
+        try:
+            await planning_runs.execute(
+                run_id, uow_factory, self.config, self.executor(), self._now
+            )
+        except Exception:  # recorded on the run's row by `execute`
+            pass
+        finally:
+            self._tasks.pop(run_id, None)
+
+
+def _uow_factory(runtime: ServiceRuntime) -> UowFactory:
+    def factory() -> ReplenishmentUnitOfWork:
+        uow = runtime.uow_factory()
+        assert isinstance(uow, ReplenishmentUnitOfWork)
+        return uow
+
+    return factory
+
+
+async def fail_interrupted_runs(runtime: ServiceRuntime) -> None:
+    async with _uow_factory(runtime)() as uow:
+        failed = await uow.planning_runs.fail_interrupted(utc_now())
+        await uow.commit()
+    if failed:
+        log.warning("%d planning run(s) interrupted by a restart marked failed", failed)
+
+
+def schedule_job(planner: Planner, interval_hours: float) -> BackgroundJob:
+    """A planning run every `interval_hours` (first one after one interval); 0: never."""
+
+    async def run(runtime: ServiceRuntime) -> None:
+        factory = _uow_factory(runtime)
+        try:
+            if interval_hours <= 0:
+                await asyncio.Event().wait()  # scheduling off; stays alive for /ready
+            while True:
+                await asyncio.sleep(interval_hours * 3600)
+                try:
+                    await planner.run(factory, "schedule")
+                except PlanningBusy:
+                    log.info("scheduled planning run skipped: another run is active")
+                except Exception:
+                    log.exception("scheduled planning run could not start")
+        finally:
+            planner.shutdown()
+
+    return BackgroundJob(SCHEDULE_JOB, run)

@@ -1,0 +1,177 @@
+"""Batches, backorders and expiry on the real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from inventory_contracts.envelope import new_event
+from inventory_runtime.app import get_uow
+from inventory_runtime.db import create_session_factory
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from reservation import handlers
+from reservation.config import ReservationSettings
+from reservation.consumer import GROUP_ID, subscription
+from reservation.db import backorder_fills, reservation_lines, reservations
+from reservation.main import create_app
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from .test_reservation_integration import (
+    LOC,
+    MIGRATIONS,
+    new_uow,
+    outbox,
+    outcomes_by_order,
+    run,
+    seed,
+    stock,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = await fresh_database(database_url, "reservation_batch_it")
+    await migrate_async(url, MIGRATIONS)
+    engine = create_async_engine(url, pool_size=20, max_overflow=5)
+    yield create_session_factory(engine)
+    await engine.dispose()
+    await drop_database(url)
+
+
+async def place_batch(sessions: Any, orders: list[Any], now: Any) -> None:
+    async def place(batch: list[Any], uow: Any, when: Any) -> None:
+        await handlers.place_orders(batch, uow, when)
+
+    await run(sessions, place, orders, now)
+
+
+async def test_concurrent_batches_on_a_hot_sku_reserve_exactly_the_stock(sessions, make):
+    await seed(sessions, make, {"HOTB": "50"})
+    orders = [make.order(f"HB-{n}", ("HOTB", LOC, "1" if n % 3 else "2")) for n in range(120)]
+    batches = [orders[i::6] for i in range(6)]  # six consumers, each a batch of 20
+
+    await asyncio.gather(*(place_batch(sessions, batch, make.now) for batch in batches))
+
+    assert await stock(sessions, "HOTB") == (50, 50)
+    counts = outcomes_by_order(await outbox(sessions))
+    assert all(counts[o.order_id] == 1 for o in orders)
+    async with sessions() as session:
+        held = await session.scalar(
+            select(func.sum(reservation_lines.c.reserved)).where(
+                reservation_lines.c.order_id.like("HB-%")
+            )
+        )
+    assert held == 50
+
+
+async def test_a_batch_with_a_duplicate_of_an_answered_order_answers_only_the_new(sessions, make):
+    await seed(sessions, make, {"DB-1": "10"})
+    first = make.order("DB-OLD", ("DB-1", LOC, "3"))
+    await place_batch(sessions, [first], make.now)
+
+    await place_batch(sessions, [first, make.order("DB-NEW", ("DB-1", LOC, "3"))], make.now)
+
+    assert await stock(sessions, "DB-1") == (10, 6)
+    counts = outcomes_by_order(await outbox(sessions))
+    assert counts["DB-OLD"] == 1 and counts["DB-NEW"] == 1
+
+
+async def test_receipt_fills_backorders_in_priority_then_arrival_order(sessions, make):
+    await seed(sessions, make, {"BO-1": "0"})
+    await place_batch(
+        sessions,
+        [
+            make.order("BO-EARLY", ("BO-1", LOC, "5"), allow_partial=True),
+            make.order("BO-LATE", ("BO-1", LOC, "5"), allow_partial=True),
+            make.order("BO-RUSH", ("BO-1", LOC, "5"), allow_partial=True, priority=3),
+        ],
+        make.now,
+    )
+
+    receipt = make.movement("BO-IN", "BO-1", LOC, "8")
+    await run(sessions, handlers.apply_movement, receipt, make.now)
+
+    assert await stock(sessions, "BO-1") == (8, 8)
+    async with sessions() as session:
+        rows = await session.execute(
+            select(reservation_lines.c.order_id, reservation_lines.c.reserved)
+            .add_columns(reservation_lines.c.backordered)
+            .where(reservation_lines.c.order_id.like("BO-%"))
+        )
+        lines = {row.order_id: (row.reserved, row.backordered) for row in rows}
+        fills = (
+            await session.execute(
+                select(backorder_fills.c.order_id, backorder_fills.c.quantity).order_by(
+                    backorder_fills.c.id
+                )
+            )
+        ).all()
+    assert lines == {"BO-RUSH": (5, 0), "BO-EARLY": (3, 2), "BO-LATE": (0, 5)}
+    assert [(f.order_id, f.quantity) for f in fills] == [("BO-RUSH", 5), ("BO-EARLY", 3)]
+    causes = [e.cause for e in await outbox(sessions, "inventory.availability.changed.v1")]
+    assert causes[-2:] == ["stock_movement", "backorder_fill"]
+    app = create_app(ReservationSettings())
+    app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        body = (await client.get("/v1/reservations/BO-EARLY")).json()
+    assert body["allow_partial"] is True
+    assert (body["lines"][0]["reserved"], body["lines"][0]["backordered"]) == ("3", "2")
+    assert [f["quantity"] for f in body["backorder_fills"]] == ["3"]
+
+
+async def test_expiry_releases_in_the_database_and_publishes(sessions, make):
+    await seed(sessions, make, {"EX-1": "4"})
+    await place_batch(sessions, [make.order("EX-O", ("EX-1", LOC, "4"), ttl=30)], make.now)
+
+    async with new_uow(sessions) as uow:
+        expired = await handlers.expire_due(uow, make.now + timedelta(seconds=31))
+        await uow.commit()
+
+    assert expired == 1
+    assert await stock(sessions, "EX-1") == (4, 0)
+    events = await outbox(sessions, "inventory.reservation.expired.v1")
+    assert [e.order_id for e in events] == ["EX-O"]  # type: ignore[attr-defined]
+    async with sessions() as session:
+        status = await session.scalar(
+            select(reservations.c.status).where(reservations.c.order_id == "EX-O")
+        )
+    assert status == "expired"
+
+
+def inbound(event: Any, offset: int) -> InboundEvent:
+    cloud_event = new_event(event, source="/test")
+    return InboundEvent(cloud_event, event, "inventory.orders", 0, offset, event.key(), None)  # type: ignore[arg-type]
+
+
+async def consume(sessions: Any, events: list[InboundEvent]) -> None:
+    """What the runtime's consumer does with a batch: claim each, run the handler, commit."""
+    handler = subscription(ReservationSettings()).handler
+    async with new_uow(sessions) as uow:
+        for event in events:
+            await uow.mark_processed(GROUP_ID, event.id)
+        await handler(events, uow)
+        await uow.commit()
+
+
+async def test_a_redelivered_partial_cancel_releases_once(sessions, make):
+    await seed(sessions, make, {"RD-1": "10"})
+    placed = inbound(make.order("RD-O", ("RD-1", LOC, "6")), 1)
+    cancel = inbound(make.cancel("RD-O", ("RD-1", LOC, "2")), 2)
+    await consume(sessions, [placed, cancel])
+
+    await consume(sessions, [placed, cancel])  # the whole batch again, e.g. after a crash
+    await consume(sessions, [cancel, cancel])
+
+    assert await stock(sessions, "RD-1") == (10, 4)
+    released = await outbox(sessions, "inventory.reservation.released.v1")
+    assert [e.order_id for e in released if e.order_id == "RD-O"] == ["RD-O"]  # type: ignore[attr-defined]

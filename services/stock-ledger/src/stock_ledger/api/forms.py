@@ -1,0 +1,164 @@
+"""Form definitions (versioned extra fields per document type), GTINs and barcode scans."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from inventory_contracts.events.base import LocationCode, Sku
+from pydantic import BaseModel, ConfigDict, Field
+
+from stock_ledger.api.common import Uow, error, problems_response
+from stock_ledger.domain import DocumentType, InvalidDocument, Problem
+from stock_ledger.domain.forms import FieldDefinition, FieldType, FormDefinition
+from stock_ledger.domain.forms import definition_problems as field_problems
+from stock_ledger.domain.scanning import normalize_gtin, read_scan
+from stock_ledger.store.forms import load_form, save_form, set_gtin, sku_of_gtin
+
+router = APIRouter(prefix="/v1", tags=["forms and scanning"])
+Gtin = Annotated[str, Path(pattern=r"^\d{8}$|^\d{12,14}$", description="GTIN-8/12/13/14")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldIn(_Strict):
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
+    type: FieldType
+    label_en: str = Field(min_length=1, max_length=200)
+    label_zh: str = Field(min_length=1, max_length=200)
+    required: bool = False
+    minimum: Decimal | None = Field(None, description="number: least value; text: least length")
+    maximum: Decimal | None = Field(None, description="number: most value; text: most length")
+    pattern: str | None = Field(None, max_length=500, description="a regular expression")
+    choices: list[str] = Field(default_factory=list, max_length=200)
+
+
+class FormIn(_Strict):
+    fields: list[FieldIn] = Field(max_length=100)
+    created_by: str = Field("api", min_length=1, max_length=200)
+
+
+class FieldOut(FieldIn):
+    pass
+
+
+class FormOut(BaseModel):
+    document_type: str
+    version: int
+    fields: list[FieldOut]
+
+
+def form_out(form: FormDefinition) -> FormOut:
+    return FormOut(
+        document_type=form.document_type,
+        version=form.version,
+        fields=[
+            FieldOut.model_validate({**asdict(f), "choices": list(f.choices)}) for f in form.fields
+        ],
+    )
+
+
+@router.get("/forms/{document_type}", response_model=FormOut)
+async def get_form(
+    document_type: DocumentType,
+    uow: Uow,
+    version: Annotated[int | None, Query(ge=0)] = None,
+) -> Any:
+    """The form of a document type: its latest version, or the one asked for."""
+    async with uow:
+        form = await load_form(uow.session, document_type, version)
+    if version not in (None, form.version):
+        return error(404, "not_found", f"{document_type} has no form version {version}")
+    return form_out(form)
+
+
+@router.put("/forms/{document_type}", status_code=201, response_model=FormOut)
+async def put_form(document_type: DocumentType, body: FormIn, uow: Uow) -> Any:
+    """Save the extra fields of a document type's form as its next version (表单定义)."""
+    fields = [
+        FieldDefinition(
+            f.name,
+            f.type,
+            f.label_en,
+            f.label_zh,
+            f.required,
+            f.minimum,
+            f.maximum,
+            f.pattern,
+            tuple(f.choices),
+        )
+        for f in body.fields
+    ]
+    problems = field_problems(fields)
+    if problems:
+        return problems_response(problems)
+    async with uow:
+        form = await save_form(uow.session, document_type, fields, body.created_by)
+        await uow.commit()
+    return form_out(form)
+
+
+class GtinIn(_Strict):
+    sku: Sku
+
+
+@router.put("/gtins/{gtin}", response_model=dict[str, str])
+async def put_gtin(gtin: Gtin, body: GtinIn, uow: Uow) -> Any:
+    """Say which SKU a GTIN (商品条码) is, so a scan of it fills a line for that SKU."""
+    async with uow:
+        known = await set_gtin(uow.session, normalize_gtin(gtin), body.sku)
+        await uow.commit()
+    if not known:
+        return problems_response([Problem("sku", f"unknown SKU {body.sku!r} (未知物料编码)")])
+    return {"gtin": normalize_gtin(gtin), "sku": body.sku}
+
+
+@router.get("/gtins/{gtin}", response_model=dict[str, str])
+async def get_gtin(gtin: Gtin, uow: Uow) -> Any:
+    async with uow:
+        sku = await sku_of_gtin(uow.session, normalize_gtin(gtin))
+    if sku is None:
+        return error(404, "not_found", f"no SKU has GTIN {gtin}")
+    return {"gtin": normalize_gtin(gtin), "sku": sku}
+
+
+class ScanIn(_Strict):
+    barcode: str = Field(min_length=1, max_length=500, description="The scanned GS1 string.")
+    location: LocationCode | None = None
+
+
+class ScannedLine(BaseModel):
+    gtin: str
+    sku: str
+    location: str | None
+    quantity: Decimal
+    lot: str | None
+    expiry_date: date | None
+
+
+@router.post("/scans", response_model=ScannedLine)
+async def scan(body: ScanIn, uow: Uow) -> Any:
+    """Read a scanned GS1 barcode (GTIN, lot, expiry, count) into a document line (扫码)."""
+    try:
+        scanned = read_scan(body.barcode)
+    except InvalidDocument as exc:
+        return problems_response(exc.problems)
+    async with uow:
+        sku = await sku_of_gtin(uow.session, scanned.gtin)
+    if sku is None:
+        return problems_response(
+            [Problem("barcode", f"GTIN {scanned.gtin} belongs to no item (商品条码未登记)")]
+        )
+    return ScannedLine(
+        gtin=scanned.gtin,
+        sku=sku,
+        location=body.location,
+        quantity=scanned.quantity or Decimal(1),
+        lot=scanned.lot,
+        expiry_date=scanned.expiry_date,
+    )

@@ -1,0 +1,105 @@
+"""Web page to fill and post a document from its form definition (中文 / English).
+
+`GET /ui/documents/new?type=receipt&lang=zh`. Works with a keyboard-wedge scanner: the scan
+field receives the GS1 string and Enter, which fills a line through `POST /v1/scans`. The page
+posts through `POST /v1/documents?post=true` and shows the server's field-level errors next to
+the fields they name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from stock_ledger.api.common import Uow
+from stock_ledger.domain import ADJUSTMENT_REASONS, DocumentType
+from stock_ledger.store.forms import load_form
+
+router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+Lang = Literal["zh", "en"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "receipt": "入库单", "issue": "出库单", "transfer": "调拨单", "stock_count": "盘点单",
+        "adjustment": "库存调整单", "new": "新建", "document_date": "过账日期",
+        "posted_by": "过账人", "scan": "扫码", "scan_hint": "扫描 GS1 条码后回车",
+        "lines": "明细", "sku": "物料编码", "location": "库位", "to_location": "调入库位",
+        "quantity": "数量", "counted": "盘点数量", "unit_cost": "单位成本", "lot": "批次",
+        "expiry_date": "有效期", "reason_code": "调整原因", "add_line": "添加行",
+        "remove": "删除", "post": "过账", "posted": "已过账", "errors": "请修正以下问题",
+        "extra": "附加信息", "other_lang": "English", "scanned": "已扫码",
+    },
+    "en": {
+        "receipt": "Goods receipt", "issue": "Goods issue", "transfer": "Stock transfer",
+        "stock_count": "Stock count", "adjustment": "Stock adjustment", "new": "New",
+        "document_date": "Posting date", "posted_by": "Posted by", "scan": "Scan",
+        "scan_hint": "Scan a GS1 barcode, then Enter", "lines": "Lines", "sku": "SKU",
+        "location": "Location", "to_location": "To location", "quantity": "Quantity",
+        "counted": "Counted quantity", "unit_cost": "Unit cost", "lot": "Lot / batch",
+        "expiry_date": "Expiry date", "reason_code": "Reason", "add_line": "Add line",
+        "remove": "Remove", "post": "Post", "posted": "Posted", "errors": "Please correct",
+        "extra": "Additional information", "other_lang": "中文", "scanned": "Scanned",
+    },
+}  # fmt: skip
+COLUMNS: dict[str, list[str]] = {
+    "receipt": ["sku", "location", "quantity", "unit_cost", "lot", "expiry_date"],
+    "issue": ["sku", "location", "quantity", "lot"],
+    "transfer": ["sku", "location", "to_location", "quantity", "lot"],
+    "stock_count": ["sku", "location", "quantity", "lot"],
+    "adjustment": ["sku", "location", "quantity", "reason_code", "unit_cost", "lot"],
+}
+
+
+@router.get("/documents/new", response_class=HTMLResponse)
+async def new_document(
+    uow: Uow,
+    document_type: Annotated[DocumentType, Query(alias="type")] = "receipt",
+    lang: Annotated[Lang, Query()] = "zh",
+    location: Annotated[str | None, Query(max_length=100)] = None,
+) -> Any:
+    """The form of a new document of `type`, in `lang`, from the latest form definition."""
+    async with uow:
+        form = await load_form(uow.session, document_type)
+    text = TEXT[lang]
+    fields = [
+        {
+            "name": f.name,
+            "type": f.type,
+            "label": f.label_zh if lang == "zh" else f.label_en,
+            "required": f.required,
+            "minimum": None if f.minimum is None else str(f.minimum),
+            "maximum": None if f.maximum is None else str(f.maximum),
+            "pattern": f.pattern,
+            "choices": list(f.choices),
+        }
+        for f in form.fields
+    ]
+    page = templates.get_template("document_form.html").render(
+        lang=lang,
+        other_lang="en" if lang == "zh" else "zh",
+        text=text,
+        document_type=document_type,
+        form_version=form.version,
+        fields=fields,
+        columns=COLUMNS[document_type],
+        config=json.dumps(
+            {
+                "documentType": document_type,
+                "columns": COLUMNS[document_type],
+                "defaultLocation": location or "",
+                "reasons": list(ADJUSTMENT_REASONS),
+                "text": text,
+            },
+            ensure_ascii=False,
+        ),
+    )
+    return HTMLResponse(page)

@@ -1,0 +1,204 @@
+"""Cycle counting: due dates by ABC class (unit), and on the real PostgreSQL the tasks, counts,
+and variances that wait for the approval service's decision."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import stock_ledger
+from inventory_contracts import (
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+    ItemUpserted,
+    decode,
+    decode_data,
+)
+from inventory_runtime.app import get_uow
+from inventory_runtime.db import create_session_factory
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from stock_ledger import counting, handlers
+from stock_ledger.api.counting import variance_threshold
+from stock_ledger.config import StockLedgerSettings
+from stock_ledger.domain.counting import Variance, is_due
+from stock_ledger.main import create_app
+from stock_ledger.store import LedgerUnitOfWork
+
+MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
+WH = "WH-C"
+TODAY = datetime.now(UTC).date()
+
+
+def test_a_stock_point_is_due_when_never_counted_or_its_interval_has_passed():
+    today = date(2025, 3, 31)
+    assert is_due(None, 30, today)
+    assert is_due(date(2025, 3, 1), 30, today)  # 03-01 + 30 days = 03-31: due today
+    assert not is_due(date(2025, 3, 2), 30, today)  # due 04-01
+    assert not is_due(date(2025, 1, 1), 365, today)
+
+
+def test_variance_value_counts_losses_and_gains_alike():
+    # book 100, counted 90 at 12.5 each: |-10| * 12.5 = 125
+    loss = Variance(Decimal(100), Decimal(90), Decimal("12.5"))
+    assert (loss.quantity, loss.value) == (-10, 125)
+    assert loss.needs_approval(Decimal(100)) and not loss.needs_approval(Decimal(125))
+    assert Variance(Decimal(5), Decimal(7), Decimal(3)).value == 6  # a gain of 2 at 3
+
+
+@pytest.fixture(scope="module")
+async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = await fresh_database(database_url, "stock_ledger_count_it")
+    await migrate_async(url, MIGRATIONS)
+    engine = create_async_engine(url, pool_size=5)
+    factory = create_session_factory(engine)
+    async with LedgerUnitOfWork(factory, source="/services/stock-ledger") as uow:
+        for sku in ("SMALL", "BIG", "DENIED", "CLASS-C"):
+            item = ItemUpserted(
+                sku=sku, name=sku, unit_of_measure="pcs", category="c", unit_cost=Decimal(10)
+            )
+            await handlers.upsert_item(item, uow)
+        await handlers.upsert_location(make.location(WH), uow)
+        await uow.commit()
+    yield factory
+    await engine.dispose()
+    await drop_database(url)
+
+
+@pytest.fixture
+async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(StockLedgerSettings())
+    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
+        sessions, source="/services/stock-ledger"
+    )
+    app.dependency_overrides[variance_threshold] = lambda: Decimal(100)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+async def stocked(client: httpx.AsyncClient, sku: str, quantity: str, abc: str) -> None:
+    line = {"sku": sku, "location": WH, "quantity": quantity, "unit_cost": "10"}
+    response = await client.post("/v1/receipts", json={"lines": [line]})
+    assert response.status_code == 201, response.text
+    assert (
+        await client.put(f"/v1/items/{sku}/abc-class", json={"abc_class": abc})
+    ).status_code == 200
+
+
+async def task_of(client: httpx.AsyncClient, sku: str) -> dict[str, Any]:
+    [found] = [t for t in (await client.get("/v1/count-tasks")).json() if t["sku"] == sku]
+    return found
+
+
+async def on_hand(client: httpx.AsyncClient, sku: str) -> str:
+    [found] = (await client.get("/v1/balances", params={"sku": sku})).json()
+    return str(found["on_hand"])
+
+
+async def approval_requests(sessions: Any) -> list[ApprovalRequested]:
+    async with sessions() as session:
+        rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
+        events = [decode_data(decode(row.payload)) for row in rows]
+    return [e for e in events if isinstance(e, ApprovalRequested)]
+
+
+async def decide(sessions: Any, event: ApprovalGranted | ApprovalRejected) -> None:
+    async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
+        await counting.decided(event, uow)
+        await uow.commit()
+
+
+async def test_tasks_follow_the_abc_schedule_and_a_small_variance_posts_at_once(client, sessions):
+    await stocked(client, "SMALL", "20", "A")
+    await stocked(client, "CLASS-C", "5", "C")
+    assert (await client.put("/v1/count-schedules/A", json={"interval_days": 7})).json()["A"] == 7
+
+    created = (await client.post("/v1/count-tasks/generate")).json()["created"]
+    again = (await client.post("/v1/count-tasks/generate")).json()["created"]
+
+    assert any("SMALL" in t for t in created) and again == []  # one open task per stock point
+    task = await task_of(client, "SMALL")
+    counted = await client.post(
+        f"/v1/count-tasks/{task['task_id']}/count",
+        json={"counted_quantity": "18", "counted_by": "counter-li"},
+    )
+    # book 20, counted 18: 2 * 10 = 20, under the 100 that needs approval
+    assert counted.status_code == 201, counted.text
+    assert counted.json()["status"] == "posted"
+    assert counted.json()["ledger_entries"][0]["quantity_delta"] == "-2"
+    assert await on_hand(client, "SMALL") == "18"
+    assert (await task_of(client, "SMALL"))["status"] == "done"
+    twice = await client.post(
+        f"/v1/count-tasks/{task['task_id']}/count", json={"counted_quantity": "1"}
+    )
+    assert twice.status_code == 409
+    # counted today: not due again for 7 days, due after
+    later = (TODAY + timedelta(days=7)).isoformat()
+    assert (await client.post("/v1/count-tasks/generate")).json()["created"] == []
+    due = (await client.post("/v1/count-tasks/generate", params={"today": later})).json()
+    assert any("SMALL" in t for t in due["created"])
+
+
+async def test_large_variance_waits_for_approval_then_posts(client, sessions):
+    await stocked(client, "BIG", "50", "B")
+    await client.post("/v1/count-tasks/generate")
+    task = await task_of(client, "BIG")
+
+    counted = await client.post(
+        f"/v1/count-tasks/{task['task_id']}/count", json={"counted_quantity": "30"}
+    )
+
+    # book 50, counted 30: 20 * 10 = 200 > 100
+    assert counted.status_code == 202, counted.text
+    document_id = counted.json()["document_id"]
+    assert counted.json()["status"] == "pending_approval"
+    assert await on_hand(client, "BIG") == "50"
+    [request] = [r for r in await approval_requests(sessions) if r.subject_id == document_id]
+    assert (request.subject_type, request.amount) == ("stock_count_variance", 200)
+    assert request.details["variance_quantity"] == "-20"
+    refused = await client.post(f"/v1/documents/{document_id}/post")
+    assert refused.status_code == 409  # only the approval posts it
+
+    granted = ApprovalGranted(
+        request_id=request.request_id, subject_type=request.subject_type,
+        subject_id=document_id, decided_by="manager-wu", decided_at=datetime.now(UTC),
+    )  # fmt: skip
+    await decide(sessions, granted)
+    await decide(sessions, granted)  # redelivered: nothing more happens
+
+    assert await on_hand(client, "BIG") == "30"
+    posted = (await client.get(f"/v1/documents/{document_id}")).json()
+    assert posted["status"] == "posted" and len(posted["ledger_entries"]) == 1
+    assert (await task_of(client, "BIG"))["status"] == "done"
+
+
+async def test_rejected_variance_changes_no_stock(client, sessions):
+    await stocked(client, "DENIED", "50", "B")
+    await client.post("/v1/count-tasks/generate")
+    task = await task_of(client, "DENIED")
+    counted = await client.post(
+        f"/v1/count-tasks/{task['task_id']}/count", json={"counted_quantity": "0"}
+    )
+    document_id = counted.json()["document_id"]
+
+    await decide(
+        sessions,
+        ApprovalRejected(
+            request_id=f"APR-{document_id}", subject_type="stock_count_variance",
+            subject_id=document_id, decided_by="approval", decided_at=datetime.now(UTC),
+            reason="no approval flow for subject type 'stock_count_variance'",
+        ),
+    )  # fmt: skip
+
+    assert await on_hand(client, "DENIED") == "50"
+    assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
+    assert (await task_of(client, "DENIED"))["status"] == "rejected"

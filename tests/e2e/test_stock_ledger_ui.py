@@ -1,0 +1,134 @@
+"""The stock-ledger document page in headless Chromium against the running service.
+
+A receipt is filled from its form definition: a keyboard-wedge scan (characters, then Enter)
+fills a line, the server's field-level errors appear next to their fields, and the corrected
+document posts once. Needs Debian's chromium (`bash scripts/chromium.sh`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.platform import base_url, gateway, http, poll, unique
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots"
+GS = "\x1d"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
+)
+
+
+def gtin13() -> str:
+    """A random GTIN-13 in the restricted-circulation range 20-29, with its check digit."""
+    body = "2" + "".join(random.choices("0123456789", k=11))
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+@pytest.fixture
+async def receipt_form() -> AsyncIterator[None]:
+    """A receipt form with a required delivery-note field; the previous one is restored after."""
+    async with http("stock-ledger") as ledger:
+        previous = (await ledger.get("/v1/forms/receipt")).json()["fields"]
+        fields = [
+            {"name": "delivery_note", "type": "text", "label_en": "Delivery note",
+             "label_zh": "送货单号", "required": True, "pattern": "DN-[0-9]+"},
+        ]  # fmt: skip
+        assert (await ledger.put("/v1/forms/receipt", json={"fields": fields})).status_code == 201
+        yield
+        await ledger.put("/v1/forms/receipt", json={"fields": previous, "created_by": "e2e"})
+
+
+@pytest.fixture
+async def scanned_item() -> dict[str, Any]:
+    sku, location, gtin = unique("UI-SKU"), unique("UI-WH"), gtin13()
+    async with gateway() as gw:
+        await gw.put(f"/v1/locations/{location}", json={"name": "UI warehouse"})
+        item = {"name": f"Item {sku}", "unit_of_measure": "pcs", "category": "e2e",
+                "unit_cost": "2"}  # fmt: skip
+        assert (await gw.put(f"/v1/items/{sku}", json=item)).status_code in (200, 202)
+    async with http("stock-ledger") as ledger:
+        await poll(
+            lambda: ledger.put(f"/v1/gtins/{gtin}", json={"sku": sku}),
+            lambda r: r.status_code == 200,
+            what=f"{sku} to reach stock-ledger",
+        )
+    return {"sku": sku, "location": location, "gtin": gtin}
+
+
+async def test_receipt_page_scans_shows_field_errors_and_posts(receipt_form, scanned_item):
+    from playwright.async_api import async_playwright
+
+    sku, location, gtin = scanned_item["sku"], scanned_item["location"], scanned_item["gtin"]
+    url = f"{base_url('stock-ledger')}/ui/documents/new?type=receipt&lang=en&location={location}"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        await page.goto(url)
+        assert await page.locator("h1").inner_text() == "New Goods receipt"
+        assert await page.locator("label[for=f-delivery_note]").inner_text() == "Delivery note"
+
+        # a garbage scan is refused at the scan field
+        await page.locator("#scan").click()
+        await page.keyboard.type("not-a-barcode")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector('[data-problem-for="barcode"]')
+
+        # a keyboard-wedge scanner types the GS1 string (GS between lot and count), then Enter
+        await page.locator("#scan").fill("")
+        await page.keyboard.type(f"01{gtin.zfill(14)}17280131" + "10LOT-UI")
+        await page.keyboard.insert_text(GS)
+        await page.keyboard.type("3012")
+        await page.keyboard.press("Enter")
+        await page.wait_for_function(
+            "document.querySelector('[data-field=\"lines.0.sku\"]').value !== ''"
+        )
+        line = page.locator("#lines tr").first
+        assert await line.locator('[name="sku"]').input_value() == sku
+        assert await line.locator('[name="quantity"]').input_value() == "12"
+        assert await line.locator('[name="lot"]').input_value() == "LOT-UI"
+        assert await line.locator('[name="expiry_date"]').input_value() == "2028-01-31"
+        assert await line.locator('[name="location"]').input_value() == location
+
+        # posting without a unit cost and with a bad delivery note: errors by the fields
+        await page.locator("#f-delivery_note").fill("12345")
+        await page.locator("#post").click()
+        await page.wait_for_selector(".problem")
+        problems = await page.locator(".problem").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.problemFor)"
+        )
+        assert "fields.delivery_note" in problems
+        assert await page.locator("#f-delivery_note").get_attribute("class") == "invalid"
+
+        await page.locator("#f-delivery_note").fill("DN-778")
+        await line.locator('[name="unit_cost"]').fill("2.5")
+        await page.locator("#post").click()
+        await page.wait_for_selector("#posted")
+        document_id = await page.locator("#posted strong").inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / "stock-ledger-receipt-en.png"), full_page=True)
+
+        await page.locator("#lang-switch").click()
+        await page.wait_for_load_state()
+        assert await page.locator("h1").inner_text() == "新建 入库单"
+        assert await page.locator("label[for=f-delivery_note]").inner_text() == "送货单号"
+        await page.screenshot(path=str(SCREENSHOTS / "stock-ledger-receipt-zh.png"), full_page=True)
+        await browser.close()
+
+    async with http("stock-ledger") as ledger:
+        posted = (await ledger.get(f"/v1/documents/{document_id}")).json()
+        balances = (await ledger.get("/v1/balances", params={"sku": sku})).json()
+    assert posted["status"] == "posted" and posted["fields"] == {"delivery_note": "DN-778"}
+    assert [(x["lot"], x["quantity"]) for x in posted["lines"]] == [("LOT-UI", "12")]
+    assert [(b["on_hand"], b["value"]) for b in balances] == [("12", "30")]
