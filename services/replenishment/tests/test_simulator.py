@@ -10,7 +10,12 @@ import pytest
 from replenishment.main import cli
 from replenishment.simulator.engine import coverage_policy, replay
 from replenishment.simulator.inputs import Items
-from replenishment.simulator.runner import StudySettings, SystemPolicy, ratio_along_curve
+from replenishment.simulator.runner import (
+    StudySettings,
+    SystemPolicy,
+    match_system,
+    ratio_along_curve,
+)
 
 
 def generated_demand(items: int = 12, periods: int = 30, seed: int = 7) -> np.ndarray:
@@ -200,3 +205,15 @@ def test_ratio_along_the_curves_at_common_fill_rates() -> None:
     assert ratios["0.80"] == pytest.approx(0.5)
     assert ratios["0.85"] == pytest.approx(250 / 900)
     assert ratios["0.90"] is None
+
+
+def test_system_matched_to_a_fill_rate_reaches_it_at_no_more_stock_than_the_plain_target() -> None:
+    demand = generated_demand(items=10, periods=30, seed=3)
+    items = terms(10)
+    policy = SystemPolicy(items, StudySettings(warmup=12, replan_every=6, feedback_gain=1.0))
+    wanted = 0.9
+    plain = replay(demand, items, 12, policy.decide_for(wanted), burn_in=True).summary()
+    matched = match_system(policy, demand, items, 12, wanted).summary()
+    assert matched["fill_rate"] >= wanted
+    if plain["fill_rate"] >= wanted:  # the search never pays more than asking for `wanted`
+        assert matched["avg_inventory_value"] <= plain["avg_inventory_value"]

@@ -37,7 +37,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--json", type=Path, required=True, help="where to write the report")
     parser.add_argument("--curve", type=Path, help="trade-off CSV (default: next to --json)")
     parser.add_argument(
-        "--warmup", type=int, default=24, help="periods of history before the replay"
+        "--warmup", type=int, default=12, help="periods of history before the replay"
     )
     parser.add_argument("--replan-every", type=int, default=1, help="periods between planning runs")
     parser.add_argument(
