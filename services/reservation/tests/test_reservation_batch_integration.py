@@ -154,12 +154,18 @@ def inbound(event: Any, offset: int) -> InboundEvent:
 
 
 async def consume(sessions: Any, events: list[InboundEvent]) -> None:
-    """What the runtime's consumer does with a batch: claim each, run the handler, commit."""
+    """What the runtime's consumer does with a batch: claim the ids in the inbox, hand the
+    handler the messages not applied before (each once), commit."""
     handler = subscription(ReservationSettings()).handler
     async with new_uow(sessions) as uow:
+        new_ids = await uow.mark_processed_many(GROUP_ID, [e.id for e in events])
+        fresh = []
         for event in events:
-            await uow.mark_processed(GROUP_ID, event.id)
-        await handler(events, uow)
+            if event.id in new_ids:
+                new_ids.discard(event.id)
+                fresh.append(event)
+        if fresh:
+            await handler(fresh, uow)
         await uow.commit()
 
 

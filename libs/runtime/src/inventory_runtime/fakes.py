@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -78,6 +79,10 @@ class FakeUnitOfWork:
             return False
         self._pending_processed.add(entry)
         return True
+
+    async def mark_processed_many(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """`mark_processed` for each id; the ids not recorded before."""
+        return {e for e in event_ids if await self.mark_processed(consumer, e)}
 
     async def commit(self) -> None:
         """Make the pending events and inbox entries durable."""

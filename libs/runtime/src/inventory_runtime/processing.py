@@ -110,7 +110,12 @@ class PartitionProcessor(Generic[U]):
     async def _apply(self, events: Sequence[InboundEvent]) -> None:
         """One transaction: inbox entries, the handler's effects and its outbox rows."""
         async with self._uow_factory() as uow:
-            fresh = [e for e in events if await uow.mark_processed(self._group_id, e.id)]
+            new_ids = await uow.mark_processed_many(self._group_id, [e.id for e in events])
+            fresh = []
+            for event in events:  # the same message twice in one batch is applied once
+                if event.id in new_ids:
+                    new_ids.discard(event.id)
+                    fresh.append(event)
             if fresh:
                 started = time.perf_counter()
                 try:

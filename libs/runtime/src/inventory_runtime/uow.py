@@ -14,16 +14,25 @@ that wants repositories on its unit of work subclasses `UnitOfWork` and builds t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
 from inventory_contracts.envelope import STRUCTURED_CONTENT_TYPE, CloudEvent, encode, new_event
 from inventory_contracts.events.base import Event
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory_runtime.context import current_causation_id, current_correlation_id
 from inventory_runtime.db import inbox_table, outbox_table
+
+# One round trip for a whole batch's inbox entries (a redelivered id returns nothing).
+_CLAIM_MANY = text(
+    f"INSERT INTO {inbox_table.name} (consumer, event_id) "
+    "SELECT :consumer, id FROM unnest(CAST(:ids AS text[])) AS id "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 CONTENT_TYPE = f"{STRUCTURED_CONTENT_TYPE}; charset=utf-8"
 """Kafka `content-type` header of a CloudEvents structured-mode message."""
@@ -52,6 +61,8 @@ class UnitOfWorkProtocol(Protocol):
     ) -> CloudEvent: ...
 
     async def mark_processed(self, consumer: str, event_id: str) -> bool: ...
+
+    async def mark_processed_many(self, consumer: str, event_ids: Sequence[str]) -> set[str]: ...
 
     async def commit(self) -> None: ...
 
@@ -146,6 +157,15 @@ class UnitOfWork:
         )
         inserted = await self.session.scalar(statement)
         return inserted is not None
+
+    async def mark_processed_many(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """Record a batch's ids in one statement; return those `consumer` had not applied yet."""
+        if not event_ids:
+            return set()
+        rows = await self.session.execute(
+            _CLAIM_MANY, {"consumer": consumer, "ids": list(event_ids)}
+        )
+        return set(rows.scalars())
 
     async def commit(self) -> None:
         """Write the queued outbox rows and commit the transaction."""

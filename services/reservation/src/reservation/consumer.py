@@ -38,7 +38,7 @@ def batch_handler(default_ttl_seconds: int | None) -> BatchHandler[ReservationUo
     async def handle(events: Sequence[InboundEvent], uow: ReservationUoW) -> None:
         now = datetime.now(UTC)
         run: list[InboundEvent] = []
-        for event in await _fresh(events, uow):
+        for event in events:  # the runtime has already dropped redeliveries (inbox)
             if isinstance(event.data, OrderPlaced):
                 run.append(event)
                 continue
@@ -49,20 +49,6 @@ def batch_handler(default_ttl_seconds: int | None) -> BatchHandler[ReservationUo
         await _place(run, uow, now, default_ttl_seconds)
 
     return handle
-
-
-async def _fresh(events: Sequence[InboundEvent], uow: ReservationUoW) -> list[InboundEvent]:
-    """The events not applied before (see `ReservationUnitOfWork.settle_inbox`), each once."""
-    settle = getattr(uow, "settle_inbox", None)
-    applied: set[str] = await settle() if settle is not None else set()
-    fresh = []
-    for event in events:
-        if event.id not in applied:
-            applied.add(event.id)  # the same message twice in one batch: once
-            fresh.append(event)
-    if len(fresh) < len(events):
-        log.info("%d redelivered messages skipped", len(events) - len(fresh))
-    return fresh
 
 
 async def _place(
