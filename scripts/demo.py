@@ -21,6 +21,7 @@ from tests.e2e.platform import (  # noqa: E402 (after the path is set)
     KafkaWatcher,
     SmtpServer,
     WebhookReceiver,
+    approval_in_inbox,
     base_url,
     body_of,
     disable_alert_channels,
@@ -223,6 +224,7 @@ async def main(bootstrap: str) -> None:
             )
         ).event
         request_id = request["data"]["request_id"]
+        await approval_in_inbox(request_id)
         fact(
             f"requisition {request['data']['subject_id']} for {request['data']['amount']} "
             f"awaits approval: {base_url('approval')}/v1/approvals/{request_id}"

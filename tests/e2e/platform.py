@@ -325,6 +325,21 @@ async def poll(
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last: {last!r}")
 
 
+async def approval_in_inbox(request_id: str) -> dict[str, Any]:
+    """Wait until the approval service holds `request_id`, as an approver's inbox would show it.
+
+    Seeing `ApprovalRequested` on Kafka only says it was published; the approval service takes
+    it from the topic a moment later, and acting before then would find nothing.
+    """
+    async with http("approval") as approval:
+        found = await poll(
+            lambda: approval.get(f"/v1/approvals/{request_id}"),
+            lambda r: r.status_code == 200,
+            what=f"approval request {request_id} in the approval service",
+        )
+    return dict(found.json())
+
+
 def http(service: str, **kwargs: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base_url(service), timeout=15, **kwargs)
 

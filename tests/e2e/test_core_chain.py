@@ -17,6 +17,7 @@ from tests.e2e.platform import (
     KafkaWatcher,
     SmtpServer,
     WebhookReceiver,
+    approval_in_inbox,
     body_of,
     cloud_event,
     disable_alert_channels,
@@ -261,6 +262,7 @@ async def _approval_request(watcher: KafkaWatcher, sku: str) -> dict[str, Any]:
         ),
         what=f"an approval request for {sku}",
     )
+    await approval_in_inbox(seen.event["data"]["request_id"])
     return seen.event
 
 
