@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from inventory_contracts.envelope import decode
 from inventory_runtime.context import message_context
 from inventory_runtime.db import outbox_table
@@ -209,3 +210,38 @@ async def test_relay_survives_a_broker_restart_without_losing_events(
     for key in (b"during-0", b"during-1", b"during-2"):
         sent = [int(n) for k, n in notes if k == key]
         assert sent == sorted(sent), f"{key!r} out of order: {sent}"
+
+
+async def test_each_key_lands_on_the_partition_a_plain_producer_picks(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    """Rows go out in record batches per partition; a key's partition must still be the one
+    every Kafka client computes (murmur2), or events of one key sent by another producer (an
+    ERP, the console producer) would be ordered apart from ours."""
+    relayed, plain = await create_test_topics(kafka_bootstrap, "relayed", "plain", partitions=5)
+    happened, _ = thing_events(relayed)
+    keys = [f"SKU-{i:05d}@WH-{i % 3}" for i in range(60)]
+    settings = make_settings(relay_batch_size=1000)
+    await publish(session_factory, settings.event_source, [happened(thing_id=k) for k in keys])
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:
+        for key in keys:
+            await producer.send_and_wait(plain, b"{}", key=key.encode())
+    finally:
+        await producer.stop()
+
+    relays = [OutboxRelay(session_factory, settings)]
+    tasks = running(relays)
+    try:
+        ours = await read_topic(kafka_bootstrap, relayed, count=len(keys))
+    finally:
+        await stop(relays, tasks)
+    theirs = await read_topic(kafka_bootstrap, plain, count=len(keys))
+
+    assert len(ours) == len(keys)
+    assert {r.key: r.partition for r in ours} == {r.key: r.partition for r in theirs}
+    assert len({r.partition for r in ours}) > 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -43,11 +44,13 @@ class FakeAlerts:
         return alert_id
 
     async def open_for(self, rule_id: str, subject: str) -> FakeAlert | None:
-        return next(
-            (a for a in self.rows.values()
-             if (a.rule_id, a.subject) == (rule_id, subject) and a.status != "resolved"),
-            None,
-        )  # fmt: skip
+        return next(iter(await self.open_among([rule_id], [subject])), None)
+
+    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[FakeAlert]:
+        return [
+            a for a in self.rows.values()
+            if a.rule_id in rule_ids and a.subject in subjects and a.status != "resolved"
+        ]  # fmt: skip
 
     async def get(self, alert_id: str, *, for_update: bool = False) -> FakeAlert | None:
         return self.rows.get(alert_id)
@@ -62,8 +65,8 @@ class FakeRules:
     def __init__(self, *rules: Rule) -> None:
         self.rules = list(rules)
 
-    async def of_kind(self, kind: str) -> list[Rule]:
-        return [rule for rule in self.rules if rule.kind == kind]
+    async def of_kinds(self, kinds: Sequence[str]) -> list[Rule]:
+        return sorted((rule for rule in self.rules if rule.kind in kinds), key=lambda r: r.id)
 
 
 class FakeChannels:
@@ -117,9 +120,9 @@ def availability(atp: str, as_of: datetime) -> InboundEvent:
     return inbound(event)
 
 
-async def consume(uow: FakeAlertingUoW, event: InboundEvent) -> None:
+async def consume(uow: FakeAlertingUoW, *events: InboundEvent) -> None:
     async with uow:
-        await handlers.handle(event, uow)
+        await handlers.handle(events, uow)
         await uow.commit()
 
 

@@ -46,7 +46,7 @@ async def consume(runtime: ServiceRuntime, event: InboundEvent) -> None:
     uow = runtime.uow_factory()
     assert isinstance(uow, AlertingUnitOfWork)
     async with uow:
-        await handlers.handle(event, uow)
+        await handlers.handle([event], uow)
         await uow.commit()
 
 

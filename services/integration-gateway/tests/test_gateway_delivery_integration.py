@@ -85,7 +85,7 @@ async def consume(runtime: ServiceRuntime, event: InboundEvent) -> None:
     uow = runtime.uow_factory()
     assert isinstance(uow, GatewayUnitOfWork)
     async with uow:
-        await handlers.queue_write_backs(event, uow)
+        await handlers.queue_write_backs([event], uow)
         await uow.commit()
 
 

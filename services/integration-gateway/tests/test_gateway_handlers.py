@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from integration_gateway import handlers
-from integration_gateway.domain import StoredResponse
+from integration_gateway.domain import StoredResponse, WriteBack
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
@@ -40,21 +41,17 @@ class FakeSubscriptions:
     def __init__(self, *subscriptions: FakeSubscription) -> None:
         self.all = list(subscriptions)
 
-    async def matching(self, event_type: str) -> list[Any]:
-        return [s for s in self.all if event_type in s.event_types]
+    async def matching(self, event_types: Sequence[str]) -> list[Any]:
+        return [s for s in self.all if set(event_types) & set(s.event_types)]
 
 
 class FakeDeliveries:
     def __init__(self) -> None:
         self.queued: dict[tuple[str, str], bytes] = {}
 
-    async def enqueue(
-        self, subscription_id: str, *, event_id: str, event_type: str, payload: bytes
-    ) -> bool:
-        if (subscription_id, event_id) in self.queued:
-            return False
-        self.queued[(subscription_id, event_id)] = payload
-        return True
+    async def enqueue(self, write_backs: Sequence[WriteBack]) -> None:
+        for w in write_backs:
+            self.queued.setdefault((w.subscription_id, w.event_id), w.payload)
 
 
 class FakeGatewayUoW(FakeUnitOfWork):
@@ -130,8 +127,8 @@ async def test_write_back_is_queued_once_per_matching_subscription() -> None:
     other = FakeSubscription("sub_crm", ("inventory.stock.reserved.v1",))
     uow = FakeGatewayUoW(erp, other)
     event = _inbound(released)
-    await handlers.queue_write_backs(event, uow)
-    await handlers.queue_write_backs(event, uow)  # a redelivery queues nothing new
+    await handlers.queue_write_backs([event], uow)
+    await handlers.queue_write_backs([event], uow)  # a redelivery queues nothing new
     assert list(uow.deliveries.queued) == [("sub_erp", event.id)]
     delivered = decode(uow.deliveries.queued[("sub_erp", event.id)])
     assert (
@@ -143,5 +140,5 @@ async def test_write_back_is_queued_once_per_matching_subscription() -> None:
 async def test_event_nobody_subscribed_to_queues_nothing() -> None:
     released = next(e for e in EXAMPLES if isinstance(e, PurchaseOrderReleased))
     uow = FakeGatewayUoW(FakeSubscription("sub_crm", ("inventory.stock.reserved.v1",)))
-    await handlers.queue_write_backs(_inbound(released), uow)
+    await handlers.queue_write_backs([_inbound(released)], uow)
     assert uow.deliveries.queued == {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+from replenishment.domain.demand import OrderDemand
 from replenishment.main import MIGRATIONS
 from replenishment.repository import ReplenishmentUnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -49,6 +50,9 @@ class FakePolicies:
     async def get(self, sku: str, location: str) -> Policy | None:
         return self.rows.get((sku, location))
 
+    async def get_many(self, points: Collection[tuple[str, str]]) -> dict[tuple[str, str], Policy]:
+        return {point: self.rows[point] for point in points if point in self.rows}
+
     async def save(self, policy: Policy) -> None:
         self.rows[(policy.sku, policy.location)] = policy
 
@@ -61,11 +65,20 @@ class FakePositions:
         stored = self.rows.setdefault((sku, location), Position(sku, location))
         return dataclasses.replace(stored)
 
+    async def lock_many(
+        self, points: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], Position]:
+        return {point: await self.lock(*point) for point in points}
+
     async def get(self, sku: str, location: str) -> Position | None:
         return self.rows.get((sku, location))
 
     async def save(self, position: Position) -> None:
         self.rows[(position.sku, position.location)] = dataclasses.replace(position)
+
+    async def save_many(self, positions: Sequence[Position]) -> None:
+        for position in positions:
+            await self.save(position)
 
 
 class FakeRequisitions:
@@ -81,6 +94,11 @@ class FakeRequisitions:
             (r for r in self.rows.values() if (r.sku, r.location) == (sku, location) and r.is_open),
             None,
         )
+
+    async def stock_points_with_open(
+        self, points: Collection[tuple[str, str]]
+    ) -> set[tuple[str, str]]:
+        return {point for point in points if await self.open_for(*point)}
 
     async def add_if_none_open(self, requisition: Requisition) -> bool:
         if await self.open_for(requisition.sku, requisition.location):
@@ -126,16 +144,14 @@ class FakeDemand:
         self.lines: dict[tuple[str, str, str], Decimal] = {}
         self.daily: dict[tuple[str, str, date], tuple[Decimal, int]] = {}
 
-    async def record(
-        self, order_id: str, sku: str, location: str, quantity: Decimal, placed_at: datetime
-    ) -> bool:
-        if (order_id, sku, location) in self.lines:
-            return False
-        self.lines[(order_id, sku, location)] = quantity
-        key = (sku, location, placed_at.date())
-        total, count = self.daily.get(key, (Decimal(0), 0))
-        self.daily[key] = (total + quantity, count + 1)
-        return True
+    async def record_many(self, demand: Sequence[OrderDemand]) -> None:
+        for line in demand:
+            if (line.order_id, line.sku, line.location) in self.lines:
+                continue
+            self.lines[(line.order_id, line.sku, line.location)] = line.quantity
+            key = (line.sku, line.location, line.demand_date)
+            total, count = self.daily.get(key, (Decimal(0), 0))
+            self.daily[key] = (total + line.quantity, count + 1)
 
 
 class FakeReplenishmentUoW(FakeUnitOfWork):

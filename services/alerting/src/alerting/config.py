@@ -15,6 +15,9 @@ class AlertingSettings(ServiceSettings):
     service_name: str = "alerting"
     database_url: str = dev_database_url("alerting")
     http_port: int = 8005
+    consumer_max_batch_size: int = 500
+    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
+    few set-based statements, so larger batches mean fewer transactions under load."""
 
     notification_max_attempts: int = Field(default=8, ge=1)
     notification_backoff_base_seconds: float = Field(default=5.0, gt=0)

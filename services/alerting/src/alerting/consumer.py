@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import Subscription, per_message
+from inventory_runtime.subscription import Subscription
 
 from alerting import handlers
 from alerting.repository import AlertingUnitOfWork
 
 
-async def _handle(event: InboundEvent, uow: AlertingUnitOfWork) -> None:
-    await handlers.handle(event, uow)
+async def _handle(events: Sequence[InboundEvent], uow: AlertingUnitOfWork) -> None:
+    await handlers.handle(events, uow)
 
 
 def alert_subscription() -> Subscription[AlertingUnitOfWork]:
-    """Consumer group ``alerting`` over the three topics its rules read."""
+    """Consumer group ``alerting`` over the three topics its rules read, a batch at a time."""
     return Subscription(
         group_id="alerting",
         events=[StockBelowThreshold, ReservationRejected, AvailabilityChanged],
-        handler=per_message(_handle),
+        handler=_handle,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -10,6 +11,7 @@ from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.subscription import event_context
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting import domain
@@ -30,7 +32,7 @@ class OpenAlert(Protocol):
 
 
 class RuleStore(Protocol):
-    async def of_kind(self, kind: str) -> list[Rule]: ...
+    async def of_kinds(self, kinds: Sequence[str]) -> Sequence[Rule]: ...
 
 
 class ChannelStore(Protocol):
@@ -39,7 +41,9 @@ class ChannelStore(Protocol):
 
 class AlertStore(Protocol):
     async def open(self, draft: AlertDraft, raised_at: datetime) -> str | None: ...
-    async def open_for(self, rule_id: str, subject: str) -> OpenAlert | None: ...
+    async def open_among(
+        self, rule_ids: Sequence[str], subjects: Sequence[str]
+    ) -> Sequence[OpenAlert]: ...
     async def get(self, alert_id: str, *, for_update: bool = False) -> OpenAlert | None: ...
     async def set_status(
         self, alert_id: str, status: AlertStatus, at: datetime, resolution: str | None = None
@@ -109,41 +113,54 @@ async def _resolve(alert: OpenAlert, resolution: str, uow: AlertingUoW) -> None:
     )
 
 
-async def on_stock_below_threshold(event: InboundEvent, uow: AlertingUoW) -> None:
+async def on_stock_below_threshold(
+    event: InboundEvent, rules: Sequence[Rule], uow: AlertingUoW
+) -> None:
     """`StockBelowThreshold` -> a low-stock alert per enabled rule of that kind."""
     assert isinstance(event.data, StockBelowThreshold)
-    for rule in await uow.rules.of_kind(LOW_STOCK):
+    for rule in _of_kind(rules, LOW_STOCK):
         if rule.enabled:
             draft = domain.low_stock_alert(rule, event.data, event.cloud_event.time)
             await raise_alert(rule, draft, uow)
 
 
-async def on_reservation_rejected(event: InboundEvent, uow: AlertingUoW) -> None:
+async def on_reservation_rejected(
+    event: InboundEvent, rules: Sequence[Rule], uow: AlertingUoW
+) -> None:
     """`ReservationRejected` -> a rejected-reservation alert per enabled rule of that kind."""
     assert isinstance(event.data, ReservationRejected)
-    for rule in await uow.rules.of_kind(RESERVATION_REJECTED):
+    for rule in _of_kind(rules, RESERVATION_REJECTED):
         if rule.enabled:
             draft = domain.reservation_rejected_alert(rule, event.data, event.cloud_event.time)
             await raise_alert(rule, draft, uow)
 
 
-async def on_availability_changed(event: InboundEvent, uow: AlertingUoW) -> None:
-    """`AvailabilityChanged` -> resolve the stock point's shortage alerts once stock is back."""
-    availability = event.data
-    assert isinstance(availability, AvailabilityChanged)
-    subject = f"{availability.sku}@{availability.location}"
-    for rule in await uow.rules.of_kind(LOW_STOCK):
-        alert = await uow.alerts.open_for(rule.id, subject)
-        if alert is not None and domain.resolves_low_stock(
-            alert.details, availability.available_to_promise, availability.as_of
-        ):
-            await _resolve(alert, "availability_recovered", uow)
-    for rule in await uow.rules.of_kind(RESERVATION_REJECTED):
-        alert = await uow.alerts.open_for(rule.id, subject)
-        if alert is not None and domain.resolves_shortage(
-            alert.details, availability.available_to_promise, availability.as_of
-        ):
-            await _resolve(alert, "availability_recovered", uow)
+async def on_availability_changed(
+    run: Sequence[InboundEvent], rules: Sequence[Rule], uow: AlertingUoW
+) -> None:
+    """Consecutive `AvailabilityChanged` -> resolve the shortage alerts of recovered stock points.
+
+    The open alerts of the whole run are read (and locked) in one query, then each event is
+    judged in order: an alert resolved by an earlier event of the run is not resolved again.
+    """
+    watching = [rule for kind in RECOVERED for rule in _of_kind(rules, kind)]
+    if not run or not watching:
+        return
+    subjects = sorted({_stock_point(event) for event in run})
+    found = await uow.alerts.open_among([rule.id for rule in watching], subjects)
+    open_alerts = {(alert.rule_id, alert.subject): alert for alert in found}
+    for event in run:
+        availability = event.data
+        assert isinstance(availability, AvailabilityChanged)
+        subject = _stock_point(event)
+        for rule in watching:
+            alert = open_alerts.get((rule.id, subject))
+            if alert is not None and RECOVERED[rule.kind](
+                alert.details, availability.available_to_promise, availability.as_of
+            ):
+                with event_context(event):
+                    await _resolve(alert, "availability_recovered", uow)
+                del open_alerts[(rule.id, subject)]
 
 
 async def acknowledge(alert_id: str, uow: AlertingUoW) -> None:
@@ -168,13 +185,37 @@ async def resolve(alert_id: str, uow: AlertingUoW) -> None:
         await uow.commit()
 
 
-HANDLERS = {
+RAISERS = {
     StockBelowThreshold.event_type: on_stock_below_threshold,
     ReservationRejected.event_type: on_reservation_rejected,
-    AvailabilityChanged.event_type: on_availability_changed,
 }
+RECOVERED = {LOW_STOCK: domain.resolves_low_stock, RESERVATION_REJECTED: domain.resolves_shortage}
+"""The kinds whose alerts availability resolves, in the order they are checked."""
 
 
-async def handle(event: InboundEvent, uow: AlertingUoW) -> None:
-    """Dispatch one consumed event to its handler."""
-    await HANDLERS[event.type](event, uow)
+async def handle(events: Sequence[InboundEvent], uow: AlertingUoW) -> None:
+    """Apply consumed events in their order, in the caller's transaction.
+
+    The rules are read once; each run of consecutive `AvailabilityChanged` is checked at once.
+    What an event publishes carries that event's correlation id.
+    """
+    rules = await uow.rules.of_kinds([LOW_STOCK, RESERVATION_REJECTED])
+    run: list[InboundEvent] = []
+    for event in events:
+        if isinstance(event.data, AvailabilityChanged):
+            run.append(event)
+            continue
+        await on_availability_changed(run, rules, uow)
+        run = []
+        with event_context(event):
+            await RAISERS[event.type](event, rules, uow)
+    await on_availability_changed(run, rules, uow)
+
+
+def _of_kind(rules: Sequence[Rule], kind: str) -> list[Rule]:
+    return [rule for rule in rules if rule.kind == kind]
+
+
+def _stock_point(event: InboundEvent) -> str:
+    assert isinstance(event.data, AvailabilityChanged)
+    return f"{event.data.sku}@{event.data.location}"

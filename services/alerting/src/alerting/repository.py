@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
 from inventory_runtime.uow import UnitOfWork
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, any_, cast, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.db import OPEN_ALERT, alerts, channels, notifications, rules
@@ -45,6 +46,11 @@ def _alert(row: Any) -> Alert:
     return Alert(**{name: getattr(row, name) for name in Alert.__dataclass_fields__})
 
 
+def _text_array(values: Sequence[str]) -> Any:
+    """One ``text[]`` parameter, so the statement is the same whatever the number of values."""
+    return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
+
+
 def _rule(row: Any) -> Rule:
     return Rule(row.id, row.kind, row.severity, row.enabled, tuple(row.channel_ids))
 
@@ -53,9 +59,9 @@ class RuleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def of_kind(self, kind: str) -> list[Rule]:
-        """The rules of one kind (enabled or not), in id order."""
-        query = select(rules).where(rules.c.kind == kind).order_by(rules.c.id)
+    async def of_kinds(self, kinds: Sequence[str]) -> list[Rule]:
+        """The rules of these kinds (enabled or not), in id order."""
+        query = select(rules).where(rules.c.kind == any_(_text_array(kinds))).order_by(rules.c.id)
         return [_rule(row) for row in (await self._session.execute(query)).all()]
 
     async def all_rows(self) -> list[dict[str, Any]]:
@@ -157,16 +163,21 @@ class AlertRepository:
         row = (await self._session.execute(query)).one_or_none()
         return None if row is None else _alert(row)
 
-    async def open_for(self, rule_id: str, subject: str) -> Alert | None:
-        """The open alert of this rule and subject, locked for the caller's transaction."""
+    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[Alert]:
+        """The open alerts of any of these rules about any of these subjects, locked in id order.
+
+        The open predicate is literal SQL, as in the partial unique index, so that a generic
+        plan of this prepared statement can still use the index.
+        """
         query = (
             select(alerts)
-            .where(alerts.c.rule_id == rule_id, alerts.c.subject == subject)
-            .where(alerts.c.status != "resolved")
+            .where(alerts.c.rule_id == any_(_text_array(rule_ids)))
+            .where(alerts.c.subject == any_(_text_array(subjects)))
+            .where(OPEN_ALERT)
+            .order_by(alerts.c.id)
             .with_for_update()
         )
-        row = (await self._session.execute(query)).one_or_none()
-        return None if row is None else _alert(row)
+        return [_alert(row) for row in (await self._session.execute(query)).all()]
 
     async def set_status(
         self, alert_id: str, status: AlertStatus, at: datetime, resolution: str | None = None

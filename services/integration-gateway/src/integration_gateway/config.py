@@ -22,6 +22,9 @@ class IntegrationGatewaySettings(ServiceSettings):
     service_name: str = "integration-gateway"
     database_url: str = dev_database_url("integration_gateway")
     http_port: int = 8006
+    consumer_max_batch_size: int = 500
+    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
+    few set-based statements, so larger batches mean fewer transactions under load."""
 
     bootstrap_api_key: str = DEV_API_KEY
     erp_webhook_url: str | None = None

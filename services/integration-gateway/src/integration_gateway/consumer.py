@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.events.reservations import ReservationRejected, StockReserved
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import Subscription, per_message
+from inventory_runtime.subscription import Subscription
 
 from integration_gateway import handlers
 from integration_gateway.repository import GatewayUnitOfWork
@@ -19,14 +21,14 @@ WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
 DELIVERABLE_TYPES: tuple[str, ...] = tuple(model.event_type for model in WRITE_BACK_EVENTS)
 
 
-async def _queue(event: InboundEvent, uow: GatewayUnitOfWork) -> None:
-    await handlers.queue_write_backs(event, uow)
+async def _queue(events: Sequence[InboundEvent], uow: GatewayUnitOfWork) -> None:
+    await handlers.queue_write_backs(events, uow)
 
 
 def write_back_subscription() -> Subscription[GatewayUnitOfWork]:
-    """Consumer group ``integration-gateway``: queue deliveries for matching subscriptions."""
+    """Consumer group ``integration-gateway``: queue a batch's deliveries for its subscribers."""
     return Subscription(
         group_id="integration-gateway",
         events=list(WRITE_BACK_EVENTS),
-        handler=per_message(_queue),
+        handler=_queue,
     )

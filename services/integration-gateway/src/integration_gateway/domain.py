@@ -7,6 +7,7 @@ import hmac
 import json
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -110,9 +111,19 @@ def signature_matches(body: bytes, secret: str, header: str) -> bool:
     return hmac.compare_digest(signature(body, secret), header)
 
 
-def subscribed(event_types: tuple[str, ...] | list[str], event_type: str) -> bool:
+def subscribed(event_types: Sequence[str], event_type: str) -> bool:
     """True when a subscription to `event_types` wants events of `event_type`."""
     return event_type in event_types
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    """One consumed event to deliver to one subscription (queued at most once per pair)."""
+
+    subscription_id: str
+    event_id: str
+    event_type: str
+    payload: bytes
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from integration_gateway import domain
-from integration_gateway.domain import KeyReused, Replay, StoredResponse
+from integration_gateway.domain import KeyReused, Replay, StoredResponse, WriteBack
 
 
 class IdempotencyStore(Protocol):
@@ -24,16 +24,16 @@ class IdempotencyStore(Protocol):
 class SubscriptionLike(Protocol):
     @property
     def id(self) -> str: ...
+    @property
+    def event_types(self) -> Sequence[str]: ...
 
 
 class SubscriptionStore(Protocol):
-    async def matching(self, event_type: str) -> Sequence[SubscriptionLike]: ...
+    async def matching(self, event_types: Sequence[str]) -> Sequence[SubscriptionLike]: ...
 
 
 class DeliveryStore(Protocol):
-    async def enqueue(
-        self, subscription_id: str, *, event_id: str, event_type: str, payload: bytes
-    ) -> bool: ...
+    async def enqueue(self, write_backs: Sequence[WriteBack]) -> None: ...
 
 
 class GatewayUoW(UnitOfWorkProtocol, Protocol):
@@ -115,13 +115,18 @@ async def accept(request: InboundRequest, uow: GatewayUoW) -> Answer:
     return Answer(ACCEPTED, body)
 
 
-async def queue_write_backs(event: InboundEvent, uow: GatewayUoW) -> None:
-    """Queue one delivery of `event` per active subscription to its type (in the caller's tx)."""
-    matching = await uow.subscriptions.matching(event.type)
-    if not matching:
-        return
-    payload = encode(event.cloud_event)
-    for subscription in matching:
-        await uow.deliveries.enqueue(
-            subscription.id, event_id=event.id, event_type=event.type, payload=payload
-        )
+async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> None:
+    """Queue a delivery of each event per active subscription to its type (in the caller's tx).
+
+    One look-up of the subscriptions for all the events' types, and one insert of all the
+    deliveries (if any); an event already queued for a subscription is not queued again.
+    """
+    subscribers = await uow.subscriptions.matching(sorted({event.type for event in events}))
+    write_backs: list[WriteBack] = []
+    for event in events:
+        wanted_by = [s.id for s in subscribers if domain.subscribed(s.event_types, event.type)]
+        if wanted_by:
+            payload = encode(event.cloud_event)
+            write_backs += [WriteBack(to, event.id, event.type, payload) for to in wanted_by]
+    if write_backs:
+        await uow.deliveries.enqueue(write_backs)

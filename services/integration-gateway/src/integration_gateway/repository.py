@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any, Self
 
 from inventory_runtime.uow import UnitOfWork
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import LargeBinary, Text, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_gateway.db import api_clients, deliveries, idempotency_keys, subscriptions
-from integration_gateway.domain import ApiClient, StoredResponse
+from integration_gateway.domain import ApiClient, StoredResponse, WriteBack
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,13 @@ class SubscriptionRepository:
         ).one_or_none()
         return None if row is None else _subscription(row)
 
-    async def matching(self, event_type: str) -> list[WebhookSubscription]:
-        """Active subscriptions that want events of `event_type`."""
-        query = select(subscriptions).where(
-            subscriptions.c.active, subscriptions.c.event_types.any_() == event_type
+    async def matching(self, event_types: Sequence[str]) -> list[WebhookSubscription]:
+        """Active subscriptions that want events of any of `event_types`, oldest first."""
+        query = (
+            select(subscriptions)
+            .where(subscriptions.c.active)
+            .where(subscriptions.c.event_types.overlap(_text_array(event_types)))
+            .order_by(subscriptions.c.created_at, subscriptions.c.id)
         )
         return [_subscription(row) for row in (await self._session.execute(query)).all()]
 
@@ -205,22 +208,24 @@ class DeliveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def enqueue(
-        self, subscription_id: str, *, event_id: str, event_type: str, payload: bytes
-    ) -> bool:
-        """Queue one delivery; False when this event was already queued for this subscription."""
-        inserted = await self._session.scalar(
-            insert(deliveries)
-            .values(
-                subscription_id=subscription_id,
-                event_id=event_id,
-                event_type=event_type,
-                payload=payload,
-            )
-            .on_conflict_do_nothing()
-            .returning(deliveries.c.id)
+    async def enqueue(self, write_backs: Sequence[WriteBack]) -> None:
+        """Queue the deliveries in one statement, skipping those already queued (redeliveries).
+
+        The rows travel as one array per column, so the statement text is the same for any
+        number of them and the prepared statement is reused.
+        """
+        columns = {
+            "subscription_id": _text_array([w.subscription_id for w in write_backs]),
+            "event_id": _text_array([w.event_id for w in write_backs]),
+            "event_type": _text_array([w.event_type for w in write_backs]),
+            "payload": cast(
+                literal([w.payload for w in write_backs], ARRAY(LargeBinary)), ARRAY(LargeBinary)
+            ),
+        }
+        rows = func.unnest(*columns.values()).table_valued(*columns).render_derived("write_back")
+        await self._session.execute(
+            insert(deliveries).from_select(list(columns), select(rows)).on_conflict_do_nothing()
         )
-        return inserted is not None
 
     async def find(self, *, status: str | None, limit: int) -> list[dict[str, Any]]:
         query = select(
@@ -246,6 +251,11 @@ class DeliveryRepository:
             select(func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
         )
         return int(count or 0)
+
+
+def _text_array(values: Sequence[str]) -> Any:
+    """One ``text[]`` parameter, so the statement is the same whatever the number of values."""
+    return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
 
 
 def _subscription(row: Any) -> WebhookSubscription:

@@ -17,6 +17,9 @@ class ReplenishmentSettings(ServiceSettings):
     service_name: str = "replenishment"
     database_url: str = dev_database_url("replenishment")
     http_port: int = 8003
+    consumer_max_batch_size: int = 500
+    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
+    few set-based statements, so larger batches mean fewer transactions under load."""
 
     # planning runs
     planning_interval_hours: float = Field(

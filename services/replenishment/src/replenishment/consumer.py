@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import groupby
+
 from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRejected
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.master_data import (
@@ -11,7 +14,7 @@ from inventory_contracts.events.master_data import (
 )
 from inventory_contracts.events.orders import OrderPlaced
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import MessageHandler, Subscription, per_message
+from inventory_runtime.subscription import BatchHandler, Subscription, event_context
 
 from replenishment import handlers
 from replenishment.handlers import Clock, utc_now
@@ -30,29 +33,57 @@ CONSUMED = (
 """`ApprovalRequested` (which we publish ourselves) is not listed, so the loop ignores it."""
 
 
-def dispatcher(now: Clock = utc_now) -> MessageHandler[ReplenishmentUnitOfWork]:
-    """The per-message handler: route each consumed event to its handler."""
+def batch_handler(now: Clock = utc_now) -> BatchHandler[ReplenishmentUnitOfWork]:
+    """Apply a partition's batch in its order, one run of consecutive events of a type at a time.
 
-    async def handle(message: InboundEvent, uow: ReplenishmentUnitOfWork) -> None:
-        match message.data:
-            case ItemUpserted() as event:
-                await handlers.record_item(event, uow)
-            case LocationUpserted() as event:
-                await handlers.record_location(event, uow)
-            case SupplierUpserted() as event:
-                await handlers.record_supplier(event, uow)
-            case AvailabilityChanged() as event:
-                await handlers.apply_availability(event, uow, now)
-            case ApprovalGranted() as event:
-                await handlers.apply_approval_granted(event, uow, now)
-            case ApprovalRejected() as event:
-                await handlers.apply_approval_rejected(event, uow, now)
-            case OrderPlaced() as event:
-                await handlers.record_demand(event, message.cloud_event.time, uow)
+    Runs of orders and of availability changes are applied set-based (a few statements per
+    run, whatever its length); other events one by one.
+    """
+
+    async def handle(events: Sequence[InboundEvent], uow: ReplenishmentUnitOfWork) -> None:
+        for kind, run in groupby(events, key=lambda event: type(event.data)):
+            if kind is OrderPlaced:
+                await _record_demand(list(run), uow)
+            elif kind is AvailabilityChanged:
+                await _apply_availability(list(run), uow, now)
+            else:
+                for event in run:
+                    with event_context(event):
+                        await _apply_one(event, uow, now)
 
     return handle
 
 
+async def _record_demand(run: Sequence[InboundEvent], uow: ReplenishmentUnitOfWork) -> None:
+    orders = [(e.data, e.cloud_event.time) for e in run if isinstance(e.data, OrderPlaced)]
+    await handlers.record_demands(orders, uow)
+
+
+async def _apply_availability(
+    run: Sequence[InboundEvent], uow: ReplenishmentUnitOfWork, now: Clock
+) -> None:
+    changes = [(e, e.data) for e in run if isinstance(e.data, AvailabilityChanged)]
+    locked = await handlers.lock_positions([change for _, change in changes], uow)
+    for event, change in changes:
+        with event_context(event):  # a requisition raised here answers this event
+            await handlers.take_availability(change, locked, uow, now)
+    await handlers.save_positions(locked, uow)
+
+
+async def _apply_one(event: InboundEvent, uow: ReplenishmentUnitOfWork, now: Clock) -> None:
+    match event.data:
+        case ItemUpserted() as item:
+            await handlers.record_item(item, uow)
+        case LocationUpserted() as location:
+            await handlers.record_location(location, uow)
+        case SupplierUpserted() as supplier:
+            await handlers.record_supplier(supplier, uow)
+        case ApprovalGranted() as granted:
+            await handlers.apply_approval_granted(granted, uow, now)
+        case ApprovalRejected() as rejected:
+            await handlers.apply_approval_rejected(rejected, uow, now)
+
+
 def subscription(now: Clock = utc_now) -> Subscription[ReplenishmentUnitOfWork]:
-    """The replenishment consumer group."""
-    return Subscription(GROUP_ID, list(CONSUMED), per_message(dispatcher(now)))
+    """The replenishment consumer group; one transaction per batch."""
+    return Subscription(GROUP_ID, list(CONSUMED), batch_handler(now))

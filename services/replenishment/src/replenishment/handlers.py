@@ -2,13 +2,15 @@
 
 Event handlers run inside the consumer's transaction (the consumer loop commits); command
 handlers open and commit their own. Every change of a stock point's position is followed by the
-threshold check, under the position's row lock.
+threshold check, under the position's row lock. Availability events are applied in runs: the
+positions are locked and loaded together, each event is applied in memory, and the changed
+positions are saved together (`lock_positions`, `take_availability`, `save_positions`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,7 +26,8 @@ from inventory_contracts.events.orders import OrderPlaced
 
 from replenishment import domain
 from replenishment.domain import Item, Policy, Position, Requisition, Supplier
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.domain.demand import demand_of_orders
+from replenishment.repository import ReplenishmentUnitOfWork, StockPoint
 
 log = logging.getLogger(__name__)
 
@@ -65,20 +68,77 @@ async def record_demand(
     event: OrderPlaced, placed_at: datetime, uow: ReplenishmentUnitOfWork
 ) -> None:
     """Demand history per stock point and day; the same order_id twice counts once."""
-    placed_at = placed_at.astimezone(UTC)  # demand days are UTC days
-    for (sku, location), quantity in domain.demand_by_stock_point(event.lines).items():
-        await uow.demand.record(event.order_id, sku, location, quantity, placed_at)
+    await record_demands([(event, placed_at)], uow)
+
+
+async def record_demands(
+    orders: Sequence[tuple[OrderPlaced, datetime]], uow: ReplenishmentUnitOfWork
+) -> None:
+    """Demand history of orders placed at the given times, in one statement; an order_id met
+    before (earlier in `orders` or in an earlier transaction) counts once."""
+    await uow.demand.record_many(demand_of_orders(orders))
 
 
 # --- positions and the threshold ---------------------------------------------------------------
 
 
+@dataclass
+class LockedPositions:
+    """The positions of a run of availability events, row-locked, with what the threshold
+    check needs; events change them in memory and `save_positions` stores them."""
+
+    positions: dict[StockPoint, Position]
+    policies: dict[StockPoint, Policy]
+    with_open_requisition: set[StockPoint]
+
+    def breached_policy(self, position: Position) -> Policy | None:
+        """The policy whose reorder point `position` is at or below, unless a requisition is
+        open for the stock point."""
+        point = (position.sku, position.location)
+        policy = self.policies.get(point)
+        if policy is None or point in self.with_open_requisition:
+            return None
+        return policy if domain.is_below_threshold(position, policy.reorder_point) else None
+
+
+async def lock_positions(
+    events: Iterable[AvailabilityChanged], uow: ReplenishmentUnitOfWork
+) -> LockedPositions:
+    """Lock the positions `events` name, load their policies and whether a requisition is open.
+
+    Requisitions are raised only under the position's lock, so none opens meanwhile (one
+    rejected meanwhile counts as open until the next run).
+    """
+    points = sorted({(event.sku, event.location) for event in events})
+    positions = await uow.positions.lock_many(points)
+    policies = await uow.policies.get_many(points)
+    with_open = await uow.requisitions.stock_points_with_open(list(policies))
+    return LockedPositions(positions, policies, with_open)
+
+
+async def save_positions(locked: LockedPositions, uow: ReplenishmentUnitOfWork) -> None:
+    await uow.positions.save_many(list(locked.positions.values()))
+
+
 async def apply_availability(
     event: AvailabilityChanged, uow: ReplenishmentUnitOfWork, now: Clock = utc_now
 ) -> None:
-    """Take reservation's on-hand/reserved snapshot; a receipt against a PO lowers on-order in
-    the same step, so the position does not dip between the two."""
-    position = await uow.positions.lock(event.sku, event.location)
+    """Apply one availability event: a run of one."""
+    locked = await lock_positions([event], uow)
+    await take_availability(event, locked, uow, now)
+    await save_positions(locked, uow)
+
+
+async def take_availability(
+    event: AvailabilityChanged,
+    locked: LockedPositions,
+    uow: ReplenishmentUnitOfWork,
+    now: Clock = utc_now,
+) -> None:
+    """Take reservation's on-hand/reserved snapshot into the locked position, then check the
+    threshold; a receipt against a PO lowers on-order in the same step, so the position does
+    not dip between the two."""
+    position = locked.positions[(event.sku, event.location)]
     movement = event.movement
     if (
         movement is not None
@@ -96,8 +156,11 @@ async def apply_availability(
         )
     if not position.apply_snapshot(event.on_hand, event.reserved, event.as_of):
         log.info("stale availability of %s@%s ignored", event.sku, event.location)
-    await uow.positions.save(position)
-    await check_threshold(position, uow, now())
+    policy = locked.breached_policy(position)
+    if policy is not None:
+        raised = await _raise_requisition(position, policy, uow, now())
+        if raised is not None:
+            locked.with_open_requisition.add((position.sku, position.location))
 
 
 async def _receive_against_po(
@@ -139,6 +202,12 @@ async def check_threshold(
         return None
     if await uow.requisitions.open_for(position.sku, position.location) is not None:
         return None
+    return await _raise_requisition(position, policy, uow, now)
+
+
+async def _raise_requisition(
+    position: Position, policy: Policy, uow: ReplenishmentUnitOfWork, now: datetime
+) -> Requisition | None:
     try:
         terms = await effective_terms(policy, uow)
     except domain.PolicyError as exc:

@@ -1,11 +1,14 @@
 """Repositories over the replenishment tables, and the unit of work that carries them.
 
-Locking order, so concurrent transactions never deadlock: the stock position row first
-(`PositionRepository.lock`), then the requisition or purchase order of that stock point.
+Locking order, so concurrent transactions never deadlock: the stock position rows first
+(`PositionRepository.lock`, or `lock_many` in (sku, location) order), then the requisitions or
+purchase orders of those stock points. The `*_many` methods serve the consumer's batches, one
+statement each (see `replenishment.sql`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,15 +19,26 @@ from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from replenishment import db
+from replenishment import db, sql
 from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+from replenishment.domain.demand import OrderDemand
 from replenishment.planning_repository import PlanningRepository, PlanningRunRepository
 
 DEFAULT_LIST_LIMIT = 100
 
+StockPoint = tuple[str, str]  # (sku, location)
+
 
 def _build(cls: Any, row: RowMapping) -> Any:
     return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+def _stock_points(stock_points: Collection[StockPoint]) -> dict[str, list[str]]:
+    """The `:skus` and `:locations` arrays of `sql` statements."""
+    return {
+        "skus": [sku for sku, _ in stock_points],
+        "locations": [location for _, location in stock_points],
+    }
 
 
 class MasterDataRepository:
@@ -84,6 +98,13 @@ class PolicyRepository:
         row = (await self._session.execute(query)).first()
         return None if row is None else _build(Policy, row._mapping)
 
+    async def get_many(self, stock_points: Collection[StockPoint]) -> dict[StockPoint, Policy]:
+        """The policies of those of `stock_points` that have one."""
+        if not stock_points:
+            return {}
+        rows = await self._session.execute(sql.POLICIES, _stock_points(stock_points))
+        return {(row.sku, row.location): _build(Policy, row._mapping) for row in rows}
+
     async def save(self, policy: Policy) -> None:
         """Store a policy set over the API; `source` says whether planning may rewrite it."""
         values = {**asdict(policy), "source": "manual" if policy.manual else "api"}
@@ -115,6 +136,16 @@ class PositionRepository:
         row = (await self._session.execute(query)).one()
         return _build(Position, row._mapping)
 
+    async def lock_many(self, stock_points: Collection[StockPoint]) -> dict[StockPoint, Position]:
+        """The positions of `stock_points`, created at zero if new, row-locked in (sku, location)
+        order."""
+        if not stock_points:
+            return {}
+        keys = _stock_points(stock_points)
+        await self._session.execute(sql.CREATE_POSITIONS, keys)
+        rows = await self._session.execute(sql.LOCK_POSITIONS, keys)
+        return {(row.sku, row.location): _build(Position, row._mapping) for row in rows}
+
     async def get(self, sku: str, location: str) -> Position | None:
         query = select(db.stock_positions).where(
             db.stock_positions.c.sku == sku, db.stock_positions.c.location == location
@@ -136,6 +167,21 @@ class PositionRepository:
             )
         )
 
+    async def save_many(self, positions: Sequence[Position]) -> None:
+        """Store positions locked by `lock_many` (or `lock`), in one statement."""
+        if not positions:
+            return
+        await self._session.execute(
+            sql.SAVE_POSITIONS,
+            {
+                **_stock_points([(p.sku, p.location) for p in positions]),
+                "on_hand": [p.on_hand for p in positions],
+                "reserved": [p.reserved for p in positions],
+                "on_order": [p.on_order for p in positions],
+                "as_of": [p.as_of for p in positions],
+            },
+        )
+
 
 class RequisitionRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -153,6 +199,15 @@ class RequisitionRepository:
         query = select(t).where(t.c.sku == sku, t.c.location == location, db.OPEN_REQUISITION)
         row = (await self._session.execute(query)).first()
         return None if row is None else _build(Requisition, row._mapping)
+
+    async def stock_points_with_open(self, stock_points: Collection[StockPoint]) -> set[StockPoint]:
+        """Those of `stock_points` that have an open requisition."""
+        if not stock_points:
+            return set()
+        rows = await self._session.execute(
+            sql.STOCK_POINTS_WITH_OPEN_REQUISITION, _stock_points(stock_points)
+        )
+        return {(row.sku, row.location) for row in rows}
 
     async def add_if_none_open(self, requisition: Requisition) -> bool:
         """Insert `requisition`; False (nothing written) if the stock point has an open one."""
@@ -255,44 +310,24 @@ class DemandRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def record(
-        self,
-        order_id: str,
-        sku: str,
-        location: str,
-        quantity: Decimal,
-        placed_at: datetime,
-    ) -> bool:
-        """Add an order's demand for one stock point to its day; False if already recorded."""
-        demand_date: date = placed_at.date()
-        inserted = await self._session.scalar(
-            insert(db.demand_order_lines)
-            .values(
-                order_id=order_id,
-                sku=sku,
-                location=location,
-                quantity=quantity,
-                demand_date=demand_date,
-                placed_at=placed_at,
-            )
-            .on_conflict_do_nothing()
-            .returning(db.demand_order_lines.c.order_id)
-        )
-        if inserted is None:
-            return False
-        statement = insert(db.demand_daily).values(
-            sku=sku, location=location, demand_date=demand_date, quantity=quantity, order_count=1
-        )
+    async def record_many(self, demand: Sequence[OrderDemand]) -> None:
+        """Add each order's demand for a stock point to its day, unless already recorded.
+
+        One statement; `demand` holds an (order, stock point) at most once.
+        """
+        if not demand:
+            return
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["sku", "location", "demand_date"],
-                set_={
-                    "quantity": db.demand_daily.c.quantity + statement.excluded.quantity,
-                    "order_count": db.demand_daily.c.order_count + 1,
-                },
-            )
+            sql.RECORD_DEMAND,
+            {
+                "order_ids": [d.order_id for d in demand],
+                "skus": [d.sku for d in demand],
+                "locations": [d.location for d in demand],
+                "quantities": [d.quantity for d in demand],
+                "demand_dates": [d.demand_date for d in demand],
+                "placed_at": [d.placed_at for d in demand],
+            },
         )
-        return True
 
     async def daily(self, sku: str, location: str) -> list[tuple[date, Decimal, int]]:
         t = db.demand_daily

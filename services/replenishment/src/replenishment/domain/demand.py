@@ -1,4 +1,5 @@
-"""Demand history per stock point, aggregated from UTC days to planning periods.
+"""Demand history per stock point: what orders asked of each, aggregated from UTC days to
+planning periods.
 
 Weeks are ISO weeks (Monday to Sunday); months are calendar months. A period without orders is a
 period of zero demand, so aggregated series are gap-free between their first and last period.
@@ -8,14 +9,48 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Literal, get_args
+
+from inventory_contracts.events.orders import OrderPlaced
+
+from replenishment.domain.stock import demand_by_stock_point
 
 Period = Literal["day", "week", "month"]
 PERIODS: Final = get_args(Period)
 DAYS_PER_PERIOD: Final[dict[str, float]] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
 PERIODS_PER_YEAR: Final[dict[str, int]] = {"day": 365, "week": 52, "month": 12}
+
+
+@dataclass(frozen=True)
+class OrderDemand:
+    """What one order asked of one stock point; `placed_at` is UTC, its date the demand day."""
+
+    order_id: str
+    sku: str
+    location: str
+    quantity: Decimal
+    placed_at: datetime
+
+    @property
+    def demand_date(self) -> date:
+        return self.placed_at.date()
+
+
+def demand_of_orders(orders: Iterable[tuple[OrderPlaced, datetime]]) -> list[OrderDemand]:
+    """The demand of orders placed at the given times, per order and stock point.
+
+    Repeated lines of an order are added up; an order met again keeps its first demand, as an
+    order placed twice counts once.
+    """
+    demand: dict[tuple[str, str, str], OrderDemand] = {}
+    for order, placed_at in orders:
+        utc = placed_at.astimezone(UTC)  # demand days are UTC days
+        for (sku, location), quantity in demand_by_stock_point(order.lines).items():
+            key = (order.order_id, sku, location)
+            demand.setdefault(key, OrderDemand(order.order_id, sku, location, quantity, utc))
+    return list(demand.values())
 
 
 @dataclass(frozen=True)

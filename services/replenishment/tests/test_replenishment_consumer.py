@@ -1,0 +1,60 @@
+"""The consumer's batch handler against the in-memory unit of work (fixtures in conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+from typing import Any
+
+from inventory_contracts.envelope import new_event
+from inventory_contracts.events.approvals import ApprovalRejected
+from inventory_contracts.events.availability import AvailabilityChanged
+from inventory_contracts.events.base import Event
+from inventory_runtime.inbound import InboundEvent
+from replenishment import consumer
+from replenishment.domain import Policy
+
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def inbound(data: Event) -> InboundEvent:
+    cloud_event = new_event(data, source="/services/test")
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)
+
+
+def availability(on_hand: int, second: int) -> InboundEvent:
+    return inbound(
+        AvailabilityChanged(
+            sku="SKU-1",
+            location="WH-1",
+            on_hand=D(on_hand),
+            reserved=D(0),
+            available_to_promise=D(on_hand),
+            as_of=NOW + timedelta(seconds=second),
+        )
+    )
+
+
+async def handle(uow: Any, events: list[InboundEvent]) -> None:
+    async with uow:
+        await consumer.batch_handler(lambda: NOW)(events, uow)
+        await uow.commit()
+
+
+async def test_a_batch_of_mixed_events_is_applied_in_partition_order(uow: Any) -> None:
+    """A rejection between two availability runs frees the stock point for the second run."""
+    await uow.policies.save(Policy("SKU-1", "WH-1", D(20), D(100), "SUP-1"))
+    await handle(uow, [availability(10, second=1)])
+    (first,) = uow.requisitions.rows.values()
+    rejected = ApprovalRejected(
+        request_id=first.approval_request_id,
+        subject_type="purchase_requisition",
+        subject_id=first.requisition_id,
+        decided_by="wang.manager",
+        decided_at=NOW,
+        reason="wait for the promotion",
+    )
+    await handle(uow, [availability(11, second=2), inbound(rejected), availability(9, second=3)])
+    statuses = sorted((r.status, r.inventory_position) for r in uow.requisitions.rows.values())
+    assert statuses == [("pending_approval", D(9)), ("rejected", D(10))]
+    assert uow.positions.rows[("SKU-1", "WH-1")].on_hand == D(9)
