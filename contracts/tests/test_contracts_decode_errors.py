@@ -44,6 +44,12 @@ ODD_ENVELOPES = [
     pytest.param(b"\xff\xfe{}", "invalid_json", "UTF-8", id="not-utf8"),
     pytest.param(b'{"specversion": "1.0", ', "invalid_json", "line 1", id="truncated"),
     pytest.param(b"NaN", "invalid_json", "NaN", id="nan"),
+    pytest.param(
+        _data_with(lines=[{"sku": "A", "location": "L", "quantity": float("nan")}]),
+        "invalid_json",
+        "NaN",
+        id="nan-inside-data",
+    ),
     pytest.param(b"[" * 100_000, "invalid_json", "", id="deeply-nested"),
     pytest.param(b"1" * 10_000, "invalid_json", "", id="huge-integer"),
     pytest.param(b"[1, 2]", "not_a_cloudevent", "array", id="json-array"),
@@ -197,3 +203,11 @@ def _decode_fully_or_decode_error(raw: bytes) -> None:
             "invalid_data",
         }
         assert 0 < len(exc.reason) <= MAX_REASON_LENGTH
+
+
+def test_an_event_decodes_the_same_with_a_byte_order_mark_or_pretty_printed() -> None:
+    """A byte-order mark sends an event the careful way, the rest go the fast one: same event."""
+    compact = _with()
+    pretty = json.dumps(VALID, indent=2).encode()
+
+    assert decode(b"\xef\xbb\xbf" + compact) == decode(compact) == decode(pretty)

@@ -24,7 +24,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,6 +34,11 @@ from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summ
 from inventory_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+_MARK_PUBLISHED = text(
+    f"UPDATE {outbox.name} SET published_at = now() WHERE id = ANY(CAST(:ids AS bigint[]))"
+)
+"""One parameter, so one prepared statement whatever the round's size."""
 
 RELAY_LOCK_KEY = 0x1E7A_0B0C
 """`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
@@ -115,11 +120,7 @@ class OutboxRelay:
             results = await self._send_all(rows)
             published = _publishable_prefix(rows, results)
             if published:
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([row.id for row in published]))
-                    .values(published_at=func.now())
-                )
+                await session.execute(_MARK_PUBLISHED, {"ids": [row.id for row in published]})
         for row in published:
             metrics.MESSAGES_PRODUCED.labels(row.topic, row.event_type).inc()
         failed = len(rows) - len(published)

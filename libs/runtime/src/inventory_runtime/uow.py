@@ -14,6 +14,7 @@ that wants repositories on its unit of work subclasses `UnitOfWork` and builds t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, Self
@@ -33,6 +34,15 @@ _CLAIM_MANY = text(
     "SELECT :consumer, id FROM unnest(CAST(:ids AS text[])) AS id "
     "ON CONFLICT DO NOTHING RETURNING event_id"
 )
+
+_WRITE_OUTBOX = text(
+    f"INSERT INTO {outbox_table.name} (event_id, event_type, topic, key, payload, headers) "
+    "SELECT e.event_id, e.event_type, e.topic, e.key, e.payload, CAST(:headers AS jsonb) "
+    "FROM unnest(CAST(:event_ids AS text[]), CAST(:event_types AS text[]), "
+    "CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:payloads AS bytea[])) "
+    "WITH ORDINALITY AS e(event_id, event_type, topic, key, payload, n) ORDER BY e.n"
+)
+"""A transaction's events in one statement (ids in publish order, which the relay keeps)."""
 
 CONTENT_TYPE = f"{STRUCTURED_CONTENT_TYPE}; charset=utf-8"
 """Kafka `content-type` header of a CloudEvents structured-mode message."""
@@ -181,16 +191,16 @@ class UnitOfWork:
     async def _flush_outbox(self) -> None:
         if not self._pending:
             return
-        rows = [
+        pending = self._pending
+        await self.session.execute(
+            _WRITE_OUTBOX,
             {
-                "event_id": cloud_event.id,
-                "event_type": cloud_event.type,
-                "topic": topic,
-                "key": key,
-                "payload": encode(cloud_event),
-                "headers": {"content-type": CONTENT_TYPE},
-            }
-            for cloud_event, topic, key in self._pending
-        ]
-        await self.session.execute(insert(outbox_table), rows)
+                "event_ids": [cloud_event.id for cloud_event, _, _ in pending],
+                "event_types": [cloud_event.type for cloud_event, _, _ in pending],
+                "topics": [topic for _, topic, _ in pending],
+                "keys": [key for _, _, key in pending],
+                "payloads": [encode(cloud_event) for cloud_event, _, _ in pending],
+                "headers": json.dumps({"content-type": CONTENT_TYPE}),
+            },
+        )
         self._pending = []

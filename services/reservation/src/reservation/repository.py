@@ -7,6 +7,7 @@ locked in (sku, location) order.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -39,6 +40,8 @@ from reservation.domain import (
     StockPoint,
 )
 from reservation.sql import (
+    ADD_LINES,
+    ADD_RESERVATIONS,
     BACKORDERS,
     FILL_LINES,
     LOCK_POINTS,
@@ -185,26 +188,36 @@ class SqlRepository:
         if not decided:
             return
         await self.session.execute(
-            insert(reservations),
-            [
-                {
-                    "order_id": r.order_id,
-                    "reservation_id": r.reservation_id,
-                    "status": r.status,
-                    "reason": r.reason,
-                    "message": r.message,
-                    "short_lines": [s.model_dump(mode="json") for s in r.short_lines],
-                    "priority": r.priority,
-                    "customer_id": r.customer_id,
-                    "expires_at": r.expires_at if r.status == "reserved" else None,
-                    "allow_partial": r.allow_partial,
-                }
-                for r in decided
-            ],
+            ADD_RESERVATIONS,
+            {
+                "order_ids": [r.order_id for r in decided],
+                "reservation_ids": [r.reservation_id for r in decided],
+                "statuses": [r.status for r in decided],
+                "reasons": [r.reason for r in decided],
+                "messages": [r.message for r in decided],
+                "short_lines": [
+                    json.dumps([s.model_dump(mode="json") for s in r.short_lines]) for r in decided
+                ],
+                "priorities": [r.priority for r in decided],
+                "customer_ids": [r.customer_id for r in decided],
+                "expires_at": [r.expires_at if r.status == "reserved" else None for r in decided],
+                "allow_partial": [r.allow_partial for r in decided],
+            },
         )
+        lines = [(r.order_id, line) for r in decided for line in r.lines]
         await self.session.execute(
-            insert(reservation_lines),
-            [_line_values(r.order_id, line) for r in decided for line in r.lines],
+            ADD_LINES,
+            {
+                "order_ids": [order_id for order_id, _ in lines],
+                "line_nos": [line.line_no for _, line in lines],
+                "skus": [line.sku for _, line in lines],
+                "locations": [line.location for _, line in lines],
+                "requested": [line.requested for _, line in lines],
+                "reserved": [line.reserved for _, line in lines],
+                "released": [line.released for _, line in lines],
+                "fulfilled": [line.fulfilled for _, line in lines],
+                "backordered": [line.backordered for _, line in lines],
+            },
         )
 
     async def save(self, reservation: Reservation) -> None:
@@ -298,20 +311,6 @@ def _text_array(values: list[str]) -> Any:
 def _n(quantity: Decimal) -> Decimal:
     """NUMERIC(38, 12) comes back as 4.000000000000; people and events want 4."""
     return quantity.normalize()
-
-
-def _line_values(order_id: str, line: ReservationLine) -> dict[str, Any]:
-    return {
-        "order_id": order_id,
-        "line_no": line.line_no,
-        "sku": line.sku,
-        "location": line.location,
-        "requested": line.requested,
-        "reserved": line.reserved,
-        "released": line.released,
-        "fulfilled": line.fulfilled,
-        "backordered": line.backordered,
-    }
 
 
 def _reservation(row: Any, lines: Sequence[Any]) -> Reservation:

@@ -55,3 +55,34 @@ BACKORDERS = text(
      ORDER BY r.priority DESC, r.placed_seq, l.line_no
     """
 )
+ADD_RESERVATIONS = text(
+    """
+    INSERT INTO reservations (order_id, reservation_id, status, reason, message, short_lines,
+                              priority, customer_id, expires_at, allow_partial)
+    SELECT r.order_id, r.reservation_id, r.status, r.reason, r.message,
+           CAST(r.short_lines AS jsonb), r.priority, r.customer_id, r.expires_at,
+           r.allow_partial
+      FROM unnest(CAST(:order_ids AS text[]), CAST(:reservation_ids AS text[]),
+                  CAST(:statuses AS text[]), CAST(:reasons AS text[]),
+                  CAST(:messages AS text[]), CAST(:short_lines AS text[]),
+                  CAST(:priorities AS int[]), CAST(:customer_ids AS text[]),
+                  CAST(:expires_at AS timestamptz[]), CAST(:allow_partial AS boolean[]))
+           WITH ORDINALITY
+           AS r(order_id, reservation_id, status, reason, message, short_lines, priority,
+                customer_id, expires_at, allow_partial, n)
+     ORDER BY r.n
+    """
+)
+"""Decided orders in decision order, which is the arrival order (`placed_seq`) backorders keep."""
+ADD_LINES = text(
+    """
+    INSERT INTO reservation_lines (order_id, line_no, sku, location, requested, reserved,
+                                   released, fulfilled, backordered)
+    SELECT *
+      FROM unnest(CAST(:order_ids AS text[]), CAST(:line_nos AS int[]),
+                  CAST(:skus AS text[]), CAST(:locations AS text[]),
+                  CAST(:requested AS numeric[]), CAST(:reserved AS numeric[]),
+                  CAST(:released AS numeric[]), CAST(:fulfilled AS numeric[]),
+                  CAST(:backordered AS numeric[]))
+    """
+)
