@@ -222,3 +222,63 @@ async def test_handler_sees_correlation_and_causation_of_the_message() -> None:
     published = uow.published[0].cloud_event
     assert (published.correlationid, published.causationid) == ("flow-9", "e-1")
     assert uow.published[0].cloud_event.type == Failed.event_type
+
+
+def on(partition: int, offset: int, value: bytes) -> ConsumerRecord[bytes, bytes]:
+    return ConsumerRecord(TOPIC, partition, offset, 0, 0, b"k", value, None, 1, len(value), [])
+
+
+async def test_a_poll_over_several_partitions_is_applied_in_one_transaction() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    processor, _, _ = make_processor(handler, uow)
+    other_type = encode(new_event(Failed(thing_id="x"), source="/services/test"))
+    batches = {
+        TopicPartition(TOPIC, 0): [on(0, 5, event_bytes("a")), on(0, 6, event_bytes("b"))],
+        TopicPartition(TOPIC, 1): [on(1, 9, event_bytes("c")), on(1, 10, other_type)],
+        TopicPartition(TOPIC, 2): [on(2, 3, other_type)],
+    }
+
+    offsets = await processor.process_poll(batches)
+
+    assert uow.commits == 1
+    assert applied(uow) == ["a", "b", "c"]  # partition order kept
+    assert offsets == {
+        TopicPartition(TOPIC, 0): 7,
+        TopicPartition(TOPIC, 1): 11,
+        TopicPartition(TOPIC, 2): 4,
+    }
+
+
+async def test_a_poll_with_an_unreadable_record_goes_partition_by_partition() -> None:
+    uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("bad")})
+    processor, dead_letters, _ = make_processor(handler, uow)
+    batches = {
+        TopicPartition(TOPIC, 0): [on(0, 0, event_bytes("a")), on(0, 1, b"{not json")],
+        TopicPartition(TOPIC, 1): [on(1, 0, event_bytes("poison")), on(1, 1, event_bytes("b"))],
+    }
+
+    offsets = await processor.process_poll(batches)
+
+    assert sorted(applied(uow)) == ["a", "b"]
+    assert [(r.partition, r.offset, code) for r, code, _ in dead_letters.sent] == [
+        (0, 1, "invalid_json"),
+        (1, 0, "handler_error"),
+    ]
+    assert offsets == {TopicPartition(TOPIC, 0): 2, TopicPartition(TOPIC, 1): 2}
+
+
+async def test_a_failing_poll_transaction_falls_back_and_skips_revoked_partitions() -> None:
+    uow, handler = FakeUnitOfWork(), Echo(fail_on={"poison": ValueError("bad")})
+    processor, dead_letters, loop = make_processor(handler, uow)
+    loop.revoked.add(TopicPartition(TOPIC, 2))
+    batches = {
+        TopicPartition(TOPIC, 0): [on(0, 0, event_bytes("a"))],
+        TopicPartition(TOPIC, 1): [on(1, 0, event_bytes("poison"))],
+        TopicPartition(TOPIC, 2): [on(2, 0, event_bytes("not ours any more"))],
+    }
+
+    offsets = await processor.process_poll(batches)
+
+    assert applied(uow) == ["a"]  # the whole-poll transaction published nothing
+    assert [(r.partition, code) for r, code, _ in dead_letters.sent] == [(1, "handler_error")]
+    assert offsets == {TopicPartition(TOPIC, 0): 1, TopicPartition(TOPIC, 1): 1}

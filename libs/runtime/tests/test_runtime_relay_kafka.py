@@ -245,3 +245,31 @@ async def test_each_key_lands_on_the_partition_a_plain_producer_picks(
     assert len(ours) == len(keys)
     assert {r.key: r.partition for r in ours} == {r.key: r.partition for r in theirs}
     assert len({r.partition for r in ours}) > 1
+
+
+async def test_without_retention_a_published_row_is_deleted_once_kafka_has_it(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "no-retention")
+    happened, _ = thing_events(topic)
+    settings = make_settings(relay_retention_hours=0)
+    await publish(
+        session_factory, settings.event_source, [happened(thing_id=f"t{i}") for i in range(5)]
+    )
+
+    relays = [OutboxRelay(session_factory, settings)]
+    tasks = running(relays)
+    try:
+        records = await read_topic(kafka_bootstrap, topic, count=5)
+        assert await wait_until(lambda: _rows_left(session_factory, 0))
+    finally:
+        await stop(relays, tasks)
+    assert [r.key for r in records] == [f"t{i}".encode() for i in range(5)]
+
+
+async def _rows_left(session_factory: Any, expected: int) -> bool:
+    async with session_factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(outbox_table))) == expected

@@ -6,7 +6,8 @@ A service declares what it consumes with a `Subscription` and a handler::
 
     Subscription(group_id="reservation", events=[OrderPlaced, StockMoved], handler=handle)
 
-For each batch from `getmany`, per partition and in offset order, the loop
+For each batch from `getmany` (all of it in one transaction when every record is a readable
+event, else per partition), per partition in offset order, the loop
 
 * sends records that are not readable events (bad JSON, bad envelope, bad data) to
   ``<topic>.dlq`` with ``dlq-*`` headers, and moves on;
@@ -165,12 +166,7 @@ class KafkaConsumerLoop(Generic[U]):
                 continue
             if batches:
                 async with self._lock:
-                    offsets: dict[TopicPartition, int] = {}
-                    for tp, records in batches.items():
-                        if tp not in self._revoked:
-                            next_offset = await self._processor.process(tp, records)
-                            if next_offset is not None:
-                                offsets[tp] = next_offset
+                    offsets = await self._processor.process_poll(batches)
                     await self._commit_offsets(offsets)
             await self._record_lag()
 

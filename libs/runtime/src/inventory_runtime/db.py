@@ -6,7 +6,7 @@ Every service database holds two tables owned by the runtime:
   the relay publishes them to Kafka. Rows are *marked* (``published_at``) rather than deleted,
   so "did we publish event X, and when?" can be answered from the database; a partial index on
   unpublished rows keeps the relay's query cheap, and the relay purges published rows after
-  ``relay_retention_hours``.
+  ``relay_retention_hours`` (0: deleted as soon as published).
 * ``inbox``: ``(consumer, event_id)`` of every message a consumer group applied, written in the
   handler's transaction, so a redelivered message is recognised and skipped.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic
 
 from aiokafka import TopicPartition
@@ -17,7 +17,13 @@ from aiokafka.structs import ConsumerRecord
 
 from inventory_runtime import metrics
 from inventory_runtime.dead_letter import DeadLetterSender
-from inventory_runtime.inbound import HANDLER_ERROR_CODE, Ignored, InboundEvent, decode_record
+from inventory_runtime.inbound import (
+    HANDLER_ERROR_CODE,
+    Ignored,
+    InboundEvent,
+    Undecodable,
+    decode_record,
+)
 from inventory_runtime.retry import backoff_delay, is_transient, summarize
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import Subscription, U, event_context
@@ -51,14 +57,65 @@ class PartitionProcessor(Generic[U]):
         self._is_revoked = is_revoked
         self._models = {model.event_type: model for model in subscription.events}
 
+    async def process_poll(
+        self, batches: Mapping[TopicPartition, Sequence[ConsumerRecord[Any, Any]]]
+    ) -> dict[TopicPartition, int]:
+        """Deal with one poll's records; return the offset to commit per partition.
+
+        When every record is a readable event (or one this group ignores) the whole poll is
+        applied in one transaction, whatever partitions it spans: order only matters within a
+        partition, and that order is kept. Otherwise, or if that transaction fails, partition
+        by partition (`process`), which isolates what is bad.
+        """
+        decoded = {
+            tp: [decode_record(record, self._models) for record in records]
+            for tp, records in batches.items()
+            if records and not self._is_revoked(tp)
+        }
+        if self._subscription.batch and len(decoded) > 1:
+            outcomes = [outcome for polled in decoded.values() for outcome in polled]
+            if not any(isinstance(outcome, Undecodable) for outcome in outcomes):
+                events = [outcome for outcome in outcomes if isinstance(outcome, InboundEvent)]
+                try:
+                    if events:
+                        await self._apply(events)
+                except Exception as exc:
+                    log.warning(
+                        "poll of %d from %d partitions failed (%s); applying per partition",
+                        len(events),
+                        len(decoded),
+                        summarize(exc),
+                    )
+                else:
+                    for tp, polled in decoded.items():
+                        for outcome in polled:
+                            if isinstance(outcome, Ignored):
+                                metrics.MESSAGES_CONSUMED.labels(
+                                    tp.topic, outcome.type, "ignored"
+                                ).inc()
+                    return {tp: batches[tp][-1].offset + 1 for tp in decoded}
+        offsets: dict[TopicPartition, int] = {}
+        for tp, polled in decoded.items():
+            next_offset = await self.process(tp, batches[tp], polled)
+            if next_offset is not None:
+                offsets[tp] = next_offset
+        return offsets
+
     async def process(
-        self, tp: TopicPartition, records: Sequence[ConsumerRecord[Any, Any]]
+        self,
+        tp: TopicPartition,
+        records: Sequence[ConsumerRecord[Any, Any]],
+        decoded: Sequence[InboundEvent | Undecodable | Ignored] | None = None,
     ) -> int | None:
-        """Deal with `records` in order; return the offset to commit (None: nothing done)."""
+        """Deal with `records` in order; return the offset to commit (None: nothing done).
+
+        `decoded` is `records` already decoded, if the caller has done it.
+        """
         next_offset: int | None = None
         run: list[InboundEvent] = []
-        for record in records:
-            outcome = decode_record(record, self._models)
+        if decoded is None:
+            decoded = [decode_record(record, self._models) for record in records]
+        for record, outcome in zip(records, decoded, strict=True):
             if isinstance(outcome, InboundEvent):
                 run.append(outcome)
                 continue

@@ -17,6 +17,9 @@ class ReservationSettings(ServiceSettings):
     relay_batch_size: int = 2000
     """Outbox rows per relay round (env RELAY_BATCH_SIZE): at 200, the runtime's default, the
     relay was the bottleneck (bench/README.md)."""
+    relay_retention_hours: float = 0
+    """Outbox rows are deleted once Kafka has them (env RELAY_RETENTION_HOURS): marking them
+    was the largest statement of the order path; outcomes stay in Kafka and in `reservations`."""
     relay_poll_interval_seconds: float = 0.02
     """How soon an idle relay looks again (env RELAY_POLL_INTERVAL_SECONDS); the runtime's
     0.2 s would add up to 200 ms to every outcome's latency."""
