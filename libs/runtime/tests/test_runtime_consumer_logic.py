@@ -282,3 +282,22 @@ async def test_a_failing_poll_transaction_falls_back_and_skips_revoked_partition
     assert applied(uow) == ["a"]  # the whole-poll transaction published nothing
     assert [(r.partition, code) for r, code, _ in dead_letters.sent] == [(1, "handler_error")]
     assert offsets == {TopicPartition(TOPIC, 0): 1, TopicPartition(TOPIC, 1): 1}
+
+
+def hinted(offset: int, value: bytes, event_type: str) -> ConsumerRecord[bytes, bytes]:
+    headers = [("event-type", event_type.encode())]
+    return ConsumerRecord(TOPIC, 0, offset, 0, 0, b"k", value, None, 1, len(value), headers)
+
+
+async def test_a_type_header_lets_unhandled_types_pass_unread_but_never_handled_ones() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    processor, dead_letters, _ = make_processor(handler, uow)
+    records = [
+        hinted(0, b"not even json", "inventory.something.else.v1"),  # passed over, unread
+        hinted(1, event_bytes("a"), Happened.event_type),
+        hinted(2, b"{broken", Happened.event_type),  # a handled type is always read
+    ]
+
+    assert await process(processor, records) == 3
+    assert applied(uow) == ["a"]
+    assert [(r.offset, code) for r, code, _ in dead_letters.sent] == [(2, "invalid_json")]

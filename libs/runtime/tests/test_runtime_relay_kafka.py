@@ -123,6 +123,7 @@ async def test_published_messages_carry_key_headers_ids_and_keep_per_key_order(
         note = int(str(cloud_event.data["note"]))
         assert record.key == str(cloud_event.data["thing_id"]).encode()
         assert headers_of(record)["content-type"].startswith("application/cloudevents+json")
+        assert headers_of(record)["event-type"] == happened.event_type
         assert cloud_event.source == "/services/runtime-test"
         expected_flow = "flow-1" if note < 20 else None
         assert cloud_event.correlationid == expected_flow

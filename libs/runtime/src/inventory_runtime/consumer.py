@@ -125,6 +125,8 @@ class KafkaConsumerLoop(Generic[U]):
                 client_id=f"{self._settings.service_name}-{self.group_id}",
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
+                fetch_min_bytes=self._settings.consumer_fetch_min_bytes,
+                fetch_max_wait_ms=self._settings.consumer_fetch_max_wait_ms,
             )
             self._consumer.subscribe(self.subscription.topic_names(), listener=_Rebalance(self))
             try:

@@ -19,6 +19,10 @@ DLQ_HEADER_PARTITION = "dlq-original-partition"
 DLQ_HEADER_OFFSET = "dlq-original-offset"
 DLQ_HEADER_GROUP = "dlq-consumer-group"
 HANDLER_ERROR_CODE = "handler_error"
+EVENT_TYPE_HEADER = "event-type"
+"""Kafka header the relay adds with the CloudEvent type, so a consumer can pass over types it
+does not handle without parsing them. Only a hint: without it the value is read, and a record
+whose type the consumer handles is always read and checked in full."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ def decode_record(
     `models` maps the CloudEvent types the consumer handles to their models; other types are
     `Ignored`, so a topic can carry events for several consumers.
     """
+    hinted = _hinted_type(record)
+    if hinted is not None and hinted not in models:
+        return Ignored(hinted)
     raw: bytes = record.value or b""
     try:
         cloud_event = decode(raw)
@@ -96,6 +103,13 @@ def decode_record(
         key=key,
         record=record,
     )
+
+
+def _hinted_type(record: ConsumerRecord[Any, Any]) -> str | None:
+    for name, value in record.headers or ():
+        if name == EVENT_TYPE_HEADER:
+            return bytes(value).decode("utf-8", errors="replace")
+    return None
 
 
 def dlq_headers(

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory_runtime import metrics
 from inventory_runtime.db import outbox_table as outbox
+from inventory_runtime.inbound import EVENT_TYPE_HEADER
 from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summarize
 from inventory_runtime.settings import ServiceSettings
 
@@ -165,6 +166,7 @@ class OutboxRelay:
                 continue
             key = row.key.encode() if row.key is not None else None
             headers = [(k, str(v).encode()) for k, v in (row.headers or {}).items()]
+            headers.append((EVENT_TYPE_HEADER, row.event_type.encode()))
             partition = self._partitioner(key, known, known)
             if not await batches.add(index, row.topic, partition, key, row.payload, headers):
                 results[index] = MessageSizeTooLargeError(

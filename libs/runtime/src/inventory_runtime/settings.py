@@ -65,6 +65,10 @@ class ServiceSettings(BaseSettings):
 
     consumer_max_batch_size: int = Field(default=100, ge=1)
     consumer_poll_timeout_ms: int = Field(default=1000, ge=10)
+    consumer_fetch_min_bytes: int = Field(default=1, ge=1)
+    """The broker answers a fetch once it has this much (or after `consumer_fetch_max_wait_ms`):
+    1 answers at once (latency); more makes larger, cheaper batches for groups that can wait."""
+    consumer_fetch_max_wait_ms: int = Field(default=500, ge=0)
     consumer_retry_attempts: int = Field(default=3, ge=1)
     consumer_retry_backoff_base_seconds: float = Field(default=0.2, gt=0)
     consumer_retry_backoff_cap_seconds: float = Field(default=30.0, gt=0)

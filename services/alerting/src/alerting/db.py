@@ -102,3 +102,7 @@ notifications = Table(
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
     Index("ix_notifications_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
 )
+
+PENDING_NOTIFICATION = text("notifications.status = 'pending'")
+"""`ix_notifications_due`'s predicate, written literally in queries: with `status = $1` a generic
+plan of the dispatcher's prepared statement cannot use the index and scans every notification."""

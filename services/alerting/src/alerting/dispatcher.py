@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from alerting import metrics
 from alerting.channels import build_channel
 from alerting.config import AlertingSettings
-from alerting.db import alerts, channels, notifications
+from alerting.db import PENDING_NOTIFICATION, alerts, channels, notifications
 from alerting.domain import Notification, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,7 @@ class Dispatcher:
             await asyncio.gather(*(self._send(item) for item in claimed))
         async with self._session_factory() as session:
             pending = await session.scalar(
-                select(func.count())
-                .select_from(notifications)
-                .where(notifications.c.status == "pending")
+                select(func.count()).select_from(notifications).where(PENDING_NOTIFICATION)
             )
         metrics.NOTIFICATIONS_PENDING.set(pending or 0)
         return len(claimed)
@@ -111,7 +109,7 @@ class Dispatcher:
                     )
                     .join(channels, channels.c.id == notifications.c.channel_id)
                     .join(alerts, alerts.c.id == notifications.c.alert_id)
-                    .where(notifications.c.status == "pending", channels.c.enabled)
+                    .where(PENDING_NOTIFICATION, channels.c.enabled)
                     .where(notifications.c.next_attempt_at <= now)
                     .order_by(notifications.c.next_attempt_at, notifications.c.id)
                     .limit(self._settings.notification_batch_size)

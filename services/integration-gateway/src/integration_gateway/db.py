@@ -92,3 +92,7 @@ deliveries = Table(
     Index("ix_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
     Index("ix_deliveries_status", "status", "created_at"),
 )
+
+PENDING_DELIVERY = text("deliveries.status = 'pending'")
+"""`ix_deliveries_due`'s predicate, written literally in queries: with `status = $1` a generic
+plan of the worker's prepared statement cannot use the index and scans every delivery."""

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_gateway import domain, metrics
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.db import deliveries, subscriptions
+from integration_gateway.db import PENDING_DELIVERY, deliveries, subscriptions
 from integration_gateway.domain import GiveUp, RetryAt, RetryPolicy
 from integration_gateway.repository import DeliveryRepository
 
@@ -112,7 +112,7 @@ class DeliveryWorker:
                         subscriptions.c.secret,
                     )
                     .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-                    .where(deliveries.c.status == "pending")
+                    .where(PENDING_DELIVERY)
                     .where(deliveries.c.next_attempt_at <= datetime.now(UTC))
                     .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
                     .limit(self._settings.delivery_batch_size)

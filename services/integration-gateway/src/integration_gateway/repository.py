@@ -13,7 +13,13 @@ from sqlalchemy import LargeBinary, Text, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from integration_gateway.db import api_clients, deliveries, idempotency_keys, subscriptions
+from integration_gateway.db import (
+    PENDING_DELIVERY,
+    api_clients,
+    deliveries,
+    idempotency_keys,
+    subscriptions,
+)
 from integration_gateway.domain import ApiClient, StoredResponse, WriteBack
 
 
@@ -194,9 +200,7 @@ class SubscriptionRepository:
             return False
         await self._session.execute(
             update(deliveries)
-            .where(
-                deliveries.c.subscription_id == subscription_id, deliveries.c.status == "pending"
-            )
+            .where(deliveries.c.subscription_id == subscription_id, PENDING_DELIVERY)
             .values(status="cancelled", last_error="subscription deleted")
         )
         return True
@@ -248,7 +252,7 @@ class DeliveryRepository:
 
     async def pending_count(self) -> int:
         count = await self._session.scalar(
-            select(func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
+            select(func.count()).select_from(deliveries).where(PENDING_DELIVERY)
         )
         return int(count or 0)
 

@@ -60,6 +60,9 @@ stock_points = Table(
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
 )
 
+EXPIRABLE = text("status = 'reserved' AND expires_at IS NOT NULL")
+"""Reservations that can expire; the partial index's predicate, used literally in queries."""
+
 reservations = Table(
     "reservations",
     metadata,
@@ -81,11 +84,7 @@ reservations = Table(
         "status IN ('reserved', 'rejected', 'released', 'fulfilled', 'expired')",
         name="status_known",
     ),
-    Index(
-        "ix_reservations_expires_at",
-        "expires_at",
-        postgresql_where=text("status = 'reserved' AND expires_at IS NOT NULL"),
-    ),
+    Index("ix_reservations_expires_at", "expires_at", postgresql_where=EXPIRABLE),
 )
 
 reservation_lines = Table(
