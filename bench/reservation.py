@@ -95,6 +95,8 @@ class Result:
     units_reserved: int
     units_stocked: int
     units_oversold: int
+    p99_ms_by_5s: list[float] = field(default_factory=list)
+    """p99 latency of the orders placed in each 5-second window of the run, in order."""
 
     def show(self) -> str:
         lat = self.latency_ms
@@ -106,8 +108,20 @@ class Result:
             f"latency p50 {lat['p50']:.0f} p95 {lat['p95']:.0f} p99 {lat['p99']:.0f} ms  "
             f"no outcome {self.orders_without_outcome}, two outcomes "
             f"{self.orders_with_duplicate_outcome}, reserved {self.units_reserved}"
-            f"/{self.units_stocked}, oversold {self.units_oversold}"
+            f"/{self.units_stocked}, oversold {self.units_oversold}\n"
+            f"{'':20} p99 per 5 s of the run: "
+            + " ".join(f"{p99:.0f}" for p99 in self.p99_ms_by_5s)
         )
+
+
+def _p99_by_window(
+    placed_and_latency: list[tuple[float, float]], window: float = 5.0
+) -> list[float]:
+    """p99 latency (ms) of the orders placed in each `window` seconds: shows warm-up and stalls."""
+    by_window: dict[int, list[float]] = defaultdict(list)
+    for placed, latency in placed_and_latency:
+        by_window[max(int(placed // window), 0)].append(latency * 1000)
+    return [round(percentile(by_window[n], 0.99), 1) for n in sorted(by_window)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -370,6 +384,12 @@ class LoadRun:
             units_reserved=sum(outcomes.reserved.values()),
             units_stocked=sum(self.stock.values()),
             units_oversold=oversold,
+            p99_ms_by_5s=_p99_by_window(
+                [
+                    (o.placed_at - started, outcomes.first_seen[o.order_id] - o.placed_at)
+                    for o in answered
+                ]
+            ),
         )
 
 
