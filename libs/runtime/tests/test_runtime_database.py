@@ -46,13 +46,34 @@ def downgrade() -> None:
     drop_runtime_tables_op()
 """
 
+SECOND_REVISION = """
+from inventory_runtime.migrations import (
+    add_inbox_processed_at_index_op,
+    drop_inbox_processed_at_index_op,
+)
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_inbox_processed_at_index_op()
+
+
+def downgrade() -> None:
+    drop_inbox_processed_at_index_op()
+"""
+
 
 @pytest.fixture
 def migrations_dir(tmp_path: Path) -> Path:
-    """A service-like alembic folder whose first migration creates the runtime tables."""
+    """A service-like alembic folder whose migrations create the runtime tables (versions 1, 2)."""
     (tmp_path / "versions").mkdir()
     (tmp_path / "env.py").write_text(ENV_PY)
     (tmp_path / "versions" / "0001_runtime_tables.py").write_text(FIRST_REVISION)
+    (tmp_path / "versions" / "0002_inbox_processed_at.py").write_text(SECOND_REVISION)
     return tmp_path
 
 
@@ -76,7 +97,7 @@ async def test_migration_ops_create_exactly_the_runtime_tables(
         async with engine.connect() as connection:
             version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
             differences = await connection.run_sync(_differences)
-        assert version == "0001"
+        assert version == "0002"
         assert differences == []
     finally:
         await engine.dispose()

@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from inventory_contracts.envelope import decode
 from inventory_runtime.context import message_context
-from inventory_runtime.db import outbox_table
+from inventory_runtime.db import inbox_table, outbox_table
 from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import (
@@ -26,7 +27,7 @@ from inventory_runtime.testing import (
 )
 from inventory_runtime.uow import UnitOfWork
 from prometheus_client import REGISTRY
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 pytestmark = pytest.mark.integration
 
@@ -274,3 +275,37 @@ async def test_without_retention_a_published_row_is_deleted_once_kafka_has_it(
 async def _rows_left(session_factory: Any, expected: int) -> bool:
     async with session_factory() as session:
         return int(await session.scalar(select(func.count()).select_from(outbox_table))) == expected
+
+
+async def test_inbox_entries_past_their_retention_are_purged_and_recent_ones_kept(
+    make_settings: Callable[..., ServiceSettings], session_factory: Any
+) -> None:
+    settings = make_settings(inbox_retention_hours=168)
+    ages = {"purge-old": 200, "purge-recent": 1}  # hours since processed
+    async with session_factory() as session, session.begin():
+        for event_id, hours in ages.items():
+            await session.execute(
+                insert(inbox_table).values(
+                    consumer="purge-test",
+                    event_id=event_id,
+                    processed_at=func.now() - timedelta(hours=hours),
+                )
+            )
+
+    async def kept() -> set[str]:
+        async with session_factory() as session:
+            rows = await session.scalars(
+                select(inbox_table.c.event_id).where(inbox_table.c.consumer == "purge-test")
+            )
+            return set(rows)
+
+    relays = [OutboxRelay(session_factory, settings)]
+    tasks = running(relays)
+    try:
+        assert await wait_until(lambda: _is(kept(), {"purge-recent"}))
+    finally:
+        await stop(relays, tasks)
+
+
+async def _is(current: Any, expected: set[str]) -> bool:
+    return await current == expected

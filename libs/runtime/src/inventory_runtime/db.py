@@ -8,7 +8,9 @@ Every service database holds two tables owned by the runtime:
   unpublished rows keeps the relay's query cheap, and the relay purges published rows after
   ``relay_retention_hours`` (0: deleted as soon as published).
 * ``inbox``: ``(consumer, event_id)`` of every message a consumer group applied, written in the
-  handler's transaction, so a redelivered message is recognised and skipped.
+  handler's transaction, so a redelivered message is recognised and skipped. Entries older than
+  ``inbox_retention_hours`` (default 7 days, Kafka's default retention: nothing older can be
+  redelivered) are purged by the relay's maintenance.
 
 Event ids are stored as text: CloudEvents ids are arbitrary strings, and events published by
 hand (kcat, an ERP connector) need not use UUIDs.
@@ -82,6 +84,7 @@ def _inbox(metadata: MetaData) -> Table:
         Column("event_id", Text, nullable=False),
         Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("consumer", "event_id"),
+        Index("ix_inbox_processed_at", "processed_at"),
     )
 
 

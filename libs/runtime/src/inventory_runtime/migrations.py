@@ -13,9 +13,9 @@ A service's first migration creates the runtime tables next to its own::
         drop_runtime_tables_op()
 
 The ops spell out version 1 of the tables instead of deriving them from `inventory_runtime.db`,
-so an old migration keeps meaning what it meant; a later change of the runtime tables will come
-with its own op for services to call from a new migration. A test compares them with the
-`Table` definitions.
+so an old migration keeps meaning what it meant; a later change of the runtime tables comes with
+its own op for services to call from a new migration (version 2: `add_inbox_processed_at_index_op`).
+A test compares them with the `Table` definitions.
 """
 
 from __future__ import annotations
@@ -68,6 +68,16 @@ def create_runtime_tables_op() -> None:
         ),
         sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
     )
+
+
+def add_inbox_processed_at_index_op() -> None:
+    """Version 2 of the runtime tables: index ``inbox.processed_at`` for the retention purge."""
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+
+
+def drop_inbox_processed_at_index_op() -> None:
+    """The downgrade of `add_inbox_processed_at_index_op`."""
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
 
 
 def drop_runtime_tables_op() -> None:

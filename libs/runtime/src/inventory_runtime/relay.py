@@ -29,6 +29,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory_runtime import metrics
+from inventory_runtime.db import inbox_table as inbox
 from inventory_runtime.db import outbox_table as outbox
 from inventory_runtime.inbound import EVENT_TYPE_HEADER
 from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summarize
@@ -44,6 +45,14 @@ _DELETE_PUBLISHED = text(f"DELETE FROM {outbox.name} WHERE id = ANY(CAST(:ids AS
 """With no retention (``relay_retention_hours = 0``): a published row goes at once. Marking it
 updates three indexes per row, which on the reservation path is the single largest statement
 (bench/README.md); the event stays in Kafka."""
+
+_PURGE_INBOX = text(
+    f"DELETE FROM {inbox.name} WHERE (consumer, event_id) IN ("
+    f"SELECT consumer, event_id FROM {inbox.name} "
+    "WHERE processed_at < now() - make_interval(secs => CAST(:hours AS float8) * 3600) "
+    "LIMIT 10000)"
+)
+"""Inbox entries past retention, a bounded slice per maintenance round (`ix_inbox_processed_at`)."""
 
 RELAY_LOCK_KEY = 0x1E7A_0B0C
 """`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
@@ -204,7 +213,8 @@ class OutboxRelay:
                 log.exception("error while closing the outbox producer")
 
     async def _maintain(self) -> None:
-        """Refresh the depth/age gauges and purge published rows past retention (cheap)."""
+        """Refresh the depth/age gauges; purge published outbox rows and inbox entries past
+        their retention, a bounded slice each (cheap)."""
         try:
             async with self._session_factory() as session, session.begin():
                 depth, oldest_age = (
@@ -223,6 +233,7 @@ class OutboxRelay:
                     .scalar_subquery()
                 )
                 await session.execute(delete(outbox).where(outbox.c.id.in_(expired)))
+                await session.execute(_PURGE_INBOX, {"hours": self._settings.inbox_retention_hours})
         except Exception as exc:
             log.warning("outbox statistics failed: %s", summarize(exc))
             return

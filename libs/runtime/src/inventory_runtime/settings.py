@@ -78,6 +78,9 @@ class ServiceSettings(BaseSettings):
     relay_send_timeout_ms: int = Field(default=15000, ge=1000)
     relay_stats_interval_seconds: float = Field(default=15.0, gt=0)
     relay_retention_hours: float = Field(default=24.0, ge=0)
+    inbox_retention_hours: float = Field(default=168.0, gt=0)
+    """How long inbox entries are kept; keep it at least the topics' retention (Kafka's default
+    is 7 days), since a message older than that cannot come again."""
     """How long published outbox rows are kept (marked ``published_at``); 0 deletes each row as
     soon as Kafka acknowledged it, the cheapest for high-volume services."""
 
