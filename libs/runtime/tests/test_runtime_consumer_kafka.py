@@ -200,7 +200,7 @@ async def test_rebalances_lose_nothing_and_apply_nothing_twice(
     apply = handler_factory()
 
     async def slow_apply(messages: Any, uow: UnitOfWork) -> None:
-        await asyncio.sleep(0.05 * len(messages))  # keep batches in flight during rebalances
+        await asyncio.sleep(0.1 * len(messages))  # keep batches in flight during rebalances
         await apply(messages, uow)
 
     subscription = Subscription(group, [happened], slow_apply)

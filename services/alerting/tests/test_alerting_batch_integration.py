@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +18,8 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected, ShortLine
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
-from sqlalchemy import event, text
+from inventory_runtime.testing import recorded_statements
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -124,21 +124,6 @@ async def forget_alerts(runtime: ServiceRuntime) -> None:
         await connection.execute(text("TRUNCATE outbox, inbox, notifications, alerts"))
 
 
-@contextmanager
-def statements(runtime: ServiceRuntime) -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(runtime.engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_a_batch_raises_notifies_resolves_and_publishes_as_one_by_one(
     runtime: ServiceRuntime,
 ) -> None:
@@ -188,7 +173,7 @@ async def test_a_batch_with_no_open_alert_writes_nothing_and_only_reads_twice(
     runtime: ServiceRuntime,
 ) -> None:
     quiet = [availability(f"SKU-{n % 40}", str(n), timedelta(seconds=n)) for n in range(1, 201)]
-    with statements(runtime) as sent:
+    with recorded_statements(runtime.engine) as sent:
         await apply(runtime, quiet)
 
     assert len(sent) == 2  # the rules, then the open alerts of all 40 stock points

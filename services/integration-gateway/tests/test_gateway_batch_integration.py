@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 from uuid import uuid4
 
@@ -17,7 +16,8 @@ from inventory_contracts.events.reservations import ReservationRejected, StockRe
 from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
-from sqlalchemy import event, text
+from inventory_runtime.testing import recorded_statements
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -64,21 +64,6 @@ async def queued(runtime: ServiceRuntime) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in result]
 
 
-@contextmanager
-def statements(runtime: ServiceRuntime) -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(runtime.engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_a_batch_queues_the_deliveries_of_one_by_one_in_one_insert(
     runtime: ServiceRuntime,
 ) -> None:
@@ -92,7 +77,7 @@ async def test_a_batch_queues_the_deliveries_of_one_by_one_in_one_insert(
     async with runtime.engine.begin() as connection:
         await connection.execute(text("TRUNCATE deliveries"))
 
-    with statements(runtime) as sent:
+    with recorded_statements(runtime.engine) as sent:
         await apply(runtime, events)
     await apply(runtime, events[1:3])  # redelivered: nothing new
 
@@ -117,7 +102,7 @@ async def test_a_batch_nobody_subscribed_to_writes_nothing_after_one_look_up(
     await subscribe(runtime, RELEASED.event_type)
     unwanted = [inbound(RESERVED if n % 3 else REJECTED) for n in range(300)]
 
-    with statements(runtime) as sent:
+    with recorded_statements(runtime.engine) as sent:
         await apply(runtime, unwanted)
 
     assert [sql.split()[0] for sql in sent] == ["SELECT"]

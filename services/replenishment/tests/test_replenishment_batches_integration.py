@@ -25,10 +25,11 @@ from inventory_runtime.dead_letter import DeadLetterSender
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.processing import PartitionProcessor
 from inventory_runtime.settings import ServiceSettings
+from inventory_runtime.testing import recorded_statements
 from replenishment import consumer, db, handlers
 from replenishment.domain import Policy
 from replenishment.repository import ReplenishmentUnitOfWork
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 pytestmark = pytest.mark.integration
@@ -304,27 +305,19 @@ async def test_a_batch_takes_as_many_statements_as_a_single_message(
 ) -> None:
     """The point of batching: statements per run do not grow with its length."""
     await seed(make_uow)
-    statements: list[str] = []
-    engine = session_factory.kw["bind"].sync_engine
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    engine = session_factory.kw["bind"]
 
     async def statements_for(records: list[ConsumerRecord[bytes, bytes]]) -> int:
-        statements.clear()
-        await consume(make_uow, records)
-        return len(statements)
+        with recorded_statements(engine) as sent:
+            await consume(make_uow, records)
+        return len(sent)
 
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        one_order = await statements_for([order("SO-0", ("SKU-1", 1), ("SKU-2", 1))])
-        orders = [order(f"SO-{n}", ("SKU-1", 1), ("SKU-2", 1)) for n in range(1, 51)]
-        many_orders = await statements_for(orders)
-        one_change = await statements_for([availability("SKU-1", 500, second=1)])
-        changes = [availability(f"SKU-{n % 3 + 1}", 500 + n, second=n + 2) for n in range(50)]
-        many_changes = await statements_for(changes)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    one_order = await statements_for([order("SO-0", ("SKU-1", 1), ("SKU-2", 1))])
+    orders = [order(f"SO-{n}", ("SKU-1", 1), ("SKU-2", 1)) for n in range(1, 51)]
+    many_orders = await statements_for(orders)
+    one_change = await statements_for([availability("SKU-1", 500, second=1)])
+    changes = [availability(f"SKU-{n % 3 + 1}", 500 + n, second=n + 2) for n in range(50)]
+    many_changes = await statements_for(changes)
     assert (one_order, one_change) == (many_orders, many_changes)
     assert (many_orders, many_changes) == (2, 6)  # the inbox claim included
 

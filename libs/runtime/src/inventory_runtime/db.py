@@ -18,7 +18,9 @@ hand (kcat, an ERP connector) need not use UUIDs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -31,12 +33,15 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
     func,
+    literal,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from inventory_runtime.settings import ServiceSettings
 
@@ -47,6 +52,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def text_array(values: Iterable[str]) -> ColumnElement[Any]:
+    """`values` as one ``text[]`` parameter (for ``= ANY(...)``), so a statement's text, and its
+    prepared plan, are the same whatever the number of values."""
+    return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
 
 
 def metadata_with_conventions() -> MetaData:

@@ -72,34 +72,39 @@ class PartitionProcessor(Generic[U]):
             for tp, records in batches.items()
             if records and not self._is_revoked(tp)
         }
-        if self._subscription.batch and len(decoded) > 1:
-            outcomes = [outcome for polled in decoded.values() for outcome in polled]
-            if not any(isinstance(outcome, Undecodable) for outcome in outcomes):
-                events = [outcome for outcome in outcomes if isinstance(outcome, InboundEvent)]
-                try:
-                    if events:
-                        await self._apply(events)
-                except Exception as exc:
-                    log.warning(
-                        "poll of %d from %d partitions failed (%s); applying per partition",
-                        len(events),
-                        len(decoded),
-                        summarize(exc),
-                    )
-                else:
-                    for tp, polled in decoded.items():
-                        for outcome in polled:
-                            if isinstance(outcome, Ignored):
-                                metrics.MESSAGES_CONSUMED.labels(
-                                    tp.topic, outcome.type, "ignored"
-                                ).inc()
-                    return {tp: batches[tp][-1].offset + 1 for tp in decoded}
+        if self._subscription.batch and len(decoded) > 1 and await self._apply_poll(decoded):
+            return {tp: batches[tp][-1].offset + 1 for tp in decoded}
         offsets: dict[TopicPartition, int] = {}
         for tp, polled in decoded.items():
             next_offset = await self.process(tp, batches[tp], polled)
             if next_offset is not None:
                 offsets[tp] = next_offset
         return offsets
+
+    async def _apply_poll(
+        self, decoded: Mapping[TopicPartition, Sequence[InboundEvent | Undecodable | Ignored]]
+    ) -> bool:
+        """One transaction for all of `decoded`; False if a record is unreadable or it failed."""
+        outcomes = [outcome for polled in decoded.values() for outcome in polled]
+        if any(isinstance(outcome, Undecodable) for outcome in outcomes):
+            return False
+        events = [outcome for outcome in outcomes if isinstance(outcome, InboundEvent)]
+        try:
+            if events:
+                await self._apply(events)
+        except Exception as exc:
+            log.warning(
+                "poll of %d from %d partitions failed (%s); applying per partition",
+                len(events),
+                len(decoded),
+                summarize(exc),
+            )
+            return False
+        for tp, polled in decoded.items():
+            for outcome in polled:
+                if isinstance(outcome, Ignored):
+                    _count_ignored(tp, outcome)
+        return True
 
     async def process(
         self,
@@ -124,7 +129,7 @@ class PartitionProcessor(Generic[U]):
             if not complete:
                 return next_offset
             if isinstance(outcome, Ignored):
-                metrics.MESSAGES_CONSUMED.labels(tp.topic, outcome.type, "ignored").inc()
+                _count_ignored(tp, outcome)
             elif not await self._dead_letter(
                 tp, record, outcome.code, outcome.reason, outcome.type
             ):
@@ -247,3 +252,7 @@ class PartitionProcessor(Generic[U]):
             base=self._settings.consumer_retry_backoff_base_seconds,
             cap=self._settings.consumer_retry_backoff_cap_seconds,
         )
+
+
+def _count_ignored(tp: TopicPartition, outcome: Ignored) -> None:
+    metrics.MESSAGES_CONSUMED.labels(tp.topic, outcome.type, "ignored").inc()

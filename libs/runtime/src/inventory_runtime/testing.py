@@ -16,6 +16,7 @@ import re
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import asyncpg
@@ -24,7 +25,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from inventory_runtime.kafka_admin import ensure_topics
 
@@ -225,3 +228,18 @@ def headers_of(record: ConsumerRecord[Any, Any]) -> dict[str, str]:
     """A record's headers as text (the last value wins for repeated names)."""
     pairs: Sequence[tuple[str, bytes]] = record.headers or ()
     return {name: value.decode("utf-8", errors="replace") for name, value in pairs}
+
+
+@contextmanager
+def recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements `engine` sends inside the block, in order (to count round trips)."""
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)

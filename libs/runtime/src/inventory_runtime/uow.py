@@ -46,6 +46,7 @@ _WRITE_OUTBOX = text(
 
 CONTENT_TYPE = f"{STRUCTURED_CONTENT_TYPE}; charset=utf-8"
 """Kafka `content-type` header of a CloudEvents structured-mode message."""
+_OUTBOX_HEADERS = json.dumps({"content-type": CONTENT_TYPE})
 
 
 class UnitOfWorkProtocol(Protocol):
@@ -200,7 +201,7 @@ class UnitOfWork:
                 "topics": [topic for _, topic, _ in pending],
                 "keys": [key for _, _, key in pending],
                 "payloads": [encode(cloud_event) for cloud_event, _, _ in pending],
-                "headers": json.dumps({"content-type": CONTENT_TYPE}),
+                "headers": _OUTBOX_HEADERS,
             },
         )
         self._pending = []

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
+from inventory_runtime.db import text_array
 from inventory_runtime.uow import UnitOfWork
-from sqlalchemy import Text, any_, cast, literal, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import any_, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.db import OPEN_ALERT, alerts, channels, notifications, rules
@@ -46,11 +47,6 @@ def _alert(row: Any) -> Alert:
     return Alert(**{name: getattr(row, name) for name in Alert.__dataclass_fields__})
 
 
-def _text_array(values: Sequence[str]) -> Any:
-    """One ``text[]`` parameter, so the statement is the same whatever the number of values."""
-    return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
-
-
 def _rule(row: Any) -> Rule:
     return Rule(row.id, row.kind, row.severity, row.enabled, tuple(row.channel_ids))
 
@@ -61,7 +57,7 @@ class RuleRepository:
 
     async def of_kinds(self, kinds: Sequence[str]) -> list[Rule]:
         """The rules of these kinds (enabled or not), in id order."""
-        query = select(rules).where(rules.c.kind == any_(_text_array(kinds))).order_by(rules.c.id)
+        query = select(rules).where(rules.c.kind == any_(text_array(kinds))).order_by(rules.c.id)
         return [_rule(row) for row in (await self._session.execute(query)).all()]
 
     async def all_rows(self) -> list[dict[str, Any]]:
@@ -171,8 +167,8 @@ class AlertRepository:
         """
         query = (
             select(alerts)
-            .where(alerts.c.rule_id == any_(_text_array(rule_ids)))
-            .where(alerts.c.subject == any_(_text_array(subjects)))
+            .where(alerts.c.rule_id == any_(text_array(rule_ids)))
+            .where(alerts.c.subject == any_(text_array(subjects)))
             .where(OPEN_ALERT)
             .order_by(alerts.c.id)
             .with_for_update()

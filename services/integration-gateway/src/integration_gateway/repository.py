@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
+from inventory_runtime.db import text_array
 from inventory_runtime.uow import UnitOfWork
-from sqlalchemy import LargeBinary, Text, cast, func, literal, select, update
+from sqlalchemy import LargeBinary, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -183,7 +184,7 @@ class SubscriptionRepository:
         query = (
             select(subscriptions)
             .where(subscriptions.c.active)
-            .where(subscriptions.c.event_types.overlap(_text_array(event_types)))
+            .where(subscriptions.c.event_types.overlap(text_array(event_types)))
             .order_by(subscriptions.c.created_at, subscriptions.c.id)
         )
         return [_subscription(row) for row in (await self._session.execute(query)).all()]
@@ -219,9 +220,9 @@ class DeliveryRepository:
         number of them and the prepared statement is reused.
         """
         columns = {
-            "subscription_id": _text_array([w.subscription_id for w in write_backs]),
-            "event_id": _text_array([w.event_id for w in write_backs]),
-            "event_type": _text_array([w.event_type for w in write_backs]),
+            "subscription_id": text_array([w.subscription_id for w in write_backs]),
+            "event_id": text_array([w.event_id for w in write_backs]),
+            "event_type": text_array([w.event_type for w in write_backs]),
             "payload": cast(
                 literal([w.payload for w in write_backs], ARRAY(LargeBinary)), ARRAY(LargeBinary)
             ),
@@ -255,11 +256,6 @@ class DeliveryRepository:
             select(func.count()).select_from(deliveries).where(PENDING_DELIVERY)
         )
         return int(count or 0)
-
-
-def _text_array(values: Sequence[str]) -> Any:
-    """One ``text[]`` parameter, so the statement is the same whatever the number of values."""
-    return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
 
 
 def _subscription(row: Any) -> WebhookSubscription:

@@ -14,9 +14,10 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from inventory_contracts import ShortLine
+from inventory_runtime.db import text_array
 from inventory_runtime.uow import UnitOfWorkProtocol
-from sqlalchemy import Text, any_, cast, func, literal, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import any_, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reservation.db import (
@@ -107,11 +108,11 @@ class SqlRepository:
         skus = list({sku for sku, _ in keys})
         codes = list({location for _, location in keys})
         item_rows = await self.session.execute(
-            select(items.c.sku, items.c.active).where(items.c.sku == any_(_text_array(skus)))
+            select(items.c.sku, items.c.active).where(items.c.sku == any_(text_array(skus)))
         )
         location_rows = await self.session.execute(
             select(locations.c.location, locations.c.active).where(
-                locations.c.location == any_(_text_array(codes))
+                locations.c.location == any_(text_array(codes))
             )
         )
         return MasterData(
@@ -158,7 +159,7 @@ class SqlRepository:
     async def known_orders(self, order_ids: Iterable[str]) -> set[str]:
         ids = list(order_ids)
         rows = await self.session.execute(
-            select(reservations.c.order_id).where(reservations.c.order_id == any_(_text_array(ids)))
+            select(reservations.c.order_id).where(reservations.c.order_id == any_(text_array(ids)))
         )
         return set(rows.scalars())
 
@@ -166,7 +167,7 @@ class SqlRepository:
         ids = list(order_ids)
         rows = await self.session.execute(
             select(early_cancellations.c.order_id).where(
-                early_cancellations.c.order_id == any_(_text_array(ids))
+                early_cancellations.c.order_id == any_(text_array(ids))
             )
         )
         return set(rows.scalars())
@@ -301,10 +302,6 @@ class SqlRepository:
             .returning(applied_movements.c.movement_id)
         )
         return await self.session.scalar(statement) is not None
-
-
-def _text_array(values: list[str]) -> Any:
-    return cast(literal(values, ARRAY(Text)), ARRAY(Text))
 
 
 def _n(quantity: Decimal) -> Decimal:
