@@ -33,14 +33,16 @@ as_owner() {
 }
 
 choose_data_dir() {
-  # The postgres user must be able to reach the data directory; a checkout under a private home
-  # directory is not reachable, so fall back to a per-checkout directory under /var/tmp.
+  # The postgres user must be able to reach the data directory and the log; a checkout under a
+  # private directory (a home, mktemp -d) is not reachable, so fall back to a per-checkout
+  # directory under /var/tmp for both.
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$PG_BASE_DIR"
     chown "$PG_RUN_USER" "$PG_BASE_DIR"
     if ! runuser -u "$PG_RUN_USER" -- test -w "$PG_BASE_DIR"; then
       PG_BASE_DIR="/var/tmp/inventory-platform-$(echo "$ROOT" | md5sum | cut -c1-8)/postgres"
       PG_DATA="$PG_BASE_DIR/data"
+      PG_LOG="$PG_BASE_DIR/postgres.log"
       mkdir -p "$PG_BASE_DIR"; chown "$PG_RUN_USER" "$PG_BASE_DIR"
     fi
   else
@@ -74,7 +76,9 @@ unix_socket_directories = '$PG_BASE_DIR'
 CONF
     fi
     log "starting PostgreSQL on $PG_HOST:$PG_PORT (log: $PG_LOG)"
-    as_owner setsid "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PG_PORT -k $PG_BASE_DIR" -w -t 60 start >/dev/null \
+    # From a directory the server's owner can enter (it may not be able to enter the checkout).
+    (cd "$PG_BASE_DIR" && as_owner setsid "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" \
+      -o "-p $PG_PORT -k $PG_BASE_DIR" -w -t 60 start >/dev/null) \
       || die "PostgreSQL did not start, see $PG_LOG"
   fi
   wait_for "PostgreSQL" ready || die "PostgreSQL is not accepting connections"
