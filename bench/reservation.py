@@ -29,6 +29,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,9 @@ class Outcomes:
     reserved: Counter[str] = field(default_factory=Counter)
     """Units reserved per SKU (counted once per outcome event id)."""
     lines: int = 0
+    stamps: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Per order, wall-clock seconds of its first outcome's decision (the event's `time`) and
+    of its publication (the Kafka record's timestamp, set by the relay's producer)."""
 
 
 @dataclass
@@ -97,6 +101,10 @@ class Result:
     units_oversold: int
     p99_ms_by_5s: list[float] = field(default_factory=list)
     """p99 latency of the orders placed in each 5-second window of the run, in order."""
+    stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Where the latency goes: p50/p99 of placed -> decided (order topic, consumer queue, the
+    batch's reads), decided -> published (the rest of the transaction, commit, relay) and
+    published -> seen here (broker, fetch)."""
 
     def show(self) -> str:
         lat = self.latency_ms
@@ -111,6 +119,10 @@ class Result:
             f"/{self.units_stocked}, oversold {self.units_oversold}\n"
             f"{'':20} p99 per 5 s of the run: "
             + " ".join(f"{p99:.0f}" for p99 in self.p99_ms_by_5s)
+            + f"\n{'':20} stages p50/p99 ms: "
+            + ", ".join(
+                f"{stage} {q['p50']:.0f}/{q['p99']:.0f}" for stage, q in self.stages_ms.items()
+            )
         )
 
 
@@ -190,11 +202,11 @@ class LoadRun:
             for records in batches.values():
                 for record in records:
                     try:
-                        self._note(record.value, now)
+                        self._note(record.value, now, record.timestamp / 1000)
                     except (ValueError, KeyError, TypeError) as exc:  # not ours to judge
                         self.unreadable.append(f"{record.partition}@{record.offset}: {exc!r}")
 
-    def _note(self, value: bytes, now: float) -> None:
+    def _note(self, value: bytes, now: float, published: float) -> None:
         if b"inventory.stock.reserved.v1" not in value and b"reservation.rejected" not in value:
             return
         event = json.loads(value)
@@ -208,7 +220,10 @@ class LoadRun:
         if event["id"] in self.outcomes.event_ids[order_id]:
             return
         self.outcomes.event_ids[order_id].add(event["id"])
-        self.outcomes.first_seen.setdefault(order_id, now)
+        if order_id not in self.outcomes.first_seen:
+            self.outcomes.first_seen[order_id] = now
+            decided = datetime.fromisoformat(event["time"]).timestamp()
+            self.outcomes.stamps[order_id] = (decided, published)
         self.outcomes.lines += len(self.orders[order_id].lines)
         if event["type"] == OUTCOMES[0]:
             for line in data["lines"]:
@@ -354,6 +369,21 @@ class LoadRun:
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)  # late duplicates, if any, show up now
 
+    def stages(self) -> dict[str, dict[str, float]]:
+        """p50/p99 ms of each leg of the answered orders' latency (see `Result.stages_ms`)."""
+        wall = time.time() - time.monotonic()  # monotonic -> wall clock, same host
+        legs: dict[str, list[float]] = defaultdict(list)
+        for order_id, (decided, published) in self.outcomes.stamps.items():
+            placed = self.orders[order_id].placed_at + wall
+            seen = self.outcomes.first_seen[order_id] + wall
+            legs["placed->decided"].append((decided - placed) * 1000)
+            legs["decided->published"].append((published - decided) * 1000)
+            legs["published->seen"].append((seen - published) * 1000)
+        return {
+            leg: {"p50": round(percentile(v, 0.5), 1), "p99": round(percentile(v, 0.99), 1)}
+            for leg, v in legs.items()
+        }
+
     def result(self, scenario: str, mode: str, rate: float, started: float) -> Result:
         outcomes = self.outcomes
         answered = [o for o in self.orders.values() if o.order_id in outcomes.first_seen]
@@ -390,6 +420,7 @@ class LoadRun:
                     for o in answered
                 ]
             ),
+            stages_ms=self.stages(),
         )
 
 

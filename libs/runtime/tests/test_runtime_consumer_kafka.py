@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from aiokafka import TopicPartition
 from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.topics import dlq
 from inventory_runtime.consumer import KafkaConsumerLoop
+from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import Subscription
 from inventory_runtime.testing import (
@@ -237,3 +238,33 @@ async def _effects_at_least(effects_of: Any, count: int) -> bool:
 
 async def _all_committed(kafka_bootstrap: str, group: str, total: int) -> bool:
     return sum((await committed_offsets(kafka_bootstrap, group)).values()) >= total
+
+
+async def test_topping_up_a_poll_keeps_each_partitions_order_and_applies_each_once(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "topup")
+    happened, _ = thing_events(topic)
+    seen: list[str] = []
+
+    async def record_order(events: Sequence[InboundEvent], uow: UnitOfWork) -> None:
+        seen.extend(event.data.thing_id for event in events)  # type: ignore[attr-defined]
+
+    group = unique_name("group")
+    subscription = Subscription(group, [happened], record_order)
+    # Small polls and a long top-up: most polls are topped up, some up to the batch limit.
+    settings = make_settings(consumer_max_batch_size=25, consumer_fetch_top_up_ms=100)
+    loop, task = start(settings, session_factory, subscription)
+    sent = [f"t-{n:03d}" for n in range(150)]
+    try:
+        for start_at in range(0, len(sent), 30):  # arriving while the loop works
+            chunk = sent[start_at : start_at + 30]
+            await produce(kafka_bootstrap, topic, [(b"k", event_value(happened, t)) for t in chunk])
+        assert await wait_until(lambda: _at(kafka_bootstrap, group, topic, len(sent)))
+    finally:
+        await loop.stop()
+        await task
+    assert seen == sent

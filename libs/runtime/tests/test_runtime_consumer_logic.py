@@ -96,7 +96,7 @@ class Loop:
 
 
 def make_processor(
-    handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True
+    handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True, idempotent: bool = False
 ) -> tuple[PartitionProcessor[FakeUnitOfWork], FakeDeadLetters, Loop]:
     settings = ServiceSettings(
         service_name="test",
@@ -104,7 +104,13 @@ def make_processor(
         consumer_retry_backoff_base_seconds=0.001,
         consumer_retry_backoff_cap_seconds=0.005,
     )
-    subscription = Subscription("group-1", [Happened], per_message(handler), batch=batch)
+    subscription = Subscription(
+        "group-1",
+        [Happened],
+        per_message(handler),
+        batch=batch,
+        idempotent=[Happened] if idempotent else (),
+    )
     dead_letters, loop = FakeDeadLetters(), Loop()
     processor = PartitionProcessor(
         subscription,
@@ -174,6 +180,22 @@ async def test_duplicate_event_id_is_applied_once() -> None:
     assert await process(processor, [record(2, same)]) == 3  # redelivered later
     assert applied(uow) == ["a"]
     assert handler.calls == 1
+
+
+async def test_idempotent_types_skip_the_inbox_so_a_redelivery_reaches_the_handler() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    processor, _, _ = make_processor(handler, uow, idempotent=True)
+    same = event_bytes("a", event_id="evt-1")
+    assert await process(processor, [record(0, same), record(1, same)]) == 2
+    assert handler.calls == 1  # twice in one batch: still applied once
+    assert await process(processor, [record(2, same)]) == 3  # redelivered later
+    assert handler.calls == 2  # the handler's own keys must make this harmless
+    assert uow.processed == set()  # no inbox entries written
+
+
+def test_idempotent_types_must_be_subscribed() -> None:
+    with pytest.raises(ValueError, match="not in events"):
+        Subscription("group-1", [Happened], per_message(Echo()), idempotent=[Failed])
 
 
 async def test_unsubscribed_types_are_skipped_and_committed() -> None:

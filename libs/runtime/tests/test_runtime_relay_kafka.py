@@ -309,3 +309,40 @@ async def test_inbox_entries_past_their_retention_are_purged_and_recent_ones_kep
 
 async def _is(current: Any, expected: set[str]) -> bool:
     return await current == expected
+
+
+async def test_a_commit_with_events_wakes_the_relay_before_its_next_poll(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "wake")
+    happened, _ = thing_events(topic)
+    # A poll interval far beyond read_topic's patience: only the wake-up can publish in time.
+    settings = make_settings(relay_poll_interval_seconds=600, relay_stats_interval_seconds=600)
+    relay = OutboxRelay(session_factory, settings)
+    tasks = running([relay])
+    woken: list[str] = []
+
+    def wake() -> None:
+        woken.append("after commit")
+        relay.notify()
+
+    try:
+        assert await wait_until(lambda: _none_unpublished(session_factory))  # first round done
+        async with UnitOfWork(session_factory, source="/t", on_published=wake) as uow:
+            await uow.commit()  # nothing to publish: no wake-up
+        assert woken == []
+        async with UnitOfWork(session_factory, source="/t", on_published=wake) as uow:
+            uow.publish(happened(thing_id="woken"))
+            await uow.commit()
+        assert woken == ["after commit"]
+        records = await read_topic(kafka_bootstrap, topic, count=1, within=20)
+    finally:
+        await stop([relay], tasks)
+    assert [r.key for r in records] == [b"woken"]
+
+
+async def _none_unpublished(session_factory: Any) -> bool:
+    return await unpublished(session_factory) == 0

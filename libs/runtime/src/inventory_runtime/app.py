@@ -20,6 +20,7 @@ database, the broker and that no background task has died; `/metrics` serves Pro
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -213,8 +214,14 @@ def create_service_app(
         engine = create_engine(settings)
         session_factory = create_session_factory(engine)
 
+        def wake_relay() -> None:
+            if runtime.relay is not None:
+                runtime.relay.notify()
+
         def uow_factory() -> UnitOfWork:
-            return unit_of_work(session_factory, source=settings.event_source)
+            return unit_of_work(
+                session_factory, source=settings.event_source, on_published=wake_relay
+            )
 
         runtime = ServiceRuntime(settings, engine, session_factory, uow_factory)
         app.state.runtime = runtime
@@ -235,6 +242,7 @@ def create_service_app(
                 _supervise(runtime, f"consumer:{subscription.group_id}", loop.run())
             for job in background:
                 _supervise(runtime, job.name, job.run(runtime))
+            _freeze_startup_objects()
             log.info("%s started", settings.service_name)
             yield
         finally:
@@ -248,6 +256,14 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything alive after startup (modules, models, compiled schemas and statements)
+    out of the garbage collector's reach: a full collection then scans only what the work
+    made, instead of pausing the event loop for 100+ ms every few seconds under load."""
+    gc.collect()
+    gc.freeze()
 
 
 def serve(settings: ServiceSettings, app: FastAPI) -> None:

@@ -158,6 +158,8 @@ class KafkaConsumerLoop(Generic[U]):
                     timeout_ms=self._settings.consumer_poll_timeout_ms,
                     max_records=self._settings.consumer_max_batch_size,
                 )
+                if batches and self._settings.consumer_fetch_top_up_ms:
+                    await self._top_up(batches)
                 attempt = 0
             except KafkaError as exc:
                 if not exc.retriable:
@@ -171,6 +173,24 @@ class KafkaConsumerLoop(Generic[U]):
                     offsets = await self._processor.process_poll(batches)
                     await self._commit_offsets(offsets)
             await self._record_lag()
+
+    async def _top_up(self, batches: dict[TopicPartition, list[Any]]) -> None:
+        """Add to `batches` what the fetch that taking them started brings back in time.
+
+        The client fetches ahead: what `getmany` hands over was fetched while the previous poll
+        was being processed, so it is up to a whole processing cycle old, and what arrived
+        since waits a further cycle. Waiting a few ms for the fetch just sent takes those
+        records into this poll, which cuts a cycle from the latency of a busy partition.
+        """
+        assert self._consumer is not None
+        room = self._settings.consumer_max_batch_size - sum(map(len, batches.values()))
+        if room <= 0:
+            return
+        more = await self._consumer.getmany(
+            timeout_ms=self._settings.consumer_fetch_top_up_ms, max_records=room
+        )
+        for tp, records in more.items():  # later offsets of a partition follow its earlier
+            batches[tp] = [*batches.get(tp, ()), *records]
 
     async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
         """Commit offsets of partitions still ours; a failed commit only means redelivery."""

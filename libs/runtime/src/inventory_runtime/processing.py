@@ -56,6 +56,7 @@ class PartitionProcessor(Generic[U]):
         self._pause = pause
         self._is_revoked = is_revoked
         self._models = {model.event_type: model for model in subscription.events}
+        self._untracked = subscription.untracked_types()
 
     async def process_poll(
         self, batches: Mapping[TopicPartition, Sequence[ConsumerRecord[Any, Any]]]
@@ -170,13 +171,18 @@ class PartitionProcessor(Generic[U]):
         return len(run)
 
     async def _apply(self, events: Sequence[InboundEvent]) -> None:
-        """One transaction: inbox entries, the handler's effects and its outbox rows."""
+        """One transaction: inbox entries (of tracked types), the handler's effects and its
+        outbox rows."""
         async with self._uow_factory() as uow:
-            new_ids = await uow.mark_processed_many(self._group_id, [e.id for e in events])
+            tracked = [e.id for e in events if e.type not in self._untracked]
+            new_ids = await uow.mark_processed_many(self._group_id, tracked)
             fresh = []
+            taken: set[str] = set()
             for event in events:  # the same message twice in one batch is applied once
-                if event.id in new_ids:
-                    new_ids.discard(event.id)
+                if event.id in taken:
+                    continue
+                if event.id in new_ids or event.type in self._untracked:
+                    taken.add(event.id)
                     fresh.append(event)
             if fresh:
                 started = time.perf_counter()

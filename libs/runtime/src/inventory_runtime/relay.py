@@ -15,7 +15,6 @@ the relay backs off; a producer that hit a fatal error is closed and recreated.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -68,7 +67,8 @@ class OutboxRelay:
         self._settings = settings
         self._producer: AIOKafkaProducer | None = None
         self._stopping = False
-        self._wakeup = asyncio.Event()
+        self._stopped = asyncio.Event()
+        self._work = asyncio.Event()
         self._partitioner = DefaultPartitioner()
         self.consecutive_failures = 0
         self.last_error: str | None = None
@@ -82,6 +82,7 @@ class OutboxRelay:
                 if now >= next_stats:
                     await self._maintain()
                     next_stats = now + self._settings.relay_stats_interval_seconds
+                self._work.clear()  # rows committed from here on are this round's or wake the next
                 try:
                     published = await self.publish_pending()
                     self.consecutive_failures, self.last_error = 0, None
@@ -93,21 +94,22 @@ class OutboxRelay:
                         self.consecutive_failures,
                         self.last_error,
                     )
-                    await self._sleep(self._backoff(self.consecutive_failures))
+                    await self._sleep(self._backoff(self.consecutive_failures), on_work=False)
                     continue
                 if published < self._settings.relay_batch_size:
-                    await self._sleep(self._settings.relay_poll_interval_seconds)
+                    await self._sleep(self._settings.relay_poll_interval_seconds, on_work=True)
         finally:
             await self._close_producer()
 
     async def stop(self) -> None:
         """Ask `run` to return after the round in hand (which it finishes)."""
         self._stopping = True
-        self._wakeup.set()
+        self._stopped.set()
 
     def notify(self) -> None:
-        """Start the next round now instead of after the poll interval."""
-        self._wakeup.set()
+        """Rows were committed: start the next round now instead of after the poll interval
+        (a relay backing off from a failure keeps its pace)."""
+        self._work.set()
 
     async def publish_pending(self) -> int:
         """Publish one round; return how many rows were published.
@@ -247,12 +249,18 @@ class OutboxRelay:
             cap=self._settings.consumer_retry_backoff_cap_seconds,
         )
 
-    async def _sleep(self, delay: float) -> None:
-        if self._stopping:
+    async def _sleep(self, delay: float, *, on_work: bool) -> None:
+        """Wait `delay` seconds, less if stopped or (`on_work`) notified of new rows."""
+        if self._stopping or (on_work and self._work.is_set()):
             return
-        self._wakeup.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), delay)
+        waits = [asyncio.ensure_future(self._stopped.wait())]
+        if on_work:
+            waits.append(asyncio.ensure_future(self._work.wait()))
+        try:
+            await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
 
 class _PartitionBatches:

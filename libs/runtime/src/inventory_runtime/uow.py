@@ -15,7 +15,7 @@ that wants repositories on its unit of work subclasses `UnitOfWork` and builds t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -101,9 +101,18 @@ def build_cloud_event(
 class UnitOfWork:
     """A SQLAlchemy session and transaction that also writes the outbox and the inbox."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, source: str) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        source: str,
+        on_published: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_published` is called after a commit that wrote outbox rows (the service's app
+        wakes its relay with it, so events leave without waiting for the relay's next poll)."""
         self._session_factory = session_factory
         self._source = source
+        self._on_published = on_published
         self._session: AsyncSession | None = None
         self._pending: list[tuple[CloudEvent, str, str | None]] = []
 
@@ -180,8 +189,11 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Write the queued outbox rows and commit the transaction."""
+        published = bool(self._pending)
         await self._flush_outbox()
         await self.session.commit()
+        if published and self._on_published is not None:
+            self._on_published()
 
     async def rollback(self) -> None:
         """Drop the queued events and roll the transaction back."""

@@ -31,4 +31,6 @@ def write_back_subscription() -> Subscription[GatewayUnitOfWork]:
         group_id="integration-gateway",
         events=list(WRITE_BACK_EVENTS),
         handler=_queue,
+        # A delivery is queued once per (subscriber, event id): a redelivery adds nothing.
+        idempotent=WRITE_BACK_EVENTS,
     )

@@ -85,5 +85,15 @@ async def _apply_one(event: InboundEvent, uow: ReplenishmentUnitOfWork, now: Clo
 
 
 def subscription(now: Clock = utc_now) -> Subscription[ReplenishmentUnitOfWork]:
-    """The replenishment consumer group; one transaction per batch."""
-    return Subscription(GROUP_ID, list(CONSUMED), batch_handler(now))
+    """The replenishment consumer group; one transaction per batch.
+
+    The two busiest types skip the inbox: an order line's demand is recorded once (its key is
+    order, SKU and location), and a snapshot older than the position's is ignored, as is a
+    receipt already booked against its PO (by movement id).
+    """
+    return Subscription(
+        GROUP_ID,
+        list(CONSUMED),
+        batch_handler(now),
+        idempotent=(OrderPlaced, AvailabilityChanged),
+    )

@@ -83,4 +83,7 @@ def subscription(settings: ReservationSettings | None = None) -> Subscription[Re
         events=EVENTS,
         handler=batch_handler(settings.default_reservation_ttl_seconds),
         batch=settings.reservation_batch,
+        # An order with an outcome is never placed again (`known_orders`, the primary key);
+        # a movement is applied once (`first_application`).
+        idempotent=(OrderPlaced, StockMoved),
     )
