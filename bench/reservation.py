@@ -167,8 +167,8 @@ class LoadRun:
             request_timeout_ms=60_000,
         )
         await self._producer.start()
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, enable_auto_commit=False
+        self._consumer = AIOKafkaConsumer(  # reads promptly, like reservation's own consumer
+            bootstrap_servers=self.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=20
         )
         await self._consumer.start()
         partitions = await self._producer.partitions_for("inventory.reservations")
