@@ -7,6 +7,9 @@ send them in id order with an idempotent producer (``acks=all``), wait for every
 acknowledged ones ``published_at`` and commit. Other relay instances of the service find the
 lock taken and wait for the next round, so running several is safe (and gives fail-over).
 
+Between rounds the relay waits `relay_poll_interval_seconds`, or less when `notify` says rows
+were committed (the service's units of work call it after such a commit).
+
 A row whose send failed stays unpublished, and so do the later rows of the same key in that
 round, so the next round resends them in order. If the broker is down the rows simply wait and
 the relay backs off; a producer that hit a fatal error is closed and recreated.
