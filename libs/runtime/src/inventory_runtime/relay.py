@@ -69,7 +69,6 @@ class OutboxRelay:
         self._session_factory = session_factory
         self._settings = settings
         self._producer: AIOKafkaProducer | None = None
-        self._stopping = False
         self._stopped = asyncio.Event()
         self._work = asyncio.Event()
         self._partitioner = DefaultPartitioner()
@@ -80,7 +79,7 @@ class OutboxRelay:
         """Publish rounds until stopped; broker and database outages are waited out."""
         next_stats = 0.0
         try:
-            while not self._stopping:
+            while not self._stopped.is_set():
                 now = asyncio.get_running_loop().time()
                 if now >= next_stats:
                     await self._maintain()
@@ -106,7 +105,6 @@ class OutboxRelay:
 
     async def stop(self) -> None:
         """Ask `run` to return after the round in hand (which it finishes)."""
-        self._stopping = True
         self._stopped.set()
 
     def notify(self) -> None:
@@ -254,7 +252,7 @@ class OutboxRelay:
 
     async def _sleep(self, delay: float, *, on_work: bool) -> None:
         """Wait `delay` seconds, less if stopped or (`on_work`) notified of new rows."""
-        if self._stopping or (on_work and self._work.is_set()):
+        if self._stopped.is_set() or (on_work and self._work.is_set()):
             return
         waits = [asyncio.ensure_future(self._stopped.wait())]
         if on_work:
