@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,15 @@ BOOTSTRAP = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 LEDGER = os.getenv("STOCK_LEDGER_URL", "http://127.0.0.1:8001")
 RESERVATION = os.getenv("RESERVATION_URL", "http://127.0.0.1:8002")
 OUTCOMES = ("inventory.stock.reserved.v1", "inventory.reservation.rejected.v1")
+SERVICE_GROUPS = (
+    "reservation",
+    "stock-ledger",
+    "replenishment",
+    "alerting",
+    "approval",
+    "integration-gateway",
+)
+"""The stack's consumer groups: the load starts once they have all caught up."""
 
 
 def _event(event_type: str, data: dict[str, Any], subject: str | None = None) -> bytes:
@@ -301,7 +311,32 @@ class LoadRun:
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"stock of {sku} never reached reservation")
                     await asyncio.sleep(0.3)
-        await asyncio.sleep(1.0)  # the other partitions of the receipt
+
+    async def settle(self, timeout: float = 600) -> float:
+        """Wait until every service group has read everything (the receipt's movements, the
+        availability they cause): load must not start while the stack still works through the
+        set-up. Returns the seconds waited."""
+        started = time.monotonic()
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            assert self._consumer is not None
+            while (lag := await self._lag(admin)) > 0:
+                if time.monotonic() - started > timeout:
+                    raise RuntimeError(f"the stack still has {lag} messages to read")
+                await asyncio.sleep(0.5)
+        finally:
+            await admin.close()
+        return time.monotonic() - started
+
+    async def _lag(self, admin: AIOKafkaAdminClient) -> int:
+        assert self._consumer is not None
+        lag = 0
+        for group in SERVICE_GROUPS:
+            committed = await admin.list_consumer_group_offsets(group)
+            ends = await self._consumer.end_offsets(list(committed))
+            lag += sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items())
+        return lag
 
     def new_order(self, lines: list[tuple[str, int]]) -> Order:
         order = Order(f"B-{self.run_id}-{len(self.orders)}", lines)
@@ -453,6 +488,8 @@ async def measure(scenario: str, mode: str, args: argparse.Namespace, skus: list
                 picked = rng.sample(skus, rng.randint(1, 3))
                 return [(s, rng.randint(1, 3)) for s in picked]
 
+        waited = await run.settle()
+        print(f"{scenario} {mode}: stock in; the stack settled in {waited:.1f} s", flush=True)
         started = await run.generate(
             make_lines, rate=args.rate, duration=args.duration, window=args.window
         )

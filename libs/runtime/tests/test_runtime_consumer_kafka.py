@@ -38,6 +38,16 @@ class CrashBeforeOffsetCommit(KafkaConsumerLoop[UnitOfWork]):
         raise SimulatedCrash(f"killed before committing {offsets}")
 
 
+class GatedOffsetCommit(KafkaConsumerLoop[UnitOfWork]):
+    """Offset commits wait until the test opens `gate` (a slow broker, say)."""
+
+    gate: asyncio.Event
+
+    async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
+        await self.gate.wait()
+        await super()._commit_offsets(offsets)
+
+
 def consumed(topic: str, outcome: str, event_type: str) -> float:
     labels = {"topic": topic, "type": event_type, "outcome": outcome}
     return REGISTRY.get_sample_value("inventory_messages_consumed_total", labels) or 0.0
@@ -268,3 +278,37 @@ async def test_topping_up_a_poll_keeps_each_partitions_order_and_applies_each_on
         await loop.stop()
         await task
     assert seen == sent
+
+
+async def test_a_slow_offset_commit_holds_up_neither_the_next_messages_nor_stop_losing_it(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+    handler_factory: Any,
+    effects_of: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "slowcommit")
+    happened, _ = thing_events(topic)
+    group = unique_name("group")
+    subscription = Subscription(group, [happened], handler_factory())
+    loop, task = start(make_settings(), session_factory, subscription, GatedOffsetCommit)
+    assert isinstance(loop, GatedOffsetCommit)
+    loop.gate = asyncio.Event()
+
+    async def applied(thing_id: str) -> bool:
+        return await effects_of(thing_id) == 1
+
+    await produce(kafka_bootstrap, topic, [(b"k", event_value(happened, "first"))])
+    assert await wait_until(lambda: applied("first"))
+    await produce(kafka_bootstrap, topic, [(b"k", event_value(happened, "second"))])
+    assert await wait_until(lambda: applied("second"))  # while the first commit still hangs
+    assert await committed(kafka_bootstrap, group, topic) == 0
+
+    stopping = asyncio.create_task(loop.stop())
+    await asyncio.sleep(0.5)
+    assert not task.done()  # stop waits for the commit in flight...
+    loop.gate.set()
+    await stopping
+    await task
+    assert await committed(kafka_bootstrap, group, topic) == 2  # ...and then it is made

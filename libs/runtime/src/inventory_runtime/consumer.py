@@ -18,7 +18,8 @@ event, else per partition), per partition in offset order, the loop
   it takes; a message that keeps failing otherwise goes to the DLQ after
   ``consumer_retry_attempts`` tries;
 * commits ``offset + 1`` per partition only after the database commit or the acknowledged DLQ
-  send, and never past a message that was not dealt with.
+  send, and never past a message that was not dealt with. The commit runs while the next poll
+  is fetched and applied (one in flight at a time; stop and revocation wait for it).
 
 On rebalance, revoked partitions are no longer processed: a message waiting for a retry is
 abandoned (it is redelivered to the new owner), and the revocation waits for the batch in hand.
@@ -77,6 +78,8 @@ class KafkaConsumerLoop(Generic[U]):
         self._running = False
         self._done = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
+        self._commit: asyncio.Task[None] | None = None
+        self._lag_recorded_at = 0.0
         self._dead_letters = DeadLetterSender(
             settings.bootstrap_servers,
             client_id=f"{settings.service_name}-{subscription.group_id}-dlq",
@@ -105,7 +108,12 @@ class KafkaConsumerLoop(Generic[U]):
         try:
             if await self._start():
                 await self._poll_until_stopped()
+                await self._committed()
         finally:
+            if self._commit is not None:  # the loop failed: the commit in flight still ends
+                with contextlib.suppress(Exception):
+                    await self._commit
+                self._commit = None
             await self._close()
             self._done.set()
 
@@ -153,6 +161,8 @@ class KafkaConsumerLoop(Generic[U]):
         assert self._consumer is not None
         attempt = 0
         while not self._stopping:
+            if self._commit is not None and self._commit.done():
+                await self._committed()  # a commit that failed with a bug stops the loop here
             try:
                 batches = await self._consumer.getmany(
                     timeout_ms=self._settings.consumer_poll_timeout_ms,
@@ -171,8 +181,9 @@ class KafkaConsumerLoop(Generic[U]):
             if batches:
                 async with self._lock:
                     offsets = await self._processor.process_poll(batches)
-                    await self._commit_offsets(offsets)
-            await self._record_lag()
+                    await self._committed()
+                    self._commit = asyncio.create_task(self._commit_offsets(offsets))
+            await self._record_lag(busy=bool(batches))
 
     async def _top_up(self, batches: dict[TopicPartition, list[Any]]) -> None:
         """Add to `batches` what the fetch that taking them started brings back in time.
@@ -192,6 +203,18 @@ class KafkaConsumerLoop(Generic[U]):
         for tp, records in more.items():  # later offsets of a partition follow its earlier
             batches[tp] = [*batches.get(tp, ()), *records]
 
+    async def _committed(self) -> None:
+        """Wait for the offset commit in flight, if any (raising what it failed with).
+
+        The commit of a poll's offsets runs while the next poll is fetched and applied: its
+        round trip to the broker is off the path of the next records. Only one is in flight at
+        a time, so commits happen in order; revocation and stop wait for it, so the offsets of
+        work already in the database are committed while the partitions are still ours.
+        """
+        commit, self._commit = self._commit, None
+        if commit is not None:
+            await commit
+
     async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
         """Commit offsets of partitions still ours; a failed commit only means redelivery."""
         if self._consumer is None:
@@ -209,14 +232,17 @@ class KafkaConsumerLoop(Generic[U]):
         self._revoked |= revoked
         self._wakeup.set()
         async with self._lock:  # let the batch in hand finish or abandon the revoked partitions
-            pass
+            await self._committed()
         for tp in revoked:
             with contextlib.suppress(KeyError):
                 metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
 
-    async def _record_lag(self) -> None:
-        if self._consumer is None:
+    async def _record_lag(self, *, busy: bool) -> None:
+        """Update the lag gauges: after an idle poll, or once a second while busy."""
+        now = asyncio.get_running_loop().time()
+        if self._consumer is None or (busy and now - self._lag_recorded_at < 1.0):
             return
+        self._lag_recorded_at = now
         for tp in self._consumer.assignment():
             highwater = self._consumer.highwater(tp)
             if highwater is None:
