@@ -75,6 +75,9 @@ class Order:
     order_id: str
     lines: list[tuple[str, int]]
     placed_at: float = 0.0
+    """When the generator meant to send it (monotonic seconds)."""
+    sent_at: float = 0.0
+    """When it handed it to the producer: later than `placed_at` if the generator fell behind."""
 
 
 @dataclass
@@ -112,9 +115,10 @@ class Result:
     p99_ms_by_5s: list[float] = field(default_factory=list)
     """p99 latency of the orders placed in each 5-second window of the run, in order."""
     stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Where the latency goes: p50/p99 of placed -> decided (order topic, consumer queue, the
-    batch's reads), decided -> published (the rest of the transaction, commit, relay) and
-    published -> seen here (broker, fetch)."""
+    """Where the latency goes: p50/p99 of placed -> sent (this generator falling behind its
+    schedule), sent -> decided (order topic, consumer queue, the batch's reads), decided ->
+    published (the rest of the transaction, commit, relay) and published -> seen here (broker,
+    fetch)."""
 
     def show(self) -> str:
         lat = self.latency_ms
@@ -353,6 +357,7 @@ class LoadRun:
             **policy,
         }
         value = _event("inventory.order.placed.v1", data, order.order_id)
+        order.sent_at = time.monotonic()
         return await self.send("inventory.orders", order.order_id, value)
 
     async def generate(
@@ -409,9 +414,11 @@ class LoadRun:
         wall = time.time() - time.monotonic()  # monotonic -> wall clock, same host
         legs: dict[str, list[float]] = defaultdict(list)
         for order_id, (decided, published) in self.outcomes.stamps.items():
-            placed = self.orders[order_id].placed_at + wall
+            order = self.orders[order_id]
+            placed, sent = order.placed_at + wall, order.sent_at + wall
             seen = self.outcomes.first_seen[order_id] + wall
-            legs["placed->decided"].append((decided - placed) * 1000)
+            legs["placed->sent"].append((sent - placed) * 1000)
+            legs["sent->decided"].append((decided - sent) * 1000)
             legs["decided->published"].append((published - decided) * 1000)
             legs["published->seen"].append((seen - published) * 1000)
         return {

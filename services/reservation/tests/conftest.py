@@ -79,23 +79,35 @@ class FakeRepository:
         found = self.reservations.get(order_id)
         return copy.deepcopy(found) if found else None
 
+    async def lock_orders(self, order_ids: Iterable[str]) -> None:
+        pass
+
+    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]:
+        return {o: copy.deepcopy(self.reservations[o]) for o in order_ids if o in self.reservations}
+
     async def add_all(self, decided: Sequence[Reservation]) -> None:
         for reservation in decided:
             assert reservation.order_id not in self.reservations, "duplicate order id"
             self.reservations[reservation.order_id] = copy.deepcopy(reservation)
             self.sequence[reservation.order_id] = len(self.sequence)
 
-    async def save(self, reservation: Reservation) -> None:
-        self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+    async def save_all(self, changed: Iterable[Reservation]) -> None:
+        for reservation in changed:
+            self.reservations[reservation.order_id] = copy.deepcopy(reservation)
 
-    async def backorders_at(self, key: PointKey) -> list[Backorder]:
-        return [
-            Backorder(r.order_id, line.line_no, line.backordered, r.priority, self.sequence[o])
-            for o, r in self.reservations.items()
-            if r.status == "reserved"
-            for line in r.lines
-            if line.key == key and line.backordered > 0
-        ]
+    async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]:
+        waiting: dict[PointKey, list[Backorder]] = {}
+        for key in set(keys):
+            found = [
+                Backorder(r.order_id, line.line_no, line.backordered, r.priority, self.sequence[o])
+                for o, r in self.reservations.items()
+                if r.status == "reserved"
+                for line in r.lines
+                if line.key == key and line.backordered > 0
+            ]
+            if found:
+                waiting[key] = found
+        return waiting
 
     async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
         for fill in fills:
@@ -112,11 +124,10 @@ class FakeRepository:
     async def was_cancelled_early(self, order_id: str) -> bool:
         return order_id in self.cancelled_early
 
-    async def first_application(self, movement_id: str) -> bool:
-        if movement_id in self.movements:
-            return False
-        self.movements.add(movement_id)
-        return True
+    async def first_applications(self, movement_ids: Iterable[str]) -> set[str]:
+        first = set(movement_ids) - self.movements
+        self.movements |= first
+        return first
 
 
 class FakeReservationUoW(FakeUnitOfWork):

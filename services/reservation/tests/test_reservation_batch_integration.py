@@ -14,7 +14,7 @@ from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.migrations import migrate_async
-from inventory_runtime.testing import drop_database, fresh_database
+from inventory_runtime.testing import drop_database, fresh_database, recorded_statements
 from reservation import handlers
 from reservation.config import ReservationSettings
 from reservation.consumer import GROUP_ID, subscription
@@ -181,3 +181,70 @@ async def test_a_redelivered_partial_cancel_releases_once(sessions, make):
     assert await stock(sessions, "RD-1") == (10, 4)
     released = await outbox(sessions, "inventory.reservation.released.v1")
     assert [e.order_id for e in released if e.order_id == "RD-O"] == ["RD-O"]  # type: ignore[attr-defined]
+
+
+async def movements_world(sessions: Any, make: Any, w: str) -> list[Any]:
+    """Stock, a reservation and a backorder at world `w`'s points; the movements that follow."""
+    await seed(sessions, make, {f"{w}-X1": "10", f"{w}-X2": "0", f"{w}-X3": "5"})
+    await run(sessions, handlers.upsert_item, make.item(f"{w}-NEW"))
+    await place_batch(
+        sessions,
+        [
+            make.order(f"{w}-O1", (f"{w}-X1", LOC, "4")),
+            make.order(f"{w}-O2", (f"{w}-X2", LOC, "3"), allow_partial=True),  # backordered
+        ],
+        make.now,
+    )
+    receipt = make.movement(f"{w}-M1", f"{w}-X2", LOC, "5")
+    return [
+        receipt,
+        make.movement(f"{w}-M2", f"{w}-X1", LOC, "-4", "issue", order_id=f"{w}-O1"),
+        make.movement(f"{w}-M3", f"{w}-X3", LOC, "-5", "issue"),  # scrap, no order
+        receipt,  # the same ledger entry again
+        make.movement(f"{w}-M4", f"{w}-X3", LOC, "2"),
+        *(make.movement(f"{w}-N{n}", f"{w}-NEW{n}", LOC, "1") for n in range(40)),
+    ]
+
+
+async def world_state(sessions: Any, w: str) -> tuple[Any, ...]:
+    async with sessions() as session:
+        lines = await session.execute(
+            select(reservation_lines.c.order_id, reservation_lines.c.reserved)
+            .add_columns(reservation_lines.c.fulfilled, reservation_lines.c.backordered)
+            .where(reservation_lines.c.order_id.like(f"{w}-%"))
+            .order_by(reservation_lines.c.order_id)
+        )
+        statuses = await session.execute(
+            select(reservations.c.order_id, reservations.c.status)
+            .where(reservations.c.order_id.like(f"{w}-%"))
+            .order_by(reservations.c.order_id)
+        )
+        by_line = [(o[len(w) :], r, f, b) for o, r, f, b in lines]
+        by_status = [(o[len(w) :], s) for o, s in statuses]
+    points = [await stock(sessions, f"{w}-{sku}") for sku in ("X1", "X2", "X3", "NEW0", "NEW39")]
+    events = sorted(  # which events, not their order: fills come after the whole batch
+        (e.event_type, getattr(e, "cause", ""), getattr(e, "sku", "")[len(w) :])
+        for e in await outbox(sessions)
+        if getattr(e, "sku", getattr(e, "order_id", "")).startswith(f"{w}-")
+    )
+    return by_line, by_status, points, events
+
+
+async def test_a_batch_of_movements_ends_as_one_at_a_time_in_a_few_statements(sessions, make):
+    one_by_one = await movements_world(sessions, make, "MA")
+    batched = await movements_world(sessions, make, "MB")
+    for movement in one_by_one:
+        await consume(sessions, [inbound(movement, 0)])
+
+    with recorded_statements(sessions.kw["bind"]) as sent:
+        await consume(sessions, [inbound(m, n) for n, m in enumerate(batched)])
+
+    assert await world_state(sessions, "MB") == await world_state(sessions, "MA")
+    lines, statuses, points, events = await world_state(sessions, "MB")
+    assert points == [(6, 0), (5, 3), (2, 0), (1, 0), (1, 0)]  # X2's receipt counted once
+    assert ("-O1", "fulfilled") in statuses
+    assert ("-O2", 3, 0, 0) in lines  # the receipt filled the backorder
+    assert [e for e in events if e[0].endswith("overcommitted.v1")] == []  # nothing held at X3
+    # Inbox, claim, lock orders, create + lock points, read orders (2), save orders (2) and
+    # points, backorders, fills (2), filled points, outbox: the same for 4 entries or 4,000.
+    assert len(sent) <= 15, sent

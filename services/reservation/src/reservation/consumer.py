@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import groupby
 
 from inventory_contracts import (
     ItemUpserted,
@@ -29,24 +30,26 @@ the ledger's StockMoved, never on the shipment notice."""
 
 
 def batch_handler(default_ttl_seconds: int | None) -> BatchHandler[ReservationUoW]:
-    """Apply a partition's batch in its order; each run of consecutive orders is decided at once.
+    """Apply a partition's batch in its order; each run of consecutive orders is decided at
+    once, each run of consecutive stock movements applied at once.
 
     Runs keep the partition's order: a cancel after its order in the same batch sees the
-    reservation, one before it is remembered first.
+    reservation, one before it is remembered first; an order after a receipt sees its stock.
     """
 
     async def handle(events: Sequence[InboundEvent], uow: ReservationUoW) -> None:
         now = datetime.now(UTC)
-        run: list[InboundEvent] = []
-        for event in events:  # the runtime has already dropped redeliveries (inbox)
-            if isinstance(event.data, OrderPlaced):
-                run.append(event)
-                continue
-            await _place(run, uow, now, default_ttl_seconds)
-            run = []
-            with event_context(event):
-                await _apply_one(event, uow, now)
-        await _place(run, uow, now, default_ttl_seconds)
+        # The runtime has already dropped redeliveries of the types that keep an inbox.
+        for kind, run in groupby(events, key=lambda event: type(event.data)):
+            if kind is OrderPlaced:
+                await _place(list(run), uow, now, default_ttl_seconds)
+            elif kind is StockMoved:
+                movements = [e.data for e in run if isinstance(e.data, StockMoved)]
+                await handlers.apply_movements(movements, uow, now)
+            else:
+                for event in run:
+                    with event_context(event):
+                        await _apply_one(event, uow, now)
 
     return handle
 
@@ -54,8 +57,6 @@ def batch_handler(default_ttl_seconds: int | None) -> BatchHandler[ReservationUo
 async def _place(
     run: Sequence[InboundEvent], uow: ReservationUoW, now: datetime, ttl: int | None
 ) -> None:
-    if not run:
-        return
     orders = [e.data for e in run if isinstance(e.data, OrderPlaced)]
     origins = {
         e.data.order_id: (e.correlation_id, e.id) for e in run if isinstance(e.data, OrderPlaced)
@@ -67,8 +68,6 @@ async def _apply_one(event: InboundEvent, uow: ReservationUoW, now: datetime) ->
     data = event.data
     if isinstance(data, OrderCancelled):
         await handlers.cancel_order(data, uow, now)
-    elif isinstance(data, StockMoved):
-        await handlers.apply_movement(data, uow, now)
     elif isinstance(data, ItemUpserted):
         await handlers.upsert_item(data, uow)
     elif isinstance(data, LocationUpserted):
@@ -84,6 +83,6 @@ def subscription(settings: ReservationSettings | None = None) -> Subscription[Re
         handler=batch_handler(settings.default_reservation_ttl_seconds),
         batch=settings.reservation_batch,
         # An order with an outcome is never placed again (`known_orders`, the primary key);
-        # a movement is applied once (`first_application`).
+        # a movement is applied once (`first_applications`).
         idempotent=(OrderPlaced, StockMoved),
     )

@@ -23,7 +23,7 @@ from inventory_contracts import (
 from inventory_contracts.events.availability import AvailabilityCause
 
 from reservation import domain
-from reservation.domain import StockPoint
+from reservation.domain import Fill, Reservation, StockPoint
 from reservation.repository import ReservationUoW
 
 log = logging.getLogger(__name__)
@@ -105,9 +105,9 @@ async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetim
     reservation = await repository.get(cancel.order_id)
     assert reservation is not None
     events = domain.cancel_order(reservation, cancel, points, now)
-    await repository.save(reservation)
+    await repository.save_all([reservation])
     if events:
-        await _publish(uow, events)
+        _publish(uow, events)
         await _after_release(uow, points.values(), now, "release")
 
 
@@ -123,35 +123,64 @@ async def expire_due(uow: ReservationUoW, now: datetime, limit: int = 200) -> in
         reservation = await repository.get(order_id)
         assert reservation is not None
         events = domain.expire(reservation, points, now)
-        await repository.save(reservation)
+        await repository.save_all([reservation])
         if events:
-            await _publish(uow, events)
+            _publish(uow, events)
             await _after_release(uow, points.values(), now, "expiry")
     return len(order_ids)
 
 
 async def apply_movement(movement: StockMoved, uow: ReservationUoW, now: datetime) -> None:
-    """Apply a ledger entry to on-hand (and fulfil the order it shipped), once per entry."""
+    """One ledger entry (see `apply_movements`)."""
+    await apply_movements([movement], uow, now)
+
+
+async def apply_movements(
+    movements: Sequence[StockMoved], uow: ReservationUoW, now: datetime
+) -> None:
+    """Apply ledger entries to on-hand in their order (fulfilling the orders shipped), once each.
+
+    A whole batch (a 10,000-line receipt, a shipping wave) is a handful of statements: claim the
+    entries never applied, lock the orders they ship, lock (creating) their stock points, apply
+    them in memory, save, and hand the stock that became free to waiting backorders. Each entry
+    still publishes the availability it left behind, and an over-commitment if it caused one.
+    """
     repository = uow.reservations
-    if not await repository.first_application(movement.movement_id):
-        log.info("movement %s already applied", movement.movement_id)
+    unique: dict[str, StockMoved] = {}
+    for movement in movements:
+        unique.setdefault(movement.movement_id, movement)
+    first = await repository.first_applications(unique)
+    fresh = [movement for movement_id, movement in unique.items() if movement_id in first]
+    if len(fresh) < len(unique):
+        log.info("%d movements already applied", len(unique) - len(fresh))
+    if not fresh:
         return
-    order_id = movement.order_id if movement.movement_type == "issue" else None
-    if order_id is not None:
-        await repository.get(order_id, for_update=True)
-    key = (movement.sku, movement.location)
-    point = (await repository.lock_points([key], create=True))[key]
-    reservation = await repository.get(order_id) if order_id is not None else None
-    events, cause = domain.apply_movement(point, movement, reservation, now)
-    if reservation is not None:
-        await repository.save(reservation)
-    await _publish(uow, events)
-    await repository.save_points([point])
-    uow.publish(point.availability(now, cause, movement))
-    overcommitted = domain.overcommitment(point)
-    if overcommitted is not None:
-        uow.publish(overcommitted)
-    await _fill_and_publish(uow, [point], now)
+    order_ids = sorted({order_id for m in fresh if (order_id := _shipped_order(m)) is not None})
+    await repository.lock_orders(order_ids)
+    points = await repository.lock_points({(m.sku, m.location) for m in fresh}, create=True)
+    # Read the orders under the point locks: a backorder fill may have changed their lines.
+    orders = await repository.get_many(order_ids)
+    fulfilled: dict[str, Reservation] = {}
+    for movement in fresh:
+        point = points[(movement.sku, movement.location)]
+        order_id = _shipped_order(movement)
+        reservation = orders.get(order_id) if order_id is not None else None
+        events, cause = domain.apply_movement(point, movement, reservation, now)
+        if reservation is not None:
+            fulfilled[reservation.order_id] = reservation
+        _publish(uow, events)
+        uow.publish(point.availability(now, cause, movement))
+        overcommitted = domain.overcommitment(point)
+        if overcommitted is not None:
+            uow.publish(overcommitted)
+    await repository.save_all(fulfilled.values())
+    ordered = sorted(points.values(), key=lambda p: p.key)
+    await repository.save_points(ordered)
+    await _fill_and_publish(uow, ordered, now)
+
+
+def _shipped_order(movement: StockMoved) -> str | None:
+    return movement.order_id if movement.movement_type == "issue" else None
 
 
 async def _after_release(
@@ -171,21 +200,23 @@ async def _fill_and_publish(
 ) -> None:
     """Hand stock that became free to the backorders waiting at these (locked) points."""
     repository = uow.reservations
+    free = [point for point in points if point.free > domain.ZERO]
+    waiting = await repository.backorders_at(point.key for point in free)
+    fills: list[Fill] = []
     filled = []
-    for point in points:
-        if point.free <= domain.ZERO:
-            continue
-        fills = domain.fill_backorders(point, await repository.backorders_at(point.key))
-        if fills:
-            await repository.record_fills(fills, now)
+    for point in free:
+        point_fills = domain.fill_backorders(point, waiting.get(point.key, []))
+        if point_fills:
+            fills.extend(point_fills)
             filled.append(point)
     if filled:
+        await repository.record_fills(fills, now)
         await repository.save_points(filled)
         for point in filled:
             uow.publish(point.availability(now, "backorder_fill"))
 
 
-async def _publish(uow: ReservationUoW, events: Iterable[Event]) -> None:
+def _publish(uow: ReservationUoW, events: Iterable[Event]) -> None:
     for event in events:
         uow.publish(event)
 

@@ -16,20 +16,18 @@ from typing import Any, Protocol
 from inventory_contracts import ShortLine
 from inventory_runtime.db import text_array
 from inventory_runtime.uow import UnitOfWorkProtocol
-from sqlalchemy import any_, func, select, update
+from sqlalchemy import any_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reservation.db import (
     EXPIRABLE,
-    applied_movements,
     backorder_fills,
     early_cancellations,
     items,
     locations,
     reservation_lines,
     reservations,
-    stock_points,
 )
 from reservation.domain import (
     Backorder,
@@ -45,10 +43,14 @@ from reservation.sql import (
     ADD_LINES,
     ADD_RESERVATIONS,
     BACKORDERS,
+    CREATE_POINTS,
     FILL_LINES,
+    FIRST_APPLICATIONS,
+    LOCK_ORDERS,
     LOCK_POINTS,
     SAVE_LINES,
     SAVE_POINTS,
+    SAVE_STATUSES,
 )
 
 
@@ -65,14 +67,16 @@ class Repository(Protocol):
     async def known_orders(self, order_ids: Iterable[str]) -> set[str]: ...
     async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]: ...
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
+    async def lock_orders(self, order_ids: Iterable[str]) -> None: ...
+    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]: ...
     async def add_all(self, decided: Sequence[Reservation]) -> None: ...
-    async def save(self, reservation: Reservation) -> None: ...
-    async def backorders_at(self, key: PointKey) -> list[Backorder]: ...
+    async def save_all(self, changed: Iterable[Reservation]) -> None: ...
+    async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]: ...
     async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None: ...
     async def lock_expired(self, now: datetime, limit: int) -> list[str]: ...
     async def remember_cancel(self, order_id: str, reason: str | None) -> None: ...
     async def was_cancelled_early(self, order_id: str) -> bool: ...
-    async def first_application(self, movement_id: str) -> bool: ...
+    async def first_applications(self, movement_ids: Iterable[str]) -> set[str]: ...
 
 
 class ReservationUoW(UnitOfWorkProtocol, Protocol):
@@ -126,13 +130,10 @@ class SqlRepository:
         ordered = sorted(set(keys))
         if not ordered:
             return {}
+        columns = {"skus": [k[0] for k in ordered], "locations": [k[1] for k in ordered]}
         if create:
-            rows = [{"sku": sku, "location": location} for sku, location in ordered]
-            await self.session.execute(insert(stock_points).values(rows).on_conflict_do_nothing())
-        result = await self.session.execute(
-            LOCK_POINTS,
-            {"skus": [k[0] for k in ordered], "locations": [k[1] for k in ordered]},
-        )
+            await self.session.execute(CREATE_POINTS, columns)
+        result = await self.session.execute(LOCK_POINTS, columns)
         return {
             (row.sku, row.location): StockPoint(
                 row.sku, row.location, _n(row.on_hand), _n(row.reserved)
@@ -173,18 +174,33 @@ class SqlRepository:
         return set(rows.scalars())
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
-        query = select(reservations).where(reservations.c.order_id == order_id)
         if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).one_or_none()
-        if row is None:
-            return None
+            await self.lock_orders([order_id])
+        return (await self.get_many([order_id])).get(order_id)
+
+    async def lock_orders(self, order_ids: Iterable[str]) -> None:
+        """Lock these reservations' rows (in order-id order: concurrent lockers cannot cross)."""
+        ids = list(order_ids)
+        if ids:
+            await self.session.execute(LOCK_ORDERS, {"order_ids": ids})
+
+    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]:
+        ids = text_array(list(order_ids))
+        rows = await self.session.execute(
+            select(reservations).where(reservations.c.order_id == any_(ids))
+        )
+        found = {row.order_id: row._mapping for row in rows}
+        if not found:
+            return {}
+        lines: dict[str, list[Any]] = {order_id: [] for order_id in found}
         line_rows = await self.session.execute(
             select(reservation_lines)
-            .where(reservation_lines.c.order_id == order_id)
-            .order_by(reservation_lines.c.line_no)
+            .where(reservation_lines.c.order_id == any_(ids))
+            .order_by(reservation_lines.c.order_id, reservation_lines.c.line_no)
         )
-        return _reservation(row._mapping, [line._mapping for line in line_rows])
+        for line in line_rows:
+            lines[line.order_id].append(line._mapping)
+        return {order_id: _reservation(row, lines[order_id]) for order_id, row in found.items()}
 
     async def add_all(self, decided: Sequence[Reservation]) -> None:
         if not decided:
@@ -222,31 +238,42 @@ class SqlRepository:
             },
         )
 
-    async def save(self, reservation: Reservation) -> None:
+    async def save_all(self, changed: Iterable[Reservation]) -> None:
+        ordered = sorted(changed, key=lambda r: r.order_id)
+        if not ordered:
+            return
         await self.session.execute(
-            update(reservations)
-            .where(reservations.c.order_id == reservation.order_id)
-            .values(status=reservation.status, updated_at=func.now())
+            SAVE_STATUSES,
+            {"order_ids": [r.order_id for r in ordered], "statuses": [r.status for r in ordered]},
         )
-        lines = reservation.lines
+        lines = [(r.order_id, line) for r in ordered for line in r.lines]
         await self.session.execute(
             SAVE_LINES,
             {
-                "order_id": reservation.order_id,
-                "line_nos": [line.line_no for line in lines],
-                "reserved": [line.reserved for line in lines],
-                "released": [line.released for line in lines],
-                "fulfilled": [line.fulfilled for line in lines],
-                "backordered": [line.backordered for line in lines],
+                "order_ids": [order_id for order_id, _ in lines],
+                "line_nos": [line.line_no for _, line in lines],
+                "reserved": [line.reserved for _, line in lines],
+                "released": [line.released for _, line in lines],
+                "fulfilled": [line.fulfilled for _, line in lines],
+                "backordered": [line.backordered for _, line in lines],
             },
         )
 
-    async def backorders_at(self, key: PointKey) -> list[Backorder]:
-        rows = await self.session.execute(BACKORDERS, {"sku": key[0], "location": key[1]})
-        return [
-            Backorder(row.order_id, row.line_no, _n(row.backordered), row.priority, row.placed_seq)
-            for row in rows
-        ]
+    async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]:
+        ordered = sorted(set(keys))
+        if not ordered:
+            return {}
+        rows = await self.session.execute(
+            BACKORDERS, {"skus": [k[0] for k in ordered], "locations": [k[1] for k in ordered]}
+        )
+        waiting: dict[PointKey, list[Backorder]] = {}
+        for row in rows:
+            waiting.setdefault((row.sku, row.location), []).append(
+                Backorder(
+                    row.order_id, row.line_no, _n(row.backordered), row.priority, row.placed_seq
+                )
+            )
+        return waiting
 
     async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
         if not fills:
@@ -294,14 +321,12 @@ class SqlRepository:
         )
         return found is not None
 
-    async def first_application(self, movement_id: str) -> bool:
-        statement = (
-            insert(applied_movements)
-            .values(movement_id=movement_id)
-            .on_conflict_do_nothing()
-            .returning(applied_movements.c.movement_id)
-        )
-        return await self.session.scalar(statement) is not None
+    async def first_applications(self, movement_ids: Iterable[str]) -> set[str]:
+        ids = list(movement_ids)
+        if not ids:
+            return set()
+        rows = await self.session.execute(FIRST_APPLICATIONS, {"movement_ids": ids})
+        return set(rows.scalars())
 
 
 def _n(quantity: Decimal) -> Decimal:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+CREATE_POINTS = text(
+    """
+    INSERT INTO stock_points (sku, location)
+    SELECT * FROM unnest(CAST(:skus AS text[]), CAST(:locations AS text[]))
+        ON CONFLICT DO NOTHING
+    """
+)
 LOCK_POINTS = text(
     """
     SELECT sp.sku, sp.location, sp.on_hand, sp.reserved
@@ -24,16 +31,24 @@ SAVE_POINTS = text(
      WHERE sp.sku = p.sku AND sp.location = p.location
     """
 )
+SAVE_STATUSES = text(
+    """
+    UPDATE reservations AS r
+       SET status = v.status, updated_at = now()
+      FROM unnest(CAST(:order_ids AS text[]), CAST(:statuses AS text[])) AS v(order_id, status)
+     WHERE r.order_id = v.order_id
+    """
+)
 SAVE_LINES = text(
     """
     UPDATE reservation_lines AS l
        SET reserved = v.reserved, released = v.released, fulfilled = v.fulfilled,
            backordered = v.backordered
-      FROM unnest(CAST(:line_nos AS int[]), CAST(:reserved AS numeric[]),
-                  CAST(:released AS numeric[]), CAST(:fulfilled AS numeric[]),
-                  CAST(:backordered AS numeric[]))
-           AS v(line_no, reserved, released, fulfilled, backordered)
-     WHERE l.order_id = :order_id AND l.line_no = v.line_no
+      FROM unnest(CAST(:order_ids AS text[]), CAST(:line_nos AS int[]),
+                  CAST(:reserved AS numeric[]), CAST(:released AS numeric[]),
+                  CAST(:fulfilled AS numeric[]), CAST(:backordered AS numeric[]))
+           AS v(order_id, line_no, reserved, released, fulfilled, backordered)
+     WHERE l.order_id = v.order_id AND l.line_no = v.line_no
     """
 )
 FILL_LINES = text(
@@ -47,14 +62,16 @@ FILL_LINES = text(
 )
 BACKORDERS = text(
     """
-    SELECT l.order_id, l.line_no, l.backordered, r.priority, r.placed_seq
+    SELECT l.sku, l.location, l.order_id, l.line_no, l.backordered, r.priority, r.placed_seq
       FROM reservation_lines AS l
+      JOIN unnest(CAST(:skus AS text[]), CAST(:locations AS text[])) AS k(sku, location)
+        ON l.sku = k.sku AND l.location = k.location
       JOIN reservations AS r ON r.order_id = l.order_id
-     WHERE l.sku = :sku AND l.location = :location AND l.backordered > 0
-       AND r.status = 'reserved'
-     ORDER BY r.priority DESC, r.placed_seq, l.line_no
+     WHERE l.backordered > 0 AND r.status = 'reserved'
+     ORDER BY l.sku, l.location, r.priority DESC, r.placed_seq, l.line_no
     """
 )
+"""The backorders waiting at some stock points, each point's in the order they are filled."""
 ADD_RESERVATIONS = text(
     """
     INSERT INTO reservations (order_id, reservation_id, status, reason, message, short_lines,
@@ -84,5 +101,22 @@ ADD_LINES = text(
                   CAST(:requested AS numeric[]), CAST(:reserved AS numeric[]),
                   CAST(:released AS numeric[]), CAST(:fulfilled AS numeric[]),
                   CAST(:backordered AS numeric[]))
+    """
+)
+FIRST_APPLICATIONS = text(
+    """
+    INSERT INTO applied_movements (movement_id)
+    SELECT unnest(CAST(:movement_ids AS text[]))
+        ON CONFLICT DO NOTHING
+    RETURNING movement_id
+    """
+)
+"""Claims ledger entries for applying: returns those never applied before."""
+LOCK_ORDERS = text(
+    """
+    SELECT order_id FROM reservations
+     WHERE order_id = ANY(CAST(:order_ids AS text[]))
+     ORDER BY order_id
+       FOR UPDATE
     """
 )
