@@ -44,15 +44,16 @@ BOOTSTRAP = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 LEDGER = os.getenv("STOCK_LEDGER_URL", "http://127.0.0.1:8001")
 RESERVATION = os.getenv("RESERVATION_URL", "http://127.0.0.1:8002")
 OUTCOMES = ("inventory.stock.reserved.v1", "inventory.reservation.rejected.v1")
-SERVICE_GROUPS = (
-    "reservation",
-    "stock-ledger",
-    "replenishment",
-    "alerting",
-    "approval",
-    "integration-gateway",
-)
-"""The stack's consumer groups: the load starts once they have all caught up."""
+SERVICE_GROUPS = {
+    "stock-ledger": os.getenv("STOCK_LEDGER_PORT", "8001"),
+    "reservation": os.getenv("RESERVATION_PORT", "8002"),
+    "replenishment": os.getenv("REPLENISHMENT_PORT", "8003"),
+    "approval": os.getenv("APPROVAL_PORT", "8004"),
+    "alerting": os.getenv("ALERTING_PORT", "8005"),
+    "integration-gateway": os.getenv("INTEGRATION_GATEWAY_PORT", "8006"),
+}
+"""The stack's consumer groups and their services' HTTP ports: the load starts once the groups
+of the services that are up have caught up."""
 
 
 def _event(event_type: str, data: dict[str, Any], subject: str | None = None) -> bytes:
@@ -148,6 +149,14 @@ def _p99_by_window(
     for placed, latency in placed_and_latency:
         by_window[max(int(placed // window), 0)].append(latency * 1000)
     return [round(percentile(by_window[n], 0.99), 1) for n in sorted(by_window)]
+
+
+async def _is_up(port: str) -> bool:
+    async with httpx.AsyncClient(timeout=2) as client:
+        try:
+            return (await client.get(f"http://127.0.0.1:{port}/health")).status_code == 200
+        except httpx.HTTPError:
+            return False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -321,11 +330,11 @@ class LoadRun:
         availability they cause): load must not start while the stack still works through the
         set-up. Returns the seconds waited."""
         started = time.monotonic()
+        groups = [group for group, port in SERVICE_GROUPS.items() if await _is_up(port)]
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
         await admin.start()
         try:
-            assert self._consumer is not None
-            while (lag := await self._lag(admin)) > 0:
+            while (lag := await self._lag(admin, groups)) > 0:
                 if time.monotonic() - started > timeout:
                     raise RuntimeError(f"the stack still has {lag} messages to read")
                 await asyncio.sleep(0.5)
@@ -333,10 +342,10 @@ class LoadRun:
             await admin.close()
         return time.monotonic() - started
 
-    async def _lag(self, admin: AIOKafkaAdminClient) -> int:
+    async def _lag(self, admin: AIOKafkaAdminClient, groups: list[str]) -> int:
         assert self._consumer is not None
         lag = 0
-        for group in SERVICE_GROUPS:
+        for group in groups:
             committed = await admin.list_consumer_group_offsets(group)
             ends = await self._consumer.end_offsets(list(committed))
             lag += sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items())

@@ -72,6 +72,9 @@ listen_addresses = '$PG_HOST'
 max_connections = 300
 shared_buffers = 512MB
 synchronous_commit = on
+# The outboxes are queue tables (thousands of rows in and out a second): vacuum them every few
+# seconds, not every minute, or the relay's scans wade through dead rows (bench/README.md).
+autovacuum_naptime = 5s
 unix_socket_directories = '$PG_BASE_DIR'
 CONF
     fi

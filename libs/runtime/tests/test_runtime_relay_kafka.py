@@ -346,3 +346,28 @@ async def test_a_commit_with_events_wakes_the_relay_before_its_next_poll(
 
 async def _none_unpublished(session_factory: Any) -> bool:
     return await unpublished(session_factory) == 0
+
+
+class StuckMaintenance(OutboxRelay):
+    """Maintenance whose statistics scan never returns (a huge, bloated outbox, say)."""
+
+    async def _maintain(self) -> None:
+        await asyncio.Event().wait()
+
+
+async def test_slow_maintenance_does_not_hold_up_publishing_or_stop(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "stuck")
+    happened, _ = thing_events(topic)
+    relay = StuckMaintenance(session_factory, make_settings(relay_poll_interval_seconds=0.05))
+    tasks = running([relay])
+    try:
+        await publish(session_factory, "/t", [happened(thing_id="despite-maintenance")])
+        records = await read_topic(kafka_bootstrap, topic, count=1, within=20)
+    finally:
+        await asyncio.wait_for(stop([relay], tasks), 10)
+    assert [r.key for r in records] == [b"despite-maintenance"]

@@ -18,6 +18,7 @@ the relay backs off; a producer that hit a fatal error is closed and recreated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -76,14 +77,14 @@ class OutboxRelay:
         self.last_error: str | None = None
 
     async def run(self) -> None:
-        """Publish rounds until stopped; broker and database outages are waited out."""
-        next_stats = 0.0
+        """Publish rounds until stopped; broker and database outages are waited out.
+
+        Maintenance (gauges, purges) runs beside the rounds, never between them: its scans
+        take longest exactly when the outbox is busy and bloated, and must not hold up events.
+        """
+        maintenance = asyncio.create_task(self._maintain_until_stopped())
         try:
             while not self._stopped.is_set():
-                now = asyncio.get_running_loop().time()
-                if now >= next_stats:
-                    await self._maintain()
-                    next_stats = now + self._settings.relay_stats_interval_seconds
                 self._work.clear()  # rows committed from here on are this round's or wake the next
                 try:
                     published = await self.publish_pending()
@@ -101,6 +102,9 @@ class OutboxRelay:
                 if published < self._settings.relay_batch_size:
                     await self._sleep(self._settings.relay_poll_interval_seconds, on_work=True)
         finally:
+            maintenance.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await maintenance
             await self._close_producer()
 
     async def stop(self) -> None:
@@ -214,6 +218,14 @@ class OutboxRelay:
                 await producer.stop()
             except Exception:
                 log.exception("error while closing the outbox producer")
+
+    async def _maintain_until_stopped(self) -> None:
+        while not self._stopped.is_set():
+            await self._maintain()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._stopped.wait(), self._settings.relay_stats_interval_seconds
+                )
 
     async def _maintain(self) -> None:
         """Refresh the depth/age gauges; purge published outbox rows and inbox entries past
