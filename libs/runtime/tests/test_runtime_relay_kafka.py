@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from inventory_contracts.envelope import decode
 from inventory_runtime.context import message_context
 from inventory_runtime.db import inbox_table, outbox_table
-from inventory_runtime.relay import OutboxRelay
+from inventory_runtime.relay import RELAY_LOCK_KEY, OutboxRelay
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import (
     create_test_topics,
@@ -371,3 +371,29 @@ async def test_slow_maintenance_does_not_hold_up_publishing_or_stop(
     finally:
         await asyncio.wait_for(stop([relay], tasks), 10)
     assert [r.key for r in records] == [b"despite-maintenance"]
+
+
+async def test_a_relay_that_finds_another_publishing_tries_again_soon(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "lockbusy")
+    happened, _ = thing_events(topic)
+    settings = make_settings(relay_poll_interval_seconds=600, relay_stats_interval_seconds=600)
+    relay = OutboxRelay(session_factory, settings)
+    tasks = running([relay])
+    try:
+        assert await wait_until(lambda: _none_unpublished(session_factory))  # first round done
+        async with session_factory() as other_relay, other_relay.begin():  # holds the lock...
+            await other_relay.execute(select(func.pg_advisory_xact_lock(RELAY_LOCK_KEY)))
+            async with UnitOfWork(session_factory, source="/t", on_published=relay.notify) as uow:
+                uow.publish(happened(thing_id="after-the-other"))
+                await uow.commit()  # ...while our rows commit and wake our relay
+            await asyncio.sleep(0.3)
+        # Not the 600 s poll: the relay looked again as soon as the lock was free.
+        records = await read_topic(kafka_bootstrap, topic, count=1, within=20)
+    finally:
+        await stop([relay], tasks)
+    assert [r.key for r in records] == [b"after-the-other"]

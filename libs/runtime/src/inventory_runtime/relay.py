@@ -8,7 +8,8 @@ acknowledged ones ``published_at`` and commit. Other relay instances of the serv
 lock taken and wait for the next round, so running several is safe (and gives fail-over).
 
 Between rounds the relay waits `relay_poll_interval_seconds`, or less when `notify` says rows
-were committed (the service's units of work call it after such a commit).
+were committed (the service's units of work call it after such a commit); a relay that found
+another one holding the lock looks again after `LOCK_RETRY_SECONDS`.
 
 A row whose send failed stays unpublished, and so do the later rows of the same key in that
 round, so the next round resends them in order. If the broker is down the rows simply wait and
@@ -57,6 +58,9 @@ _PURGE_INBOX = text(
 )
 """Inbox entries past retention, a bounded slice per maintenance round (`ix_inbox_processed_at`)."""
 
+LOCK_RETRY_SECONDS = 0.02
+"""How soon a relay that found another one publishing tries again: that round may have started
+before this process's rows were committed, and only this relay is woken for them."""
 RELAY_LOCK_KEY = 0x1E7A_0B0C
 """`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
 
@@ -73,6 +77,7 @@ class OutboxRelay:
         self._stopped = asyncio.Event()
         self._work = asyncio.Event()
         self._partitioner = DefaultPartitioner()
+        self._lock_was_taken = False
         self.consecutive_failures = 0
         self.last_error: str | None = None
 
@@ -99,7 +104,9 @@ class OutboxRelay:
                     )
                     await self._sleep(self._backoff(self.consecutive_failures), on_work=False)
                     continue
-                if published < self._settings.relay_batch_size:
+                if self._lock_was_taken:  # another relay is publishing; ours may not be in it
+                    await self._sleep(LOCK_RETRY_SECONDS, on_work=False)
+                elif published < self._settings.relay_batch_size:
                     await self._sleep(self._settings.relay_poll_interval_seconds, on_work=True)
         finally:
             maintenance.cancel()
@@ -124,6 +131,7 @@ class OutboxRelay:
         """
         async with self._session_factory() as session, session.begin():
             locked = await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
+            self._lock_was_taken = not locked
             if not locked:
                 return 0
             rows = (
