@@ -27,6 +27,7 @@ from reservation.domain import (
     apply_fill,
     is_expired,
 )
+from reservation.repository import OrderContext
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -69,11 +70,15 @@ class FakeRepository:
             assert point.key in self.points, "saving a point that was never locked"
             self.points[point.key] = copy.copy(point)
 
-    async def known_orders(self, order_ids: Iterable[str]) -> set[str]:
-        return {order_id for order_id in order_ids if order_id in self.reservations}
-
-    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]:
-        return {order_id for order_id in order_ids if order_id in self.cancelled_early}
+    async def order_context(
+        self, order_ids: Iterable[str], keys: Iterable[PointKey]
+    ) -> OrderContext:
+        ids = set(order_ids)
+        return OrderContext(
+            answered=ids & set(self.reservations),
+            cancelled_early=ids & self.cancelled_early,
+            master=await self.master_data(keys),
+        )
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
         found = self.reservations.get(order_id)

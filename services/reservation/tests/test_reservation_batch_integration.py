@@ -248,3 +248,19 @@ async def test_a_batch_of_movements_ends_as_one_at_a_time_in_a_few_statements(se
     # Inbox, claim, lock orders, create + lock points, read orders (2), save orders (2) and
     # points, backorders, fills (2), filled points, outbox: the same for 4 entries or 4,000.
     assert len(sent) <= 15, sent
+
+
+async def test_a_batch_of_orders_is_decided_in_a_fixed_handful_of_statements(sessions, make):
+    skus = {f"FS-{n}": "100" for n in range(10)}
+    await seed(sessions, make, skus)
+    orders = [make.order(f"FS-O-{n}", (f"FS-{n % 10}", LOC, "1")) for n in range(60)]
+
+    with recorded_statements(sessions.kw["bind"]) as sent:
+        await place_batch(sessions, orders, make.now)
+
+    counts = outcomes_by_order(await outbox(sessions))
+    assert all(counts[o.order_id] == 1 for o in orders)
+    assert await stock(sessions, "FS-0") == (100, 6)
+    # What is known of the orders and their items/locations, lock points, save points, add
+    # reservations and their lines, outbox: 6 whether the batch has 6 orders or 6,000.
+    assert len(sent) == 6, sent

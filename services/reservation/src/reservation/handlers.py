@@ -42,31 +42,31 @@ async def place_orders(
 ) -> None:
     """Answer each order with exactly one StockReserved or ReservationRejected, ever.
 
-    The whole batch shares one transaction: one query for orders already answered, one for
-    early cancellations and master data, one lock of every stock point involved (sorted), the
-    decisions in memory, then a few set-based writes. One AvailabilityChanged per point touched.
+    The whole batch shares one transaction: one query for what is known of the orders (already
+    answered, cancelled early) and of their items and locations, one lock of every stock point
+    involved (sorted), the decisions in memory, then a few set-based writes. One
+    AvailabilityChanged per point touched.
     """
     repository = uow.reservations
     unique: dict[str, OrderPlaced] = {}
     for order in orders:
         unique.setdefault(order.order_id, order)  # the same order twice in a batch: once
-    known = await repository.known_orders(unique)
-    fresh = [order for order_id, order in unique.items() if order_id not in known]
-    if known:
-        log.info("%d orders already have an outcome; placements ignored", len(known))
+    keys = {(line.sku, line.location) for o in unique.values() for line in o.lines}
+    known = await repository.order_context(unique, keys)
+    fresh = [order for order_id, order in unique.items() if order_id not in known.answered]
+    if known.answered:
+        log.info("%d orders already have an outcome; placements ignored", len(known.answered))
     if not fresh:
         return
-    cancelled = await repository.cancelled_early_of(o.order_id for o in fresh)
     keys = {(line.sku, line.location) for o in fresh for line in o.lines}
-    master = await repository.master_data(keys)
     points = await repository.lock_points(keys)
     before = {key: point.reserved for key, point in points.items()}
     decided = domain.place_orders(
         fresh,
-        master,
+        known.master,
         points,
         now,
-        cancelled_before=cancelled,
+        cancelled_before=known.cancelled_early,
         default_ttl_seconds=default_ttl_seconds,
     )
     changed = [p for key, p in sorted(points.items()) if p.reserved != before[key]]

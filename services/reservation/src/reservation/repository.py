@@ -8,7 +8,9 @@ locked in (sku, location) order.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -48,6 +50,7 @@ from reservation.sql import (
     FIRST_APPLICATIONS,
     LOCK_ORDERS,
     LOCK_POINTS,
+    ORDER_CONTEXT,
     SAVE_LINES,
     SAVE_POINTS,
     SAVE_STATUSES,
@@ -64,8 +67,9 @@ class Repository(Protocol):
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]: ...
     async def save_points(self, points: Iterable[StockPoint]) -> None: ...
-    async def known_orders(self, order_ids: Iterable[str]) -> set[str]: ...
-    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]: ...
+    async def order_context(
+        self, order_ids: Iterable[str], keys: Iterable[PointKey]
+    ) -> OrderContext: ...
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
     async def lock_orders(self, order_ids: Iterable[str]) -> None: ...
     async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]: ...
@@ -77,6 +81,17 @@ class Repository(Protocol):
     async def remember_cancel(self, order_id: str, reason: str | None) -> None: ...
     async def was_cancelled_early(self, order_id: str) -> bool: ...
     async def first_applications(self, movement_ids: Iterable[str]) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class OrderContext:
+    """What a batch of orders is decided against (`Repository.order_context`)."""
+
+    answered: set[str]
+    """Orders that already have an outcome: placing them again does nothing."""
+    cancelled_early: set[str]
+    """Orders whose cancellation came before them."""
+    master: MasterData
 
 
 class ReservationUoW(UnitOfWorkProtocol, Protocol):
@@ -157,21 +172,29 @@ class SqlRepository:
         if result.rowcount != len(ordered):  # type: ignore[attr-defined]
             raise InsufficientStock(f"only {result.rowcount} of {len(ordered)} points saved")  # type: ignore[attr-defined]
 
-    async def known_orders(self, order_ids: Iterable[str]) -> set[str]:
-        ids = list(order_ids)
+    async def order_context(
+        self, order_ids: Iterable[str], keys: Iterable[PointKey]
+    ) -> OrderContext:
+        keys = list(keys)
         rows = await self.session.execute(
-            select(reservations.c.order_id).where(reservations.c.order_id == any_(text_array(ids)))
+            ORDER_CONTEXT,
+            {
+                "order_ids": list(order_ids),
+                "skus": list({sku for sku, _ in keys}),
+                "locations": list({location for _, location in keys}),
+            },
         )
-        return set(rows.scalars())
-
-    async def cancelled_early_of(self, order_ids: Iterable[str]) -> set[str]:
-        ids = list(order_ids)
-        rows = await self.session.execute(
-            select(early_cancellations.c.order_id).where(
-                early_cancellations.c.order_id == any_(text_array(ids))
-            )
+        found: dict[str, dict[str, bool | None]] = defaultdict(dict)
+        for row in rows:
+            found[row.kind][row.code] = row.active
+        return OrderContext(
+            answered=set(found["answered"]),
+            cancelled_early=set(found["cancelled"]),
+            master=MasterData(
+                items={sku: bool(active) for sku, active in found["item"].items()},
+                locations={code: bool(active) for code, active in found["location"].items()},
+            ),
         )
-        return set(rows.scalars())
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
         if for_update:

@@ -103,6 +103,22 @@ ADD_LINES = text(
                   CAST(:backordered AS numeric[]))
     """
 )
+ORDER_CONTEXT = text(
+    """
+    SELECT 'answered' AS kind, order_id AS code, CAST(NULL AS boolean) AS active
+      FROM reservations WHERE order_id = ANY(CAST(:order_ids AS text[]))
+    UNION ALL
+    SELECT 'cancelled', order_id, NULL
+      FROM early_cancellations WHERE order_id = ANY(CAST(:order_ids AS text[]))
+    UNION ALL
+    SELECT 'item', sku, active FROM items WHERE sku = ANY(CAST(:skus AS text[]))
+    UNION ALL
+    SELECT 'location', location, active
+      FROM locations WHERE location = ANY(CAST(:locations AS text[]))
+    """
+)
+"""What deciding a batch of orders needs to know first, in one round trip: which orders have an
+outcome already, which were cancelled before they came, and the items and locations named."""
 FIRST_APPLICATIONS = text(
     """
     INSERT INTO applied_movements (movement_id)
