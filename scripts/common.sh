@@ -5,6 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE_DIR="${INVENTORY_STATE_DIR:-$ROOT/.local}"
 LOG_DIR="$STATE_DIR/logs"
+# Where PostgreSQL's data and log go when its server user cannot reach the checkout (see
+# choose_data_dir in postgres.sh).
+PG_FALLBACK_DIR="/var/tmp/inventory-platform-$(echo "$ROOT" | md5sum | cut -c1-8)/postgres"
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$LOG_DIR" "$RUN_DIR"
 

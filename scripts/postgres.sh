@@ -40,7 +40,7 @@ choose_data_dir() {
     mkdir -p "$PG_BASE_DIR"
     chown "$PG_RUN_USER" "$PG_BASE_DIR"
     if ! runuser -u "$PG_RUN_USER" -- test -w "$PG_BASE_DIR"; then
-      PG_BASE_DIR="/var/tmp/inventory-platform-$(echo "$ROOT" | md5sum | cut -c1-8)/postgres"
+      PG_BASE_DIR="$PG_FALLBACK_DIR"
       PG_DATA="$PG_BASE_DIR/data"
       PG_LOG="$PG_BASE_DIR/postgres.log"
       mkdir -p "$PG_BASE_DIR"; chown "$PG_RUN_USER" "$PG_BASE_DIR"
