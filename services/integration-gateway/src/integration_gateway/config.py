@@ -45,6 +45,14 @@ class IntegrationGatewaySettings(ServiceSettings):
     delivery_poll_interval_seconds: float = Field(default=0.5, gt=0)
     delivery_batch_size: int = Field(default=20, ge=1)
 
+    idempotency_key_ttl_hours: float = Field(default=24.0, gt=0)
+    """A retried request with the same Idempotency-Key gets the first answer for at least this
+    long (env IDEMPOTENCY_KEY_TTL_HOURS); then the key is purged and could be used afresh."""
+    delivery_retention_days: float = Field(default=30.0, gt=0)
+    """How long delivered, cancelled and failed deliveries stay (env DELIVERY_RETENTION_DAYS)."""
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often the purge runs (env RETENTION_INTERVAL_SECONDS)."""
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:
         if self.erp_webhook_url and not self.erp_webhook_secret:

@@ -18,6 +18,7 @@ from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.consumer import write_back_subscription
 from integration_gateway.delivery import run_delivery_worker
 from integration_gateway.repository import GatewayUnitOfWork
+from integration_gateway.retention import run_retention
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
@@ -57,7 +58,10 @@ def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
         routers=[api.router, writeback_api.router],
         consumers=[write_back_subscription()],
         unit_of_work=GatewayUnitOfWork,
-        background=[BackgroundJob("webhook-delivery", run_delivery_worker)],
+        background=[
+            BackgroundJob("webhook-delivery", run_delivery_worker),
+            BackgroundJob("retention", run_retention),
+        ],
         on_startup=[ensure_configured],
     )
     app.add_exception_handler(ApiError, api_error_handler)
