@@ -71,6 +71,20 @@ class ReservationBook(RuleBasedStateMachine):
     def receive(self, sku: str, quantity: int) -> None:
         self.run(handlers.apply_movement(self.move(sku, quantity, "receipt"), self.uow, self.now))
 
+    @rule(
+        receipts=st.lists(st.tuples(st.sampled_from(SKUS), quantities), min_size=1, max_size=4),
+        data=st.data(),
+    )
+    def ledger_batch(self, receipts: Any, data: Any) -> None:
+        """Receipts and a shipment in one consumer batch, one of them republished."""
+        movements = [self.move(sku, quantity, "receipt") for sku, quantity in receipts]
+        held = self.held_lines()
+        if held and data.draw(st.booleans()):
+            order_id, line = data.draw(st.sampled_from(held))
+            movements.append(self.move(line.sku, -int(line.outstanding), "issue", order_id))
+        movements.append(movements[0])  # the same ledger entry twice: counted once
+        self.run(handlers.apply_movements(movements, self.uow, self.now))
+
     @rule(sku=st.sampled_from(SKUS), quantity=quantities)
     def count_finds_less(self, sku: str, quantity: int) -> None:
         movement = self.move(sku, -quantity, "count_adjustment")
@@ -116,15 +130,18 @@ class ReservationBook(RuleBasedStateMachine):
         self.now += timedelta(seconds=seconds)
         self.run(handlers.expire_due(self.uow, self.now))
 
-    @rule(data=st.data())
-    def ship(self, data: Any) -> None:
-        held = [
+    def held_lines(self) -> list[Any]:
+        return [
             (order_id, line)
             for order_id, r in self.uow.reservations.reservations.items()
             if r.status == "reserved"
             for line in r.lines
             if line.outstanding > 0
         ]
+
+    @rule(data=st.data())
+    def ship(self, data: Any) -> None:
+        held = self.held_lines()
         if not held:
             return
         order_id, line = data.draw(st.sampled_from(held))
