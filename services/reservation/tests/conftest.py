@@ -51,9 +51,6 @@ class FakeRepository:
     async def upsert_location(self, location: str, active: bool) -> None:
         self.locations[location] = active
 
-    async def master_data(self, keys: Iterable[PointKey]) -> MasterData:
-        return MasterData(items=dict(self.items), locations=dict(self.locations))
-
     async def lock_points(
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]:
@@ -77,7 +74,7 @@ class FakeRepository:
         return OrderContext(
             answered=ids & set(self.reservations),
             cancelled_early=ids & self.cancelled_early,
-            master=await self.master_data(keys),
+            master=MasterData(items=dict(self.items), locations=dict(self.locations)),
         )
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
@@ -87,7 +84,9 @@ class FakeRepository:
     async def lock_orders(self, order_ids: Iterable[str]) -> None:
         pass
 
-    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]:
+    async def get_many(
+        self, order_ids: Iterable[str], *, for_update: bool = False
+    ) -> dict[str, Reservation]:
         return {o: copy.deepcopy(self.reservations[o]) for o in order_ids if o in self.reservations}
 
     async def add_all(self, decided: Sequence[Reservation]) -> None:

@@ -62,7 +62,6 @@ class Repository(Protocol):
 
     async def upsert_item(self, sku: str, active: bool) -> None: ...
     async def upsert_location(self, location: str, active: bool) -> None: ...
-    async def master_data(self, keys: Iterable[PointKey]) -> MasterData: ...
     async def lock_points(
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]: ...
@@ -72,7 +71,9 @@ class Repository(Protocol):
     ) -> OrderContext: ...
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
     async def lock_orders(self, order_ids: Iterable[str]) -> None: ...
-    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]: ...
+    async def get_many(
+        self, order_ids: Iterable[str], *, for_update: bool = False
+    ) -> dict[str, Reservation]: ...
     async def add_all(self, decided: Sequence[Reservation]) -> None: ...
     async def save_all(self, changed: Iterable[Reservation]) -> None: ...
     async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]: ...
@@ -120,23 +121,6 @@ class SqlRepository:
             statement.on_conflict_do_update(
                 index_elements=["location"], set_={"active": active, "updated_at": func.now()}
             )
-        )
-
-    async def master_data(self, keys: Iterable[PointKey]) -> MasterData:
-        keys = list(keys)
-        skus = list({sku for sku, _ in keys})
-        codes = list({location for _, location in keys})
-        item_rows = await self.session.execute(
-            select(items.c.sku, items.c.active).where(items.c.sku == any_(text_array(skus)))
-        )
-        location_rows = await self.session.execute(
-            select(locations.c.location, locations.c.active).where(
-                locations.c.location == any_(text_array(codes))
-            )
-        )
-        return MasterData(
-            items={row.sku: row.active for row in item_rows},
-            locations={row.location: row.active for row in location_rows},
         )
 
     async def lock_points(
@@ -197,9 +181,7 @@ class SqlRepository:
         )
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
-        if for_update:
-            await self.lock_orders([order_id])
-        return (await self.get_many([order_id])).get(order_id)
+        return (await self.get_many([order_id], for_update=for_update)).get(order_id)
 
     async def lock_orders(self, order_ids: Iterable[str]) -> None:
         """Lock these reservations' rows (in order-id order: concurrent lockers cannot cross)."""
@@ -207,11 +189,16 @@ class SqlRepository:
         if ids:
             await self.session.execute(LOCK_ORDERS, {"order_ids": ids})
 
-    async def get_many(self, order_ids: Iterable[str]) -> dict[str, Reservation]:
+    async def get_many(
+        self, order_ids: Iterable[str], *, for_update: bool = False
+    ) -> dict[str, Reservation]:
+        """The reservations of `order_ids` with their lines; `for_update` also locks their rows
+        (in order-id order, like `lock_orders`)."""
         ids = text_array(list(order_ids))
-        rows = await self.session.execute(
-            select(reservations).where(reservations.c.order_id == any_(ids))
-        )
+        query = select(reservations).where(reservations.c.order_id == any_(ids))
+        if for_update:
+            query = query.order_by(reservations.c.order_id).with_for_update()
+        rows = await self.session.execute(query)
         found = {row.order_id: row._mapping for row in rows}
         if not found:
             return {}
