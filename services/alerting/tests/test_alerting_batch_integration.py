@@ -194,3 +194,23 @@ async def test_what_each_event_publishes_carries_that_events_correlation_id(
         ("inventory.alert.raised.v1", short.correlation_id, short.id),
         ("inventory.alert.resolved.v1", recovered.correlation_id, recovered.id),
     ]
+
+
+async def test_availability_delivered_again_later_resolves_and_publishes_nothing_more(
+    runtime: ServiceRuntime,
+) -> None:
+    """Why `AvailabilityChanged` may skip the inbox: a redelivery, even after newer alerts
+    were raised, changes nothing."""
+    events = story()
+    await apply(runtime, events)
+    before = await outcome(runtime)
+    later_breach = breach("SKU-2", timedelta(seconds=10))  # observed after every snapshot
+    await apply(runtime, [later_breach])
+    after_breach = await outcome(runtime)
+
+    again = [event for event in events if isinstance(event.data, AvailabilityChanged)]
+    await apply(runtime, again)
+
+    assert await outcome(runtime) == after_breach
+    assert len(after_breach["alerts"]) == len(before["alerts"]) + 1
+    assert after_breach["alerts"][-1][2] == "raised"  # the newer alert stays open

@@ -26,12 +26,13 @@ from inventory_runtime.db import (
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.retry import TransientError
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from inventory_runtime.settings import BatchingConsumerSettings, ServiceSettings, dev_database_url
 from inventory_runtime.subscription import Subscription, event_context, per_message
 from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
 
 __all__ = [
     "BackgroundJob",
+    "BatchingConsumerSettings",
     "InboundEvent",
     "KafkaConsumerLoop",
     "OutboxRelay",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
 from pydantic import Field
 
 
-class AlertingSettings(ServiceSettings):
+class AlertingSettings(BatchingConsumerSettings):
     """Alerting settings; every field can be set by the environment variable of its name.
 
     Channels (webhook, email) and rules live in the database and are managed over the API.
@@ -15,14 +15,6 @@ class AlertingSettings(ServiceSettings):
     service_name: str = "alerting"
     database_url: str = dev_database_url("alerting")
     http_port: int = 8005
-    consumer_max_batch_size: int = 500
-    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
-    few set-based statements, so larger batches mean fewer transactions under load."""
-    consumer_fetch_min_bytes: int = 65536
-    consumer_fetch_max_wait_ms: int = 200
-    """Let the broker gather up to 64 KiB or 200 ms per fetch (env CONSUMER_FETCH_MIN_BYTES,
-    CONSUMER_FETCH_MAX_WAIT_MS): not on the order path, so a little latency buys fewer, larger
-    batches, which leaves the CPU to reservation under load."""
 
     notification_max_attempts: int = Field(default=8, ge=1)
     notification_backoff_base_seconds: float = Field(default=5.0, gt=0)

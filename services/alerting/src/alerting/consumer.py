@@ -19,9 +19,16 @@ async def _handle(events: Sequence[InboundEvent], uow: AlertingUnitOfWork) -> No
 
 
 def alert_subscription() -> Subscription[AlertingUnitOfWork]:
-    """Consumer group ``alerting`` over the three topics its rules read, a batch at a time."""
+    """Consumer group ``alerting`` over the three topics its rules read, a batch at a time.
+
+    `AvailabilityChanged`, the busiest type by far (one per stock point a reservation
+    touches), skips the inbox: only availability newer than an alert's observation closes it
+    and a resolved alert stays resolved, so a redelivered snapshot cannot close a newer alert
+    or publish a second `AlertResolved`.
+    """
     return Subscription(
         group_id="alerting",
         events=[StockBelowThreshold, ReservationRejected, AvailabilityChanged],
         handler=_handle,
+        idempotent=(AvailabilityChanged,),
     )

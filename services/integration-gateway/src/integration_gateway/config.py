@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Self
 
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
 from pydantic import Field, model_validator
 
 DEV_API_KEY = "dev-api-key"
 
 
-class IntegrationGatewaySettings(ServiceSettings):
+class IntegrationGatewaySettings(BatchingConsumerSettings):
     """Integration gateway settings; every field can be set by the environment variable of its name.
 
     `bootstrap_api_key` is ensured at startup as the API client "bootstrap" (empty: none).
@@ -22,14 +22,6 @@ class IntegrationGatewaySettings(ServiceSettings):
     service_name: str = "integration-gateway"
     database_url: str = dev_database_url("integration_gateway")
     http_port: int = 8006
-    consumer_max_batch_size: int = 500
-    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
-    few set-based statements, so larger batches mean fewer transactions under load."""
-    consumer_fetch_min_bytes: int = 65536
-    consumer_fetch_max_wait_ms: int = 200
-    """Let the broker gather up to 64 KiB or 200 ms per fetch (env CONSUMER_FETCH_MIN_BYTES,
-    CONSUMER_FETCH_MAX_WAIT_MS): not on the order path, so a little latency buys fewer, larger
-    batches, which leaves the CPU to reservation under load."""
 
     bootstrap_api_key: str = DEV_API_KEY
     erp_webhook_url: str | None = None

@@ -5,26 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
 from pydantic import Field, field_validator
 
 from replenishment.planning.plan import DEFAULT_SERVICE_LEVELS
 
 
-class ReplenishmentSettings(ServiceSettings):
+class ReplenishmentSettings(BatchingConsumerSettings):
     """Replenishment settings; every field can be set by the environment variable of its name."""
 
     service_name: str = "replenishment"
     database_url: str = dev_database_url("replenishment")
     http_port: int = 8003
-    consumer_max_batch_size: int = 500
-    """Messages per poll (env CONSUMER_MAX_BATCH_SIZE): the handler takes a partition's run in a
-    few set-based statements, so larger batches mean fewer transactions under load."""
-    consumer_fetch_min_bytes: int = 65536
-    consumer_fetch_max_wait_ms: int = 200
-    """Let the broker gather up to 64 KiB or 200 ms per fetch (env CONSUMER_FETCH_MIN_BYTES,
-    CONSUMER_FETCH_MAX_WAIT_MS): not on the order path, so a little latency buys fewer, larger
-    batches, which leaves the CPU to reservation under load."""
 
     # planning runs
     planning_interval_hours: float = Field(
