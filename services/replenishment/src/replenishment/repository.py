@@ -138,12 +138,23 @@ class PositionRepository:
 
     async def lock_many(self, stock_points: Collection[StockPoint]) -> dict[StockPoint, Position]:
         """The positions of `stock_points`, created at zero if new, row-locked in (sku, location)
-        order."""
+        order.
+
+        The existing ones are locked first and only the missing ones inserted: almost every
+        position exists, and an upsert of hundreds of rows that are all there costs as much as
+        the lock itself.
+        """
         if not stock_points:
             return {}
-        keys = _stock_points(stock_points)
-        await self._session.execute(sql.CREATE_POSITIONS, keys)
-        rows = await self._session.execute(sql.LOCK_POSITIONS, keys)
+        locked = await self._lock(stock_points)
+        missing = [point for point in stock_points if point not in locked]
+        if missing:
+            await self._session.execute(sql.CREATE_POSITIONS, _stock_points(missing))
+            locked.update(await self._lock(missing))
+        return locked
+
+    async def _lock(self, stock_points: Collection[StockPoint]) -> dict[StockPoint, Position]:
+        rows = await self._session.execute(sql.LOCK_POSITIONS, _stock_points(stock_points))
         return {(row.sku, row.location): _build(Position, row._mapping) for row in rows}
 
     async def get(self, sku: str, location: str) -> Position | None:
