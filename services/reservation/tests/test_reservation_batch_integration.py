@@ -20,7 +20,8 @@ from reservation.config import ReservationSettings
 from reservation.consumer import GROUP_ID, subscription
 from reservation.db import backorder_fills, reservation_lines, reservations
 from reservation.main import create_app
-from sqlalchemy import func, select
+from reservation.sql import BACKORDERS
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from .test_reservation_integration import (
@@ -264,3 +265,17 @@ async def test_a_batch_of_orders_is_decided_in_a_fixed_handful_of_statements(ses
     # What is known of the orders and their items/locations, lock points, save points, add
     # reservations and their lines, outbox: 6 whether the batch has 6 orders or 6,000.
     assert len(sent) == 6, sent
+
+
+async def test_waiting_backorders_are_found_through_an_index_not_a_scan(sessions):
+    """Filling backorders on a receipt reads only the lines waiting at its stock points
+    (`ix_reservation_lines_waiting`), however many lines the table holds."""
+    async with sessions() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = await session.execute(
+            text(f"EXPLAIN {BACKORDERS.text}"),
+            {"skus": ["SKU-1", "SKU-2"], "locations": ["WH1", "WH1"]},
+        )
+        lines = [row[0] for row in plan]
+
+    assert any("ix_reservation_lines_waiting" in line for line in lines), "\n".join(lines)

@@ -109,8 +109,7 @@ reservation_lines = Table(
     CheckConstraint(
         "backordered >= 0 AND reserved + backordered <= requested", name="backorder_consistent"
     ),
-    Index("ix_reservation_lines_sku_location", "sku", "location"),
-    Index(
+    Index(  # the only lookup by stock point: what waits there (migration 0005)
         "ix_reservation_lines_waiting",
         "sku",
         "location",
