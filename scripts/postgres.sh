@@ -75,6 +75,11 @@ synchronous_commit = on
 # The outboxes are queue tables (thousands of rows in and out a second): vacuum them every few
 # seconds, not every minute, or the relay's scans wade through dead rows (bench/README.md).
 autovacuum_naptime = 5s
+# Under load the stack writes ~50 WAL records an order; with the default 1 GB a checkpoint is
+# forced every couple of minutes, and each one makes the next write of every page a full-page
+# image. Spread them out (time-based checkpoints).
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 unix_socket_directories = '$PG_BASE_DIR'
 CONF
     fi

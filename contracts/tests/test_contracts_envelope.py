@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -53,6 +55,26 @@ def test_new_event_takes_type_from_the_model_and_fills_id_and_time() -> None:
     assert first.id != second.id
     assert first.time.tzinfo is not None
     assert abs((datetime.now(UTC) - first.time).total_seconds()) < 60
+
+
+def test_event_ids_are_distinct_version_4_uuids_even_across_a_fork() -> None:
+    """Ids come from `random` (fast), so they must still look like and be as unique as uuid4,
+    and a forked worker must not repeat its parent's sequence."""
+    order = OrderPlaced(order_id="SO-1", lines=[OrderLine(sku="A", location="L", quantity=1)])
+    ids = [new_event(order, source="/t").id for _ in range(10_000)]
+
+    assert len(set(ids)) == len(ids)
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert {(uuid.UUID(i).version, uuid.UUID(i).variant) for i in ids} == {(4, uuid.RFC_4122)}
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        in_child = pool.apply(_next_event_id)
+    assert in_child != _next_event_id()
+
+
+def _next_event_id() -> str:
+    order = OrderPlaced(order_id="SO-1", lines=[OrderLine(sku="A", location="L", quantity=1)])
+    return new_event(order, source="/t").id
 
 
 def test_follow_up_event_carries_correlation_and_causation() -> None:

@@ -14,9 +14,9 @@ are accepted and dropped. `decode_data` then validates `data` against the model 
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
-from uuid import uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
@@ -39,8 +39,22 @@ STRUCTURED_CONTENT_TYPE: Final = "application/cloudevents+json"
 REQUIRED_ATTRIBUTES: Final = ("specversion", "id", "source", "type", "data")
 
 
+_VERSION_4 = 0x4000 << 64
+_VARIANT_RFC_4122 = 0x8000 << 48
+_VERSION_AND_VARIANT_BITS = (0xF000 << 64) | (0xC000 << 48)
+
+
 def _new_id() -> str:
-    return str(uuid4())
+    """A random (version 4) UUID, from `random`'s generator rather than `uuid.uuid4`.
+
+    An event id must be unique, not unpredictable: 122 random bits from a generator seeded by
+    the operating system at start-up (and again in a forked child) make a clash as unlikely as
+    `uuid4` does, at a third of the cost (no system call per id; a service under load makes
+    thousands a second).
+    """
+    bits = random.getrandbits(128) & ~_VERSION_AND_VARIANT_BITS | _VERSION_4 | _VARIANT_RFC_4122
+    digits = f"{bits:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def _now() -> datetime:
@@ -85,7 +99,7 @@ def new_event(
 
     `caused_by` is the event being handled: the new event takes its correlation id (or its id,
     when it has none) and its id as causation id, unless they are given explicitly. `event_id`
-    and `time` default to a fresh uuid4 and now (UTC).
+    and `time` default to a fresh random UUID and now (UTC).
     """
     if not isinstance(data_model, Event) or not hasattr(data_model, "event_type"):
         raise TypeError(f"not a concrete event model: {type(data_model).__name__}")

@@ -23,11 +23,12 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
-from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.partitioner import DefaultPartitioner, murmur2
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -191,7 +192,11 @@ class OutboxRelay:
             key = row.key.encode() if row.key is not None else None
             headers = [(k, str(v).encode()) for k, v in (row.headers or {}).items()]
             headers.append((EVENT_TYPE_HEADER, row.event_type.encode()))
-            partition = self._partitioner(key, known, known)
+            partition = (
+                known[_key_hash(key) % len(known)]
+                if key is not None
+                else self._partitioner(key, known, known)
+            )
             if not await batches.add(index, row.topic, partition, key, row.payload, headers):
                 results[index] = MessageSizeTooLargeError(
                     f"outbox row {row.id} does not fit in a record batch"
@@ -333,6 +338,14 @@ class _PartitionBatches:
             self._sent.append((exc, members))
         else:
             self._sent.append((future, members))
+
+
+@lru_cache(maxsize=32_768)
+def _key_hash(key: bytes) -> int:
+    """The Java client's partition hash of a key (what `DefaultPartitioner` computes), kept
+    for the keys seen lately: stock points recur all the time, and the pure-Python murmur2
+    was 4% of reservation's CPU at full load."""
+    return murmur2(key) & 0x7FFFFFFF
 
 
 def _outcome(future: asyncio.Future[Any]) -> object:
