@@ -232,21 +232,7 @@ class SqlRepository:
                 "allow_partial": [r.allow_partial for r in decided],
             },
         )
-        lines = [(r.order_id, line) for r in decided for line in r.lines]
-        await self.session.execute(
-            ADD_LINES,
-            {
-                "order_ids": [order_id for order_id, _ in lines],
-                "line_nos": [line.line_no for _, line in lines],
-                "skus": [line.sku for _, line in lines],
-                "locations": [line.location for _, line in lines],
-                "requested": [line.requested for _, line in lines],
-                "reserved": [line.reserved for _, line in lines],
-                "released": [line.released for _, line in lines],
-                "fulfilled": [line.fulfilled for _, line in lines],
-                "backordered": [line.backordered for _, line in lines],
-            },
-        )
+        await self.session.execute(ADD_LINES, _line_columns(decided, _NEW_LINE))
 
     async def save_all(self, changed: Iterable[Reservation]) -> None:
         ordered = sorted(changed, key=lambda r: r.order_id)
@@ -256,18 +242,7 @@ class SqlRepository:
             SAVE_STATUSES,
             {"order_ids": [r.order_id for r in ordered], "statuses": [r.status for r in ordered]},
         )
-        lines = [(r.order_id, line) for r in ordered for line in r.lines]
-        await self.session.execute(
-            SAVE_LINES,
-            {
-                "order_ids": [order_id for order_id, _ in lines],
-                "line_nos": [line.line_no for _, line in lines],
-                "reserved": [line.reserved for _, line in lines],
-                "released": [line.released for _, line in lines],
-                "fulfilled": [line.fulfilled for _, line in lines],
-                "backordered": [line.backordered for _, line in lines],
-            },
-        )
+        await self.session.execute(SAVE_LINES, _line_columns(ordered, _QUANTITIES))
 
     async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]:
         ordered = sorted(set(keys))
@@ -342,6 +317,23 @@ class SqlRepository:
 def _n(quantity: Decimal) -> Decimal:
     """NUMERIC(38, 12) comes back as 4.000000000000; people and events want 4."""
     return quantity.normalize()
+
+
+_QUANTITIES = {name: name for name in ("reserved", "released", "fulfilled", "backordered")}
+"""`SAVE_LINES`' arrays (parameter: line attribute) beside order ids and line numbers."""
+_NEW_LINE = {"skus": "sku", "locations": "location", "requested": "requested", **_QUANTITIES}
+"""`ADD_LINES`' arrays likewise."""
+
+
+def _line_columns(orders: Iterable[Reservation], arrays: dict[str, str]) -> dict[str, list[Any]]:
+    """The unnest parameters of these reservations' lines: `order_ids`, `line_nos`, and one
+    array per entry of `arrays` (parameter name: line attribute)."""
+    lines = [(r.order_id, line) for r in orders for line in r.lines]
+    return {
+        "order_ids": [order_id for order_id, _ in lines],
+        "line_nos": [line.line_no for _, line in lines],
+        **{name: [getattr(line, attr) for _, line in lines] for name, attr in arrays.items()},
+    }
 
 
 def _reservation(row: Any, lines: Sequence[Any]) -> Reservation:
