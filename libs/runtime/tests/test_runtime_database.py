@@ -11,11 +11,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from inventory_contracts.envelope import decode
 from inventory_runtime.context import message_context
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, outbox_table
+from inventory_runtime.db import (
+    add_runtime_tables,
+    create_engine,
+    create_session_factory,
+    metadata_with_conventions,
+    outbox_table,
+)
 from inventory_runtime.migrations import migrate, migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_runtime.uow import UnitOfWork
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = pytest.mark.integration
@@ -157,3 +164,51 @@ async def test_outbox_row_holds_the_encoded_cloud_event(
     assert (first.correlationid, first.causationid, first.subject) == ("flow-3", "evt-2", "sku-1")
     assert decode(rows[1].payload).correlationid == "flow-4"
     assert rows[0].headers["content-type"].startswith("application/cloudevents+json")
+
+
+async def _backend_pid(session_factory: Any) -> int:
+    async with session_factory() as session:
+        return int(await session.scalar(text("SELECT pg_backend_pid()")))
+
+
+async def _terminate(make_settings: Any, pid: int) -> None:
+    admin = create_async_engine(make_settings().database_url)
+    async with admin.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await admin.dispose()
+
+
+async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(
+    make_settings: Any,
+) -> None:
+    """No ping before each use: a connection the server ended (restart, idle timeout, an
+    operator's pg_terminate_backend) is swapped for a new one before anyone gets it."""
+    engine = create_engine(make_settings(db_pool_size=1, db_max_overflow=0))
+    sessions = create_session_factory(engine)
+    try:
+        first = await _backend_pid(sessions)
+        await _terminate(make_settings, first)
+        await asyncio.sleep(0.2)  # the client reads the server's goodbye
+
+        assert await _backend_pid(sessions) != first  # no error: a fresh connection
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_that_dies_in_use_fails_its_statement_and_the_pool_recovers(
+    make_settings: Any,
+) -> None:
+    """A connection lost while in use fails that statement (the consumer retries its batch, an
+    API request answers 5xx); the pool drops it and the next checkout works."""
+    engine = create_engine(make_settings(db_pool_size=1, db_max_overflow=0))
+    sessions = create_session_factory(engine)
+    try:
+        async with sessions() as session:
+            pid = int(await session.scalar(text("SELECT pg_backend_pid()")))
+            await _terminate(make_settings, pid)
+            with pytest.raises(DBAPIError) as failure:
+                await session.execute(text("SELECT 1"))
+            assert failure.value.connection_invalidated
+        assert await _backend_pid(sessions) != pid
+    finally:
+        await engine.dispose()
