@@ -1355,13 +1355,35 @@ def test_k8s_every_document_is_namespaced_and_labelled() -> None:
     )
     for doc in k8s_docs():
         assert {"apiVersion", "kind", "metadata"} <= set(doc.body), doc.file
-        if doc.kind != "Namespace":
+        if doc.kind not in CLUSTER_SCOPED:
             assert doc.body["metadata"].get("namespace") == NAMESPACE, (
                 f"{doc.file}: {doc.kind}/{doc.name}"
             )
         assert doc.body["metadata"]["labels"]["app.kubernetes.io/part-of"] == "inventory-platform"
     keys = [(d.kind, d.name) for d in k8s_docs()]
     assert len(keys) == len(set(keys)), "duplicate objects"
+
+
+CLUSTER_SCOPED = ("Namespace", "PriorityClass")
+ORDER_PATH = ("integration-gateway", "reservation", "stock-ledger")
+"""Services that answer orders and documents as they come; the rest may lag and catch up."""
+
+
+def test_k8s_order_path_pods_outrank_background_pods() -> None:
+    """On a busy node the scheduler preempts and the kubelet evicts planning, alerting and
+    approvals before the pods an order goes through."""
+    value = {d.name: d.body["value"] for d in k8s_docs() if d.kind == "PriorityClass"}
+    classes = {name: pod.get("priorityClassName") for name, pod in pod_specs()}
+    assert classes["StatefulSet/kafka"] in value, "the broker is on the order path"
+    for service in SERVICES:
+        own = value[classes[f"Deployment/{service}"]]
+        others = [value[classes[f"Deployment/{s}"]] for s in SERVICES if s not in ORDER_PATH]
+        if service in ORDER_PATH:
+            assert own > max(others), service
+            assert own == value[classes["StatefulSet/kafka"]]
+        else:
+            assert own < value[classes["Deployment/reservation"]], service
+    assert not any(d.body.get("globalDefault") for d in k8s_docs() if d.kind == "PriorityClass")
 
 
 def test_k8s_workloads_meet_the_restricted_pod_security_standard() -> None:
