@@ -75,9 +75,11 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
         unit_of_work=ThingsUnitOfWork,
     )
     gc.unfreeze()
+    gc.set_threshold(700, 10, 10)
     async with app.router.lifespan_context(app):
         # What startup built is out of the collector's reach (no long pauses under load).
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] > 700, "young collections less often than CPython's default"
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             assert (await client.get("/health")).json() == {"status": "ok"}
