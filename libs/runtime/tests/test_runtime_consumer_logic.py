@@ -22,7 +22,7 @@ from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.processing import PartitionProcessor
 from inventory_runtime.retry import TransientError
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.subscription import Subscription, per_message
+from inventory_runtime.subscription import Subscription, WantedTypes, per_message
 
 TOPIC = "test.logic"
 TP = TopicPartition(TOPIC, 0)
@@ -96,7 +96,12 @@ class Loop:
 
 
 def make_processor(
-    handler: Echo, uow: FakeUnitOfWork, *, batch: bool = True, idempotent: bool = False
+    handler: Echo,
+    uow: FakeUnitOfWork,
+    *,
+    batch: bool = True,
+    idempotent: bool = False,
+    wanted_types: WantedTypes[FakeUnitOfWork] | None = None,
 ) -> tuple[PartitionProcessor[FakeUnitOfWork], FakeDeadLetters, Loop]:
     settings = ServiceSettings(
         service_name="test",
@@ -110,6 +115,7 @@ def make_processor(
         per_message(handler),
         batch=batch,
         idempotent=[Happened] if idempotent else (),
+        wanted_types=wanted_types,
     )
     dead_letters, loop = FakeDeadLetters(), Loop()
     processor = PartitionProcessor(
@@ -323,3 +329,62 @@ async def test_a_type_header_lets_unhandled_types_pass_unread_but_never_handled_
     assert await process(processor, records) == 3
     assert applied(uow) == ["a"]
     assert [(r.offset, code) for r, code, _ in dead_letters.sent] == [(2, "invalid_json")]
+
+
+class Wanted:
+    """A `Subscription.wanted_types` whose answer the test sets (or makes fail)."""
+
+    def __init__(self, types: set[str] | Exception) -> None:
+        self.types = types
+        self.asked = 0
+
+    async def __call__(self, uow: FakeUnitOfWork) -> set[str]:
+        self.asked += 1
+        if isinstance(self.types, Exception):
+            raise self.types
+        return self.types
+
+
+def two_partitions_of_happened() -> dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]:
+    return {
+        TopicPartition(TOPIC, 0): [
+            hinted(0, event_bytes("a"), Happened.event_type),
+            hinted(1, event_bytes("b"), Happened.event_type),
+        ],
+        TopicPartition(TOPIC, 1): [hinted(0, event_bytes("c"), Happened.event_type)],
+    }
+
+
+async def test_types_nobody_wants_now_are_passed_over_unread_and_committed() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    wanted = Wanted(set())
+    processor, dead_letters, _ = make_processor(handler, uow, wanted_types=wanted)
+    batches = two_partitions_of_happened()
+    batches[TopicPartition(TOPIC, 1)].append(hinted(1, b"{broken", Happened.event_type))
+
+    offsets = await processor.process_poll(batches)
+
+    assert wanted.asked == 1  # once per poll, not per partition or record
+    assert handler.calls == 0 and applied(uow) == []
+    assert dead_letters.sent == []  # not read at all, so not judged
+    assert offsets == {TopicPartition(TOPIC, 0): 2, TopicPartition(TOPIC, 1): 2}
+
+
+async def test_wanted_types_are_read_and_applied_as_usual() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    processor, _, _ = make_processor(handler, uow, wanted_types=Wanted({Happened.event_type}))
+
+    await processor.process_poll(two_partitions_of_happened())
+
+    assert applied(uow) == ["a", "b", "c"]
+
+
+async def test_when_the_wanted_types_are_unknown_the_poll_is_read_in_full() -> None:
+    uow, handler = FakeUnitOfWork(), Echo()
+    wanted = Wanted(ConnectionError("database unreachable"))
+    processor, _, _ = make_processor(handler, uow, wanted_types=wanted)
+
+    offsets = await processor.process_poll(two_partitions_of_happened())
+
+    assert applied(uow) == ["a", "b", "c"]  # nothing skipped on a guess
+    assert offsets == {TopicPartition(TOPIC, 0): 2, TopicPartition(TOPIC, 1): 1}

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 from integration_gateway import handlers
+from integration_gateway.consumer import write_back_subscription
 from integration_gateway.repository import GatewayUnitOfWork, WebhookSubscription
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.base import Event
@@ -107,3 +108,25 @@ async def test_a_batch_nobody_subscribed_to_writes_nothing_after_one_look_up(
 
     assert [sql.split()[0] for sql in sent] == ["SELECT"]
     assert await queued(runtime) == []
+
+
+async def test_the_consumer_reads_only_the_types_an_active_subscription_wants(
+    runtime: ServiceRuntime,
+) -> None:
+    """Asked once per poll: with no subscriber to `StockReserved`, the thousand a second that
+    reservation publishes at full load pass by unread."""
+    wanted_types = write_back_subscription().wanted_types
+    assert wanted_types is not None
+
+    async def wanted() -> set[str]:
+        uow = runtime.uow_factory()
+        assert isinstance(uow, GatewayUnitOfWork)
+        async with uow:
+            return set(await wanted_types(uow))
+
+    assert await wanted() == set()
+    await subscribe(runtime, RELEASED.event_type)
+    await subscribe(runtime, RESERVED.event_type, active=False)
+    assert await wanted() == {RELEASED.event_type}
+    await subscribe(runtime, RELEASED.event_type, REJECTED.event_type)
+    assert await wanted() == {RELEASED.event_type, REJECTED.event_type}

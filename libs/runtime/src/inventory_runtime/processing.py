@@ -14,6 +14,7 @@ from typing import Any, Generic
 
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
+from inventory_contracts.events.base import Event
 
 from inventory_runtime import metrics
 from inventory_runtime.dead_letter import DeadLetterSender
@@ -68,8 +69,9 @@ class PartitionProcessor(Generic[U]):
         partition, and that order is kept. Otherwise, or if that transaction fails, partition
         by partition (`process`), which isolates what is bad.
         """
+        models = await self._wanted_models()
         decoded = {
-            tp: [decode_record(record, self._models) for record in records]
+            tp: [decode_record(record, models) for record in records]
             for tp, records in batches.items()
             if records and not self._is_revoked(tp)
         }
@@ -81,6 +83,19 @@ class PartitionProcessor(Generic[U]):
             if next_offset is not None:
                 offsets[tp] = next_offset
         return offsets
+
+    async def _wanted_models(self) -> Mapping[str, type[Event]]:
+        """The models of the types to read in this poll (`Subscription.wanted_types`)."""
+        wanted_types = self._subscription.wanted_types
+        if wanted_types is None:
+            return self._models
+        try:
+            async with self._uow_factory() as uow:
+                wanted = set(await wanted_types(uow))
+        except Exception as exc:
+            log.warning("could not tell which event types are wanted (%s)", summarize(exc))
+            return self._models
+        return {name: model for name, model in self._models.items() if name in wanted}
 
     async def _apply_poll(
         self, decoded: Mapping[TopicPartition, Sequence[InboundEvent | Undecodable | Ignored]]

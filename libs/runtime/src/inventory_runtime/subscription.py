@@ -16,6 +16,7 @@ from inventory_runtime.uow import UnitOfWorkProtocol
 U = TypeVar("U", bound=UnitOfWorkProtocol)
 BatchHandler = Callable[[Sequence[InboundEvent], U], Awaitable[None]]
 MessageHandler = Callable[[InboundEvent, U], Awaitable[None]]
+WantedTypes = Callable[[U], Awaitable[Collection[str]]]
 
 
 def event_context(event: InboundEvent) -> AbstractContextManager[None]:
@@ -53,6 +54,11 @@ class Subscription(Generic[U]):
     batch: bool = True
     topics: Sequence[str] = ()
     idempotent: Collection[type[Event]] = ()
+    wanted_types: WantedTypes[U] | None = None
+    """Asked once per poll, in a unit of work of its own: which of the event types the handler
+    has a use for right now (the gateway's: those some webhook subscribes to). Records of the
+    others are passed over unread, by their ``event-type`` header, exactly like types the group
+    does not handle at all. If it fails, the poll is read in full."""
 
     def __post_init__(self) -> None:
         types = [model.event_type for model in self.events]

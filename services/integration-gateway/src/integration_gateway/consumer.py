@@ -25,12 +25,21 @@ async def _queue(events: Sequence[InboundEvent], uow: GatewayUnitOfWork) -> None
     await handlers.queue_write_backs(events, uow)
 
 
+async def _subscribed_types(uow: GatewayUnitOfWork) -> set[str]:
+    return await uow.subscriptions.subscribed_types()
+
+
 def write_back_subscription() -> Subscription[GatewayUnitOfWork]:
-    """Consumer group ``integration-gateway``: queue a batch's deliveries for its subscribers."""
+    """Consumer group ``integration-gateway``: queue a batch's deliveries for its subscribers.
+
+    Events of a type no active subscription wants are passed over unread (at 1,000 orders a
+    second, a thousand `StockReserved` a second that nobody may have asked for).
+    """
     return Subscription(
         group_id="integration-gateway",
         events=list(WRITE_BACK_EVENTS),
         handler=_queue,
         # A delivery is queued once per (subscriber, event id): a redelivery adds nothing.
         idempotent=WRITE_BACK_EVENTS,
+        wanted_types=_subscribed_types,
     )

@@ -179,6 +179,11 @@ class SubscriptionRepository:
         ).one_or_none()
         return None if row is None else _subscription(row)
 
+    async def subscribed_types(self) -> set[str]:
+        """The event types some active subscription wants."""
+        query = select(func.unnest(subscriptions.c.event_types)).where(subscriptions.c.active)
+        return set((await self._session.scalars(query.distinct())).all())
+
     async def matching(self, event_types: Sequence[str]) -> list[WebhookSubscription]:
         """Active subscriptions that want events of any of `event_types`, oldest first."""
         query = (
