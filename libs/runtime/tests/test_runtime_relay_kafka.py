@@ -22,6 +22,7 @@ from inventory_runtime.testing import (
     create_test_topics,
     headers_of,
     read_topic,
+    recorded_statements,
     unique_name,
     wait_until,
 )
@@ -270,6 +271,35 @@ async def test_without_retention_a_published_row_is_deleted_once_kafka_has_it(
     finally:
         await stop(relays, tasks)
     assert [r.key for r in records] == [f"t{i}".encode() for i in range(5)]
+
+
+async def test_a_round_takes_the_lock_and_its_rows_in_one_statement(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: Any,
+    thing_events: Any,
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "one-statement")
+    happened, _ = thing_events(topic)
+    settings = make_settings(relay_retention_hours=0)
+    await publish(
+        session_factory, settings.event_source, [happened(thing_id=f"r{i}") for i in range(40)]
+    )
+    relay = OutboxRelay(session_factory, settings)
+    try:
+        with recorded_statements(session_factory.kw["bind"]) as sent:
+            published = await relay.publish_pending()
+            nothing_left = await relay.publish_pending()
+    finally:
+        await relay.stop()
+        await relay.run()  # stopped: closes the producer
+    records = await read_topic(kafka_bootstrap, topic, count=40)
+
+    assert (published, nothing_left) == (40, 0)
+    assert [r.key for r in records] == [f"r{i}".encode() for i in range(40)]
+    # Lock and rows, then delete them; a round that finds nothing is the one statement.
+    assert len(sent) == 3, sent
+    assert await _rows_left(session_factory, 0)
 
 
 async def _rows_left(session_factory: Any, expected: int) -> bool:

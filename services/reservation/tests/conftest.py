@@ -67,11 +67,12 @@ class FakeRepository:
             assert point.key in self.points, "saving a point that was never locked"
             self.points[point.key] = copy.copy(point)
 
-    async def order_context(
+    async def placing_context(
         self, order_ids: Iterable[str], keys: Iterable[PointKey]
     ) -> OrderContext:
         ids = set(order_ids)
         return OrderContext(
+            points=await self.lock_points(keys),
             answered=ids & set(self.reservations),
             cancelled_early=ids & self.cancelled_early,
             master=MasterData(items=dict(self.items), locations=dict(self.locations)),
@@ -89,7 +90,10 @@ class FakeRepository:
     ) -> dict[str, Reservation]:
         return {o: copy.deepcopy(self.reservations[o]) for o in order_ids if o in self.reservations}
 
-    async def add_all(self, decided: Sequence[Reservation]) -> None:
+    async def record_placements(
+        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
+    ) -> None:
+        await self.save_points(points)
         for reservation in decided:
             assert reservation.order_id not in self.reservations, "duplicate order id"
             self.reservations[reservation.order_id] = copy.deepcopy(reservation)

@@ -2,10 +2,11 @@
 
 Each round, in one transaction: take a transaction-level advisory lock (so one relay of a
 service publishes at a time and rows of one key can't be published out of order by two relays
-working on neighbouring batches), select the oldest unpublished rows ``FOR UPDATE SKIP LOCKED``,
-send them in id order with an idempotent producer (``acks=all``), wait for every ack, mark the
-acknowledged ones ``published_at`` and commit. Other relay instances of the service find the
-lock taken and wait for the next round, so running several is safe (and gives fail-over).
+working on neighbouring batches) and, in the same statement, select the oldest unpublished
+rows ``FOR UPDATE SKIP LOCKED``; send them in id order with an idempotent producer
+(``acks=all``), wait for every ack, mark the acknowledged ones ``published_at`` and commit.
+Other relay instances of the service find the lock taken and wait for the next round, so
+running several is safe (and gives fail-over).
 
 Between rounds the relay waits `relay_poll_interval_seconds`, or less when `notify` says rows
 were committed (the service's units of work call it after such a commit); a relay that found
@@ -29,7 +30,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner, murmur2
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Boolean, column, delete, func, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,11 +60,39 @@ _PURGE_INBOX = text(
 )
 """Inbox entries past retention, a bounded slice per maintenance round (`ix_inbox_processed_at`)."""
 
+RELAY_LOCK_KEY = 0x1E7A_0B0C
+"""`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
+
+_TAKE_ROUND = text(
+    f"""
+    SELECT relay.taken, pending.id, pending.topic, pending.key, pending.event_type,
+           pending.payload, pending.headers
+      FROM (SELECT pg_try_advisory_xact_lock({RELAY_LOCK_KEY}) AS taken) AS relay
+      LEFT JOIN LATERAL (
+           SELECT id, topic, key, event_type, payload, headers
+             FROM {outbox.name}
+            WHERE relay.taken AND published_at IS NULL
+            ORDER BY id
+            LIMIT :limit
+              FOR UPDATE SKIP LOCKED
+      ) AS pending ON true
+    """
+).columns(
+    column("taken", Boolean),
+    outbox.c.id,
+    outbox.c.topic,
+    outbox.c.key,
+    outbox.c.event_type,
+    outbox.c.payload,
+    outbox.c.headers,
+)
+"""A round's start in one round trip: take the relay lock and, if it was free, lock the oldest
+unpublished rows. One row with `taken` false when another relay holds the lock; one row with
+`taken` true and no id when there is nothing to publish."""
+
 LOCK_RETRY_SECONDS = 0.02
 """How soon a relay that found another one publishing tries again: that round may have started
 before this process's rows were committed, and only this relay is woken for them."""
-RELAY_LOCK_KEY = 0x1E7A_0B0C
-"""`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
 
 
 class OutboxRelay:
@@ -131,20 +160,11 @@ class OutboxRelay:
         rows that failed stay unpublished either way.
         """
         async with self._session_factory() as session, session.begin():
-            locked = await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
-            self._lock_was_taken = not locked
-            if not locked:
-                return 0
-            rows = (
-                await session.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event_type)
-                    .add_columns(outbox.c.payload, outbox.c.headers)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._settings.relay_batch_size)
-                    .with_for_update(skip_locked=True)
-                )
+            taken = (
+                await session.execute(_TAKE_ROUND, {"limit": self._settings.relay_batch_size})
             ).all()
+            self._lock_was_taken = not taken[0].taken
+            rows = [row for row in taken if row.id is not None]
             if not rows:
                 return 0
             results = await self._send_all(rows)

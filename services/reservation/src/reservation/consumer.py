@@ -82,7 +82,7 @@ def subscription(settings: ReservationSettings | None = None) -> Subscription[Re
         events=EVENTS,
         handler=batch_handler(settings.default_reservation_ttl_seconds),
         batch=settings.reservation_batch,
-        # An order with an outcome is never placed again (`order_context`, the primary key);
+        # An order with an outcome is never placed again (`placing_context`, the primary key);
         # a movement is applied once (`first_applications`).
         idempotent=(OrderPlaced, StockMoved),
     )

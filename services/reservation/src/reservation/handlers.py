@@ -42,24 +42,24 @@ async def place_orders(
 ) -> None:
     """Answer each order with exactly one StockReserved or ReservationRejected, ever.
 
-    The whole batch shares one transaction: one query for what is known of the orders (already
-    answered, cancelled early) and of their items and locations, one lock of every stock point
-    involved (sorted), the decisions in memory, then a few set-based writes. One
-    AvailabilityChanged per point touched.
+    The whole batch shares one transaction and two statements: one locks every stock point
+    involved (sorted) and reads what is known of the orders (already answered, cancelled early)
+    and of their items and locations; the decisions are made in memory; one writes the points,
+    the reservations and their lines. One AvailabilityChanged per point touched.
     """
     repository = uow.reservations
     unique: dict[str, OrderPlaced] = {}
     for order in orders:
         unique.setdefault(order.order_id, order)  # the same order twice in a batch: once
     keys = {(line.sku, line.location) for o in unique.values() for line in o.lines}
-    known = await repository.order_context(unique, keys)
+    # An order already answered is rare (a redelivery): its points are locked all the same.
+    known = await repository.placing_context(unique, keys)
     fresh = [order for order_id, order in unique.items() if order_id not in known.answered]
     if known.answered:
         log.info("%d orders already have an outcome; placements ignored", len(known.answered))
     if not fresh:
         return
-    keys = {(line.sku, line.location) for o in fresh for line in o.lines}
-    points = await repository.lock_points(keys)
+    points = known.points
     before = {key: point.reserved for key, point in points.items()}
     decided = domain.place_orders(
         fresh,
@@ -70,9 +70,8 @@ async def place_orders(
         default_ttl_seconds=default_ttl_seconds,
     )
     changed = [p for key, p in sorted(points.items()) if p.reserved != before[key]]
-    await repository.save_points(changed)
     # The order id is the primary key: a concurrent duplicate fails here and rolls back.
-    await repository.add_all(decided)
+    await repository.record_placements(changed, decided)
     for reservation in decided:
         correlation_id, causation_id = (origins or {}).get(reservation.order_id, (None, None))
         for event in reservation.events:

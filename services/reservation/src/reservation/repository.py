@@ -42,15 +42,14 @@ from reservation.domain import (
     StockPoint,
 )
 from reservation.sql import (
-    ADD_LINES,
-    ADD_RESERVATIONS,
     BACKORDERS,
     CREATE_POINTS,
     FILL_LINES,
     FIRST_APPLICATIONS,
     LOCK_ORDERS,
     LOCK_POINTS,
-    ORDER_CONTEXT,
+    PLACING_CONTEXT,
+    RECORD_PLACEMENTS,
     SAVE_LINES,
     SAVE_POINTS,
     SAVE_STATUSES,
@@ -66,7 +65,7 @@ class Repository(Protocol):
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]: ...
     async def save_points(self, points: Iterable[StockPoint]) -> None: ...
-    async def order_context(
+    async def placing_context(
         self, order_ids: Iterable[str], keys: Iterable[PointKey]
     ) -> OrderContext: ...
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
@@ -74,7 +73,9 @@ class Repository(Protocol):
     async def get_many(
         self, order_ids: Iterable[str], *, for_update: bool = False
     ) -> dict[str, Reservation]: ...
-    async def add_all(self, decided: Sequence[Reservation]) -> None: ...
+    async def record_placements(
+        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
+    ) -> None: ...
     async def save_all(self, changed: Iterable[Reservation]) -> None: ...
     async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]: ...
     async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None: ...
@@ -86,8 +87,10 @@ class Repository(Protocol):
 
 @dataclass(frozen=True)
 class OrderContext:
-    """What a batch of orders is decided against (`Repository.order_context`)."""
+    """What a batch of orders is decided against (`Repository.placing_context`)."""
 
+    points: dict[PointKey, StockPoint]
+    """The stock points the orders name, locked; points never stocked are absent."""
     answered: set[str]
     """Orders that already have an outcome: placing them again does nothing."""
     cancelled_early: set[str]
@@ -126,10 +129,9 @@ class SqlRepository:
     async def lock_points(
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]:
-        ordered = sorted(set(keys))
-        if not ordered:
+        columns = _point_keys(keys)
+        if not columns["point_skus"]:
             return {}
-        columns = {"skus": [k[0] for k in ordered], "locations": [k[1] for k in ordered]}
         if create:
             await self.session.execute(CREATE_POINTS, columns)
         result = await self.session.execute(LOCK_POINTS, columns)
@@ -141,37 +143,36 @@ class SqlRepository:
         }
 
     async def save_points(self, points: Iterable[StockPoint]) -> None:
-        ordered = sorted(points, key=lambda p: p.key)
-        if not ordered:
+        columns = _point_columns(points)
+        if not columns["point_skus"]:
             return
-        result = await self.session.execute(
-            SAVE_POINTS,
-            {
-                "skus": [p.sku for p in ordered],
-                "locations": [p.location for p in ordered],
-                "on_hand": [p.on_hand for p in ordered],
-                "reserved": [p.reserved for p in ordered],
-            },
-        )
-        if result.rowcount != len(ordered):  # type: ignore[attr-defined]
-            raise InsufficientStock(f"only {result.rowcount} of {len(ordered)} points saved")  # type: ignore[attr-defined]
+        result = await self.session.execute(SAVE_POINTS, columns)
+        _check_saved(result.rowcount, len(columns["point_skus"]))  # type: ignore[attr-defined]
 
-    async def order_context(
+    async def placing_context(
         self, order_ids: Iterable[str], keys: Iterable[PointKey]
     ) -> OrderContext:
-        keys = list(keys)
+        """Lock the points of `keys` and read what else deciding `order_ids` needs, at once."""
+        columns = _point_keys(keys)
         rows = await self.session.execute(
-            ORDER_CONTEXT,
+            PLACING_CONTEXT,
             {
+                **columns,
                 "order_ids": list(order_ids),
-                "skus": list({sku for sku, _ in keys}),
-                "locations": list({location for _, location in keys}),
+                "skus": list(set(columns["point_skus"])),
+                "locations": list(set(columns["point_locations"])),
             },
         )
+        points: dict[PointKey, StockPoint] = {}
         found: dict[str, dict[str, bool | None]] = defaultdict(dict)
         for row in rows:
-            found[row.kind][row.code] = row.active
+            if row.kind == "point":
+                point = StockPoint(row.code, row.location, _n(row.on_hand), _n(row.reserved))
+                points[point.key] = point
+            else:
+                found[row.kind][row.code] = row.active
         return OrderContext(
+            points=points,
             answered=set(found["answered"]),
             cancelled_early=set(found["cancelled"]),
             master=MasterData(
@@ -212,12 +213,18 @@ class SqlRepository:
             lines[line.order_id].append(line._mapping)
         return {order_id: _reservation(row, lines[order_id]) for order_id, row in found.items()}
 
-    async def add_all(self, decided: Sequence[Reservation]) -> None:
+    async def record_placements(
+        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
+    ) -> None:
+        """Save the points a batch of orders changed and add its reservations, in one go."""
         if not decided:
+            await self.save_points(points)
             return
-        await self.session.execute(
-            ADD_RESERVATIONS,
+        columns = _point_columns(points)
+        saved = await self.session.scalar(
+            RECORD_PLACEMENTS,
             {
+                **columns,
                 "order_ids": [r.order_id for r in decided],
                 "reservation_ids": [r.reservation_id for r in decided],
                 "statuses": [r.status for r in decided],
@@ -230,9 +237,10 @@ class SqlRepository:
                 "customer_ids": [r.customer_id for r in decided],
                 "expires_at": [r.expires_at if r.status == "reserved" else None for r in decided],
                 "allow_partial": [r.allow_partial for r in decided],
+                **_line_columns(decided, _NEW_LINE),
             },
         )
-        await self.session.execute(ADD_LINES, _line_columns(decided, _NEW_LINE))
+        _check_saved(saved, len(columns["point_skus"]))
 
     async def save_all(self, changed: Iterable[Reservation]) -> None:
         ordered = sorted(changed, key=lambda r: r.order_id)
@@ -319,18 +327,48 @@ def _n(quantity: Decimal) -> Decimal:
     return quantity.normalize()
 
 
-_QUANTITIES = {name: name for name in ("reserved", "released", "fulfilled", "backordered")}
+def _point_keys(keys: Iterable[PointKey]) -> dict[str, list[str]]:
+    """The unnest parameters of some stock points' keys, in locking order."""
+    ordered = sorted(set(keys))
+    return {"point_skus": [k[0] for k in ordered], "point_locations": [k[1] for k in ordered]}
+
+
+def _point_columns(points: Iterable[StockPoint]) -> dict[str, list[Any]]:
+    """The unnest parameters of saving these points (`SAVE_POINTS`), in locking order."""
+    ordered = sorted(points, key=lambda p: p.key)
+    return {
+        "point_skus": [p.sku for p in ordered],
+        "point_locations": [p.location for p in ordered],
+        "point_on_hand": [p.on_hand for p in ordered],
+        "point_reserved": [p.reserved for p in ordered],
+    }
+
+
+def _check_saved(saved: int, expected: int) -> None:
+    """Every point saved was locked in this transaction, so it must still be there."""
+    if saved != expected:
+        raise InsufficientStock(f"only {saved} of {expected} points saved")
+
+
+_QUANTITIES = {
+    f"line_{name}": name for name in ("reserved", "released", "fulfilled", "backordered")
+}
 """`SAVE_LINES`' arrays (parameter: line attribute) beside order ids and line numbers."""
-_NEW_LINE = {"skus": "sku", "locations": "location", "requested": "requested", **_QUANTITIES}
+_NEW_LINE = {
+    "line_skus": "sku",
+    "line_locations": "location",
+    "line_requested": "requested",
+    **_QUANTITIES,
+}
 """`ADD_LINES`' arrays likewise."""
 
 
 def _line_columns(orders: Iterable[Reservation], arrays: dict[str, str]) -> dict[str, list[Any]]:
-    """The unnest parameters of these reservations' lines: `order_ids`, `line_nos`, and one
-    array per entry of `arrays` (parameter name: line attribute)."""
+    """The unnest parameters of these reservations' lines: `line_order_ids`, `line_nos`, and
+    one array per entry of `arrays` (parameter name: line attribute)."""
     lines = [(r.order_id, line) for r in orders for line in r.lines]
     return {
-        "order_ids": [order_id for order_id, _ in lines],
+        "line_order_ids": [order_id for order_id, _ in lines],
         "line_nos": [line.line_no for _, line in lines],
         **{name: [getattr(line, attr) for _, line in lines] for name, attr in arrays.items()},
     }

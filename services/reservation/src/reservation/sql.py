@@ -1,4 +1,8 @@
-"""The set-based statements of the repository: whole batches in one round trip each."""
+"""The set-based statements of the repository: whole batches in one round trip each.
+
+Placing a batch of orders takes two of them (`PLACING_CONTEXT`, `RECORD_PLACEMENTS`), each
+built from the fragments the other statements use, so every table is written one way.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,30 @@ from sqlalchemy import text
 CREATE_POINTS = text(
     """
     INSERT INTO stock_points (sku, location)
-    SELECT * FROM unnest(CAST(:skus AS text[]), CAST(:locations AS text[]))
+    SELECT * FROM unnest(CAST(:point_skus AS text[]), CAST(:point_locations AS text[]))
         ON CONFLICT DO NOTHING
     """
 )
-LOCK_POINTS = text(
-    """
+_LOCK_POINTS = """
     SELECT sp.sku, sp.location, sp.on_hand, sp.reserved
       FROM stock_points AS sp
-      JOIN unnest(CAST(:skus AS text[]), CAST(:locations AS text[])) AS k(sku, location)
+      JOIN unnest(CAST(:point_skus AS text[]), CAST(:point_locations AS text[]))
+           AS k(sku, location)
         ON sp.sku = k.sku AND sp.location = k.location
      ORDER BY sp.sku, sp.location
        FOR UPDATE OF sp
-    """
-)
-SAVE_POINTS = text(
-    """
+"""
+LOCK_POINTS = text(_LOCK_POINTS)
+"""Locks come in (sku, location) order: the row locking runs above the sort."""
+_SAVE_POINTS = """
     UPDATE stock_points AS sp
        SET on_hand = p.on_hand, reserved = p.reserved, updated_at = now()
-      FROM unnest(CAST(:skus AS text[]), CAST(:locations AS text[]),
-                  CAST(:on_hand AS numeric[]), CAST(:reserved AS numeric[]))
+      FROM unnest(CAST(:point_skus AS text[]), CAST(:point_locations AS text[]),
+                  CAST(:point_on_hand AS numeric[]), CAST(:point_reserved AS numeric[]))
            AS p(sku, location, on_hand, reserved)
      WHERE sp.sku = p.sku AND sp.location = p.location
-    """
-)
+"""
+SAVE_POINTS = text(_SAVE_POINTS)
 SAVE_STATUSES = text(
     """
     UPDATE reservations AS r
@@ -44,9 +48,9 @@ SAVE_LINES = text(
     UPDATE reservation_lines AS l
        SET reserved = v.reserved, released = v.released, fulfilled = v.fulfilled,
            backordered = v.backordered
-      FROM unnest(CAST(:order_ids AS text[]), CAST(:line_nos AS int[]),
-                  CAST(:reserved AS numeric[]), CAST(:released AS numeric[]),
-                  CAST(:fulfilled AS numeric[]), CAST(:backordered AS numeric[]))
+      FROM unnest(CAST(:line_order_ids AS text[]), CAST(:line_nos AS int[]),
+                  CAST(:line_reserved AS numeric[]), CAST(:line_released AS numeric[]),
+                  CAST(:line_fulfilled AS numeric[]), CAST(:line_backordered AS numeric[]))
            AS v(order_id, line_no, reserved, released, fulfilled, backordered)
      WHERE l.order_id = v.order_id AND l.line_no = v.line_no
     """
@@ -72,8 +76,7 @@ BACKORDERS = text(
     """
 )
 """The backorders waiting at some stock points, each point's in the order they are filled."""
-ADD_RESERVATIONS = text(
-    """
+_ADD_RESERVATIONS = """
     INSERT INTO reservations (order_id, reservation_id, status, reason, message, short_lines,
                               priority, customer_id, expires_at, allow_partial)
     SELECT r.order_id, r.reservation_id, r.status, r.reason, r.message,
@@ -88,37 +91,53 @@ ADD_RESERVATIONS = text(
            AS r(order_id, reservation_id, status, reason, message, short_lines, priority,
                 customer_id, expires_at, allow_partial, n)
      ORDER BY r.n
-    """
-)
+"""
 """Decided orders in decision order, which is the arrival order (`placed_seq`) backorders keep."""
-ADD_LINES = text(
-    """
+_ADD_LINES = """
     INSERT INTO reservation_lines (order_id, line_no, sku, location, requested, reserved,
                                    released, fulfilled, backordered)
     SELECT *
-      FROM unnest(CAST(:order_ids AS text[]), CAST(:line_nos AS int[]),
-                  CAST(:skus AS text[]), CAST(:locations AS text[]),
-                  CAST(:requested AS numeric[]), CAST(:reserved AS numeric[]),
-                  CAST(:released AS numeric[]), CAST(:fulfilled AS numeric[]),
-                  CAST(:backordered AS numeric[]))
-    """
-)
-ORDER_CONTEXT = text(
-    """
-    SELECT 'answered' AS kind, order_id AS code, CAST(NULL AS boolean) AS active
+      FROM unnest(CAST(:line_order_ids AS text[]), CAST(:line_nos AS int[]),
+                  CAST(:line_skus AS text[]), CAST(:line_locations AS text[]),
+                  CAST(:line_requested AS numeric[]), CAST(:line_reserved AS numeric[]),
+                  CAST(:line_released AS numeric[]), CAST(:line_fulfilled AS numeric[]),
+                  CAST(:line_backordered AS numeric[]))
+"""
+PLACING_CONTEXT = text(
+    f"""
+    WITH points AS MATERIALIZED ({_LOCK_POINTS})
+    SELECT 'point' AS kind, sku AS code, location, on_hand, reserved,
+           CAST(NULL AS boolean) AS active
+      FROM points
+    UNION ALL
+    SELECT 'answered', order_id, NULL, NULL, NULL, NULL
       FROM reservations WHERE order_id = ANY(CAST(:order_ids AS text[]))
     UNION ALL
-    SELECT 'cancelled', order_id, NULL
+    SELECT 'cancelled', order_id, NULL, NULL, NULL, NULL
       FROM early_cancellations WHERE order_id = ANY(CAST(:order_ids AS text[]))
     UNION ALL
-    SELECT 'item', sku, active FROM items WHERE sku = ANY(CAST(:skus AS text[]))
+    SELECT 'item', sku, NULL, NULL, NULL, active
+      FROM items WHERE sku = ANY(CAST(:skus AS text[]))
     UNION ALL
-    SELECT 'location', location, active
+    SELECT 'location', location, NULL, NULL, NULL, active
       FROM locations WHERE location = ANY(CAST(:locations AS text[]))
     """
 )
-"""What deciding a batch of orders needs to know first, in one round trip: which orders have an
-outcome already, which were cancelled before they came, and the items and locations named."""
+"""What deciding a batch of orders needs first, in one round trip: its stock points, locked
+(in `LOCK_POINTS`' order); which orders have an outcome already; which were cancelled before
+they came; and the items and locations named. The other rows are read as of the statement's
+start; the locked points as they are once the locks are held."""
+RECORD_PLACEMENTS = text(
+    f"""
+    WITH saved AS ({_SAVE_POINTS} RETURNING 1),
+         added AS ({_ADD_RESERVATIONS}),
+         lines AS ({_ADD_LINES})
+    SELECT count(*) FROM saved
+    """
+)
+"""A decided batch in one statement: the points it changed, the reservations (in decision
+order) and their lines; returns how many points were saved. The lines' foreign-key checks
+run at the end of the statement, when the reservations are there."""
 FIRST_APPLICATIONS = text(
     """
     INSERT INTO applied_movements (movement_id)
