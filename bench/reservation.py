@@ -11,6 +11,15 @@ cannot hide queueing) to the first outcome message; oversold units are, per SKU,
 outcomes reserved beyond the stock received. `--rate 0` keeps `--window` orders in flight
 instead (as fast as the service answers, without an unbounded backlog).
 
+Each measurement starts after a warm-up (`--warmup` seconds, default 20): uniform orders at the
+same offered rate against a stock of their own, so the broker's JIT, the databases' caches and
+the services' heaps reach their working state first. Its figures are printed and kept in the
+JSON under `warmup`, never mixed into the measured ones; `--warmup 0` measures a cold stack.
+
+While orders are generated and answered, the generator's own cyclic garbage collector is off
+(as `timeit` does): with tens of thousands of orders in memory its full collections took 50-80
+ms, every 8 s or so, and the outcomes read during one looked that much later than they were.
+
 The same run is then repeated with batching switched off: the bench restarts the reservation
 service with `RESERVATION_BATCH=false` (one message per transaction), measures, and restarts
 it as it was. The e2e tests import `LoadRun` from here.
@@ -21,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import random
@@ -28,6 +38,7 @@ import subprocess
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -115,6 +126,8 @@ class Result:
     units_oversold: int
     p99_ms_by_5s: list[float] = field(default_factory=list)
     """p99 latency of the orders placed in each 5-second window of the run, in order."""
+    warmup: dict[str, Any] | None = None
+    """The warm-up run before this one (same fields), or None if there was none."""
     stages_ms: dict[str, dict[str, float]] = field(default_factory=dict)
     """Where the latency goes: p50/p99 of placed -> sent (this generator falling behind its
     schedule), sent -> decided (order topic, consumer queue, the batch's reads), decided ->
@@ -486,7 +499,44 @@ def restart_reservation(batch: bool) -> None:
     )
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection in this process inside the block (see the module doc)."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def warm_up(mode: str, args: argparse.Namespace) -> Result:
+    """Uniform orders at the offered rate for `args.warmup` seconds, on a stock of their own."""
+    skus = [f"BENCH-U-{n:05d}" for n in range(args.skus)]
+    async with LoadRun() as run:
+        await run.prepare(skus, 1_000)
+        rng = random.Random(11)
+
+        def make_lines() -> list[tuple[str, int]]:
+            picked = rng.sample(skus, rng.randint(1, 3))
+            return [(s, rng.randint(1, 3)) for s in picked]
+
+        await run.settle()
+        with collector_paused():
+            started = await run.generate(
+                make_lines, rate=args.rate, duration=args.warmup, window=args.window
+            )
+            await run.drain()
+        return run.result("uniform", mode, args.rate, started)
+
+
 async def measure(scenario: str, mode: str, args: argparse.Namespace, skus: list[str]) -> Result:
+    warmup = None
+    if args.warmup > 0:
+        warmup = await warm_up(mode, args)
+        print(f"warm-up, not counted: {warmup.show()}", flush=True)
     async with LoadRun() as run:
         if scenario == "hot":
             expected = args.rate * args.duration if args.rate else args.hot_orders_guess
@@ -506,11 +556,15 @@ async def measure(scenario: str, mode: str, args: argparse.Namespace, skus: list
 
         waited = await run.settle()
         print(f"{scenario} {mode}: stock in; the stack settled in {waited:.1f} s", flush=True)
-        started = await run.generate(
-            make_lines, rate=args.rate, duration=args.duration, window=args.window
-        )
-        await run.drain()
-        return run.result(scenario, mode, args.rate, started)
+        with collector_paused():
+            started = await run.generate(
+                make_lines, rate=args.rate, duration=args.duration, window=args.window
+            )
+            await run.drain()
+        result = run.result(scenario, mode, args.rate, started)
+    if warmup is not None:
+        result.warmup = asdict(warmup)
+    return result
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
@@ -547,6 +601,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=0, help="orders/s offered; 0: max")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--warmup", type=float, default=20, help="seconds of uncounted load first (0: none)"
+    )
     parser.add_argument("--skus", type=int, default=10_000, help="uniform: number of SKUs")
     parser.add_argument("--stock", type=int, default=0, help="units per SKU (0: scenario default)")
     parser.add_argument("--window", type=int, default=4000, help="rate 0: orders in flight")

@@ -28,6 +28,7 @@ from inventory_runtime.testing import (
     wait_until,
 )
 from inventory_runtime.uow import UnitOfWork
+from prometheus_client import REGISTRY
 
 pytestmark = pytest.mark.integration
 
@@ -80,6 +81,9 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
         # What startup built is out of the collector's reach (no long pauses under load).
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold()[0] > 700, "young collections less often than CPython's default"
+        full_before = _collections_timed("2")
+        gc.collect()
+        assert _collections_timed("2") == full_before + 1, "each pause lands in the histogram"
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             assert (await client.get("/health")).json() == {"status": "ok"}
@@ -142,3 +146,11 @@ async def test_relay_that_keeps_failing_makes_the_service_not_ready(
         assert 'relation "outbox" does not exist' in body["checks"]["outbox-relay"]
     finally:
         await drop_database(unmigrated)
+
+
+def _collections_timed(generation: str) -> float:
+    """How many collections of `generation` `inventory_gc_pause_seconds` has recorded."""
+    count = REGISTRY.get_sample_value(
+        "inventory_gc_pause_seconds_count", {"generation": generation}
+    )
+    return count or 0.0

@@ -54,3 +54,10 @@ HTTP_REQUEST_DURATION = Histogram(
     "HTTP request duration, by route template.",
     ["method", "route"],
 )
+GC_PAUSE = Histogram(
+    "inventory_gc_pause_seconds",
+    "Pauses of the process (its event loop) for CPython's cyclic garbage collector, by the "
+    "oldest generation collected (0-2).",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+)
