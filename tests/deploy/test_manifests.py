@@ -1182,6 +1182,8 @@ def test_platform_overview_covers_the_platform_metrics() -> None:
         "inventory_outbox_oldest_age_seconds",
         "inventory_consumer_lag",
         "inventory_handler_duration_seconds_bucket",
+        "inventory_gc_pause_seconds_bucket",
+        "inventory_gc_pause_seconds_sum",
     ]:
         assert re.search(rf"\b{series}\b", exprs), f"Platform overview does not show {series}"
     assert re.search(r"by \([^)]*outcome", exprs), "consumed messages by outcome"
