@@ -38,6 +38,8 @@ from inventory_contracts.events.purchase_orders import (
 )
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
+    BackorderFilled,
+    FilledLine,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -63,10 +65,12 @@ __all__ = [
     "ApprovalRequested",
     "ApprovalStep",
     "AvailabilityChanged",
+    "BackorderFilled",
     "CloudEvent",
     "ContractError",
     "Event",
     "EventDecodeError",
+    "FilledLine",
     "GoodsReceived",
     "InvalidEventData",
     "InvalidJson",

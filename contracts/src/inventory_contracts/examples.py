@@ -163,6 +163,15 @@ EXAMPLES: Final[tuple[Event, ...]] = (
     reservations.ReservationFulfilled(
         order_id="SO-1001", reservation_id="RSV-9001", lines=(_LINE,), shipment_id="SHP-77"
     ),
+    reservations.BackorderFilled(
+        order_id="SO-1004",
+        reservation_id="RSV-SO-1004",
+        lines=(
+            reservations.FilledLine(
+                sku=_SKU, location=_LOC, quantity=Decimal("6"), still_backordered=Decimal("4")
+            ),
+        ),
+    ),
     reservations.StockOvercommitted(
         sku=_SKU,
         location=_LOC,

@@ -21,6 +21,7 @@ from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, Order
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
+    BackorderFilled,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -45,6 +46,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ReservationReleased,
     ReservationExpired,
     ReservationFulfilled,
+    BackorderFilled,
     StockOvercommitted,
     AvailabilityChanged,
     StockBelowThreshold,

@@ -23,6 +23,7 @@ from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, Order
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
+    BackorderFilled,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -68,6 +69,7 @@ RESERVATION: Final = Service(
         ReservationReleased,
         ReservationExpired,
         ReservationFulfilled,
+        BackorderFilled,
         StockOvercommitted,
         AvailabilityChanged,
     ),
@@ -124,7 +126,7 @@ INTEGRATION_GATEWAY: Final = Service(
         GoodsReceived,
     ),
     # Written back to the ERP/CRM; outbound webhook subscriptions may forward more.
-    consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected),
+    consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected, BackorderFilled),
 )
 
 SERVICES: Final[tuple[Service, ...]] = (

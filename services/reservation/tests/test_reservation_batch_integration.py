@@ -245,6 +245,12 @@ async def test_a_batch_of_movements_ends_as_one_at_a_time_in_a_few_statements(se
     assert points == [(6, 0), (5, 3), (2, 0), (1, 0), (1, 0)]  # X2's receipt counted once
     assert ("-O1", "fulfilled") in statuses
     assert ("-O2", 3, 0, 0) in lines  # the receipt filled the backorder
+    filled = [
+        e
+        for e in await outbox(sessions, "inventory.backorder.filled.v1")
+        if e.order_id == "MB-O2"  # type: ignore[attr-defined]
+    ]
+    assert [[(f.quantity, f.still_backordered) for f in e.lines] for e in filled] == [[(3, 0)]]  # type: ignore[attr-defined]
     assert [e for e in events if e[0].endswith("overcommitted.v1")] == []  # nothing held at X3
     # Inbox, claim, lock orders, create + lock points, read orders (2), save orders (2) and
     # points, backorders, fills (2), filled points, outbox: the same for 4 entries or 4,000.

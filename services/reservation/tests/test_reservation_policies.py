@@ -8,6 +8,7 @@ from typing import Any
 
 from inventory_contracts import (
     AvailabilityChanged,
+    BackorderFilled,
     ReservationExpired,
     ReservationReleased,
     StockReserved,
@@ -81,6 +82,14 @@ async def test_arriving_stock_fills_backorders_by_priority_then_arrival(uow, mak
     assert causes == ["stock_movement", "backorder_fill"]
     assert uow.events_of(StockReserved) == []  # an order has one outcome; fills are recorded
     assert [(f.order_id, f.quantity) for f in uow.reservations.fills] == [("RUSH", 4), ("EARLY", 2)]
+    # Each order that got stock hears what it got and what it still waits for.
+    filled = {e.order_id: e for e in uow.events_of(BackorderFilled)}
+    assert set(filled) == {"RUSH", "EARLY"}
+    assert filled["RUSH"].reservation_id == "RSV-RUSH"
+    assert [(f.sku, f.quantity, f.still_backordered) for f in filled["RUSH"].lines] == [(SKU, 4, 0)]
+    assert [(f.sku, f.quantity, f.still_backordered) for f in filled["EARLY"].lines] == [
+        (SKU, 2, 2)
+    ]
 
 
 async def test_released_stock_goes_to_the_backorder_queue_first(uow, make):
@@ -93,6 +102,12 @@ async def test_released_stock_goes_to_the_backorder_queue_first(uow, make):
 
     assert line(uow, "WAIT").reserved == 3
     assert uow.reservations.points[(SKU, LOC)].reserved == 3
+    [filled] = uow.events_of(BackorderFilled)
+    assert (filled.order_id, filled.lines[0].quantity, filled.lines[0].still_backordered) == (
+        "WAIT",
+        3,
+        0,
+    )
 
 
 async def test_partial_cancel_drops_the_waiting_quantity_before_held_stock(uow, make):

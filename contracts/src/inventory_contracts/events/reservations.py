@@ -129,6 +129,32 @@ class ReservationFulfilled(OrderEvent):
     shipment_id: Identifier | None = None
 
 
+class FilledLine(ContractModel):
+    """Stock reserved now for a line that was waiting, and what the line still waits for."""
+
+    sku: Sku
+    location: LocationCode
+    quantity: PositiveQuantity = Field(description="Reserved for the line by this fill.")
+    still_backordered: NonNegativeQuantity = Field(
+        description="What the line still waits for after this fill (0: nothing)."
+    )
+
+
+class BackorderFilled(OrderEvent):
+    """Stock that became free was reserved for an order's backordered lines.
+
+    Published by reservation when a receipt, a release or an expiry frees stock at a point where
+    orders wait: the waiting lines take it, higher priority first, then in arrival order. One
+    event per order and fill; the order keeps its reservation id.
+    """
+
+    event_type = "inventory.backorder.filled.v1"
+    topic = Topics.RESERVATIONS
+
+    reservation_id: Identifier
+    lines: tuple[FilledLine, ...] = Field(min_length=1)
+
+
 class StockOvercommitted(StockPointEvent):
     """On hand fell below what is reserved (e.g. a count found less); some promises can't be kept.
 

@@ -6,7 +6,11 @@ from collections.abc import Sequence
 
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
-from inventory_contracts.events.reservations import ReservationRejected, StockReserved
+from inventory_contracts.events.reservations import (
+    BackorderFilled,
+    ReservationRejected,
+    StockReserved,
+)
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.subscription import Subscription
 
@@ -17,6 +21,7 @@ WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
     PurchaseOrderReleased,
     StockReserved,
     ReservationRejected,
+    BackorderFilled,
 )
 DELIVERABLE_TYPES: tuple[str, ...] = tuple(model.event_type for model in WRITE_BACK_EVENTS)
 

@@ -197,7 +197,8 @@ async def _after_release(
 async def _fill_and_publish(
     uow: ReservationUoW, points: Sequence[StockPoint], now: datetime
 ) -> None:
-    """Hand stock that became free to the backorders waiting at these (locked) points."""
+    """Hand stock that became free to the backorders waiting at these (locked) points, and
+    tell each order what it got (BackorderFilled)."""
     repository = uow.reservations
     free = [point for point in points if point.free > domain.ZERO]
     waiting = await repository.backorders_at(point.key for point in free)
@@ -211,6 +212,7 @@ async def _fill_and_publish(
     if filled:
         await repository.record_fills(fills, now)
         await repository.save_points(filled)
+        _publish(uow, domain.backorders_filled(fills))
         for point in filled:
             uow.publish(point.availability(now, "backorder_fill"))
 

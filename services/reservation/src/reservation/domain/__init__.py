@@ -8,6 +8,7 @@ transaction.
 from reservation.domain.changes import (
     apply_fill,
     apply_movement,
+    backorders_filled,
     cancel_order,
     expire,
     fill_backorders,
@@ -43,6 +44,7 @@ __all__ = [
     "StockPoint",
     "apply_fill",
     "apply_movement",
+    "backorders_filled",
     "cancel_order",
     "expire",
     "fill_backorders",

@@ -8,7 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from inventory_contracts import (
+    BackorderFilled,
     Event,
+    FilledLine,
     OrderCancelled,
     OrderLine,
     ReservationExpired,
@@ -27,6 +29,7 @@ from reservation.domain.model import (
     Reservation,
     ReservationLine,
     StockPoint,
+    reservation_id_of,
 )
 
 
@@ -142,9 +145,39 @@ def fill_backorders(point: StockPoint, waiting: Sequence[Backorder]) -> list[Fil
             break
         point.reserve(quantity)
         fills.append(
-            Fill(backorder.order_id, backorder.line_no, point.sku, point.location, quantity)
+            Fill(
+                backorder.order_id,
+                backorder.line_no,
+                point.sku,
+                point.location,
+                quantity,
+                still_backordered=backorder.quantity - quantity,
+            )
         )
     return fills
+
+
+def backorders_filled(fills: Sequence[Fill]) -> list[BackorderFilled]:
+    """One BackorderFilled per order among `fills`, its lines in the order they were filled."""
+    by_order: dict[str, list[Fill]] = defaultdict(list)
+    for fill in fills:
+        by_order[fill.order_id].append(fill)
+    return [
+        BackorderFilled(
+            order_id=order_id,
+            reservation_id=reservation_id_of(order_id),
+            lines=tuple(
+                FilledLine(
+                    sku=f.sku,
+                    location=f.location,
+                    quantity=f.quantity,
+                    still_backordered=f.still_backordered,
+                )
+                for f in order_fills
+            ),
+        )
+        for order_id, order_fills in by_order.items()
+    ]
 
 
 def apply_fill(reservation_line: ReservationLine, fill: Fill) -> None:

@@ -168,6 +168,8 @@ class Fill:
     sku: str
     location: str
     quantity: Decimal
+    still_backordered: Decimal = ZERO
+    """What the line waits for after this fill."""
 
 
 def reservation_id_of(order_id: str) -> str:
