@@ -8,8 +8,9 @@ import pytest
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.db import api_clients, deliveries, idempotency_keys, subscriptions
 from integration_gateway.main import BOOTSTRAP_CLIENT
-from integration_gateway.retention import purge_expired
+from integration_gateway.retention import purges
 from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.retention import purge_once
 from sqlalchemy import insert, select
 
 pytestmark = pytest.mark.integration
@@ -62,11 +63,11 @@ async def test_expired_keys_and_old_finished_deliveries_are_purged_the_rest_kept
             ],
         )
 
-    purged = await purge_expired(runtime.session_factory, settings, NOW)
+    purged = await purge_once(runtime.session_factory, purges(settings), NOW)
 
     async with runtime.session_factory() as session:
         keys = set((await session.execute(select(idempotency_keys.c.key))).scalars())
         left = set((await session.execute(select(deliveries.c.event_id))).scalars())
     assert keys == {"recent"}
     assert left == {"delivered-29", "cancelled-29", "failed-29", "pending-31", "pending-29"}
-    assert (purged.idempotency_keys, purged.deliveries) == (1, 3)
+    assert purged == {"idempotency keys": 1, "finished deliveries": 3}

@@ -22,3 +22,11 @@ class AlertingSettings(BatchingConsumerSettings):
     notification_timeout_seconds: float = Field(default=15.0, gt=0)
     notification_poll_interval_seconds: float = Field(default=0.5, gt=0)
     notification_batch_size: int = Field(default=20, ge=1)
+    notification_retention_days: float = Field(default=90.0, gt=0)
+    """Sent and failed notifications are deleted this long after they were queued (env
+    NOTIFICATION_RETENTION_DAYS); pending ones never."""
+    alert_retention_days: float = Field(default=365.0, gt=0)
+    """Resolved alerts, with their finished notifications, are deleted this long after they
+    were resolved (env ALERT_RETENTION_DAYS); open and acknowledged ones never."""
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often the retention job looks (env RETENTION_INTERVAL_SECONDS)."""

@@ -84,6 +84,7 @@ alerts = Table(
         postgresql_where=OPEN_ALERT,
     ),
     Index("ix_alerts_status_raised_at", "status", "raised_at"),
+    Index("ix_alerts_resolved_at", "resolved_at", postgresql_where=text("status = 'resolved'")),
 )
 
 notifications = Table(
@@ -101,6 +102,11 @@ notifications = Table(
     UniqueConstraint("alert_id", "channel_id"),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
     Index("ix_notifications_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    Index(
+        "ix_notifications_finished_created_at",
+        "created_at",
+        postgresql_where=text("status <> 'pending'"),
+    ),
 )
 
 PENDING_NOTIFICATION = text("notifications.status = 'pending'")

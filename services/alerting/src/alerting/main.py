@@ -15,12 +15,14 @@ from alerting.config import AlertingSettings
 from alerting.consumer import alert_subscription
 from alerting.dispatcher import run_dispatcher
 from alerting.repository import AlertingUnitOfWork
+from alerting.retention import RETENTION
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: AlertingSettings) -> FastAPI:
-    """The alerting app: operations routes, outbox relay, consumer, dispatcher and API."""
+    """The alerting app: operations routes, outbox relay, consumer, dispatcher, retention
+    and API."""
     app = create_service_app(
         settings,
         title="Alerting",
@@ -28,7 +30,7 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         routers=[api.router],
         consumers=[alert_subscription()],
         unit_of_work=AlertingUnitOfWork,
-        background=[BackgroundJob("notification-dispatcher", run_dispatcher)],
+        background=[BackgroundJob("notification-dispatcher", run_dispatcher), RETENTION],
     )
     app.add_exception_handler(api.ApiError, api.api_error_handler)
     return app

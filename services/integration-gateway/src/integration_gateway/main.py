@@ -18,7 +18,7 @@ from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.consumer import write_back_subscription
 from integration_gateway.delivery import run_delivery_worker
 from integration_gateway.repository import GatewayUnitOfWork
-from integration_gateway.retention import run_retention
+from integration_gateway.retention import RETENTION
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
@@ -60,7 +60,7 @@ def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
         unit_of_work=GatewayUnitOfWork,
         background=[
             BackgroundJob("webhook-delivery", run_delivery_worker),
-            BackgroundJob("retention", run_retention),
+            RETENTION,
         ],
         on_startup=[ensure_configured],
     )
