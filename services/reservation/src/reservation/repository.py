@@ -7,15 +7,12 @@ locked in (sku, location) order.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Protocol
 
-from inventory_contracts import ShortLine
 from inventory_runtime.db import text_array
 from inventory_runtime.uow import UnitOfWorkProtocol
 from sqlalchemy import any_, func, select
@@ -38,8 +35,17 @@ from reservation.domain import (
     MasterData,
     PointKey,
     Reservation,
-    ReservationLine,
     StockPoint,
+)
+from reservation.rows import (
+    LINE_QUANTITIES,
+    NEW_LINE,
+    line_columns,
+    normalized,
+    point_columns,
+    point_keys,
+    reservation_columns,
+    reservation_of,
 )
 from reservation.sql import (
     BACKORDERS,
@@ -129,7 +135,7 @@ class SqlRepository:
     async def lock_points(
         self, keys: Iterable[PointKey], *, create: bool = False
     ) -> dict[PointKey, StockPoint]:
-        columns = _point_keys(keys)
+        columns = point_keys(keys)
         if not columns["point_skus"]:
             return {}
         if create:
@@ -137,13 +143,13 @@ class SqlRepository:
         result = await self.session.execute(LOCK_POINTS, columns)
         return {
             (row.sku, row.location): StockPoint(
-                row.sku, row.location, _n(row.on_hand), _n(row.reserved)
+                row.sku, row.location, normalized(row.on_hand), normalized(row.reserved)
             )
             for row in result
         }
 
     async def save_points(self, points: Iterable[StockPoint]) -> None:
-        columns = _point_columns(points)
+        columns = point_columns(points)
         if not columns["point_skus"]:
             return
         result = await self.session.execute(SAVE_POINTS, columns)
@@ -153,7 +159,7 @@ class SqlRepository:
         self, order_ids: Iterable[str], keys: Iterable[PointKey]
     ) -> OrderContext:
         """Lock the points of `keys` and read what else deciding `order_ids` needs, at once."""
-        columns = _point_keys(keys)
+        columns = point_keys(keys)
         rows = await self.session.execute(
             PLACING_CONTEXT,
             {
@@ -167,7 +173,12 @@ class SqlRepository:
         found: dict[str, dict[str, bool | None]] = defaultdict(dict)
         for row in rows:
             if row.kind == "point":
-                point = StockPoint(row.code, row.location, _n(row.on_hand), _n(row.reserved))
+                point = StockPoint(
+                    row.code,
+                    row.location,
+                    normalized(row.on_hand),
+                    normalized(row.reserved),
+                )
                 points[point.key] = point
             else:
                 found[row.kind][row.code] = row.active
@@ -211,7 +222,7 @@ class SqlRepository:
         )
         for line in line_rows:
             lines[line.order_id].append(line._mapping)
-        return {order_id: _reservation(row, lines[order_id]) for order_id, row in found.items()}
+        return {order_id: reservation_of(row, lines[order_id]) for order_id, row in found.items()}
 
     async def record_placements(
         self, points: Iterable[StockPoint], decided: Sequence[Reservation]
@@ -220,24 +231,13 @@ class SqlRepository:
         if not decided:
             await self.save_points(points)
             return
-        columns = _point_columns(points)
+        columns = point_columns(points)
         saved = await self.session.scalar(
             RECORD_PLACEMENTS,
             {
                 **columns,
-                "order_ids": [r.order_id for r in decided],
-                "reservation_ids": [r.reservation_id for r in decided],
-                "statuses": [r.status for r in decided],
-                "reasons": [r.reason for r in decided],
-                "messages": [r.message for r in decided],
-                "short_lines": [
-                    json.dumps([s.model_dump(mode="json") for s in r.short_lines]) for r in decided
-                ],
-                "priorities": [r.priority for r in decided],
-                "customer_ids": [r.customer_id for r in decided],
-                "expires_at": [r.expires_at if r.status == "reserved" else None for r in decided],
-                "allow_partial": [r.allow_partial for r in decided],
-                **_line_columns(decided, _NEW_LINE),
+                **reservation_columns(decided),
+                **line_columns(decided, NEW_LINE),
             },
         )
         _check_saved(saved, len(columns["point_skus"]))
@@ -250,7 +250,7 @@ class SqlRepository:
             SAVE_STATUSES,
             {"order_ids": [r.order_id for r in ordered], "statuses": [r.status for r in ordered]},
         )
-        await self.session.execute(SAVE_LINES, _line_columns(ordered, _QUANTITIES))
+        await self.session.execute(SAVE_LINES, line_columns(ordered, LINE_QUANTITIES))
 
     async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]:
         ordered = sorted(set(keys))
@@ -263,7 +263,11 @@ class SqlRepository:
         for row in rows:
             waiting.setdefault((row.sku, row.location), []).append(
                 Backorder(
-                    row.order_id, row.line_no, _n(row.backordered), row.priority, row.placed_seq
+                    row.order_id,
+                    row.line_no,
+                    normalized(row.backordered),
+                    row.priority,
+                    row.placed_seq,
                 )
             )
         return waiting
@@ -322,80 +326,7 @@ class SqlRepository:
         return set(rows.scalars())
 
 
-def _n(quantity: Decimal) -> Decimal:
-    """NUMERIC(38, 12) comes back as 4.000000000000; people and events want 4."""
-    return quantity.normalize()
-
-
-def _point_keys(keys: Iterable[PointKey]) -> dict[str, list[str]]:
-    """The unnest parameters of some stock points' keys, in locking order."""
-    ordered = sorted(set(keys))
-    return {"point_skus": [k[0] for k in ordered], "point_locations": [k[1] for k in ordered]}
-
-
-def _point_columns(points: Iterable[StockPoint]) -> dict[str, list[Any]]:
-    """The unnest parameters of saving these points (`SAVE_POINTS`), in locking order."""
-    ordered = sorted(points, key=lambda p: p.key)
-    return {
-        "point_skus": [p.sku for p in ordered],
-        "point_locations": [p.location for p in ordered],
-        "point_on_hand": [p.on_hand for p in ordered],
-        "point_reserved": [p.reserved for p in ordered],
-    }
-
-
 def _check_saved(saved: int, expected: int) -> None:
     """Every point saved was locked in this transaction, so it must still be there."""
     if saved != expected:
         raise InsufficientStock(f"only {saved} of {expected} points saved")
-
-
-_QUANTITIES = {
-    f"line_{name}": name for name in ("reserved", "released", "fulfilled", "backordered")
-}
-"""`SAVE_LINES`' arrays (parameter: line attribute) beside order ids and line numbers."""
-_NEW_LINE = {
-    "line_skus": "sku",
-    "line_locations": "location",
-    "line_requested": "requested",
-    **_QUANTITIES,
-}
-"""`ADD_LINES`' arrays likewise."""
-
-
-def _line_columns(orders: Iterable[Reservation], arrays: dict[str, str]) -> dict[str, list[Any]]:
-    """The unnest parameters of these reservations' lines: `line_order_ids`, `line_nos`, and
-    one array per entry of `arrays` (parameter name: line attribute)."""
-    lines = [(r.order_id, line) for r in orders for line in r.lines]
-    return {
-        "line_order_ids": [order_id for order_id, _ in lines],
-        "line_nos": [line.line_no for _, line in lines],
-        **{name: [getattr(line, attr) for _, line in lines] for name, attr in arrays.items()},
-    }
-
-
-def _reservation(row: Any, lines: Sequence[Any]) -> Reservation:
-    return Reservation(
-        order_id=row["order_id"],
-        status=row["status"],
-        lines=[
-            ReservationLine(
-                line_no=line["line_no"],
-                sku=line["sku"],
-                location=line["location"],
-                requested=_n(line["requested"]),
-                reserved=_n(line["reserved"]),
-                released=_n(line["released"]),
-                fulfilled=_n(line["fulfilled"]),
-                backordered=_n(line["backordered"]),
-            )
-            for line in lines
-        ],
-        reason=row["reason"],
-        message=row["message"],
-        short_lines=tuple(ShortLine.model_validate(s) for s in row["short_lines"]),
-        priority=row["priority"],
-        customer_id=row["customer_id"],
-        expires_at=row["expires_at"],
-        allow_partial=row["allow_partial"],
-    )
