@@ -13,7 +13,7 @@ from inventory_runtime.context import message_context
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import dlq_headers
 from inventory_runtime.logging import configure_logging
-from inventory_runtime.relay import _publishable_prefix
+from inventory_runtime.relay_batches import publishable_prefix
 
 
 async def test_fake_unit_of_work_keeps_only_committed_events(thing_events: Any) -> None:
@@ -38,7 +38,7 @@ def _rows(*keys: str | None) -> list[Any]:
 def test_relay_never_marks_a_row_after_a_failed_row_of_the_same_key() -> None:
     rows = _rows("a", "b", "a", "a", "b", None, None)
     results = ["ok", "ok", TimeoutError(), "ok", "ok", TimeoutError(), "ok"]
-    published = _publishable_prefix(rows, results)
+    published = publishable_prefix(rows, results)
     # key "a": row 2 failed, so row 3 (acked) must wait and be resent after row 2.
     assert [row.id for row in published] == [0, 1, 4, 6]
 

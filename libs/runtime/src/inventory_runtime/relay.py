@@ -24,12 +24,11 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
-from aiokafka.partitioner import DefaultPartitioner, murmur2
+from aiokafka.partitioner import DefaultPartitioner
 from sqlalchemy import Boolean, column, delete, func, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +37,7 @@ from inventory_runtime import metrics
 from inventory_runtime.db import inbox_table as inbox
 from inventory_runtime.db import outbox_table as outbox
 from inventory_runtime.inbound import EVENT_TYPE_HEADER
+from inventory_runtime.relay_batches import PartitionBatches, key_hash, publishable_prefix
 from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summarize
 from inventory_runtime.settings import ServiceSettings
 
@@ -168,7 +168,7 @@ class OutboxRelay:
             if not rows:
                 return 0
             results = await self._send_all(rows)
-            published = _publishable_prefix(rows, results)
+            published = publishable_prefix(rows, results)
             if published:
                 done = (
                     _DELETE_PUBLISHED
@@ -198,7 +198,7 @@ class OutboxRelay:
         producer = await self._ensure_producer()
         results: list[object] = [None] * len(rows)
         partitions: dict[str, list[int] | BaseException] = {}
-        batches = _PartitionBatches(producer)
+        batches = PartitionBatches(producer)
         for index, row in enumerate(rows):
             if row.topic not in partitions:
                 try:  # e.g. no metadata for the topic: other topics go on
@@ -213,7 +213,7 @@ class OutboxRelay:
             headers = [(k, str(v).encode()) for k, v in (row.headers or {}).items()]
             headers.append((EVENT_TYPE_HEADER, row.event_type.encode()))
             partition = (
-                known[_key_hash(key) % len(known)]
+                known[key_hash(key) % len(known)]
                 if key is not None
                 else self._partitioner(key, known, known)
             )
@@ -307,80 +307,3 @@ class OutboxRelay:
         finally:
             for waiting in waits:
                 waiting.cancel()
-
-
-class _PartitionBatches:
-    """Record batches of one relay round, one open per partition, sent when full or flushed."""
-
-    def __init__(self, producer: AIOKafkaProducer) -> None:
-        self._producer = producer
-        self._open: dict[tuple[str, int], tuple[Any, list[int]]] = {}
-        self._sent: list[tuple[asyncio.Future[Any] | BaseException, list[int]]] = []
-
-    async def add(
-        self,
-        index: int,
-        topic: str,
-        partition: int,
-        key: bytes | None,
-        value: bytes,
-        headers: list[tuple[str, bytes]],
-    ) -> bool:
-        """Append row `index`; False if it is too large for even an empty batch."""
-        for _ in range(2):  # the open batch, then (if that was full) a fresh one
-            if (topic, partition) not in self._open:
-                self._open[topic, partition] = (self._producer.create_batch(), [])
-            batch, members = self._open[topic, partition]
-            if batch.append(key=key, value=value, timestamp=None, headers=headers) is not None:
-                members.append(index)
-                return True
-            if not members:
-                return False
-            await self._submit(topic, partition)
-        return False
-
-    async def flush(self) -> list[tuple[object, list[int]]]:
-        """Send what is open, wait for every batch; (metadata or exception, row indexes)."""
-        for topic, partition in list(self._open):
-            await self._submit(topic, partition)
-        futures = [f for f, _ in self._sent if isinstance(f, asyncio.Future)]
-        await asyncio.gather(*futures, return_exceptions=True)
-        return [
-            (f if isinstance(f, BaseException) else _outcome(f), members)
-            for f, members in self._sent
-        ]
-
-    async def _submit(self, topic: str, partition: int) -> None:
-        batch, members = self._open.pop((topic, partition))
-        try:
-            future = await self._producer.send_batch(batch, topic, partition=partition)
-        except KafkaError as exc:
-            self._sent.append((exc, members))
-        else:
-            self._sent.append((future, members))
-
-
-@lru_cache(maxsize=32_768)
-def _key_hash(key: bytes) -> int:
-    """The Java client's partition hash of a key (what `DefaultPartitioner` computes), kept
-    for the keys seen lately: stock points recur all the time, and the pure-Python murmur2
-    was 4% of reservation's CPU at full load."""
-    return murmur2(key) & 0x7FFFFFFF
-
-
-def _outcome(future: asyncio.Future[Any]) -> object:
-    return future.exception() or future.result()
-
-
-def _publishable_prefix(rows: Sequence[Row[Any]], results: Sequence[object]) -> list[Row[Any]]:
-    """Rows to mark published: acknowledged, and no earlier row of the same key failed."""
-    blocked_keys: set[str | None] = set()
-    publishable = []
-    for row, result in zip(rows, results, strict=True):
-        key = row.key
-        if isinstance(result, BaseException) or (key is not None and key in blocked_keys):
-            if key is not None:
-                blocked_keys.add(key)
-            continue
-        publishable.append(row)
-    return publishable
