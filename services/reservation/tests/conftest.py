@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from inventory_contracts import (
@@ -16,7 +17,10 @@ from inventory_contracts import (
     OrderPlaced,
     StockMoved,
 )
+from inventory_runtime.db import create_session_factory
 from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
 from reservation.domain import (
     Backorder,
     Fill,
@@ -27,7 +31,9 @@ from reservation.domain import (
     apply_fill,
     is_expired,
 )
+from reservation.main import MIGRATIONS
 from reservation.repository import OrderContext
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -225,3 +231,16 @@ class Make:
 @pytest.fixture(scope="session")
 def make() -> type[Make]:
     return Make
+
+
+@pytest.fixture(scope="module")
+async def sessions(
+    database_url: str, request: pytest.FixtureRequest
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated database of the test module's own (modules may define their own instead)."""
+    url = await fresh_database(database_url, f"reservation_{Path(request.path).stem[-24:]}")
+    await migrate_async(url, MIGRATIONS)
+    engine = create_async_engine(url, pool_size=20, max_overflow=5)
+    yield create_session_factory(engine)
+    await engine.dispose()
+    await drop_database(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,10 +10,8 @@ import httpx
 import pytest
 from inventory_contracts.envelope import new_event
 from inventory_runtime.app import get_uow
-from inventory_runtime.db import create_session_factory
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.migrations import migrate_async
-from inventory_runtime.testing import drop_database, fresh_database, recorded_statements
+from inventory_runtime.testing import recorded_statements
 from reservation import handlers
 from reservation.config import ReservationSettings
 from reservation.consumer import GROUP_ID, subscription
@@ -22,11 +19,9 @@ from reservation.db import backorder_fills, reservation_lines, reservations
 from reservation.main import create_app
 from reservation.sql import BACKORDERS
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from .test_reservation_integration import (
     LOC,
-    MIGRATIONS,
     new_uow,
     outbox,
     outcomes_by_order,
@@ -36,16 +31,6 @@ from .test_reservation_integration import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = await fresh_database(database_url, "reservation_batch_it")
-    await migrate_async(url, MIGRATIONS)
-    engine = create_async_engine(url, pool_size=20, max_overflow=5)
-    yield create_session_factory(engine)
-    await engine.dispose()
-    await drop_database(url)
 
 
 async def place_batch(sessions: Any, orders: list[Any], now: Any) -> None:

@@ -85,6 +85,11 @@ reservations = Table(
         name="status_known",
     ),
     Index("ix_reservations_expires_at", "expires_at", postgresql_where=EXPIRABLE),
+    Index(  # the retention purge (migration 0006)
+        "ix_reservations_finished_updated_at",
+        "updated_at",
+        postgresql_where=text("status <> 'reserved'"),
+    ),
 )
 
 reservation_lines = Table(
@@ -141,6 +146,7 @@ early_cancellations = Table(
     Column("order_id", Text, primary_key=True),
     Column("cancelled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("reason", Text, nullable=True),
+    Index("ix_early_cancellations_cancelled_at", "cancelled_at"),
 )
 """Tombstones: orders cancelled before their OrderPlaced arrived."""
 
@@ -149,5 +155,6 @@ applied_movements = Table(
     metadata,
     Column("movement_id", Text, primary_key=True),
     Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_applied_movements_applied_at", "applied_at"),
 )
 """Ledger entries already applied to on-hand, so a republished StockMoved counts once."""

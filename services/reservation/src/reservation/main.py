@@ -14,19 +14,21 @@ from reservation import api
 from reservation.config import ReservationSettings
 from reservation.consumer import subscription
 from reservation.expiry import expiry_job
+from reservation.retention import RETENTION
 from reservation.unit_of_work import ReservationUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: ReservationSettings) -> FastAPI:
-    """The reservation app: operations routes, outbox relay, consumers and API."""
+    """The reservation app: operations routes, outbox relay, consumers, expiry, retention
+    and API."""
     return create_service_app(
         settings,
         routers=[api.router],
         consumers=[subscription(settings)],
         unit_of_work=ReservationUnitOfWork,
-        background=[expiry_job(settings.expiry_interval_seconds)],
+        background=[expiry_job(settings.expiry_interval_seconds), RETENTION],
         title="Reservation",
         description=(
             "Reserves stock for every order atomically without overselling; keeps "

@@ -1,0 +1,63 @@
+"""Housekeeping: what only history needs goes after `history_retention_days`.
+
+A reservation that holds nothing any more (rejected, released, fulfilled or expired) is
+deleted with its lines and fills (the foreign keys cascade); so are early cancellations and
+the ids of applied ledger entries. Reservations still `reserved` are never touched, so stock
+points and available-to-promise do not change. The retention is at least Kafka's (7 days):
+a redelivered order still finds its outcome, a republished movement its id. The runtime's
+`retention_job` runs the purges (bounded slices, oldest first).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from inventory_runtime.app import BackgroundJob
+from inventory_runtime.retention import Purge, retention_job
+from inventory_runtime.settings import ServiceSettings
+from sqlalchemy import text
+
+from reservation.config import ReservationSettings
+
+_PURGE_RESERVATIONS = text(
+    """
+    DELETE FROM reservations
+     WHERE order_id IN (SELECT order_id FROM reservations
+                         WHERE status <> 'reserved' AND updated_at < :before
+                         ORDER BY updated_at LIMIT :slice)
+    """
+)
+_PURGE_EARLY_CANCELLATIONS = text(
+    """
+    DELETE FROM early_cancellations
+     WHERE order_id IN (SELECT order_id FROM early_cancellations
+                         WHERE cancelled_at < :before ORDER BY cancelled_at LIMIT :slice)
+    """
+)
+_PURGE_APPLIED_MOVEMENTS = text(
+    """
+    DELETE FROM applied_movements
+     WHERE movement_id IN (SELECT movement_id FROM applied_movements
+                            WHERE applied_at < :before ORDER BY applied_at LIMIT :slice)
+    """
+)
+
+
+def purges(settings: ServiceSettings) -> list[Purge]:
+    """Finished reservations, early cancellations and applied movement ids past retention."""
+    assert isinstance(settings, ReservationSettings)
+    keep = timedelta(days=settings.history_retention_days)
+    return [
+        Purge("finished reservations", _PURGE_RESERVATIONS, keep),
+        Purge("early cancellations", _PURGE_EARLY_CANCELLATIONS, keep),
+        Purge("applied movement ids", _PURGE_APPLIED_MOVEMENTS, keep),
+    ]
+
+
+def _interval(settings: ServiceSettings) -> float:
+    assert isinstance(settings, ReservationSettings)
+    return settings.retention_interval_seconds
+
+
+RETENTION: BackgroundJob = retention_job(purges, _interval)
+"""The reservation service's background job `retention`."""
