@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import TextClause
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory_runtime.app import BackgroundJob, ServiceRuntime
@@ -38,6 +38,17 @@ class Purge:
     name: str
     statement: TextClause
     keep: timedelta
+
+
+def oldest_first(table: str, key: str, age: str, where: str | None = None) -> TextClause:
+    """The usual purge statement: delete at most ``:slice`` rows of `table` whose `age` column
+    is before ``:before`` (and that match `where`), oldest first, picked by `key` (a column, or
+    several separated by commas)."""
+    condition = f"{age} < :before" + (f" AND {where}" if where else "")
+    return text(
+        f"DELETE FROM {table} WHERE ({key}) IN "
+        f"(SELECT {key} FROM {table} WHERE {condition} ORDER BY {age} LIMIT :slice)"
+    )
 
 
 async def purge_once(

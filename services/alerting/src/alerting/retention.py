@@ -11,20 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from inventory_runtime.app import BackgroundJob
-from inventory_runtime.retention import Purge, retention_job
+from inventory_runtime.retention import Purge, oldest_first, retention_job
 from inventory_runtime.settings import ServiceSettings
 from sqlalchemy import text
 
 from alerting.config import AlertingSettings
 
-_PURGE_NOTIFICATIONS = text(
-    """
-    DELETE FROM notifications
-     WHERE id IN (SELECT id FROM notifications
-                   WHERE status <> 'pending' AND created_at < :before
-                   ORDER BY created_at LIMIT :slice)
-    """
-)
+_PURGE_NOTIFICATIONS = oldest_first("notifications", "id", "created_at", "status <> 'pending'")
 _PURGE_ALERTS = text(
     """
     WITH old AS (

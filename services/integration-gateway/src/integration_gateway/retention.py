@@ -11,26 +11,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from inventory_runtime.app import BackgroundJob
-from inventory_runtime.retention import Purge, retention_job
+from inventory_runtime.retention import Purge, oldest_first, retention_job
 from inventory_runtime.settings import ServiceSettings
-from sqlalchemy import text
 
 from integration_gateway.config import IntegrationGatewaySettings
 
-_PURGE_KEYS = text(
-    """
-    DELETE FROM idempotency_keys
-     WHERE (client_id, key) IN (SELECT client_id, key FROM idempotency_keys
-                                 WHERE created_at < :before ORDER BY created_at LIMIT :slice)
-    """
-)
-_PURGE_DELIVERIES = text(
-    """
-    DELETE FROM deliveries
-     WHERE id IN (SELECT id FROM deliveries
-                   WHERE status IN ('delivered', 'cancelled', 'failed') AND created_at < :before
-                   ORDER BY created_at LIMIT :slice)
-    """
+_PURGE_KEYS = oldest_first("idempotency_keys", "client_id, key", "created_at")
+_PURGE_DELIVERIES = oldest_first(
+    "deliveries", "id", "created_at", "status IN ('delivered', 'cancelled', 'failed')"
 )
 
 

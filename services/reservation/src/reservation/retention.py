@@ -13,34 +13,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from inventory_runtime.app import BackgroundJob
-from inventory_runtime.retention import Purge, retention_job
+from inventory_runtime.retention import Purge, oldest_first, retention_job
 from inventory_runtime.settings import ServiceSettings
-from sqlalchemy import text
 
 from reservation.config import ReservationSettings
 
-_PURGE_RESERVATIONS = text(
-    """
-    DELETE FROM reservations
-     WHERE order_id IN (SELECT order_id FROM reservations
-                         WHERE status <> 'reserved' AND updated_at < :before
-                         ORDER BY updated_at LIMIT :slice)
-    """
-)
-_PURGE_EARLY_CANCELLATIONS = text(
-    """
-    DELETE FROM early_cancellations
-     WHERE order_id IN (SELECT order_id FROM early_cancellations
-                         WHERE cancelled_at < :before ORDER BY cancelled_at LIMIT :slice)
-    """
-)
-_PURGE_APPLIED_MOVEMENTS = text(
-    """
-    DELETE FROM applied_movements
-     WHERE movement_id IN (SELECT movement_id FROM applied_movements
-                            WHERE applied_at < :before ORDER BY applied_at LIMIT :slice)
-    """
-)
+_PURGE_RESERVATIONS = oldest_first("reservations", "order_id", "updated_at", "status <> 'reserved'")
+_PURGE_EARLY_CANCELLATIONS = oldest_first("early_cancellations", "order_id", "cancelled_at")
+_PURGE_APPLIED_MOVEMENTS = oldest_first("applied_movements", "movement_id", "applied_at")
 
 
 def purges(settings: ServiceSettings) -> list[Purge]:
