@@ -38,7 +38,7 @@ import subprocess
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -512,23 +512,39 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def uniform_lines(skus: list[str], seed: int) -> Callable[[], list[tuple[str, int]]]:
+    """Orders of 1-3 of `skus`, 1-3 units each, the same sequence for the same seed."""
+    rng = random.Random(seed)
+
+    def make_lines() -> list[tuple[str, int]]:
+        picked = rng.sample(skus, rng.randint(1, 3))
+        return [(s, rng.randint(1, 3)) for s in picked]
+
+    return make_lines
+
+
+async def load(
+    run: LoadRun,
+    make_lines: Callable[[], list[tuple[str, int]]],
+    args: argparse.Namespace,
+    seconds: float,
+) -> float:
+    """Generate for `seconds` at the offered rate and wait for the outcomes; return the start."""
+    with collector_paused():
+        started = await run.generate(
+            make_lines, rate=args.rate, duration=seconds, window=args.window
+        )
+        await run.drain()
+    return started
+
+
 async def warm_up(mode: str, args: argparse.Namespace) -> Result:
     """Uniform orders at the offered rate for `args.warmup` seconds, on a stock of their own."""
     skus = [f"BENCH-U-{n:05d}" for n in range(args.skus)]
     async with LoadRun() as run:
         await run.prepare(skus, 1_000)
-        rng = random.Random(11)
-
-        def make_lines() -> list[tuple[str, int]]:
-            picked = rng.sample(skus, rng.randint(1, 3))
-            return [(s, rng.randint(1, 3)) for s in picked]
-
         await run.settle()
-        with collector_paused():
-            started = await run.generate(
-                make_lines, rate=args.rate, duration=args.warmup, window=args.window
-            )
-            await run.drain()
+        started = await load(run, uniform_lines(skus, seed=11), args, args.warmup)
         return run.result("uniform", mode, args.rate, started)
 
 
@@ -548,19 +564,11 @@ async def measure(scenario: str, mode: str, args: argparse.Namespace, skus: list
                 return [(sku, 1)]
         else:
             await run.prepare(skus, args.stock or 1_000)
-            rng = random.Random(7)
-
-            def make_lines() -> list[tuple[str, int]]:
-                picked = rng.sample(skus, rng.randint(1, 3))
-                return [(s, rng.randint(1, 3)) for s in picked]
+            make_lines = uniform_lines(skus, seed=7)
 
         waited = await run.settle()
         print(f"{scenario} {mode}: stock in; the stack settled in {waited:.1f} s", flush=True)
-        with collector_paused():
-            started = await run.generate(
-                make_lines, rate=args.rate, duration=args.duration, window=args.window
-            )
-            await run.drain()
+        started = await load(run, make_lines, args, args.duration)
         result = run.result(scenario, mode, args.rate, started)
     if warmup is not None:
         result.warmup = asdict(warmup)

@@ -65,11 +65,8 @@ async def purge_once(
     return deleted
 
 
-def retention_job(
-    purges_of: Callable[[ServiceSettings], Sequence[Purge]],
-    interval_of: Callable[[ServiceSettings], float],
-) -> BackgroundJob:
-    """A background job purging every `interval_of(settings)` seconds (every second while a
+def retention_job(purges_of: Callable[[ServiceSettings], Sequence[Purge]]) -> BackgroundJob:
+    """A background job purging every `retention_interval_seconds` (every second while a
     slice comes back full); a failed round (database away) is retried at the next one."""
 
     async def run(runtime: ServiceRuntime) -> None:
@@ -82,7 +79,7 @@ def retention_job(
                 full = max(deleted.values(), default=0) >= SLICE
             except Exception as exc:
                 log.warning("retention round failed: %s", summarize(exc))
-            await asyncio.sleep(1.0 if full else interval_of(runtime.settings))
+            await asyncio.sleep(1.0 if full else runtime.settings.retention_interval_seconds)
 
     return BackgroundJob("retention", run)
 

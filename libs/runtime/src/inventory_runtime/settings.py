@@ -87,6 +87,9 @@ class ServiceSettings(BaseSettings):
     inbox_retention_hours: float = Field(default=168.0, gt=0)
     """How long inbox entries are kept; keep it at least the topics' retention (Kafka's default
     is 7 days), since a message older than that cannot come again."""
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often a service's retention job (`inventory_runtime.retention`) looks (env
+    RETENTION_INTERVAL_SECONDS)."""
 
     @field_validator("log_level", mode="before")
     @classmethod

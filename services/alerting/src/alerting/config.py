@@ -28,5 +28,3 @@ class AlertingSettings(BatchingConsumerSettings):
     alert_retention_days: float = Field(default=365.0, gt=0)
     """Resolved alerts, with their finished notifications, are deleted this long after they
     were resolved (env ALERT_RETENTION_DAYS); open and acknowledged ones never."""
-    retention_interval_seconds: float = Field(default=3600.0, gt=0)
-    """How often the retention job looks (env RETENTION_INTERVAL_SECONDS)."""

@@ -49,10 +49,5 @@ def purges(settings: ServiceSettings) -> list[Purge]:
     ]
 
 
-def _interval(settings: ServiceSettings) -> float:
-    assert isinstance(settings, AlertingSettings)
-    return settings.retention_interval_seconds
-
-
-RETENTION: BackgroundJob = retention_job(purges, _interval)
+RETENTION: BackgroundJob = retention_job(purges)
 """The alerting service's background job `retention`."""

@@ -42,8 +42,6 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     long (env IDEMPOTENCY_KEY_TTL_HOURS); then the key is purged and could be used afresh."""
     delivery_retention_days: float = Field(default=30.0, gt=0)
     """How long delivered, cancelled and failed deliveries stay (env DELIVERY_RETENTION_DAYS)."""
-    retention_interval_seconds: float = Field(default=3600.0, gt=0)
-    """How often the purge runs (env RETENTION_INTERVAL_SECONDS)."""
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:

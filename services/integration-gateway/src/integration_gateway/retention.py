@@ -35,10 +35,5 @@ def purges(settings: ServiceSettings) -> list[Purge]:
     ]
 
 
-def _interval(settings: ServiceSettings) -> float:
-    assert isinstance(settings, IntegrationGatewaySettings)
-    return settings.retention_interval_seconds
-
-
-RETENTION: BackgroundJob = retention_job(purges, _interval)
+RETENTION: BackgroundJob = retention_job(purges)
 """The gateway's background job `retention`."""

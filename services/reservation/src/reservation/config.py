@@ -45,8 +45,6 @@ class ReservationSettings(ServiceSettings):
     fills), early cancellations and the ids of applied movements are deleted this long after
     they were last changed (env HISTORY_RETENTION_DAYS). At least 7 days, Kafka's retention: an
     order or movement that can still be redelivered is never forgotten."""
-    retention_interval_seconds: float = Field(default=3600.0, gt=0)
-    """How often the retention job looks (env RETENTION_INTERVAL_SECONDS)."""
 
     @field_validator("consumer_max_batch_size", "relay_batch_size")
     @classmethod

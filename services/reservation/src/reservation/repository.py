@@ -44,6 +44,7 @@ from reservation.rows import (
     normalized,
     point_columns,
     point_keys,
+    point_of,
     reservation_columns,
     reservation_of,
 )
@@ -141,12 +142,8 @@ class SqlRepository:
         if create:
             await self.session.execute(CREATE_POINTS, columns)
         result = await self.session.execute(LOCK_POINTS, columns)
-        return {
-            (row.sku, row.location): StockPoint(
-                row.sku, row.location, normalized(row.on_hand), normalized(row.reserved)
-            )
-            for row in result
-        }
+        points = (point_of(row.sku, row.location, row.on_hand, row.reserved) for row in result)
+        return {point.key: point for point in points}
 
     async def save_points(self, points: Iterable[StockPoint]) -> None:
         columns = point_columns(points)
@@ -173,12 +170,7 @@ class SqlRepository:
         found: dict[str, dict[str, bool | None]] = defaultdict(dict)
         for row in rows:
             if row.kind == "point":
-                point = StockPoint(
-                    row.code,
-                    row.location,
-                    normalized(row.on_hand),
-                    normalized(row.reserved),
-                )
+                point = point_of(row.code, row.location, row.on_hand, row.reserved)
                 points[point.key] = point
             else:
                 found[row.kind][row.code] = row.active
@@ -228,9 +220,6 @@ class SqlRepository:
         self, points: Iterable[StockPoint], decided: Sequence[Reservation]
     ) -> None:
         """Save the points a batch of orders changed and add its reservations, in one go."""
-        if not decided:
-            await self.save_points(points)
-            return
         columns = point_columns(points)
         saved = await self.session.scalar(
             RECORD_PLACEMENTS,

@@ -34,10 +34,5 @@ def purges(settings: ServiceSettings) -> list[Purge]:
     ]
 
 
-def _interval(settings: ServiceSettings) -> float:
-    assert isinstance(settings, ReservationSettings)
-    return settings.retention_interval_seconds
-
-
-RETENTION: BackgroundJob = retention_job(purges, _interval)
+RETENTION: BackgroundJob = retention_job(purges)
 """The reservation service's background job `retention`."""

@@ -18,6 +18,11 @@ def normalized(quantity: Decimal) -> Decimal:
     return quantity.normalize()
 
 
+def point_of(sku: str, location: str, on_hand: Decimal, reserved: Decimal) -> StockPoint:
+    """A stock point from its row's values."""
+    return StockPoint(sku, location, normalized(on_hand), normalized(reserved))
+
+
 def point_keys(keys: Iterable[PointKey]) -> dict[str, list[str]]:
     """The unnest parameters of some stock points' keys, in locking order."""
     ordered = sorted(set(keys))

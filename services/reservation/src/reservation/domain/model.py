@@ -168,7 +168,7 @@ class Fill:
     sku: str
     location: str
     quantity: Decimal
-    still_backordered: Decimal = ZERO
+    still_backordered: Decimal
     """What the line waits for after this fill."""
 
 
