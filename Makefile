@@ -70,10 +70,11 @@ test-e2e: up browser ## end-to-end tests against the running services
 browser: ## Debian's chromium and a CJK font for the headless page tests
 	@bash scripts/chromium.sh
 
-lint: bootstrap ## ruff (lint and format check) and mypy
+lint: bootstrap ## ruff (lint and format check), mypy and the service skeleton test
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
+	@$(PY) -m pytest -q -p no:cacheprovider tests/test_skeleton.py
 
 fmt: bootstrap ## format and auto-fix
 	@$(PY) -m ruff format .

@@ -16,7 +16,8 @@ from aiokafka import AIOKafkaProducer
 from inventory_contracts.envelope import decode
 from inventory_runtime.context import message_context
 from inventory_runtime.db import inbox_table, outbox_table
-from inventory_runtime.relay import RELAY_LOCK_KEY, OutboxRelay
+from inventory_runtime.relay import OutboxRelay
+from inventory_runtime.relay_sql import RELAY_LOCK_KEY
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import (
     create_test_topics,

@@ -20,9 +20,7 @@ database, the broker and that no background task has died; `/metrics` serves Pro
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,9 +33,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from inventory_runtime import metrics
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.db import create_engine, create_session_factory
+from inventory_runtime.gc_tuning import freeze_startup_objects
 from inventory_runtime.http import install_http_plumbing
 from inventory_runtime.kafka_admin import ensure_topics, kafka_reachable
 from inventory_runtime.logging import configure_logging
@@ -190,6 +188,26 @@ def _operations_router() -> APIRouter:
     return router
 
 
+def _start_tasks(
+    runtime: ServiceRuntime,
+    *,
+    relay: bool,
+    consumers: Sequence[Subscription[Any]],
+    background: Sequence[BackgroundJob],
+) -> None:
+    """Start the outbox relay, a loop per consumer group and the jobs, all supervised."""
+    settings = runtime.settings
+    if relay:
+        runtime.relay = OutboxRelay(runtime.session_factory, settings)
+        _supervise(runtime, RELAY_TASK, runtime.relay.run())
+    for subscription in consumers:
+        loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=runtime.uow_factory)
+        runtime.consumers.append(loop)
+        _supervise(runtime, f"consumer:{subscription.group_id}", loop.run())
+    for job in background:
+        _supervise(runtime, job.name, job.run(runtime))
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -235,16 +253,8 @@ def create_service_app(
                     log.warning("could not ensure topics at startup: %s", summarize(exc))
             for hook in on_startup:
                 await hook(runtime)
-            if relay:
-                runtime.relay = OutboxRelay(session_factory, settings)
-                _supervise(runtime, RELAY_TASK, runtime.relay.run())
-            for subscription in consumers:
-                loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=uow_factory)
-                runtime.consumers.append(loop)
-                _supervise(runtime, f"consumer:{subscription.group_id}", loop.run())
-            for job in background:
-                _supervise(runtime, job.name, job.run(runtime))
-            _freeze_startup_objects()
+            _start_tasks(runtime, relay=relay, consumers=consumers, background=background)
+            freeze_startup_objects()
             log.info("%s started", settings.service_name)
             yield
         finally:
@@ -258,43 +268,6 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
-
-
-GC_THRESHOLDS = (5_000, 20, 20)
-"""Young-generation collections every 5,000 net allocations (CPython's default: 700). A batch
-of a thousand orders allocates hundreds of thousands of short-lived objects: at the default the
-reservation service collected ~60 times a second (2 % of its CPU); at 5,000, about once a
-second. Over six A/B pairs at 1,000 orders/s the p99 was 102 against 113 ms (bench/README.md)."""
-
-
-class _CollectionTimer:
-    """A `gc.callbacks` entry that records each collection's pause in `metrics.GC_PAUSE`: the
-    whole process, event loop included, stands still meanwhile."""
-
-    def __init__(self) -> None:
-        self._started = 0.0
-        self._by_generation = [metrics.GC_PAUSE.labels(str(g)) for g in range(3)]
-
-    def __call__(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._started = time.perf_counter()
-        else:
-            self._by_generation[info["generation"]].observe(time.perf_counter() - self._started)
-
-
-_COLLECTION_TIMER = _CollectionTimer()
-
-
-def _freeze_startup_objects() -> None:
-    """Move everything alive after startup (modules, models, compiled schemas and statements)
-    out of the garbage collector's reach: a full collection then scans only what the work
-    made, instead of pausing the event loop for 100+ ms every few seconds under load. Then
-    collect less often (`GC_THRESHOLDS`), and time every collection from now on."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-    if _COLLECTION_TIMER not in gc.callbacks:
-        gc.callbacks.append(_COLLECTION_TIMER)
 
 
 def serve(settings: ServiceSettings, app: FastAPI) -> None:

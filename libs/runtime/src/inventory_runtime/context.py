@@ -34,3 +34,36 @@ def message_context(*, correlation_id: str | None, causation_id: str | None) -> 
     finally:
         causation_id_var.reset(causation_token)
         correlation_id_var.reset(correlation_token)
+
+
+Origin = tuple[str | None, str | None]
+"""(correlation id, causation id) of the message some work answers."""
+
+batch_origins_var: ContextVar[dict[str, Origin] | None] = ContextVar("batch_origins", default=None)
+
+
+@contextmanager
+def batch_context(origins: dict[str, Origin]) -> Iterator[None]:
+    """While a batch of messages is applied together: the origin of each message by its keys.
+
+    An event published in the block without a message context of its own takes the ids of the
+    message that shares its key (the order an outcome answers, the stock point a movement
+    changed), so a set-based handler never carries ids around by hand.
+    """
+    token = batch_origins_var.set(origins)
+    try:
+        yield
+    finally:
+        batch_origins_var.reset(token)
+
+
+def origin_of(key: str | None) -> Origin:
+    """The ids to stamp on an event with Kafka key `key`: the message or request context's,
+    else those of the batch message with the same key, else none."""
+    correlation_id = correlation_id_var.get()
+    if correlation_id is not None:
+        return correlation_id, causation_id_var.get()
+    origins = batch_origins_var.get()
+    if origins is not None and key is not None:
+        return origins.get(key, (None, None))
+    return None, None

@@ -10,7 +10,7 @@ from typing import Self
 from inventory_contracts.envelope import CloudEvent
 from inventory_contracts.events.base import Event
 
-from inventory_runtime.uow import build_cloud_event
+from inventory_runtime.uow import EventCollector, RecordsEvents, build_cloud_event
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class FakeUnitOfWork:
         self.commits = 0
         self._pending_events: list[PublishedEvent] = []
         self._pending_processed: set[tuple[str, str]] = set()
+        self._aggregates = EventCollector()
 
     async def __aenter__(self) -> Self:
         return self
@@ -60,17 +61,26 @@ class FakeUnitOfWork:
         causation_id: str | None = None,
     ) -> CloudEvent:
         """Queue `event` as `UnitOfWork.publish` does; it counts as published after `commit`."""
+        key = key or event.key()
         cloud_event = build_cloud_event(
             event,
             source=self.source,
             subject=subject,
+            key=key,
             correlation_id=correlation_id,
             causation_id=causation_id,
         )
-        self._pending_events.append(
-            PublishedEvent(event, cloud_event, type(event).topic, key or event.key())
-        )
+        self._pending_events.append(PublishedEvent(event, cloud_event, type(event).topic, key))
         return cloud_event
+
+    def track(self, *aggregates: RecordsEvents) -> None:
+        """Collect the events `aggregates` record, as `UnitOfWork.track` does."""
+        self._aggregates.track(*aggregates)
+
+    def collect_events(self) -> None:
+        """Queue what the tracked aggregates recorded, as `UnitOfWork.collect_events` does."""
+        for event in self._aggregates.take():
+            self.publish(event)
 
     async def mark_processed(self, consumer: str, event_id: str) -> bool:
         """Record `(consumer, event_id)`; False if already committed or pending."""
@@ -85,7 +95,8 @@ class FakeUnitOfWork:
         return {e for e in event_ids if await self.mark_processed(consumer, e)}
 
     async def commit(self) -> None:
-        """Make the pending events and inbox entries durable."""
+        """Collect the aggregates' events; make the pending events and inbox entries durable."""
+        self.collect_events()
         self.published.extend(self._pending_events)
         self.processed |= self._pending_processed
         self.commits += 1
@@ -95,6 +106,7 @@ class FakeUnitOfWork:
         """Forget everything not committed."""
         self._pending_events = []
         self._pending_processed = set()
+        self._aggregates.clear()
 
     def events_of(self, event_class: type[Event]) -> list[Event]:
         """The committed events of one class, in publication order."""

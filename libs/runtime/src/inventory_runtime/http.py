@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inventory_runtime import metrics
 from inventory_runtime.context import message_context
+from inventory_runtime.errors import ApiError, api_error_handler, error_response
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -112,18 +113,14 @@ async def request_validation_handler(request: Request, exc: Exception) -> JSONRe
             for err in errors
             if err.get("type") == "json_invalid"
         ]
-        return JSONResponse(
-            status_code=400, content={"error": "malformed_json", "detail": problems}
-        )
-    return JSONResponse(
-        status_code=422,
-        content={"error": "validation_error", "detail": validation_problems(errors)},
-    )
+        return error_response(400, "malformed_json", problems)
+    return error_response(422, "validation_error", validation_problems(errors))
 
 
 def install_http_plumbing(app: FastAPI) -> None:
-    """Add the correlation-id and metrics middlewares and the validation error handler."""
+    """Add the correlation-id and metrics middlewares and the error handlers."""
     app.add_exception_handler(RequestValidationError, request_validation_handler)
+    app.add_exception_handler(ApiError, api_error_handler)
     # Starlette runs the last added middleware first: correlation id wraps the metrics.
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(CorrelationIdMiddleware)

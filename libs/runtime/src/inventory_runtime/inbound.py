@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from aiokafka.structs import ConsumerRecord
 from inventory_contracts.envelope import CloudEvent, decode
 from inventory_contracts.errors import EventDecodeError, describe_validation_error
 from inventory_contracts.events.base import Event
 from pydantic import ValidationError
+from typing_extensions import TypeVar
+
+E = TypeVar("E", bound=Event, default=Event, covariant=True)
 
 DLQ_HEADER_REASON = "dlq-reason"
 DLQ_HEADER_CODE = "dlq-code"
@@ -26,11 +29,11 @@ whose type the consumer handles is always read and checked in full."""
 
 
 @dataclass(frozen=True)
-class InboundEvent:
+class InboundEvent(Generic[E]):
     """A consumed message: the CloudEvent, its typed `data`, and where it came from."""
 
     cloud_event: CloudEvent
-    data: Event
+    data: E
     topic: str
     partition: int
     offset: int
@@ -51,6 +54,13 @@ class InboundEvent:
     def correlation_id(self) -> str:
         """The incoming correlation id, or this event's id when it starts a conversation."""
         return self.cloud_event.correlationid or self.cloud_event.id
+
+    def subject_keys(self) -> set[str]:
+        """What identifies the message's subject: its Kafka key and its data's key."""
+        keys = {self.data.key()}
+        if self.key is not None:
+            keys.add(self.key)
+        return keys
 
 
 @dataclass(frozen=True)

@@ -29,66 +29,19 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
-from sqlalchemy import Boolean, column, delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory_runtime import metrics
-from inventory_runtime.db import inbox_table as inbox
 from inventory_runtime.db import outbox_table as outbox
 from inventory_runtime.inbound import EVENT_TYPE_HEADER
 from inventory_runtime.relay_batches import PartitionBatches, key_hash, publishable_prefix
+from inventory_runtime.relay_sql import DELETE_PUBLISHED, MARK_PUBLISHED, PURGE_INBOX, TAKE_ROUND
 from inventory_runtime.retry import backoff_delay, is_fatal_producer_error, summarize
 from inventory_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
-
-_MARK_PUBLISHED = text(
-    f"UPDATE {outbox.name} SET published_at = now() WHERE id = ANY(CAST(:ids AS bigint[]))"
-)
-"""One parameter, so one prepared statement whatever the round's size."""
-_DELETE_PUBLISHED = text(f"DELETE FROM {outbox.name} WHERE id = ANY(CAST(:ids AS bigint[]))")
-"""With no retention (``relay_retention_hours = 0``): a published row goes at once. Marking it
-updates three indexes per row, which on the reservation path is the single largest statement
-(bench/README.md); the event stays in Kafka."""
-
-_PURGE_INBOX = text(
-    f"DELETE FROM {inbox.name} WHERE (consumer, event_id) IN ("
-    f"SELECT consumer, event_id FROM {inbox.name} "
-    "WHERE processed_at < now() - make_interval(secs => CAST(:hours AS float8) * 3600) "
-    "LIMIT 10000)"
-)
-"""Inbox entries past retention, a bounded slice per maintenance round (`ix_inbox_processed_at`)."""
-
-RELAY_LOCK_KEY = 0x1E7A_0B0C
-"""`pg_try_advisory_xact_lock` key held by the relay publishing a round (per database)."""
-
-_TAKE_ROUND = text(
-    f"""
-    SELECT relay.taken, pending.id, pending.topic, pending.key, pending.event_type,
-           pending.payload, pending.headers
-      FROM (SELECT pg_try_advisory_xact_lock({RELAY_LOCK_KEY}) AS taken) AS relay
-      LEFT JOIN LATERAL (
-           SELECT id, topic, key, event_type, payload, headers
-             FROM {outbox.name}
-            WHERE relay.taken AND published_at IS NULL
-            ORDER BY id
-            LIMIT :limit
-              FOR UPDATE SKIP LOCKED
-      ) AS pending ON true
-    """
-).columns(
-    column("taken", Boolean),
-    outbox.c.id,
-    outbox.c.topic,
-    outbox.c.key,
-    outbox.c.event_type,
-    outbox.c.payload,
-    outbox.c.headers,
-)
-"""A round's start in one round trip: take the relay lock and, if it was free, lock the oldest
-unpublished rows. One row with `taken` false when another relay holds the lock; one row with
-`taken` true and no id when there is nothing to publish."""
 
 LOCK_RETRY_SECONDS = 0.02
 """How soon a relay that found another one publishing tries again: that round may have started
@@ -161,7 +114,7 @@ class OutboxRelay:
         """
         async with self._session_factory() as session, session.begin():
             taken = (
-                await session.execute(_TAKE_ROUND, {"limit": self._settings.relay_batch_size})
+                await session.execute(TAKE_ROUND, {"limit": self._settings.relay_batch_size})
             ).all()
             self._lock_was_taken = not taken[0].taken
             rows = [row for row in taken if row.id is not None]
@@ -171,9 +124,9 @@ class OutboxRelay:
             published = publishable_prefix(rows, results)
             if published:
                 done = (
-                    _DELETE_PUBLISHED
+                    DELETE_PUBLISHED
                     if self._settings.relay_retention_hours == 0
-                    else _MARK_PUBLISHED
+                    else MARK_PUBLISHED
                 )
                 await session.execute(done, {"ids": [row.id for row in published]})
         for row in published:
@@ -281,7 +234,7 @@ class OutboxRelay:
                     .scalar_subquery()
                 )
                 await session.execute(delete(outbox).where(outbox.c.id.in_(expired)))
-                await session.execute(_PURGE_INBOX, {"hours": self._settings.inbox_retention_hours})
+                await session.execute(PURGE_INBOX, {"hours": self._settings.inbox_retention_hours})
         except Exception as exc:
             log.warning("outbox statistics failed: %s", summarize(exc))
             return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy.exc
 from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError
@@ -74,6 +76,27 @@ def backoff_delay(
     ceiling = min(cap, base * 2 ** min(attempt - 1, 62))
     half = ceiling / 2
     return half + (rng or random).uniform(0, half)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Up to `max_attempts` tries, waiting `backoff_delay(base_seconds, cap_seconds)` between."""
+
+    max_attempts: int
+    base_seconds: float
+    cap_seconds: float
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait after failed try number `attempt` (1 = the first try)."""
+        return backoff_delay(attempt, base=self.base_seconds, cap=self.cap_seconds, rng=rng)
+
+    def next_try(
+        self, attempts: int, now: datetime, rng: random.Random | None = None
+    ) -> datetime | None:
+        """When to try again after failed try number `attempts`; None: give up."""
+        if attempts >= self.max_attempts:
+            return None
+        return now + timedelta(seconds=self.delay(attempts, rng))
 
 
 def summarize(exc: BaseException, limit: int = 500) -> str:

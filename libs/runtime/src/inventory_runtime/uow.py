@@ -7,9 +7,15 @@
         uow.publish(StockReserved(...))                # goes to the outbox, same transaction
         await uow.commit()                             # state + outbox rows, atomically
 
-Leaving the block without `commit` rolls everything back, published events included. A service
-that wants repositories on its unit of work subclasses `UnitOfWork` and builds them in
-`__aenter__`; handlers that should run against fakes are typed with `UnitOfWorkProtocol`.
+Leaving the block without `commit` rolls everything back, published events included.
+
+Events leave one way: aggregates record them on themselves (an ``events`` list), repositories
+`track` the aggregates they load or add, and the unit of work collects what they recorded into
+the outbox (`collect_events`, which `commit` calls; the handler registry also calls it after each
+message so each event keeps the ids of the message it answers). `publish` stays for events that
+belong to no aggregate. A service subclasses `UnitOfWork` to put its repositories on it (built in
+`__aenter__`) and types its handlers against a `Protocol` of its own that extends
+`UnitOfWorkProtocol`, so they run against fakes as well.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from inventory_runtime.context import current_causation_id, current_correlation_id
+from inventory_runtime.context import origin_of
 from inventory_runtime.db import inbox_table, outbox_table
 
 # One round trip for a whole batch's inbox entries (a redelivered id returns nothing).
@@ -47,6 +53,12 @@ _WRITE_OUTBOX = text(
 CONTENT_TYPE = f"{STRUCTURED_CONTENT_TYPE}; charset=utf-8"
 """Kafka `content-type` header of a CloudEvents structured-mode message."""
 _OUTBOX_HEADERS = json.dumps({"content-type": CONTENT_TYPE})
+
+
+class RecordsEvents(Protocol):
+    """An aggregate: it records the events its changes cause, for the unit of work to collect."""
+
+    events: list[Event]
 
 
 class UnitOfWorkProtocol(Protocol):
@@ -71,6 +83,10 @@ class UnitOfWorkProtocol(Protocol):
         causation_id: str | None = None,
     ) -> CloudEvent: ...
 
+    def track(self, *aggregates: RecordsEvents) -> None: ...
+
+    def collect_events(self) -> None: ...
+
     async def mark_processed(self, consumer: str, event_id: str) -> bool: ...
 
     async def mark_processed_many(self, consumer: str, event_ids: Sequence[str]) -> set[str]: ...
@@ -85,17 +101,48 @@ def build_cloud_event(
     *,
     source: str,
     subject: str | None,
+    key: str | None,
     correlation_id: str | None,
     causation_id: str | None,
 ) -> CloudEvent:
-    """Wrap `event` in a CloudEvent, defaulting the ids to those of the work being done."""
+    """Wrap `event` in a CloudEvent, defaulting the ids to those of the work being done
+    (`context.origin_of`: the message or request in hand, or the batch message with `key`)."""
+    if correlation_id is None or causation_id is None:
+        origin_correlation, origin_causation = origin_of(key)
+        correlation_id = correlation_id or origin_correlation
+        causation_id = causation_id or origin_causation
     return new_event(
         event,
         source=source,
         subject=subject,
-        correlation_id=correlation_id or current_correlation_id(),
-        causation_id=causation_id or current_causation_id(),
+        correlation_id=correlation_id,
+        causation_id=causation_id,
     )
+
+
+class EventCollector:
+    """The aggregates a transaction touched, and the events they recorded (oldest first)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, RecordsEvents] = {}
+
+    def track(self, *aggregates: RecordsEvents) -> None:
+        """Remember `aggregates` (once each) so their recorded events reach the outbox."""
+        for aggregate in aggregates:
+            self._seen.setdefault(id(aggregate), aggregate)
+
+    def take(self) -> list[Event]:
+        """The events recorded since the last take, emptied from their aggregates."""
+        taken: list[Event] = []
+        for aggregate in self._seen.values():
+            if aggregate.events:
+                taken.extend(aggregate.events)
+                aggregate.events.clear()
+        return taken
+
+    def clear(self) -> None:
+        """Forget the tracked aggregates (on rollback and after commit)."""
+        self._seen = {}
 
 
 class UnitOfWork:
@@ -115,6 +162,7 @@ class UnitOfWork:
         self._on_published = on_published
         self._session: AsyncSession | None = None
         self._pending: list[tuple[CloudEvent, str, str | None]] = []
+        self._aggregates = EventCollector()
 
     @property
     def session(self) -> AsyncSession:
@@ -128,6 +176,7 @@ class UnitOfWork:
             raise RuntimeError("UnitOfWork is not re-entrant; create one per transaction")
         self._session = self._session_factory()
         self._pending = []
+        self._aggregates.clear()
         return self
 
     async def __aexit__(
@@ -157,15 +206,26 @@ class UnitOfWork:
         `key` is given. Correlation and causation ids default to those of the message or
         request being handled. Returns the CloudEvent that will be published.
         """
+        key = key or event.key()
         cloud_event = build_cloud_event(
             event,
             source=self._source,
             subject=subject,
+            key=key,
             correlation_id=correlation_id,
             causation_id=causation_id,
         )
-        self._pending.append((cloud_event, type(event).topic, key or event.key()))
+        self._pending.append((cloud_event, type(event).topic, key))
         return cloud_event
+
+    def track(self, *aggregates: RecordsEvents) -> None:
+        """Collect the events `aggregates` record (repositories call it for what they load)."""
+        self._aggregates.track(*aggregates)
+
+    def collect_events(self) -> None:
+        """Queue for the outbox what the tracked aggregates recorded since the last collection."""
+        for event in self._aggregates.take():
+            self.publish(event)
 
     async def mark_processed(self, consumer: str, event_id: str) -> bool:
         """Record that `consumer` applied `event_id`; False if it had already done so."""
@@ -188,7 +248,8 @@ class UnitOfWork:
         return set(rows.scalars())
 
     async def commit(self) -> None:
-        """Write the queued outbox rows and commit the transaction."""
+        """Collect the aggregates' events, write the queued outbox rows and commit."""
+        self.collect_events()
         published = bool(self._pending)
         await self._flush_outbox()
         await self.session.commit()
@@ -198,6 +259,7 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Drop the queued events and roll the transaction back."""
         self._pending = []
+        self._aggregates.clear()
         if self._session is not None:
             await self._session.rollback()
 
