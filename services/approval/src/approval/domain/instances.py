@@ -1,19 +1,17 @@
-"""Approval domain: flows, their steps by amount, approval instances and their decisions (pure).
+"""Approval instances: a request going through its flow's steps, decided in order (pure).
 
-A flow lists ordered steps, each with a role and an optional amount condition
-(``min_amount_exclusive < amount <= max_amount_inclusive``). A request gets the steps whose
-condition holds for its amount, copied into the instance, so a later change of the flow does not
-change requests already running. Steps are decided in order; the last approval grants the
-request, any rejection rejects it. An approver acts for a step when they hold its role for the
-request's department (or for every department, ``"*"``) and did not approve an earlier step of
-the same request (four eyes).
+A request gets the steps of its flow that apply to its amount, copied into the instance, so a
+later change of the flow does not change requests already running. Steps are decided in order;
+the last approval grants the request, any rejection rejects it. An approver acts for a step when
+they hold its role for the request's department (or for every department, ``"*"``) and did not
+approve an earlier step of the same request (four eyes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -26,108 +24,15 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.base import Event
 
-ALL_DEPARTMENTS: Final = "*"
+from approval.domain.approvers import Assignment
+from approval.domain.errors import AlreadyDecided, NotAuthorized, ReasonRequired
+from approval.domain.flows import Flow
+from approval.domain.tasks import Task
+
 SYSTEM_ACTOR: Final = "approval-service"
 
 InstanceStatus = Literal["pending", "approved", "rejected"]
-INSTANCE_STATUSES: Final = ("pending", "approved", "rejected")
-TaskStatus = Literal["waiting", "pending", "approved", "rejected", "cancelled"]
 Decision = Literal["approve", "reject"]
-
-
-class ApprovalError(Exception):
-    """Base of the domain's refusals."""
-
-
-class NotAuthorized(ApprovalError):
-    """The approver may not act on the current step (HTTP 403)."""
-
-
-class AlreadyDecided(ApprovalError):
-    """The request is no longer pending (HTTP 409)."""
-
-
-class ReasonRequired(ApprovalError):
-    """A rejection needs a reason (HTTP 422)."""
-
-
-@dataclass(frozen=True)
-class FlowStep:
-    """A step of a flow: who decides, and for which amounts."""
-
-    role: str
-    min_amount_exclusive: Decimal | None = None
-    max_amount_inclusive: Decimal | None = None
-    time_limit_hours: int | None = None
-
-    def applies_to(self, amount: Decimal) -> bool:
-        low, high = self.min_amount_exclusive, self.max_amount_inclusive
-        return (low is None or amount > low) and (high is None or amount <= high)
-
-
-@dataclass(frozen=True)
-class Flow:
-    """An approval flow for one subject type (e.g. purchase requisitions)."""
-
-    flow_id: str
-    subject_type: str
-    name: str
-    steps: tuple[FlowStep, ...]
-    active: bool = True
-
-    def steps_for(self, amount: Decimal) -> tuple[FlowStep, ...]:
-        """The steps a request of `amount` goes through, in order."""
-        return tuple(step for step in self.steps if step.applies_to(amount))
-
-
-def flow_problems(steps: Sequence[FlowStep]) -> list[tuple[str, str]]:
-    """What is wrong with `steps`, as (field, problem) pairs; empty when they make a flow."""
-    problems: list[tuple[str, str]] = []
-    if not steps:
-        problems.append(("steps", "a flow needs at least one step"))
-    for index, step in enumerate(steps):
-        low, high = step.min_amount_exclusive, step.max_amount_inclusive
-        if low is not None and high is not None and low >= high:
-            problems.append(
-                (f"steps.{index}.max_amount_inclusive", "must be greater than min_amount_exclusive")
-            )
-    return problems
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """An approver holding a role, for one department or all of them (``"*"``)."""
-
-    approver_id: str
-    display_name: str
-    role: str
-    department: str = ALL_DEPARTMENTS
-
-    def covers(self, role: str, department: str) -> bool:
-        return self.role == role and self.department in (ALL_DEPARTMENTS, department)
-
-
-@dataclass
-class Task:
-    """One step of an instance and the decision on it."""
-
-    step_no: int
-    role: str
-    status: TaskStatus = "waiting"
-    time_limit_hours: int | None = None
-    activated_at: datetime | None = None
-    due_at: datetime | None = None
-    approver: str | None = None
-    decided_at: datetime | None = None
-    comment: str | None = None
-
-    def activate(self, now: datetime) -> None:
-        self.status, self.activated_at = "pending", now
-        if self.time_limit_hours is not None:
-            self.due_at = now + timedelta(hours=self.time_limit_hours)
-
-    def decide(self, status: TaskStatus, approver: str, now: datetime, comment: str | None) -> None:
-        self.status, self.approver, self.decided_at, self.comment = status, approver, now, comment
 
 
 @dataclass(frozen=True)
@@ -145,8 +50,8 @@ class AuditEntry:
 class ApprovalInstance:
     """A request for approval going through its steps.
 
-    Decisions append to `new_audit` and `events`; the repository writes the first and the unit
-    of work publishes the second.
+    Changes append to `new_audit` and `events`: the repository writes the first, and the unit
+    of work collects the second into the outbox (the repository tracks what it loads or adds).
     """
 
     request_id: str
