@@ -1,97 +1,51 @@
-"""Fixtures of the approval tests: an in-memory unit of work, and a migrated database."""
+"""Fixtures of the approval tests: requests as the consumer receives them, a migrated database
+and real units of work. The in-memory unit of work is in `test_approval_handlers.py`.
+"""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import AsyncIterator, Callable
-from decimal import Decimal
 
 import pytest
-from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, FlowStep
+from aiokafka.structs import ConsumerRecord
+from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.main import MIGRATIONS
-from approval.repository import ApprovalUnitOfWork
-from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_contracts.envelope import encode, new_event
+from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-DEFAULT_FLOW = Flow(
-    "purchase-requisition",
-    "purchase_requisition",
-    "Purchase requisition approval",
-    (
-        FlowStep("department_manager", time_limit_hours=24),
-        FlowStep("finance_director", min_amount_exclusive=Decimal(50000), time_limit_hours=48),
-    ),
-)
-APPROVERS = [
-    Assignment("wang.manager", "Wang", "department_manager", "*"),
-    Assignment("li.finance", "Li", "finance_director", "*"),
-    Assignment("zhao.ops", "Zhao", "department_manager", "operations"),
-]
 
-
-class FakeFlows:
-    def __init__(self) -> None:
-        self.rows: dict[str, Flow] = {DEFAULT_FLOW.flow_id: DEFAULT_FLOW}
-
-    async def find(self) -> list[Flow]:
-        return list(self.rows.values())
-
-    async def for_subject_type(self, subject_type: str) -> Flow | None:
-        return next((f for f in self.rows.values() if f.subject_type == subject_type), None)
-
-
-class FakeApprovers:
-    def __init__(self) -> None:
-        self.rows = list(APPROVERS)
-
-    async def of(self, approver_id: str) -> list[Assignment]:
-        return [a for a in self.rows if a.approver_id == approver_id]
-
-
-class FakeInstances:
-    def __init__(self) -> None:
-        self.rows: dict[str, ApprovalInstance] = {}
-        self.audit_rows: dict[str, list[AuditEntry]] = {}
-
-    async def get(self, request_id: str, *, for_update: bool = False) -> ApprovalInstance | None:
-        found = self.rows.get(request_id)
-        return copy.deepcopy(found) if found else None
-
-    async def add(self, instance: ApprovalInstance) -> bool:
-        if instance.request_id in self.rows:
-            return False
-        await self.save(instance)
-        return True
-
-    async def save(self, instance: ApprovalInstance) -> None:
-        self.audit_rows.setdefault(instance.request_id, []).extend(instance.new_audit)
-        instance.new_audit.clear()
-        stored = copy.deepcopy(instance)
-        stored.events = []
-        self.rows[instance.request_id] = stored
-
-    async def audit(self, request_id: str) -> list[AuditEntry]:
-        return list(self.audit_rows.get(request_id, []))
-
-
-class FakeApprovalUoW(FakeUnitOfWork):
-    """`ApprovalUnitOfWork` in memory, with the default flow and three approvers."""
-
-    def __init__(self) -> None:
-        super().__init__(source="/services/approval")
-        self.flows = FakeFlows()
-        self.approvers = FakeApprovers()
-        self.instances = FakeInstances()
+def as_message(
+    request: ApprovalRequested, correlation_id: str | None = None
+) -> InboundEvent[ApprovalRequested]:
+    """`request` as the consumer loop hands it to the handler (published by replenishment)."""
+    cloud_event = new_event(
+        request, source="/services/replenishment", correlation_id=correlation_id
+    )
+    key = request.key()
+    record = ConsumerRecord[bytes, bytes](
+        topic=request.topic,
+        partition=0,
+        offset=0,
+        timestamp=0,
+        timestamp_type=0,
+        key=key.encode(),
+        value=encode(cloud_event),
+        checksum=None,
+        serialized_key_size=len(key),
+        serialized_value_size=-1,
+        headers=[],
+    )
+    return InboundEvent(cloud_event, request, request.topic, 0, 0, key, record)
 
 
 @pytest.fixture
-def uow() -> FakeApprovalUoW:
-    return FakeApprovalUoW()
-
-
-# --- integration: a migrated database per test module ---
+def message_of() -> Callable[..., InboundEvent[ApprovalRequested]]:
+    """`as_message`, for the tests (a test module cannot import conftest)."""
+    return as_message
 
 
 @pytest.fixture(scope="module")

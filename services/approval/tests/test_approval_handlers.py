@@ -1,26 +1,142 @@
-"""Approval handlers against the in-memory unit of work (fixtures in conftest.py)."""
+"""Approval handlers and the consumer against an in-memory unit of work."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal as D
-from typing import Any
 
 import pytest
-from approval import domain, handlers
+from approval import consumer, domain, handlers
+from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, FlowStep
 from inventory_contracts.events.approvals import (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalRequested,
 )
+from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.uow import RecordsEvents
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+DEFAULT_FLOW = Flow(
+    "purchase-requisition",
+    "purchase_requisition",
+    "Purchase requisition approval",
+    (
+        FlowStep("department_manager", time_limit_hours=24),
+        FlowStep("finance_director", min_amount_exclusive=D(50000), time_limit_hours=48),
+    ),
+)
+APPROVERS = [
+    Assignment("wang.manager", "Wang", "department_manager", "*"),
+    Assignment("li.finance", "Li", "finance_director", "*"),
+    Assignment("zhao.ops", "Zhao", "department_manager", "operations"),
+]
+
+MessageOf = Callable[..., InboundEvent[ApprovalRequested]]
+Start = Callable[[ApprovalRequested], Awaitable[None]]
 
 
-def requested(request_id: str = "APR-1", amount: str = "1000") -> ApprovalRequested:
+class FakeFlows:
+    def __init__(self) -> None:
+        self.rows: dict[str, Flow] = {DEFAULT_FLOW.flow_id: DEFAULT_FLOW}
+
+    async def for_subject_type(self, subject_type: str) -> Flow | None:
+        return next(
+            (f for f in self.rows.values() if f.subject_type == subject_type and f.active), None
+        )
+
+    async def owner_of(self, subject_type: str) -> str | None:
+        return next((f.flow_id for f in self.rows.values() if f.subject_type == subject_type), None)
+
+    async def save(self, flow: Flow) -> bool:
+        created = flow.flow_id not in self.rows
+        self.rows[flow.flow_id] = flow
+        return created
+
+
+class FakeApprovers:
+    def __init__(self) -> None:
+        self.rows = list(APPROVERS)
+
+    async def of(self, approver_id: str) -> list[Assignment]:
+        return [a for a in self.rows if a.approver_id == approver_id]
+
+    async def add(self, assignment: Assignment) -> bool:
+        created = assignment not in self.rows
+        self.rows.append(assignment)
+        return created
+
+
+class FakeInstances:
+    """Instances kept as copies (as rows would be); what it loads or adds is tracked."""
+
+    def __init__(self, track: Callable[[RecordsEvents], None]) -> None:
+        self.rows: dict[str, ApprovalInstance] = {}
+        self.audit_rows: dict[str, list[AuditEntry]] = {}
+        self._track = track
+
+    async def get(self, request_id: str, *, for_update: bool = False) -> ApprovalInstance | None:
+        found = self.rows.get(request_id)
+        if found is None:
+            return None
+        instance = copy.deepcopy(found)
+        self._track(instance)
+        return instance
+
+    async def add(self, instance: ApprovalInstance) -> bool:
+        if instance.request_id in self.rows:
+            return False
+        await self.save(instance)
+        self._track(instance)
+        return True
+
+    async def save(self, instance: ApprovalInstance) -> None:
+        self.audit_rows.setdefault(instance.request_id, []).extend(instance.new_audit)
+        instance.new_audit.clear()
+        stored = copy.deepcopy(instance)
+        stored.events = []
+        self.rows[instance.request_id] = stored
+
+    async def audit(self, request_id: str) -> list[AuditEntry]:
+        return list(self.audit_rows.get(request_id, []))
+
+
+class FakeApprovalUoW(FakeUnitOfWork):
+    """`ApprovalUnitOfWorkProtocol` in memory, with the default flow and three approvers."""
+
+    def __init__(self) -> None:
+        super().__init__(source="/services/approval")
+        self.flows = FakeFlows()
+        self.approvers = FakeApprovers()
+        self.instances = FakeInstances(self.track)
+
+
+@pytest.fixture
+def uow() -> FakeApprovalUoW:
+    return FakeApprovalUoW()
+
+
+@pytest.fixture
+def start(uow: FakeApprovalUoW, message_of: MessageOf) -> Start:
+    """Apply a request as the consumer does, in its own committed transaction."""
+
+    async def apply(event: ApprovalRequested) -> None:
+        async with uow:
+            await handlers.start_approval(message_of(event), uow, lambda: NOW)
+            await uow.commit()
+
+    return apply
+
+
+def requested(
+    request_id: str = "APR-1", amount: str = "1000", subject_type: str = "purchase_requisition"
+) -> ApprovalRequested:
     return ApprovalRequested(
         request_id=request_id,
-        subject_type="purchase_requisition",
+        subject_type=subject_type,
         subject_id=f"REQ-{request_id}",
         amount=D(amount),
         department="purchasing",
@@ -29,55 +145,85 @@ def requested(request_id: str = "APR-1", amount: str = "1000") -> ApprovalReques
     )
 
 
-async def start(uow: Any, event: ApprovalRequested) -> None:
-    async with uow:
-        await handlers.start_approval(event, uow, lambda: NOW)
-        await uow.commit()
-
-
-async def test_request_creates_a_pending_instance_and_publishes_nothing(uow: Any) -> None:
-    await start(uow, requested(amount="60000"))
+async def test_request_creates_a_pending_instance_and_publishes_nothing(
+    uow: FakeApprovalUoW, start: Start
+) -> None:
+    await start(requested(amount="60000"))
     instance = uow.instances.rows["APR-1"]
     assert instance.status == "pending"
     assert [t.role for t in instance.tasks] == ["department_manager", "finance_director"]
     assert uow.published == []
 
 
-async def test_duplicate_request_id_creates_nothing_new(uow: Any) -> None:
-    await start(uow, requested())
+async def test_duplicate_request_id_creates_nothing_new(uow: FakeApprovalUoW, start: Start) -> None:
+    await start(requested())
     await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
-    await start(uow, requested())  # redelivered with a new event id
+    await start(requested())  # redelivered with a new event id
     assert uow.instances.rows["APR-1"].status == "approved"
     assert len(uow.events_of(ApprovalGranted)) == 1
 
 
-async def test_decide_publishes_granted_once(uow: Any) -> None:
-    await start(uow, requested())
+async def test_decide_publishes_granted_once(uow: FakeApprovalUoW, start: Start) -> None:
+    await start(requested())
     outcome = await handlers.decide("APR-1", "approve", "wang.manager", "fine", uow, lambda: NOW)
     assert outcome.instance.status == "approved"
     assert [a.action for a in outcome.audit] == ["requested", "approved", "granted"]
     (granted,) = uow.events_of(ApprovalGranted)
-    assert granted.subject_id == "REQ-APR-1"  # type: ignore[attr-defined]
+    assert isinstance(granted, ApprovalGranted)
+    assert granted.subject_id == "REQ-APR-1"
     with pytest.raises(domain.AlreadyDecided):
         await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
     assert len(uow.published) == 1
 
 
-async def test_refused_decision_changes_nothing(uow: Any) -> None:
-    await start(uow, requested())
+async def test_refused_decision_changes_nothing(uow: FakeApprovalUoW, start: Start) -> None:
+    await start(requested())
     with pytest.raises(domain.NotAuthorized):
         await handlers.decide("APR-1", "approve", "li.finance", None, uow, lambda: NOW)
     assert uow.instances.rows["APR-1"].status == "pending"
     assert uow.published == []
 
 
-async def test_reject_publishes_rejected_with_reason(uow: Any) -> None:
-    await start(uow, requested())
+async def test_reject_publishes_rejected_with_reason(uow: FakeApprovalUoW, start: Start) -> None:
+    await start(requested())
     await handlers.decide("APR-1", "reject", "wang.manager", "not needed", uow, lambda: NOW)
     (rejected,) = uow.events_of(ApprovalRejected)
-    assert rejected.reason == "not needed"  # type: ignore[attr-defined]
+    assert isinstance(rejected, ApprovalRejected)
+    assert rejected.reason == "not needed"
 
 
-async def test_unknown_request(uow: Any) -> None:
-    with pytest.raises(handlers.UnknownRequest):
+async def test_unknown_request(uow: FakeApprovalUoW) -> None:
+    with pytest.raises(domain.UnknownRequest):
         await handlers.decide("APR-X", "approve", "wang.manager", None, uow, lambda: NOW)
+
+
+async def test_consumer_publishes_an_outcome_with_the_ids_of_the_request_it_answers(
+    uow: FakeApprovalUoW, message_of: MessageOf
+) -> None:
+    messages = [
+        message_of(requested("APR-1", subject_type="unknown"), correlation_id="chain-1"),
+        message_of(requested("APR-2", subject_type="unknown"), correlation_id="chain-2"),
+        message_of(requested("APR-3")),
+    ]
+    async with uow:
+        await consumer.subscription().handler(messages, uow)
+        await uow.commit()
+    assert [(type(p.event), p.key) for p in uow.published] == [
+        (ApprovalRejected, "REQ-APR-1"),
+        (ApprovalRejected, "REQ-APR-2"),
+    ]
+    assert [(p.cloud_event.correlationid, p.cloud_event.causationid) for p in uow.published] == [
+        ("chain-1", messages[0].id),
+        ("chain-2", messages[1].id),
+    ]
+    assert uow.instances.rows["APR-3"].status == "pending"
+
+
+async def test_flow_set_up_refuses_a_subject_type_another_flow_serves(
+    uow: FakeApprovalUoW,
+) -> None:
+    other = Flow("other", "purchase_requisition", "Other", (FlowStep("clerk"),))
+    with pytest.raises(domain.SubjectTypeTaken):
+        await handlers.put_flow(other, uow)
+    assert await handlers.put_flow(DEFAULT_FLOW, uow) is False
+    assert uow.flows.rows["purchase-requisition"] == DEFAULT_FLOW

@@ -3,7 +3,7 @@ with their outbox rows, and the HTTP API (httpx ASGITransport) on the test datab
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal as D
 from typing import Any
 
@@ -11,26 +11,31 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from approval import api, db, flows_api, handlers
-from approval.repository import ApprovalUnitOfWork
-from fastapi import FastAPI
+from approval import consumer
+from approval.adapters import tables
+from approval.adapters.unit_of_work import ApprovalUnitOfWork
+from approval.api import get_approval_uow
+from approval.config import ApprovalSettings
+from approval.main import create_app
 from inventory_contracts.envelope import decode
-from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRequested
 from inventory_runtime.db import outbox_table
-from inventory_runtime.http import install_http_plumbing
+from inventory_runtime.inbound import InboundEvent
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 pytestmark = pytest.mark.integration
 
 UowFactory = Callable[[], ApprovalUnitOfWork]
+MessageOf = Callable[..., InboundEvent[ApprovalRequested]]
+Start = Callable[[ApprovalRequested], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
 async def clean(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
     """Each test starts without instances or outbox rows (flows and approvers stay seeded)."""
     async with session_factory() as session:
-        await session.execute(delete(db.approval_instances))
+        await session.execute(delete(tables.approval_instances))
         await session.execute(delete(outbox_table))
         await session.commit()
     yield
@@ -49,10 +54,17 @@ def requested(request_id: str, amount: str, department: str = "purchasing") -> A
     )
 
 
-async def start(make_uow: UowFactory, event: ApprovalRequested) -> None:
-    async with make_uow() as uow:
-        await handlers.start_approval(event, uow)
-        await uow.commit()
+@pytest.fixture
+def start(make_uow: UowFactory, message_of: MessageOf) -> Start:
+    """Apply a request through the consumer's handlers, in its own committed transaction."""
+    handle = consumer.subscription().handler
+
+    async def apply(event: ApprovalRequested) -> None:
+        async with make_uow() as uow:
+            await handle([message_of(event)], uow)
+            await uow.commit()
+
+    return apply
 
 
 async def outbox(session_factory: async_sessionmaker[AsyncSession]) -> list[Any]:
@@ -64,7 +76,7 @@ async def test_migrations_match_the_table_definitions(approval_db: str) -> None:
     engine = create_async_engine(approval_db)
 
     def differences(connection: Any) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(connection), db.metadata))
+        return list(compare_metadata(MigrationContext.configure(connection), tables.metadata))
 
     async with engine.connect() as connection:
         found = await connection.run_sync(differences)
@@ -72,10 +84,12 @@ async def test_migrations_match_the_table_definitions(approval_db: str) -> None:
     assert found == []
 
 
-async def test_request_is_stored_once_with_steps_chosen_by_amount(make_uow: UowFactory) -> None:
-    await start(make_uow, requested("APR-1", "50000"))
-    await start(make_uow, requested("APR-2", "50000.01"))
-    await start(make_uow, requested("APR-2", "50000.01"))  # duplicate request id
+async def test_request_is_stored_once_with_steps_chosen_by_amount(
+    make_uow: UowFactory, start: Start
+) -> None:
+    await start(requested("APR-1", "50000"))
+    await start(requested("APR-2", "50000.01"))
+    await start(requested("APR-2", "50000.01"))  # duplicate request id
     async with make_uow() as uow:
         one = await uow.instances.get("APR-1")
         two = await uow.instances.get("APR-2")
@@ -93,11 +107,9 @@ async def test_request_is_stored_once_with_steps_chosen_by_amount(make_uow: UowF
 
 @pytest.fixture
 async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    install_http_plumbing(app)
-    app.include_router(api.router)
-    app.include_router(flows_api.router)
-    app.dependency_overrides[api.get_approval_uow] = make_uow
+    """The service's app on the test database (its lifespan, with relay and consumer, not run)."""
+    app = create_app(ApprovalSettings())
+    app.dependency_overrides[get_approval_uow] = make_uow
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -105,10 +117,10 @@ async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_one_step_approval_over_http_writes_granted_to_the_outbox(
     client: httpx.AsyncClient,
-    make_uow: UowFactory,
+    start: Start,
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    await start(make_uow, requested("APR-10", "50000"))
+    await start(requested("APR-10", "50000"))
     pending = (await client.get("/v1/approvals", params={"status": "pending"})).json()
     assert [(a["request_id"], a["current_step"]["role"]) for a in pending] == [
         ("APR-10", "department_manager")
@@ -141,11 +153,11 @@ async def test_one_step_approval_over_http_writes_granted_to_the_outbox(
 
 async def test_two_step_approval_then_rejection_paths(
     client: httpx.AsyncClient,
-    make_uow: UowFactory,
+    start: Start,
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    await start(make_uow, requested("APR-20", "80000"))
-    await start(make_uow, requested("APR-21", "80000"))
+    await start(requested("APR-20", "80000"))
+    await start(requested("APR-21", "80000"))
     first = await client.post("/v1/approvals/APR-20/approve", json={"approver": "wang.manager"})
     assert first.json()["status"] == "pending"
     assert first.json()["current_step"]["role"] == "finance_director"
@@ -166,10 +178,8 @@ async def test_two_step_approval_then_rejection_paths(
         "inventory.approval.granted.v1",
         "inventory.approval.rejected.v1",
     ]
-    assert [s["approver"] for s in decode(rows[0].payload).data["steps"]] == [  # type: ignore[index, union-attr]
-        "wang.manager",
-        "li.finance",
-    ]
+    granted = ApprovalGranted.model_validate(decode(rows[0].payload).data)
+    assert [s.approver for s in granted.steps] == ["wang.manager", "li.finance"]
     assert decode(rows[1].payload).data["reason"] == "超预算"
 
 
@@ -232,7 +242,7 @@ async def test_flows_and_approvers_api(client: httpx.AsyncClient) -> None:
 
 
 async def test_department_bound_approver_sees_only_their_departments_tasks(
-    client: httpx.AsyncClient, make_uow: UowFactory
+    client: httpx.AsyncClient, start: Start
 ) -> None:
     await client.post(
         "/v1/approvers",
@@ -243,8 +253,8 @@ async def test_department_bound_approver_sees_only_their_departments_tasks(
             "department": "operations",
         },
     )
-    await start(make_uow, requested("APR-30", "100", department="operations"))
-    await start(make_uow, requested("APR-31", "100", department="purchasing"))
+    await start(requested("APR-30", "100", department="operations"))
+    await start(requested("APR-31", "100", department="purchasing"))
     tasks = (await client.get("/v1/tasks", params={"approver": "zhao.ops"})).json()
     assert [t["request_id"] for t in tasks] == ["APR-30"]
     refused = await client.post("/v1/approvals/APR-31/approve", json={"approver": "zhao.ops"})

@@ -17,9 +17,9 @@ from inventory_runtime.app import runtime_of
 from pydantic import BaseModel, ConfigDict, Field
 
 from approval import domain, handlers
+from approval.adapters.task_list import TaskRow
+from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.domain import ApprovalInstance, AuditEntry, Task
-from approval.instance_repository import TaskRow
-from approval.repository import ApprovalUnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["approval"])
 
@@ -182,7 +182,7 @@ async def list_tasks(
     async with uow:
         if approver is not None and not await uow.approvers.of(approver):
             return error(404, "not_found", f"unknown approver {approver!r}")
-        rows: list[TaskRow] = await uow.instances.tasks(
+        rows: list[TaskRow] = await uow.task_list.find(
             approver=approver, status=status, limit=limit
         )
     return [TaskListItem(**row.__dict__) for row in rows]
@@ -200,7 +200,7 @@ async def _decide(
 ) -> ApprovalDetail | JSONResponse:
     try:
         outcome = await handlers.decide(request_id, decision, body.approver, body.comment, uow)
-    except handlers.UnknownRequest:
+    except domain.UnknownRequest:
         return error(404, "not_found", f"approval request {request_id} not found")
     except domain.NotAuthorized as exc:
         return error(403, "forbidden", str(exc))

@@ -1,32 +1,23 @@
-"""What approval consumes: `ApprovalRequested` on `inventory.approvals`.
+"""What approval consumes: `ApprovalRequested` on `inventory.approvals`, one message at a time.
 
-Its own `ApprovalGranted` / `ApprovalRejected` on the same topic are not listed, so the loop
-ignores them.
+Its own `ApprovalGranted` / `ApprovalRejected` on the same topic have no handler here, so the
+consumer loop passes over them.
 """
 
 from __future__ import annotations
 
 from inventory_contracts.events.approvals import ApprovalRequested
-from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import MessageHandler, Subscription, per_message
+from inventory_runtime.handlers import HandlerRegistry
+from inventory_runtime.subscription import Subscription
 
 from approval import handlers
-from approval.handlers import Clock, utc_now
-from approval.repository import ApprovalUnitOfWork
+from approval.ports import ApprovalUnitOfWorkProtocol
 
 GROUP_ID = "approval"
 
 
-def dispatcher(now: Clock = utc_now) -> MessageHandler[ApprovalUnitOfWork]:
-    """The per-message handler of the approval consumer group."""
-
-    async def handle(message: InboundEvent, uow: ApprovalUnitOfWork) -> None:
-        if isinstance(message.data, ApprovalRequested):
-            await handlers.start_approval(message.data, uow, now)
-
-    return handle
-
-
-def subscription(now: Clock = utc_now) -> Subscription[ApprovalUnitOfWork]:
+def subscription() -> Subscription[ApprovalUnitOfWorkProtocol]:
     """The approval consumer group."""
-    return Subscription(GROUP_ID, [ApprovalRequested], per_message(dispatcher(now)))
+    registry = HandlerRegistry[ApprovalUnitOfWorkProtocol]()
+    registry.on(ApprovalRequested, handlers.start_approval)
+    return registry.subscription(GROUP_ID)

@@ -89,7 +89,7 @@ async def put_flow(
     flow = Flow(flow_id, body.subject_type, body.name, steps, body.active)
     try:
         created = await handlers.put_flow(flow, uow)
-    except handlers.SubjectTypeTaken as exc:
+    except domain.SubjectTypeTaken as exc:
         return error(409, "conflict", str(exc))
     view = _flow_view(flow)
     return _created(view) if created else view

@@ -1,70 +1,61 @@
-"""Approval handlers: start instances from requests, decisions, flows and approvers.
+"""Approval use cases: start an instance from a request, decide a step, set up flows and approvers.
 
-The event handler runs inside the consumer's transaction (the loop commits); the command
-handlers, called by the API, open and commit their own.
+Each loads through the ports, lets the domain decide and commits; the events the instances
+record reach the outbox through the unit of work. The event handler runs inside the consumer's
+transaction (the consumer loop commits); the command handlers, called by the API, open and
+commit their own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
 
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.clock import Clock, utc_now
+from inventory_runtime.inbound import InboundEvent
 
-from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow
-from approval.repository import ApprovalUnitOfWork
+from approval.domain import (
+    ApprovalInstance,
+    Assignment,
+    AuditEntry,
+    Decision,
+    Flow,
+    UnknownRequest,
+)
+from approval.ports import ApprovalUnitOfWorkProtocol
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class UnknownRequest(LookupError):
-    """No approval instance has this request id (HTTP 404)."""
-
-
-class SubjectTypeTaken(ValueError):
-    """Another flow already serves this subject type (HTTP 409)."""
-
-
-def _publish_recorded(instance: ApprovalInstance, uow: ApprovalUnitOfWork) -> None:
-    for event in instance.events:
-        uow.publish(event)
-    instance.events.clear()
-
 
 async def start_approval(
-    request: ApprovalRequested, uow: ApprovalUnitOfWork, now: Clock = utc_now
+    message: InboundEvent[ApprovalRequested],
+    uow: ApprovalUnitOfWorkProtocol,
+    now: Clock = utc_now,
 ) -> None:
     """Create the instance with the flow's steps for the amount; a known request_id is a no-op."""
+    request = message.data
     if await uow.instances.get(request.request_id) is not None:
         log.info("approval request %s already known", request.request_id)
         return
     flow = await uow.flows.for_subject_type(request.subject_type)
-    instance = ApprovalInstance.start(request, flow, now())
-    if await uow.instances.add(instance):
-        _publish_recorded(instance, uow)
+    await uow.instances.add(ApprovalInstance.start(request, flow, now()))
 
 
 @dataclass(frozen=True)
 class InstanceWithAudit:
+    """A decided-on instance and its audit trail, as the API answers a decision."""
+
     instance: ApprovalInstance
     audit: list[AuditEntry]
 
 
 async def decide(
     request_id: str,
-    decision: Literal["approve", "reject"],
+    decision: Decision,
     approver: str,
     comment: str | None,
-    uow: ApprovalUnitOfWork,
+    uow: ApprovalUnitOfWorkProtocol,
     now: Clock = utc_now,
 ) -> InstanceWithAudit:
     """Approve or reject the current step of a request (domain errors say why not)."""
@@ -78,26 +69,21 @@ async def decide(
         else:
             instance.reject(approver, assignments, now(), comment)
         await uow.instances.save(instance)
-        _publish_recorded(instance, uow)
         audit = await uow.instances.audit(request_id)
         await uow.commit()
     return InstanceWithAudit(instance, audit)
 
 
-async def put_flow(flow: Flow, uow: ApprovalUnitOfWork) -> bool:
+async def put_flow(flow: Flow, uow: ApprovalUnitOfWorkProtocol) -> bool:
     """Create or replace a flow; True if created. Running instances keep their steps."""
     async with uow:
-        owner = await uow.flows.owner_of(flow.subject_type)
-        if owner is not None and owner != flow.flow_id:
-            raise SubjectTypeTaken(
-                f"subject type {flow.subject_type!r} is already served by flow {owner!r}"
-            )
+        flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
         created = await uow.flows.save(flow)
         await uow.commit()
     return created
 
 
-async def add_approver(assignment: Assignment, uow: ApprovalUnitOfWork) -> bool:
+async def add_approver(assignment: Assignment, uow: ApprovalUnitOfWorkProtocol) -> bool:
     """Give an approver a role (for a department or all); True if the assignment is new."""
     async with uow:
         created = await uow.approvers.add(assignment)

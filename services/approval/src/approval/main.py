@@ -11,8 +11,8 @@ from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
 from approval import api, consumer, flows_api
+from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.config import ApprovalSettings
-from approval.repository import ApprovalUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -1,4 +1,4 @@
-from approval.db import metadata
+from approval.adapters.tables import metadata
 from inventory_runtime.alembic_env import run_migrations
 
 run_migrations(metadata)

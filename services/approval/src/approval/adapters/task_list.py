@@ -1,0 +1,89 @@
+"""The task list: the tasks an approver may act on, or has decided (a read query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from approval.adapters import tables
+from approval.adapters.instances import DEFAULT_LIST_LIMIT
+from approval.domain import ALL_DEPARTMENTS
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task with what an approver needs to decide it."""
+
+    request_id: str
+    step_no: int
+    role: str
+    status: str
+    subject_type: str
+    subject_id: str
+    amount: Decimal
+    currency: str
+    department: str
+    summary: str
+    activated_at: datetime | None
+    due_at: datetime | None
+    approver: str | None
+    decided_at: datetime | None
+
+
+class TaskList:
+    """Tasks joined with what an approver needs to decide them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def find(
+        self, *, approver: str | None, status: str, limit: int = DEFAULT_LIST_LIMIT
+    ) -> list[TaskRow]:
+        """Tasks by status; with `approver`, pending ones they may act on (by role and
+        department, not after approving an earlier step) or decided ones they decided."""
+        tasks, inst, appr = tables.approval_tasks, tables.approval_instances, tables.approvers
+        query = (
+            select(
+                tasks.c.request_id,
+                tasks.c.step_no,
+                tasks.c.role,
+                tasks.c.status,
+                inst.c.subject_type,
+                inst.c.subject_id,
+                inst.c.amount,
+                inst.c.currency,
+                inst.c.department,
+                inst.c.summary,
+                tasks.c.activated_at,
+                tasks.c.due_at,
+                tasks.c.approver,
+                tasks.c.decided_at,
+            )
+            .join(inst, inst.c.request_id == tasks.c.request_id)
+            .where(tasks.c.status == status)
+            .order_by(tasks.c.activated_at, tasks.c.request_id)
+            .limit(limit)
+        )
+        if approver is not None and status == "pending":
+            holds_role = exists().where(
+                appr.c.approver_id == approver,
+                appr.c.role == tasks.c.role,
+                or_(appr.c.department == ALL_DEPARTMENTS, appr.c.department == inst.c.department),
+            )
+            earlier = tables.approval_tasks.alias("earlier")
+            approved_earlier = exists().where(
+                and_(
+                    earlier.c.request_id == tasks.c.request_id,
+                    earlier.c.status == "approved",
+                    earlier.c.approver == approver,
+                )
+            )
+            query = query.where(holds_role, ~approved_earlier)
+        elif approver is not None:
+            query = query.where(tasks.c.approver == approver)
+        rows = await self._session.execute(query)
+        return [TaskRow(**r._mapping) for r in rows]

@@ -1,0 +1,77 @@
+"""What the handlers need from storage: the repositories and the unit of work, as Protocols.
+
+The SQL implementations are in `adapters`; the unit tests pass in-memory ones.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from inventory_runtime.uow import UnitOfWorkProtocol
+
+from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow
+
+
+class Flows(Protocol):
+    """The approval flows, one per subject type."""
+
+    async def for_subject_type(self, subject_type: str) -> Flow | None:
+        """The active flow serving `subject_type`, if any."""
+        ...
+
+    async def owner_of(self, subject_type: str) -> str | None:
+        """The id of the flow serving `subject_type` (active or not), if any."""
+        ...
+
+    async def save(self, flow: Flow) -> bool:
+        """Create or replace `flow` and its steps; True if it was created."""
+        ...
+
+
+class Approvers(Protocol):
+    """Who holds which role, per department."""
+
+    async def of(self, approver_id: str) -> list[Assignment]:
+        """The role assignments of `approver_id` (none for an unknown approver)."""
+        ...
+
+    async def add(self, assignment: Assignment) -> bool:
+        """Add a role assignment (or rename its approver); True if it is new."""
+        ...
+
+
+class Instances(Protocol):
+    """Approval instances with their tasks and audit trail.
+
+    The instances it loads or adds are tracked by the unit of work, which collects the events
+    they record when it commits.
+    """
+
+    async def get(self, request_id: str, *, for_update: bool = False) -> ApprovalInstance | None:
+        """The instance of `request_id`, locked for the transaction with `for_update`."""
+        ...
+
+    async def add(self, instance: ApprovalInstance) -> bool:
+        """Insert a new instance with its tasks and audit; False if the request_id exists."""
+        ...
+
+    async def save(self, instance: ApprovalInstance) -> None:
+        """Write the instance's state, its tasks and its new audit entries."""
+        ...
+
+    async def audit(self, request_id: str) -> list[AuditEntry]:
+        """The audit trail of `request_id`, oldest first."""
+        ...
+
+
+class ApprovalUnitOfWorkProtocol(UnitOfWorkProtocol, Protocol):
+    """One transaction over the approval repositories (and the outbox and inbox)."""
+
+    @property
+    def flows(self) -> Flows: ...
+
+    @property
+    def approvers(self) -> Approvers: ...
+
+    @property
+    def instances(self) -> Instances: ...
