@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from approval import consumer
 from approval.adapters import tables
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
-from approval.api import get_approval_uow
+from approval.api import get_uow
 from approval.config import ApprovalSettings
 from approval.main import create_app
 from inventory_contracts.envelope import decode
@@ -109,7 +109,7 @@ async def test_request_is_stored_once_with_steps_chosen_by_amount(
 async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
     """The service's app on the test database (its lifespan, with relay and consumer, not run)."""
     app = create_app(ApprovalSettings())
-    app.dependency_overrides[get_approval_uow] = make_uow
+    app.dependency_overrides[get_uow] = make_uow
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

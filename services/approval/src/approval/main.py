@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
-from approval import api, consumer, flows_api
+from approval import consumer
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
+from approval.api import approvals, approvers, flows
 from approval.config import ApprovalSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,7 +23,7 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
     return create_service_app(
         settings,
         title="Approval",
-        routers=[api.router, flows_api.router],
+        routers=[approvals.router, flows.router, approvers.router],
         consumers=[consumer.subscription()],
         unit_of_work=ApprovalUnitOfWork,
         description=(

@@ -1,0 +1,119 @@
+"""What the approvals API answers: requests with their steps and audit trail, and task lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from approval.adapters.task_list import TaskRow
+from approval.domain import ApprovalInstance, AuditEntry, Task
+
+
+class TaskView(BaseModel):
+    step_no: int
+    role: str
+    status: str
+    time_limit_hours: int | None
+    activated_at: datetime | None
+    due_at: datetime | None
+    approver: str | None
+    decided_at: datetime | None
+    comment: str | None
+
+
+class AuditView(BaseModel):
+    action: str
+    actor: str
+    at: datetime
+    step_no: int | None
+    comment: str | None
+
+
+class ApprovalSummary(BaseModel):
+    request_id: str
+    subject_type: str
+    subject_id: str
+    amount: Decimal
+    currency: str
+    department: str
+    requested_by: str
+    summary: str
+    status: str
+    current_step: TaskView | None
+    step_count: int
+    requested_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+
+
+class ApprovalDetail(ApprovalSummary):
+    flow_id: str | None
+    details: dict[str, Any]
+    steps: list[TaskView]
+    audit: list[AuditView]
+
+
+class TaskListItem(BaseModel):
+    request_id: str
+    step_no: int
+    role: str
+    status: str
+    subject_type: str
+    subject_id: str
+    amount: Decimal
+    currency: str
+    department: str
+    summary: str
+    activated_at: datetime | None
+    due_at: datetime | None
+    approver: str | None
+    decided_at: datetime | None
+
+
+def _task_view(task: Task) -> TaskView:
+    return TaskView(**task.__dict__)
+
+
+def _summary_fields(instance: ApprovalInstance) -> dict[str, Any]:
+    current = instance.current_task
+    return {
+        "request_id": instance.request_id,
+        "subject_type": instance.subject_type,
+        "subject_id": instance.subject_id,
+        "amount": instance.amount,
+        "currency": instance.currency,
+        "department": instance.department,
+        "requested_by": instance.requested_by,
+        "summary": instance.summary,
+        "status": instance.status,
+        "current_step": _task_view(current) if current else None,
+        "step_count": len(instance.tasks),
+        "requested_at": instance.requested_at,
+        "decided_at": instance.decided_at,
+        "decided_by": instance.decided_by,
+        "decision_reason": instance.decision_reason,
+    }
+
+
+def summary(instance: ApprovalInstance) -> ApprovalSummary:
+    """A request in a list: its state and current step."""
+    return ApprovalSummary(**_summary_fields(instance))
+
+
+def detail(instance: ApprovalInstance, audit: list[AuditEntry]) -> ApprovalDetail:
+    """A request with all its steps and its audit trail."""
+    return ApprovalDetail(
+        **_summary_fields(instance),
+        flow_id=instance.flow_id,
+        details=instance.details,
+        steps=[_task_view(t) for t in instance.tasks],
+        audit=[AuditView(**entry.__dict__) for entry in audit],
+    )
+
+
+def task_list_item(row: TaskRow) -> TaskListItem:
+    return TaskListItem(**row.__dict__)
