@@ -25,6 +25,7 @@ from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.signing import signature
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from .conftest import Mailbox, WebhookReceiver
@@ -96,6 +97,19 @@ async def dispatch(runtime: ServiceRuntime, rounds: int = 40) -> None:
             await asyncio.sleep(0.05)
 
 
+def attempts_counted() -> dict[tuple[str, str], float]:
+    """`inventory_alerting_notification_attempts_total` by (channel kind, outcome)."""
+    return {
+        (kind, outcome): REGISTRY.get_sample_value(
+            "inventory_alerting_notification_attempts_total",
+            {"channel_kind": kind, "outcome": outcome},
+        )
+        or 0.0
+        for kind in ("webhook", "email")
+        for outcome in ("sent", "retry", "failed")
+    }
+
+
 async def test_breach_twice_gives_one_alert_and_one_email_and_one_webhook(
     client: httpx.AsyncClient,
     runtime: ServiceRuntime,
@@ -147,6 +161,7 @@ async def test_failing_webhook_is_retried_and_email_failure_is_recorded(
             "host": "127.0.0.1", "port": 9, "from_address": "a@b.c", "to": ["x@y.z"]}},
     )  # fmt: skip
     assert dead_mail.status_code == 201
+    before = attempts_counted()
     await consume(runtime, inbound(BREACH))
     await dispatch(runtime)
     assert len(webhook_receiver.received) == 3
@@ -154,6 +169,14 @@ async def test_failing_webhook_is_retried_and_email_failure_is_recorded(
     assert (log["webhook"]["status"], log["webhook"]["attempts"]) == ("sent", 3)
     assert (log["email"]["status"], log["email"]["attempts"]) == ("failed", 3)
     assert log["email"]["last_error"]
+    counted = {key: n - before[key] for key, n in attempts_counted().items() if n > before[key]}
+    assert counted == {
+        ("webhook", "retry"): 2,
+        ("webhook", "sent"): 1,
+        ("email", "retry"): 2,
+        ("email", "failed"): 1,
+    }
+    assert REGISTRY.get_sample_value("inventory_alerting_notifications_pending") == 0
 
 
 async def test_availability_resolves_the_alert_and_a_new_breach_raises_a_new_one(
