@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from alerting.adapters.unit_of_work import AlertingUnitOfWork
 from alerting.config import AlertingSettings
 from alerting.main import MIGRATIONS, create_app
-from alerting.repository import AlertingUnitOfWork
 from fastapi import FastAPI
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.db import create_engine, create_session_factory

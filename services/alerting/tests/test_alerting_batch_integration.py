@@ -9,8 +9,8 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from alerting import handlers
-from alerting.repository import AlertingUnitOfWork
+from alerting.adapters.unit_of_work import AlertingUnitOfWork
+from alerting.consumer import subscription
 from inventory_contracts.envelope import decode, decode_data, new_event
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
@@ -30,7 +30,7 @@ def inbound(data: Event, at: timedelta = timedelta(0)) -> InboundEvent:
     cloud_event = new_event(
         data, source="/services/test", time=T0 + at, correlation_id=f"corr-{uuid4().hex}"
     )
-    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)
 
 
 def breach(sku: str, at: timedelta) -> InboundEvent:
@@ -86,7 +86,7 @@ async def apply(runtime: ServiceRuntime, events: Sequence[InboundEvent]) -> None
     uow = runtime.uow_factory()
     assert isinstance(uow, AlertingUnitOfWork)
     async with uow:
-        await handlers.handle(events, uow)
+        await subscription().handler(events, uow)
         await uow.commit()
 
 

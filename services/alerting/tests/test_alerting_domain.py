@@ -12,10 +12,14 @@ from email.header import decode_header, make_header
 
 import pytest
 from alerting import domain
-from alerting.channels import EmailConfig, email_message, redacted
-from alerting.domain import AlertStateError, Notification, RetryPolicy, Rule
+from alerting.adapters.channels import EmailConfig, email_message, redacted
+from alerting.adapters.dispatcher import tuning
+from alerting.config import AlertingSettings
+from alerting.domain import Alert, AlertStateError, Notification, Rule
+from inventory_contracts.events.alerts import AlertRaised, AlertResolved
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected, ShortLine
+from inventory_runtime.signing import signature
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 LOW_STOCK_RULE = Rule("low_stock", "low_stock", "warning", True)
@@ -92,18 +96,40 @@ def test_rule_targets_its_own_enabled_channels_or_all_enabled_ones() -> None:
     assert own.targets(enabled) == ["chn_hook"]
 
 
+def raised_alert() -> Alert:
+    draft = domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0)
+    return Alert.raise_for("alr_1", LOW_STOCK_RULE, draft, T0)
+
+
 def test_alert_transitions() -> None:
-    assert domain.acknowledge("raised") == "acknowledged"
-    assert domain.acknowledge("acknowledged") == "acknowledged"
+    alert = raised_alert()
+    [raised] = alert.events
+    assert isinstance(raised, AlertRaised) and (raised.alert_id, raised.rule_kind) == (
+        "alr_1",
+        "low_stock",
+    )
+    alert.acknowledge(T0 + timedelta(minutes=1))
+    assert alert.status == "acknowledged"
+    alert.acknowledge(T0 + timedelta(minutes=2))  # acknowledging twice is harmless
+    assert (alert.status, alert.acknowledged_at) == ("acknowledged", T0 + timedelta(minutes=1))
+    alert.resolve("manual", T0 + timedelta(minutes=3))  # an acknowledged alert can be resolved
+    assert (alert.status, alert.resolution) == ("resolved", "manual")
+    assert isinstance(alert.events[-1], AlertResolved) and len(alert.events) == 2
     with pytest.raises(AlertStateError):
-        domain.acknowledge("resolved")
-    domain.check_resolvable("acknowledged")
+        alert.acknowledge(T0 + timedelta(minutes=4))
     with pytest.raises(AlertStateError):
-        domain.check_resolvable("resolved")
+        alert.resolve("manual", T0 + timedelta(minutes=4))
+    assert len(alert.events) == 2
 
 
 def test_retry_schedule_backs_off_with_jitter_and_gives_up() -> None:
-    policy = RetryPolicy(max_attempts=4, base_seconds=10, cap_seconds=30)
+    policy = tuning(
+        AlertingSettings(
+            notification_max_attempts=4,
+            notification_backoff_base_seconds=10,
+            notification_backoff_cap_seconds=30,
+        )
+    ).retry
     rng = random.Random(1)
     for attempts, ceiling in [(1, 10), (2, 20), (3, 30)]:
         due = policy.next_try(attempts, T0, rng)
@@ -115,7 +141,7 @@ def test_retry_schedule_backs_off_with_jitter_and_gives_up() -> None:
 def test_signature_is_the_platform_hmac_scheme() -> None:
     body = b'{"alert_id":"a"}'
     digest = hmac.new(b"secret-123", body, hashlib.sha256).hexdigest()
-    assert domain.signature(body, "secret-123") == f"sha256={digest}"
+    assert signature(body, "secret-123") == f"sha256={digest}"
 
 
 def test_email_is_a_utf8_mime_message_with_bilingual_subject_and_body() -> None:
@@ -130,7 +156,9 @@ def test_email_is_a_utf8_mime_message_with_bilingual_subject_and_body() -> None:
     )
     assert parsed["To"] == "ops@example.com" and parsed["X-Alert-Id"] == "alr_1"
     assert parsed.get_content_type() == "text/plain"
-    body = parsed.get_payload(decode=True).decode(parsed.get_content_charset())
+    payload = parsed.get_payload(decode=True)
+    assert isinstance(payload, bytes) and parsed.get_content_charset() == "utf-8"
+    body = payload.decode("utf-8")
     assert body.index("库存净额 3 ≤ 再订货点 5") < body.index(
         "inventory position 3 ≤ reorder point 5"
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from alerting import handlers
-from alerting.domain import AlertDraft, AlertStateError, AlertStatus, Rule
+from alerting.consumer import subscription
+from alerting.domain import Alert, AlertNotFound, AlertStateError, AlertStatus, Rule
 from inventory_contracts.envelope import new_event
 from inventory_contracts.events.alerts import AlertRaised, AlertResolved
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -19,54 +19,49 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
-
-
-@dataclass(frozen=True)
-class FakeAlert:
-    id: str
-    rule_id: str
-    subject: str
-    status: AlertStatus
-    details: dict[str, Any]
+from inventory_runtime.uow import RecordsEvents
 
 
 class FakeAlerts:
-    def __init__(self) -> None:
-        self.rows: dict[str, FakeAlert] = {}
+    def __init__(self, track: Callable[[RecordsEvents], None]) -> None:
+        self.rows: dict[str, Alert] = {}
+        self._track = track
 
-    async def open(self, draft: AlertDraft, raised_at: datetime) -> str | None:
-        if await self.open_for(draft.rule_id, draft.subject):
-            return None
-        alert_id = f"alr_{len(self.rows) + 1}"
-        self.rows[alert_id] = FakeAlert(
-            alert_id, draft.rule_id, draft.subject, "raised", draft.details
-        )
-        return alert_id
+    def new_id(self) -> str:
+        return f"alr_{len(self.rows) + 1}"
 
-    async def open_for(self, rule_id: str, subject: str) -> FakeAlert | None:
-        return next(iter(await self.open_among([rule_id], [subject])), None)
+    async def add(self, alert: Alert) -> bool:
+        if await self.open_among([alert.rule_id], [alert.subject]):
+            return False
+        self.rows[alert.id] = alert
+        self._track(alert)
+        return True
 
-    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[FakeAlert]:
-        return [
+    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[Alert]:
+        found = [
             a for a in self.rows.values()
-            if a.rule_id in rule_ids and a.subject in subjects and a.status != "resolved"
+            if a.rule_id in rule_ids and a.subject in subjects and a.is_open
         ]  # fmt: skip
+        for alert in found:
+            self._track(alert)
+        return found
 
-    async def get(self, alert_id: str, *, for_update: bool = False) -> FakeAlert | None:
-        return self.rows.get(alert_id)
+    async def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None:
+        alert = self.rows.get(alert_id)
+        if alert is not None:
+            self._track(alert)
+        return alert
 
-    async def set_status(
-        self, alert_id: str, status: AlertStatus, at: datetime, resolution: str | None = None
-    ) -> None:
-        self.rows[alert_id] = replace(self.rows[alert_id], status=status)
+    async def save(self, alert: Alert) -> None:
+        self.rows[alert.id] = alert
 
 
 class FakeRules:
     def __init__(self, *rules: Rule) -> None:
         self.rules = list(rules)
 
-    async def of_kinds(self, kinds: Sequence[str]) -> list[Rule]:
-        return sorted((rule for rule in self.rules if rule.kind in kinds), key=lambda r: r.id)
+    async def all(self) -> list[Rule]:
+        return sorted(self.rules, key=lambda r: r.id)
 
 
 class FakeChannels:
@@ -81,10 +76,8 @@ class FakeNotifications:
     def __init__(self) -> None:
         self.queued: set[tuple[str, str]] = set()
 
-    async def enqueue(self, alert_id: str, channel_id: str) -> bool:
-        new = (alert_id, channel_id) not in self.queued
-        self.queued.add((alert_id, channel_id))
-        return new
+    async def enqueue(self, alert_id: str, channel_ids: Sequence[str]) -> None:
+        self.queued |= {(alert_id, channel_id) for channel_id in channel_ids}
 
 
 LOW_STOCK = Rule("low_stock", "low_stock", "warning", True)
@@ -96,7 +89,7 @@ class FakeAlertingUoW(FakeUnitOfWork):
         super().__init__(source="/services/alerting")
         self.rules = FakeRules(*(rules or (LOW_STOCK, REJECTED)))
         self.channels = FakeChannels(*channels)
-        self.alerts = FakeAlerts()
+        self.alerts = FakeAlerts(self.track)
         self.notifications = FakeNotifications()
 
 
@@ -109,7 +102,7 @@ BREACH = StockBelowThreshold(
 
 def inbound(event: Event, time: datetime = T0) -> InboundEvent:
     cloud_event = new_event(event, source="/services/test", time=time)
-    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)
 
 
 def availability(atp: str, as_of: datetime) -> InboundEvent:
@@ -121,9 +114,14 @@ def availability(atp: str, as_of: datetime) -> InboundEvent:
 
 
 async def consume(uow: FakeAlertingUoW, *events: InboundEvent) -> None:
+    """As the consumer loop applies a batch: in one transaction, through the registry."""
     async with uow:
-        await handlers.handle(events, uow)
+        await subscription().handler(events, uow)
         await uow.commit()
+
+
+def status_of(uow: FakeAlertingUoW, alert_id: str) -> AlertStatus:
+    return uow.alerts.rows[alert_id].status
 
 
 async def test_same_open_condition_twice_raises_one_alert_and_notifies_each_channel_once() -> None:
@@ -166,9 +164,9 @@ async def test_availability_above_reorder_point_resolves_and_a_new_breach_raises
     await consume(uow, inbound(BREACH))
     await consume(uow, availability("5", T0 + timedelta(seconds=1)))  # not above: stays open
     await consume(uow, availability("40", T0 - timedelta(seconds=1)))  # stale: stays open
-    assert uow.alerts.rows["alr_1"].status == "raised"
+    assert status_of(uow, "alr_1") == "raised"
     await consume(uow, availability("8", T0 + timedelta(seconds=2)))
-    assert uow.alerts.rows["alr_1"].status == "resolved"
+    assert status_of(uow, "alr_1") == "resolved"
     [resolved] = uow.events_of(AlertResolved)
     assert isinstance(resolved, AlertResolved) and resolved.alert_id == "alr_1"
     await consume(uow, inbound(BREACH, T0 + timedelta(seconds=3)))
@@ -193,11 +191,11 @@ async def test_manual_acknowledge_and_resolve() -> None:
     uow = FakeAlertingUoW()
     await consume(uow, inbound(BREACH))
     await handlers.acknowledge("alr_1", uow)
-    assert uow.alerts.rows["alr_1"].status == "acknowledged"
+    assert status_of(uow, "alr_1") == "acknowledged"
     await handlers.resolve("alr_1", uow)
-    assert uow.alerts.rows["alr_1"].status == "resolved"
+    assert status_of(uow, "alr_1") == "resolved"
     assert len(uow.events_of(AlertResolved)) == 1
     with pytest.raises(AlertStateError):
         await handlers.resolve("alr_1", uow)
-    with pytest.raises(handlers.AlertNotFound):
+    with pytest.raises(AlertNotFound):
         await handlers.acknowledge("alr_404", uow)

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from alerting import domain, handlers
+from alerting.adapters.dispatcher import notification_worker
+from alerting.adapters.unit_of_work import AlertingUnitOfWork
 from alerting.config import AlertingSettings
-from alerting.dispatcher import Dispatcher
-from alerting.repository import AlertingUnitOfWork
+from alerting.consumer import subscription
 from inventory_contracts.envelope import decode, decode_data, new_event
 from inventory_contracts.events.alerts import AlertRaised
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -24,6 +24,8 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.signing import signature
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from .conftest import Mailbox, WebhookReceiver
@@ -39,14 +41,14 @@ BREACH = StockBelowThreshold(
 
 def inbound(event: Event, time: datetime | None = None) -> InboundEvent:
     cloud_event = new_event(event, source="/services/test", time=time or datetime.now(UTC))
-    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)
 
 
 async def consume(runtime: ServiceRuntime, event: InboundEvent) -> None:
     uow = runtime.uow_factory()
     assert isinstance(uow, AlertingUnitOfWork)
     async with uow:
-        await handlers.handle([event], uow)
+        await subscription().handler([event], uow)
         await uow.commit()
 
 
@@ -86,12 +88,26 @@ async def add_channels(
 async def dispatch(runtime: ServiceRuntime, rounds: int = 40) -> None:
     settings = runtime.settings
     assert isinstance(settings, AlertingSettings)
-    dispatcher = Dispatcher(runtime.session_factory, settings)
-    for _ in range(rounds):
-        await dispatcher.dispatch_due()
-        if not await rows(runtime, "SELECT 1 FROM notifications WHERE status = 'pending'"):
-            return
-        await asyncio.sleep(0.05)
+    async with httpx.AsyncClient(timeout=settings.notification_timeout_seconds) as http:
+        worker = notification_worker(runtime.session_factory, settings, http)
+        for _ in range(rounds):
+            await worker.deliver_due()
+            if not await rows(runtime, "SELECT 1 FROM notifications WHERE status = 'pending'"):
+                return
+            await asyncio.sleep(0.05)
+
+
+def attempts_counted() -> dict[tuple[str, str], float]:
+    """`inventory_alerting_notification_attempts_total` by (channel kind, outcome)."""
+    return {
+        (kind, outcome): REGISTRY.get_sample_value(
+            "inventory_alerting_notification_attempts_total",
+            {"channel_kind": kind, "outcome": outcome},
+        )
+        or 0.0
+        for kind in ("webhook", "email")
+        for outcome in ("sent", "retry", "failed")
+    }
 
 
 async def test_breach_twice_gives_one_alert_and_one_email_and_one_webhook(
@@ -116,11 +132,13 @@ async def test_breach_twice_gives_one_alert_and_one_email_and_one_webhook(
     parsed = email.message_from_bytes(mail["raw"])
     subject = str(make_header(decode_header(parsed["Subject"])))
     assert "库存低于再订货点 / Stock below reorder point: SKU-1 @ WH1" in subject
-    body = parsed.get_payload(decode=True).decode("utf-8")
+    payload = parsed.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode("utf-8")
     assert "库存净额 3 ≤ 再订货点 5" in body and "inventory position 3 ≤ reorder point 5" in body
 
     [hook] = webhook_receiver.received
-    assert domain.signature(hook["body"], SECRET) == hook["headers"]["X-Signature"]
+    assert signature(hook["body"], SECRET) == hook["headers"]["X-Signature"]
     payload = json.loads(hook["body"])
     assert payload["alert_id"] == alert["id"] and payload["severity"] == "warning"
     assert payload["title"] == "库存低于再订货点 / Stock below reorder point"
@@ -143,6 +161,7 @@ async def test_failing_webhook_is_retried_and_email_failure_is_recorded(
             "host": "127.0.0.1", "port": 9, "from_address": "a@b.c", "to": ["x@y.z"]}},
     )  # fmt: skip
     assert dead_mail.status_code == 201
+    before = attempts_counted()
     await consume(runtime, inbound(BREACH))
     await dispatch(runtime)
     assert len(webhook_receiver.received) == 3
@@ -150,6 +169,14 @@ async def test_failing_webhook_is_retried_and_email_failure_is_recorded(
     assert (log["webhook"]["status"], log["webhook"]["attempts"]) == ("sent", 3)
     assert (log["email"]["status"], log["email"]["attempts"]) == ("failed", 3)
     assert log["email"]["last_error"]
+    counted = {key: n - before[key] for key, n in attempts_counted().items() if n > before[key]}
+    assert counted == {
+        ("webhook", "retry"): 2,
+        ("webhook", "sent"): 1,
+        ("email", "retry"): 2,
+        ("email", "failed"): 1,
+    }
+    assert REGISTRY.get_sample_value("inventory_alerting_notifications_pending") == 0
 
 
 async def test_availability_resolves_the_alert_and_a_new_breach_raises_a_new_one(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alerting.adapters.retention import purges
+from alerting.adapters.tables import alerts, channels, notifications
 from alerting.config import AlertingSettings
-from alerting.db import alerts, channels, notifications
-from alerting.retention import purges
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.retention import purge_once
 from sqlalchemy import insert, select

@@ -1,18 +1,18 @@
-"""The hand-written migrations match `db.py`, and seed the two rules of the core chain."""
+"""The hand-written migrations match `adapters/tables.py` and seed the core chain's two rules."""
 
 from __future__ import annotations
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from alerting.db import metadata
+from alerting.adapters.tables import metadata
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = pytest.mark.integration
 
 
-async def test_migrations_create_exactly_the_tables_of_db_py_with_seeded_rules(
+async def test_migrations_create_exactly_the_tables_of_tables_py_with_seeded_rules(
     alerting_db: str,
 ) -> None:
     engine = create_async_engine(alerting_db)

@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, create_service_app, serve
 from inventory_runtime.migrations import migrate
 
-from alerting import api
+from alerting.adapters.dispatcher import run_dispatcher
+from alerting.adapters.retention import RETENTION
+from alerting.adapters.unit_of_work import AlertingUnitOfWork
+from alerting.api import alerts, channels, rules
 from alerting.config import AlertingSettings
-from alerting.consumer import alert_subscription
-from alerting.dispatcher import run_dispatcher
-from alerting.repository import AlertingUnitOfWork
-from alerting.retention import RETENTION
+from alerting.consumer import subscription
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,17 +23,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: AlertingSettings) -> FastAPI:
     """The alerting app: operations routes, outbox relay, consumer, dispatcher, retention
     and API."""
-    app = create_service_app(
+    return create_service_app(
         settings,
         title="Alerting",
         description="Alert rules over the event stream and notifications by email, IM and webhook.",
-        routers=[api.router],
-        consumers=[alert_subscription()],
+        routers=[channels.router, rules.router, alerts.router],
+        consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
         background=[BackgroundJob("notification-dispatcher", run_dispatcher), RETENTION],
     )
-    app.add_exception_handler(api.ApiError, api.api_error_handler)
-    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-from alerting.db import metadata
+from alerting.adapters.tables import metadata
 from inventory_runtime.alembic_env import run_migrations
 
 run_migrations(metadata)

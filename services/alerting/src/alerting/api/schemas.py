@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from alerting.channels import EmailConfig, WebhookConfig
+from alerting.adapters.channels import EmailConfig, WebhookConfig
 from alerting.domain import AlertStatus, Severity
 
 

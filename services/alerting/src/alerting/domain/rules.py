@@ -1,4 +1,4 @@
-"""Alerting rules and texts, free of I/O.
+"""Alert rules: what each kind makes of the event it watches, and what resolves its alerts.
 
 Texts are bilingual, Simplified Chinese first, with the glossary's terms (库存净额 inventory
 position, 再订货点 reorder point, 现存量 on hand, 预占量 reserved, 在途量 on order, 可用量
@@ -7,11 +7,9 @@ available to promise).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -19,11 +17,9 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 
 Severity = Literal["info", "warning", "critical"]
-AlertStatus = Literal["raised", "acknowledged", "resolved"]
 LOW_STOCK = "low_stock"
 RESERVATION_REJECTED = "reservation_rejected"
 
-SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}
 REJECTION_REASONS = {
     "insufficient_stock": ("库存不足", "insufficient stock"),
     "unknown_sku": ("未知物料编码", "unknown SKU"),
@@ -32,10 +28,6 @@ REJECTION_REASONS = {
     "invalid_order": ("订单无效", "invalid order"),
     "duplicate_line": ("订单行重复", "duplicate order line"),
 }
-
-
-class AlertStateError(Exception):
-    """An alert cannot make the asked transition (e.g. acknowledging a resolved one)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,11 @@ class AlertDraft:
     def message(self) -> str:
         """Chinese, then English, one per line."""
         return f"{self.message_zh}\n{self.message_en}"
+
+
+def firing(rules: Sequence[Rule], kind: str) -> list[Rule]:
+    """The enabled rules of `kind`: those that raise an alert when their event comes."""
+    return [rule for rule in rules if rule.kind == kind and rule.enabled]
 
 
 def quantity(value: Decimal | str | int) -> str:
@@ -198,95 +195,13 @@ def resolves_shortage(
     return as_of > observed_at and available_to_promise >= requested
 
 
-def acknowledge(status: AlertStatus) -> AlertStatus:
-    """Raised -> acknowledged (acknowledging twice is harmless); resolved alerts stay resolved."""
-    if status == "resolved":
-        raise AlertStateError("the alert is already resolved")
-    return "acknowledged"
+RECOVERY: dict[str, Callable[[dict[str, Any], Decimal, datetime], bool]] = {
+    LOW_STOCK: resolves_low_stock,
+    RESERVATION_REJECTED: resolves_shortage,
+}
+"""The kinds whose alerts availability resolves, in the order they are checked."""
 
 
-def check_resolvable(status: AlertStatus) -> None:
-    """Only an open alert (raised or acknowledged) can be resolved."""
-    if status == "resolved":
-        raise AlertStateError("the alert is already resolved")
-
-
-@dataclass(frozen=True)
-class Notification:
-    """What a channel sends about an alert."""
-
-    alert_id: str
-    rule_id: str
-    severity: str
-    subject: str
-    title_zh: str
-    title_en: str
-    message_zh: str
-    message_en: str
-    details: dict[str, Any]
-    raised_at: datetime
-
-    @property
-    def headline(self) -> str:
-        """One line, Chinese first: ``库存低于再订货点 / Stock below reorder point: A @ W``."""
-        return f"{self.title_zh} / {self.title_en}: {self.subject.replace('@', ' @ ')}"
-
-    @property
-    def email_subject(self) -> str:
-        """The subject line of an email notification."""
-        level = f"{SEVERITY_ZH.get(self.severity, self.severity)} {self.severity}"
-        return f"[预警 Alert · {level}] {self.headline}"
-
-    def plain_text(self) -> str:
-        """The body of an email (or chat) notification: Chinese, then English."""
-        raised = self.raised_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        return (
-            f"{self.title_zh}\n{self.message_zh}\n"
-            f"级别：{SEVERITY_ZH.get(self.severity, self.severity)}　规则：{self.rule_id}"
-            f"　预警编号：{self.alert_id}　时间：{raised}\n\n"
-            f"{self.title_en}\n{self.message_en}\n"
-            f"Severity: {self.severity}  Rule: {self.rule_id}  Alert: {self.alert_id}"
-            f"  Raised: {raised}\n"
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        """The body of a webhook notification."""
-        return {
-            "alert_id": self.alert_id,
-            "rule_id": self.rule_id,
-            "severity": self.severity,
-            "status": "raised",
-            "subject": self.subject,
-            "title": f"{self.title_zh} / {self.title_en}",
-            "message": f"{self.message_zh}\n{self.message_en}",
-            "title_zh": self.title_zh,
-            "title_en": self.title_en,
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            "details": self.details,
-            "raised_at": self.raised_at.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with jitter for notifications, up to `max_attempts` tries."""
-
-    max_attempts: int
-    base_seconds: float
-    cap_seconds: float
-
-    def next_try(
-        self, attempts: int, now: datetime, rng: random.Random | None = None
-    ) -> datetime | None:
-        """When to try again after failed try number `attempts`; None: give up."""
-        if attempts >= self.max_attempts:
-            return None
-        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** min(attempts - 1, 40))
-        delay = ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
-        return now + timedelta(seconds=delay)
-
-
-def signature(body: bytes, secret: str) -> str:
-    """``sha256=<hex HMAC-SHA256 of body with secret>``, the platform's webhook signature."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def watching_availability(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules (enabled or not) whose open alerts availability can resolve, kind by kind."""
+    return [rule for kind in RECOVERY for rule in rules if rule.kind == kind]

@@ -1,6 +1,8 @@
 """Tables of the alerting database (SQLAlchemy Core), with the runtime's outbox and inbox.
 
-Kept in step with the migrations by hand (``migrations/versions``).
+Kept in step with the migrations by hand (``migrations/versions``); `notifications` is an
+outbound queue of the runtime's `DeliveryWorker` (id, status, attempts, next_attempt_at,
+last_error).
 """
 
 from __future__ import annotations
@@ -108,7 +110,3 @@ notifications = Table(
         postgresql_where=text("status <> 'pending'"),
     ),
 )
-
-PENDING_NOTIFICATION = text("notifications.status = 'pending'")
-"""`ix_notifications_due`'s predicate, written literally in queries: with `status = $1` a generic
-plan of the dispatcher's prepared statement cannot use the index and scans every notification."""

@@ -1,41 +1,29 @@
-"""SQL for the alerting tables, and the unit of work that carries the repositories."""
+"""SQL for the alerting tables: rules, channels, alerts (the aggregate) and notifications.
+
+The alert repository tells the unit of work to `track` each alert it loads or adds, so what
+the alert records reaches the outbox on commit. The ``rows`` and ``find`` queries serve the
+API's views.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any
 
 from inventory_runtime.db import text_array
-from inventory_runtime.uow import UnitOfWork
-from sqlalchemy import any_, select, update
+from inventory_runtime.uow import RecordsEvents
+from sqlalchemy import Row, Text, any_, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerting.db import OPEN_ALERT, alerts, channels, notifications, rules
-from alerting.domain import AlertDraft, AlertStatus, Rule
+from alerting.adapters.tables import OPEN_ALERT, alerts, channels, notifications, rules
+from alerting.domain import Alert, Rule
 
-
-@dataclass(frozen=True)
-class Alert:
-    """A stored alert."""
-
-    id: str
-    rule_id: str
-    subject: str
-    status: AlertStatus
-    severity: str
-    title_zh: str
-    title_en: str
-    message_zh: str
-    message_en: str
-    details: dict[str, Any]
-    raised_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    resolution: str | None
+Track = Callable[[RecordsEvents], None]
+ALERT_COLUMNS = [column for column in alerts.c]
+"""The stored alert, column for column the fields of `Alert` (but its events)."""
 
 
 def new_id(prefix: str) -> str:
@@ -43,22 +31,29 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
-def _alert(row: Any) -> Alert:
-    return Alert(**{name: getattr(row, name) for name in Alert.__dataclass_fields__})
-
-
-def _rule(row: Any) -> Rule:
-    return Rule(row.id, row.kind, row.severity, row.enabled, tuple(row.channel_ids))
+def _alert(row: Row[Any]) -> Alert:
+    return Alert(**row._asdict())
 
 
 class RuleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._all: list[Rule] | None = None
 
-    async def of_kinds(self, kinds: Sequence[str]) -> list[Rule]:
-        """The rules of these kinds (enabled or not), in id order."""
-        query = select(rules).where(rules.c.kind == any_(text_array(kinds))).order_by(rules.c.id)
-        return [_rule(row) for row in (await self._session.execute(query)).all()]
+    async def all(self) -> list[Rule]:
+        """Every rule (enabled or not) in id order, read once per unit of work: a consumed
+        batch asks for them with each message."""
+        if self._all is None:
+            query = select(
+                rules.c.id, rules.c.kind, rules.c.severity, rules.c.enabled, rules.c.channel_ids
+            ).order_by(rules.c.id)
+            self._all = [
+                Rule(rule_id, kind, severity, enabled, tuple(channel_ids))
+                for rule_id, kind, severity, enabled, channel_ids in await self._session.execute(
+                    query
+                )
+            ]
+        return self._all
 
     async def all_rows(self) -> list[dict[str, Any]]:
         query = select(rules).order_by(rules.c.id)
@@ -123,41 +118,35 @@ class ChannelRepository:
 
 
 class AlertRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, track: Track) -> None:
         self._session = session
+        self._track = track
 
-    async def open(self, draft: AlertDraft, raised_at: datetime) -> str | None:
-        """Insert the alert; None when one is already open for its rule and subject."""
+    def new_id(self) -> str:
+        return new_id("alr")
+
+    async def add(self, alert: Alert) -> bool:
+        """Insert the alert; False when one is already open for its rule and subject."""
         statement = (
             insert(alerts)
-            .values(
-                id=new_id("alr"),
-                rule_id=draft.rule_id,
-                subject=draft.subject,
-                status="raised",
-                severity=draft.severity,
-                title_zh=draft.title_zh,
-                title_en=draft.title_en,
-                message_zh=draft.message_zh,
-                message_en=draft.message_en,
-                details=draft.details,
-                raised_at=raised_at,
-            )
+            .values({column.name: getattr(alert, column.name) for column in ALERT_COLUMNS})
             .on_conflict_do_nothing(
                 index_elements=[alerts.c.rule_id, alerts.c.subject],
                 index_where=OPEN_ALERT,
             )
             .returning(alerts.c.id)
         )
-        alert_id: str | None = await self._session.scalar(statement)
-        return alert_id
+        if await self._session.scalar(statement) is None:
+            return False
+        self._track(alert)
+        return True
 
     async def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None:
-        query = select(alerts).where(alerts.c.id == alert_id)
+        query = select(*ALERT_COLUMNS).where(alerts.c.id == alert_id)
         if for_update:
             query = query.with_for_update()
         row = (await self._session.execute(query)).one_or_none()
-        return None if row is None else _alert(row)
+        return None if row is None else self._loaded(row)
 
     async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[Alert]:
         """The open alerts of any of these rules about any of these subjects, locked in id order.
@@ -166,50 +155,70 @@ class AlertRepository:
         plan of this prepared statement can still use the index.
         """
         query = (
-            select(alerts)
+            select(*ALERT_COLUMNS)
             .where(alerts.c.rule_id == any_(text_array(rule_ids)))
             .where(alerts.c.subject == any_(text_array(subjects)))
             .where(OPEN_ALERT)
             .order_by(alerts.c.id)
             .with_for_update()
         )
-        return [_alert(row) for row in (await self._session.execute(query)).all()]
+        return [self._loaded(row) for row in (await self._session.execute(query)).all()]
 
-    async def set_status(
-        self, alert_id: str, status: AlertStatus, at: datetime, resolution: str | None = None
-    ) -> None:
-        stamp = {"resolved_at": at, "resolution": resolution}
-        if status == "acknowledged":
-            stamp = {"acknowledged_at": at}
+    async def save(self, alert: Alert) -> None:
         await self._session.execute(
-            update(alerts).where(alerts.c.id == alert_id).values(status=status, **stamp)
+            update(alerts)
+            .where(alerts.c.id == alert.id)
+            .values(
+                status=alert.status,
+                acknowledged_at=alert.acknowledged_at,
+                resolved_at=alert.resolved_at,
+                resolution=alert.resolution,
+            )
         )
 
-    async def find(
-        self, *, status: str | None, rule_id: str | None, subject: str | None, limit: int
-    ) -> list[Alert]:
+    async def rows(
+        self,
+        *,
+        alert_id: str | None = None,
+        status: str | None = None,
+        rule_id: str | None = None,
+        subject: str | None = None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Stored alerts as the API shows them, newest first."""
         query = select(alerts).order_by(alerts.c.raised_at.desc(), alerts.c.id).limit(limit)
-        if status is not None:
-            query = query.where(alerts.c.status == status)
-        if rule_id is not None:
-            query = query.where(alerts.c.rule_id == rule_id)
-        if subject is not None:
-            query = query.where(alerts.c.subject == subject)
-        return [_alert(row) for row in (await self._session.execute(query)).all()]
+        for column, value in (
+            (alerts.c.id, alert_id),
+            (alerts.c.status, status),
+            (alerts.c.rule_id, rule_id),
+            (alerts.c.subject, subject),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [dict(row) for row in (await self._session.execute(query)).mappings().all()]
+
+    def _loaded(self, row: Row[Any]) -> Alert:
+        alert = _alert(row)
+        self._track(alert)
+        return alert
 
 
 class NotificationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def enqueue(self, alert_id: str, channel_id: str) -> bool:
-        inserted = await self._session.scalar(
+    async def enqueue(self, alert_id: str, channel_ids: Sequence[str]) -> None:
+        """One statement for all channels; a notification already queued stays as it is."""
+        if not channel_ids:
+            return
+        await self._session.execute(
             insert(notifications)
-            .values(alert_id=alert_id, channel_id=channel_id)
+            .from_select(
+                ["alert_id", "channel_id"],
+                select(literal(alert_id, Text), func.unnest(text_array(channel_ids))),
+            )
             .on_conflict_do_nothing()
-            .returning(notifications.c.id)
         )
-        return inserted is not None
 
     async def find(
         self, *, alert_id: str | None, status: str | None, limit: int
@@ -225,20 +234,3 @@ class NotificationRepository:
         if status is not None:
             query = query.where(notifications.c.status == status)
         return [dict(row) for row in (await self._session.execute(query)).mappings().all()]
-
-
-class AlertingUnitOfWork(UnitOfWork):
-    """The runtime's unit of work with the alerting repositories on it."""
-
-    rules: RuleRepository
-    channels: ChannelRepository
-    alerts: AlertRepository
-    notifications: NotificationRepository
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.rules = RuleRepository(self.session)
-        self.channels = ChannelRepository(self.session)
-        self.alerts = AlertRepository(self.session)
-        self.notifications = NotificationRepository(self.session)
-        return self

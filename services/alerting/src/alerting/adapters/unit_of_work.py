@@ -1,0 +1,31 @@
+"""The alerting unit of work: the runtime's, with the alerting repositories on it."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from inventory_runtime.uow import UnitOfWork
+
+from alerting.adapters.repositories import (
+    AlertRepository,
+    ChannelRepository,
+    NotificationRepository,
+    RuleRepository,
+)
+
+
+class AlertingUnitOfWork(UnitOfWork):
+    """Implements `ports.AlertingUoW` over PostgreSQL; repositories are new per transaction."""
+
+    rules: RuleRepository
+    channels: ChannelRepository
+    alerts: AlertRepository
+    notifications: NotificationRepository
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.rules = RuleRepository(self.session)
+        self.channels = ChannelRepository(self.session)
+        self.alerts = AlertRepository(self.session, self.track)
+        self.notifications = NotificationRepository(self.session)
+        return self

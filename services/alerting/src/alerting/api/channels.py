@@ -1,0 +1,58 @@
+"""Notification channels over HTTP: add, list, replace (secrets never shown)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from inventory_runtime.errors import ApiError
+
+from alerting.adapters.channels import redacted
+from alerting.api import Uow
+from alerting.api.schemas import ChannelBody, ChannelView
+
+ChannelBodyDep = Annotated[ChannelBody, Body()]
+
+router = APIRouter(prefix="/v1", tags=["channels"])
+
+
+def _channel_view(row: dict[str, Any]) -> ChannelView:
+    return ChannelView.model_validate({**row, "config": redacted(row["config"])})
+
+
+def _name_taken(name: str) -> ApiError:
+    return ApiError(409, "conflict", f"a channel named {name!r} exists")
+
+
+@router.post("/channels", status_code=201, response_model=ChannelView)
+async def create_channel(body: ChannelBodyDep, uow: Uow) -> ChannelView:
+    """Add a notification channel (webhook or email)."""
+    async with uow:
+        if await uow.channels.name_taken(body.name):
+            raise _name_taken(body.name)
+        config = body.config.model_dump(mode="json")
+        channel_id = await uow.channels.add(body.name, body.kind, config, body.enabled)
+        [row] = await uow.channels.rows(channel_id)
+        await uow.commit()
+    return _channel_view(row)
+
+
+@router.get("/channels", response_model=list[ChannelView])
+async def list_channels(uow: Uow) -> list[ChannelView]:
+    """All channels (secrets hidden)."""
+    async with uow:
+        return [_channel_view(row) for row in await uow.channels.rows()]
+
+
+@router.put("/channels/{channel_id}", response_model=ChannelView)
+async def replace_channel(channel_id: str, body: ChannelBodyDep, uow: Uow) -> ChannelView:
+    """Replace a channel's name, kind, config and enabled flag."""
+    async with uow:
+        if await uow.channels.name_taken(body.name, other_than=channel_id):
+            raise _name_taken(body.name)
+        config = body.config.model_dump(mode="json")
+        if not await uow.channels.replace(channel_id, body.name, body.kind, config, body.enabled):
+            raise ApiError(404, "not_found", f"no channel {channel_id!r}")
+        [row] = await uow.channels.rows(channel_id)
+        await uow.commit()
+    return _channel_view(row)

@@ -1,0 +1,39 @@
+"""Alert rules over HTTP: list them; enable, disable, change severity or channels."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from inventory_runtime.errors import ApiError, field_problems
+
+from alerting.api import Uow
+from alerting.api.schemas import RuleChanges, RuleView
+
+router = APIRouter(prefix="/v1", tags=["rules"])
+
+
+@router.get("/rules", response_model=list[RuleView])
+async def list_rules(uow: Uow) -> list[RuleView]:
+    """The alert rules."""
+    async with uow:
+        return [RuleView.model_validate(row) for row in await uow.rules.all_rows()]
+
+
+@router.put("/rules/{rule_id}", response_model=RuleView)
+async def change_rule(rule_id: str, changes: RuleChanges, uow: Uow) -> RuleView:
+    """Enable or disable a rule, change its severity or its channels."""
+    values = changes.model_dump(exclude_none=True)
+    async with uow:
+        if changes.channel_ids:
+            known = await uow.channels.existing_ids(changes.channel_ids)
+            missing = sorted(set(changes.channel_ids) - known)
+            if missing:
+                problem = ("channel_ids", f"unknown channel(s): {missing}")
+                raise ApiError(422, "validation_error", field_problems([problem]))
+        row = await uow.rules.update(rule_id, values) if values else None
+        if row is None:
+            rows = [r for r in await uow.rules.all_rows() if r["id"] == rule_id]
+            if not rows:
+                raise ApiError(404, "not_found", f"no rule {rule_id!r}")
+            row = rows[0]
+        await uow.commit()
+    return RuleView.model_validate(row)
