@@ -36,7 +36,6 @@ FORBIDDEN: dict[str, set[str]] = {
 NOT_YET_ON_SKELETON = {
     "alerting",
     "approval",
-    "integration-gateway",
     "replenishment",
     "reservation",
     "stock-ledger",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from integration_gateway import handlers
+from integration_gateway import consumer, handlers
 from integration_gateway.adapters.accepted import AcceptedMessages
 from integration_gateway.domain import (
     IdempotencyKeyReused,
@@ -20,6 +20,7 @@ from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_contracts.events.reservations import StockReserved
 from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
@@ -182,3 +183,13 @@ async def test_a_subscription_is_added_active_and_removed_once() -> None:
     assert await handlers.unsubscribe(created.id, uow)
     assert not await handlers.unsubscribe(created.id, uow)
     assert uow.commits == 3
+
+
+async def test_the_consumer_queues_a_mixed_batch_in_its_order() -> None:
+    released = next(e for e in EXAMPLES if isinstance(e, PurchaseOrderReleased))
+    reserved = next(e for e in EXAMPLES if isinstance(e, StockReserved))
+    erp = FakeSubscription("sub_erp", (released.event_type, reserved.event_type))
+    uow = FakeGatewayUoW(erp)
+    batch = [_inbound(reserved), _inbound(released), _inbound(reserved)]
+    await consumer.registry.dispatch(batch, uow)
+    assert list(uow.deliveries.queued) == [("sub_erp", event.id) for event in batch]
