@@ -6,6 +6,7 @@ The ERP is a local `http.server` on 127.0.0.1 that checks the signature like a r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from integration_gateway import handlers
 from integration_gateway.adapters.uow import GatewayUnitOfWork
 from integration_gateway.adapters.webhooks import DueDelivery, delivery_worker
 from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.main import run_delivery_worker
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.examples import EXAMPLES
@@ -163,6 +165,27 @@ async def test_receiver_that_never_accepts_ends_failed_with_the_last_error(
     [failed] = (await client.get("/v1/deliveries", params={"status": "failed"})).json()
     assert failed["attempts"] == 3 and failed["last_status_code"] == 503
     assert "HTTP 503" in failed["last_error"]
+
+
+async def test_the_background_job_delivers_until_it_is_stopped(
+    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+) -> None:
+    await subscribe(client, erp.url)
+    await consume(runtime, inbound(RELEASED))
+    job = asyncio.create_task(run_delivery_worker(runtime))
+    try:
+        async with asyncio.timeout(10):
+            while True:  # until delivered, or the timeout
+                delivered = await client.get("/v1/deliveries", params={"status": "delivered"})
+                if delivered.json():
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        job.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
+    [request] = erp.received
+    assert request["valid"]
 
 
 async def test_unreachable_receiver_is_retried_then_failed(
