@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from integration_gateway.adapters.uow import GatewayUnitOfWork
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.main import MIGRATIONS, create_app, ensure_configured
-from integration_gateway.repository import GatewayUnitOfWork
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.migrations import migrate_async

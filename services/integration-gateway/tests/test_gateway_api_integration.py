@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.main import create_api_key
 from inventory_contracts.envelope import decode, decode_data
 from inventory_contracts.events.master_data import ItemUpserted
@@ -99,7 +100,8 @@ async def test_x_api_key_header_works_and_a_created_key_is_usable(
     client: httpx.AsyncClient, runtime: ServiceRuntime
 ) -> None:
     settings = runtime.settings
-    key = await create_api_key(settings, "erp-sap", ["orders:write"])  # type: ignore[arg-type]
+    assert isinstance(settings, IntegrationGatewaySettings)
+    key = await create_api_key(settings, "erp-sap", ["orders:write"])
     client.headers.pop("Authorization")
     placed = await client.post("/v1/orders", json=ORDER, headers={"X-API-Key": key})
     assert placed.status_code == 202

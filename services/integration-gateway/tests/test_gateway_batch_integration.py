@@ -7,9 +7,9 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from integration_gateway import handlers
-from integration_gateway.consumer import write_back_subscription
-from integration_gateway.repository import GatewayUnitOfWork, WebhookSubscription
+from integration_gateway import consumer, handlers
+from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.domain import WebhookSubscription
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
@@ -29,7 +29,7 @@ REJECTED = next(e for e in EXAMPLES if isinstance(e, ReservationRejected))
 
 def inbound(data: Event) -> InboundEvent:
     cloud_event = new_event(data, source="/services/test", correlation_id=f"corr-{uuid4().hex}")
-    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)
 
 
 async def subscribe(runtime: ServiceRuntime, *event_types: str, active: bool = True) -> str:
@@ -115,7 +115,7 @@ async def test_the_consumer_reads_only_the_types_an_active_subscription_wants(
 ) -> None:
     """Asked once per poll: with no subscriber to `StockReserved`, the thousand a second that
     reservation publishes at full load pass by unread."""
-    wanted_types = write_back_subscription().wanted_types
+    wanted_types = consumer.subscription().wanted_types
     assert wanted_types is not None
 
     async def wanted() -> set[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from integration_gateway.adapters.tables import metadata
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.db import metadata
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import create_async_engine
 

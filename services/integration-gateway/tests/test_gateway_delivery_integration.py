@@ -6,23 +6,27 @@ The ERP is a local `http.server` on 127.0.0.1 that checks the signature like a r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
-from integration_gateway import domain, handlers
+from integration_gateway import handlers
+from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.webhooks import DueDelivery, delivery_worker
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.delivery import DeliveryWorker
-from integration_gateway.repository import DeliveryRepository, GatewayUnitOfWork
+from integration_gateway.main import run_delivery_worker
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.delivery import DeliveryWorker
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.signing import signature_matches
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +51,7 @@ def erp() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            valid = domain.signature_matches(body, state.secret, self.headers["X-Signature"])
+            valid = signature_matches(body, state.secret, self.headers["X-Signature"])
             state.received.append({"body": body, "headers": dict(self.headers), "valid": valid})
             failing = len(state.received) <= state.failures
             self.send_response(401 if not valid else 503 if failing else 200)
@@ -68,7 +72,7 @@ def erp() -> Iterator[Receiver]:
 
 def inbound(event: PurchaseOrderReleased) -> InboundEvent:
     cloud_event = new_event(event, source="/services/replenishment")
-    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)
 
 
 async def subscribe(client: httpx.AsyncClient, url: str) -> str:
@@ -89,30 +93,35 @@ async def consume(runtime: ServiceRuntime, event: InboundEvent) -> None:
         await uow.commit()
 
 
-async def drain(worker: DeliveryWorker, runtime: ServiceRuntime, rounds: int = 60) -> None:
+async def drain(worker: DeliveryWorker[DueDelivery], rounds: int = 60) -> None:
     """Run worker rounds until nothing is pending (or `rounds` ran)."""
     for _ in range(rounds):
         await worker.deliver_due()
-        async with runtime.session_factory() as session:
-            if await DeliveryRepository(session).pending_count() == 0:
-                return
+        if await worker.pending_count() == 0:
+            return
         await asyncio.sleep(0.05)
 
 
-def worker_for(runtime: ServiceRuntime) -> DeliveryWorker:
+@pytest.fixture
+async def worker(runtime: ServiceRuntime) -> AsyncIterator[DeliveryWorker[DueDelivery]]:
+    """The gateway's delivery worker as `main` runs it, one round at a time."""
     settings = runtime.settings
     assert isinstance(settings, IntegrationGatewaySettings)
-    return DeliveryWorker(runtime.session_factory, settings)
+    async with httpx.AsyncClient(timeout=settings.delivery_timeout_seconds) as http:
+        yield delivery_worker(runtime.session_factory, settings, http)
 
 
 async def test_purchase_order_is_posted_signed_to_the_subscribed_erp(
-    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    erp: Receiver,
+    worker: DeliveryWorker[DueDelivery],
 ) -> None:
     await subscribe(client, erp.url)
     event = inbound(RELEASED)
     await consume(runtime, event)
     await consume(runtime, event)  # redelivered by Kafka: still one delivery
-    await drain(worker_for(runtime), runtime, rounds=3)
+    await drain(worker, rounds=3)
 
     [request] = erp.received
     assert request["valid"]
@@ -127,12 +136,15 @@ async def test_purchase_order_is_posted_signed_to_the_subscribed_erp(
 
 
 async def test_receiver_failing_twice_gets_it_on_the_third_try(
-    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    erp: Receiver,
+    worker: DeliveryWorker[DueDelivery],
 ) -> None:
     erp.failures = 2
     await subscribe(client, erp.url)
     await consume(runtime, inbound(RELEASED))
-    await drain(worker_for(runtime), runtime)
+    await drain(worker)
     assert len(erp.received) == 3 and all(r["valid"] for r in erp.received)
     assert len({r["body"] for r in erp.received}) == 1  # the same bytes every time
     [delivery] = (await client.get("/v1/deliveries")).json()
@@ -140,36 +152,63 @@ async def test_receiver_failing_twice_gets_it_on_the_third_try(
 
 
 async def test_receiver_that_never_accepts_ends_failed_with_the_last_error(
-    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    erp: Receiver,
+    worker: DeliveryWorker[DueDelivery],
 ) -> None:
     erp.failures = 100
     await subscribe(client, erp.url)
     await consume(runtime, inbound(RELEASED))
-    await drain(worker_for(runtime), runtime)
+    await drain(worker)
     assert len(erp.received) == 3  # delivery_max_attempts in the test settings
     [failed] = (await client.get("/v1/deliveries", params={"status": "failed"})).json()
     assert failed["attempts"] == 3 and failed["last_status_code"] == 503
     assert "HTTP 503" in failed["last_error"]
 
 
+async def test_the_background_job_delivers_until_it_is_stopped(
+    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+) -> None:
+    await subscribe(client, erp.url)
+    await consume(runtime, inbound(RELEASED))
+    job = asyncio.create_task(run_delivery_worker(runtime))
+    try:
+        async with asyncio.timeout(10):
+            while True:  # until delivered, or the timeout
+                delivered = await client.get("/v1/deliveries", params={"status": "delivered"})
+                if delivered.json():
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        job.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
+    [request] = erp.received
+    assert request["valid"]
+
+
 async def test_unreachable_receiver_is_retried_then_failed(
-    client: httpx.AsyncClient, runtime: ServiceRuntime
+    client: httpx.AsyncClient, runtime: ServiceRuntime, worker: DeliveryWorker[DueDelivery]
 ) -> None:
     await subscribe(client, "http://127.0.0.1:9/nothing-listens-here")
     await consume(runtime, inbound(RELEASED))
-    await drain(worker_for(runtime), runtime)
+    await drain(worker)
     [failed] = (await client.get("/v1/deliveries", params={"status": "failed"})).json()
     assert failed["last_status_code"] is None and "Connect" in failed["last_error"]
 
 
 async def test_deleted_subscription_gets_nothing_and_unsubscribed_types_are_not_queued(
-    client: httpx.AsyncClient, runtime: ServiceRuntime, erp: Receiver
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    erp: Receiver,
+    worker: DeliveryWorker[DueDelivery],
 ) -> None:
     subscription_id = await subscribe(client, erp.url)
     await consume(runtime, inbound(RELEASED))
     assert (await client.delete(f"/v1/subscriptions/{subscription_id}")).status_code == 204
     assert (await client.delete(f"/v1/subscriptions/{subscription_id}")).status_code == 404
-    await drain(worker_for(runtime), runtime, rounds=2)
+    await drain(worker, rounds=2)
     assert erp.received == []
     [cancelled] = (await client.get("/v1/deliveries")).json()
     assert cancelled["status"] == "cancelled"

@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
-import random
-from datetime import UTC, datetime, timedelta
 
 from integration_gateway import domain
-from integration_gateway.domain import (
-    ApiClient,
-    GiveUp,
-    KeyReused,
-    Replay,
-    RetryAt,
-    RetryPolicy,
-    StoredResponse,
-)
-
-
-def test_signature_is_hmac_sha256_of_the_exact_body() -> None:
-    body = b'{"id":"e1","data":{"qty":"5"}}'
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert domain.signature(body, "s3cret") == f"sha256={expected}"
-    assert domain.signature_matches(body, "s3cret", f"sha256={expected}")
-    assert not domain.signature_matches(body + b" ", "s3cret", f"sha256={expected}")
-    assert not domain.signature_matches(body, "other", f"sha256={expected}")
+from integration_gateway.domain import AcceptedMessage, ApiClient, KeyReused, Replay, StoredResponse
+from inventory_contracts.events.master_data import LocationUpserted
 
 
 def test_api_keys_are_random_and_only_their_hash_is_kept() -> None:
@@ -69,20 +50,20 @@ def test_idempotency_key_format() -> None:
     assert not domain.valid_idempotency_key("键")
 
 
-def test_retry_delays_grow_exponentially_with_jitter_up_to_the_cap() -> None:
-    policy = RetryPolicy(max_attempts=10, base_seconds=2, cap_seconds=60)
-    rng = random.Random(7)
-    for attempt, ceiling in [(1, 2), (2, 4), (3, 8), (4, 16), (5, 32), (6, 60), (9, 60)]:
-        delays = [policy.delay(attempt, rng) for _ in range(200)]
-        assert all(ceiling / 2 <= d <= ceiling for d in delays), attempt
-        assert max(delays) - min(delays) > ceiling / 4  # jitter spreads the retries
+def test_presented_key_is_the_bearer_token_else_the_x_api_key_header() -> None:
+    assert domain.presented_key("Bearer  k-1 ", "k-2") == "k-1"
+    assert domain.presented_key("bearer k-1", "") == "k-1"
+    assert domain.presented_key("Basic x", " k-2 ") == "k-2"
+    assert domain.presented_key("Bearer ", "") is None
 
 
-def test_failure_schedules_a_retry_until_the_last_attempt_then_gives_up() -> None:
-    policy = RetryPolicy(max_attempts=3, base_seconds=1, cap_seconds=10)
-    now = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
-    first = domain.after_failure(policy, 1, now)
-    assert isinstance(first, RetryAt)
-    assert now + timedelta(seconds=0.5) <= first.due_at <= now + timedelta(seconds=1)
-    assert isinstance(domain.after_failure(policy, 2, now), RetryAt)
-    assert domain.after_failure(policy, 3, now) == GiveUp()
+def test_an_accepted_message_records_its_event_and_answers_with_the_id_it_got() -> None:
+    event = LocationUpserted(location="WH1", name="Main")
+    message = AcceptedMessage.accept(event, "WH1")
+    assert message.events == [event]
+    message.queued_as("e-1")
+    assert message.answer() == {
+        "event_id": "e-1",
+        "type": "inventory.location.upserted.v1",
+        "topic": event.topic,
+    }

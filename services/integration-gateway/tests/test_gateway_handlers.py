@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from integration_gateway import handlers
-from integration_gateway.domain import StoredResponse, WriteBack
+from integration_gateway import consumer, handlers
+from integration_gateway.adapters.accepted import AcceptedMessages
+from integration_gateway.domain import (
+    IdempotencyKeyReused,
+    StoredResponse,
+    WebhookSubscription,
+    WriteBack,
+)
 from inventory_contracts.envelope import decode, new_event
+from inventory_contracts.events.base import Event
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_contracts.events.reservations import StockReserved
 from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
@@ -40,9 +48,22 @@ class FakeSubscription:
 class FakeSubscriptions:
     def __init__(self, *subscriptions: FakeSubscription) -> None:
         self.all = list(subscriptions)
+        self.added: list[WebhookSubscription] = []
 
-    async def matching(self, event_types: Sequence[str]) -> list[Any]:
+    async def matching(self, event_types: Sequence[str]) -> list[FakeSubscription]:
         return [s for s in self.all if set(event_types) & set(s.event_types)]
+
+    async def subscribed_types(self) -> set[str]:
+        return {event_type for s in self.all for event_type in s.event_types}
+
+    async def add(self, subscription: WebhookSubscription) -> WebhookSubscription:
+        self.added.append(subscription)
+        return subscription
+
+    async def deactivate(self, subscription_id: str) -> bool:
+        found = [s for s in self.added if s.id == subscription_id and s.active]
+        self.added = [replace(s, active=False) if s in found else s for s in self.added]
+        return bool(found)
 
 
 class FakeDeliveries:
@@ -57,6 +78,7 @@ class FakeDeliveries:
 class FakeGatewayUoW(FakeUnitOfWork):
     def __init__(self, *subscriptions: FakeSubscription) -> None:
         super().__init__(source="/services/integration-gateway")
+        self.accepted = AcceptedMessages(self.publish)
         self.idempotency = FakeIdempotency()
         self.subscriptions = FakeSubscriptions(*subscriptions)
         self.deliveries = FakeDeliveries()
@@ -104,7 +126,7 @@ async def test_same_idempotency_key_with_another_body_is_refused_and_publishes_n
     uow = FakeGatewayUoW()
     await handlers.accept(_request("k-1"), uow)
     other = {**ORDER.model_dump(mode="json"), "priority": 9}
-    with pytest.raises(handlers.IdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReused):
         await handlers.accept(_request("k-1", other), uow)
     assert len(uow.published) == 1
 
@@ -116,9 +138,9 @@ async def test_without_a_key_every_request_is_a_new_event() -> None:
     assert len({p.cloud_event.id for p in uow.published}) == 2
 
 
-def _inbound(event: Any) -> InboundEvent:
+def _inbound(event: Event) -> InboundEvent:
     cloud_event = new_event(event, source="/services/replenishment")
-    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)  # type: ignore[arg-type]
+    return InboundEvent(cloud_event, event, event.topic, 0, 0, event.key(), record=None)
 
 
 async def test_write_back_is_queued_once_per_matching_subscription() -> None:
@@ -142,3 +164,32 @@ async def test_event_nobody_subscribed_to_queues_nothing() -> None:
     uow = FakeGatewayUoW(FakeSubscription("sub_crm", ("inventory.stock.reserved.v1",)))
     await handlers.queue_write_backs([_inbound(released)], uow)
     assert uow.deliveries.queued == {}
+
+
+async def test_the_event_goes_out_under_the_subject_the_request_gave() -> None:
+    uow = FakeGatewayUoW()
+    request = replace(_request(None), subject="GR-1")  # e.g. a receipt keyed by its PO
+    await handlers.accept(request, uow)
+    [published] = uow.published
+    assert published.cloud_event.subject == "GR-1" and published.key == "SO-1"
+
+
+async def test_a_subscription_is_added_active_and_removed_once() -> None:
+    uow = FakeGatewayUoW()
+    created = await handlers.subscribe(
+        "http://erp/po", "s" * 16, ["inventory.purchase-order.released.v1"], uow
+    )
+    assert created.active and created.origin == "api" and created.id.startswith("sub_")
+    assert await handlers.unsubscribe(created.id, uow)
+    assert not await handlers.unsubscribe(created.id, uow)
+    assert uow.commits == 3
+
+
+async def test_the_consumer_queues_a_mixed_batch_in_its_order() -> None:
+    released = next(e for e in EXAMPLES if isinstance(e, PurchaseOrderReleased))
+    reserved = next(e for e in EXAMPLES if isinstance(e, StockReserved))
+    erp = FakeSubscription("sub_erp", (released.event_type, reserved.event_type))
+    uow = FakeGatewayUoW(erp)
+    batch = [_inbound(reserved), _inbound(released), _inbound(reserved)]
+    await consumer.registry.dispatch(batch, uow)
+    assert list(uow.deliveries.queued) == [("sub_erp", event.id) for event in batch]

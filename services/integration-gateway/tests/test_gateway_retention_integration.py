@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from integration_gateway.adapters.retention import purges
+from integration_gateway.adapters.tables import (
+    api_clients,
+    deliveries,
+    idempotency_keys,
+    subscriptions,
+)
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.db import api_clients, deliveries, idempotency_keys, subscriptions
 from integration_gateway.main import BOOTSTRAP_CLIENT
-from integration_gateway.retention import purges
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.retention import purge_once
 from sqlalchemy import insert, select

@@ -4,53 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from inventory_contracts.envelope import encode
 from inventory_contracts.events.base import Event
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.uow import UnitOfWorkProtocol
 
 from integration_gateway import domain
-from integration_gateway.domain import KeyReused, Replay, StoredResponse, WriteBack
+from integration_gateway.domain import (
+    AcceptedMessage,
+    IdempotencyKeyReused,
+    KeyReused,
+    Replay,
+    StoredResponse,
+    WebhookSubscription,
+    WriteBack,
+)
+from integration_gateway.ports import GatewayUoW
 
-
-class IdempotencyStore(Protocol):
-    async def save_first(
-        self, client_id: str, key: str, *, method: str, path: str, response: StoredResponse
-    ) -> StoredResponse | None: ...
-
-
-class SubscriptionLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def event_types(self) -> Sequence[str]: ...
-
-
-class SubscriptionStore(Protocol):
-    async def matching(self, event_types: Sequence[str]) -> Sequence[SubscriptionLike]: ...
-
-
-class DeliveryStore(Protocol):
-    async def enqueue(self, write_backs: Sequence[WriteBack]) -> None: ...
-
-
-class GatewayUoW(UnitOfWorkProtocol, Protocol):
-    """What the gateway's handlers need from a unit of work."""
-
-    @property
-    def idempotency(self) -> IdempotencyStore: ...
-
-    @property
-    def subscriptions(self) -> SubscriptionStore: ...
-
-    @property
-    def deliveries(self) -> DeliveryStore: ...
-
-
-class IdempotencyKeyReused(Exception):
-    """An idempotency key was sent again with a different request."""
+ACCEPTED = 202
 
 
 @dataclass(frozen=True)
@@ -79,22 +51,16 @@ class Answer:
     replayed: bool = False
 
 
-ACCEPTED = 202
-
-
 async def accept(request: InboundRequest, uow: GatewayUoW) -> Answer:
-    """Publish the request's event through the outbox, once per idempotency key.
+    """Accept the request's event into the outbox, once per idempotency key.
 
     The stored response and the outbox row are written in one transaction: a replay publishes
-    nothing, and a crash can't leave one without the other.
+    nothing, and a crash can't leave one without the other. Raises `IdempotencyKeyReused`.
     """
     async with uow:
-        cloud_event = uow.publish(request.event, subject=request.subject)
-        body = {
-            "event_id": cloud_event.id,
-            "type": cloud_event.type,
-            "topic": type(request.event).topic,
-        }
+        message = AcceptedMessage.accept(request.event, request.subject)
+        uow.accepted.add(message)
+        body: dict[str, Any] = message.answer()
         if request.idempotency_key is not None:
             request_hash = domain.request_fingerprint(request.method, request.path, request.body)
             earlier = await uow.idempotency.save_first(
@@ -130,3 +96,30 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
             write_backs += [WriteBack(to, event.id, event.type, payload) for to in wanted_by]
     if write_backs:
         await uow.deliveries.enqueue(write_backs)
+
+
+async def subscribe(
+    url: str, secret: str, event_types: Sequence[str], uow: GatewayUoW
+) -> WebhookSubscription:
+    """A new active subscription of `url` to `event_types`, signed with `secret`."""
+    subscription = WebhookSubscription(
+        domain.new_id("sub"), url, secret, tuple(event_types), True, "api"
+    )
+    async with uow:
+        created = await uow.subscriptions.add(subscription)
+        await uow.commit()
+    return created
+
+
+async def unsubscribe(subscription_id: str, uow: GatewayUoW) -> bool:
+    """Stop delivering to the subscription (its pending deliveries are cancelled); False if
+    there is no active one of that id."""
+    async with uow:
+        removed = await uow.subscriptions.deactivate(subscription_id)
+        await uow.commit()
+    return removed
+
+
+async def subscribed_types(uow: GatewayUoW) -> set[str]:
+    """The event types some active subscription wants (the consumer reads only those)."""
+    return set(await uow.subscriptions.subscribed_types())

@@ -7,18 +7,18 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.migrations import migrate
 
-from integration_gateway import api, domain, writeback_api
-from integration_gateway.auth import ApiError, api_error_handler
+from integration_gateway import consumer, domain
+from integration_gateway.adapters import webhooks
+from integration_gateway.adapters.retention import RETENTION
+from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.api import inbound, write_back
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.consumer import write_back_subscription
-from integration_gateway.delivery import run_delivery_worker
-from integration_gateway.repository import GatewayUnitOfWork
-from integration_gateway.retention import RETENTION
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
@@ -46,17 +46,25 @@ async def ensure_configured(runtime: ServiceRuntime) -> None:
         await uow.commit()
 
 
+async def run_delivery_worker(runtime: ServiceRuntime) -> None:
+    """Background job ``webhook-delivery``: the runtime's worker over the deliveries queue."""
+    settings = runtime.settings
+    assert isinstance(settings, IntegrationGatewaySettings)
+    async with httpx.AsyncClient(timeout=settings.delivery_timeout_seconds) as client:
+        await webhooks.delivery_worker(runtime.session_factory, settings, client).run()
+
+
 def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
     """The integration-gateway app: operations routes, outbox relay, consumers and API."""
-    app = create_service_app(
+    return create_service_app(
         settings,
         title="Integration gateway",
         description=(
             "REST entry for CRM/ERP (orders, master data, shipments, receipts) with API keys "
             "and idempotency; write-back to ERP."
         ),
-        routers=[api.router, writeback_api.router],
-        consumers=[write_back_subscription()],
+        routers=[inbound.router, write_back.router],
+        consumers=[consumer.subscription()],
         unit_of_work=GatewayUnitOfWork,
         background=[
             BackgroundJob("webhook-delivery", run_delivery_worker),
@@ -64,8 +72,6 @@ def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
         ],
         on_startup=[ensure_configured],
     )
-    app.add_exception_handler(ApiError, api_error_handler)
-    return app
 
 
 async def create_api_key(settings: IntegrationGatewaySettings, name: str, scopes: list[str]) -> str:

@@ -1,4 +1,4 @@
-from integration_gateway.db import metadata
+from integration_gateway.adapters.tables import metadata
 from inventory_runtime.alembic_env import run_migrations
 
 run_migrations(metadata)

@@ -22,7 +22,7 @@ from inventory_contracts.events.orders import OrderLines
 from inventory_contracts.events.purchase_orders import ReceiptLine
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, Field, field_validator
 
-from integration_gateway.consumer import DELIVERABLE_TYPES
+from integration_gateway.domain import DELIVERABLE_TYPES
 
 
 class Accepted(BaseModel):

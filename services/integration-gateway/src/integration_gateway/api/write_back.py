@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from inventory_runtime.errors import ApiError
 
-from integration_gateway.api import UowDep
-from integration_gateway.auth import ApiError, AuthenticatedRoute, requires
-from integration_gateway.domain import ApiClient
-from integration_gateway.repository import WebhookSubscription, new_id
-from integration_gateway.schemas import DeliveryView, SubscriptionBody, SubscriptionView
+from integration_gateway import handlers
+from integration_gateway.api import Uow
+from integration_gateway.api.auth import AuthenticatedRoute, requires
+from integration_gateway.api.schemas import DeliveryView, SubscriptionBody, SubscriptionView
+from integration_gateway.domain import ApiClient, WebhookSubscription
 
 AdminClient = Annotated[ApiClient, requires("subscriptions:admin")]
 DeliveryStatus = Literal["pending", "delivered", "failed", "cancelled"]
@@ -31,21 +32,16 @@ def _view(subscription: WebhookSubscription) -> SubscriptionView:
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionView)
 async def create_subscription(
-    body: SubscriptionBody, uow: UowDep, client: AdminClient
+    body: SubscriptionBody, uow: Uow, client: AdminClient
 ) -> SubscriptionView:
     """Subscribe a URL to event types; each event is POSTed there, signed with `secret`."""
-    subscription = WebhookSubscription(
-        new_id("sub"), str(body.url), body.secret, tuple(body.event_types), True, "api"
-    )
-    async with uow:
-        created = await uow.subscriptions.add(subscription)
-        await uow.commit()
+    created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow)
     return _view(created)
 
 
 @router.get("/subscriptions", response_model=list[SubscriptionView])
 async def list_subscriptions(
-    uow: UowDep, client: AdminClient, include_inactive: bool = False
+    uow: Uow, client: AdminClient, include_inactive: bool = False
 ) -> list[SubscriptionView]:
     """The subscriptions (active ones unless `include_inactive`)."""
     async with uow:
@@ -54,19 +50,16 @@ async def list_subscriptions(
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
-async def delete_subscription(subscription_id: str, uow: UowDep, client: AdminClient) -> Response:
+async def delete_subscription(subscription_id: str, uow: Uow, client: AdminClient) -> Response:
     """Stop delivering to this subscription; its pending deliveries are cancelled."""
-    async with uow:
-        removed = await uow.subscriptions.deactivate(subscription_id)
-        await uow.commit()
-    if not removed:
+    if not await handlers.unsubscribe(subscription_id, uow):
         raise ApiError(404, "not_found", f"no active subscription {subscription_id!r}")
     return Response(status_code=204)
 
 
 @router.get("/deliveries", response_model=list[DeliveryView])
 async def list_deliveries(
-    uow: UowDep,
+    uow: Uow,
     client: AdminClient,
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

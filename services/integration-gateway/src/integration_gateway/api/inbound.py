@@ -8,7 +8,7 @@ request gets it again (``Idempotent-Replayed: true``) without publishing anythin
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
@@ -17,14 +17,13 @@ from inventory_contracts.events.base import Event
 from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived
-from inventory_runtime.app import runtime_of
+from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel, ValidationError
 
 from integration_gateway import domain, handlers, metrics
-from integration_gateway.auth import ApiError, AuthenticatedRoute, requires
-from integration_gateway.domain import ApiClient
-from integration_gateway.repository import GatewayUnitOfWork
-from integration_gateway.schemas import (
+from integration_gateway.api import Uow
+from integration_gateway.api.auth import AuthenticatedRoute, requires
+from integration_gateway.api.schemas import (
     Accepted,
     CancelOrderBody,
     ItemBody,
@@ -34,16 +33,9 @@ from integration_gateway.schemas import (
     SupplierBody,
     path_agrees,
 )
+from integration_gateway.domain import ApiClient, IdempotencyKeyReused
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def gateway_uow(request: Request) -> GatewayUnitOfWork:
-    """A new gateway unit of work per request."""
-    return cast(GatewayUnitOfWork, runtime_of(request).uow_factory())
-
-
-UowDep = Annotated[GatewayUnitOfWork, Depends(gateway_uow)]
 
 
 def idempotency_key(
@@ -86,16 +78,13 @@ def _event(model: type[Event], **fields: Any) -> Event:
 
 
 def _mismatch(field: str, path_value: str) -> ApiError:
-    return ApiError(
-        422,
-        "validation_error",
-        [{"field": f"body.{field}", "problem": f"does not match {path_value!r} in the path"}],
-    )
+    problem = f"does not match {path_value!r} in the path"
+    return ApiError(422, "validation_error", field_problems([(field, problem)]))
 
 
 async def _submit(
     request: Request,
-    uow: GatewayUnitOfWork,
+    uow: Uow,
     client: ApiClient,
     key: str | None,
     body: BaseModel,
@@ -113,7 +102,7 @@ async def _submit(
     )
     try:
         answer = await handlers.accept(inbound, uow)
-    except handlers.IdempotencyKeyReused:
+    except IdempotencyKeyReused:
         raise ApiError(
             422,
             "idempotency_key_reused",
@@ -127,7 +116,7 @@ async def _submit(
 
 @router.post("/orders", status_code=202, response_model=Accepted, responses=RESPONSES)
 async def place_order(
-    order: OrderPlaced, request: Request, uow: UowDep, client: OrdersClient, key: IdempotencyKeyDep
+    order: OrderPlaced, request: Request, uow: Uow, client: OrdersClient, key: IdempotencyKeyDep
 ) -> JSONResponse:
     """An order placed in the CRM/ERP; reservation answers on ``inventory.reservations``."""
     return await _submit(request, uow, client, key, order, order, order.order_id)
@@ -139,7 +128,7 @@ async def place_order(
 async def cancel_order(
     order_id: str,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: OrdersClient,
     key: IdempotencyKeyDep,
     body: CancelOrderBody | None = None,
@@ -157,7 +146,7 @@ async def ship_order(
     order_id: str,
     body: ShipmentBody,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: OrdersClient,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:
@@ -171,7 +160,7 @@ async def upsert_item(
     sku: str,
     body: ItemBody,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: MasterDataClient,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:
@@ -187,7 +176,7 @@ async def upsert_location(
     location: str,
     body: LocationBody,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: MasterDataClient,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:
@@ -205,7 +194,7 @@ async def upsert_supplier(
     supplier_id: str,
     body: SupplierBody,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: MasterDataClient,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:
@@ -220,7 +209,7 @@ async def upsert_supplier(
 async def receive_goods(
     body: ReceiptBody,
     request: Request,
-    uow: UowDep,
+    uow: Uow,
     client: ReceiptsClient,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:

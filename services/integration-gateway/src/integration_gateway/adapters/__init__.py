@@ -1,0 +1,2 @@
+"""Everything that touches the database or the network: tables, repositories, the unit of
+work, the webhook sender, retention."""

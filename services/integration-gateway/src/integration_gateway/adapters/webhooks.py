@@ -1,0 +1,152 @@
+"""Webhook write-back: the deliveries queue, sent by the runtime's `DeliveryWorker`, and the
+signed POST that sends one.
+
+The worker claims due deliveries ``FOR UPDATE SKIP LOCKED`` (so several gateway processes share
+the work and a crashed one's claims come back), POSTs each outside any transaction and records
+the outcome: delivered, tried again with backoff, or ``failed`` after the last allowed try,
+keeping the last error and HTTP status. Delivery is at least once: receivers dedupe by
+``X-Event-Id`` and check ``X-Signature`` (HMAC-SHA256 of the exact body, runtime `signing`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from inventory_runtime.clock import Clock, utc_now
+from inventory_runtime.delivery import (
+    DeliveryFailed,
+    DeliveryTuning,
+    DeliveryWorker,
+    OutboundQueue,
+    Outcome,
+)
+from inventory_runtime.retry import RetryPolicy
+from inventory_runtime.signing import signed_headers
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from integration_gateway import metrics
+from integration_gateway.adapters.tables import deliveries, subscriptions
+from integration_gateway.config import IntegrationGatewaySettings
+
+CONTENT_TYPE = "application/cloudevents+json"
+USER_AGENT = "inventory-integration-gateway/1"
+OUTCOME_LABELS: dict[Outcome, str] = {"done": "delivered", "retry": "retry", "failed": "failed"}
+"""The worker's outcomes as `DELIVERY_ATTEMPTS` has always labelled them."""
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """A claimed delivery with what is needed to send it."""
+
+    event_id: str
+    event_type: str
+    payload: bytes
+    url: str
+    secret: str
+
+
+def _due(row: Row[Any]) -> DueDelivery:
+    return DueDelivery(row.event_id, row.event_type, row.payload, row.url, row.secret)
+
+
+def _delivered(now: datetime) -> Mapping[str, object]:
+    return {"status": "delivered", "delivered_at": now}
+
+
+DELIVERIES = OutboundQueue(
+    table=deliveries,
+    claimable=select(
+        deliveries.c.id,
+        deliveries.c.attempts,
+        deliveries.c.event_id,
+        deliveries.c.event_type,
+        deliveries.c.payload,
+        subscriptions.c.url,
+        subscriptions.c.secret,
+    ).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id),
+    to_item=_due,
+    done=_delivered,
+    status_code_column="last_status_code",
+)
+"""The `deliveries` table as the worker's queue, each row with its subscription's URL and
+secret."""
+
+
+def webhook_headers(delivery: DueDelivery, now: datetime) -> dict[str, str]:
+    """The headers of a webhook POST; the signature covers the exact body bytes."""
+    return {
+        "Content-Type": CONTENT_TYPE,
+        "X-Event-Id": delivery.event_id,
+        "X-Event-Type": delivery.event_type,
+        **signed_headers(delivery.payload, delivery.secret, now),
+        "User-Agent": USER_AGENT,
+    }
+
+
+class WebhookSender:
+    """POSTs one delivery; a non-2xx answer raises `DeliveryFailed` with its status."""
+
+    def __init__(self, client: httpx.AsyncClient, clock: Clock = utc_now) -> None:
+        self._client = client
+        self._clock = clock
+
+    async def __call__(self, delivery: DueDelivery) -> int:
+        started = time.perf_counter()
+        try:
+            response = await self._client.post(
+                delivery.url,
+                content=delivery.payload,
+                headers=webhook_headers(delivery, self._clock()),
+            )
+        finally:
+            metrics.DELIVERY_DURATION.observe(time.perf_counter() - started)
+        if not response.is_success:
+            raise DeliveryFailed(
+                f"HTTP {response.status_code}: {response.text[:200]}", response.status_code
+            )
+        return response.status_code
+
+
+def delivery_tuning(settings: IntegrationGatewaySettings) -> DeliveryTuning:
+    """Batch, poll interval, POST timeout and retry policy from the ``DELIVERY_*`` settings."""
+    return DeliveryTuning(
+        batch_size=settings.delivery_batch_size,
+        poll_interval_seconds=settings.delivery_poll_interval_seconds,
+        timeout_seconds=settings.delivery_timeout_seconds,
+        retry=RetryPolicy(
+            max_attempts=settings.delivery_max_attempts,
+            base_seconds=settings.delivery_backoff_base_seconds,
+            cap_seconds=settings.delivery_backoff_cap_seconds,
+        ),
+    )
+
+
+def _count_attempt(delivery: DueDelivery, outcome: Outcome, seconds: float) -> None:
+    metrics.DELIVERY_ATTEMPTS.labels(delivery.event_type, OUTCOME_LABELS[outcome]).inc()
+
+
+def _describe(delivery: DueDelivery) -> str:
+    return f"{delivery.event_id} to {delivery.url}"
+
+
+def delivery_worker(
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: IntegrationGatewaySettings,
+    client: httpx.AsyncClient,
+) -> DeliveryWorker[DueDelivery]:
+    """The webhook delivery worker over the `deliveries` table, POSTing with `client`."""
+    return DeliveryWorker(
+        session_factory,
+        DELIVERIES,
+        WebhookSender(client),
+        delivery_tuning(settings),
+        describe=_describe,
+        on_outcome=_count_attempt,
+        on_pending=metrics.DELIVERIES_PENDING.set,
+    )

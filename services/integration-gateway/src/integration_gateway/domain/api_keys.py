@@ -1,0 +1,51 @@
+"""API keys: how they are made, stored, presented, and what a client holding one may do."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+API_KEY_PREFIX = "igw_"
+ALL_SCOPES = "*"
+
+Scope = Literal["orders:write", "master-data:write", "receipts:write", "subscriptions:admin"]
+SCOPES: tuple[Scope, ...] = (
+    "orders:write",
+    "master-data:write",
+    "receipts:write",
+    "subscriptions:admin",
+)
+
+
+def generate_api_key() -> str:
+    """A new random API key (shown once; only its hash is stored)."""
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str) -> str:
+    """The hex SHA-256 of `key`, as stored in the `api_clients` table."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def presented_key(authorization: str, api_key_header: str) -> str | None:
+    """The key a request carries: ``Authorization: Bearer <key>`` first, else ``X-API-Key``."""
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return api_key_header.strip() or None
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """A system (CRM, ERP, connector) allowed to call the gateway."""
+
+    id: str
+    name: str
+    scopes: tuple[str, ...]
+    active: bool
+
+    def may(self, scope: Scope) -> bool:
+        """True when the client holds `scope` (or every scope)."""
+        return self.active and (ALL_SCOPES in self.scopes or scope in self.scopes)

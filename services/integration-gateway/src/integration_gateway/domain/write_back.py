@@ -1,0 +1,58 @@
+"""Write-back: which consumed events go to which webhook subscription."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from inventory_contracts.events.base import Event
+from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_contracts.events.reservations import (
+    BackorderFilled,
+    ReservationRejected,
+    StockReserved,
+)
+
+WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
+    PurchaseOrderReleased,
+    StockReserved,
+    ReservationRejected,
+    BackorderFilled,
+)
+"""The events a subscription may ask for (the gateway consumes them)."""
+DELIVERABLE_TYPES: tuple[str, ...] = tuple(model.event_type for model in WRITE_BACK_EVENTS)
+
+
+def new_id(prefix: str) -> str:
+    """A readable unique id such as ``sub_3f2a...``."""
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    """An outbound subscription: where to POST which event types, and the signing secret."""
+
+    id: str
+    url: str
+    secret: str
+    event_types: tuple[str, ...]
+    active: bool
+    origin: str
+    created_at: datetime | None = None
+
+
+def subscribed(event_types: Sequence[str], event_type: str) -> bool:
+    """True when a subscription to `event_types` wants events of `event_type`."""
+    return event_type in event_types
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    """One consumed event to deliver to one subscription (queued at most once per pair)."""
+
+    subscription_id: str
+    event_id: str
+    event_type: str
+    payload: bytes

@@ -1,0 +1,61 @@
+"""Unit tests of the webhook delivery's parts the gateway chooses: headers, retry schedule."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from datetime import UTC, datetime, timedelta
+
+from integration_gateway.adapters.webhooks import DueDelivery, delivery_tuning, webhook_headers
+from integration_gateway.config import IntegrationGatewaySettings
+from inventory_runtime.signing import signature, signature_matches
+
+NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def test_signature_is_hmac_sha256_of_the_exact_body() -> None:
+    body = b'{"id":"e1","data":{"qty":"5"}}'
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert signature(body, "s3cret") == f"sha256={expected}"
+    assert signature_matches(body, "s3cret", f"sha256={expected}")
+    assert not signature_matches(body + b" ", "s3cret", f"sha256={expected}")
+    assert not signature_matches(body, "other", f"sha256={expected}")
+
+
+def test_a_webhook_post_names_the_event_and_signs_the_body() -> None:
+    delivery = DueDelivery("e1", "inventory.purchase-order.released.v1", b"{}", "http://erp", "s3")
+    assert webhook_headers(delivery, NOW) == {
+        "Content-Type": "application/cloudevents+json",
+        "X-Event-Id": "e1",
+        "X-Event-Type": "inventory.purchase-order.released.v1",
+        "X-Signature": signature(b"{}", "s3"),
+        "X-Signature-Timestamp": str(int(NOW.timestamp())),
+        "User-Agent": "inventory-integration-gateway/1",
+    }
+
+
+def _policy(max_attempts: int, base: float, cap: float) -> IntegrationGatewaySettings:
+    return IntegrationGatewaySettings(
+        delivery_max_attempts=max_attempts,
+        delivery_backoff_base_seconds=base,
+        delivery_backoff_cap_seconds=cap,
+    )
+
+
+def test_retry_delays_grow_exponentially_with_jitter_up_to_the_cap() -> None:
+    policy = delivery_tuning(_policy(10, 2, 60)).retry
+    rng = random.Random(7)
+    for attempt, ceiling in [(1, 2), (2, 4), (3, 8), (4, 16), (5, 32), (6, 60), (9, 60)]:
+        delays = [policy.delay(attempt, rng) for _ in range(200)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), attempt
+        assert max(delays) - min(delays) > ceiling / 4  # jitter spreads the retries
+
+
+def test_failure_schedules_a_retry_until_the_last_attempt_then_gives_up() -> None:
+    policy = delivery_tuning(_policy(3, 1, 10)).retry
+    first = policy.next_try(1, NOW)
+    assert first is not None
+    assert NOW + timedelta(seconds=0.5) <= first <= NOW + timedelta(seconds=1)
+    assert policy.next_try(2, NOW) is not None
+    assert policy.next_try(3, NOW) is None
