@@ -33,10 +33,6 @@ FORBIDDEN: dict[str, set[str]] = {
     "consumer": {"api", "main", "sqlalchemy", "fastapi"},
 }
 
-<<<<<<< HEAD
-NOT_YET_ON_SKELETON: set[str] = {
-    "integration-gateway",
-=======
 NOT_YET_ON_SKELETON: set[str] = {
     "replenishment",
     "reservation",
