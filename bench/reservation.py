@@ -1,7 +1,7 @@
 """Reservation benchmark: an open-loop OrderPlaced generator against the running stack.
 
-    uv run python bench/reservation.py --scenario uniform --rate 0 --duration 60 --json out.json
-    uv run python bench/reservation.py --scenario hot --rate 1000 --duration 30
+    uv run python -m bench.reservation --scenario uniform --rate 0 --duration 60 --json out.json
+    uv run python -m bench.reservation --scenario hot --rate 1000 --duration 30
 
 Master data goes onto `inventory.master-data`, stock in through stock-ledger's receipt API
 (so on-hand comes from the ledger, as in production), orders straight onto `inventory.orders`;
@@ -22,7 +22,7 @@ ms, every 8 s or so, and the outcomes read during one looked that much later tha
 
 The same run is then repeated with batching switched off: the bench restarts the reservation
 service with `RESERVATION_BATCH=false` (one message per transaction), measures, and restarts
-it as it was. The e2e tests import `LoadRun` from here.
+it as it was.
 """
 
 from __future__ import annotations

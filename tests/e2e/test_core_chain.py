@@ -12,22 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tests.e2e.platform import (
-    KafkaWatcher,
-    SmtpServer,
-    WebhookReceiver,
+from inventory_testkit.kafka import KafkaWatcher, cloud_event, publish_raw
+from inventory_testkit.platform import (
     approval_in_inbox,
-    body_of,
-    cloud_event,
     disable_alert_channels,
     gateway,
     http,
     poll,
-    publish_raw,
-    subject_of,
     unique,
 )
+from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 ERP_SECRET = "erp-shared-secret"
 CHAT_SECRET = "chat-shared-secret"
