@@ -176,13 +176,15 @@ def _fake_command(path: Path, log: Path, body: str = "") -> Path:
 
 @cache
 def compose() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    return loaded
 
 
 def compose_service(name: str) -> dict[str, Any]:
     services = compose()["services"]
     assert name in services, f"compose.yaml has no service {name!r}"
-    return services[name]
+    service: dict[str, Any] = services[name]
+    return service
 
 
 def environment(service: dict[str, Any]) -> dict[str, str]:
@@ -237,7 +239,8 @@ def alert_rules() -> list[dict[str, Any]]:
 @cache
 def provisioned_datasource() -> dict[str, Any]:
     config = yaml.safe_load((GRAFANA / "provisioning/datasources/prometheus.yml").read_text())
-    (datasource,) = [d for d in config["datasources"] if d["type"] == "prometheus"]
+    datasources: list[dict[str, Any]] = config["datasources"]
+    (datasource,) = [d for d in datasources if d["type"] == "prometheus"]
     return datasource
 
 

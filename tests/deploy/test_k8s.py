@@ -37,11 +37,11 @@ class Doc:
 
     @property
     def kind(self) -> str:
-        return self.body["kind"]
+        return str(self.body["kind"])
 
     @property
     def name(self) -> str:
-        return self.body["metadata"]["name"]
+        return str(self.body["metadata"]["name"])
 
 
 def load_docs(path: Path) -> list[Doc]:
@@ -54,7 +54,8 @@ def load_docs(path: Path) -> list[Doc]:
 
 @cache
 def kustomization() -> dict[str, Any]:
-    return yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    loaded: dict[str, Any] = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    return loaded
 
 
 @cache
@@ -138,7 +139,7 @@ def test_k8s_order_path_pods_outrank_background_pods() -> None:
     """On a busy node the scheduler preempts and the kubelet evicts planning, alerting and
     approvals before the pods an order goes through."""
     value = {d.name: d.body["value"] for d in k8s_docs() if d.kind == "PriorityClass"}
-    classes = {name: pod.get("priorityClassName") for name, pod in pod_specs()}
+    classes: dict[str, Any] = {name: pod.get("priorityClassName") for name, pod in pod_specs()}
     assert classes["StatefulSet/kafka"] in value, "the broker is on the order path"
     background = [value[classes[f"Deployment/{s}"]] for s in SERVICES if s not in ORDER_PATH]
     for service in SERVICES:
