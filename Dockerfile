@@ -30,6 +30,7 @@ WORKDIR /src
 COPY pyproject.toml uv.lock ./
 COPY contracts/pyproject.toml contracts/
 COPY libs/runtime/pyproject.toml libs/runtime/
+COPY libs/testkit/pyproject.toml libs/testkit/
 COPY services/stock-ledger/pyproject.toml services/stock-ledger/
 COPY services/reservation/pyproject.toml services/reservation/
 COPY services/replenishment/pyproject.toml services/replenishment/

@@ -2,26 +2,22 @@
 distributions, protection levels, policies) over 50,000 SKU x locations, made by replicating the
 car parts series (../shared/data/carparts/demand.csv). Goal: under 5 minutes on 2 cores.
 
-    uv run python bench/replenishment.py [--items 50000] [--n-jobs 2]
+    uv run python -m bench.replenishment [--items 50000] [--n-jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
 
-# this file is named like the package: keep its folder off the import path
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
-
-import numpy as np  # noqa: E402
-from replenishment.planning.forecast import ForecastSettings  # noqa: E402
-from replenishment.planning.plan import ItemTerms, PlanningSettings, plan  # noqa: E402
-from replenishment.planning.safety_stock import lead_time_matrix  # noqa: E402
-from replenishment.simulator.inputs import default_unit_cost, read_demand  # noqa: E402
+import numpy as np
+from replenishment.planning.forecast import ForecastSettings
+from replenishment.planning.plan import ItemTerms, PlanningSettings, plan
+from replenishment.planning.safety_stock import lead_time_matrix
+from replenishment.simulator.inputs import default_unit_cost, read_demand
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "carparts" / "demand.csv"
 GOAL_SECONDS = 300.0

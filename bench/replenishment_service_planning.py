@@ -1,12 +1,12 @@
 """Benchmark: a planning run of the replenishment *service*, end to end on PostgreSQL.
 
-Unlike `bench/replenishment.py` (the planning library alone), this loads the run's inputs from
+Unlike `bench.replenishment` (the planning library alone), this loads the run's inputs from
 the database, plans in the service's executor and writes policies and planning results back,
 while a ticker measures how late the event loop wakes up (what consumers and HTTP requests
 would feel during the run). Demand: the car parts series (monthly, ../shared/data/carparts),
 replicated to `--stock-points`, written as daily demand on the first of each month.
 
-    uv run python bench/replenishment_service_planning.py [--stock-points 5000]
+    uv run python -m bench.replenishment_service_planning [--stock-points 5000]
         [--executor process|thread|both]
 
 Needs PostgreSQL (DATABASE_URL, default the local stack); uses and drops its own database.
@@ -22,23 +22,22 @@ import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-# bench/replenishment.py is named like the package: keep this folder off the import path
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
-
-import asyncpg  # noqa: E402
-import numpy as np  # noqa: E402
-from inventory_runtime.migrations import migrate_async  # noqa: E402
-from inventory_runtime.testing import drop_database, fresh_database  # noqa: E402
-from replenishment.main import MIGRATIONS  # noqa: E402
-from replenishment.planning_inputs import PlanningConfig  # noqa: E402
-from replenishment.repository import ReplenishmentUnitOfWork  # noqa: E402
-from replenishment.scheduling import Planner  # noqa: E402
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine  # noqa: E402
+import asyncpg
+import numpy as np
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from replenishment.main import MIGRATIONS
+from replenishment.planning_inputs import PlanningConfig
+from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.scheduling import Planner
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMAND = ROOT.parent / "shared" / "data" / "carparts" / "demand.csv"
 NOW = datetime(2002, 4, 15, 6, 0, tzinfo=UTC)  # the month after the car parts history
+Executor = Literal["process", "thread"]
 
 
 def read_series() -> list[list[tuple[date, float]]]:
@@ -107,12 +106,12 @@ async def load(url: str, points: int) -> None:
         await connection.close()
 
 
-async def measure(url: str, executor: str, config: PlanningConfig) -> list[dict[str, float]]:
+async def measure(url: str, executor: Executor, config: PlanningConfig) -> list[dict[str, float]]:
     """Two runs with one planner: the first starts the worker (imports, JIT), the second is
     what the scheduled runs of a running service cost."""
     engine = create_async_engine(url)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    planner = Planner(config, executor, now=lambda: NOW)  # type: ignore[arg-type]
+    planner = Planner(config, executor, now=lambda: NOW)
     results = []
     for _ in range(2):
         lags: list[float] = []
@@ -158,7 +157,10 @@ async def main() -> None:
     )
     config = PlanningConfig(period="month", history_periods=60)
     warm = {}
-    for executor in ("process", "thread") if args.executor == "both" else (args.executor,):
+    executors: tuple[Executor, ...] = ("process", "thread")
+    for executor in executors:
+        if args.executor not in ("both", executor):
+            continue
         url = await fresh_database(base, "bench_service_planning")
         try:
             await migrate_async(url, MIGRATIONS)

@@ -1,7 +1,7 @@
 """Stock-ledger benchmark: 1,000,000 ledger entries over 10,000 SKUs, then posting and reports.
 
-    uv run python bench/stock_ledger.py                     # full size
-    uv run python bench/stock_ledger.py --skus 1000 --visits 20   # a quick look
+    uv run python -m bench.stock_ledger                     # full size
+    uv run python -m bench.stock_ledger --skus 1000 --visits 20   # a quick look
 
 1. Builds a throwaway database (`<DATABASE_URL db>_stock_ledger_bench`, dropped at the end
    unless --keep) with the service's migrations and bulk-loads it with COPY through the real
@@ -24,14 +24,6 @@ Prints figures and ratios against the goals (>= 2,000 lines/s; < 500 ms per repo
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this file's directory comes first on sys.path and its name would shadow
-# the stock_ledger package.
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
 import argparse
 import asyncio
 import os
@@ -39,6 +31,7 @@ import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import asyncpg

@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.platform import (  # noqa: E402 (after the path is set)
+import httpx
+from inventory_testkit.kafka import KafkaWatcher, Seen
+from inventory_testkit.platform import (
     PORTS,
-    KafkaWatcher,
-    SmtpServer,
-    WebhookReceiver,
     approval_in_inbox,
     base_url,
-    body_of,
     disable_alert_channels,
     gateway,
     http,
     poll,
-    subject_of,
     unique,
 )
+from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 WAREHOUSE, SUPPLIER, ERP_SECRET = "WH-DEMO", "SUP-DEMO", "demo-erp-secret"
 
@@ -43,7 +39,7 @@ def fact(text: str) -> None:
     print(f"   - {text}")
 
 
-async def checked(response: Any, *ok: int) -> Any:
+async def checked(response: httpx.Response, *ok: int) -> Any:
     if response.status_code not in ok:
         raise SystemExit(
             f"   ! {response.request.method} {response.request.url}: "
@@ -52,258 +48,224 @@ async def checked(response: Any, *ok: int) -> Any:
     return response.json() if response.content else {}
 
 
-async def main(bootstrap: str) -> None:
-    watcher, erp, chat, smtp = (
-        KafkaWatcher(bootstrap),
-        WebhookReceiver(),
-        WebhookReceiver(),
-        SmtpServer(),
+@dataclass
+class Demo:
+    """The story's cast: a Kafka watcher, a stand-in ERP and chat webhook, a mailbox."""
+
+    bootstrap: str
+    sku: str = field(default_factory=lambda: unique("DEMO-SKU"))
+    erp: WebhookReceiver = field(default_factory=WebhookReceiver)
+    chat: WebhookReceiver = field(default_factory=WebhookReceiver)
+    smtp: SmtpServer = field(default_factory=SmtpServer)
+    watcher: KafkaWatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.watcher = KafkaWatcher(self.bootstrap)
+
+
+async def master_data(demo: Demo) -> None:
+    step(1, "Master data, an ERP webhook and alert channels (integration gateway, alerting)")
+    subscription = {
+        "url": demo.erp.url,
+        "secret": ERP_SECRET,
+        "event_types": ["inventory.purchase-order.released.v1"],
+    }
+    item = {
+        "name": "Brake pad",
+        "name_zh": "刹车片",
+        "unit_of_measure": "pcs",
+        "category": "demo",
+        "unit_cost": "120",
+    }
+    async with gateway() as gw:
+        await checked(await gw.post("/v1/subscriptions", json=subscription), 200, 201)
+        location = {"name": "Demo warehouse"}
+        await checked(await gw.put(f"/v1/locations/{WAREHOUSE}", json=location), 200, 202)
+        supplier = {"name": "Demo supplier", "lead_time_days": 5}
+        await checked(await gw.put(f"/v1/suppliers/{SUPPLIER}", json=supplier), 200, 202)
+        await checked(await gw.put(f"/v1/items/{demo.sku}", json=item), 200, 202)
+    mail = {
+        "host": "127.0.0.1",
+        "port": demo.smtp.port,
+        "from_address": "inventory@example.com",
+        "to": ["buyer@example.com"],
+    }
+    async with http("alerting") as alerting:
+        await disable_alert_channels()
+        for kind, name, config in (
+            ("webhook", "demo chat", {"url": demo.chat.url}),
+            ("email", "demo mail", mail),
+        ):
+            channel = {"kind": kind, "name": unique(name), "config": config}
+            await checked(await alerting.post("/v1/channels", json=channel), 200, 201)
+    fact(
+        f"item {demo.sku} (刹车片) at {WAREHOUSE}, supplier {SUPPLIER}; "
+        f"ERP webhook at {demo.erp.url}"
     )
-    await watcher.start()
-    erp.start()
-    chat.start()
-    smtp.start()
-    sku = unique("DEMO-SKU")
+
+
+async def receipt(demo: Demo) -> None:
+    step(2, "Goods receipt of 100 units at 120.00 (stock-ledger)")
+    line = {"sku": demo.sku, "location": WAREHOUSE, "quantity": 100, "unit_cost": "120"}
+    async with http("stock-ledger") as ledger:
+        posted = await poll(
+            lambda: ledger.post("/v1/receipts", json={"lines": [line]}),
+            lambda r: r.status_code == 201,
+            what="the receipt",
+        )
+    document = posted.json()
+    moved = await demo.watcher.wait_for_event("inventory.stock.moved.v1", sku=demo.sku)
+    fact(
+        f"document {document['document_id']} posted; StockMoved "
+        f"+{moved['data']['quantity_delta']} value {moved['data']['value']}"
+    )
+
+
+async def policy(demo: Demo) -> None:
+    step(3, "Reorder point 40, order quantity 500 (replenishment)")
+    terms = {"reorder_point": 40, "order_quantity": 500, "supplier_id": SUPPLIER}
+    async with http("replenishment") as replenishment:
+        await poll(  # replenishment learns on-hand from reservation's availability events
+            lambda: replenishment.get(f"/v1/positions/{demo.sku}/{WAREHOUSE}"),
+            lambda r: Decimal(r.json()["on_hand"]) == 100,
+            what="replenishment to see the receipt",
+        )
+        await poll(  # until the supplier's master data has reached replenishment
+            lambda: replenishment.put(
+                f"/v1/policies/{demo.sku}/{WAREHOUSE}", json={**terms, "unit_cost": "120"}
+            ),
+            lambda r: r.status_code == 200,
+            what="the policy",
+        )
+    fact("500 x 120.00 = 60,000.00 > 50,000: the department manager, then the finance director")
+
+
+async def orders(demo: Demo) -> None:
+    step(4, "Two orders through the gateway: 70 units (fits) and 50 units (does not)")
+    for quantity in (70, 50):
+        order_id = unique("ORD")
+        line = {"sku": demo.sku, "location": WAREHOUSE, "quantity": quantity}
+        async with gateway() as gw:
+            order = {"order_id": order_id, "lines": [line]}
+            await checked(await gw.post("/v1/orders", json=order), 202)
+        seen = await demo.watcher.wait_for(
+            partial(outcome_of, order_id=order_id), what=f"the outcome of {order_id}"
+        )
+        data = seen.event["data"]
+        fact(
+            f"{order_id} x{quantity}: {seen.type}"
+            + (f" ({data['reason']}: {data['message']})" if "reason" in data else "")
+        )
+
+
+def outcome_of(seen: Seen, order_id: str) -> bool:
+    return seen.topic == "inventory.reservations" and seen.event["data"]["order_id"] == order_id
+
+
+async def threshold(demo: Demo) -> str:
+    step(5, "Position 100 - 70 = 30 <= 40: threshold crossed")
+    sku, watcher, smtp = demo.sku, demo.watcher, demo.smtp
+    below = await watcher.wait_for_event("inventory.stock.below-threshold.v1", sku=sku)
+    fact(f"StockBelowThreshold, inventory position {below['data']['inventory_position']}")
+    requested = await watcher.wait_for(
+        lambda s: (
+            s.type == "inventory.approval.requested.v1"
+            and s.event["data"]["details"].get("sku") == sku
+        ),
+        what="the approval request",
+    )
+    request = requested.event["data"]
+    await approval_in_inbox(request["request_id"])
+    fact(
+        f"requisition {request['subject_id']} for {request['amount']} awaits approval: "
+        f"{base_url('approval')}/v1/approvals/{request['request_id']}"
+    )
+    await poll(lambda: [m for m in smtp.messages if sku in body_of(m)], bool, what="the email")
+    fact(f"alert email: {subject_of(next(m for m in smtp.messages if sku in body_of(m)))}")
+    fact(f"alert webhook: {len([r for r in demo.chat.received if sku in r.body.decode()])} call")
+    return str(request["request_id"])
+
+
+async def approvals(demo: Demo, request_id: str) -> None:
+    step(6, "Approvals: department manager, then finance director")
+    async with http("approval") as approval:
+        for approver in ("wang.manager", "li.finance"):
+            decision = {"approver": approver}
+            path = f"/v1/approvals/{request_id}/approve"
+            await checked(await approval.post(path, json=decision), 200)
+            fact(f"{approver} approved")
+    await demo.watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
+
+
+async def purchase_order(demo: Demo) -> dict[str, Any]:
+    step(7, "Purchase order released and delivered to the ERP (HMAC-signed)")
+    released = await demo.watcher.wait_for(
+        lambda s: (
+            s.type == "inventory.purchase-order.released.v1"
+            and s.event["data"]["lines"][0]["sku"] == demo.sku
+        ),
+        what="the purchase order",
+    )
+    po: dict[str, Any] = released.event["data"]
+    hits = await poll(
+        lambda: [r for r in demo.erp.received if po["purchase_order_id"] in r.body.decode()],
+        bool,
+        timeout=60,
+        what="the ERP delivery",
+    )
+    fact(
+        f"{po['purchase_order_id']}: {po['lines'][0]['quantity']} units, {po['total_amount']} "
+        f"{po['currency']}; ERP got it, signature valid: {hits[0].signature_valid(ERP_SECRET)}"
+    )
+    return po
+
+
+async def goods_receipt(demo: Demo, po: dict[str, Any]) -> None:
+    step(8, "The ERP reports the goods receipt; the PO closes and stock is restored")
+    line = {"sku": demo.sku, "location": WAREHOUSE, "quantity": 500, "unit_cost": "120"}
+    report = {
+        "receipt_id": unique("GR"),
+        "purchase_order_id": po["purchase_order_id"],
+        "received_at": "2026-11-26T09:00:00Z",
+        "lines": [line],
+    }
+    async with gateway() as gw:
+        await checked(await gw.post("/v1/receipts", json=report), 202)
+    async with http("replenishment") as replenishment:
+        final = await poll(
+            lambda: replenishment.get(f"/v1/positions/{demo.sku}/{WAREHOUSE}"),
+            lambda r: Decimal(r.json()["on_order"]) == 0 and Decimal(r.json()["on_hand"]) == 600,
+            what="the position after the receipt",
+        )
+    position = final.json()
+    fact(
+        f"on hand {position['on_hand']}, reserved {position['reserved']}, on order "
+        f"{position['on_order']}: position {position['inventory_position']} > reorder point 40"
+    )
+
+
+async def main(bootstrap: str) -> None:
+    demo = Demo(bootstrap)
+    await demo.watcher.start()
+    demo.erp.start()
+    demo.chat.start()
+    demo.smtp.start()
     try:
-        step(1, "Master data, an ERP webhook and alert channels (integration gateway, alerting)")
-        async with gateway() as gw:
-            await checked(
-                await gw.post(
-                    "/v1/subscriptions",
-                    json={
-                        "url": erp.url,
-                        "secret": ERP_SECRET,
-                        "event_types": ["inventory.purchase-order.released.v1"],
-                    },
-                ),
-                200,
-                201,
-            )
-            await checked(
-                await gw.put(f"/v1/locations/{WAREHOUSE}", json={"name": "Demo warehouse"}),
-                200,
-                202,
-            )
-            await checked(
-                await gw.put(
-                    f"/v1/suppliers/{SUPPLIER}", json={"name": "Demo supplier", "lead_time_days": 5}
-                ),
-                200,
-                202,
-            )
-            await checked(
-                await gw.put(
-                    f"/v1/items/{sku}",
-                    json={
-                        "name": "Brake pad",
-                        "name_zh": "刹车片",
-                        "unit_of_measure": "pcs",
-                        "category": "demo",
-                        "unit_cost": "120",
-                    },
-                ),
-                200,
-                202,
-            )
-        async with http("alerting") as alerting:
-            await disable_alert_channels()
-            await checked(
-                await alerting.post(
-                    "/v1/channels",
-                    json={
-                        "kind": "webhook",
-                        "name": unique("demo chat"),
-                        "config": {"url": chat.url},
-                    },
-                ),
-                200,
-                201,
-            )
-            await checked(
-                await alerting.post(
-                    "/v1/channels",
-                    json={
-                        "kind": "email",
-                        "name": unique("demo mail"),
-                        "config": {
-                            "host": "127.0.0.1",
-                            "port": smtp.port,
-                            "from_address": "inventory@example.com",
-                            "to": ["buyer@example.com"],
-                        },
-                    },
-                ),
-                200,
-                201,
-            )
-        fact(f"item {sku} (刹车片) at {WAREHOUSE}, supplier {SUPPLIER}; ERP webhook at {erp.url}")
-
-        step(2, "Goods receipt of 100 units at 120.00 (stock-ledger)")
-        async with http("stock-ledger") as ledger:
-            document = (
-                await poll(
-                    lambda: ledger.post(
-                        "/v1/receipts",
-                        json={
-                            "lines": [
-                                {
-                                    "sku": sku,
-                                    "location": WAREHOUSE,
-                                    "quantity": 100,
-                                    "unit_cost": "120",
-                                }
-                            ]
-                        },
-                    ),
-                    lambda r: r.status_code == 201,
-                    what="the receipt",
-                )
-            ).json()
-        moved = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku)
-        fact(
-            f"document {document['document_id']} posted; StockMoved "
-            f"+{moved['data']['quantity_delta']} value {moved['data']['value']}"
-        )
-
-        step(3, "Reorder point 40, order quantity 500 (replenishment)")
-        async with http("replenishment") as replenishment:
-            await poll(  # replenishment learns on-hand from reservation's availability events
-                lambda: replenishment.get(f"/v1/positions/{sku}/{WAREHOUSE}"),
-                lambda r: Decimal(r.json()["on_hand"]) == 100,
-                what="replenishment to see the receipt",
-            )
-            policy = {
-                "reorder_point": 40,
-                "order_quantity": 500,
-                "supplier_id": SUPPLIER,
-                "unit_cost": "120",
-            }
-            await poll(  # until the supplier's master data has reached replenishment
-                lambda: replenishment.put(f"/v1/policies/{sku}/{WAREHOUSE}", json=policy),
-                lambda r: r.status_code == 200,
-                what="the policy",
-            )
-        fact("500 x 120.00 = 60,000.00 > 50,000: the department manager, then the finance director")
-
-        step(4, "Two orders through the gateway: 70 units (fits) and 50 units (does not)")
-        for quantity in (70, 50):
-            order_id = unique("ORD")
-            async with gateway() as gw:
-                await checked(
-                    await gw.post(
-                        "/v1/orders",
-                        json={
-                            "order_id": order_id,
-                            "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": quantity}],
-                        },
-                    ),
-                    202,
-                )
-            seen = await watcher.wait_for(
-                lambda s, o=order_id: (
-                    s.topic == "inventory.reservations" and s.event["data"]["order_id"] == o
-                ),
-                what="the outcome",
-            )
-            data = seen.event["data"]
-            fact(
-                f"{order_id} x{quantity}: {seen.type}"
-                + (f" ({data['reason']}: {data['message']})" if "reason" in data else "")
-            )
-
-        step(5, "Position 100 - 70 = 30 <= 40: threshold crossed")
-        below = await watcher.wait_for_event("inventory.stock.below-threshold.v1", sku=sku)
-        fact(f"StockBelowThreshold, inventory position {below['data']['inventory_position']}")
-        request = (
-            await watcher.wait_for(
-                lambda s: (
-                    s.type == "inventory.approval.requested.v1"
-                    and s.event["data"]["details"].get("sku") == sku
-                ),
-                what="the approval request",
-            )
-        ).event
-        request_id = request["data"]["request_id"]
-        await approval_in_inbox(request_id)
-        fact(
-            f"requisition {request['data']['subject_id']} for {request['data']['amount']} "
-            f"awaits approval: {base_url('approval')}/v1/approvals/{request_id}"
-        )
-        await poll(lambda: [m for m in smtp.messages if sku in body_of(m)], bool, what="the email")
-        fact(f"alert email: {subject_of(next(m for m in smtp.messages if sku in body_of(m)))}")
-        fact(f"alert webhook: {len([r for r in chat.received if sku in r.body.decode()])} call")
-
-        step(6, "Approvals: department manager, then finance director")
-        async with http("approval") as approval:
-            for approver in ("wang.manager", "li.finance"):
-                await checked(
-                    await approval.post(
-                        f"/v1/approvals/{request_id}/approve", json={"approver": approver}
-                    ),
-                    200,
-                )
-                fact(f"{approver} approved")
-        await watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
-
-        step(7, "Purchase order released and delivered to the ERP (HMAC-signed)")
-        po = (
-            await watcher.wait_for(
-                lambda s: (
-                    s.type == "inventory.purchase-order.released.v1"
-                    and s.event["data"]["lines"][0]["sku"] == sku
-                ),
-                what="the purchase order",
-            )
-        ).event["data"]
-        hits = await poll(
-            lambda: [r for r in erp.received if po["purchase_order_id"] in r.body.decode()],
-            bool,
-            timeout=60,
-            what="the ERP delivery",
-        )
-        fact(
-            f"{po['purchase_order_id']}: {po['lines'][0]['quantity']} units, {po['total_amount']} "
-            f"{po['currency']}; ERP got it, signature valid: {hits[0].signature_valid(ERP_SECRET)}"
-        )
-
-        step(8, "The ERP reports the goods receipt; the PO closes and stock is restored")
-        async with gateway() as gw:
-            await checked(
-                await gw.post(
-                    "/v1/receipts",
-                    json={
-                        "receipt_id": unique("GR"),
-                        "purchase_order_id": po["purchase_order_id"],
-                        "received_at": "2026-11-26T09:00:00Z",
-                        "lines": [
-                            {"sku": sku, "location": WAREHOUSE, "quantity": 500, "unit_cost": "120"}
-                        ],
-                    },
-                ),
-                202,
-            )
-        async with http("replenishment") as replenishment:
-            final = await poll(
-                lambda: replenishment.get(f"/v1/positions/{sku}/{WAREHOUSE}"),
-                lambda r: (
-                    Decimal(r.json()["on_order"]) == 0 and Decimal(r.json()["on_hand"]) == 600
-                ),
-                what="the position after the receipt",
-            )
-        position = final.json()
-        fact(
-            f"on hand {position['on_hand']}, reserved {position['reserved']}, on order "
-            f"{position['on_order']}: position {position['inventory_position']} > reorder point 40"
-        )
-
+        await master_data(demo)
+        await receipt(demo)
+        await policy(demo)
+        await orders(demo)
+        request_id = await threshold(demo)
+        await approvals(demo, request_id)
+        await goods_receipt(demo, await purchase_order(demo))
         print("\nWhere to look:")
         for service in PORTS:
             print(f"  {service:<20} {base_url(service)}/docs   metrics {base_url(service)}/metrics")
     finally:
-        await watcher.stop()
-        erp.stop()
-        chat.stop()
-        smtp.stop()
+        await demo.watcher.stop()
+        demo.erp.stop()
+        demo.chat.stop()
+        demo.smtp.stop()
 
 
 if __name__ == "__main__":

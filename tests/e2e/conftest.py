@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
 import pytest
-
-from tests.e2e.platform import PORTS, KafkaWatcher, SmtpServer, WebhookReceiver, base_url
+from inventory_testkit.kafka import KafkaWatcher
+from inventory_testkit.platform import not_ready
+from inventory_testkit.standins import SmtpServer, WebhookReceiver
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -19,13 +19,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def services_up() -> None:
-    down = []
-    for service in PORTS:
-        try:
-            if httpx.get(f"{base_url(service)}/ready", timeout=3).status_code != 200:
-                down.append(service)
-        except httpx.HTTPError:
-            down.append(service)
+    down = not_ready()
     if down:
         pytest.fail(
             f"services not ready: {', '.join(down)}. Start the stack with `make up`.",

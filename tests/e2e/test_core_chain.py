@@ -1,6 +1,9 @@
 """The core chain on the running system: receipt, orders, threshold, approval, PO, receipt, alerts.
 
 Every test makes its own SKUs, so the suite can run against a stack that has seen other runs.
+Where a test shows that something did *not* happen, it waits for a sentinel (see
+`inventory_testkit.sentinel`): a later event on the same key whose outcome, once seen, proves
+that whatever the first one caused has been seen too.
 """
 
 from __future__ import annotations
@@ -12,22 +15,17 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tests.e2e.platform import (
-    KafkaWatcher,
-    SmtpServer,
-    WebhookReceiver,
+from inventory_testkit.kafka import KafkaWatcher, cloud_event, has_data, publish_raw
+from inventory_testkit.platform import (
     approval_in_inbox,
-    body_of,
-    cloud_event,
     disable_alert_channels,
     gateway,
     http,
     poll,
-    publish_raw,
-    subject_of,
     unique,
 )
+from inventory_testkit.sentinel import after_sentinel, orders_settled
+from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 ERP_SECRET = "erp-shared-secret"
 CHAT_SECRET = "chat-shared-secret"
@@ -58,7 +56,7 @@ async def world(
             assert response.status_code in (200, 202), response.text
     async with http("alerting") as alerting:
         await disable_alert_channels()
-        for body in (
+        channels: list[dict[str, Any]] = [
             {
                 "kind": "webhook",
                 "name": unique("e2e chat"),
@@ -74,8 +72,9 @@ async def world(
                     "to": ["buyer@example.com"],
                 },
             },
-        ):
-            response = await alerting.post("/v1/channels", json=body)
+        ]
+        for channel in channels:
+            response = await alerting.post("/v1/channels", json=channel)
             assert response.status_code in (200, 201), response.text
     return {"erp": erp, "chat": chat_webhook, "smtp": smtp}
 
@@ -109,7 +108,8 @@ async def receive(sku: str, quantity: int, unit_cost: str, **extra: Any) -> dict
             lambda r: r.status_code == 201,
             what=f"receipt of {sku} to be accepted",
         )
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
 
 
 async def availability(sku: str) -> dict[str, Any]:
@@ -198,7 +198,7 @@ async def approve(request_id: str, approver: str) -> httpx.Response:
 
 
 async def test_receipt_is_posted_and_reaches_available_to_promise(
-    watcher: KafkaWatcher, world: dict
+    watcher: KafkaWatcher, world: dict[str, Any]
 ) -> None:
     sku = unique("SKU")
     await add_item(sku, "12.50")
@@ -213,7 +213,7 @@ async def test_receipt_is_posted_and_reaches_available_to_promise(
 
 
 async def test_orders_are_reserved_or_rejected_never_oversold(
-    watcher: KafkaWatcher, world: dict
+    watcher: KafkaWatcher, world: dict[str, Any]
 ) -> None:
     sku = await stocked_item(10)
     first = await place_order(sku, 6)
@@ -226,17 +226,20 @@ async def test_orders_are_reserved_or_rejected_never_oversold(
     assert rejected["type"] == "inventory.reservation.rejected.v1"
     assert rejected["data"]["reason"] == "insufficient_stock"
     short = rejected["data"]["short_lines"][0]
-    assert (short["sku"], Decimal(short["requested"]), Decimal(short["available"])) == (sku, 5, 4)
+    assert short["sku"] == sku
+    assert (Decimal(short["requested"]), Decimal(short["available"])) == (Decimal(5), Decimal(4))
 
     exact = await place_order(sku, 4)
     assert (await outcome(watcher, exact))["type"] == "inventory.stock.reserved.v1"
     await wait_available(sku, 10, reserved=10)
-    await asyncio.sleep(1)  # time for a stray second outcome to show up
+    await orders_settled(watcher, (first, second, exact), WAREHOUSE)
     for order_id in (first, second, exact):
         assert len(outcomes_of(watcher, order_id)) == 1
 
 
-async def test_same_order_twice_gets_one_outcome(watcher: KafkaWatcher, world: dict) -> None:
+async def test_same_order_twice_gets_one_outcome(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
     sku = await stocked_item(5)
     order_id = unique("ORD")
     event = cloud_event(
@@ -250,8 +253,26 @@ async def test_same_order_twice_gets_one_outcome(watcher: KafkaWatcher, world: d
         )
     assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
     await wait_available(sku, 5, reserved=2)
-    await asyncio.sleep(1)
+    await after_sentinel(  # a cancellation on the order's own key: released after any 2nd outcome
+        watcher,
+        lambda: cancel(order_id),
+        lambda s: has_data(s, "inventory.reservation.released.v1", {"order_id": order_id}),
+        what=f"the release of {order_id}",
+    )
     assert len(outcomes_of(watcher, order_id)) == 1
+
+
+async def cancel(order_id: str) -> None:
+    async with gateway() as gw:
+        response = await gw.post(f"/v1/orders/{order_id}/cancel", json={"reason": "e2e"})
+    assert response.status_code == 202, response.text
+
+
+async def requisitions(sku: str) -> list[dict[str, Any]]:
+    async with http("replenishment") as replenishment:
+        response = await replenishment.get("/v1/requisitions", params={"sku": sku})
+    assert response.status_code == 200, response.text
+    return list(response.json())
 
 
 async def _approval_request(watcher: KafkaWatcher, sku: str) -> dict[str, Any]:
@@ -272,13 +293,8 @@ async def position(sku: str) -> dict[str, Any]:
         return response.json() if response.status_code == 200 else {}
 
 
-async def test_threshold_to_approval_to_purchase_order_to_receipt(
-    watcher: KafkaWatcher, world: dict[str, Any]
-) -> None:
-    erp, chat, smtp = world["erp"], world["chat"], world["smtp"]
-    sku = await stocked_item(30, unit_cost="10")
-    await set_policy(sku, reorder_point=20, order_quantity=100, unit_cost="10")
-
+async def _one_requisition_while_open(watcher: KafkaWatcher, sku: str) -> dict[str, Any]:
+    """A first order crosses the threshold: one requisition; a second finds it open."""
     order_id = await place_order(sku, 12)  # position 30 - 12 = 18 <= 20
     assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
 
@@ -289,7 +305,12 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
 
     order_again = await place_order(sku, 1)  # still below: no second requisition while one is open
     await outcome(watcher, order_again)
-    await asyncio.sleep(2)
+    await poll(  # replenishment took its availability in the step that would raise a second one
+        lambda: position(sku),
+        lambda p: Decimal(p["reserved"]) == 13,
+        what=f"replenishment to see {order_again}",
+    )
+    assert len(await requisitions(sku)) == 1
     assert (
         len(
             [
@@ -300,8 +321,11 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
         )
         == 1
     )
+    return request
 
-    # the alert reaches the chat webhook and the mailbox once
+
+async def _alerted(sku: str, chat: WebhookReceiver, smtp: SmtpServer) -> None:
+    """The alert reaches the chat webhook (signed) and the mailbox (bilingual)."""
     hook = await poll(
         lambda: [r for r in chat.received if sku in r.body.decode()],
         bool,
@@ -314,11 +338,14 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
     assert "再订货点" in body_of(mails[0]) and "reorder point" in body_of(mails[0]).lower()
     assert subject_of(mails[0])
 
-    response = await approve(request["data"]["request_id"], "wang.manager")
+
+async def _released_to_erp(
+    watcher: KafkaWatcher, erp: WebhookReceiver, sku: str, request_id: str
+) -> dict[str, Any]:
+    """The manager approves; the purchase order is released and reaches the ERP, signed."""
+    response = await approve(request_id, "wang.manager")
     assert response.status_code == 200, response.text
-    granted = await watcher.wait_for_event(
-        "inventory.approval.granted.v1", request_id=request["data"]["request_id"]
-    )
+    granted = await watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
     assert [step["role"] for step in granted["data"]["steps"]] == ["department_manager"]
 
     released = await watcher.wait_for(
@@ -328,7 +355,7 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
         ),
         what=f"the purchase order for {sku}",
     )
-    po = released.event["data"]
+    po: dict[str, Any] = released.event["data"]
     assert Decimal(po["lines"][0]["quantity"]) == 100 and po["supplier_id"] == SUPPLIER
 
     delivered = await poll(
@@ -342,6 +369,19 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
         what="the purchase order at the ERP with a valid signature",
     )
     assert delivered[-1].headers["x-event-type"] == "inventory.purchase-order.released.v1"
+    return po
+
+
+async def test_threshold_to_approval_to_purchase_order_to_receipt(
+    watcher: KafkaWatcher, world: dict[str, Any]
+) -> None:
+    erp, chat, smtp = world["erp"], world["chat"], world["smtp"]
+    sku = await stocked_item(30, unit_cost="10")
+    await set_policy(sku, reorder_point=20, order_quantity=100, unit_cost="10")
+
+    request = await _one_requisition_while_open(watcher, sku)
+    await _alerted(sku, chat, smtp)
+    po = await _released_to_erp(watcher, erp, sku, request["data"]["request_id"])
 
     on_order = await poll(
         lambda: position(sku), lambda p: Decimal(p["on_order"]) == 100, what="100 on order"
@@ -383,11 +423,15 @@ async def test_requisition_above_50000_needs_manager_then_finance_director(
 
     refused = await approve(request_id, "li.finance")  # not the current step's role
     assert refused.status_code == 403, refused.text
-    assert (await approve(request_id, "wang.manager")).status_code == 200
-    await asyncio.sleep(1)
-    assert not watcher.events("inventory.approval.granted.v1", request_id=request_id)
+    first = await approve(request_id, "wang.manager")
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "pending"
+    assert first.json()["current_step"]["role"] == "finance_director"
+    # The finance director's decision is the sentinel: its grant is on the same key (the
+    # requisition), after anything the manager's decision published.
     assert (await approve(request_id, "li.finance")).status_code == 200
     granted = await watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
+    assert len(watcher.events("inventory.approval.granted.v1", request_id=request_id)) == 1
     assert [s["role"] for s in granted["data"]["steps"]] == [
         "department_manager",
         "finance_director",
@@ -406,7 +450,8 @@ async def test_rejected_requisition_releases_no_purchase_order(
 ) -> None:
     sku = await stocked_item(1, unit_cost="5")
     await set_policy(sku, reorder_point=3, order_quantity=10, unit_cost="5")
-    request_id = (await _approval_request(watcher, sku))["data"]["request_id"]
+    request = (await _approval_request(watcher, sku))["data"]
+    request_id, requisition_id = request["request_id"], request["subject_id"]
     async with http("approval") as approval:
         response = await approval.post(
             f"/v1/approvals/{request_id}/reject",
@@ -415,7 +460,15 @@ async def test_rejected_requisition_releases_no_purchase_order(
     assert response.status_code == 200, response.text
     rejected = await watcher.wait_for_event("inventory.approval.rejected.v1", request_id=request_id)
     assert "supplier on hold" in json.dumps(rejected["data"])
-    await asyncio.sleep(2)
+    # Replenishment closed the requisition in the step that would have released a PO.
+    await poll(
+        lambda: requisitions(sku),
+        lambda found: [r["status"] for r in found] == ["rejected"],
+        what=f"replenishment to close {requisition_id}",
+    )
+    async with http("replenishment") as replenishment:
+        orders = (await replenishment.get("/v1/purchase-orders")).json()
+    assert not [o for o in orders if o["requisition_id"] == requisition_id]
     assert not [
         s
         for s in watcher.events("inventory.purchase-order.released.v1")

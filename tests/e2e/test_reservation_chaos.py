@@ -4,6 +4,11 @@ stopped and started. Afterwards no order lacks an outcome, none has two, nothing
 The broker restart disturbs everyone on the shared local stack, so (as the runtime's own
 broker-restart test) it runs in CI or with INVENTORY_BROKER_RESTART_TESTS=1; the kill -9 part
 always runs. Whatever happens, the test leaves the broker and all services running and ready.
+Every step waits for what it needs to see (orders answered, a process gone, a service ready,
+the broker's port closed), each with a deadline; none sleeps for a guessed time.
+
+The stack is the one scripts/*.sh run from `inventory_testkit.stack.STACK_ROOT` (this checkout,
+or INVENTORY_STACK_ROOT).
 """
 
 from __future__ import annotations
@@ -11,77 +16,71 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
+from inventory_testkit.generation import hot_lines
+from inventory_testkit.load import LoadRun
+from inventory_testkit.platform import base_url, poll
+from inventory_testkit.stack import pid_file, pid_of, run_script, wait_gone, wait_ready
 
-from tests.e2e.platform import PORTS, base_url
-from tests.e2e.test_reservation_hot_sku import LoadRun
-
-ROOT = Path(__file__).resolve().parents[2]
-PID_FILE = ROOT / ".local/run/reservation.pid"
 RESTART_BROKER = bool(os.getenv("CI") or os.getenv("INVENTORY_BROKER_RESTART_TESTS"))
 ORDERS, RATE, STOCK = 3_000, 200, 2_000
 
 
-async def script(*args: str) -> None:
-    """Run one of the stack's scripts (they wait until what they start is ready)."""
-    process = await asyncio.create_subprocess_exec(
-        "bash", str(ROOT / "scripts" / args[0]), *args[1:], stdout=asyncio.subprocess.DEVNULL
-    )
-    assert await process.wait() == 0, f"scripts/{' '.join(args)} failed"
-
-
-def all_ready() -> bool:
-    for service in PORTS:
-        try:
-            if httpx.get(f"{base_url(service)}/ready", timeout=3).status_code != 200:
-                return False
-        except httpx.HTTPError:
-            return False
-    return True
-
-
-async def restore_stack(timeout: float = 180) -> None:
+async def restore_stack() -> None:
     """Broker and every service up and ready again (starting only what is not running)."""
-    await script("kafka.sh", "start")
-    await script("services.sh", "start")
-    deadline = time.monotonic() + timeout
-    while not await asyncio.to_thread(all_ready):
-        if time.monotonic() > deadline:
-            raise AssertionError("the stack did not become ready again after the chaos test")
-        await asyncio.sleep(1)
+    await run_script("kafka.sh", "start")
+    await run_script("services.sh", "start")
+    await wait_ready(timeout=180)
 
 
-def process_exists(pid: int) -> bool:
-    """True while /proc has the process, zombies included (services.sh's `kill -0` sees them)."""
-    return Path(f"/proc/{pid}").exists()
-
-
-async def gone(pid: int, timeout: float = 15) -> None:
-    """Until `pid` is reaped; services.sh would take a zombie for a running service."""
-    deadline = time.monotonic() + timeout
-    while process_exists(pid):
-        if time.monotonic() > deadline:
-            PID_FILE.unlink(missing_ok=True)  # unreaped zombie: the service is dead anyway
-            return
-        await asyncio.sleep(0.2)
-
-
-async def chaos() -> None:
-    await asyncio.sleep(4)
-    pid = int(PID_FILE.read_text().strip())
+async def kill_reservation() -> None:
+    pid = pid_of("reservation")
     os.kill(pid, signal.SIGKILL)  # mid-batch, no goodbye
-    await gone(pid)
-    await script("services.sh", "start", "reservation")
+    try:
+        await wait_gone(pid)  # services.sh would take a zombie for a running service
+    except AssertionError:
+        pid_file("reservation").unlink(missing_ok=True)  # unreaped zombie: dead anyway
+
+
+async def broker_refuses(bootstrap: str) -> bool:
+    """True once nothing accepts connections on the broker's address."""
+    host, port = bootstrap.split(",")[0].rsplit(":", 1)
+    try:
+        _, writer = await asyncio.open_connection(host, int(port))
+    except OSError:
+        return True
+    writer.close()
+    return False
+
+
+async def chaos(run: LoadRun) -> None:
+    """Kill reservation once a fifth of the orders are answered; restart it; then, if allowed,
+    restart the broker while the generator is still sending."""
+    await poll(
+        lambda: len(run.outcomes.first_seen),
+        lambda answered: answered >= ORDERS // 5,
+        timeout=60,
+        what="a fifth of the orders answered before the kill",
+    )
+    await kill_reservation()
+    await run_script("services.sh", "start", "reservation")
+    await wait_ready(["reservation"])
     if RESTART_BROKER:
-        await asyncio.sleep(2)
-        await script("kafka.sh", "stop")
-        await asyncio.sleep(2)
-        await script("kafka.sh", "start")
+        sent = len(run.orders)
+        await poll(
+            lambda: len(run.orders),
+            lambda now: now > sent,
+            timeout=30,
+            what="orders still going out after the restart",
+        )
+        await run_script("kafka.sh", "stop")
+        await poll(
+            lambda: broker_refuses(run.bootstrap), bool, timeout=60, what="the broker to be down"
+        )
+        await run_script("kafka.sh", "start")
 
 
 @pytest.mark.timeout(600)
@@ -92,8 +91,8 @@ async def test_after_kill_and_broker_restart_every_order_has_exactly_one_outcome
         async with LoadRun(kafka_bootstrap) as run:
             sku = f"CHAOS-{run.run_id}"
             await run.prepare([sku], STOCK)
-            load = asyncio.create_task(run.generate(lambda: [(sku, 1)], rate=RATE, count=ORDERS))
-            await chaos()
+            load = asyncio.create_task(run.generate(hot_lines(sku), rate=RATE, count=ORDERS))
+            await chaos(run)
             started = await load
             # A killed member holds its partitions until the group gives up on it (about two
             # minutes with the runtime's consumer settings), so allow for that silence.

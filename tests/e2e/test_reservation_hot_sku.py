@@ -2,45 +2,26 @@
 
 Three extra reservation processes join the running service's consumer group (same database,
 other HTTP ports) for the length of the test; they are stopped at the end, pass or fail.
+They run the stack's own build (`inventory_testkit.stack.STACK_ROOT`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
+from functools import partial
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
+from inventory_testkit.generation import hot_lines
+from inventory_testkit.load import LoadRun
+from inventory_testkit.platform import base_url, is_ready, poll
+from inventory_testkit.stack import STACK_ROOT, ConsumerLag, state_dir
 
-from tests.e2e.platform import base_url
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_bench() -> ModuleType:
-    """bench/reservation.py, the load generator (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_reservation", ROOT / "bench/reservation.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-LoadRun = _load_bench().LoadRun
 EXTRA_PORTS = (18102, 18103, 18104)
 ORDERS, STOCK = 20_000, 5_000
 
@@ -63,73 +44,64 @@ def reservation_env(port: int) -> dict[str, str]:
     }
 
 
-def wait_ready(port: int, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def start_reservation(port: int) -> subprocess.Popen[bytes]:
+    logs = state_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / f"reservation-{port}.log", "ab") as log:
+        return subprocess.Popen(
+            [str(STACK_ROOT / ".venv/bin/reservation"), "serve"],
+            env=reservation_env(port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=3).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"reservation on :{port} did not become ready")
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @pytest.fixture
-def extra_consumers(services_up: None) -> Iterator[list[int]]:
-    logs = ROOT / ".local/logs"
-    logs.mkdir(parents=True, exist_ok=True)
+async def extra_consumers(services_up: None) -> AsyncIterator[list[int]]:
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for port in EXTRA_PORTS:
-            with open(logs / f"reservation-{port}.log", "ab") as log:
-                processes.append(
-                    subprocess.Popen(
-                        [str(ROOT / ".venv/bin/reservation"), "serve"],
-                        env=reservation_env(port),
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-                )
+            processes.append(start_reservation(port))
         for port in EXTRA_PORTS:
-            wait_ready(port)
+            await poll(
+                partial(asyncio.to_thread, is_ready, port),
+                bool,
+                timeout=90,
+                what=f"reservation on :{port} to be ready",
+            )
         yield [p.pid for p in processes]
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
-async def group_members(bootstrap: str, group: str = "reservation") -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        [response] = await admin.describe_consumer_groups([group])
-        # DescribeGroups v2: (error_code, group_id, state, protocol_type, protocol, members)
-        return len(response.groups[0][5])
-    finally:
-        await admin.close()
+        stop(processes)
 
 
 async def test_four_consumers_reserve_exactly_the_stock_of_a_hot_sku(
     kafka_bootstrap: str, extra_consumers: list[int]
 ) -> None:
-    deadline = time.monotonic() + 60
-    while await group_members(kafka_bootstrap) < 4 and time.monotonic() < deadline:  # noqa: ASYNC110
-        await asyncio.sleep(1)
-    assert await group_members(kafka_bootstrap) == 4, "four consumers share the group"
+    async with ConsumerLag(kafka_bootstrap) as group:
+        await poll(
+            lambda: group.members("reservation"),
+            lambda members: members == 4,
+            timeout=60,
+            what="four consumers in the reservation group",
+        )
 
     async with LoadRun(kafka_bootstrap) as run:
         sku = f"HOT-{run.run_id}"
         await run.prepare([sku], STOCK)
-        started = await run.generate(lambda: [(sku, 1)], rate=0, count=ORDERS, window=ORDERS)
+        started = await run.generate(hot_lines(sku), rate=0, count=ORDERS, window=ORDERS)
         await run.drain(idle_timeout=60, cap=400)
         result = run.result("hot", "4 consumers", 0, started)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.platform import gateway, http, poll, unique
+from inventory_testkit.platform import gateway, http, poll, unique
 
 STOCK_POINT_VALUE = 200 * 10  # received 200 at 10; counting 0 is a variance worth 2,000
 

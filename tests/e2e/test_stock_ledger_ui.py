@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.e2e.platform import base_url, gateway, http, poll, unique
+from inventory_testkit.platform import base_url, gateway, http, poll, unique
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -67,7 +66,9 @@ async def scanned_item() -> dict[str, Any]:
     return {"sku": sku, "location": location, "gtin": gtin}
 
 
-async def test_receipt_page_scans_shows_field_errors_and_posts(receipt_form, scanned_item):
+async def test_receipt_page_scans_shows_field_errors_and_posts(
+    receipt_form: None, scanned_item: dict[str, Any]
+) -> None:
     from playwright.async_api import async_playwright
 
     sku, location, gtin = scanned_item["sku"], scanned_item["location"], scanned_item["gtin"]

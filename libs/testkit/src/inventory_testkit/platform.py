@@ -1,0 +1,126 @@
+"""The running platform's six services over HTTP, and polling with a deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, overload
+
+import httpx
+
+PORTS = {
+    "stock-ledger": int(os.getenv("STOCK_LEDGER_PORT", "8001")),
+    "reservation": int(os.getenv("RESERVATION_PORT", "8002")),
+    "replenishment": int(os.getenv("REPLENISHMENT_PORT", "8003")),
+    "approval": int(os.getenv("APPROVAL_PORT", "8004")),
+    "alerting": int(os.getenv("ALERTING_PORT", "8005")),
+    "integration-gateway": int(os.getenv("INTEGRATION_GATEWAY_PORT", "8006")),
+}
+API_KEY = os.getenv("GATEWAY_API_KEY", "dev-api-key")
+
+T = TypeVar("T")
+
+
+def unique(prefix: str) -> str:
+    """An id no earlier run used, so tests never see each other's data."""
+    return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
+
+
+def base_url(service: str) -> str:
+    """Where `service` answers HTTP on this machine."""
+    return f"http://127.0.0.1:{PORTS[service]}"
+
+
+def http(service: str, **kwargs: Any) -> httpx.AsyncClient:
+    """An HTTP client of one service."""
+    return httpx.AsyncClient(base_url=base_url(service), timeout=15, **kwargs)
+
+
+def gateway() -> httpx.AsyncClient:
+    """An HTTP client of the integration gateway, with the API key."""
+    return http("integration-gateway", headers={"Authorization": f"Bearer {API_KEY}"})
+
+
+def is_ready(port: int) -> bool:
+    """True if the service on `port` answers /ready with 200."""
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=3).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def not_ready() -> list[str]:
+    """The services that do not answer /ready now."""
+    return [service for service, port in PORTS.items() if not is_ready(port)]
+
+
+def holds(predicate: Callable[[T], object], value: T) -> bool:
+    """`predicate(value)`, with a value of the wrong shape (not yet there) taken as False."""
+    try:
+        return bool(predicate(value))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+@overload
+async def poll(  # an awaitable result is awaited first
+    fetch: Callable[[], Awaitable[T]],
+    until: Callable[[T], object],
+    *,
+    timeout: float = 30,
+    what: str = "",
+) -> T: ...
+
+
+@overload
+async def poll(
+    fetch: Callable[[], T], until: Callable[[T], object], *, timeout: float = 30, what: str = ""
+) -> T: ...
+
+
+async def poll(
+    fetch: Callable[[], Any], until: Callable[[Any], object], *, timeout: float = 30, what: str = ""
+) -> Any:
+    """Call `fetch` (sync or async) until `until(result)` holds, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = fetch()
+        if isinstance(last, Awaitable):
+            last = await last
+        if holds(until, last):
+            return last
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last: {last!r}")
+
+
+async def approval_in_inbox(request_id: str) -> dict[str, Any]:
+    """Wait until the approval service holds `request_id`, as an approver's inbox would show it.
+
+    Seeing `ApprovalRequested` on Kafka only says it was published; the approval service takes
+    it from the topic a moment later, and acting before then would find nothing.
+    """
+    async with http("approval") as approval:
+        found = await poll(
+            lambda: approval.get(f"/v1/approvals/{request_id}"),
+            lambda r: r.status_code == 200,
+            what=f"approval request {request_id} in the approval service",
+        )
+    return dict(found.json())
+
+
+async def disable_alert_channels() -> None:
+    """Switch off the alert channels earlier runs left behind (their receivers are gone)."""
+    async with http("alerting") as alerting:
+        for channel in (await alerting.get("/v1/channels")).json():
+            if not channel["enabled"]:
+                continue
+            config = {k: v for k, v in channel["config"].items() if v != "***"}  # masked secrets
+            body = {"kind": channel["kind"], "name": channel["name"], "enabled": False}
+            response = await alerting.put(
+                f"/v1/channels/{channel['id']}", json={**body, "config": config}
+            )
+            response.raise_for_status()
