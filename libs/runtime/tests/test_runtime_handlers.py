@@ -1,18 +1,37 @@
-"""The handler registry with an in-memory unit of work: order of runs, ids on recorded events."""
+"""The handler registry: order of runs, ids on recorded events.
+
+Unit tests with an in-memory unit of work, and one behind the real consumer loop, broker and
+database.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import asyncio
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 
 import pytest
+from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
-from inventory_contracts.envelope import encode, new_event
+from inventory_contracts.envelope import decode, encode, new_event
 from inventory_contracts.events.base import Event, OrderEvent, StockPointEvent
+from inventory_runtime.consumer import KafkaConsumerLoop
+from inventory_runtime.db import outbox_table
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.handlers import HandlerRegistry
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.settings import ServiceSettings
+from inventory_runtime.testing import (
+    committed_offsets,
+    create_test_topics,
+    produce,
+    unique_name,
+    wait_until,
+)
+from inventory_runtime.uow import UnitOfWork
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typing_extensions import TypeVar
 
 TOPIC = "test.handlers"
@@ -251,3 +270,72 @@ async def test_subscription_lists_the_registered_types_and_passes_the_options(
     async with uow:
         await subscription.handler([inbound(kinds.placed(order_id="o-9"))], uow)
     assert uow.calls == [("place", ["o-9"])]
+
+
+@pytest.mark.integration
+async def test_behind_the_kafka_consumer_the_outbox_rows_carry_the_ids_of_their_messages(
+    kafka_bootstrap: str,
+    make_settings: Callable[..., ServiceSettings],
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    (topic,) = await create_test_topics(kafka_bootstrap, "registry")
+    kinds = make_order_events(topic)
+    orders: dict[str, Order] = {}
+
+    async def place(messages: Sequence[InboundEvent[OrderEvent]], uow: UnitOfWork) -> None:
+        for message in messages:
+            order = orders[message.data.order_id] = Order.accept(message.data.order_id, kinds)
+            uow.track(order)
+
+    async def cancel(message: InboundEvent[OrderEvent], uow: UnitOfWork) -> None:
+        order = orders[message.data.order_id]
+        uow.track(order)
+        order.cancel()
+
+    registry = (
+        HandlerRegistry[UnitOfWork]().on_batch(kinds.placed, place).on(kinds.cancelled, cancel)
+    )
+    source = "/services/test-producer"
+    sent = [
+        new_event(kinds.placed(order_id="o-1"), source=source, correlation_id="flow-1"),
+        new_event(kinds.placed(order_id="o-2"), source=source),
+        new_event(kinds.cancelled(order_id="o-1"), source=source, correlation_id="flow-1"),
+    ]
+    await produce(
+        kafka_bootstrap, topic, [(str(e.data["order_id"]).encode(), encode(e)) for e in sent]
+    )
+    group = unique_name("group")
+    settings = make_settings()
+    loop = KafkaConsumerLoop(
+        registry.subscription(group),
+        settings=settings,
+        uow_factory=lambda: UnitOfWork(session_factory, source=settings.event_source),
+    )
+    task = asyncio.create_task(loop.run())
+    try:
+        assert await wait_until(lambda: _committed_all(kafka_bootstrap, group, topic, len(sent)))
+    finally:
+        await loop.stop()
+        await task
+
+    query = select(outbox_table.c.key, outbox_table.c.payload).where(outbox_table.c.topic == topic)
+    async with session_factory() as session:
+        rows = (await session.execute(query.order_by(outbox_table.c.id))).all()
+    order_types = (kinds.accepted.event_type, kinds.released.event_type)
+    decoded = [(row.key, decode(row.payload)) for row in rows]
+    ids = {
+        (event.type, key): (event.correlationid, event.causationid)
+        for key, event in decoded
+        if event.type in order_types
+    }
+    placed_first, placed_second, cancelled = sent
+    assert ids == {
+        (kinds.accepted.event_type, "o-1"): ("flow-1", placed_first.id),
+        (kinds.accepted.event_type, "o-2"): (placed_second.id, placed_second.id),
+        (kinds.released.event_type, "o-1"): ("flow-1", cancelled.id),
+    }
+
+
+async def _committed_all(kafka_bootstrap: str, group: str, topic: str, offset: int) -> bool:
+    offsets = await committed_offsets(kafka_bootstrap, group)
+    return offsets.get(TopicPartition(topic, 0), 0) >= offset
