@@ -55,7 +55,7 @@ def test_example_events_are_valid_against_committed_schema(event_type: str) -> N
 
 
 def _order_placed(**data_changes: Any) -> dict[str, Any]:
-    wire = json.loads(encode(example_event("inventory.order.placed.v1")))
+    wire: dict[str, Any] = json.loads(encode(example_event("inventory.order.placed.v1")))
     wire["data"].update(data_changes)
     return wire
 

@@ -15,7 +15,7 @@ from inventory_runtime.db import (
 )
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.subscription import per_message
+from inventory_runtime.subscription import BatchHandler, per_message
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_runtime.uow import UnitOfWork
 from sqlalchemy import Column, Integer, Table, Text, func, insert, select
@@ -137,7 +137,7 @@ def effects_of(
     return count
 
 
-def effect_handler(*, fail_on: frozenset[str] = frozenset()) -> Any:
+def effect_handler(*, fail_on: frozenset[str] = frozenset()) -> BatchHandler[UnitOfWork]:
     """A per-message handler writing one `effects` row; raises ValueError for `fail_on` ids."""
 
     async def apply(event: InboundEvent, uow: UnitOfWork) -> None:
@@ -150,6 +150,6 @@ def effect_handler(*, fail_on: frozenset[str] = frozenset()) -> Any:
 
 
 @pytest.fixture
-def handler_factory() -> Callable[..., Any]:
+def handler_factory() -> Callable[..., BatchHandler[UnitOfWork]]:
     """`effect_handler` as a fixture (test modules can't import conftest)."""
     return effect_handler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import httpx
@@ -18,7 +18,7 @@ from inventory_runtime.app import (
     uow_dependency,
 )
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.subscription import Subscription
+from inventory_runtime.subscription import BatchHandler, Subscription
 from inventory_runtime.testing import (
     create_test_topics,
     drop_database,
@@ -44,8 +44,8 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "app")
     happened, _ = thing_events(topic)
@@ -123,7 +123,7 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
             assert "schedule store unreachable" in body["checks"]["fragile-job"]
 
 
-async def _applied(effects_of: Any, thing_id: str) -> bool:
+async def _applied(effects_of: Callable[..., Awaitable[int]], thing_id: str) -> bool:
     return await effects_of(thing_id) == 1
 
 

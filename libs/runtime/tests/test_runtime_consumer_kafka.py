@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from inventory_contracts.topics import dlq
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.settings import ServiceSettings
-from inventory_runtime.subscription import Subscription
+from inventory_runtime.subscription import BatchHandler, Subscription
 from inventory_runtime.testing import (
     committed_offsets,
     create_test_topics,
@@ -25,6 +25,7 @@ from inventory_runtime.testing import (
 )
 from inventory_runtime.uow import UnitOfWork
 from prometheus_client import REGISTRY
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +63,7 @@ def event_value(happened: Any, thing_id: str, *, event_id: str | None = None) ->
 
 def start(
     settings: ServiceSettings,
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     subscription: Subscription[UnitOfWork],
     loop_class: type[KafkaConsumerLoop[UnitOfWork]] = KafkaConsumerLoop,
 ) -> tuple[KafkaConsumerLoop[UnitOfWork], asyncio.Task[None]]:
@@ -80,10 +81,10 @@ async def committed(kafka_bootstrap: str, group: str, topic: str) -> int:
 async def test_same_message_delivered_twice_is_applied_once(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "dup")
     happened, _ = thing_events(topic)
@@ -115,10 +116,10 @@ async def _at(kafka_bootstrap: str, group: str, topic: str, offset: int) -> bool
 async def test_crash_between_db_commit_and_offset_commit_applies_once(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "crash")
     happened, _ = thing_events(topic)
@@ -145,10 +146,10 @@ async def test_crash_between_db_commit_and_offset_commit_applies_once(
 async def test_poison_messages_go_to_the_dlq_and_the_next_one_is_processed(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "poison")
     happened, _ = thing_events(topic)
@@ -194,10 +195,10 @@ async def test_poison_messages_go_to_the_dlq_and_the_next_one_is_processed(
 async def test_rebalances_lose_nothing_and_apply_nothing_twice(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "rebalance", partitions=4)
     happened, _ = thing_events(topic)
@@ -210,7 +211,7 @@ async def test_rebalances_lose_nothing_and_apply_nothing_twice(
     group = unique_name("group")
     apply = handler_factory()
 
-    async def slow_apply(messages: Any, uow: UnitOfWork) -> None:
+    async def slow_apply(messages: Sequence[InboundEvent], uow: UnitOfWork) -> None:
         await asyncio.sleep(0.1 * len(messages))  # keep batches in flight during rebalances
         await apply(messages, uow)
 
@@ -242,7 +243,7 @@ async def _has_partitions(loop: KafkaConsumerLoop[Any]) -> bool:
     return bool(loop.assignment())
 
 
-async def _effects_at_least(effects_of: Any, count: int) -> bool:
+async def _effects_at_least(effects_of: Callable[..., Awaitable[int]], count: int) -> bool:
     return await effects_of(prefix="r-") >= count
 
 
@@ -253,7 +254,7 @@ async def _all_committed(kafka_bootstrap: str, group: str, total: int) -> bool:
 async def test_topping_up_a_poll_keeps_each_partitions_order_and_applies_each_once(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "topup")
@@ -283,10 +284,10 @@ async def test_topping_up_a_poll_keeps_each_partitions_order_and_applies_each_on
 async def test_a_slow_offset_commit_holds_up_neither_the_next_messages_nor_stop_losing_it(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
-    handler_factory: Any,
-    effects_of: Any,
+    handler_factory: Callable[..., BatchHandler[UnitOfWork]],
+    effects_of: Callable[..., Awaitable[int]],
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "slowcommit")
     happened, _ = thing_events(topic)

@@ -55,7 +55,9 @@ def record(offset: int, value: bytes, key: bytes | None = b"k") -> ConsumerRecor
     return ConsumerRecord(TOPIC, 0, offset, 0, 0, key, value, None, 1, len(value), [])
 
 
-def event_bytes(thing_id: str, *, event_id: str | None = None, correlation: str | None = None):
+def event_bytes(
+    thing_id: str, *, event_id: str | None = None, correlation: str | None = None
+) -> bytes:
     ce = new_event(Happened(thing_id=thing_id), source="/services/test", correlation_id=correlation)
     if event_id:
         ce = ce.model_copy(update={"id": event_id})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,12 @@ from inventory_runtime.db import (
     outbox_table,
 )
 from inventory_runtime.migrations import migrate, migrate_async
+from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_runtime.uow import UnitOfWork
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +130,9 @@ async def test_migrate_runs_from_a_plain_command_line(
         await drop_database(url)
 
 
-async def test_inbox_remembers_only_committed_entries(session_factory: Any) -> None:
+async def test_inbox_remembers_only_committed_entries(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
     async with UnitOfWork(session_factory, source="/services/t") as uow:
         assert await uow.mark_processed("group-a", "evt-rolled-back")
     async with UnitOfWork(session_factory, source="/services/t") as uow:
@@ -141,7 +145,7 @@ async def test_inbox_remembers_only_committed_entries(session_factory: Any) -> N
 
 
 async def test_outbox_row_holds_the_encoded_cloud_event(
-    session_factory: Any, thing_events: Any
+    session_factory: async_sessionmaker[AsyncSession], thing_events: Any
 ) -> None:
     happened, _ = thing_events("test.outbox-row")
     async with UnitOfWork(session_factory, source="/services/t") as uow:
@@ -166,12 +170,12 @@ async def test_outbox_row_holds_the_encoded_cloud_event(
     assert rows[0].headers["content-type"].startswith("application/cloudevents+json")
 
 
-async def _backend_pid(session_factory: Any) -> int:
+async def _backend_pid(session_factory: async_sessionmaker[AsyncSession]) -> int:
     async with session_factory() as session:
         return int(await session.scalar(text("SELECT pg_backend_pid()")))
 
 
-async def _terminate(make_settings: Any, pid: int) -> None:
+async def _terminate(make_settings: Callable[..., ServiceSettings], pid: int) -> None:
     admin = create_async_engine(make_settings().database_url)
     async with admin.connect() as connection:
         await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
@@ -179,7 +183,7 @@ async def _terminate(make_settings: Any, pid: int) -> None:
 
 
 async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(
-    make_settings: Any,
+    make_settings: Callable[..., ServiceSettings],
 ) -> None:
     """No ping before each use: a connection the server ended (restart, idle timeout, an
     operator's pg_terminate_backend) is swapped for a new one before anyone gets it."""
@@ -196,7 +200,7 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(
 
 
 async def test_a_connection_that_dies_in_use_fails_its_statement_and_the_pool_recovers(
-    make_settings: Any,
+    make_settings: Callable[..., ServiceSettings],
 ) -> None:
     """A connection lost while in use fails that statement (the consumer retries its batch, an
     API request answers 5xx); the pool drops it and the next checkout works."""

@@ -6,7 +6,7 @@ import asyncio
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from inventory_runtime.testing import (
 from inventory_runtime.uow import UnitOfWork
 from prometheus_client import REGISTRY
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 pytestmark = pytest.mark.integration
 
@@ -40,17 +41,19 @@ class Rollback(Exception):
     pass
 
 
-async def publish(session_factory: Any, source: str, events: list[Any]) -> None:
+async def publish(
+    session_factory: async_sessionmaker[AsyncSession], source: str, events: list[Any]
+) -> None:
     async with UnitOfWork(session_factory, source=source) as uow:
         for event in events:
             uow.publish(event)
         await uow.commit()
 
 
-async def unpublished(session_factory: Any) -> int:
+async def unpublished(session_factory: async_sessionmaker[AsyncSession]) -> int:
     async with session_factory() as session:
         query = select(func.count()).where(outbox_table.c.published_at.is_(None))
-        return int(await session.scalar(query))
+        return int(await session.scalar(query) or 0)
 
 
 def running(relays: list[OutboxRelay]) -> list[asyncio.Task[None]]:
@@ -66,7 +69,7 @@ async def stop(relays: list[OutboxRelay], tasks: list[asyncio.Task[None]]) -> No
 async def test_rolled_back_outbox_write_publishes_nothing(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "rollback")
@@ -91,14 +94,14 @@ async def test_rolled_back_outbox_write_publishes_nothing(
     assert [r.key for r in records] == [b"committed"]
 
 
-async def _none_left(session_factory: Any) -> bool:
+async def _none_left(session_factory: async_sessionmaker[AsyncSession]) -> bool:
     return await unpublished(session_factory) == 0
 
 
 async def test_published_messages_carry_key_headers_ids_and_keep_per_key_order(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "order", partitions=3)
@@ -142,7 +145,7 @@ async def test_published_messages_carry_key_headers_ids_and_keep_per_key_order(
 async def test_a_missing_topic_holds_back_only_its_own_events(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "healthy")
@@ -184,7 +187,7 @@ def _broker_command(action: str) -> list[str]:
 async def test_relay_survives_a_broker_restart_without_losing_events(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "restart", partitions=3)
@@ -219,7 +222,7 @@ async def test_relay_survives_a_broker_restart_without_losing_events(
 async def test_each_key_lands_on_the_partition_a_plain_producer_picks(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     """Rows go out in record batches per partition; a key's partition must still be the one
@@ -254,7 +257,7 @@ async def test_each_key_lands_on_the_partition_a_plain_producer_picks(
 async def test_without_retention_a_published_row_is_deleted_once_kafka_has_it(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "no-retention")
@@ -277,7 +280,7 @@ async def test_without_retention_a_published_row_is_deleted_once_kafka_has_it(
 async def test_a_round_takes_the_lock_and_its_rows_in_one_statement(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "one-statement")
@@ -303,13 +306,14 @@ async def test_a_round_takes_the_lock_and_its_rows_in_one_statement(
     assert await _rows_left(session_factory, 0)
 
 
-async def _rows_left(session_factory: Any, expected: int) -> bool:
+async def _rows_left(session_factory: async_sessionmaker[AsyncSession], expected: int) -> bool:
     async with session_factory() as session:
-        return int(await session.scalar(select(func.count()).select_from(outbox_table))) == expected
+        rows = await session.scalar(select(func.count()).select_from(outbox_table))
+        return rows == expected
 
 
 async def test_inbox_entries_past_their_retention_are_purged_and_recent_ones_kept(
-    make_settings: Callable[..., ServiceSettings], session_factory: Any
+    make_settings: Callable[..., ServiceSettings], session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     settings = make_settings(inbox_retention_hours=168)
     ages = {"purge-old": 200, "purge-recent": 1}  # hours since processed
@@ -338,14 +342,14 @@ async def test_inbox_entries_past_their_retention_are_purged_and_recent_ones_kep
         await stop(relays, tasks)
 
 
-async def _is(current: Any, expected: set[str]) -> bool:
+async def _is(current: Awaitable[set[str]], expected: set[str]) -> bool:
     return await current == expected
 
 
 async def test_a_commit_with_events_wakes_the_relay_before_its_next_poll(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "wake")
@@ -375,7 +379,7 @@ async def test_a_commit_with_events_wakes_the_relay_before_its_next_poll(
     assert [r.key for r in records] == [b"woken"]
 
 
-async def _none_unpublished(session_factory: Any) -> bool:
+async def _none_unpublished(session_factory: async_sessionmaker[AsyncSession]) -> bool:
     return await unpublished(session_factory) == 0
 
 
@@ -389,7 +393,7 @@ class StuckMaintenance(OutboxRelay):
 async def test_slow_maintenance_does_not_hold_up_publishing_or_stop(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "stuck")
@@ -407,7 +411,7 @@ async def test_slow_maintenance_does_not_hold_up_publishing_or_stop(
 async def test_a_relay_that_finds_another_publishing_tries_again_soon(
     kafka_bootstrap: str,
     make_settings: Callable[..., ServiceSettings],
-    session_factory: Any,
+    session_factory: async_sessionmaker[AsyncSession],
     thing_events: Any,
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "lockbusy")

@@ -1,6 +1,7 @@
-"""Which failures the consumer retries, and how long it waits."""
+"""Which failures the consumer retries, and how long it (or a delivery) waits."""
 
 import random
+from datetime import UTC, datetime, timedelta
 
 import asyncpg.exceptions
 import pytest
@@ -13,6 +14,7 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 from inventory_runtime.retry import (
+    RetryPolicy,
     TransientError,
     backoff_delay,
     is_fatal_producer_error,
@@ -110,6 +112,26 @@ def test_backoff_is_jittered() -> None:
     rng = random.Random(1)
     delays = {backoff_delay(5, base=0.1, cap=30, rng=rng) for _ in range(20)}
     assert len(delays) > 1
+
+
+def test_retry_policy_waits_the_backoff_of_each_failed_try() -> None:
+    policy = RetryPolicy(max_attempts=10, base_seconds=30, cap_seconds=600)
+    rng = random.Random(3)
+    for attempt in range(1, 10):
+        ceiling = min(600, 30 * 2 ** (attempt - 1))
+        assert ceiling / 2 <= policy.delay(attempt, rng) <= ceiling
+
+
+def test_retry_policy_gives_up_after_max_attempts() -> None:
+    policy = RetryPolicy(max_attempts=3, base_seconds=30, cap_seconds=600)
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    after_first = policy.next_try(1, now)
+    after_second = policy.next_try(2, now)
+    assert after_first is not None and after_second is not None
+    assert now + timedelta(seconds=15) <= after_first <= now + timedelta(seconds=30)
+    assert now + timedelta(seconds=30) <= after_second <= now + timedelta(seconds=60)
+    assert policy.next_try(3, now) is None
+    assert policy.next_try(4, now) is None
 
 
 def test_producer_recreated_only_after_fatal_errors() -> None:

@@ -1,10 +1,13 @@
 """Shared runtime of the inventory services.
 
 Settings (`settings`), database and runtime tables (`db`, `migrations`, `alembic_env`), the
-unit of work with outbox and inbox (`uow`), the Kafka consumer loop (`consumer`,
-`subscription`), the outbox relay (`relay`), topic creation (`kafka_admin`), the FastAPI app
-factory (`app`), JSON logging (`logging`), metrics (`metrics`), fakes for unit tests (`fakes`)
-and the pytest plugin (`testing`). The names below are the ones a service needs most.
+unit of work with outbox and inbox (`uow`), the handler registry (`handlers`) and the Kafka
+consumer loop (`consumer`, `subscription`, `inbound`, `context`), the outbox relay (`relay`),
+topic creation (`kafka_admin`), the FastAPI app factory and the API error shape (`app`,
+`http`, `errors`), the outbound delivery worker (`delivery`), signing (`signing`), retries
+(`retry`), the clock (`clock`), retention (`retention`), JSON logging (`logging`), metrics
+(`metrics`), fakes for unit tests (`fakes`) and the pytest plugin (`testing`). The names below
+are the ones a service needs most.
 """
 
 from inventory_runtime.app import (

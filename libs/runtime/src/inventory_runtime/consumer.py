@@ -48,7 +48,9 @@ from inventory_runtime.subscription import Subscription, U
 log = logging.getLogger(__name__)
 
 
-class _Rebalance(ConsumerRebalanceListener):
+# aiokafka ships no type hints, so its base class is Any to mypy (`unused-ignore`: a non-strict
+# run does not flag the subclass).
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc, unused-ignore]
     def __init__(self, loop: KafkaConsumerLoop[Any]) -> None:
         self._loop = loop
 

@@ -95,12 +95,17 @@ class FakeUnitOfWork:
         return {e for e in event_ids if await self.mark_processed(consumer, e)}
 
     async def commit(self) -> None:
-        """Collect the aggregates' events; make the pending events and inbox entries durable."""
+        """Collect the aggregates' events; make the pending events and inbox entries durable.
+
+        The aggregates stay tracked until the block ends, as in `UnitOfWork`: what they record
+        after this commit goes out with the next one.
+        """
         self.collect_events()
         self.published.extend(self._pending_events)
         self.processed |= self._pending_processed
         self.commits += 1
-        await self.rollback()
+        self._pending_events = []
+        self._pending_processed = set()
 
     async def rollback(self) -> None:
         """Forget everything not committed."""

@@ -73,9 +73,10 @@ def backoff_delay(
     """
     if attempt < 1:
         raise ValueError("attempt starts at 1")
-    ceiling = min(cap, base * 2 ** min(attempt - 1, 62))
+    ceiling = min(cap, base * 2.0 ** min(attempt - 1, 62))
     half = ceiling / 2
-    return half + (rng or random).uniform(0, half)
+    jitter = rng.uniform(0, half) if rng is not None else random.uniform(0, half)
+    return half + jitter
 
 
 @dataclass(frozen=True)
