@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 import pytest
+from aiokafka.structs import ConsumerRecord
 from inventory_contracts import (
     GoodsReceived,
     ItemUpserted,
@@ -18,7 +19,10 @@ from inventory_contracts import (
     OrderShipped,
     ReceiptLine,
 )
+from inventory_contracts.envelope import encode, new_event
+from inventory_contracts.events.base import Event
 from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.inbound import InboundEvent
 from stock_ledger.domain import (
     Balance,
     Consumption,
@@ -27,18 +31,33 @@ from stock_ledger.domain import (
     DocumentLine,
     Item,
     LaterOutbound,
+    LedgerEntry,
     Location,
     PointKey,
     Posting,
 )
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+E = TypeVar("E", bound=Event)
+Later = tuple[str, str, LedgerEntry, Decimal]
+"""(movement id, document id, entry, cost) of an outbound entry after a back-dated date."""
+
+
+def _stored(document: Document) -> Document:
+    """A copy as the database would keep it: the events it recorded are not part of it."""
+    stored = copy.deepcopy(document)
+    stored.events = []
+    return stored
 
 
 class FakeRepository:
-    """In-memory `Repository`: hands out copies, so a handler that forgets to save is caught."""
+    """In-memory `LedgerRepository`: hands out copies, so a handler that forgets to save is
+    caught; tells the unit of work of the documents it hands out or is given, as the SQL one
+    does."""
 
-    def __init__(self) -> None:
+    def __init__(self, track: Callable[[Document], None]) -> None:
+        self._track = track
+        self.aging_refreshed: list[PointKey] = []
         self.items: dict[str, Item] = {}
         self.locations: dict[str, Location] = {}
         self.balances: dict[PointKey, Balance] = {}
@@ -98,6 +117,7 @@ class FakeRepository:
             for layer_id, quantity in self.consumptions.get(movement_id, []):
                 state.consumed[movement_id].append(Consumption(hand(layer_id), quantity))
         for movement_id, document_id, entry, cost in later:
+            assert entry.effective_date is not None
             state.later[(entry.sku, entry.location)].append(
                 LaterOutbound(
                     movement_id, document_id, entry.effective_date, -entry.quantity_delta,
@@ -107,14 +127,15 @@ class FakeRepository:
             )  # fmt: skip
         return state
 
-    def _later(self, backdated: Mapping[PointKey, date]) -> list[Any]:
+    def _later(self, backdated: Mapping[PointKey, date]) -> list[Later]:
         reversed_ids = {d.reverses_document_id for d in self.documents.values()}
         entries = [
             (e, d) for d in self.documents.values() for e in d.entries if d.status == "posted"
         ]
-        found = []
+        found: list[Later] = []
         for e, d in entries:
             day = backdated.get((e.sku, e.location))
+            assert e.effective_date is not None
             if day is None or e.effective_date <= day or e.quantity_delta >= 0:
                 continue
             if e.movement_type == "reversal" or d.document_id in reversed_ids:
@@ -144,7 +165,8 @@ class FakeRepository:
         self.aging_refreshed = sorted(set(keys))
 
     async def save_draft(self, document: Document) -> None:
-        self.documents[document.document_id] = copy.deepcopy(document)
+        self._track(document)
+        self.documents[document.document_id] = _stored(document)
 
     async def get(self, document_id: str) -> Document | None:
         found = copy.deepcopy(self.documents.get(document_id))
@@ -153,16 +175,20 @@ class FakeRepository:
                 (d.document_id for d in self.documents.values()
                  if d.reverses_document_id == document_id), None,
             )  # fmt: skip
+            self._track(found)
         return found
 
     async def by_idempotency_key(self, key: str) -> Document | None:
-        found = [d for d in self.documents.values() if d.idempotency_key == key]
-        return copy.deepcopy(found[0]) if found else None
+        found = [copy.deepcopy(d) for d in self.documents.values() if d.idempotency_key == key]
+        for document in found[:1]:
+            self._track(document)
+        return found[0] if found else None
 
     async def add(self, document: Document, *, from_draft: bool = False) -> None:
         earlier = self.documents.get(document.document_id)
         assert earlier is None or earlier.status == "draft"
-        self.documents[document.document_id] = copy.deepcopy(document)
+        self._track(document)
+        self.documents[document.document_id] = _stored(document)
 
 
 class FakeCostState:
@@ -173,9 +199,15 @@ class FakeCostState:
 
 
 class FakeLedgerUoW(FakeUnitOfWork):
+    """`LedgerUoW` in memory."""
+
     def __init__(self) -> None:
         super().__init__(source="/services/stock-ledger")
-        self.ledger = FakeRepository()
+        self._ledger = FakeRepository(self.track)
+
+    @property
+    def ledger(self) -> FakeRepository:
+        return self._ledger
 
 
 @pytest.fixture
@@ -187,6 +219,17 @@ class Make:
     """Builders of the documents and events the tests feed in."""
 
     now = NOW
+
+    @staticmethod
+    def inbound(data: E, source: str = "/services/test") -> InboundEvent[E]:
+        """`data` as the consumer hands it to a handler, sent by `source`."""
+        cloud_event = new_event(data, source=source)
+        value = encode(cloud_event)
+        key = data.key()
+        record = ConsumerRecord(
+            type(data).topic, 0, 0, 0, 0, key.encode(), value, None, len(key), len(value), []
+        )
+        return InboundEvent(cloud_event, data, record.topic, 0, 0, key, record)
 
     @staticmethod
     def item(sku: str, unit_cost: str = "1", currency: str = "CNY") -> ItemUpserted:

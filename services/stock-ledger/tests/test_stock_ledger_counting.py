@@ -20,25 +20,28 @@ from inventory_contracts import (
     decode,
     decode_data,
 )
-from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from stock_ledger import counting, handlers
+from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import get_uow
 from stock_ledger.api.counting import variance_threshold
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain.counting import Variance, is_due
 from stock_ledger.main import create_app
-from stock_ledger.store import LedgerUnitOfWork
 
+from .conftest import Make
+
+Sessions = async_sessionmaker[AsyncSession]
 MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 WH = "WH-C"
 TODAY = datetime.now(UTC).date()
 
 
-def test_a_stock_point_is_due_when_never_counted_or_its_interval_has_passed():
+def test_a_stock_point_is_due_when_never_counted_or_its_interval_has_passed() -> None:
     today = date(2025, 3, 31)
     assert is_due(None, 30, today)
     assert is_due(date(2025, 3, 1), 30, today)  # 03-01 + 30 days = 03-31: due today
@@ -46,7 +49,7 @@ def test_a_stock_point_is_due_when_never_counted_or_its_interval_has_passed():
     assert not is_due(date(2025, 1, 1), 365, today)
 
 
-def test_variance_value_counts_losses_and_gains_alike():
+def test_variance_value_counts_losses_and_gains_alike() -> None:
     # book 100, counted 90 at 12.5 each: |-10| * 12.5 = 125
     loss = Variance(Decimal(100), Decimal(90), Decimal("12.5"))
     assert (loss.quantity, loss.value) == (-10, 125)
@@ -55,7 +58,7 @@ def test_variance_value_counts_losses_and_gains_alike():
 
 
 @pytest.fixture(scope="module")
-async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
     url = await fresh_database(database_url, "stock_ledger_count_it")
     await migrate_async(url, MIGRATIONS)
     engine = create_async_engine(url, pool_size=5)
@@ -65,8 +68,8 @@ async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionm
             item = ItemUpserted(
                 sku=sku, name=sku, unit_of_measure="pcs", category="c", unit_cost=Decimal(10)
             )
-            await handlers.upsert_item(item, uow)
-        await handlers.upsert_location(make.location(WH), uow)
+            await handlers.upsert_item(make.inbound(item), uow)
+        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
         await uow.commit()
     yield factory
     await engine.dispose()
@@ -74,7 +77,7 @@ async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionm
 
 
 @pytest.fixture
-async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(StockLedgerSettings())
     app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
         sessions, source="/services/stock-ledger"
@@ -104,20 +107,26 @@ async def on_hand(client: httpx.AsyncClient, sku: str) -> str:
     return str(found["on_hand"])
 
 
-async def approval_requests(sessions: Any) -> list[ApprovalRequested]:
+async def approval_requests(sessions: Sessions) -> list[ApprovalRequested]:
     async with sessions() as session:
         rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
         events = [decode_data(decode(row.payload)) for row in rows]
     return [e for e in events if isinstance(e, ApprovalRequested)]
 
 
-async def decide(sessions: Any, event: ApprovalGranted | ApprovalRejected) -> None:
+async def decide(sessions: Sessions, event: ApprovalGranted | ApprovalRejected) -> None:
+    """The approval service's decision reaches the consumer's handler."""
     async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
-        await counting.decided(event, uow)
+        if isinstance(event, ApprovalGranted):
+            await handlers.approval_granted(Make.inbound(event, "/services/approval"), uow)
+        else:
+            await handlers.approval_rejected(Make.inbound(event, "/services/approval"), uow)
         await uow.commit()
 
 
-async def test_tasks_follow_the_abc_schedule_and_a_small_variance_posts_at_once(client, sessions):
+async def test_tasks_follow_the_abc_schedule_and_a_small_variance_posts_at_once(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     await stocked(client, "SMALL", "20", "A")
     await stocked(client, "CLASS-C", "5", "C")
     assert (await client.put("/v1/count-schedules/A", json={"interval_days": 7})).json()["A"] == 7
@@ -148,7 +157,9 @@ async def test_tasks_follow_the_abc_schedule_and_a_small_variance_posts_at_once(
     assert any("SMALL" in t for t in due["created"])
 
 
-async def test_large_variance_waits_for_approval_then_posts(client, sessions):
+async def test_large_variance_waits_for_approval_then_posts(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     await stocked(client, "BIG", "50", "B")
     await client.post("/v1/count-tasks/generate")
     task = await task_of(client, "BIG")
@@ -181,7 +192,9 @@ async def test_large_variance_waits_for_approval_then_posts(client, sessions):
     assert (await task_of(client, "BIG"))["status"] == "done"
 
 
-async def test_rejected_variance_changes_no_stock(client, sessions):
+async def test_rejected_variance_changes_no_stock(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     await stocked(client, "DENIED", "50", "B")
     await client.post("/v1/count-tasks/generate")
     task = await task_of(client, "DENIED")

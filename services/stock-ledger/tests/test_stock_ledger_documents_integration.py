@@ -15,18 +15,21 @@ import httpx
 import pytest
 import stock_ledger
 from inventory_contracts import ItemUpserted, StockMoved, decode, decode_data
-from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import get_uow
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.main import create_app
-from stock_ledger.store import LedgerUnitOfWork
+
+from .conftest import Make
 
 pytestmark = pytest.mark.integration
+Sessions = async_sessionmaker[AsyncSession]
 
 MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 WH, WH2 = "WH-1", "WH-2"
@@ -39,7 +42,7 @@ def ago(days: int) -> str:
 
 
 @pytest.fixture(scope="module")
-async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
     url = await fresh_database(database_url, "stock_ledger_docs_it")
     await migrate_async(url, MIGRATIONS)
     engine = create_async_engine(url, pool_size=10)
@@ -55,9 +58,9 @@ async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionm
                 sku=sku, name=sku, unit_of_measure="pcs", category=category,
                 unit_cost=Decimal(4), valuation_method=method, expiry_managed=sku == "MILK",
             )  # fmt: skip
-            await handlers.upsert_item(item, uow)
-        await handlers.upsert_location(make.location(WH), uow)
-        await handlers.upsert_location(make.location(WH2), uow)
+            await handlers.upsert_item(make.inbound(item), uow)
+        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
+        await handlers.upsert_location(make.inbound(make.location(WH2)), uow)
         await uow.commit()
     yield factory
     await engine.dispose()
@@ -65,7 +68,7 @@ async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionm
 
 
 @pytest.fixture
-async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(StockLedgerSettings())
     app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
         sessions, source="/services/stock-ledger"
@@ -75,7 +78,7 @@ async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def counts(sessions: Any) -> dict[str, int]:
+async def counts(sessions: Sessions) -> dict[str, int]:
     """Rows in every table a posting writes: 'changes nothing' means these stay put."""
     tables = ("documents", "ledger_entries", "cost_layers", "outbox", "daily_stock")
     async with sessions() as session:
@@ -85,7 +88,7 @@ async def counts(sessions: Any) -> dict[str, int]:
         }
 
 
-async def moves_of(sessions: Any, document_id: str) -> list[StockMoved]:
+async def moves_of(sessions: Sessions, document_id: str) -> list[StockMoved]:
     async with sessions() as session:
         rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
         events = [decode_data(decode(row.payload)) for row in rows]
@@ -105,7 +108,9 @@ async def balance(client: httpx.AsyncClient, sku: str, location: str = WH) -> tu
     return found["on_hand"], found["value"]
 
 
-async def test_draft_is_edited_then_posted_once_and_is_immutable_after(client, sessions):
+async def test_draft_is_edited_then_posted_once_and_is_immutable_after(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     draft = await client.post(
         "/v1/documents", json=document("receipt", line("FIFO", "5", unit_cost="2"))
     )
@@ -134,7 +139,9 @@ async def test_draft_is_edited_then_posted_once_and_is_immutable_after(client, s
     assert refused.status_code == 409 and refused.json()["error"] == "document_state"
 
 
-async def test_reversal_mirrors_the_posting_and_restores_the_balance(client, sessions):
+async def test_reversal_mirrors_the_posting_and_restores_the_balance(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     before = await balance(client, "FIFO")
     issued = await client.post("/v1/documents?post=true", json=document("issue", line("FIFO", "4")))
     assert issued.status_code == 201, issued.text
@@ -156,7 +163,9 @@ async def test_reversal_mirrors_the_posting_and_restores_the_balance(client, ses
     assert (moved.movement_type, moved.quantity_delta) == ("reversal", 4)
 
 
-async def test_idempotency_key_posts_a_document_once(client, sessions):
+async def test_idempotency_key_posts_a_document_once(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     body = document("adjustment", line("AVG", "3", reason_code="found", unit_cost="2"))
     key = {"Idempotency-Key": "scanner-7-batch-1"}
 
@@ -169,7 +178,9 @@ async def test_idempotency_key_posts_a_document_once(client, sessions):
     assert await balance(client, "AVG") == ("3", "6")
 
 
-async def test_negative_stock_is_refused_and_changes_nothing(client, sessions):
+async def test_negative_stock_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     before = await counts(sessions)
 
     response = await client.post(
@@ -185,7 +196,9 @@ async def test_negative_stock_is_refused_and_changes_nothing(client, sessions):
     assert await counts(sessions) == before
 
 
-async def test_back_dated_receipt_recosts_later_issue_and_ages_from_its_date(client, sessions):
+async def test_back_dated_receipt_recosts_later_issue_and_ages_from_its_date(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     post = "/v1/documents?post=true"
     first = document("receipt", line("OLD", "10", unit_cost="5"), document_date=ago(20))
     assert (await client.post(post, json=first)).status_code == 201
@@ -213,7 +226,9 @@ async def test_back_dated_receipt_recosts_later_issue_and_ages_from_its_date(cli
     assert refused.json()["detail"][0]["field"] == "body.document_date"
 
 
-async def test_form_fields_are_versioned_and_validated_field_by_field(client, sessions):
+async def test_form_fields_are_versioned_and_validated_field_by_field(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     form = {
         "fields": [
             {"name": "supplier_delivery_note", "type": "text", "label_en": "Delivery note",
@@ -270,7 +285,7 @@ async def test_form_fields_are_versioned_and_validated_field_by_field(client, se
     assert old.json()["fields"][0]["name"] == "supplier_delivery_note"
 
 
-async def test_scan_of_a_gs1_barcode_fills_a_line(client):
+async def test_scan_of_a_gs1_barcode_fills_a_line(client: httpx.AsyncClient) -> None:
     unknown = await client.post("/v1/scans", json={"barcode": BARCODE})
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "body.barcode"
     assert (await client.put("/v1/gtins/9501101530003", json={"sku": "MILK"})).status_code == 200
@@ -299,8 +314,8 @@ async def test_scan_of_a_gs1_barcode_fills_a_line(client):
     ],
 )
 async def test_bad_input_is_named_field_by_field_and_changes_nothing(
-    client, sessions, lines, field
-):
+    client: httpx.AsyncClient, sessions: Sessions, lines: list[dict[str, Any]], field: str
+) -> None:
     before = await counts(sessions)
 
     response = await client.post("/v1/documents?post=true", json=document("receipt", *lines))
@@ -310,7 +325,9 @@ async def test_bad_input_is_named_field_by_field_and_changes_nothing(
     assert await counts(sessions) == before
 
 
-async def test_reports_answer_in_json_and_csv(client, sessions):
+async def test_reports_answer_in_json_and_csv(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     post = "/v1/documents?post=true"
     milk = line("MILK", "6", unit_cost="2", lot="M1", expiry_date=ago(-30))
     assert (await client.post(post, json=document("receipt", milk))).status_code == 201

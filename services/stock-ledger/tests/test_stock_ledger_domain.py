@@ -1,43 +1,52 @@
 """Unit tests of posting: balances, moving-average cost, negative stock, idempotency."""
 
+# mypy: disable-error-code="comparison-overlap"
+# (the assertions compare Decimals with int literals on purpose: Decimal(10) == 10)
+
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from inventory_contracts import StockMoved
 from stock_ledger import handlers
-from stock_ledger.domain import IdempotencyConflict, InvalidDocument, NegativeStock
+from stock_ledger.domain import Document, IdempotencyConflict, InvalidDocument, NegativeStock
+
+from .conftest import FakeLedgerUoW, Make
 
 D = Decimal
 SKU, OTHER, WH, OPEN = "TEA", "RICE", "WH-1", "OPEN-1"
 
 
-async def seed(uow: Any, make: Any) -> None:
-    await handlers.upsert_item(make.item(SKU, unit_cost="4"), uow)
-    await handlers.upsert_item(make.item(OTHER, unit_cost="2", currency="USD"), uow)
-    await handlers.upsert_location(make.location(WH), uow)
-    await handlers.upsert_location(make.location(OPEN, allow_negative_stock=True), uow)
+async def seed(uow: FakeLedgerUoW, make: type[Make]) -> None:
+    await handlers.upsert_item(make.inbound(make.item(SKU, unit_cost="4")), uow)
+    await handlers.upsert_item(make.inbound(make.item(OTHER, unit_cost="2", currency="USD")), uow)
+    await handlers.upsert_location(make.inbound(make.location(WH)), uow)
+    open_location = make.location(OPEN, allow_negative_stock=True)
+    await handlers.upsert_location(make.inbound(open_location), uow)
     await uow.commit()
 
 
-async def post(uow: Any, make: Any, document: Any) -> Any:
+async def post(uow: FakeLedgerUoW, make: type[Make], document: Document) -> handlers.Posted:
     posted = await handlers.post_document(document, uow, make.now)
     await uow.commit()
     return posted
 
 
-def balance(uow: Any, sku: str = SKU, location: str = WH) -> tuple[Decimal, Decimal, Decimal]:
+def balance(
+    uow: FakeLedgerUoW, sku: str = SKU, location: str = WH
+) -> tuple[Decimal, Decimal, Decimal]:
     found = uow.ledger.balances[(sku, location)]
     return found.on_hand, found.value, found.average_cost
 
 
-def moved(uow: Any) -> list[StockMoved]:
-    return uow.events_of(StockMoved)
+def moved(uow: FakeLedgerUoW) -> list[StockMoved]:
+    return [e for e in uow.events_of(StockMoved) if isinstance(e, StockMoved)]
 
 
-async def test_receipt_raises_stock_and_publishes_one_stock_moved_per_line(uow, make):
+async def test_receipt_raises_stock_and_publishes_one_stock_moved_per_line(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
 
     receipt = make.receipt(
@@ -62,7 +71,9 @@ async def test_receipt_raises_stock_and_publishes_one_stock_moved_per_line(uow, 
     assert second.sku == OTHER and second.value == D("7.5")
 
 
-async def test_issue_goes_out_at_the_moving_average_cost(uow, make):
+async def test_issue_goes_out_at_the_moving_average_cost(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
     await post(uow, make, make.receipt("RCV-2", (SKU, WH, "10", "5")))
     await post(uow, make, make.receipt("RCV-3", (SKU, WH, "10", "7")))
@@ -76,7 +87,9 @@ async def test_issue_goes_out_at_the_moving_average_cost(uow, make):
     assert (issue.movement_type, issue.order_id, issue.on_hand_after) == ("issue", "SO-1", 15)
 
 
-async def test_last_unit_out_takes_the_remaining_value_so_no_dust_stays(uow, make):
+async def test_last_unit_out_takes_the_remaining_value_so_no_dust_stays(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
     await post(uow, make, make.receipt("RCV-4", (SKU, WH, "3", "1")))
     await post(uow, make, make.receipt("RCV-5", (SKU, WH, "4", "2")))  # avg 11/7 = 1.571428...
@@ -90,7 +103,9 @@ async def test_last_unit_out_takes_the_remaining_value_so_no_dust_stays(uow, mak
     assert sum(m.value for m in moved(uow)) == 0
 
 
-async def test_issue_below_zero_is_refused_and_nothing_is_posted(uow, make):
+async def test_issue_below_zero_is_refused_and_nothing_is_posted(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
     await post(uow, make, make.receipt("RCV-7", (SKU, WH, "4", "5"), (OTHER, WH, "9", "1")))
     events_before = len(moved(uow))
@@ -106,7 +121,9 @@ async def test_issue_below_zero_is_refused_and_nothing_is_posted(uow, make):
     assert "ISS-2" not in uow.ledger.documents
 
 
-async def test_location_allowing_negative_stock_goes_negative_at_standard_cost(uow, make):
+async def test_location_allowing_negative_stock_goes_negative_at_standard_cost(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
 
     await post(uow, make, make.issue("ISS-3", (SKU, OPEN, "2")))
@@ -116,7 +133,9 @@ async def test_location_allowing_negative_stock_goes_negative_at_standard_cost(u
     assert balance(uow, SKU, OPEN) == (3, 18, 6)
 
 
-async def test_unknown_sku_and_location_are_named_per_line(uow, make):
+async def test_unknown_sku_and_location_are_named_per_line(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
 
     with pytest.raises(InvalidDocument) as invalid:
@@ -129,7 +148,9 @@ async def test_unknown_sku_and_location_are_named_per_line(uow, make):
     assert uow.ledger.balances == {}
 
 
-async def test_same_document_posts_once_and_a_different_one_under_its_id_conflicts(uow, make):
+async def test_same_document_posts_once_and_a_different_one_under_its_id_conflicts(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
     await post(uow, make, make.receipt("RCV-10", (SKU, WH, "10", "5"), key="k-1"))
 
@@ -142,13 +163,16 @@ async def test_same_document_posts_once_and_a_different_one_under_its_id_conflic
         await post(uow, make, make.receipt("RCV-10", (SKU, WH, "11", "5")))
 
 
-async def test_shipment_reported_twice_is_issued_once_with_its_order(uow, make):
+async def test_shipment_reported_twice_is_issued_once_with_its_order(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
     await post(uow, make, make.receipt("RCV-11", (SKU, WH, "10", "5")))
     shipped = make.shipped("SO-2", "77", (SKU, WH, "3"))
 
     for _ in range(2):
-        await post(uow, make, handlers.shipment_issue(shipped, "/services/integration-gateway"))
+        await handlers.issue_shipment(make.inbound(shipped, "/services/integration-gateway"), uow)
+        await uow.commit()
 
     assert balance(uow)[0] == 7
     issue = moved(uow)[-1]
@@ -156,11 +180,14 @@ async def test_shipment_reported_twice_is_issued_once_with_its_order(uow, make):
     assert issue.posted_by == "/services/integration-gateway"
 
 
-async def test_goods_receipt_posts_with_its_purchase_order(uow, make):
+async def test_goods_receipt_posts_with_its_purchase_order(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
     await seed(uow, make)
 
     received = make.received("GR-1", "PO-1", (SKU, WH, "8", "3"))
-    await post(uow, make, handlers.goods_receipt(received, "/services/integration-gateway"))
+    await handlers.receive_goods(make.inbound(received, "/services/integration-gateway"), uow)
+    await uow.commit()
 
     [receipt] = moved(uow)
     assert (receipt.document_id, receipt.purchase_order_id, receipt.value) == (

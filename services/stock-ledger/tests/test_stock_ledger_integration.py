@@ -12,7 +12,6 @@ import httpx
 import pytest
 import stock_ledger
 from inventory_contracts import StockMoved, decode, decode_data
-from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -20,28 +19,32 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.adapters.tables import balances
+from stock_ledger.api import get_uow
 from stock_ledger.config import StockLedgerSettings
-from stock_ledger.db import balances
 from stock_ledger.domain import NegativeStock
 from stock_ledger.main import create_app
-from stock_ledger.store import LedgerUnitOfWork
+
+from .conftest import Make
 
 pytestmark = pytest.mark.integration
+Sessions = async_sessionmaker[AsyncSession]
 
 MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 WH = "WH-1"
 
 
 @pytest.fixture(scope="module")
-async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
     url = await fresh_database(database_url, "stock_ledger_it")
     await migrate_async(url, MIGRATIONS)
     engine = create_async_engine(url, pool_size=30, max_overflow=10)
     factory = create_session_factory(engine)
     async with LedgerUnitOfWork(factory, source="/services/stock-ledger") as uow:
         for sku, cost in (("TEA", "4"), ("RICE", "2"), ("HOT", "1"), ("SHIP", "1"), ("NEG", "1")):
-            await handlers.upsert_item(make.item(sku, unit_cost=cost), uow)
-        await handlers.upsert_location(make.location(WH), uow)
+            await handlers.upsert_item(make.inbound(make.item(sku, unit_cost=cost)), uow)
+        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
         await uow.commit()
     yield factory
     await engine.dispose()
@@ -49,7 +52,7 @@ async def sessions(database_url: str, make: Any) -> AsyncIterator[async_sessionm
 
 
 @pytest.fixture
-async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(StockLedgerSettings())
     app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
         sessions, source="/services/stock-ledger"
@@ -59,14 +62,14 @@ async def client(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def outbox_moves(sessions: Any) -> list[StockMoved]:
+async def outbox_moves(sessions: Sessions) -> list[StockMoved]:
     async with sessions() as session:
         rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
         events = [decode_data(decode(row.payload)) for row in rows]
     return [e for e in events if isinstance(e, StockMoved)]
 
 
-async def on_hand(sessions: Any, sku: str) -> tuple[Decimal, Decimal]:
+async def on_hand(sessions: Sessions, sku: str) -> tuple[Decimal, Decimal]:
     async with sessions() as session:
         row = (
             await session.execute(
@@ -83,7 +86,9 @@ def receipt_body(sku: str, quantity: str, cost: str, **extra: Any) -> dict[str, 
     return {"lines": [line], **extra}
 
 
-async def test_posted_receipt_updates_balance_and_writes_stock_moved(client, sessions):
+async def test_posted_receipt_updates_balance_and_writes_stock_moved(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     response = await client.post(
         "/v1/receipts", json=receipt_body("TEA", "10", "5", purchase_order_id="PO-1")
     )
@@ -105,7 +110,9 @@ async def test_posted_receipt_updates_balance_and_writes_stock_moved(client, ses
     assert fetched.status_code == 200 and fetched.json() == document
 
 
-async def test_same_idempotency_key_posts_once(client, sessions):
+async def test_same_idempotency_key_posts_once(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     body = receipt_body("RICE", "4", "2", idempotency_key="erp-42")
 
     first = await client.post("/v1/receipts", json=body)
@@ -126,7 +133,9 @@ async def test_same_idempotency_key_posts_once(client, sessions):
     assert len(moves) == 1
 
 
-async def test_receipt_id_is_the_document_id_so_a_repeat_posts_once(client, sessions):
+async def test_receipt_id_is_the_document_id_so_a_repeat_posts_once(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     body = receipt_body("RICE", "1", "2", receipt_id="GR-7")
 
     first = await client.post("/v1/receipts", json=body)
@@ -136,7 +145,9 @@ async def test_receipt_id_is_the_document_id_so_a_repeat_posts_once(client, sess
     assert again.status_code == 200
 
 
-async def test_issue_below_zero_is_409_with_the_shortfall_and_changes_nothing(client, sessions):
+async def test_issue_below_zero_is_409_with_the_shortfall_and_changes_nothing(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
     await client.post("/v1/receipts", json=receipt_body("NEG", "3", "1"))
     moves_before = len(await outbox_moves(sessions))
 
@@ -153,7 +164,7 @@ async def test_issue_below_zero_is_409_with_the_shortfall_and_changes_nothing(cl
     assert len(await outbox_moves(sessions)) == moves_before
 
 
-async def test_issue_posts_at_average_cost(client, sessions):
+async def test_issue_posts_at_average_cost(client: httpx.AsyncClient, sessions: Sessions) -> None:
     await client.post("/v1/receipts", json=receipt_body("SHIP", "10", "3"))
 
     response = await client.post(
@@ -186,7 +197,9 @@ def _line(**changes: str | None) -> dict[str, str]:
         (_line(unit_cost=None), "body.lines.0.unit_cost"),
     ],
 )
-async def test_bad_receipt_lines_are_422_naming_the_field(client, sessions, line, field):
+async def test_bad_receipt_lines_are_422_naming_the_field(
+    client: httpx.AsyncClient, sessions: Sessions, line: dict[str, str], field: str
+) -> None:
     response = await client.post("/v1/receipts", json={"lines": [line]})
 
     assert response.status_code == 422
@@ -195,7 +208,7 @@ async def test_bad_receipt_lines_are_422_naming_the_field(client, sessions, line
     assert field in [problem["field"] for problem in body["detail"]]
 
 
-async def test_malformed_json_and_unknown_document_are_4xx(client):
+async def test_malformed_json_and_unknown_document_are_4xx(client: httpx.AsyncClient) -> None:
     malformed = await client.post(
         "/v1/receipts", content=b"{not json", headers={"content-type": "application/json"}
     )
@@ -205,7 +218,9 @@ async def test_malformed_json_and_unknown_document_are_4xx(client):
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
 
 
-async def test_concurrent_issues_never_take_stock_below_zero(sessions, make):
+async def test_concurrent_issues_never_take_stock_below_zero(
+    sessions: Sessions, make: type[Make]
+) -> None:
     async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
         await handlers.post_document(make.receipt("RCV-HOT", ("HOT", WH, "10", "1")), uow, make.now)
         await uow.commit()
@@ -229,12 +244,15 @@ async def test_concurrent_issues_never_take_stock_below_zero(sessions, make):
     assert sorted(m.on_hand_after for m in hot) == list(range(11))
 
 
-async def test_shipment_event_is_issued_once_and_refused_below_zero(sessions, make):
+async def test_shipment_event_is_issued_once_and_refused_below_zero(
+    sessions: Sessions, make: type[Make]
+) -> None:
     shipped = make.shipped("SO-77", "SHP-77", ("TEA", WH, "2"))
     for _ in range(2):
         async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
-            issue = handlers.shipment_issue(shipped, "/services/integration-gateway")
-            await handlers.post_document(issue, uow, make.now)
+            await handlers.issue_shipment(
+                make.inbound(shipped, "/services/integration-gateway"), uow
+            )
             await uow.commit()
 
     moves = [m for m in await outbox_moves(sessions) if m.order_id == "SO-77"]
@@ -243,10 +261,10 @@ async def test_shipment_event_is_issued_once_and_refused_below_zero(sessions, ma
     too_much = make.shipped("SO-78", "SHP-78", ("TEA", WH, "1000"))
     with pytest.raises(NegativeStock, match="short"):
         async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
-            await handlers.post_document(handlers.shipment_issue(too_much, "x"), uow, make.now)
+            await handlers.issue_shipment(make.inbound(too_much, "x"), uow)
 
 
-async def test_posted_ledger_entries_cannot_be_changed(sessions):
+async def test_posted_ledger_entries_cannot_be_changed(sessions: Sessions) -> None:
     async with sessions() as session:
         with pytest.raises(DBAPIError, match="immutable"):
             await session.execute(text("UPDATE ledger_entries SET quantity_delta = 0"))

@@ -1,9 +1,11 @@
-"""The stock-ledger consumer group: master data, shipments and goods receipts."""
+"""The stock-ledger consumer groups, each a map from event type to handler.
+
+`stock-ledger`: master data, shipments and goods receipts, in partition order, one transaction
+per batch. `stock-ledger-approvals`: the decisions on count variances, in a group of their own
+so a slow approval never holds up shipments.
+"""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
-from typing import cast
 
 from inventory_contracts import (
     ApprovalGranted,
@@ -13,54 +15,35 @@ from inventory_contracts import (
     LocationUpserted,
     OrderShipped,
 )
-from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.subscription import Subscription, per_message
+from inventory_runtime.handlers import HandlerRegistry
+from inventory_runtime.subscription import Subscription
 
-from stock_ledger import counting, handlers
-from stock_ledger.store import LedgerUnitOfWork, LedgerUoW
+from stock_ledger import handlers
+from stock_ledger.ports import CountingUoW, LedgerUoW
 
 GROUP_ID = "stock-ledger"
-EVENTS = (ItemUpserted, LocationUpserted, OrderShipped, GoodsReceived)
+APPROVALS_GROUP_ID = "stock-ledger-approvals"
 
+registry = (
+    HandlerRegistry[LedgerUoW]()
+    .on(ItemUpserted, handlers.upsert_item)
+    .on(LocationUpserted, handlers.upsert_location)
+    .on(OrderShipped, handlers.issue_shipment)
+    .on(GoodsReceived, handlers.receive_goods)
+)
 
-async def handle(event: InboundEvent, uow: LedgerUoW) -> None:
-    """Apply one consumed event inside the batch's transaction.
-
-    A shipment that would take stock negative, or names an unknown SKU or location, raises:
-    that is not transient, so the runtime dead-letters it with the reason after its retries.
-    """
-    data = event.data
-    now = datetime.now(UTC)
-    posted_by = event.cloud_event.source
-    if isinstance(data, OrderShipped):
-        await handlers.post_document(handlers.shipment_issue(data, posted_by), uow, now)
-    elif isinstance(data, GoodsReceived):
-        await handlers.post_document(handlers.goods_receipt(data, posted_by), uow, now)
-    elif isinstance(data, ItemUpserted):
-        await handlers.upsert_item(data, uow)
-    elif isinstance(data, LocationUpserted):
-        await handlers.upsert_location(data, uow)
+approvals_registry = (
+    HandlerRegistry[CountingUoW]()
+    .on(ApprovalGranted, handlers.approval_granted)
+    .on(ApprovalRejected, handlers.approval_rejected)
+)
 
 
 def subscription() -> Subscription[LedgerUoW]:
-    """Master data, shipments and goods receipts, in order, one transaction per batch."""
-    return Subscription(group_id=GROUP_ID, events=EVENTS, handler=per_message(handle))
+    """Master data, shipments and goods receipts."""
+    return registry.subscription(GROUP_ID)
 
 
-APPROVALS_GROUP_ID = "stock-ledger-approvals"
-
-
-async def handle_approval(event: InboundEvent, uow: LedgerUoW) -> None:
-    """A decision on a stock count variance: post the count, or reject it."""
-    data = event.data
-    if isinstance(data, ApprovalGranted | ApprovalRejected):
-        await counting.decided(data, cast(LedgerUnitOfWork, uow))
-
-
-def approvals_subscription() -> Subscription[LedgerUoW]:
-    """Approval outcomes (own group: a slow approval never holds up shipments)."""
-    return Subscription(
-        group_id=APPROVALS_GROUP_ID,
-        events=(ApprovalGranted, ApprovalRejected),
-        handler=per_message(handle_approval),
-    )
+def approvals_subscription() -> Subscription[CountingUoW]:
+    """Approval outcomes of count variances."""
+    return approvals_registry.subscription(APPROVALS_GROUP_ID)

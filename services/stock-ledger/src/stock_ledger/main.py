@@ -6,21 +6,35 @@ import argparse
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
+from inventory_runtime.clock import utc_now
 from inventory_runtime.migrations import migrate
 
-from stock_ledger import api, counting
+from stock_ledger.adapters import LedgerUnitOfWork, aging
+from stock_ledger.api import counting, documents, forms, receipts, reports, ui
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.consumer import approvals_subscription, subscription
-from stock_ledger.store import LedgerUnitOfWork, aging
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
+
+
+async def open_due_counts_and_age(runtime: ServiceRuntime) -> None:
+    """One round of the daily job: open the count tasks that fell due, rewrite the aging."""
+    today = utc_now().date()
+    uow = runtime.uow_factory()
+    assert isinstance(uow, LedgerUnitOfWork)  # create_app's unit_of_work
+    async with uow:
+        created = await uow.counting.generate_tasks(today)
+        await uow.commit()
+    async with runtime.uow_factory() as uow:  # ages move overnight
+        await aging.ensure_current(uow.session, today)
+        await uow.commit()
+    if created:
+        log.info("opened %d count tasks", len(created))
 
 
 def daily_job(interval_seconds: float) -> BackgroundJob:
@@ -30,16 +44,7 @@ def daily_job(interval_seconds: float) -> BackgroundJob:
     async def run(runtime: ServiceRuntime) -> None:
         while True:
             try:
-                today = datetime.now(UTC).date()
-                # The app builds LedgerUnitOfWork instances (create_app's unit_of_work).
-                async with cast(LedgerUnitOfWork, runtime.uow_factory()) as uow:
-                    created = await counting.generate(uow, today)
-                    await uow.commit()
-                async with runtime.uow_factory() as uow:  # ages move overnight
-                    await aging.ensure_current(uow.session, today)
-                    await uow.commit()
-                if created:
-                    log.info("opened %d count tasks", len(created))
+                await open_due_counts_and_age(runtime)
             except Exception:  # the next round tries again; /ready shows a dead loop only
                 log.exception("count task generation failed")
             await asyncio.sleep(interval_seconds)
@@ -51,7 +56,14 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
     """The stock-ledger app: operations routes, outbox relay, consumers and API."""
     return create_service_app(
         settings,
-        routers=[api.router],
+        routers=[
+            documents.router,
+            receipts.router,
+            forms.router,
+            reports.router,
+            counting.router,
+            ui.router,
+        ],
         consumers=[subscription(), approvals_subscription()],
         background=(
             [daily_job(settings.count_task_interval_seconds)]

@@ -1,26 +1,25 @@
-"""What every stock-ledger route shares: the unit of work, error bodies, the posting runner."""
+"""What the posting routes share: their documented answers and the posting runner, which
+answers with the document or turns a domain error into the platform's error shape."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, cast
+from typing import Any
 
-from fastapi import Depends
 from fastapi.responses import JSONResponse
-from inventory_runtime.app import get_uow
-from inventory_runtime.uow import UnitOfWorkProtocol
+from inventory_runtime.errors import error_response, validation_error
 from sqlalchemy.exc import IntegrityError
 
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api.views import document_view
 from stock_ledger.domain import (
     DocumentStateError,
     IdempotencyConflict,
     InvalidDocument,
     NegativeStock,
-    Problem,
+    Shortfall,
 )
 from stock_ledger.handlers import Posted
-from stock_ledger.store import LedgerUnitOfWork
-from stock_ledger.views import document_view
 
 Responses = dict[int | str, dict[str, Any]]
 POST_RESPONSES: Responses = {
@@ -32,26 +31,38 @@ POST_RESPONSES: Responses = {
     },
     422: {"description": "a field is invalid or names an unknown SKU or location"},
 }
+INSUFFICIENT_STOCK = "Stock would go negative; nothing was posted. 库存不足，未过账。"
 
 
-def _uow(uow: Annotated[UnitOfWorkProtocol, Depends(get_uow)]) -> LedgerUnitOfWork:
-    return cast(LedgerUnitOfWork, uow)
+def _shortfall(s: Shortfall) -> dict[str, Any]:
+    return {
+        "line": s.line_no,
+        "field": f"body.lines.{s.line_no - 1}.quantity",
+        "sku": s.sku,
+        "location": s.location,
+        "lot": s.lot,
+        "requested": str(s.requested),
+        "on_hand": str(s.on_hand),
+        "shortfall": str(s.shortfall),
+    }
 
 
-Uow = Annotated[LedgerUnitOfWork, Depends(_uow)]
+REFUSALS = (InvalidDocument, NegativeStock, IdempotencyConflict, DocumentStateError, LookupError)
+"""What posting refuses with a 4xx (`LookupError`: no such document)."""
 
 
-def error(status: int, code: str, detail: Any, message: str | None = None) -> JSONResponse:
-    body = {"error": code, "detail": detail}
-    if message:
-        body["message"] = message
-    return JSONResponse(status_code=status, content=body)
-
-
-def problems_response(problems: list[Problem], prefix: str = "body.") -> JSONResponse:
-    """422 with one `{"field", "problem"}` per bad field, as a form shows them."""
-    detail = [{"field": f"{prefix}{p.field}", "problem": p.problem} for p in problems]
-    return error(422, "validation_error", detail)
+def refusal(exc: Exception) -> JSONResponse:
+    """The answer to one of the `REFUSALS`."""
+    if isinstance(exc, InvalidDocument):
+        return validation_error(exc.problems)
+    if isinstance(exc, NegativeStock):
+        detail = [_shortfall(s) for s in exc.shortfalls]
+        return error_response(409, "insufficient_stock", detail, INSUFFICIENT_STOCK)
+    if isinstance(exc, IdempotencyConflict):
+        return error_response(409, "idempotency_conflict", str(exc))
+    if isinstance(exc, DocumentStateError):
+        return error_response(409, "document_state", str(exc))
+    return error_response(404, "not_found", f"no document {exc.args[0]}")
 
 
 async def run_posting(
@@ -71,30 +82,8 @@ async def run_posting(
         except IntegrityError:
             if attempt:
                 raise
-        except InvalidDocument as exc:
-            return problems_response(exc.problems)
-        except NegativeStock as exc:
-            shortfalls: list[dict[str, Any]] = [
-                {
-                    "line": s.line_no,
-                    "field": f"body.lines.{s.line_no - 1}.quantity",
-                    "sku": s.sku,
-                    "location": s.location,
-                    "lot": s.lot,
-                    "requested": str(s.requested),
-                    "on_hand": str(s.on_hand),
-                    "shortfall": str(s.shortfall),
-                }
-                for s in exc.shortfalls
-            ]
-            message = "Stock would go negative; nothing was posted. 库存不足，未过账。"
-            return error(409, "insufficient_stock", shortfalls, message)
-        except IdempotencyConflict as exc:
-            return error(409, "idempotency_conflict", str(exc))
-        except DocumentStateError as exc:
-            return error(409, "document_state", str(exc))
-        except LookupError as exc:
-            return error(404, "not_found", f"no document {exc.args[0]}")
+        except REFUSALS as exc:
+            return refusal(exc)
     view = document_view(posted.document)
     return JSONResponse(
         status_code=201 if posted.created else 200, content=view.model_dump(mode="json")

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from inventory_contracts.events.base import NonNegativeQuantity, Sku
-from pydantic import BaseModel, ConfigDict, Field
+from inventory_runtime.clock import utc_now
+from inventory_runtime.errors import error_response
+from pydantic import Field
 
-from stock_ledger import counting
-from stock_ledger.api.common import Uow, error, run_posting
+from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import Uow
+from stock_ledger.api.common import run_posting
+from stock_ledger.api.schemas import Strict
 from stock_ledger.config import StockLedgerSettings
-from stock_ledger.handlers import Posted
-from stock_ledger.store import LedgerUnitOfWork
-from stock_ledger.store import counting as store
 
 router = APIRouter(prefix="/v1", tags=["cycle counting"])
 AbcClass = Literal["A", "B", "C"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AbcIn(_Strict):
+class AbcIn(Strict):
     abc_class: AbcClass
 
 
@@ -33,14 +31,14 @@ class AbcIn(_Strict):
 async def put_abc_class(sku: Sku, body: AbcIn, uow: Uow) -> Any:
     """Set an item's ABC class (ABC 分类), which decides how often it is counted."""
     async with uow:
-        known = await store.set_abc_class(uow.session, sku, body.abc_class)
+        known = await uow.counting.set_abc_class(sku, body.abc_class)
         await uow.commit()
     if not known:
-        return error(404, "not_found", f"unknown SKU {sku!r} (未知物料编码)")
+        return error_response(404, "not_found", f"unknown SKU {sku!r} (未知物料编码)")
     return {"sku": sku, "abc_class": body.abc_class}
 
 
-class ScheduleIn(_Strict):
+class ScheduleIn(Strict):
     interval_days: int = Field(gt=0, le=3650, description="count every this many days")
 
 
@@ -48,22 +46,22 @@ class ScheduleIn(_Strict):
 async def get_schedules(uow: Uow) -> Any:
     """Days between counts per ABC class (default A 30, B 90, C 365)."""
     async with uow:
-        return await store.schedules(uow.session)
+        return await uow.counting.schedules()
 
 
 @router.put("/count-schedules/{abc_class}", response_model=dict[str, int])
 async def put_schedule(abc_class: AbcClass, body: ScheduleIn, uow: Uow) -> Any:
     async with uow:
-        await store.set_schedule(uow.session, abc_class, body.interval_days)
+        await uow.counting.set_schedule(abc_class, body.interval_days)
         await uow.commit()
-        return await store.schedules(uow.session)
+        return await uow.counting.schedules()
 
 
 @router.post("/count-tasks/generate", response_model=dict[str, list[str]])
 async def generate_tasks(uow: Uow, today: Annotated[date | None, Query()] = None) -> Any:
     """Open a count task (盘点任务) for every stock point its ABC class says is due."""
     async with uow:
-        created = await counting.generate(uow, today or datetime.now(UTC).date())
+        created = await uow.counting.generate_tasks(today or utc_now().date())
         await uow.commit()
     return {"created": created}
 
@@ -77,13 +75,13 @@ async def list_tasks(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:
     async with uow:
-        found = await store.tasks(uow.session, status, limit)
+        found = await uow.counting.tasks(status, limit)
     return [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in t.items()} for t in found
     ]
 
 
-class CountIn(_Strict):
+class CountIn(Strict):
     counted_quantity: NonNegativeQuantity
     lot: str | None = Field(None, min_length=1, max_length=100)
     counted_by: str = Field("api", min_length=1, max_length=200)
@@ -108,15 +106,14 @@ async def count_task(
 ) -> Any:
     """Count a task: a stock count document (盘点单) posts the variance at once, or, when the
     variance is worth more than the configured amount, waits for approval (202)."""
-    outcome: dict[str, counting.Counted] = {}
+    outcome: dict[str, handlers.Counted] = {}
 
-    async def action(uow: LedgerUnitOfWork) -> Posted:
-        counted = await counting.count(
-            task_id, body.counted_quantity, body.lot, body.counted_by, threshold, uow,
-            datetime.now(UTC),
-        )  # fmt: skip
+    async def action(uow: LedgerUnitOfWork) -> handlers.Posted:
+        counted = await handlers.count(
+            task_id, body.counted_quantity, body.lot, body.counted_by, threshold, uow, utc_now()
+        )
         outcome["counted"] = counted
-        return Posted(counted.document, created=True)
+        return handlers.Posted(counted.document, created=True)
 
     response = await run_posting(uow, action)
     counted = outcome.get("counted")

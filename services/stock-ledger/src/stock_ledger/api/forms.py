@@ -9,24 +9,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from inventory_contracts.events.base import LocationCode, Sku
-from pydantic import BaseModel, ConfigDict, Field
+from inventory_runtime.errors import error_response, validation_error
+from pydantic import BaseModel, Field
 
-from stock_ledger.api.common import Uow, error, problems_response
-from stock_ledger.domain import DocumentType, InvalidDocument, Problem
+from stock_ledger.api import Uow
+from stock_ledger.api.schemas import Strict
+from stock_ledger.domain import DocumentType, InvalidDocument
 from stock_ledger.domain.forms import FieldDefinition, FieldType, FormDefinition
 from stock_ledger.domain.forms import definition_problems as field_problems
 from stock_ledger.domain.scanning import normalize_gtin, read_scan
-from stock_ledger.store.forms import load_form, save_form, set_gtin, sku_of_gtin
 
 router = APIRouter(prefix="/v1", tags=["forms and scanning"])
 Gtin = Annotated[str, Path(pattern=r"^\d{8}$|^\d{12,14}$", description="GTIN-8/12/13/14")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FieldIn(_Strict):
+class FieldIn(Strict):
     name: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")
     type: FieldType
     label_en: str = Field(min_length=1, max_length=200)
@@ -38,7 +35,7 @@ class FieldIn(_Strict):
     choices: list[str] = Field(default_factory=list, max_length=200)
 
 
-class FormIn(_Strict):
+class FormIn(Strict):
     fields: list[FieldIn] = Field(max_length=100)
     created_by: str = Field("api", min_length=1, max_length=200)
 
@@ -71,9 +68,9 @@ async def get_form(
 ) -> Any:
     """The form of a document type: its latest version, or the one asked for."""
     async with uow:
-        form = await load_form(uow.session, document_type, version)
+        form = await uow.forms.load_form(document_type, version)
     if version not in (None, form.version):
-        return error(404, "not_found", f"{document_type} has no form version {version}")
+        return error_response(404, "not_found", f"{document_type} has no form version {version}")
     return form_out(form)
 
 
@@ -96,14 +93,14 @@ async def put_form(document_type: DocumentType, body: FormIn, uow: Uow) -> Any:
     ]
     problems = field_problems(fields)
     if problems:
-        return problems_response(problems)
+        return validation_error(problems)
     async with uow:
-        form = await save_form(uow.session, document_type, fields, body.created_by)
+        form = await uow.forms.save_form(document_type, fields, body.created_by)
         await uow.commit()
     return form_out(form)
 
 
-class GtinIn(_Strict):
+class GtinIn(Strict):
     sku: Sku
 
 
@@ -111,23 +108,23 @@ class GtinIn(_Strict):
 async def put_gtin(gtin: Gtin, body: GtinIn, uow: Uow) -> Any:
     """Say which SKU a GTIN (商品条码) is, so a scan of it fills a line for that SKU."""
     async with uow:
-        known = await set_gtin(uow.session, normalize_gtin(gtin), body.sku)
+        known = await uow.forms.set_gtin(normalize_gtin(gtin), body.sku)
         await uow.commit()
     if not known:
-        return problems_response([Problem("sku", f"unknown SKU {body.sku!r} (未知物料编码)")])
+        return validation_error([("sku", f"unknown SKU {body.sku!r} (未知物料编码)")])
     return {"gtin": normalize_gtin(gtin), "sku": body.sku}
 
 
 @router.get("/gtins/{gtin}", response_model=dict[str, str])
 async def get_gtin(gtin: Gtin, uow: Uow) -> Any:
     async with uow:
-        sku = await sku_of_gtin(uow.session, normalize_gtin(gtin))
+        sku = await uow.forms.sku_of_gtin(normalize_gtin(gtin))
     if sku is None:
-        return error(404, "not_found", f"no SKU has GTIN {gtin}")
+        return error_response(404, "not_found", f"no SKU has GTIN {gtin}")
     return {"gtin": normalize_gtin(gtin), "sku": sku}
 
 
-class ScanIn(_Strict):
+class ScanIn(Strict):
     barcode: str = Field(min_length=1, max_length=500, description="The scanned GS1 string.")
     location: LocationCode | None = None
 
@@ -147,12 +144,12 @@ async def scan(body: ScanIn, uow: Uow) -> Any:
     try:
         scanned = read_scan(body.barcode)
     except InvalidDocument as exc:
-        return problems_response(exc.problems)
+        return validation_error(exc.problems)
     async with uow:
-        sku = await sku_of_gtin(uow.session, scanned.gtin)
+        sku = await uow.forms.sku_of_gtin(scanned.gtin)
     if sku is None:
-        return problems_response(
-            [Problem("barcode", f"GTIN {scanned.gtin} belongs to no item (商品条码未登记)")]
+        return validation_error(
+            [("barcode", f"GTIN {scanned.gtin} belongs to no item (商品条码未登记)")]
         )
     return ScannedLine(
         gtin=scanned.gtin,

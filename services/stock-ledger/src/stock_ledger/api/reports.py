@@ -5,17 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from inventory_runtime.clock import utc_now
+from inventory_runtime.errors import validation_error
 
-from stock_ledger.api.common import Uow, problems_response
-from stock_ledger.domain import Problem
-from stock_ledger.store import aging as aging_table
-from stock_ledger.store import reports
+from stock_ledger.adapters import aging as aging_table
+from stock_ledger.adapters import reports
+from stock_ledger.api import Uow
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 Format = Annotated[Literal["json", "csv"] | None, Query(description="or Accept: text/csv")]
@@ -61,7 +62,7 @@ async def respond_query(
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return utc_now().date()
 
 
 @router.get("/on-hand")
@@ -111,7 +112,7 @@ async def turnover(
 ) -> Response:
     """Inventory turnover (周转率) = cost of goods issued / average inventory value."""
     if start > end:
-        return problems_response([Problem("from", "is after to")], prefix="query.")
+        return validation_error([("from", "is after to")], prefix="query.")
     async with uow:
         rows = await reports.turnover(uow.session, group, start, end)
     return respond(request, rows, format, "turnover")

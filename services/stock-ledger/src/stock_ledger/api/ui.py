@@ -16,13 +16,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from stock_ledger.api.common import Uow
+from stock_ledger.api import Uow
 from stock_ledger.domain import ADJUSTMENT_REASONS, DocumentType
-from stock_ledger.store.forms import load_form
 
 router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
 templates = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
 Lang = Literal["zh", "en"]
@@ -68,7 +67,7 @@ async def new_document(
 ) -> Any:
     """The form of a new document of `type`, in `lang`, from the latest form definition."""
     async with uow:
-        form = await load_form(uow.session, document_type)
+        form = await uow.forms.load_form(document_type)
     text = TEXT[lang]
     fields = [
         {

@@ -1,8 +1,18 @@
-"""Stock ledger domain: documents, ledger entries, lots and cost layers, valuation, aging.
+"""Stock ledger domain: documents, ledger entries, lots and cost layers, valuation, aging,
+cycle counting. Aggregates (documents) record the events their changes cause.
 
 Pure: no database, no Kafka.
 """
 
+from stock_ledger.domain.backdating import LaterOutbound
+from stock_ledger.domain.errors import (
+    DocumentStateError,
+    IdempotencyConflict,
+    InvalidDocument,
+    NegativeStock,
+    Problem,
+    Shortfall,
+)
 from stock_ledger.domain.model import (
     ADJUSTMENT_REASONS,
     DOCUMENT_TYPES,
@@ -10,19 +20,14 @@ from stock_ledger.domain.model import (
     Balance,
     Document,
     DocumentLine,
-    DocumentStateError,
     DocumentType,
-    IdempotencyConflict,
-    InvalidDocument,
     Item,
     LedgerEntry,
     Location,
-    NegativeStock,
     PointKey,
-    Problem,
-    Shortfall,
 )
-from stock_ledger.domain.posting import LaterOutbound, Posting, post
+from stock_ledger.domain.poster import Posting
+from stock_ledger.domain.posting import backdated_points, post
 from stock_ledger.domain.reversal import post_reversal, reversal_of
 from stock_ledger.domain.rules import check_master_data, consuming_points
 from stock_ledger.domain.valuation import Consumption, CostLayer
@@ -49,6 +54,7 @@ __all__ = [
     "Posting",
     "Problem",
     "Shortfall",
+    "backdated_points",
     "check_master_data",
     "consuming_points",
     "post",

@@ -1,10 +1,19 @@
-"""Cycle counting: which stock points are due, and which variances need approval."""
+"""Cycle counting: which stock points are due, the count document of a task, and which
+variances need approval before they post (ApprovalRequested, recorded by the document)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from inventory_contracts import ApprovalRequested
+
+from stock_ledger.domain.errors import DocumentStateError
+from stock_ledger.domain.model import Balance, Document, DocumentLine, Item, PointKey
+from stock_ledger.domain.posting import count_book_quantity
+from stock_ledger.domain.valuation import CostLayer
 
 ABC_CLASSES = ("A", "B", "C")
 DEFAULT_INTERVAL_DAYS = {"A": 30, "B": 90, "C": 365}
@@ -35,3 +44,82 @@ class Variance:
 
     def needs_approval(self, threshold: Decimal) -> bool:
         return self.value > threshold
+
+
+def variance_of(
+    line: DocumentLine, balance: Balance, layers: Sequence[CostLayer], item: Item
+) -> Variance:
+    """The count `line` against the books, valued at the average (or the item's) cost."""
+    book = count_book_quantity(line, balance, layers)
+    return Variance(book, line.quantity, balance.average_cost or item.unit_cost)
+
+
+@dataclass(frozen=True)
+class CountTask:
+    """Counting one stock point, opened when its ABC class says it is due."""
+
+    task_id: str
+    sku: str
+    location: str
+    status: str
+
+    @property
+    def key(self) -> PointKey:
+        return (self.sku, self.location)
+
+    def count_document(self, counted: Decimal, lot: str | None, counted_by: str) -> Document:
+        """The stock count document (盘点单) of an open task."""
+        if self.status != "open":
+            raise DocumentStateError(f"count task {self.task_id} is {self.status}")
+        line = DocumentLine(1, self.sku, self.location, counted, lot=lot)
+        return Document(
+            f"CNT-{self.task_id}", "stock_count", [line], posted_by=counted_by,
+            created_by=counted_by,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CountApproval:
+    """A count document waiting for (or decided by) the approval service."""
+
+    document_id: str
+    task_id: str | None
+    status: str
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+
+def request_approval(
+    document: Document, task: CountTask, variance: Variance, currency: str
+) -> ApprovalRequested:
+    """The count waits for approval: the document records the ApprovalRequested it sends."""
+    document.status = "pending_approval"
+    line = document.lines[0]
+    where = f"{line.sku}@{line.location}"
+    request = ApprovalRequested(
+        request_id=f"APR-{document.document_id}",
+        subject_type=APPROVAL_SUBJECT,
+        subject_id=document.document_id,
+        amount=variance.value,
+        currency=currency,
+        department="warehouse",
+        requested_by=document.posted_by,
+        summary=(
+            f"Stock count variance {where}: book {variance.book}, counted {variance.counted} "
+            f"(盘点差异 {variance.quantity})"
+        ),
+        details={
+            "sku": line.sku,
+            "location": line.location,
+            "lot": line.lot,
+            "book_quantity": str(variance.book),
+            "counted_quantity": str(variance.counted),
+            "variance_quantity": str(variance.quantity),
+            "unit_cost": str(variance.unit_cost),
+            "task_id": task.task_id,
+        },
+    )
+    document.events.append(request)
+    return request

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from biip import ParseError, parse
 
-from stock_ledger.domain.model import Problem
+from stock_ledger.domain.errors import Problem
 
 FieldType = Literal["text", "number", "date", "choice", "barcode"]
 FIELD_TYPES: tuple[FieldType, ...] = ("text", "number", "date", "choice", "barcode")

@@ -1,4 +1,4 @@
-"""Stock ledger model: master data, documents and their lines, ledger entries, balances, errors.
+"""Stock ledger model: master data, documents and their lines, ledger entries, balances.
 
 Pure: no database, no Kafka.
 """
@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from typing import Any, Literal
 
 from inventory_contracts import StockMoved
+from inventory_contracts.events.base import Event
 from inventory_contracts.events.stock import MovementType
+
+from stock_ledger.domain.errors import DocumentStateError
 
 ZERO = Decimal(0)
 SCALE = Decimal("1e-12")
@@ -165,6 +167,9 @@ class Document:
     form_version: int | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     created_by: str | None = None
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+    """What happened to the document since it was loaded (StockMoved when it posts), for the
+    unit of work to collect."""
 
     @property
     def fingerprint(self) -> str:
@@ -187,9 +192,34 @@ class Document:
             content["reverses"] = self.reverses_document_id
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
-    def stock_moved(self) -> list[StockMoved]:
-        """The StockMoved of every quantity entry, in line order."""
-        assert self.posted_at is not None, "document not posted"
+    def check_editable(self) -> None:
+        """Only a draft can be changed: a posted document is corrected by its reversal."""
+        if self.status != "draft":
+            raise DocumentStateError(
+                f"{self.document_id} is {self.status}: only a draft can be changed "
+                "(已过账单据不可修改，请做冲销)"
+            )
+
+    def check_postable(self, *, approved: bool = False) -> None:
+        """A draft posts; a document waiting for approval posts only once `approved`."""
+        if self.status != "draft" and not (approved and self.status == "pending_approval"):
+            raise DocumentStateError(f"{self.document_id} is {self.status}, not a draft")
+
+    def reject(self) -> None:
+        """The approval it waited for was refused: it never posts."""
+        self.status = "rejected"
+
+    def record_posting(self, entries: list[LedgerEntry], now: datetime, day: date) -> None:
+        """The document is posted with `entries` on business date `day`: it records the
+        StockMoved of every quantity entry, in line order."""
+        self.entries = entries
+        self.created_by = self.created_by or self.posted_by
+        self.posted_at = now
+        self.status = "posted"
+        self.document_date = day
+        self.events.extend(self._stock_moved(now))
+
+    def _stock_moved(self, posted_at: datetime) -> list[StockMoved]:
         return [
             StockMoved(
                 sku=entry.sku,
@@ -207,7 +237,7 @@ class Document:
                 document_type=self.document_type,
                 order_id=self.order_id,
                 purchase_order_id=self.purchase_order_id,
-                posted_at=self.posted_at,
+                posted_at=posted_at,
                 posted_by=self.posted_by,
             )
             for entry in self.entries
@@ -217,51 +247,3 @@ class Document:
 
 def _cost(cost: Decimal | None) -> str | None:
     return None if cost is None else str(cost.normalize())
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one field of a request, as the API reports it."""
-
-    field: str
-    problem: str
-
-
-class InvalidDocument(Exception):
-    """The document is invalid (unknown SKU or location, bad field); nothing was posted."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(f"{p.field}: {p.problem}" for p in self.problems))
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    line_no: int
-    sku: str
-    location: str
-    requested: Decimal
-    on_hand: Decimal
-    shortfall: Decimal
-    lot: str | None = None
-
-
-class NegativeStock(Exception):
-    """Posting would take stock below zero where the location does not allow it."""
-
-    def __init__(self, document_id: str, shortfalls: Sequence[Shortfall]) -> None:
-        self.shortfalls = list(shortfalls)
-        detail = "; ".join(
-            f"line {s.line_no} {s.sku}@{s.location}{'/' + s.lot if s.lot else ''}: "
-            f"issue {s.requested}, on hand {s.on_hand}, short {s.shortfall}"
-            for s in self.shortfalls
-        )
-        super().__init__(f"{document_id} refused, stock would go negative: {detail}")
-
-
-class IdempotencyConflict(Exception):
-    """The same document id or idempotency key was used for a different document."""
-
-
-class DocumentStateError(Exception):
-    """The document is not in a state that allows this (e.g. editing a posted document)."""

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from stock_ledger.domain.model import (
-    ADJUSTMENT_REASONS,
-    Document,
-    InvalidDocument,
-    Item,
-    Location,
-    PointKey,
-    Problem,
-)
+from stock_ledger.domain.errors import InvalidDocument, Problem
+from stock_ledger.domain.model import ADJUSTMENT_REASONS, Document, Item, Location, PointKey
 
 
 def check_master_data(

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from biip import ParseError, parse
 
-from stock_ledger.domain.model import InvalidDocument, Problem
+from stock_ledger.domain.errors import InvalidDocument, Problem
 
 QUANTITY_AIS = ("30", "37")
 """Variable count of items (30) and count of trade items (37)."""

@@ -1,4 +1,4 @@
-"""Tables of the stock-ledger database (SQLAlchemy Core), with the runtime's outbox and inbox.
+"""Master data, documents and the ledger (SQLAlchemy Core).
 
 Documents (the forms people post) own their lines; posting a document writes one immutable
 ledger entry per line and moves the balance of each SKU x location. Kept in sync by hand with
@@ -7,7 +7,6 @@ the migrations in `migrations/versions`.
 
 from __future__ import annotations
 
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -19,7 +18,6 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
-    Numeric,
     PrimaryKeyConstraint,
     Table,
     Text,
@@ -29,11 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-metadata = metadata_with_conventions()
-runtime_tables = add_runtime_tables(metadata)
-
-QUANTITY = Numeric(38, 12)
-MONEY = Numeric(38, 12)
+from stock_ledger.adapters.tables.metadata import MONEY, QUANTITY, metadata
 
 DOCUMENT_TYPES = "'receipt', 'issue', 'transfer', 'stock_count', 'adjustment'"
 MOVEMENT_TYPES = (
@@ -186,57 +180,6 @@ balances = Table(
     PrimaryKeyConstraint("sku", "location"),
 )
 
-cost_layers = Table(
-    "cost_layers",
-    metadata,
-    Column("layer_id", BigInteger, Identity(always=False), primary_key=True),
-    Column("sku", Text, nullable=False),
-    Column("location", Text, nullable=False),
-    Column("lot", Text, nullable=True),
-    Column("expiry_date", Date, nullable=True),
-    Column("receipt_date", Date, nullable=False),
-    Column("quantity", QUANTITY, nullable=False),
-    Column("remaining", QUANTITY, nullable=False),
-    Column("unit_cost", MONEY, nullable=False),
-    Column("movement_id", Text, nullable=False),
-    CheckConstraint("remaining >= 0 AND remaining <= quantity", name="remaining_within_quantity"),
-    Index(
-        "ix_cost_layers_open",
-        "sku",
-        "location",
-        postgresql_where=text("remaining > 0"),
-    ),
-    Index("ix_cost_layers_movement_id", "movement_id"),
-)
-"""Lots and cost layers: what is left of each inbound movement (lots, FIFO, aging)."""
-
-layer_consumptions = Table(
-    "layer_consumptions",
-    metadata,
-    Column("movement_id", Text, nullable=False),
-    Column("layer_id", BigInteger, nullable=False),
-    Column("quantity", QUANTITY, nullable=False),
-    PrimaryKeyConstraint("movement_id", "layer_id"),
-    Index("ix_layer_consumptions_layer_id", "layer_id"),
-)
-"""What each outbound movement took from which layer (reversal and back-dated re-costing)."""
-
-daily_stock = Table(
-    "daily_stock",
-    metadata,
-    Column("sku", Text, nullable=False),
-    Column("location", Text, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("quantity_in", QUANTITY, nullable=False, server_default="0"),
-    Column("quantity_out", QUANTITY, nullable=False, server_default="0"),
-    Column("issued_quantity", QUANTITY, nullable=False, server_default="0"),
-    Column("cogs", MONEY, nullable=False, server_default="0"),
-    Column("value_delta", MONEY, nullable=False, server_default="0"),
-    PrimaryKeyConstraint("sku", "location", "day"),
-    Index("ix_daily_stock_day", "day"),
-)
-"""Running sums per SKU x location x business day (turnover, days of supply, history)."""
-
 form_definitions = Table(
     "form_definitions",
     metadata,
@@ -248,75 +191,3 @@ form_definitions = Table(
     PrimaryKeyConstraint("document_type", "version"),
 )
 """Extra fields of each document type's form; a new definition is a new version."""
-
-count_schedules = Table(
-    "count_schedules",
-    metadata,
-    Column("abc_class", Text, primary_key=True),
-    Column("interval_days", Integer, nullable=False),
-    CheckConstraint("interval_days > 0", name="interval_positive"),
-)
-"""How often each ABC class is counted (A monthly, B quarterly, C yearly by default)."""
-
-count_tasks = Table(
-    "count_tasks",
-    metadata,
-    Column("task_id", Text, primary_key=True),
-    Column("sku", Text, nullable=False),
-    Column("location", Text, nullable=False),
-    Column("abc_class", Text, nullable=False),
-    Column("due_date", Date, nullable=False),
-    Column("status", Text, nullable=False, server_default="open"),
-    Column("document_id", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("completed_at", DateTime(timezone=True), nullable=True),
-    CheckConstraint(
-        "status IN ('open', 'awaiting_approval', 'done', 'rejected')", name="status_known"
-    ),
-    Index(
-        "uq_count_tasks_open_per_stock_point",
-        "sku",
-        "location",
-        unique=True,
-        postgresql_where=text("status IN ('open', 'awaiting_approval')"),
-    ),
-)
-
-count_approvals = Table(
-    "count_approvals",
-    metadata,
-    Column("document_id", Text, primary_key=True),
-    Column("request_id", Text, nullable=False, unique=True),
-    Column("task_id", Text, nullable=True),
-    Column("amount", MONEY, nullable=False),
-    Column("book_quantity", QUANTITY, nullable=False),
-    Column("counted_quantity", QUANTITY, nullable=False),
-    Column("status", Text, nullable=False, server_default="pending"),
-    Column("decided_by", Text, nullable=True),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
-    Column("reason", Text, nullable=True),
-)
-"""Count variances waiting for (or decided by) the approval service."""
-
-AGING_BUCKETS = ("0_30", "31_90", "91_180", "181_365", "over_365")
-
-aging_points = Table(
-    "aging_points",
-    metadata,
-    Column("sku", Text, nullable=False),
-    Column("location", Text, nullable=False),
-    Column("as_of", Date, nullable=False),
-    *[Column(f"qty_{b}", MONEY, nullable=False) for b in AGING_BUCKETS],
-    *[Column(f"value_{b}", MONEY, nullable=False) for b in AGING_BUCKETS],
-    PrimaryKeyConstraint("sku", "location"),
-)
-"""Quantity and value on hand per age bucket of each stock point, as of a day: rewritten for
-the points a posting touched, and for all points once a day (buckets move with the date)."""
-
-aging_refreshed = Table(
-    "aging_refreshed",
-    metadata,
-    Column("singleton", Boolean, primary_key=True, server_default=text("true")),
-    Column("as_of", Date, nullable=False),
-)
-"""The day every row of `aging_points` was last rewritten."""

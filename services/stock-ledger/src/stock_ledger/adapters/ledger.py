@@ -7,17 +7,19 @@ postings on several points cannot deadlock. Cost layers are only changed under t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, Protocol, Self
+from typing import Any
 
 from inventory_contracts import ItemUpserted, LocationUpserted
-from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
 from sqlalchemy import bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.db import (
+from stock_ledger.adapters import aging, rows
+from stock_ledger.adapters.layers import CostLayerStore
+from stock_ledger.adapters.rows import n
+from stock_ledger.adapters.tables import (
     balances,
     document_lines,
     documents,
@@ -31,11 +33,7 @@ from stock_ledger.domain import (
     Item,
     Location,
     PointKey,
-    Posting,
 )
-from stock_ledger.store import aging, rows
-from stock_ledger.store.layers import CostLayerStore, CostState
-from stock_ledger.store.rows import n
 
 ITEM_FIELDS = {
     "sku",
@@ -51,41 +49,13 @@ ITEM_FIELDS = {
 }
 
 
-class Repository(Protocol):
-    """What the handlers need from storage (`SqlRepository`, or a fake in unit tests)."""
+class SqlLedgerRepository(CostLayerStore):
+    """`LedgerRepository` over the unit of work's SQLAlchemy session; `track` is the unit of
+    work's, told of every document loaded or written so their events reach the outbox."""
 
-    async def upsert_item(self, item: ItemUpserted) -> None: ...
-    async def upsert_location(self, location: LocationUpserted) -> None: ...
-    async def master_data(
-        self, keys: Iterable[PointKey]
-    ) -> tuple[dict[str, Item], dict[str, Location]]: ...
-    async def lock_balances(self, keys: Iterable[PointKey]) -> dict[PointKey, Balance]: ...
-    async def save_balances(self, changed: Iterable[Balance]) -> None: ...
-    async def cost_state(
-        self,
-        keys: Iterable[PointKey],
-        movements: Iterable[str] = (),
-        backdated: Mapping[PointKey, date] | None = None,
-    ) -> CostState: ...
-    async def save_posting(self, document: Document, posting: Posting) -> None: ...
-    async def get(self, document_id: str) -> Document | None: ...
-    async def by_idempotency_key(self, key: str) -> Document | None: ...
-    async def save_draft(self, document: Document) -> None: ...
-    async def refresh_aging(self, keys: Iterable[PointKey], today: date) -> None: ...
-    async def add(self, document: Document, *, from_draft: bool = False) -> None: ...
-
-
-class LedgerUoW(UnitOfWorkProtocol, Protocol):
-    """A unit of work with the ledger repository on it."""
-
-    ledger: Repository
-
-
-class SqlRepository(CostLayerStore):
-    """`Repository` over the unit of work's SQLAlchemy session."""
-
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, track: Callable[[Document], None]) -> None:
         super().__init__(session)
+        self._track = track
 
     async def upsert_item(self, item: ItemUpserted) -> None:
         values = item.model_dump(include=ITEM_FIELDS)
@@ -220,6 +190,7 @@ class SqlRepository(CostLayerStore):
 
     async def save_draft(self, document: Document) -> None:
         """Insert or replace a draft (or pending) document with its lines."""
+        self._track(document)
         values = self._document_values(document)
         statement = insert(documents).values(**values)
         await self.session.execute(
@@ -239,6 +210,7 @@ class SqlRepository(CostLayerStore):
 
     async def add(self, document: Document, *, from_draft: bool = False) -> None:
         """Write a posted document: its lines (unless its draft saved them) and its entries."""
+        self._track(document)
         values = self._document_values(document)
         if from_draft:
             await self.session.execute(
@@ -277,7 +249,7 @@ class SqlRepository(CostLayerStore):
                 )
             )
         ).scalar_one_or_none()
-        return Document(
+        document = Document(
             document_id=document_id,
             document_type=row["document_type"],
             lines=[rows.line(r) for r in line_rows],
@@ -297,14 +269,5 @@ class SqlRepository(CostLayerStore):
             fields=dict(row["fields"] or {}),
             created_by=row["created_by"],
         )
-
-
-class LedgerUnitOfWork(UnitOfWork):
-    """The runtime's unit of work with a `SqlRepository` on its session."""
-
-    ledger: Repository
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.ledger = SqlRepository(self.session)
-        return self
+        self._track(document)
+        return document

@@ -6,24 +6,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.db import cost_layers, daily_stock, documents, layer_consumptions, ledger_entries
+from stock_ledger.adapters import rows
+from stock_ledger.adapters.rows import n
+from stock_ledger.adapters.tables import (
+    cost_layers,
+    daily_stock,
+    documents,
+    layer_consumptions,
+    ledger_entries,
+)
 from stock_ledger.domain import Consumption, CostLayer, Document, LaterOutbound, PointKey, Posting
-from stock_ledger.store import rows
-from stock_ledger.store.rows import n
-
-
-class CostState(Protocol):
-    """Layers of some stock points with what given movements consumed from them."""
-
-    layers: dict[PointKey, list[CostLayer]]
-    consumed: dict[str, list[Consumption]]
-    later: dict[PointKey, list[LaterOutbound]]
+from stock_ledger.ports import CostState
 
 
 class _State:
@@ -34,7 +33,7 @@ class _State:
 
 
 class CostLayerStore:
-    """The cost-layer half of `SqlRepository`."""
+    """The cost-layer half of `SqlLedgerRepository`."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

@@ -9,8 +9,8 @@ from typing import Any
 from inventory_contracts.events.base import Money, NonNegativeQuantity, Quantity, SignedMoney
 from pydantic import BaseModel
 
+from stock_ledger.adapters.queries import BalanceRow, LedgerRow
 from stock_ledger.domain import Document
-from stock_ledger.store.queries import BalanceRow, LedgerRow
 
 
 class LineView(BaseModel):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.store.aging import COLUMNS as AGING_COLUMNS
+from stock_ledger.adapters.aging import COLUMNS as AGING_COLUMNS
 
 Row = dict[str, Any]
 

@@ -1,26 +1,25 @@
-"""Handlers: post documents and keep master data, in the caller's transaction.
+"""Use cases of documents: post once, keep drafts, reverse; in the caller's transaction.
 
-They never commit: the consumer loop commits with the inbox entry, the API after the call.
+Each loads through the ports, lets the domain decide and saves what changed; the documents it
+posts record their StockMoved events, which the unit of work collects when it commits. They
+never commit: the consumer commits with the inbox entry, the API after the call.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-
-from inventory_contracts import GoodsReceived, ItemUpserted, LocationUpserted, OrderShipped
+from typing import Any
 
 from stock_ledger import domain
-from stock_ledger.domain import Document, DocumentLine, DocumentStateError, IdempotencyConflict
-from stock_ledger.store import LedgerUoW
-
-log = logging.getLogger(__name__)
+from stock_ledger.domain import Document, IdempotencyConflict, InvalidDocument
+from stock_ledger.domain.forms import validate
+from stock_ledger.ports import DocumentsUoW, LedgerUoW
 
 
 @dataclass(frozen=True)
 class Posted:
-    """A posted document, and whether this call posted it (False: it was posted before)."""
+    """A posted (or saved) document, and whether this call made it (False: it existed)."""
 
     document: Document
     created: bool
@@ -47,12 +46,7 @@ async def _post(
     items, locations = await repository.master_data(keys)
     domain.check_master_data(document, items, locations)
     balances = await repository.lock_balances(keys)
-    day = document.document_date or now.date()
-    backdated = {
-        key: day
-        for key, balance in balances.items()
-        if items[key[0]].fifo and balance.last_effective_date and day < balance.last_effective_date
-    }
+    backdated = domain.backdated_points(document, balances, items, now.date())
     state = await repository.cost_state(
         domain.consuming_points(document) | backdated.keys(), backdated=backdated
     )
@@ -61,18 +55,39 @@ async def _post(
     await repository.save_posting(document, posting)
     await repository.save_balances(balances.values())
     await repository.refresh_aging(balances.keys(), now.date())
-    for event in document.stock_moved():
-        uow.publish(event)
+
+
+async def fill_form(document: Document, values: dict[str, Any], uow: DocumentsUoW) -> None:
+    """Validate the extra fields against the form's latest version; the document keeps it."""
+    form = await uow.forms.load_form(document.document_type)
+    cleaned, problems = validate(form, values)
+    if problems:
+        raise InvalidDocument(problems)
+    document.form_version = form.version
+    document.fields = cleaned
+
+
+async def create_document(
+    document: Document, values: dict[str, Any], uow: DocumentsUoW, now: datetime, *, post: bool
+) -> Posted:
+    """A new document with its form's extra fields: posted at once when `post`, else a draft."""
+    await fill_form(document, values, uow)
+    if post:
+        return await post_document(document, uow, now)
+    return Posted(await save_draft(document, uow), created=True)
+
+
+async def edit_draft(document: Document, values: dict[str, Any], uow: DocumentsUoW) -> Posted:
+    """Replace a draft's content and extra fields (a posted document refuses)."""
+    await fill_form(document, values, uow)
+    return Posted(await save_draft(document, uow), created=False)
 
 
 async def save_draft(document: Document, uow: LedgerUoW) -> Document:
     """Create or replace a draft: master data is checked now, stock only when it posts."""
     earlier = await uow.ledger.get(document.document_id)
-    if earlier is not None and earlier.status != "draft":
-        raise DocumentStateError(
-            f"{document.document_id} is {earlier.status}: only a draft can be changed "
-            "(已过账单据不可修改，请做冲销)"
-        )
+    if earlier is not None:
+        earlier.check_editable()
     keys = [key for line in document.lines for key in line.points()]
     items, locations = await uow.ledger.master_data(keys)
     domain.check_master_data(document, items, locations)
@@ -95,8 +110,7 @@ async def post_draft(
         raise LookupError(document_id)
     if document.status == "posted":
         return Posted(document, created=False)
-    if document.status != "draft" and not (approved and document.status == "pending_approval"):
-        raise DocumentStateError(f"{document_id} is {document.status}, not a draft")
+    document.check_postable(approved=approved)
     document.posted_by = posted_by
     await _post(document, uow, now, from_draft=True)
     return Posted(document, created=True)
@@ -124,8 +138,6 @@ async def reverse(document_id: str, posted_by: str, uow: LedgerUoW, now: datetim
     await uow.ledger.save_posting(reversal, posting)
     await uow.ledger.save_balances(balances.values())
     await uow.ledger.refresh_aging(balances.keys(), now.date())
-    for event in reversal.stock_moved():
-        uow.publish(event)
     return Posted(reversal, created=True)
 
 
@@ -143,50 +155,3 @@ async def _earlier_posting(document: Document, uow: LedgerUoW) -> Document | Non
             f"(same {'idempotency key' if document.idempotency_key else 'document id'})"
         )
     return earlier
-
-
-def shipment_issue(shipped: OrderShipped, posted_by: str) -> Document:
-    """The issue document of a shipment; its id follows from the shipment (or the order)."""
-    reference = f"SHP-{shipped.shipment_id}" if shipped.shipment_id else f"ORD-{shipped.order_id}"
-    return Document(
-        document_id=f"ISS-{reference}",
-        document_type="issue",
-        lines=[
-            DocumentLine(n, line.sku, line.location, line.quantity)
-            for n, line in enumerate(shipped.lines, start=1)
-        ],
-        posted_by=posted_by,
-        order_id=shipped.order_id,
-        external_id=shipped.shipment_id,
-    )
-
-
-def goods_receipt(received: GoodsReceived, posted_by: str) -> Document:
-    """The receipt document of a goods receipt; same id as `POST /v1/receipts` with it."""
-    return Document(
-        document_id=receipt_document_id(received.receipt_id),
-        document_type="receipt",
-        lines=[
-            DocumentLine(n, line.sku, line.location, line.quantity, line.unit_cost)
-            for n, line in enumerate(received.lines, start=1)
-        ],
-        posted_by=posted_by,
-        purchase_order_id=received.purchase_order_id,
-        external_id=received.receipt_id,
-    )
-
-
-def receipt_document_id(receipt_id: str) -> str:
-    return f"RCV-{receipt_id}"
-
-
-def issue_document_id(issue_id: str) -> str:
-    return f"ISS-{issue_id}"
-
-
-async def upsert_item(item: ItemUpserted, uow: LedgerUoW) -> None:
-    await uow.ledger.upsert_item(item)
-
-
-async def upsert_location(location: LocationUpserted, uow: LedgerUoW) -> None:
-    await uow.ledger.upsert_location(location)

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.db import AGING_BUCKETS
+from stock_ledger.adapters.tables import AGING_BUCKETS
 from stock_ledger.domain import PointKey
 
 STARTS = "ARRAY[31, 91, 181, 366]"

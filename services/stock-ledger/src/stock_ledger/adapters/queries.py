@@ -10,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.db import balances, ledger_entries
+from stock_ledger.adapters.rows import entry as _entry
+from stock_ledger.adapters.rows import n as _n
+from stock_ledger.adapters.tables import balances, ledger_entries
 from stock_ledger.domain import LedgerEntry
-from stock_ledger.store.rows import entry as _entry
-from stock_ledger.store.rows import n as _n
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,94 @@
+"""The one-step receipt and issue of the core chain: a document posted at once, its id from
+the caller's receipt or issue id (so a repeat posts once), or a new one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from inventory_runtime.clock import utc_now
+
+from stock_ledger import handlers
+from stock_ledger.api import Uow
+from stock_ledger.api.common import POST_RESPONSES, run_posting
+from stock_ledger.api.schemas import IdempotencyHeader, IssueIn, ReceiptIn
+from stock_ledger.api.views import DocumentView
+from stock_ledger.domain import Document, DocumentLine, DocumentType
+from stock_ledger.domain.external import (
+    issue_document_id,
+    new_document_id,
+    receipt_document_id,
+)
+
+router = APIRouter(prefix="/v1", tags=["stock documents"])
+
+
+def _one_step(
+    document_type: DocumentType,
+    external_id: str | None,
+    lines: list[DocumentLine],
+    key: str | None,
+    posted_by: str | None,
+    document_date: date | None,
+    *,
+    order_id: str | None = None,
+    purchase_order_id: str | None = None,
+) -> Document:
+    if external_id is None:
+        document_id = new_document_id(document_type)
+    elif document_type == "receipt":
+        document_id = receipt_document_id(external_id)
+    else:
+        document_id = issue_document_id(external_id)
+    return Document(
+        document_id=document_id,
+        document_type=document_type,
+        lines=lines,
+        posted_by=posted_by or "api",
+        external_id=external_id,
+        idempotency_key=key,
+        order_id=order_id,
+        purchase_order_id=purchase_order_id,
+        document_date=document_date,
+    )
+
+
+@router.post("/receipts", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
+async def post_receipt(body: ReceiptIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
+    """Post a goods receipt (入库单) at once: stock rises at the given unit cost."""
+    lines = [
+        DocumentLine(n, x.sku, x.location, x.quantity, x.unit_cost, x.lot, x.expiry_date)
+        for n, x in enumerate(body.lines, start=1)
+    ]
+    key = body.idempotency_key or idempotency_key
+    document = _one_step(
+        "receipt",
+        body.receipt_id,
+        lines,
+        key,
+        body.posted_by,
+        body.document_date,
+        purchase_order_id=body.purchase_order_id,
+    )
+    return await run_posting(uow, lambda uow: handlers.post_document(document, uow, utc_now()))
+
+
+@router.post("/issues", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
+async def post_issue(body: IssueIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
+    """Post a goods issue (出库单) at once, at cost (FIFO or average); refused below zero."""
+    lines = [
+        DocumentLine(n, x.sku, x.location, x.quantity, lot=x.lot)
+        for n, x in enumerate(body.lines, start=1)
+    ]
+    key = body.idempotency_key or idempotency_key
+    document = _one_step(
+        "issue",
+        body.issue_id,
+        lines,
+        key,
+        body.posted_by,
+        body.document_date,
+        order_id=body.order_id,
+    )
+    return await run_posting(uow, lambda uow: handlers.post_document(document, uow, utc_now()))

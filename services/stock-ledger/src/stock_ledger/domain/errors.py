@@ -1,0 +1,55 @@
+"""What the domain refuses, and why: each error says which field or stock point is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+
+class Problem(NamedTuple):
+    """What is wrong with one field of a request, as the API reports it: ``(field, problem)``."""
+
+    field: str
+    problem: str
+
+
+class InvalidDocument(Exception):
+    """The document is invalid (unknown SKU or location, bad field); nothing was posted."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.problem}" for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    line_no: int
+    sku: str
+    location: str
+    requested: Decimal
+    on_hand: Decimal
+    shortfall: Decimal
+    lot: str | None = None
+
+
+class NegativeStock(Exception):
+    """Posting would take stock below zero where the location does not allow it."""
+
+    def __init__(self, document_id: str, shortfalls: Sequence[Shortfall]) -> None:
+        self.shortfalls = list(shortfalls)
+        detail = "; ".join(
+            f"line {s.line_no} {s.sku}@{s.location}{'/' + s.lot if s.lot else ''}: "
+            f"issue {s.requested}, on hand {s.on_hand}, short {s.shortfall}"
+            for s in self.shortfalls
+        )
+        super().__init__(f"{document_id} refused, stock would go negative: {detail}")
+
+
+class IdempotencyConflict(Exception):
+    """The same document id or idempotency key was used for a different document."""
+
+
+class DocumentStateError(Exception):
+    """The document is not in a state that allows this (e.g. editing a posted document)."""

@@ -1,0 +1,121 @@
+"""Cycle counting: count tasks become stock count documents; large variances wait for the
+approval service (ApprovalRequested out, ApprovalGranted/ApprovalRejected in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from inventory_contracts import ApprovalGranted, ApprovalRejected
+from inventory_runtime.inbound import InboundEvent
+
+from stock_ledger.domain import Document, check_master_data
+from stock_ledger.domain.counting import (
+    APPROVAL_SUBJECT,
+    CountApproval,
+    Variance,
+    request_approval,
+    variance_of,
+)
+from stock_ledger.handlers.documents import post_document, post_draft
+from stock_ledger.ports import CountingUoW
+
+
+@dataclass(frozen=True)
+class Counted:
+    document: Document
+    variance: Variance
+    approval_request_id: str | None
+    """Set when the variance waits for approval (the document is `pending_approval`)."""
+
+
+async def count(
+    task_id: str,
+    counted: Decimal,
+    lot: str | None,
+    counted_by: str,
+    threshold: Decimal,
+    uow: CountingUoW,
+    now: datetime,
+) -> Counted:
+    """Record the count of a task: post it, or ask for approval when the variance is large."""
+    task = await uow.counting.task(task_id, lock=True)
+    if task is None:
+        raise LookupError(task_id)
+    document = task.count_document(counted, lot, counted_by)
+    variance, currency = await _variance(document, uow)
+    if not variance.needs_approval(threshold):
+        await post_document(document, uow, now)
+        await uow.counting.close_task(task_id, "done", document.document_id, now)
+        await uow.counting.mark_counted(task.key, now.date())
+        return Counted(document, variance, None)
+    request = request_approval(document, task, variance, currency)
+    await uow.ledger.save_draft(document)
+    await uow.counting.add_approval(document.document_id, request.request_id, task_id, variance)
+    await uow.counting.close_task(task_id, "awaiting_approval", document.document_id, now)
+    return Counted(document, variance, request.request_id)
+
+
+async def _variance(document: Document, uow: CountingUoW) -> tuple[Variance, str]:
+    """The count against the books (the balance locked), and the item's currency."""
+    line = document.lines[0]
+    items, locations = await uow.ledger.master_data([line.key])
+    check_master_data(document, items, locations)
+    balance = (await uow.ledger.lock_balances([line.key]))[line.key]
+    state = await uow.ledger.cost_state([line.key])
+    item = items[line.sku]
+    return variance_of(line, balance, state.layers.get(line.key, []), item), item.currency
+
+
+async def approval_granted(message: InboundEvent[ApprovalGranted], uow: CountingUoW) -> None:
+    """Post the count waiting for this approval (others are not ours)."""
+    event = message.data
+    waiting = await _waiting(event, uow)
+    if waiting is None:
+        return
+    approval, document = waiting
+    await uow.counting.decide(
+        document.document_id, "granted", event.decided_by, event.decided_at, None
+    )
+    # The counted quantity posts against the book at approval time: stock that moved
+    # meanwhile (a shipment) is not counted as a variance twice.
+    await post_draft(document.document_id, document.posted_by, uow, event.decided_at, approved=True)
+    if approval.task_id:
+        await uow.counting.close_task(
+            approval.task_id, "done", document.document_id, event.decided_at
+        )
+    await uow.counting.mark_counted(document.lines[0].key, event.decided_at.date())
+
+
+async def approval_rejected(message: InboundEvent[ApprovalRejected], uow: CountingUoW) -> None:
+    """Reject the count waiting for this decision: no stock changes."""
+    event = message.data
+    waiting = await _waiting(event, uow)
+    if waiting is None:
+        return
+    approval, document = waiting
+    await uow.counting.decide(
+        document.document_id, "rejected", event.decided_by, event.decided_at, event.reason
+    )
+    document.reject()
+    await uow.ledger.save_draft(document)
+    if approval.task_id:
+        await uow.counting.close_task(
+            approval.task_id, "rejected", document.document_id, event.decided_at
+        )
+
+
+async def _waiting(
+    event: ApprovalGranted | ApprovalRejected, uow: CountingUoW
+) -> tuple[CountApproval, Document] | None:
+    """The pending count this decision is about; None when it is not ours, or decided already
+    (a redelivery)."""
+    if event.subject_type != APPROVAL_SUBJECT:
+        return None
+    approval = await uow.counting.approval(event.subject_id)
+    if approval is None or not approval.pending:
+        return None
+    document = await uow.ledger.get(event.subject_id)
+    assert document is not None and document.status == "pending_approval"
+    return approval, document
