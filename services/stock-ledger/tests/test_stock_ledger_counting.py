@@ -1,6 +1,9 @@
 """Cycle counting: due dates by ABC class (unit), and on the real PostgreSQL the tasks, counts,
 and variances that wait for the approval service's decision."""
 
+# mypy: disable-error-code="comparison-overlap"
+# (the assertions compare Decimals with int literals on purpose: Decimal(10) == 10)
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -98,7 +101,8 @@ async def stocked(client: httpx.AsyncClient, sku: str, quantity: str, abc: str) 
 
 
 async def task_of(client: httpx.AsyncClient, sku: str) -> dict[str, Any]:
-    [found] = [t for t in (await client.get("/v1/count-tasks")).json() if t["sku"] == sku]
+    tasks: list[dict[str, Any]] = (await client.get("/v1/count-tasks")).json()
+    [found] = [t for t in tasks if t["sku"] == sku]
     return found
 
 
