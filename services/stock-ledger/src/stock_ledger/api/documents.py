@@ -36,9 +36,9 @@ async def create_document(
     version the document keeps. A posted one is immutable: correct it by reversing it.
     """
     document_id = body.document_id or new_document_id(body.document_type)
-    document = body.document(document_id, idempotency_key)
 
     async def action(uow: LedgerUnitOfWork) -> handlers.Posted:
+        document = body.document(document_id, idempotency_key)  # afresh for each attempt
         return await handlers.create_document(document, body.fields, uow, utc_now(), post=post)
 
     return await run_posting(uow, action)
@@ -49,8 +49,9 @@ async def edit_draft(document_id: Identifier, body: DocumentIn, uow: Uow) -> Any
     """Replace a draft's content; a posted document is refused (409: reverse it instead)."""
     if body.document_id not in (None, document_id):
         return validation_error([("document_id", "differs from the id in the path")])
-    document = body.document(document_id, None)
-    return await run_posting(uow, lambda uow: handlers.edit_draft(document, body.fields, uow))
+    return await run_posting(
+        uow, lambda uow: handlers.edit_draft(body.document(document_id, None), body.fields, uow)
+    )
 
 
 @router.post("/documents/{document_id}/post", response_model=DocumentView, responses=POST_RESPONSES)

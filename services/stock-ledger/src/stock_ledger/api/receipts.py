@@ -3,7 +3,6 @@ the caller's receipt or issue id (so a repeat posts once), or a new one."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -24,34 +23,39 @@ from stock_ledger.domain.external import (
 router = APIRouter(prefix="/v1", tags=["stock documents"])
 
 
-def _one_step(
+def _document_id(document_type: DocumentType, external_id: str | None) -> str:
+    if external_id is None:
+        return new_document_id(document_type)
+    if document_type == "receipt":
+        return receipt_document_id(external_id)
+    return issue_document_id(external_id)
+
+
+async def _post_at_once(
+    uow: Uow,
     document_type: DocumentType,
+    body: ReceiptIn | IssueIn,
     external_id: str | None,
     lines: list[DocumentLine],
     key: str | None,
-    posted_by: str | None,
-    document_date: date | None,
-    *,
-    order_id: str | None = None,
-    purchase_order_id: str | None = None,
-) -> Document:
-    if external_id is None:
-        document_id = new_document_id(document_type)
-    elif document_type == "receipt":
-        document_id = receipt_document_id(external_id)
-    else:
-        document_id = issue_document_id(external_id)
-    return Document(
-        document_id=document_id,
-        document_type=document_type,
-        lines=lines,
-        posted_by=posted_by or "api",
-        external_id=external_id,
-        idempotency_key=key,
-        order_id=order_id,
-        purchase_order_id=purchase_order_id,
-        document_date=document_date,
-    )
+) -> Any:
+    """Post the document of `body` in one transaction (a new document for each attempt)."""
+    document_id = _document_id(document_type, external_id)
+
+    def document() -> Document:
+        return Document(
+            document_id=document_id,
+            document_type=document_type,
+            lines=list(lines),  # lines are frozen: only the list is new
+            posted_by=body.posted_by or "api",
+            external_id=external_id,
+            idempotency_key=key,
+            order_id=body.order_id if isinstance(body, IssueIn) else None,
+            purchase_order_id=body.purchase_order_id if isinstance(body, ReceiptIn) else None,
+            document_date=body.document_date,
+        )
+
+    return await run_posting(uow, lambda uow: handlers.post_document(document(), uow, utc_now()))
 
 
 @router.post("/receipts", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
@@ -62,16 +66,7 @@ async def post_receipt(body: ReceiptIn, uow: Uow, idempotency_key: IdempotencyHe
         for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    document = _one_step(
-        "receipt",
-        body.receipt_id,
-        lines,
-        key,
-        body.posted_by,
-        body.document_date,
-        purchase_order_id=body.purchase_order_id,
-    )
-    return await run_posting(uow, lambda uow: handlers.post_document(document, uow, utc_now()))
+    return await _post_at_once(uow, "receipt", body, body.receipt_id, lines, key)
 
 
 @router.post("/issues", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
@@ -82,13 +77,4 @@ async def post_issue(body: IssueIn, uow: Uow, idempotency_key: IdempotencyHeader
         for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    document = _one_step(
-        "issue",
-        body.issue_id,
-        lines,
-        key,
-        body.posted_by,
-        body.document_date,
-        order_id=body.order_id,
-    )
-    return await run_posting(uow, lambda uow: handlers.post_document(document, uow, utc_now()))
+    return await _post_at_once(uow, "issue", body, body.issue_id, lines, key)
