@@ -4,7 +4,7 @@ the ledger entry each leaves, with the balance after it."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -44,7 +44,7 @@ class Posting:
     """Movements whose stored consumptions are replaced (re-costed by a back-dated posting)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
     """A ledger entry to write (the balance after it is taken from the stock point)."""
 
@@ -166,26 +166,14 @@ class Poster:
         self.posting.consumptions.extend((movement_id, c) for c in taken)
         unit_cost = round_money(cost_total / line.quantity)
         value = balance.value - before
-        self._outbound_entry(
-            line,
-            key,
-            Entry(movement_id, movement, -line.quantity, unit_cost, value, line.lot, None),
-            taken,
-        )
+        lot, expiry = _lot_taken(line, taken)
+        cogs = -value if movement == "issue" else ZERO
+        entry = Entry(movement_id, movement, -line.quantity, unit_cost, value, lot, expiry, cogs)
+        self.entry(line, key, entry)
         if movement == "issue":
             balance.last_issue_date = max(balance.last_issue_date or self.day, self.day)
         self._reconsume_later(key, line)
         return taken
-
-    def _outbound_entry(
-        self, line: DocumentLine, key: PointKey, entry: Entry, taken: Sequence[Consumption]
-    ) -> None:
-        """`entry` with the lot it took (the only lot of its layers), that lot's expiry, and
-        the cost of goods issued."""
-        lot = line.lot or (taken[0].layer.lot if len({c.layer.lot for c in taken}) == 1 else None)
-        expiry = taken[0].layer.expiry_date if taken and lot else None
-        cogs = -entry.value if entry.movement == "issue" else ZERO
-        self.entry(line, key, replace(entry, lot=lot, expiry=expiry, cogs=cogs))
 
     def entry(self, line: DocumentLine, key: PointKey, entry: Entry) -> None:
         """Write `entry` for `line` at `key`, with the stock point's balance after it."""
@@ -225,3 +213,10 @@ class Poster:
                 later.effective_date,
             )
             self.entry(line, key, adjustment)
+
+
+def _lot_taken(line: DocumentLine, taken: Sequence[Consumption]) -> tuple[str | None, date | None]:
+    """The lot an outbound line took (named, or the only lot of its layers) and its expiry."""
+    lot = line.lot or (taken[0].layer.lot if len({c.layer.lot for c in taken}) == 1 else None)
+    expiry = taken[0].layer.expiry_date if taken and lot else None
+    return lot, expiry
