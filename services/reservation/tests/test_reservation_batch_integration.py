@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from inventory_contracts.envelope import new_event
+from inventory_contracts.envelope import decode, new_event
 from inventory_runtime.app import get_uow
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.testing import recorded_statements
@@ -134,8 +134,8 @@ async def test_expiry_releases_in_the_database_and_publishes(sessions, make):
     assert status == "expired"
 
 
-def inbound(event: Any, offset: int) -> InboundEvent:
-    cloud_event = new_event(event, source="/test")
+def inbound(event: Any, offset: int, correlation_id: str | None = None) -> InboundEvent:
+    cloud_event = new_event(event, source="/test", correlation_id=correlation_id)
     return InboundEvent(cloud_event, event, "inventory.orders", 0, offset, event.key(), None)  # type: ignore[arg-type]
 
 
@@ -153,6 +153,31 @@ async def consume(sessions: Any, events: list[InboundEvent]) -> None:
         if fresh:
             await handler(fresh, uow)
         await uow.commit()
+
+
+async def test_each_outcome_of_a_batch_carries_the_ids_of_its_order_message(sessions, make):
+    await seed(sessions, make, {"CI-1": "10"})
+    placed = [
+        inbound(make.order("CI-A", ("CI-1", LOC, "2")), 1, correlation_id="conversation-a"),
+        inbound(make.order("CI-B", ("CI-1", LOC, "20")), 2),  # rejected; starts a conversation
+        inbound(make.order("CI-C", ("CI-1", LOC, "3"), priority=5), 3, correlation_id="c"),
+    ]
+
+    await consume(sessions, placed)
+
+    async with sessions() as session:
+        rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
+        outcomes = {
+            cloud_event.data["order_id"]: cloud_event
+            for cloud_event in (decode(row.payload) for row in rows)
+            if cloud_event.data.get("order_id", "").startswith("CI-")
+        }
+    ids = {order_id: (e.correlationid, e.causationid) for order_id, e in outcomes.items()}
+    assert ids == {
+        "CI-A": ("conversation-a", placed[0].id),
+        "CI-B": (placed[1].id, placed[1].id),
+        "CI-C": ("c", placed[2].id),
+    }
 
 
 async def test_a_redelivered_partial_cancel_releases_once(sessions, make):
