@@ -9,15 +9,15 @@ from typing import Any
 import httpx
 import pytest
 from inventory_contracts.envelope import decode, new_event
-from inventory_runtime.app import get_uow
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.testing import recorded_statements
 from reservation import handlers
+from reservation.adapters.sql import BACKORDERS
+from reservation.adapters.tables import backorder_fills, reservation_lines, reservations
+from reservation.api import get_uow
 from reservation.config import ReservationSettings
 from reservation.consumer import GROUP_ID, subscription
-from reservation.db import backorder_fills, reservation_lines, reservations
 from reservation.main import create_app
-from reservation.sql import BACKORDERS
 from sqlalchemy import func, select, text
 
 from .test_reservation_integration import (
@@ -34,10 +34,7 @@ pytestmark = pytest.mark.integration
 
 
 async def place_batch(sessions: Any, orders: list[Any], now: Any) -> None:
-    async def place(batch: list[Any], uow: Any, when: Any) -> None:
-        await handlers.place_orders(batch, uow, when)
-
-    await run(sessions, place, orders, now)
+    await run(sessions, handlers.place_orders, orders, now)
 
 
 async def test_concurrent_batches_on_a_hot_sku_reserve_exactly_the_stock(sessions, make):
@@ -84,7 +81,7 @@ async def test_receipt_fills_backorders_in_priority_then_arrival_order(sessions,
     )
 
     receipt = make.movement("BO-IN", "BO-1", LOC, "8")
-    await run(sessions, handlers.apply_movement, receipt, make.now)
+    await run(sessions, handlers.apply_movements, [receipt], make.now)
 
     assert await stock(sessions, "BO-1") == (8, 8)
     async with sessions() as session:

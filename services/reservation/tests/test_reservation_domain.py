@@ -27,7 +27,8 @@ async def seed(uow: Any, make: Any, stock: dict[str, str]) -> None:
         await handlers.upsert_item(make.item(sku), uow)
     await handlers.upsert_location(make.location(LOC), uow)
     for n, (sku, quantity) in enumerate(stock.items()):
-        await handlers.apply_movement(make.movement(f"seed-{n}", sku, LOC, quantity), uow, make.now)
+        movement = make.movement(f"seed-{n}", sku, LOC, quantity)
+        await handlers.apply_movements([movement], uow, make.now)
     await uow.commit()
     uow.published.clear()
 
@@ -50,7 +51,7 @@ def published(uow: Any, kind: type) -> list[Any]:
 
 
 async def place(uow: Any, make: Any, order_id: str, *lines: tuple[str, str, str]) -> None:
-    await handlers.place_order(make.order(order_id, *lines), uow, make.now)
+    await handlers.place_orders([make.order(order_id, *lines)], uow, make.now)
     await uow.commit()
 
 
@@ -139,7 +140,7 @@ async def test_same_order_placed_twice_gets_one_outcome(uow, make):
 async def test_rejected_order_placed_again_stays_rejected(uow, make):
     await seed(uow, make, {SKU: "1"})
     await place(uow, make, "SO-5", (SKU, LOC, "3"))
-    await handlers.apply_movement(make.movement("more", SKU, LOC, "10"), uow, make.now)
+    await handlers.apply_movements([make.movement("more", SKU, LOC, "10")], uow, make.now)
 
     await place(uow, make, "SO-5", (SKU, LOC, "3"))
 
@@ -219,7 +220,7 @@ async def test_receipt_raises_on_hand_and_passes_the_movement_on(uow, make):
     await seed(uow, make, {SKU: "10"})
 
     receipt = make.movement("M-1", SKU, LOC, "5", purchase_order_id="PO-1")
-    await handlers.apply_movement(receipt, uow, make.now)
+    await handlers.apply_movements([receipt], uow, make.now)
     await uow.commit()
 
     [change] = published(uow, AvailabilityChanged)
@@ -235,7 +236,7 @@ async def test_issue_for_a_reserved_order_fulfils_it(uow, make):
     uow.published.clear()
 
     issue = make.movement("M-2", SKU, LOC, "-4", "issue", order_id="SO-10")
-    await handlers.apply_movement(issue, uow, make.now)
+    await handlers.apply_movements([issue], uow, make.now)
     await uow.commit()
 
     [fulfilled] = published(uow, ReservationFulfilled)
@@ -247,7 +248,7 @@ async def test_issue_for_a_reserved_order_fulfils_it(uow, make):
     assert uow.reservations.reservations["SO-10"].status == "reserved", "RICE not shipped yet"
 
     other = make.movement("M-3", OTHER, LOC, "-2", "issue", order_id="SO-10")
-    await handlers.apply_movement(other, uow, make.now)
+    await handlers.apply_movements([other], uow, make.now)
     await uow.commit()
     assert uow.reservations.reservations["SO-10"].status == "fulfilled"
     assert point(uow, OTHER).reserved == 0
@@ -257,7 +258,7 @@ async def test_same_movement_twice_counts_once(uow, make):
     await seed(uow, make, {SKU: "10"})
 
     for _ in range(2):
-        await handlers.apply_movement(make.movement("M-4", SKU, LOC, "5"), uow, make.now)
+        await handlers.apply_movements([make.movement("M-4", SKU, LOC, "5")], uow, make.now)
         await uow.commit()
 
     assert point(uow, SKU).on_hand == 15
@@ -270,7 +271,7 @@ async def test_movement_dropping_below_reserved_is_overcommitted(uow, make):
     uow.published.clear()
 
     loss = make.movement("M-5", SKU, LOC, "-5", "adjustment")
-    await handlers.apply_movement(loss, uow, make.now)
+    await handlers.apply_movements([loss], uow, make.now)
     await uow.commit()
 
     [over] = published(uow, StockOvercommitted)
@@ -281,7 +282,7 @@ async def test_movement_dropping_below_reserved_is_overcommitted(uow, make):
 
 async def test_movement_creates_unknown_stock_point_but_orders_still_need_master_data(uow, make):
     await handlers.upsert_location(make.location(LOC), uow)
-    await handlers.apply_movement(make.movement("M-6", "NEW", LOC, "7"), uow, make.now)
+    await handlers.apply_movements([make.movement("M-6", "NEW", LOC, "7")], uow, make.now)
     await uow.commit()
     assert point(uow, "NEW").on_hand == 7
 

@@ -14,16 +14,16 @@ import httpx
 import pytest
 import reservation
 from inventory_contracts import Event, decode, decode_data
-from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.retry import is_transient
 from inventory_runtime.testing import drop_database, fresh_database
 from reservation import handlers
+from reservation.adapters.tables import reservations, stock_points
+from reservation.adapters.unit_of_work import ReservationUnitOfWork
+from reservation.api import get_uow
 from reservation.config import ReservationSettings
-from reservation.db import reservations, stock_points
 from reservation.main import create_app
-from reservation.unit_of_work import ReservationUnitOfWork
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
@@ -66,7 +66,7 @@ async def seed(sessions: Any, make: Any, stock: dict[str, str]) -> None:
         await run(sessions, handlers.upsert_item, make.item(sku))
         if Decimal(quantity):
             movement = make.movement(f"seed-{sku}-{n}", sku, LOC, quantity)
-            await run(sessions, handlers.apply_movement, movement, make.now)
+            await run(sessions, handlers.apply_movements, [movement], make.now)
     await run(sessions, handlers.upsert_location, make.location(LOC))
 
 
@@ -100,7 +100,7 @@ def outcomes_by_order(events: list[Event]) -> Counter[str]:
 async def test_reservation_writes_state_and_outbox_in_one_transaction(sessions, make):
     await seed(sessions, make, {"A-1": "10"})
 
-    await run(sessions, handlers.place_order, make.order("IT-1", ("A-1", LOC, "4")), make.now)
+    await run(sessions, handlers.place_orders, [make.order("IT-1", ("A-1", LOC, "4"))], make.now)
 
     assert await stock(sessions, "A-1") == (10, 4)
     events = [e for e in await outbox(sessions) if getattr(e, "order_id", None) == "IT-1"]
@@ -115,7 +115,7 @@ async def test_a_failed_transaction_leaves_no_reservation_and_no_event(sessions,
 
     with pytest.raises(RuntimeError):
         async with new_uow(sessions) as uow:
-            await handlers.place_order(make.order("IT-2", ("A-2", LOC, "4")), uow, make.now)
+            await handlers.place_orders([make.order("IT-2", ("A-2", LOC, "4"))], uow, make.now)
             raise RuntimeError("crash before commit")
 
     assert await stock(sessions, "A-2") == (10, 0)
@@ -126,7 +126,7 @@ async def test_concurrent_orders_on_a_hot_sku_never_oversell(sessions, make):
     await seed(sessions, make, {"HOT": "10"})
     orders = [make.order(f"HOT-{n}", ("HOT", LOC, "2" if n % 5 == 0 else "1")) for n in range(40)]
 
-    await asyncio.gather(*(run(sessions, handlers.place_order, o, make.now) for o in orders))
+    await asyncio.gather(*(run(sessions, handlers.place_orders, [o], make.now) for o in orders))
 
     on_hand, reserved = await stock(sessions, "HOT")
     assert (on_hand, reserved) == (10, 10)
@@ -160,7 +160,7 @@ async def test_concurrent_multi_line_orders_in_any_line_order_neither_deadlock_n
         for n in range(20)
     ]
 
-    await asyncio.gather(*(run(sessions, handlers.place_order, o, make.now) for o in orders))
+    await asyncio.gather(*(run(sessions, handlers.place_orders, [o], make.now) for o in orders))
 
     assert await stock(sessions, "X") == (6, 6)
     assert await stock(sessions, "Y") == (6, 6)
@@ -173,12 +173,12 @@ async def test_same_order_placed_concurrently_reserves_once(sessions, make):
     order = make.order("IT-DUP", ("DUP", LOC, "3"))
 
     results = await asyncio.gather(
-        *(run(sessions, handlers.place_order, order, make.now) for _ in range(5)),
+        *(run(sessions, handlers.place_orders, [order], make.now) for _ in range(5)),
         return_exceptions=True,
     )
     for result in results:  # the losers hit the primary key; the runtime would retry them
         if isinstance(result, Exception):
-            await run(sessions, handlers.place_order, order, make.now)
+            await run(sessions, handlers.place_orders, [order], make.now)
 
     assert await stock(sessions, "DUP") == (10, 3)
     assert outcomes_by_order(await outbox(sessions))["IT-DUP"] == 1
@@ -186,11 +186,11 @@ async def test_same_order_placed_concurrently_reserves_once(sessions, make):
 
 async def test_shipment_issue_fulfils_the_reservation(sessions, make):
     await seed(sessions, make, {"F-1": "10"})
-    await run(sessions, handlers.place_order, make.order("IT-F", ("F-1", LOC, "4")), make.now)
+    await run(sessions, handlers.place_orders, [make.order("IT-F", ("F-1", LOC, "4"))], make.now)
 
     issue = make.movement("LE-F", "F-1", LOC, "-4", "issue", order_id="IT-F")
-    await run(sessions, handlers.apply_movement, issue, make.now)
-    await run(sessions, handlers.apply_movement, issue, make.now)  # republished: no effect
+    await run(sessions, handlers.apply_movements, [issue], make.now)
+    await run(sessions, handlers.apply_movements, [issue], make.now)  # republished: no effect
 
     assert await stock(sessions, "F-1") == (6, 0)
     fulfilled = await outbox(sessions, "inventory.reservation.fulfilled.v1")
@@ -204,8 +204,12 @@ async def test_shipment_issue_fulfils_the_reservation(sessions, make):
 
 async def test_http_api_shows_reservations_and_availability(sessions, make):
     await seed(sessions, make, {"API-1": "10"})
-    await run(sessions, handlers.place_order, make.order("IT-API", ("API-1", LOC, "4")), make.now)
-    await run(sessions, handlers.place_order, make.order("IT-NO", ("API-1", LOC, "40")), make.now)
+    await run(
+        sessions, handlers.place_orders, [make.order("IT-API", ("API-1", LOC, "4"))], make.now
+    )
+    await run(
+        sessions, handlers.place_orders, [make.order("IT-NO", ("API-1", LOC, "40"))], make.now
+    )
     app = create_app(ReservationSettings())
     app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
 

@@ -23,7 +23,7 @@ async def seed(uow: Any, make: Any, on_hand: str) -> None:
     await handlers.upsert_item(make.item(SKU), uow)
     await handlers.upsert_location(make.location(LOC), uow)
     if D(on_hand):
-        await handlers.apply_movement(make.movement("seed", SKU, LOC, on_hand), uow, make.now)
+        await handlers.apply_movements([make.movement("seed", SKU, LOC, on_hand)], uow, make.now)
     await uow.commit()
     uow.published.clear()
 
@@ -70,7 +70,7 @@ async def test_arriving_stock_fills_backorders_by_priority_then_arrival(uow, mak
     )
     uow.published.clear()
 
-    await handlers.apply_movement(make.movement("in-1", SKU, LOC, "6"), uow, make.now)
+    await handlers.apply_movements([make.movement("in-1", SKU, LOC, "6")], uow, make.now)
     await uow.commit()
 
     assert line(uow, "RUSH").reserved == 4 and line(uow, "RUSH").backordered == 0

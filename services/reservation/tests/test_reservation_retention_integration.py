@@ -9,9 +9,14 @@ import pytest
 from inventory_runtime.retention import purge_once
 from pydantic import ValidationError
 from reservation import handlers
+from reservation.adapters.retention import purges
+from reservation.adapters.tables import (
+    applied_movements,
+    early_cancellations,
+    reservation_lines,
+    reservations,
+)
 from reservation.config import ReservationSettings
-from reservation.db import applied_movements, early_cancellations, reservation_lines, reservations
-from reservation.retention import purges
 from sqlalchemy import select, text
 
 from .test_reservation_batch_integration import place_batch
