@@ -8,9 +8,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from inventory_contracts import (
+    Event,
     ItemUpserted,
     LocationUpserted,
     OrderCancelled,
@@ -166,12 +168,19 @@ class FakeRepository:
         return first
 
 
+E = TypeVar("E", bound=Event)
+
+
 class FakeReservationUoW(FakeUnitOfWork):
     """`ReservationUoW` in memory: the runtime's fake with a `FakeRepository` on it."""
 
     def __init__(self) -> None:
         super().__init__(source="/services/reservation")
         self.reservations = FakeRepository(self.track)
+
+    def committed(self, kind: type[E]) -> list[E]:
+        """The committed events of one class, in publication order (`events_of`, typed)."""
+        return [p.event for p in self.published if isinstance(p.event, kind)]
 
 
 @pytest.fixture
