@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from inventory_contracts import (
+    Event,
     ItemUpserted,
     LocationUpserted,
     OrderCancelled,
@@ -22,6 +25,7 @@ from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from reservation.domain import (
+    Allocation,
     Backorder,
     Fill,
     MasterData,
@@ -32,16 +36,26 @@ from reservation.domain import (
     is_expired,
 )
 from reservation.main import MIGRATIONS
-from reservation.repository import OrderContext
+from reservation.ports import OrderContext, Track
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
-class FakeRepository:
-    """In-memory `Repository`: hands out copies, so a handler that forgets to save is caught."""
+def _point_copy(point: StockPoint) -> StockPoint:
+    return replace(point, events=[])
 
-    def __init__(self) -> None:
+
+def _reservation_copy(reservation: Reservation) -> Reservation:
+    return replace(reservation, lines=copy.deepcopy(reservation.lines), events=[])
+
+
+class FakeRepository:
+    """In-memory `Repository`: hands out copies, so a handler that forgets to save is caught;
+    tracks what it hands out or is given, as the SQL one does."""
+
+    def __init__(self, track: Track) -> None:
+        self.track = track
         self.items: dict[str, bool] = {}
         self.locations: dict[str, bool] = {}
         self.points: dict[PointKey, StockPoint] = {}
@@ -57,36 +71,40 @@ class FakeRepository:
     async def upsert_location(self, location: str, active: bool) -> None:
         self.locations[location] = active
 
-    async def lock_points(
-        self, keys: Iterable[PointKey], *, create: bool = False
-    ) -> dict[PointKey, StockPoint]:
+    def _locked(self, keys: Iterable[PointKey], create: bool) -> dict[PointKey, StockPoint]:
         found = {}
         for key in sorted(set(keys)):
             if key not in self.points and create:
                 self.points[key] = StockPoint(*key)
             if key in self.points:
-                found[key] = copy.copy(self.points[key])
+                found[key] = _point_copy(self.points[key])
+        return found
+
+    async def lock_points(
+        self, keys: Iterable[PointKey], *, create: bool = False
+    ) -> dict[PointKey, StockPoint]:
+        found = self._locked(keys, create)
+        self.track(*found.values())
         return found
 
     async def save_points(self, points: Iterable[StockPoint]) -> None:
         for point in points:
             assert point.key in self.points, "saving a point that was never locked"
-            self.points[point.key] = copy.copy(point)
+            self.points[point.key] = _point_copy(point)
 
     async def placing_context(
         self, order_ids: Iterable[str], keys: Iterable[PointKey]
     ) -> OrderContext:
         ids = set(order_ids)
         return OrderContext(
-            points=await self.lock_points(keys),
+            points=self._locked(keys, create=False),
             answered=ids & set(self.reservations),
             cancelled_early=ids & self.cancelled_early,
             master=MasterData(items=dict(self.items), locations=dict(self.locations)),
         )
 
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
-        found = self.reservations.get(order_id)
-        return copy.deepcopy(found) if found else None
+        return (await self.get_many([order_id])).get(order_id)
 
     async def lock_orders(self, order_ids: Iterable[str]) -> None:
         pass
@@ -94,20 +112,25 @@ class FakeRepository:
     async def get_many(
         self, order_ids: Iterable[str], *, for_update: bool = False
     ) -> dict[str, Reservation]:
-        return {o: copy.deepcopy(self.reservations[o]) for o in order_ids if o in self.reservations}
+        found = {
+            o: _reservation_copy(self.reservations[o]) for o in order_ids if o in self.reservations
+        }
+        self.track(*found.values())
+        return found
 
     async def record_placements(
-        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
+        self, points: Sequence[StockPoint], decided: Sequence[Reservation]
     ) -> None:
         await self.save_points(points)
         for reservation in decided:
             assert reservation.order_id not in self.reservations, "duplicate order id"
-            self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+            self.reservations[reservation.order_id] = _reservation_copy(reservation)
             self.sequence[reservation.order_id] = len(self.sequence)
+        self.track(*decided, *points)
 
     async def save_all(self, changed: Iterable[Reservation]) -> None:
         for reservation in changed:
-            self.reservations[reservation.order_id] = copy.deepcopy(reservation)
+            self.reservations[reservation.order_id] = _reservation_copy(reservation)
 
     async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]:
         waiting: dict[PointKey, list[Backorder]] = {}
@@ -123,11 +146,12 @@ class FakeRepository:
                 waiting[key] = found
         return waiting
 
-    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
-        for fill in fills:
+    async def record_fills(self, allocation: Allocation, now: datetime) -> None:
+        for fill in allocation.fills:
             line = self.reservations[fill.order_id].lines[fill.line_no - 1]
             apply_fill(line, fill)
             self.fills.append(fill)
+        self.track(allocation)
 
     async def lock_expired(self, now: datetime, limit: int) -> list[str]:
         return [o for o, r in self.reservations.items() if is_expired(r, now)][:limit]
@@ -144,10 +168,19 @@ class FakeRepository:
         return first
 
 
+E = TypeVar("E", bound=Event)
+
+
 class FakeReservationUoW(FakeUnitOfWork):
+    """`ReservationUoW` in memory: the runtime's fake with a `FakeRepository` on it."""
+
     def __init__(self) -> None:
         super().__init__(source="/services/reservation")
-        self.reservations = FakeRepository()
+        self.reservations = FakeRepository(self.track)
+
+    def committed(self, kind: type[E]) -> list[E]:
+        """The committed events of one class, in publication order (`events_of`, typed)."""
+        return [p.event for p in self.published if isinstance(p.event, kind)]
 
 
 @pytest.fixture

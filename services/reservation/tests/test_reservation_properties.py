@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from inventory_contracts import (
     ReservationRejected,
+    StockMoved,
     StockOvercommitted,
     StockReserved,
 )
 from reservation import handlers
-from reservation.domain import StockPoint
+from reservation.domain import ReservationLine, StockPoint
 
 from .conftest import FakeReservationUoW, Make
 
@@ -40,7 +41,7 @@ class ReservationBook(RuleBasedStateMachine):
         self.moves = 0
         self.reserved_before: dict[str, Decimal] = {}
 
-    def run(self, coro: Any) -> None:
+    def run(self, coro: Awaitable[object]) -> None:
         async def in_transaction() -> None:
             await coro
             await self.uow.commit()
@@ -48,7 +49,7 @@ class ReservationBook(RuleBasedStateMachine):
         self.reserved_before = {sku: self.point(sku).reserved for sku in SKUS}
         self.loop.run_until_complete(in_transaction())
 
-    def point(self, sku: str) -> Any:
+    def point(self, sku: str) -> StockPoint:
         return self.uow.reservations.points[(sku, LOC)]
 
     def teardown(self) -> None:
@@ -62,24 +63,26 @@ class ReservationBook(RuleBasedStateMachine):
             self.run(handlers.upsert_item(Make.item(sku), self.uow))
         self.run(handlers.upsert_location(Make.location(LOC), self.uow))
 
-    def move(self, sku: str, delta: int, kind: str, order_id: str | None = None) -> Any:
+    def move(self, sku: str, delta: int, kind: str, order_id: str | None = None) -> StockMoved:
         self.moves += 1
         self.on_hand[sku] += delta
         return Make.movement(f"M{self.moves}", sku, LOC, str(delta), kind, order_id=order_id)
 
     @rule(sku=st.sampled_from(SKUS), quantity=quantities)
     def receive(self, sku: str, quantity: int) -> None:
-        self.run(handlers.apply_movement(self.move(sku, quantity, "receipt"), self.uow, self.now))
+        self.run(
+            handlers.apply_movements([self.move(sku, quantity, "receipt")], self.uow, self.now)
+        )
 
     @rule(
         receipts=st.lists(st.tuples(st.sampled_from(SKUS), quantities), min_size=1, max_size=4),
         data=st.data(),
     )
-    def ledger_batch(self, receipts: Any, data: Any) -> None:
+    def ledger_batch(self, receipts: list[tuple[str, int]], data: st.DataObject) -> None:
         """Receipts and a shipment in one consumer batch, one of them republished."""
         movements = [self.move(sku, quantity, "receipt") for sku, quantity in receipts]
         held = self.held_lines()
-        if held and data.draw(st.booleans()):
+        if bool(held) and data.draw(st.booleans()):
             order_id, line = data.draw(st.sampled_from(held))
             movements.append(self.move(line.sku, -int(line.outstanding), "issue", order_id))
         movements.append(movements[0])  # the same ledger entry twice: counted once
@@ -88,10 +91,10 @@ class ReservationBook(RuleBasedStateMachine):
     @rule(sku=st.sampled_from(SKUS), quantity=quantities)
     def count_finds_less(self, sku: str, quantity: int) -> None:
         movement = self.move(sku, -quantity, "count_adjustment")
-        before = len(self.uow.events_of(StockOvercommitted))
-        self.run(handlers.apply_movement(movement, self.uow, self.now))
+        before = len(self.uow.committed(StockOvercommitted))
+        self.run(handlers.apply_movements([movement], self.uow, self.now))
         if self.point(sku).shortfall > 0:  # removed under reservations: never silent
-            assert len(self.uow.events_of(StockOvercommitted)) == before + 1
+            assert len(self.uow.committed(StockOvercommitted)) == before + 1
 
     @rule(
         lines=st.lists(st.tuples(st.sampled_from(SKUS), quantities), min_size=1, max_size=2),
@@ -100,7 +103,14 @@ class ReservationBook(RuleBasedStateMachine):
         ttl=st.none() | st.integers(1, 100),
         batch=st.integers(1, 3),
     )
-    def place(self, lines: Any, partial: bool, priority: int, ttl: int | None, batch: int) -> None:
+    def place(
+        self,
+        lines: list[tuple[str, int]],
+        partial: bool,
+        priority: int,
+        ttl: int | None,
+        batch: int,
+    ) -> None:
         orders = []
         for _ in range(batch):
             order_id = f"O{len(self.orders)}"
@@ -118,7 +128,7 @@ class ReservationBook(RuleBasedStateMachine):
                 assert point.reserved <= point.on_hand
 
     @rule(data=st.data(), whole=st.booleans(), quantity=quantities)
-    def cancel(self, data: Any, whole: bool, quantity: int) -> None:
+    def cancel(self, data: st.DataObject, whole: bool, quantity: int) -> None:
         if not self.orders:
             return
         order_id = data.draw(st.sampled_from(self.orders))
@@ -130,7 +140,7 @@ class ReservationBook(RuleBasedStateMachine):
         self.now += timedelta(seconds=seconds)
         self.run(handlers.expire_due(self.uow, self.now))
 
-    def held_lines(self) -> list[Any]:
+    def held_lines(self) -> list[tuple[str, ReservationLine]]:
         return [
             (order_id, line)
             for order_id, r in self.uow.reservations.reservations.items()
@@ -140,13 +150,13 @@ class ReservationBook(RuleBasedStateMachine):
         ]
 
     @rule(data=st.data())
-    def ship(self, data: Any) -> None:
+    def ship(self, data: st.DataObject) -> None:
         held = self.held_lines()
         if not held:
             return
         order_id, line = data.draw(st.sampled_from(held))
         movement = self.move(line.sku, -int(line.outstanding), "issue", order_id)
-        self.run(handlers.apply_movement(movement, self.uow, self.now))
+        self.run(handlers.apply_movements([movement], self.uow, self.now))
 
     @invariant()
     def every_unit_is_accounted_for(self) -> None:
@@ -177,7 +187,7 @@ class ReservationBook(RuleBasedStateMachine):
     def every_order_has_exactly_one_outcome(self) -> None:
         outcomes = Counter(
             e.order_id
-            for e in self.uow.events_of(StockReserved) + self.uow.events_of(ReservationRejected)
+            for e in self.uow.committed(StockReserved) + self.uow.committed(ReservationRejected)
         )
         assert all(outcomes[order_id] == 1 for order_id in self.orders)
 

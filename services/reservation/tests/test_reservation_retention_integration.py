@@ -3,35 +3,42 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from inventory_runtime.retention import purge_once
 from pydantic import ValidationError
 from reservation import handlers
+from reservation.adapters.retention import purges
+from reservation.adapters.tables import (
+    applied_movements,
+    early_cancellations,
+    reservation_lines,
+    reservations,
+)
 from reservation.config import ReservationSettings
-from reservation.db import applied_movements, early_cancellations, reservation_lines, reservations
-from reservation.retention import purges
-from sqlalchemy import select, text
+from sqlalchemy import Column, select, text
 
+from .conftest import Make
 from .test_reservation_batch_integration import place_batch
-from .test_reservation_integration import LOC, run, seed, stock
+from .test_reservation_integration import LOC, D, Sessions, run, seed, stock
 
 pytestmark = pytest.mark.integration
 
 
-async def age(sessions: Any, sql: str, ids: list[str]) -> None:
+async def age(sessions: Sessions, sql: str, ids: list[str]) -> None:
     """Move rows 100 days into the past (`sql` updates the rows whose key is in :ids)."""
     async with sessions() as session, session.begin():
         await session.execute(text(sql), {"ids": ids})
 
 
-async def left(sessions: Any, column: Any, prefix: str) -> set[str]:
+async def left(sessions: Sessions, column: Column[str], prefix: str) -> set[str]:
     async with sessions() as session:
         return set((await session.scalars(select(column).where(column.like(prefix)))).all())
 
 
-async def test_finished_history_goes_and_what_holds_stock_stays(sessions, make):
+async def test_finished_history_goes_and_what_holds_stock_stays(
+    sessions: Sessions, make: type[Make]
+) -> None:
     await seed(sessions, make, {"RT-1": "10"})
     await place_batch(
         sessions,
@@ -73,7 +80,7 @@ async def test_finished_history_goes_and_what_holds_stock_stays(sessions, make):
         "RT-OLD-HELD",
         "RT-NEW-REJECTED",
     }
-    assert await stock(sessions, "RT-1") == (10, 2)  # available-to-promise unchanged
+    assert await stock(sessions, "RT-1") == (D(10), D(2))  # available-to-promise unchanged
     assert await left(sessions, early_cancellations.c.order_id, "RT-%") == {"RT-EC-NEW"}
     assert "seed-RT-1-0" not in await left(sessions, applied_movements.c.movement_id, "seed-%")
     assert purged == {
@@ -83,6 +90,6 @@ async def test_finished_history_goes_and_what_holds_stock_stays(sessions, make):
     }
 
 
-def test_history_is_kept_at_least_as_long_as_kafka_keeps_messages():
+def test_history_is_kept_at_least_as_long_as_kafka_keeps_messages() -> None:
     with pytest.raises(ValidationError, match="history_retention_days"):
         ReservationSettings(history_retention_days=3)

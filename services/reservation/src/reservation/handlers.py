@@ -1,35 +1,31 @@
-"""Handlers: load under lock, let the domain decide, write state and events in one transaction.
+"""Handlers: load under lock, let the domain decide, save; the unit of work publishes.
 
 They run inside a transaction the caller opened (the consumer loop, which commits after them
-with the inbox entries; the expiry job), so they never commit themselves. Locking order, which
-keeps concurrent consumers from deadlocking: reservation rows first, then stock points in
+with the inbox entries; the expiry job), so they never commit themselves. The aggregates they
+change record their events; the repository has the unit of work track them. Locking order,
+which keeps concurrent consumers from deadlocking: reservation rows first, then stock points in
 (sku, location) order; lines of a stock point are only written under its point lock.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from inventory_contracts import (
-    Event,
     ItemUpserted,
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
     StockMoved,
 )
-from inventory_contracts.events.availability import AvailabilityCause
 
 from reservation import domain
-from reservation.domain import Fill, Reservation, StockPoint
-from reservation.repository import ReservationUoW
+from reservation.domain import Reservation, StockPoint
+from reservation.ports import ReservationUoW
 
 log = logging.getLogger(__name__)
-
-Origin = tuple[str | None, str | None]
-"""(correlation id, causation id) of the message an order came in."""
 
 
 async def place_orders(
@@ -38,7 +34,6 @@ async def place_orders(
     now: datetime,
     *,
     default_ttl_seconds: int | None = None,
-    origins: Mapping[str, Origin] | None = None,
 ) -> None:
     """Answer each order with exactly one StockReserved or ReservationRejected, ever.
 
@@ -59,36 +54,16 @@ async def place_orders(
         log.info("%d orders already have an outcome; placements ignored", len(known.answered))
     if not fresh:
         return
-    points = known.points
-    before = {key: point.reserved for key, point in points.items()}
-    decided = domain.place_orders(
+    placement = domain.place_orders(
         fresh,
         known.master,
-        points,
+        known.points,
         now,
         cancelled_before=known.cancelled_early,
         default_ttl_seconds=default_ttl_seconds,
     )
-    changed = [p for key, p in sorted(points.items()) if p.reserved != before[key]]
     # The order id is the primary key: a concurrent duplicate fails here and rolls back.
-    await repository.record_placements(changed, decided)
-    for reservation in decided:
-        correlation_id, causation_id = (origins or {}).get(reservation.order_id, (None, None))
-        for event in reservation.events:
-            uow.publish(event, correlation_id=correlation_id, causation_id=causation_id)
-    for point in changed:
-        uow.publish(point.availability(now, "reservation"))
-
-
-async def place_order(
-    order: OrderPlaced,
-    uow: ReservationUoW,
-    now: datetime,
-    *,
-    default_ttl_seconds: int | None = None,
-) -> None:
-    """One order (see `place_orders`)."""
-    await place_orders([order], uow, now, default_ttl_seconds=default_ttl_seconds)
+    await repository.record_placements(placement.changed, placement.reservations)
 
 
 async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetime) -> None:
@@ -103,11 +78,10 @@ async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetim
     # Re-read under the point locks: a backorder fill may have changed the lines meanwhile.
     reservation = await repository.get(cancel.order_id)
     assert reservation is not None
-    events = domain.cancel_order(reservation, cancel, points, now)
+    released = domain.cancel_order(reservation, cancel, points, now)
     await repository.save_all([reservation])
-    if events:
-        _publish(uow, events)
-        await _after_release(uow, points.values(), now, "release")
+    if released:
+        await _save_and_fill(uow, points.values(), now)
 
 
 async def expire_due(uow: ReservationUoW, now: datetime, limit: int = 200) -> int:
@@ -121,17 +95,11 @@ async def expire_due(uow: ReservationUoW, now: datetime, limit: int = 200) -> in
         points = await repository.lock_points(domain.points_to_release(reservation))
         reservation = await repository.get(order_id)
         assert reservation is not None
-        events = domain.expire(reservation, points, now)
+        released = domain.expire(reservation, points, now)
         await repository.save_all([reservation])
-        if events:
-            _publish(uow, events)
-            await _after_release(uow, points.values(), now, "expiry")
+        if released:
+            await _save_and_fill(uow, points.values(), now)
     return len(order_ids)
-
-
-async def apply_movement(movement: StockMoved, uow: ReservationUoW, now: datetime) -> None:
-    """One ledger entry (see `apply_movements`)."""
-    await apply_movements([movement], uow, now)
 
 
 async def apply_movements(
@@ -161,65 +129,33 @@ async def apply_movements(
     orders = await repository.get_many(order_ids)
     fulfilled: dict[str, Reservation] = {}
     for movement in fresh:
-        point = points[(movement.sku, movement.location)]
         order_id = _shipped_order(movement)
         reservation = orders.get(order_id) if order_id is not None else None
-        events, cause = domain.apply_movement(point, movement, reservation, now)
+        domain.apply_movement(points[(movement.sku, movement.location)], movement, reservation, now)
         if reservation is not None:
             fulfilled[reservation.order_id] = reservation
-        _publish(uow, events)
-        uow.publish(point.availability(now, cause, movement))
-        overcommitted = domain.overcommitment(point)
-        if overcommitted is not None:
-            uow.publish(overcommitted)
     await repository.save_all(fulfilled.values())
-    ordered = sorted(points.values(), key=lambda p: p.key)
-    await repository.save_points(ordered)
-    await _fill_and_publish(uow, ordered, now)
+    await _save_and_fill(uow, points.values(), now)
 
 
 def _shipped_order(movement: StockMoved) -> str | None:
     return movement.order_id if movement.movement_type == "issue" else None
 
 
-async def _after_release(
-    uow: ReservationUoW, points: Iterable[StockPoint], now: datetime, cause: AvailabilityCause
-) -> None:
+async def _save_and_fill(uow: ReservationUoW, points: Iterable[StockPoint], now: datetime) -> None:
+    """Save these (locked) points, then hand the stock free at them to the backorders waiting
+    there (BackorderFilled to each order served)."""
+    repository = uow.reservations
     ordered = sorted(points, key=lambda p: p.key)
     if not ordered:
         return
-    await uow.reservations.save_points(ordered)
-    for point in ordered:
-        uow.publish(point.availability(now, cause))
-    await _fill_and_publish(uow, ordered, now)
-
-
-async def _fill_and_publish(
-    uow: ReservationUoW, points: Sequence[StockPoint], now: datetime
-) -> None:
-    """Hand stock that became free to the backorders waiting at these (locked) points, and
-    tell each order what it got (BackorderFilled)."""
-    repository = uow.reservations
-    free = [point for point in points if point.free > domain.ZERO]
+    await repository.save_points(ordered)
+    free = [point for point in ordered if point.free > domain.ZERO]
     waiting = await repository.backorders_at(point.key for point in free)
-    fills: list[Fill] = []
-    filled = []
-    for point in free:
-        point_fills = domain.fill_backorders(point, waiting.get(point.key, []))
-        if point_fills:
-            fills.extend(point_fills)
-            filled.append(point)
-    if filled:
-        await repository.record_fills(fills, now)
-        await repository.save_points(filled)
-        _publish(uow, domain.backorders_filled(fills))
-        for point in filled:
-            uow.publish(point.availability(now, "backorder_fill"))
-
-
-def _publish(uow: ReservationUoW, events: Iterable[Event]) -> None:
-    for event in events:
-        uow.publish(event)
+    allocation = domain.allocate(free, waiting, now)
+    if allocation.fills:
+        await repository.record_fills(allocation, now)
+        await repository.save_points(allocation.filled)
 
 
 async def upsert_item(item: ItemUpserted, uow: ReservationUoW) -> None:

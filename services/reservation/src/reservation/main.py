@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app, serve
 from inventory_runtime.migrations import migrate
 
-from reservation import api
+from reservation import handlers
+from reservation.adapters.expiry import expiry_job
+from reservation.adapters.retention import RETENTION
+from reservation.adapters.unit_of_work import ReservationUnitOfWork
+from reservation.api.routes import router
 from reservation.config import ReservationSettings
 from reservation.consumer import subscription
-from reservation.expiry import expiry_job
-from reservation.retention import RETENTION
-from reservation.unit_of_work import ReservationUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,10 +26,13 @@ def create_app(settings: ReservationSettings) -> FastAPI:
     and API."""
     return create_service_app(
         settings,
-        routers=[api.router],
+        routers=[router],
         consumers=[subscription(settings)],
         unit_of_work=ReservationUnitOfWork,
-        background=[expiry_job(settings.expiry_interval_seconds), RETENTION],
+        background=[
+            expiry_job(settings.expiry_interval_seconds, handlers.expire_due),
+            RETENTION,
+        ],
         title="Reservation",
         description=(
             "Reserves stock for every order atomically without overselling; keeps "

@@ -1,17 +1,22 @@
 """Reservation domain: stock points, reservations and the rules that never oversell.
 
-Pure: no database, no Kafka. The functions take the state the handler loaded (under row locks),
-change it in memory and return the events to publish; the handler writes both in one
-transaction.
+Pure: no database, no Kafka. The functions take the state the handler loaded (under row locks)
+and change it in memory; the aggregates they change (`Reservation`, `StockPoint`, a backorder
+`Allocation`) record the events that follow in their `events`, which the unit of work writes
+to the outbox with the state, in one transaction.
 """
 
-from reservation.domain.changes import (
+from reservation.domain.backorders import (
+    Allocation,
+    allocate,
     apply_fill,
-    apply_movement,
     backorders_filled,
+    fill_backorders,
+)
+from reservation.domain.changes import (
+    apply_movement,
     cancel_order,
     expire,
-    fill_backorders,
     is_expired,
     overcommitment,
     points_to_release,
@@ -21,6 +26,7 @@ from reservation.domain.model import (
     Backorder,
     Fill,
     InsufficientStock,
+    MasterData,
     PointKey,
     Reservation,
     ReservationLine,
@@ -28,20 +34,22 @@ from reservation.domain.model import (
     StockPoint,
     reservation_id_of,
 )
-from reservation.domain.placing import place_order, place_orders
-from reservation.rejections import MasterData
+from reservation.domain.placing import Placement, place_order, place_orders
 
 __all__ = [
     "ZERO",
+    "Allocation",
     "Backorder",
     "Fill",
     "InsufficientStock",
     "MasterData",
+    "Placement",
     "PointKey",
     "Reservation",
     "ReservationLine",
     "Status",
     "StockPoint",
+    "allocate",
     "apply_fill",
     "apply_movement",
     "backorders_filled",

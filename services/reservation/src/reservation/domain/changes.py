@@ -1,16 +1,13 @@
-"""What happens to reservations after placement: cancel, expiry, shipment, stock arriving."""
+"""What happens to reservations after placement: cancel, expiry, stock movements (shipments)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
 from inventory_contracts import (
-    BackorderFilled,
-    Event,
-    FilledLine,
     OrderCancelled,
     OrderLine,
     ReservationExpired,
@@ -23,13 +20,10 @@ from inventory_contracts.events.availability import AvailabilityCause
 
 from reservation.domain.model import (
     ZERO,
-    Backorder,
-    Fill,
     PointKey,
     Reservation,
     ReservationLine,
     StockPoint,
-    reservation_id_of,
 )
 
 
@@ -71,20 +65,30 @@ def _give_back(
     return released
 
 
+def _announce(
+    points: Mapping[PointKey, StockPoint], now: datetime, cause: AvailabilityCause
+) -> None:
+    """Every point a release locked records its availability, in (sku, location) order."""
+    for _, point in sorted(points.items()):
+        point.record_availability(now, cause)
+
+
 def cancel_order(
     reservation: Reservation,
     cancel: OrderCancelled,
     points: Mapping[PointKey, StockPoint],
     now: datetime,
-) -> list[Event]:
-    """Give back what `cancel` cancels (all, or the quantities of its lines); return the events.
+) -> bool:
+    """Give back what `cancel` cancels (all, or the quantities of its lines); True if any
+    stock was given back (then the reservation recorded ReservationReleased and each of
+    `points` its availability).
 
     A partial cancel drops a line's backorder before it releases held stock (what was never
     promised goes first). Only an open reservation changes: a rejected, released, expired or
-    fulfilled order makes the cancellation a no-op. The caller publishes availability.
+    fulfilled order makes the cancellation a no-op.
     """
     if reservation.status != "reserved":
-        return []
+        return False
     cancelled: dict[PointKey, Decimal] | None = None
     if cancel.lines is not None:
         cancelled = defaultdict(Decimal)
@@ -92,16 +96,18 @@ def cancel_order(
             cancelled[(c.sku, c.location)] += c.quantity
     released = _give_back(reservation, points, cancelled)
     if not released:
-        return []
+        return False
     whole = cancel.lines is None or reservation.status != "reserved"
-    return [
+    reservation.events.append(
         ReservationReleased(
             order_id=reservation.order_id,
             reservation_id=reservation.reservation_id,
             lines=tuple(released),
             reason="cancelled" if whole else "partial_cancel",
         )
-    ]
+    )
+    _announce(points, now, "release")
+    return True
 
 
 def is_expired(reservation: Reservation, now: datetime) -> bool:
@@ -112,91 +118,40 @@ def is_expired(reservation: Reservation, now: datetime) -> bool:
     )
 
 
-def expire(
-    reservation: Reservation, points: Mapping[PointKey, StockPoint], now: datetime
-) -> list[Event]:
-    """Release everything an expired reservation holds and drop what it waits for."""
+def expire(reservation: Reservation, points: Mapping[PointKey, StockPoint], now: datetime) -> bool:
+    """Release everything an expired reservation holds and drop what it waits for; True if
+    any stock was given back (then the reservation recorded ReservationExpired and each of
+    `points` its availability)."""
     if not is_expired(reservation, now):
-        return []
+        return False
     released = _give_back(reservation, points, None)
     reservation.status = "expired"
     if not released:
-        return []
-    return [
+        return False
+    reservation.events.append(
         ReservationExpired(
             order_id=reservation.order_id,
             reservation_id=reservation.reservation_id,
             lines=tuple(released),
             expired_at=now,
         )
-    ]
-
-
-def fill_backorders(point: StockPoint, waiting: Sequence[Backorder]) -> list[Fill]:
-    """Reserve what is free at `point` for waiting lines: higher priority first, then arrival.
-
-    A line takes what it can (partial orders accept part), and the queue stops when nothing is
-    free any more. Changes `point` in place.
-    """
-    fills: list[Fill] = []
-    for backorder in sorted(waiting, key=lambda b: (-b.priority, b.sequence, b.line_no)):
-        quantity = min(backorder.quantity, point.free)
-        if quantity <= ZERO:
-            break
-        point.reserve(quantity)
-        fills.append(
-            Fill(
-                backorder.order_id,
-                backorder.line_no,
-                point.sku,
-                point.location,
-                quantity,
-                still_backordered=backorder.quantity - quantity,
-            )
-        )
-    return fills
-
-
-def backorders_filled(fills: Sequence[Fill]) -> list[BackorderFilled]:
-    """One BackorderFilled per order among `fills`, its lines in the order they were filled."""
-    by_order: dict[str, list[Fill]] = defaultdict(list)
-    for fill in fills:
-        by_order[fill.order_id].append(fill)
-    return [
-        BackorderFilled(
-            order_id=order_id,
-            reservation_id=reservation_id_of(order_id),
-            lines=tuple(
-                FilledLine(
-                    sku=f.sku,
-                    location=f.location,
-                    quantity=f.quantity,
-                    still_backordered=f.still_backordered,
-                )
-                for f in order_fills
-            ),
-        )
-        for order_id, order_fills in by_order.items()
-    ]
-
-
-def apply_fill(reservation_line: ReservationLine, fill: Fill) -> None:
-    """Move a filled quantity from waiting to held on the order's line."""
-    reservation_line.backordered -= fill.quantity
-    reservation_line.reserved += fill.quantity
+    )
+    _announce(points, now, "expiry")
+    return True
 
 
 def apply_movement(
     point: StockPoint, movement: StockMoved, reservation: Reservation | None, now: datetime
-) -> tuple[list[Event], AvailabilityCause]:
+) -> None:
     """Apply a posted ledger entry to on-hand, fulfilling the order's line when it is an issue.
 
     The reservation's line for this stock point is consumed whole when its order ships: what
     shipped short of it, and what it still waited for, is not held any longer (the order is
-    done at this point). Returns the events and the cause to publish availability with.
+    done at this point); the reservation records ReservationFulfilled. The point records the
+    availability the entry left and, if on hand fell below what is promised, the
+    over-commitment.
     """
     point.on_hand += movement.quantity_delta
-    events: list[Event] = []
     cause: AvailabilityCause = "stock_movement"
     line = _line_to_fulfil(point, movement, reservation)
     if reservation is not None and line is not None:
@@ -206,7 +161,7 @@ def apply_movement(
         point.release(quantity)
         reservation.settle()
         cause = "fulfilment"
-        events.append(
+        reservation.events.append(
             ReservationFulfilled(
                 order_id=reservation.order_id,
                 reservation_id=reservation.reservation_id,
@@ -214,7 +169,10 @@ def apply_movement(
                 shipment_id=movement.document_id,
             )
         )
-    return events, cause
+    point.record_availability(now, cause, movement)
+    overcommitted = overcommitment(point)
+    if overcommitted is not None:
+        point.events.append(overcommitted)
 
 
 def overcommitment(point: StockPoint) -> StockOvercommitted | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -21,14 +22,24 @@ class InsufficientStock(Exception):
     """A reservation asked for more than is available to promise (a bug if it ever escapes)."""
 
 
+@dataclass(frozen=True)
+class MasterData:
+    """Items and locations known to the service: code -> active."""
+
+    items: Mapping[str, bool]
+    locations: Mapping[str, bool]
+
+
 @dataclass
 class StockPoint:
-    """What reservation knows of one SKU at one location."""
+    """What reservation knows of one SKU at one location; it records the availability (and
+    over-commitment) its changes cause in `events`."""
 
     sku: str
     location: str
     on_hand: Decimal = ZERO
     reserved: Decimal = ZERO
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def key(self) -> PointKey:
@@ -59,9 +70,10 @@ class StockPoint:
         self.reserved -= released
         return released
 
-    def availability(
+    def record_availability(
         self, now: datetime, cause: AvailabilityCause, movement: StockMoved | None = None
-    ) -> AvailabilityChanged:
+    ) -> None:
+        """Record the point's availability as it is now (`cause`: what changed it)."""
         reference = None
         if movement is not None:
             reference = MovementReference(
@@ -71,15 +83,17 @@ class StockPoint:
                 order_id=movement.order_id,
                 purchase_order_id=movement.purchase_order_id,
             )
-        return AvailabilityChanged(
-            sku=self.sku,
-            location=self.location,
-            on_hand=self.on_hand,
-            reserved=self.reserved,
-            available_to_promise=self.available_to_promise,
-            as_of=now,
-            cause=cause,
-            movement=reference,
+        self.events.append(
+            AvailabilityChanged(
+                sku=self.sku,
+                location=self.location,
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+                available_to_promise=self.available_to_promise,
+                as_of=now,
+                cause=cause,
+                movement=reference,
+            )
         )
 
 
@@ -111,7 +125,8 @@ class ReservationLine:
 
 @dataclass
 class Reservation:
-    """The one outcome of an order, the stock still held for it and what it still waits for."""
+    """The one outcome of an order, the stock still held for it and what it still waits for;
+    it records the events of the order's outcome and of what later becomes of it in `events`."""
 
     order_id: str
     status: Status

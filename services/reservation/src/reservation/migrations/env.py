@@ -1,4 +1,4 @@
 from inventory_runtime.alembic_env import run_migrations
-from reservation.db import metadata
+from reservation.adapters.tables import metadata
 
 run_migrations(metadata)

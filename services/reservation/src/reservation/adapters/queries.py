@@ -9,12 +9,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reservation.db import backorder_fills, items, locations, stock_points
+from reservation.adapters.rows import normalized, point_of
+from reservation.adapters.tables import backorder_fills, items, locations, stock_points
 from reservation.domain import StockPoint
-
-
-def _n(quantity: Decimal) -> Decimal:
-    return quantity.normalize()
 
 
 class FillRecord(NamedTuple):
@@ -30,7 +27,7 @@ async def fills_of(session: AsyncSession, order_id: str) -> list[FillRecord]:
         .where(backorder_fills.c.order_id == order_id)
         .order_by(backorder_fills.c.id)
     )
-    return [FillRecord(row.line_no, _n(row.quantity), row.filled_at) for row in rows]
+    return [FillRecord(row.line_no, normalized(row.quantity), row.filled_at) for row in rows]
 
 
 async def stock_point(session: AsyncSession, sku: str, location: str) -> StockPoint | None:
@@ -42,7 +39,7 @@ async def stock_point(session: AsyncSession, sku: str, location: str) -> StockPo
             )
         )
     ).one_or_none()
-    return None if row is None else StockPoint(sku, location, _n(row.on_hand), _n(row.reserved))
+    return None if row is None else point_of(sku, location, row.on_hand, row.reserved)
 
 
 async def stock_points_of(
@@ -55,7 +52,7 @@ async def stock_points_of(
     if location is not None:
         query = query.where(stock_points.c.location == location)
     rows = await session.execute(query.limit(limit))
-    return [StockPoint(r.sku, r.location, _n(r.on_hand), _n(r.reserved)) for r in rows]
+    return [point_of(r.sku, r.location, r.on_hand, r.reserved) for r in rows]
 
 
 async def is_known(session: AsyncSession, sku: str, location: str) -> bool:

@@ -9,35 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from inventory_runtime.db import text_array
-from inventory_runtime.uow import UnitOfWorkProtocol
 from sqlalchemy import any_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reservation.db import (
-    EXPIRABLE,
-    backorder_fills,
-    early_cancellations,
-    items,
-    locations,
-    reservation_lines,
-    reservations,
-)
-from reservation.domain import (
-    Backorder,
-    Fill,
-    InsufficientStock,
-    MasterData,
-    PointKey,
-    Reservation,
-    StockPoint,
-)
-from reservation.rows import (
+from reservation.adapters.rows import (
     LINE_QUANTITIES,
     NEW_LINE,
     line_columns,
@@ -48,7 +28,7 @@ from reservation.rows import (
     reservation_columns,
     reservation_of,
 )
-from reservation.sql import (
+from reservation.adapters.sql import (
     BACKORDERS,
     CREATE_POINTS,
     FILL_LINES,
@@ -61,61 +41,34 @@ from reservation.sql import (
     SAVE_POINTS,
     SAVE_STATUSES,
 )
-
-
-class Repository(Protocol):
-    """What the handlers need from storage (`SqlRepository`, or a fake in unit tests)."""
-
-    async def upsert_item(self, sku: str, active: bool) -> None: ...
-    async def upsert_location(self, location: str, active: bool) -> None: ...
-    async def lock_points(
-        self, keys: Iterable[PointKey], *, create: bool = False
-    ) -> dict[PointKey, StockPoint]: ...
-    async def save_points(self, points: Iterable[StockPoint]) -> None: ...
-    async def placing_context(
-        self, order_ids: Iterable[str], keys: Iterable[PointKey]
-    ) -> OrderContext: ...
-    async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None: ...
-    async def lock_orders(self, order_ids: Iterable[str]) -> None: ...
-    async def get_many(
-        self, order_ids: Iterable[str], *, for_update: bool = False
-    ) -> dict[str, Reservation]: ...
-    async def record_placements(
-        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
-    ) -> None: ...
-    async def save_all(self, changed: Iterable[Reservation]) -> None: ...
-    async def backorders_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[Backorder]]: ...
-    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None: ...
-    async def lock_expired(self, now: datetime, limit: int) -> list[str]: ...
-    async def remember_cancel(self, order_id: str, reason: str | None) -> None: ...
-    async def was_cancelled_early(self, order_id: str) -> bool: ...
-    async def first_applications(self, movement_ids: Iterable[str]) -> set[str]: ...
-
-
-@dataclass(frozen=True)
-class OrderContext:
-    """What a batch of orders is decided against (`Repository.placing_context`)."""
-
-    points: dict[PointKey, StockPoint]
-    """The stock points the orders name, locked; points never stocked are absent."""
-    answered: set[str]
-    """Orders that already have an outcome: placing them again does nothing."""
-    cancelled_early: set[str]
-    """Orders whose cancellation came before them."""
-    master: MasterData
-
-
-class ReservationUoW(UnitOfWorkProtocol, Protocol):
-    """A unit of work with the reservation repository on it."""
-
-    reservations: Repository
+from reservation.adapters.tables import (
+    EXPIRABLE,
+    backorder_fills,
+    early_cancellations,
+    items,
+    locations,
+    reservation_lines,
+    reservations,
+)
+from reservation.domain import (
+    Allocation,
+    Backorder,
+    InsufficientStock,
+    MasterData,
+    PointKey,
+    Reservation,
+    StockPoint,
+)
+from reservation.ports import OrderContext, Track
 
 
 class SqlRepository:
-    """`Repository` over the unit of work's SQLAlchemy session: few, set-based statements."""
+    """`Repository` over the unit of work's SQLAlchemy session: few, set-based statements.
+    What it loads or adds it hands to `track`, so the events recorded on it are published."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, track: Track) -> None:
         self.session = session
+        self.track = track
 
     async def upsert_item(self, sku: str, active: bool) -> None:
         statement = insert(items).values(sku=sku, active=active)
@@ -142,7 +95,8 @@ class SqlRepository:
         if create:
             await self.session.execute(CREATE_POINTS, columns)
         result = await self.session.execute(LOCK_POINTS, columns)
-        points = (point_of(row.sku, row.location, row.on_hand, row.reserved) for row in result)
+        points = [point_of(row.sku, row.location, row.on_hand, row.reserved) for row in result]
+        self.track(*points)
         return {point.key: point for point in points}
 
     async def save_points(self, points: Iterable[StockPoint]) -> None:
@@ -214,10 +168,12 @@ class SqlRepository:
         )
         for line in line_rows:
             lines[line.order_id].append(line._mapping)
-        return {order_id: reservation_of(row, lines[order_id]) for order_id, row in found.items()}
+        loaded = {order_id: reservation_of(row, lines[order_id]) for order_id, row in found.items()}
+        self.track(*loaded.values())
+        return loaded
 
     async def record_placements(
-        self, points: Iterable[StockPoint], decided: Sequence[Reservation]
+        self, points: Sequence[StockPoint], decided: Sequence[Reservation]
     ) -> None:
         """Save the points a batch of orders changed and add its reservations, in one go."""
         columns = point_columns(points)
@@ -230,6 +186,8 @@ class SqlRepository:
             },
         )
         _check_saved(saved, len(columns["point_skus"]))
+        # The outcomes first: they lead the outbox, so the relay sends them in its first round.
+        self.track(*decided, *points)
 
     async def save_all(self, changed: Iterable[Reservation]) -> None:
         ordered = sorted(changed, key=lambda r: r.order_id)
@@ -261,9 +219,11 @@ class SqlRepository:
             )
         return waiting
 
-    async def record_fills(self, fills: Sequence[Fill], now: datetime) -> None:
+    async def record_fills(self, allocation: Allocation, now: datetime) -> None:
+        fills = allocation.fills
         if not fills:
             return
+        self.track(allocation)
         await self.session.execute(
             FILL_LINES,
             {

@@ -6,15 +6,16 @@ from typing import Self
 
 from inventory_runtime.uow import UnitOfWork
 
-from reservation.repository import Repository, SqlRepository
+from reservation.adapters.repository import SqlRepository
 
 
 class ReservationUnitOfWork(UnitOfWork):
-    """The runtime's unit of work with a `SqlRepository` on its session."""
+    """The runtime's unit of work with a `SqlRepository` on its session; what the repository
+    loads or adds is tracked, so its recorded events reach the outbox on commit."""
 
-    reservations: Repository
+    reservations: SqlRepository
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.reservations = SqlRepository(self.session)
+        self.reservations = SqlRepository(self.session, self.track)
         return self

@@ -1,36 +1,24 @@
 """Why an order cannot be reserved, in words for the CRM user (English and Simplified Chinese).
 
-Pure: used by `reservation.domain.place_order`.
+Used by `placing` when it decides an order.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from inventory_contracts import ShortLine
 from inventory_contracts.events.reservations import RejectionReason
 
-if TYPE_CHECKING:
-    from reservation.domain import PointKey, ReservationLine, StockPoint
-
-ZERO = Decimal(0)
+from reservation.domain.model import ZERO, MasterData, PointKey, ReservationLine, StockPoint
 
 
 def show(quantity: Decimal) -> str:
     """A quantity as people write it: 12, 2.5 (never 1E+1 or 12.000)."""
     return format(quantity.normalize(), "f")
-
-
-@dataclass(frozen=True)
-class MasterData:
-    """Items and locations known to the service: code -> active."""
-
-    items: Mapping[str, bool]
-    locations: Mapping[str, bool]
 
 
 def short_line(line: ReservationLine, points: Mapping[PointKey, StockPoint]) -> ShortLine:
