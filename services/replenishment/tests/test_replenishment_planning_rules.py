@@ -10,9 +10,9 @@ from decimal import Decimal as D
 
 import pytest
 from replenishment.domain.demand import DailyDemand, aggregate_demand, shift_periods
+from replenishment.domain.stock_exceptions import exceptions
 from replenishment.domain.suggestions import (
     StockPoint,
-    exceptions,
     parse_suggestion_id,
     rank,
     round_to_pack,
