@@ -10,12 +10,8 @@ import pytest
 from replenishment.main import cli
 from replenishment.simulator.engine import coverage_policy, replay
 from replenishment.simulator.inputs import Items
-from replenishment.simulator.runner import (
-    StudySettings,
-    SystemPolicy,
-    match_system,
-    ratio_along_curve,
-)
+from replenishment.simulator.runner import ratio_along_curve
+from replenishment.simulator.system import StudySettings, SystemPolicy, match_system
 
 
 def generated_demand(items: int = 12, periods: int = 30, seed: int = 7) -> np.ndarray:
