@@ -30,6 +30,7 @@ from replenishment import consumer
 from replenishment.adapters import tables as db
 from replenishment.adapters.uow import ReplenishmentUnitOfWork
 from replenishment.domain import Policy
+from replenishment.ports import ReplenishmentUoW
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -121,7 +122,7 @@ async def consume(
     failures: list[Exception] = []
     handle = consumer.registry(lambda: NOW).dispatch
 
-    async def watched(events: Sequence[InboundEvent], uow: ReplenishmentUnitOfWork) -> None:
+    async def watched(events: Sequence[InboundEvent], uow: ReplenishmentUoW) -> None:
         try:
             await handle(events, uow)
         except Exception as exc:

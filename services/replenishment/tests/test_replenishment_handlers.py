@@ -109,6 +109,7 @@ async def test_position_at_reorder_point_raises_one_requisition_with_three_event
     (requisition,) = uow.requisitions.rows.values()
     assert (requisition.quantity, requisition.amount) == (D(100), D("1250.00"))
     requested = uow.published[2].event
+    assert isinstance(requested, ApprovalRequested)
     assert requested.subject_id == requisition.requisition_id
     assert uow.published[2].key == requisition.requisition_id
 

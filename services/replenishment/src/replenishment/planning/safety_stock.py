@@ -77,7 +77,7 @@ def _normal_over(
     sigma = np.maximum(sd * np.sqrt(periods), 1e-9)[:, None]
     cdf = ndtr((edges - mu) / sigma)
     cdf[:, -1] = 1.0
-    pmf = np.diff(cdf, axis=1, prepend=0.0)
+    pmf: FloatArray = np.diff(cdf, axis=1, prepend=0.0)
     return pmf
 
 
@@ -214,7 +214,8 @@ def _fold(pmf: FloatArray, grid: int) -> FloatArray:
     pmf = np.clip(pmf, 0.0, None)
     kept = pmf[:, :grid].copy()
     kept[:, -1] += pmf[:, grid:].sum(axis=1)
-    return kept / kept.sum(axis=1, keepdims=True)
+    folded: FloatArray = kept / kept.sum(axis=1, keepdims=True)
+    return folded
 
 
 def service_curves(
@@ -247,7 +248,8 @@ def level_for_targets(
     achieved = curves.fill_rate() if measure == "fill_rate" else curves.cycle
     ok = achieved >= targets[:, None] - 1e-12
     first = np.where(ok.any(axis=1), ok.argmax(axis=1), achieved.shape[1] - 1)
-    return first * curves.unit
+    levels: FloatArray = first * curves.unit
+    return levels
 
 
 def allocate_for_fill_rate(

@@ -10,7 +10,7 @@ import numpy as np
 
 from replenishment.planning import plan as planning
 from replenishment.planning.safety_stock import lead_time_matrix
-from replenishment.simulator.engine import Decide, Outcome, replay
+from replenishment.simulator.engine import Outcome, replay
 from replenishment.simulator.inputs import MAX_LEAD_TIME, Items
 
 
@@ -63,11 +63,11 @@ class SystemPolicy:
             self.planning_seconds.append(time.perf_counter() - began)
         return self.groundwork[epoch]
 
-    def decide_for(self, target: float | None) -> Decide:
-        return _SystemDecide(self, target)
+    def decide_for(self, target: float | None) -> SystemDecide:
+        return SystemDecide(self, target)
 
 
-class _SystemDecide:
+class SystemDecide:
     """One replay's decisions, with the realised-fill-rate feedback on the internal target.
 
     The outcome of the first `lead time + 1` periods comes from the starting stock, not from
