@@ -37,7 +37,6 @@ NOT_YET_ON_SKELETON = {
     "alerting",
     "approval",
     "integration-gateway",
-    "replenishment",
     "reservation",
     "stock-ledger",
 }

@@ -162,3 +162,25 @@ def test_demand_adds_repeated_lines_of_a_stock_point() -> None:
         OrderLine(sku="B", location="W", quantity=D(1)),
     ]
     assert domain.demand_by_stock_point(lines) == {("A", "W"): D(5), ("B", "W"): D(1)}
+
+
+def test_a_requisition_is_due_at_the_reorder_point_with_a_policy_and_none_open() -> None:
+    at_point = Position("SKU-1", "WH-1", D(25), D(5))  # position 20
+    above = Position("SKU-1", "WH-1", D(21))
+    assert domain.ReorderWatch(at_point, policy(), requisition_open=False).due() == policy()
+    assert domain.ReorderWatch(above, policy(), requisition_open=False).due() is None
+    assert domain.ReorderWatch(at_point, policy(), requisition_open=True).due() is None
+    assert domain.ReorderWatch(at_point, None, requisition_open=False).due() is None
+
+
+def test_raising_the_due_requisition_records_its_events_and_counts_as_open() -> None:
+    watch = domain.ReorderWatch(Position("SKU-1", "WH-1", D(10)), policy(), requisition_open=False)
+    requisition = watch.raise_requisition(domain.resolve_terms(policy(), ITEM, SUPPLIER), NOW)
+    assert [type(e) for e in requisition.events] == [
+        StockBelowThreshold,
+        ReplenishmentProposed,
+        ApprovalRequested,
+    ]
+    assert watch.requisition_open and watch.due() is None
+    with pytest.raises(domain.NoRequisitionDue):
+        watch.raise_requisition(domain.resolve_terms(policy(), ITEM, SUPPLIER), NOW)

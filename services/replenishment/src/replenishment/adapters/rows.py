@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import fields
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy import RowMapping
 
-from replenishment.domain import StockPointKey
+from replenishment.domain.stock import StockPointKey
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 NOT_STORED: Final = frozenset({"events"})
 """Fields of domain records that are not columns (what an aggregate recorded)."""
@@ -18,11 +21,7 @@ NOT_STORED: Final = frozenset({"events"})
 
 def build(cls: type[T], row: RowMapping) -> T:
     """An instance of the dataclass `cls` from the row's columns of the same names."""
-    values: dict[str, Any] = {
-        f.name: row[f.name]
-        for f in fields(cls)  # type: ignore[arg-type]
-        if f.name not in NOT_STORED
-    }
+    values = {f.name: row[f.name] for f in fields(cls) if f.name not in NOT_STORED}
     return cls(**values)
 
 
@@ -34,6 +33,6 @@ def stock_point_arrays(stock_points: Collection[StockPointKey]) -> dict[str, lis
     }
 
 
-def columns_of(record: Any) -> dict[str, Any]:
+def columns_of(record: DataclassInstance) -> dict[str, Any]:
     """The stored fields of a dataclass instance, by column name."""
     return {f.name: getattr(record, f.name) for f in fields(record) if f.name not in NOT_STORED}

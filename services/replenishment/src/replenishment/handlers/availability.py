@@ -78,8 +78,7 @@ async def _take(
         )
     if not position.apply_snapshot(change.on_hand, change.reserved, change.as_of):
         log.info("stale availability of %s@%s ignored", change.sku, change.location)
-    if watch.due() is not None:
-        await reorder_if_due(watch, uow, now())
+    await reorder_if_due(watch, uow, now())
 
 
 async def _receive_against_po(

@@ -16,7 +16,6 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from inventory_runtime.clock import Clock
 
 from replenishment.domain import Policy
 from replenishment.domain.planning_runs import PolicyPlanning
@@ -128,7 +128,7 @@ async def execute(
     uow_factory: PlanningUowFactory,
     config: PlanningConfig,
     executor: Executor | None,
-    now: Callable[[], datetime],
+    now: Clock,
 ) -> dict[str, Any]:
     """Run the queued run `run_id` to its end; its row says how it went (failed, with why)."""
     started = now()
