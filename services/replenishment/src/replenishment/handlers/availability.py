@@ -78,7 +78,8 @@ async def _take(
         )
     if not position.apply_snapshot(change.on_hand, change.reserved, change.as_of):
         log.info("stale availability of %s@%s ignored", change.sku, change.location)
-    await reorder_if_due(watch, uow, now())
+    if watch.due() is not None:  # most changes leave the position above: no clock, no call
+        await reorder_if_due(watch, uow, now())
 
 
 async def _receive_against_po(
