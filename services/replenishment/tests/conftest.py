@@ -6,19 +6,28 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
-from replenishment.domain import Item, Policy, Position, PurchaseOrder, Requisition, Supplier
+from inventory_runtime.uow import RecordsEvents
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.domain import (
+    Item,
+    Policy,
+    Position,
+    PurchaseOrder,
+    Requisition,
+    StockPointKey,
+    Supplier,
+)
 from replenishment.domain.demand import OrderDemand
 from replenishment.main import MIGRATIONS
-from replenishment.repository import ReplenishmentUnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+Track = Callable[[RecordsEvents], None]
 
 
 class FakeMasterData:
@@ -45,12 +54,12 @@ class FakeMasterData:
 
 class FakePolicies:
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], Policy] = {}
+        self.rows: dict[StockPointKey, Policy] = {}
 
     async def get(self, sku: str, location: str) -> Policy | None:
         return self.rows.get((sku, location))
 
-    async def get_many(self, points: Collection[tuple[str, str]]) -> dict[tuple[str, str], Policy]:
+    async def get_many(self, points: Collection[StockPointKey]) -> dict[StockPointKey, Policy]:
         return {point: self.rows[point] for point in points if point in self.rows}
 
     async def save(self, policy: Policy) -> None:
@@ -59,15 +68,13 @@ class FakePolicies:
 
 class FakePositions:
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], Position] = {}
+        self.rows: dict[StockPointKey, Position] = {}
 
     async def lock(self, sku: str, location: str) -> Position:
         stored = self.rows.setdefault((sku, location), Position(sku, location))
         return dataclasses.replace(stored)
 
-    async def lock_many(
-        self, points: Collection[tuple[str, str]]
-    ) -> dict[tuple[str, str], Position]:
+    async def lock_many(self, points: Collection[StockPointKey]) -> dict[StockPointKey, Position]:
         return {point: await self.lock(*point) for point in points}
 
     async def get(self, sku: str, location: str) -> Position | None:
@@ -82,53 +89,68 @@ class FakePositions:
 
 
 class FakeRequisitions:
-    def __init__(self) -> None:
+    """Like the SQL repository, tracks what it loads and adds (not what it refuses)."""
+
+    def __init__(self, track: Track) -> None:
         self.rows: dict[str, Requisition] = {}
+        self._track = track
 
     async def get(self, requisition_id: str, *, for_update: bool = False) -> Requisition | None:
         found = self.rows.get(requisition_id)
-        return dataclasses.replace(found) if found else None
+        return self._loaded(found)
 
     async def open_for(self, sku: str, location: str) -> Requisition | None:
-        return next(
+        found = next(
             (r for r in self.rows.values() if (r.sku, r.location) == (sku, location) and r.is_open),
             None,
         )
+        return self._loaded(found)
 
-    async def stock_points_with_open(
-        self, points: Collection[tuple[str, str]]
-    ) -> set[tuple[str, str]]:
+    def _loaded(self, stored: Requisition | None) -> Requisition | None:
+        if stored is None:
+            return None
+        loaded = dataclasses.replace(stored, events=[])
+        self._track(loaded)
+        return loaded
+
+    async def stock_points_with_open(self, points: Collection[StockPointKey]) -> set[StockPointKey]:
         return {point for point in points if await self.open_for(*point)}
 
     async def add_if_none_open(self, requisition: Requisition) -> bool:
         if await self.open_for(requisition.sku, requisition.location):
             return False
-        self.rows[requisition.requisition_id] = dataclasses.replace(requisition)
+        self.rows[requisition.requisition_id] = dataclasses.replace(requisition, events=[])
+        self._track(requisition)
         return True
 
     async def save(self, requisition: Requisition) -> None:
-        self.rows[requisition.requisition_id] = dataclasses.replace(requisition)
-
-    async def find(self, **_: Any) -> list[Requisition]:
-        return list(self.rows.values())
+        self.rows[requisition.requisition_id] = dataclasses.replace(requisition, events=[])
 
 
 class FakePurchaseOrders:
-    def __init__(self) -> None:
+    """Like the SQL repository, tracks what it loads and adds."""
+
+    def __init__(self, track: Track) -> None:
         self.rows: dict[str, PurchaseOrder] = {}
         self.receipts: dict[str, tuple[str, Decimal, datetime]] = {}
+        self._track = track
 
     async def add(self, order: PurchaseOrder) -> None:
-        self.rows[order.purchase_order_id] = dataclasses.replace(order)
+        self.rows[order.purchase_order_id] = dataclasses.replace(order, events=[])
+        self._track(order)
 
     async def get(
         self, purchase_order_id: str, *, for_update: bool = False
     ) -> PurchaseOrder | None:
         found = self.rows.get(purchase_order_id)
-        return dataclasses.replace(found) if found else None
+        if found is None:
+            return None
+        loaded = dataclasses.replace(found, events=[])
+        self._track(loaded)
+        return loaded
 
     async def save(self, order: PurchaseOrder) -> None:
-        self.rows[order.purchase_order_id] = dataclasses.replace(order)
+        self.rows[order.purchase_order_id] = dataclasses.replace(order, events=[])
 
     async def record_receipt(
         self, purchase_order_id: str, movement_id: str, quantity: Decimal, received_at: datetime
@@ -155,15 +177,15 @@ class FakeDemand:
 
 
 class FakeReplenishmentUoW(FakeUnitOfWork):
-    """`ReplenishmentUnitOfWork` in memory: repositories keep state across transactions."""
+    """`ports.ReplenishmentUoW` in memory: repositories keep state across transactions."""
 
     def __init__(self) -> None:
         super().__init__(source="/services/replenishment")
         self.master_data = FakeMasterData()
         self.policies = FakePolicies()
         self.positions = FakePositions()
-        self.requisitions = FakeRequisitions()
-        self.purchase_orders = FakePurchaseOrders()
+        self.requisitions = FakeRequisitions(self.track)
+        self.purchase_orders = FakePurchaseOrders(self.track)
         self.demand = FakeDemand()
 
 

@@ -12,6 +12,7 @@ from replenishment.planning.policy import (
     round_to_pack,
 )
 from replenishment.planning.safety_stock import (
+    ServiceCurves,
     allocate_for_fill_rate,
     demand_distributions,
     lead_time_matrix,
@@ -67,7 +68,7 @@ def test_syntetos_boylan_patterns() -> None:
     assert patterns == ["smooth", "erratic", "intermittent", "lumpy", "intermittent"]
 
 
-def coin_flip_curves(items: int = 1) -> object:
+def coin_flip_curves(items: int = 1) -> ServiceCurves:
     # demand per period 0 or 1 with probability 1/2 (empirical), lead time 1, review 1:
     # D over L+R = 2 periods: P(0,1,2) = 1/4, 1/2, 1/4; D over L = 1: P(0,1) = 1/2, 1/2
     history = np.tile([0.0, 1.0, 0.0, 1.0], (items, 1))

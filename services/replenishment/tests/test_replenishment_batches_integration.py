@@ -26,9 +26,11 @@ from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.processing import PartitionProcessor
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import recorded_statements
-from replenishment import consumer, db, handlers
+from replenishment import consumer
+from replenishment.adapters import tables as db
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
 from replenishment.domain import Policy
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.ports import ReplenishmentUoW
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,14 +57,15 @@ async def _empty(session_factory: Sessions) -> None:
 
 async def seed(make_uow: UowFactory) -> None:
     """SKU-1 (policy: 20 / 100) and SKU-2 (policy: 5 / 10) from SUP-1; SKU-3 has no policy."""
+    items = [
+        ItemUpserted(
+            sku=sku, name=sku, unit_of_measure="pcs", category="parts", unit_cost=D("12.5")
+        )
+        for sku in ("SKU-1", "SKU-2", "SKU-3")
+    ]
+    supplier = SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7)
+    await consume(make_uow, [record(e) for e in (*items, supplier)])
     async with make_uow() as uow:
-        for sku in ("SKU-1", "SKU-2", "SKU-3"):
-            item = ItemUpserted(
-                sku=sku, name=sku, unit_of_measure="pcs", category="parts", unit_cost=D("12.5")
-            )
-            await handlers.record_item(item, uow)
-        supplier = SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7)
-        await handlers.record_supplier(supplier, uow)
         await uow.policies.save(Policy("SKU-1", "WH-1", D(20), D(100), "SUP-1"))
         await uow.policies.save(Policy("SKU-2", "WH-1", D(5), D(10), "SUP-1"))
         await uow.commit()
@@ -117,16 +120,18 @@ async def consume(
     """What the consumer loop does with a poll of one partition; fails if the batch handler
     failed (the runtime would have fallen back to one message at a time)."""
     failures: list[Exception] = []
-    handle = consumer.batch_handler(lambda: NOW)
+    handle = consumer.registry(lambda: NOW).dispatch
 
-    async def watched(events: Sequence[InboundEvent], uow: ReplenishmentUnitOfWork) -> None:
+    async def watched(events: Sequence[InboundEvent], uow: ReplenishmentUoW) -> None:
         try:
             await handle(events, uow)
         except Exception as exc:
             failures.append(exc)
             raise
 
-    subscription = dataclasses.replace(consumer.subscription(), handler=watched, batch=batch)
+    subscription = dataclasses.replace(
+        consumer.subscription(lambda: NOW), handler=watched, batch=batch
+    )
     dead_letters = NoDeadLetters()
 
     async def pause(tp: TopicPartition, seconds: float) -> bool:

@@ -1,12 +1,13 @@
-"""The consumer's batch handler against the in-memory unit of work (fixtures in conftest.py)."""
+"""The consumer's handler registry against the in-memory unit of work (fixtures in conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
-from typing import Any
+from typing import TYPE_CHECKING
 
-from inventory_contracts.envelope import new_event
+from aiokafka.structs import ConsumerRecord
+from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.events.approvals import ApprovalRejected
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
@@ -14,12 +15,18 @@ from inventory_runtime.inbound import InboundEvent
 from replenishment import consumer
 from replenishment.domain import Policy
 
+if TYPE_CHECKING:
+    from conftest import FakeReplenishmentUoW
+
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def inbound(data: Event) -> InboundEvent:
     cloud_event = new_event(data, source="/services/test")
-    return InboundEvent(cloud_event, data, data.topic, 0, 0, data.key(), record=None)
+    value = encode(cloud_event)
+    key = data.key()
+    record = ConsumerRecord(data.topic, 0, 0, 0, 0, key.encode(), value, None, 1, len(value), [])
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, key, record=record)
 
 
 def availability(on_hand: int, second: int) -> InboundEvent:
@@ -35,13 +42,15 @@ def availability(on_hand: int, second: int) -> InboundEvent:
     )
 
 
-async def handle(uow: Any, events: list[InboundEvent]) -> None:
+async def handle(uow: FakeReplenishmentUoW, events: list[InboundEvent]) -> None:
     async with uow:
-        await consumer.batch_handler(lambda: NOW)(events, uow)
+        await consumer.registry(lambda: NOW).dispatch(events, uow)
         await uow.commit()
 
 
-async def test_a_batch_of_mixed_events_is_applied_in_partition_order(uow: Any) -> None:
+async def test_a_batch_of_mixed_events_is_applied_in_partition_order(
+    uow: FakeReplenishmentUoW,
+) -> None:
     """A rejection between two availability runs frees the stock point for the second run."""
     await uow.policies.save(Policy("SKU-1", "WH-1", D(20), D(100), "SUP-1"))
     await handle(uow, [availability(10, second=1)])

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_contracts.events.orders import OrderLine
+from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from replenishment import domain
 from replenishment.domain import Item, Policy, Position, Supplier
@@ -93,14 +94,13 @@ def test_unknown_item_without_cost_is_refused_naming_unit_cost() -> None:
 
 def test_raised_requisition_and_its_three_events() -> None:
     position = Position("SKU-1", "WH-1", D(30), D(15), D(0))
-    raised = domain.raise_requisition(
+    requisition = domain.raise_requisition(
         position, policy(), domain.resolve_terms(policy(), ITEM, SUPPLIER), NOW
     )
-    requisition = raised.requisition
     assert requisition.requisition_id.startswith("REQ-20250301-")
     assert (requisition.quantity, requisition.amount) == (D(100), D("1250.00"))
     assert requisition.status == "pending_approval"
-    below, proposed, requested = raised.events
+    below, proposed, requested = requisition.events
     assert isinstance(below, StockBelowThreshold)
     assert (below.inventory_position, below.reorder_point) == (D(15), D(20))
     assert isinstance(proposed, ReplenishmentProposed)
@@ -120,18 +120,18 @@ def test_raised_requisition_and_its_three_events() -> None:
 
 def test_amount_is_rounded_to_cents() -> None:
     terms = domain.resolve_terms(policy(unit_cost=D("0.333")), ITEM, SUPPLIER)
-    raised = domain.raise_requisition(Position("SKU-1", "WH-1"), policy(), terms, NOW)
-    assert raised.requisition.amount == D("33.30")
+    requisition = domain.raise_requisition(Position("SKU-1", "WH-1"), policy(), terms, NOW)
+    assert requisition.amount == D("33.30")
 
 
 def test_release_orders_the_requisition_with_expected_date_from_lead_time() -> None:
     terms = domain.resolve_terms(policy(), ITEM, SUPPLIER)
     requisition = domain.raise_requisition(Position("SKU-1", "WH-1"), policy(), terms, NOW)
-    order, released = domain.release_purchase_order(
-        requisition.requisition, "wang.manager", NOW + timedelta(hours=1)
-    )
-    assert requisition.requisition.status == "ordered"
-    assert requisition.requisition.purchase_order_id == order.purchase_order_id
+    order = domain.release_purchase_order(requisition, "wang.manager", NOW + timedelta(hours=1))
+    (released,) = order.events
+    assert isinstance(released, PurchaseOrderReleased)
+    assert requisition.status == "ordered"
+    assert requisition.purchase_order_id == order.purchase_order_id
     assert order.expected_receipt_date == date(2025, 3, 8)
     assert released.total_amount == D("1250.00")
     assert [(line.sku, line.quantity) for line in released.lines] == [("SKU-1", D(100))]
@@ -140,7 +140,7 @@ def test_release_orders_the_requisition_with_expected_date_from_lead_time() -> N
 def test_purchase_order_closes_when_fully_received_and_caps_over_receipt() -> None:
     terms = domain.resolve_terms(policy(), ITEM, SUPPLIER)
     requisition = domain.raise_requisition(Position("SKU-1", "WH-1"), policy(), terms, NOW)
-    order, _ = domain.release_purchase_order(requisition.requisition, "x", NOW)
+    order = domain.release_purchase_order(requisition, "x", NOW)
     assert order.receive(D(40), NOW) == D(40)
     assert (order.status, order.open_quantity) == ("partially_received", D(60))
     assert order.receive(D(70), NOW + timedelta(days=1)) == D(60)
@@ -162,3 +162,25 @@ def test_demand_adds_repeated_lines_of_a_stock_point() -> None:
         OrderLine(sku="B", location="W", quantity=D(1)),
     ]
     assert domain.demand_by_stock_point(lines) == {("A", "W"): D(5), ("B", "W"): D(1)}
+
+
+def test_a_requisition_is_due_at_the_reorder_point_with_a_policy_and_none_open() -> None:
+    at_point = Position("SKU-1", "WH-1", D(25), D(5))  # position 20
+    above = Position("SKU-1", "WH-1", D(21))
+    assert domain.ReorderWatch(at_point, policy(), requisition_open=False).due() == policy()
+    assert domain.ReorderWatch(above, policy(), requisition_open=False).due() is None
+    assert domain.ReorderWatch(at_point, policy(), requisition_open=True).due() is None
+    assert domain.ReorderWatch(at_point, None, requisition_open=False).due() is None
+
+
+def test_raising_the_due_requisition_records_its_events_and_counts_as_open() -> None:
+    watch = domain.ReorderWatch(Position("SKU-1", "WH-1", D(10)), policy(), requisition_open=False)
+    requisition = watch.raise_requisition(domain.resolve_terms(policy(), ITEM, SUPPLIER), NOW)
+    assert [type(e) for e in requisition.events] == [
+        StockBelowThreshold,
+        ReplenishmentProposed,
+        ApprovalRequested,
+    ]
+    assert watch.requisition_open and watch.due() is None
+    with pytest.raises(domain.NoRequisitionDue):
+        watch.raise_requisition(domain.resolve_terms(policy(), ITEM, SUPPLIER), NOW)

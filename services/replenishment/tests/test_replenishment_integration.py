@@ -7,23 +7,28 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+from aiokafka.structs import ConsumerRecord
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
-from inventory_contracts.envelope import decode
+from inventory_contracts.envelope import decode, encode, new_event
 from inventory_contracts.events.approvals import ApprovalGranted
 from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
+from inventory_contracts.events.base import Event
 from inventory_contracts.events.master_data import ItemUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_runtime.db import outbox_table
 from inventory_runtime.http import install_http_plumbing
-from replenishment import api, db, handlers
+from inventory_runtime.inbound import InboundEvent
+from replenishment import api, consumer
+from replenishment.adapters import tables as db
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.api.routers import ROUTERS
 from replenishment.domain import Policy
-from replenishment.repository import ReplenishmentUnitOfWork
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
@@ -31,6 +36,7 @@ pytestmark = pytest.mark.integration
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 UowFactory = Callable[[], ReplenishmentUnitOfWork]
+E = TypeVar("E", bound=Event)
 
 
 @pytest.fixture(autouse=True)
@@ -44,26 +50,20 @@ async def clean(session_factory: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 
 async def seed(make_uow: UowFactory, *, with_policy: bool = True) -> None:
+    item = ItemUpserted(
+        sku="SKU-1", name="Widget", unit_of_measure="pcs", category="parts", unit_cost=D("12.5")
+    )
+    supplier = SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7)
+    await consume(make_uow, item, supplier)
     async with make_uow() as uow:
-        await handlers.record_item(
-            ItemUpserted(
-                sku="SKU-1",
-                name="Widget",
-                unit_of_measure="pcs",
-                category="parts",
-                unit_cost=D("12.5"),
-            ),
-            uow,
-        )
-        await handlers.record_supplier(
-            SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7), uow
-        )
         if with_policy:
             await uow.policies.save(Policy("SKU-1", "WH-1", D(20), D(100), "SUP-1"))
         await uow.commit()
 
 
-def availability(on_hand: int, reserved: int = 0, *, seconds: int = 1, **movement: Any) -> Any:
+def availability(
+    on_hand: int, reserved: int = 0, *, seconds: int = 1, **movement: Any
+) -> AvailabilityChanged:
     return AvailabilityChanged(
         sku="SKU-1",
         location="WH-1",
@@ -75,9 +75,19 @@ def availability(on_hand: int, reserved: int = 0, *, seconds: int = 1, **movemen
     )
 
 
-async def consume(make_uow: UowFactory, handle: Any, event: Any) -> None:
+def inbound(data: E, *, time: datetime = NOW) -> InboundEvent[E]:
+    """`data` as the consumer hands it to a handler."""
+    cloud_event = new_event(data, source="/services/test", time=time)
+    value = encode(cloud_event)
+    key = data.key()
+    record = ConsumerRecord(data.topic, 0, 0, 0, 0, key.encode(), value, None, 1, len(value), [])
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, key, record=record)
+
+
+async def consume(make_uow: UowFactory, *events: Event, time: datetime = NOW) -> None:
+    """Apply events in one transaction, as the consumer loop does."""
     async with make_uow() as uow:
-        await handle(event, uow, lambda: NOW)
+        await consumer.registry(lambda: NOW).dispatch([inbound(e, time=time) for e in events], uow)
         await uow.commit()
 
 
@@ -104,7 +114,7 @@ async def test_breach_writes_exactly_three_outbox_rows_with_the_requisition(
     make_uow: UowFactory, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     await seed(make_uow)
-    await consume(make_uow, handlers.apply_availability, availability(25, 5))
+    await consume(make_uow, availability(25, 5))
     rows = await outbox(session_factory)
     assert [r.event_type for r in rows] == [
         "inventory.stock.below-threshold.v1",
@@ -129,7 +139,7 @@ async def test_concurrent_breaches_of_one_stock_point_raise_one_requisition(
 ) -> None:
     await seed(make_uow)
     events = [availability(10 - i, seconds=i + 1) for i in range(6)]
-    await asyncio.gather(*(consume(make_uow, handlers.apply_availability, e) for e in events))
+    await asyncio.gather(*(consume(make_uow, e) for e in events))
     async with make_uow() as uow:
         assert len(await uow.requisitions.find(status=None, sku="SKU-1")) == 1
     types = [r.event_type for r in await outbox(session_factory)]
@@ -141,7 +151,7 @@ async def test_unique_index_refuses_a_second_open_requisition_without_error(
     make_uow: UowFactory,
 ) -> None:
     await seed(make_uow)
-    await consume(make_uow, handlers.apply_availability, availability(10))
+    await consume(make_uow, availability(10))
     async with make_uow() as uow:
         (first,) = await uow.requisitions.find(status=None, sku="SKU-1")
         second = first.__class__(**{**first.__dict__, "requisition_id": "REQ-2"})
@@ -155,7 +165,7 @@ async def test_unique_index_refuses_a_second_open_requisition_without_error(
 async def test_concurrent_inserts_of_open_requisitions_leave_one(make_uow: UowFactory) -> None:
     """Bypassing the position lock: the second insert waits for the first, then does nothing."""
     await seed(make_uow)
-    await consume(make_uow, handlers.apply_availability, availability(10))
+    await consume(make_uow, availability(10))
     async with make_uow() as uow:
         (template,) = await uow.requisitions.find(status=None, sku="SKU-1")
         await uow.session.execute(delete(db.requisitions))
@@ -190,7 +200,7 @@ async def test_grant_then_receipt_closes_po_with_position_never_dipping(
     make_uow: UowFactory, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     await seed(make_uow)
-    await consume(make_uow, handlers.apply_availability, availability(10))
+    await consume(make_uow, availability(10))
     async with make_uow() as uow:
         (requisition,) = await uow.requisitions.find(status=None, sku="SKU-1")
     granted = ApprovalGranted(
@@ -200,8 +210,8 @@ async def test_grant_then_receipt_closes_po_with_position_never_dipping(
         decided_by="wang.manager",
         decided_at=NOW,
     )
-    await consume(make_uow, handlers.apply_approval_granted, granted)
-    await consume(make_uow, handlers.apply_approval_granted, granted)  # duplicate: ignored
+    await consume(make_uow, granted)
+    await consume(make_uow, granted)  # duplicate: ignored
     async with make_uow() as uow:
         (order,) = await uow.purchase_orders.find(status="open")
         position = await uow.positions.get("SKU-1", "WH-1")
@@ -215,7 +225,7 @@ async def test_grant_then_receipt_closes_po_with_position_never_dipping(
         quantity_delta=D(100),
         purchase_order_id=order.purchase_order_id,
     )
-    await consume(make_uow, handlers.apply_availability, receipt)
+    await consume(make_uow, receipt)
     async with make_uow() as uow:
         closed = await uow.purchase_orders.get(order.purchase_order_id)
         position = await uow.positions.get("SKU-1", "WH-1")
@@ -236,9 +246,7 @@ async def test_demand_history_counts_an_order_once(
         order_id="SO-1", lines=(OrderLine(sku="SKU-1", location="WH-1", quantity=D(4)),)
     )
     for _ in range(2):
-        async with make_uow() as uow:
-            await handlers.record_demand(order, NOW, uow)
-            await uow.commit()
+        await consume(make_uow, order)
     async with make_uow() as uow:
         assert await uow.demand.daily("SKU-1", "WH-1") == [(NOW.date(), D(4), 1)]
 
@@ -250,8 +258,9 @@ async def test_demand_history_counts_an_order_once(
 async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     install_http_plumbing(app)
-    app.include_router(api.router)
-    app.dependency_overrides[api.get_replenishment_uow] = make_uow
+    for router in ROUTERS:
+        app.include_router(router)
+    app.dependency_overrides[api.get_uow] = make_uow
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -261,7 +270,7 @@ async def test_api_policy_position_and_requisitions(
     client: httpx.AsyncClient, make_uow: UowFactory
 ) -> None:
     await seed(make_uow, with_policy=False)
-    await consume(make_uow, handlers.apply_availability, availability(8))  # SKU-1: no policy
+    await consume(make_uow, availability(8))  # SKU-1: no policy
     refused = await client.put(
         "/v1/policies/SKU-1/WH-1",
         json={"reorder_point": 10, "order_quantity": 50, "supplier_id": "SUP-X"},

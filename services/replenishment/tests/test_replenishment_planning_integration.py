@@ -7,22 +7,30 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+from aiokafka.structs import ConsumerRecord
 from fastapi import FastAPI
+from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.events.approvals import ApprovalGranted
 from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
+from inventory_contracts.events.base import Event
 from inventory_contracts.events.master_data import ItemUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_runtime.http import install_http_plumbing
-from replenishment import advice_api, api, db, handlers, planning_api
+from inventory_runtime.inbound import InboundEvent
+from replenishment import api, consumer
+from replenishment.adapters import tables as db
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.api import planning as planning_api
+from replenishment.api.routers import ROUTERS
 from replenishment.domain import Policy
-from replenishment.planning_inputs import PlanningConfig
-from replenishment.planning_repository import PlanningRun
-from replenishment.repository import ReplenishmentUnitOfWork
-from replenishment.scheduling import Planner, PlanningBusy
+from replenishment.domain.planning_runs import PlanningRun
+from replenishment.handlers.planning_inputs import PlanningConfig
+from replenishment.handlers.scheduling import Planner, PlanningBusy
+from replenishment.handlers.threshold import check_threshold
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,6 +38,7 @@ pytestmark = pytest.mark.integration
 
 NOW = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)  # a Wednesday
 UowFactory = Callable[[], ReplenishmentUnitOfWork]
+E = TypeVar("E", bound=Event)
 WEEKLY = [12, 8, 10, 11, 9, 10, 13, 7, 10, 12, 9, 10, 11, 8, 10, 12, 9, 11, 10, 10]
 
 
@@ -49,21 +58,16 @@ def planner() -> Planner:
 
 async def seed(make_uow: UowFactory) -> None:
     """SKU-1 (computed policy) and SKU-M (manual), 20 weeks of demand each, supplier SUP-1."""
-    async with make_uow() as uow:
-        for sku in ("SKU-1", "SKU-M", "SKU-X"):
-            await handlers.record_item(
-                ItemUpserted(
-                    sku=sku,
-                    name=sku,
-                    unit_of_measure="pcs",
-                    category="parts",
-                    unit_cost=D("12.5"),
-                ),
-                uow,
-            )
-        await handlers.record_supplier(
-            SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7), uow
+    items = [
+        ItemUpserted(
+            sku=sku, name=sku, unit_of_measure="pcs", category="parts", unit_cost=D("12.5")
         )
+        for sku in ("SKU-1", "SKU-M", "SKU-X")
+    ]
+    await consume(
+        make_uow, *items, SupplierUpserted(supplier_id="SUP-1", name="Acme", lead_time_days=7)
+    )
+    async with make_uow() as uow:
         await uow.policies.save(Policy("SKU-1", "WH-1", D(1), D(1), "SUP-1"))
         await uow.policies.save(Policy("SKU-M", "WH-1", D(3), D(7), "SUP-1", manual=True))
         await uow.commit()
@@ -75,9 +79,7 @@ async def seed(make_uow: UowFactory) -> None:
                 order_id=f"SO-{sku}-{week}",
                 lines=(OrderLine(sku=sku, location="WH-1", quantity=D(quantity)),),
             )
-            async with make_uow() as uow:
-                await handlers.record_demand(order, placed, uow)
-                await uow.commit()
+            await consume(make_uow, order, time=placed)
 
 
 def availability(on_hand: int, *, seconds: int = 1, **movement: Any) -> AvailabilityChanged:
@@ -92,9 +94,19 @@ def availability(on_hand: int, *, seconds: int = 1, **movement: Any) -> Availabi
     )
 
 
-async def consume(make_uow: UowFactory, handle: Any, event: Any) -> None:
+def inbound(data: E, *, time: datetime = NOW) -> InboundEvent[E]:
+    """`data` as the consumer hands it to a handler."""
+    cloud_event = new_event(data, source="/services/test", time=time)
+    value = encode(cloud_event)
+    key = data.key()
+    record = ConsumerRecord(data.topic, 0, 0, 0, 0, key.encode(), value, None, 1, len(value), [])
+    return InboundEvent(cloud_event, data, data.topic, 0, 0, key, record=record)
+
+
+async def consume(make_uow: UowFactory, *events: Event, time: datetime = NOW) -> None:
+    """Apply events in one transaction, as the consumer loop does."""
     async with make_uow() as uow:
-        await handle(event, uow, lambda: NOW)
+        await consumer.registry(lambda: NOW).dispatch([inbound(e, time=time) for e in events], uow)
         await uow.commit()
 
 
@@ -137,10 +149,10 @@ async def test_a_computed_reorder_point_raises_the_requisition(
         policy = await uow.policies.get("SKU-1", "WH-1")
     assert policy is not None
     reorder_point = int(policy.reorder_point)
-    await consume(make_uow, handlers.apply_availability, availability(reorder_point + 1))
+    await consume(make_uow, availability(reorder_point + 1))
     async with make_uow() as uow:
         assert await uow.requisitions.find(status=None, sku="SKU-1") == []
-    await consume(make_uow, handlers.apply_availability, availability(reorder_point, seconds=2))
+    await consume(make_uow, availability(reorder_point, seconds=2))
     async with make_uow() as uow:
         (requisition,) = await uow.requisitions.find(status=None, sku="SKU-1")
     assert requisition.reorder_point == policy.reorder_point
@@ -171,13 +183,12 @@ async def test_one_active_run_at_a_time(make_uow: UowFactory, planner: Planner) 
 async def client(make_uow: UowFactory, planner: Planner) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     install_http_plumbing(app)
-    app.include_router(api.router)
-    app.include_router(planning_api.router)
-    app.include_router(advice_api.router)
-    app.dependency_overrides[api.get_replenishment_uow] = make_uow
+    for router in ROUTERS:
+        app.include_router(router)
+    app.dependency_overrides[api.get_uow] = make_uow
     app.dependency_overrides[planning_api.get_uow_factory] = lambda: make_uow
     app.dependency_overrides[planning_api.get_planner] = lambda: planner
-    app.dependency_overrides[planning_api.get_today] = lambda: NOW.date()
+    app.dependency_overrides[api.get_today] = lambda: NOW.date()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -221,7 +232,7 @@ async def test_api_planning_run_suggestions_snooze_and_exceptions(
     manual = (await client.get("/v1/policies/SKU-M/WH-1/planning")).json()
     assert manual["applied"] is False
     assert (await client.get("/v1/policies/NOPE/WH-1/planning")).status_code == 404
-    await consume(make_uow, handlers.apply_availability, availability(5))
+    await consume(make_uow, availability(5))
     ranked = (await client.get("/v1/suggestions")).json()
     # SKU-M (manual, nothing on hand) cannot cover a single day: it ranks first
     assert [s["suggestion_id"] for s in ranked] == ["SKU-M@WH-1", "SKU-1@WH-1"]
@@ -256,7 +267,7 @@ async def test_api_supplier_performance_from_a_received_order(
     async with make_uow() as uow:
         await uow.policies.save(Policy("SKU-1", "WH-1", D(20), D(100), "SUP-1", manual=True))
         await uow.commit()
-    await consume(make_uow, handlers.apply_availability, availability(10))
+    await consume(make_uow, availability(10))
     async with make_uow() as uow:
         (requisition,) = await uow.requisitions.find(status=None, sku="SKU-1")
     granted = ApprovalGranted(
@@ -266,7 +277,7 @@ async def test_api_supplier_performance_from_a_received_order(
         decided_by="wang.manager",
         decided_at=NOW,
     )
-    await consume(make_uow, handlers.apply_approval_granted, granted)
+    await consume(make_uow, granted)
     async with make_uow() as uow:
         (order,) = await uow.purchase_orders.find(status="open")
     receipt = availability(
@@ -277,7 +288,7 @@ async def test_api_supplier_performance_from_a_received_order(
         quantity_delta=D(100),
         purchase_order_id=order.purchase_order_id,
     )
-    await consume(make_uow, handlers.apply_availability, receipt)
+    await consume(make_uow, receipt)
     found = (await client.get("/v1/suppliers/SUP-1/performance")).json()
     assert (found["lines"], found["on_time"], found["on_time_rate"]) == (1, 1, 1.0)
     assert found["lead_time_by_sku"]["SKU-1"]["mean_days"] == 3.0
@@ -298,7 +309,7 @@ async def test_stock_point_with_demand_gets_a_policy_from_its_last_supplier(
         await uow.positions.lock("SKU-X", "WH-2")
         position = await uow.positions.get("SKU-X", "WH-2")
         assert position is not None
-        raised = await handlers.check_threshold(position, uow, NOW)
+        raised = await check_threshold(position, uow, NOW)
         assert raised is not None
         await uow.commit()
     granted = ApprovalGranted(
@@ -308,7 +319,7 @@ async def test_stock_point_with_demand_gets_a_policy_from_its_last_supplier(
         decided_by="wang.manager",
         decided_at=NOW,
     )
-    await consume(make_uow, handlers.apply_approval_granted, granted)
+    await consume(make_uow, granted)
     run = await planner.run(make_uow, "test")
     async with make_uow() as uow:
         created = await uow.policies.get("SKU-X", "WH-1")

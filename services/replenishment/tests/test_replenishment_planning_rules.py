@@ -10,9 +10,9 @@ from decimal import Decimal as D
 
 import pytest
 from replenishment.domain.demand import DailyDemand, aggregate_demand, shift_periods
+from replenishment.domain.stock_exceptions import exceptions
 from replenishment.domain.suggestions import (
     StockPoint,
-    exceptions,
     parse_suggestion_id,
     rank,
     round_to_pack,
@@ -79,7 +79,9 @@ def test_months_wrap_over_the_year_end() -> None:
 # --- supplier statistics -----------------------------------------------------------------------
 
 
-def line(po: str, sku: str, released: int, expected: int, completed: int | None, **kw: object):
+def line(
+    po: str, sku: str, released: int, expected: int, completed: int | None, **kw: object
+) -> DeliveryLine:
     return DeliveryLine(
         purchase_order_id=po,
         supplier_id=str(kw.get("supplier", "SUP-1")),

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from replenishment import planning_runs, scheduling
 from replenishment.config import ReplenishmentSettings
-from replenishment.main import create_app, planning_config
-from replenishment.planning_inputs import PlanningConfig
-from replenishment.planning_repository import PlanningRun
-from replenishment.scheduling import Planner, PlanningBusy
+from replenishment.domain.planning_runs import PlanningRun
+from replenishment.handlers import planning_runs
+from replenishment.handlers.planning_inputs import PlanningConfig
+from replenishment.handlers.scheduling import Planner, PlanningBusy
+from replenishment.main import create_app, planning_config, schedule_job
 
 
 class CountingPlanner(Planner):
@@ -39,7 +39,7 @@ class FakeRuntime:
 
 async def test_schedule_runs_every_interval_and_survives_a_busy_round() -> None:
     planner = CountingPlanner()
-    job = scheduling.schedule_job(planner, interval_hours=0.001 / 3600)  # every millisecond
+    job = schedule_job(planner, interval_hours=0.001 / 3600)  # every millisecond
     task = asyncio.create_task(job.run(FakeRuntime()))  # type: ignore[arg-type]
     await asyncio.wait_for(planner.third.wait(), timeout=10)
     task.cancel()
@@ -51,7 +51,7 @@ async def test_schedule_runs_every_interval_and_survives_a_busy_round() -> None:
 
 async def test_a_zero_interval_turns_the_schedule_off() -> None:
     planner = CountingPlanner()
-    job = scheduling.schedule_job(planner, 0)
+    job = schedule_job(planner, 0)
     task = asyncio.create_task(job.run(FakeRuntime()))  # type: ignore[arg-type]
     await asyncio.sleep(0.01)
     assert not task.done() and planner.runs == []

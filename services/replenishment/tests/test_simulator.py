@@ -10,12 +10,8 @@ import pytest
 from replenishment.main import cli
 from replenishment.simulator.engine import coverage_policy, replay
 from replenishment.simulator.inputs import Items
-from replenishment.simulator.runner import (
-    StudySettings,
-    SystemPolicy,
-    match_system,
-    ratio_along_curve,
-)
+from replenishment.simulator.runner import ratio_along_curve
+from replenishment.simulator.system import StudySettings, SystemPolicy, match_system
 
 
 def generated_demand(items: int = 12, periods: int = 30, seed: int = 7) -> np.ndarray:
@@ -179,18 +175,18 @@ def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> N
 def test_feedback_raises_the_internal_target_by_the_gap_reached_so_far() -> None:
     policy = SystemPolicy(terms(2), StudySettings(warmup=12, feedback_gain=1.0))
     decide = policy.decide_for(0.90)
-    assert decide.internal_target() == pytest.approx(0.90)  # type: ignore[attr-defined]
+    assert decide.internal_target() == pytest.approx(0.90)
     # lead time 2: the plan of period 10 first serves period 13; planned 0.90, reached 6 of 8
-    decide.internal[10] = 0.90  # type: ignore[attr-defined]
-    decide.observe(12, np.array([4.0, 4.0]), np.array([4.0, 2.0]))  # type: ignore[attr-defined]
+    decide.internal[10] = 0.90
+    decide.observe(12, np.array([4.0, 4.0]), np.array([4.0, 2.0]))
     assert decide.internal_target() == pytest.approx(0.90)  # nothing counted: starting stock
-    decide.observe(13, np.array([4.0, 4.0]), np.array([4.0, 2.0]))  # type: ignore[attr-defined]
+    decide.observe(13, np.array([4.0, 4.0]), np.array([4.0, 2.0]))
     # gap 0.90 - 0.75 = 0.15 -> 1.05, capped at 0.999
-    assert decide.internal_target() == pytest.approx(0.999)  # type: ignore[attr-defined]
-    decide.internal[11] = 0.80  # type: ignore[attr-defined]
-    decide.observe(14, np.array([2.0, 0.0]), np.array([2.0, 0.0]))  # type: ignore[attr-defined]
+    assert decide.internal_target() == pytest.approx(0.999)
+    decide.internal[11] = 0.80
+    decide.observe(14, np.array([2.0, 0.0]), np.array([2.0, 0.0]))
     # planned (0.90 x 8 + 0.80 x 2) / 10 = 0.88; reached 8 / 10 = 0.80 -> 0.90 + 0.08 = 0.98
-    assert decide.internal_target() == pytest.approx(0.98)  # type: ignore[attr-defined]
+    assert decide.internal_target() == pytest.approx(0.98)
 
 
 def test_ratio_along_the_curves_at_common_fill_rates() -> None:

@@ -7,16 +7,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import create_service_app, serve
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
 from inventory_runtime.migrations import migrate
 
-from replenishment import advice_api, api, consumer, planning_api, scheduling
+from replenishment import consumer
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.api.routers import ROUTERS
 from replenishment.config import ReplenishmentSettings
-from replenishment.planning_inputs import PlanningConfig
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.handlers import scheduling
+from replenishment.handlers.advice import AdviceSettings
+from replenishment.handlers.planning_inputs import PlanningConfig
+from replenishment.handlers.scheduling import Planner
+from replenishment.ports import PlanningUowFactory
 from replenishment.simulator import command as simulate_command
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEDULE_JOB = "planning-schedule"
 
 
 def planning_config(settings: ReplenishmentSettings) -> PlanningConfig:
@@ -32,18 +38,42 @@ def planning_config(settings: ReplenishmentSettings) -> PlanningConfig:
     )
 
 
+def planning_uows(runtime: ServiceRuntime) -> PlanningUowFactory:
+    """The runtime's units of work, for the planner's work outside requests and messages."""
+
+    def factory() -> ReplenishmentUnitOfWork:
+        uow = runtime.uow_factory()
+        assert isinstance(uow, ReplenishmentUnitOfWork)
+        return uow
+
+    return factory
+
+
+def schedule_job(planner: Planner, interval_hours: float) -> BackgroundJob:
+    """A planning run every `interval_hours` (first one after one interval); 0: never."""
+
+    async def run(runtime: ServiceRuntime) -> None:
+        await scheduling.run_on_schedule(planner, planning_uows(runtime), interval_hours)
+
+    return BackgroundJob(SCHEDULE_JOB, run)
+
+
+async def fail_interrupted_runs(runtime: ServiceRuntime) -> None:
+    await scheduling.fail_interrupted_runs(planning_uows(runtime))
+
+
 def create_app(settings: ReplenishmentSettings) -> FastAPI:
     """The replenishment app: operations routes, outbox relay, consumers, planning and API."""
     config = planning_config(settings)
-    planner = scheduling.Planner(config, settings.planning_executor)
+    planner = Planner(config, settings.planning_executor)
     app = create_service_app(
         settings,
         title="Replenishment",
-        routers=[api.router, planning_api.router, advice_api.router],
+        routers=ROUTERS,
         consumers=[consumer.subscription()],
         unit_of_work=ReplenishmentUnitOfWork,
-        background=[scheduling.schedule_job(planner, settings.planning_interval_hours)],
-        on_startup=[scheduling.fail_interrupted_runs],
+        background=[schedule_job(planner, settings.planning_interval_hours)],
+        on_startup=[fail_interrupted_runs],
         description=(
             "Demand history, supplier performance, policies (computed by planning runs or typed "
             "in), inventory positions, suggestions and exceptions, purchase requisitions and "
@@ -51,7 +81,7 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
         ),
     )
     app.state.planner = planner
-    app.state.advice_settings = advice_api.AdviceSettings(
+    app.state.advice_settings = AdviceSettings(
         review_days=max(1, round(settings.planning_review_periods * config.days_per_period)),
         excess_tolerance=settings.excess_tolerance,
         dead_stock_days=settings.dead_stock_days,

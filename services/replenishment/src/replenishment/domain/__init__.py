@@ -1,7 +1,9 @@
 """Replenishment domain (pure): stock points and their policies, and purchasing.
 
-`stock` holds the master data, policies, positions and the threshold rule; `purchasing` the
-requisitions, purchase orders and the events announcing them. Everything is re-exported here.
+`stock` holds the master data, policies and positions; `threshold` the replenishment trigger;
+`purchasing` the requisitions and purchase orders, which record the events announcing them.
+These are re-exported here. `demand`, `suppliers`, `suggestions`, `stock_exceptions` and
+`planning_runs` hold the rules and records of planning, read from their own modules.
 """
 
 from replenishment.domain.purchasing import (
@@ -13,7 +15,6 @@ from replenishment.domain.purchasing import (
     SUBJECT_TYPE,
     PurchaseOrder,
     PurchaseOrderStatus,
-    RaisedRequisition,
     Requisition,
     RequisitionStatus,
     new_document_id,
@@ -28,6 +29,7 @@ from replenishment.domain.stock import (
     Policy,
     PolicyError,
     Position,
+    StockPointKey,
     Supplier,
     Terms,
     demand_by_stock_point,
@@ -35,6 +37,7 @@ from replenishment.domain.stock import (
     reorder_quantity,
     resolve_terms,
 )
+from replenishment.domain.threshold import NoRequisitionDue, ReorderWatch
 
 __all__ = [
     "CENT",
@@ -47,14 +50,16 @@ __all__ = [
     "SUBJECT_TYPE",
     "ZERO",
     "Item",
+    "NoRequisitionDue",
     "Policy",
     "PolicyError",
     "Position",
     "PurchaseOrder",
     "PurchaseOrderStatus",
-    "RaisedRequisition",
+    "ReorderWatch",
     "Requisition",
     "RequisitionStatus",
+    "StockPointKey",
     "Supplier",
     "Terms",
     "demand_by_stock_point",

@@ -3,7 +3,8 @@
 A requisition is raised for the smallest multiple of the order quantity that lifts the position
 above the reorder point (usually exactly one order quantity). Its approval releases a purchase
 order; receipts against the purchase order lower on-order while they raise on-hand, so the
-position does not dip.
+position does not dip. Requisitions and purchase orders record the events they cause in
+`events`; the unit of work collects them when it stores the aggregate.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Requisition:
     decided_by: str | None = None
     decision_comment: str | None = None
     purchase_order_id: str | None = None
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def is_open(self) -> bool:
@@ -102,6 +104,7 @@ class PurchaseOrder:
     received_quantity: Decimal = ZERO
     last_receipt_at: datetime | None = None
     closed_at: datetime | None = None
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def open_quantity(self) -> Decimal:
@@ -119,19 +122,11 @@ class PurchaseOrder:
         return applied
 
 
-@dataclass
-class RaisedRequisition:
-    """A requisition and the events announcing it, to be written in one transaction."""
-
-    requisition: Requisition
-    events: list[Event] = field(default_factory=list)
-
-
 def raise_requisition(
     position: Position, policy: Policy, terms: Terms, now: datetime
-) -> RaisedRequisition:
-    """Build the requisition for a breach, with StockBelowThreshold, ReplenishmentProposed and
-    ApprovalRequested."""
+) -> Requisition:
+    """The requisition for a breach, recording StockBelowThreshold, ReplenishmentProposed and
+    ApprovalRequested (the breach is announced only with the requisition that answers it)."""
     ip = position.inventory_position
     quantity = reorder_quantity(ip, policy.reorder_point, policy.order_quantity)
     amount = (quantity * terms.unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -157,7 +152,8 @@ def raise_requisition(
         reason=reason,
         created_at=now,
     )
-    return RaisedRequisition(requisition, _requisition_events(requisition, position, now))
+    requisition.events.extend(_requisition_events(requisition, position, now))
+    return requisition
 
 
 def _requisition_events(req: Requisition, position: Position, now: datetime) -> list[Event]:
@@ -216,8 +212,9 @@ def _requisition_events(req: Requisition, position: Position, now: datetime) -> 
 
 def release_purchase_order(
     requisition: Requisition, decided_by: str, now: datetime
-) -> tuple[PurchaseOrder, PurchaseOrderReleased]:
-    """Approve `requisition` and turn it into a purchase order (the requisition is ordered)."""
+) -> PurchaseOrder:
+    """Approve `requisition` and turn it into a purchase order (the requisition is ordered);
+    the order records PurchaseOrderReleased."""
     requisition.approve(decided_by, now)
     order = PurchaseOrder(
         purchase_order_id=new_document_id("PO", now),
@@ -233,9 +230,14 @@ def release_purchase_order(
         released_at=now,
     )
     requisition.mark_ordered(order.purchase_order_id)
-    released = PurchaseOrderReleased(
+    order.events.append(_released(order, now))
+    return order
+
+
+def _released(order: PurchaseOrder, now: datetime) -> PurchaseOrderReleased:
+    return PurchaseOrderReleased(
         purchase_order_id=order.purchase_order_id,
-        requisition_id=requisition.requisition_id,
+        requisition_id=order.requisition_id,
         supplier_id=order.supplier_id,
         lines=(
             PurchaseOrderLine(
@@ -250,4 +252,3 @@ def release_purchase_order(
         expected_receipt_date=order.expected_receipt_date,
         released_at=now,
     )
-    return order, released

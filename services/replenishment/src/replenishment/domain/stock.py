@@ -18,6 +18,9 @@ ZERO: Final = Decimal(0)
 DEFAULT_DEPARTMENT: Final = "purchasing"
 DEFAULT_CURRENCY: Final = "CNY"
 
+StockPointKey = tuple[str, str]
+"""(sku, location): one SKU at one location, the unit everything here is kept per."""
+
 
 class PolicyError(ValueError):
     """A policy that cannot be used; `field` names the offending request field."""
@@ -159,9 +162,9 @@ def reorder_quantity(
     return lots * order_quantity
 
 
-def demand_by_stock_point(lines: Iterable[OrderLine]) -> dict[tuple[str, str], Decimal]:
+def demand_by_stock_point(lines: Iterable[OrderLine]) -> dict[StockPointKey, Decimal]:
     """Ordered quantity per (sku, location); repeated lines of one order are added up."""
-    demand: dict[tuple[str, str], Decimal] = {}
+    demand: dict[StockPointKey, Decimal] = {}
     for line in lines:
         key = (line.sku, line.location)
         demand[key] = demand.get(key, ZERO) + line.quantity

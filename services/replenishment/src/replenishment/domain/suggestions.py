@@ -4,6 +4,7 @@ A stock point's *cover* is the days its available stock (on hand - reserved) las
 forecast daily demand. Risk is cover against lead time: ``cover / lead time`` below 1 means it
 runs out before an order placed today can arrive. Suggestions are ranked by that ratio (lowest
 first), then by order value (highest first). Every reason is given in English and Chinese.
+The exception lists over the same stock points are in `stock_exceptions`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
-from typing import Final, Literal, get_args
 
 from replenishment.domain.stock import ZERO, reorder_quantity
-
-ExceptionKind = Literal["stockout_risk", "excess", "dead", "too_much_on_order"]
-EXCEPTION_KINDS: Final = get_args(ExceptionKind)
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,8 @@ def _quantity(point: StockPoint) -> Decimal:
     return round_to_pack(wanted, point.moq, point.pack_size)
 
 
-def _fmt(value: Decimal | float) -> str:
+def fmt(value: Decimal | float) -> str:
+    """A quantity as people write it: no trailing zeros, floats to one decimal."""
     if isinstance(value, float):
         return f"{value:.1f}"
     return f"{value.normalize():f}"
@@ -139,15 +137,15 @@ def _reasons(point: StockPoint, cover: float | None) -> list[Reason]:
     reasons = [
         Reason(
             "position_at_reorder_point",
-            f"inventory position {_fmt(position)} is at or below the reorder point {_fmt(rop)}",
-            f"库存净额 {_fmt(position)} 已降至再订货点 {_fmt(rop)} 或以下",
+            f"inventory position {fmt(position)} is at or below the reorder point {fmt(rop)}",
+            f"库存净额 {fmt(position)} 已降至再订货点 {fmt(rop)} 或以下",
         )
         if position <= rop
         else Reason(
             "reorder_point_within_review",
-            f"inventory position {_fmt(position)} will reach the reorder point {_fmt(rop)} "
+            f"inventory position {fmt(position)} will reach the reorder point {fmt(rop)} "
             "within the review period",
-            f"库存净额 {_fmt(position)} 将在检查周期内降至再订货点 {_fmt(rop)}",
+            f"库存净额 {fmt(position)} 将在检查周期内降至再订货点 {fmt(rop)}",
         )
     ]
     if point.daily_demand is not None:
@@ -162,8 +160,8 @@ def _reasons(point: StockPoint, cover: float | None) -> list[Reason]:
         reasons.append(
             Reason(
                 "safety_stock",
-                f"safety stock {_fmt(point.safety_stock)}",
-                f"安全库存 {_fmt(point.safety_stock)}",
+                f"safety stock {fmt(point.safety_stock)}",
+                f"安全库存 {fmt(point.safety_stock)}",
             )
         )
     if cover is not None and cover < point.lead_time_days:
@@ -238,84 +236,3 @@ def suggestions(
         if suggestion is not None:
             found.append(suggestion)
     return rank(found)
-
-
-@dataclass(frozen=True)
-class StockException:
-    kind: ExceptionKind
-    sku: str
-    location: str
-    quantity: Decimal  # units short, in excess, dead, or on order beyond need
-    value: Decimal
-    reason: Reason
-
-
-def exceptions(
-    points: Iterable[StockPoint],
-    kind: ExceptionKind,
-    today: date,
-    *,
-    excess_tolerance: Decimal,
-    dead_after_days: int,
-) -> list[StockException]:
-    """Stock points with the exception `kind`, largest value first."""
-    found = [
-        e for p in points if (e := _exception(p, kind, today, excess_tolerance, dead_after_days))
-    ]
-    return sorted(found, key=lambda e: (-e.value, e.sku, e.location))
-
-
-def _exception(
-    p: StockPoint, kind: ExceptionKind, today: date, tolerance: Decimal, dead_days: int
-) -> StockException | None:
-    ceiling = p.target_level * (1 + tolerance)
-    quantity: Decimal
-    if kind == "stockout_risk":
-        cover = p.cover_days
-        arrival = p.next_arrival or today + timedelta(days=p.lead_time_days)
-        wait = max(0, (arrival - today).days)
-        if cover is None or cover >= wait or p.daily_demand is None:
-            return None
-        quantity = Decimal(str(round(p.daily_demand * wait - max(float(p.available), 0), 2)))
-        reason = Reason(
-            kind,
-            f"available stock lasts {cover:.1f} days; replenishment arrives in {wait} days",
-            f"可用量仅够 {cover:.1f} 天，补货需 {wait} 天后到达",
-        )
-    elif kind == "excess":
-        if p.available <= ceiling:
-            return None
-        quantity = p.available - p.target_level
-        reason = Reason(
-            kind,
-            f"available {_fmt(p.available)} exceeds the order-up-to level "
-            f"{_fmt(p.target_level)} by more than {_fmt(tolerance * 100)}%",
-            f"可用量 {_fmt(p.available)} 超出最高库存 {_fmt(p.target_level)} 的 "
-            f"{_fmt(tolerance * 100)}% 以上",
-        )
-    elif kind == "dead":
-        silent = p.last_demand_on is None or (today - p.last_demand_on).days >= dead_days
-        if p.on_hand <= 0 or not silent:
-            return None
-        quantity = p.on_hand
-        since = "ever" if p.last_demand_on is None else f"since {p.last_demand_on.isoformat()}"
-        since_zh = "从未有需求" if p.last_demand_on is None else f"自 {p.last_demand_on} 起无需求"
-        reason = Reason(
-            kind,
-            f"no demand {since} (dead after {dead_days} days); {_fmt(p.on_hand)} on hand",
-            f"呆滞料：{since_zh}（{dead_days} 天无需求即呆滞），现存量 {_fmt(p.on_hand)}",
-        )
-    else:
-        beyond = p.inventory_position - ceiling
-        if p.on_order <= 0 or beyond <= 0:
-            return None
-        quantity = min(p.on_order, p.inventory_position - p.target_level)
-        reason = Reason(
-            kind,
-            f"on order {_fmt(p.on_order)} lifts the position to {_fmt(p.inventory_position)}, "
-            f"beyond the order-up-to level {_fmt(p.target_level)}",
-            f"在途量 {_fmt(p.on_order)} 使库存净额达 {_fmt(p.inventory_position)}，"
-            f"超过最高库存 {_fmt(p.target_level)}",
-        )
-    value = (quantity * p.unit_cost).quantize(Decimal("0.01"))
-    return StockException(kind, p.sku, p.location, quantity, value, reason)

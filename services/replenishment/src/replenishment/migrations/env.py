@@ -1,4 +1,4 @@
 from inventory_runtime.alembic_env import run_migrations
-from replenishment.db import metadata
+from replenishment.adapters.tables import metadata
 
 run_migrations(metadata)

@@ -92,13 +92,7 @@ def forecast_items(
     n = history.shape[0]
     model = np.full(n, FALLBACK_MODEL, dtype="<U40")
     listed = (~np.isnan(history)).sum(axis=1)
-    recent = np.array(
-        [
-            np.nanmean(row[~np.isnan(row)][-settings.moving_average_window :]) if c else 0.0
-            for row, c in zip(history, listed, strict=True)
-        ]
-    )
-    per_period = np.nan_to_num(recent)
+    per_period = np.nan_to_num(_recent_mean(history, listed, settings.moving_average_window))
     rmse = np.full(n, np.nan)
     mase = np.full(n, np.nan)
     bias = np.full(n, np.nan)
@@ -109,46 +103,79 @@ def forecast_items(
         rows = np.flatnonzero(in_group & long_enough)
         if len(rows) == 0:
             continue
-        frame = _long_frame(history, rows)
-        sf = StatsForecast(
-            models=_models(smooth, settings),
-            freq="MS",
-            n_jobs=settings.n_jobs,
-            fallback_model=WindowAverage(window_size=settings.moving_average_window),
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cv = sf.cross_validation(
-                df=frame,
-                h=settings.horizon,
-                n_windows=settings.windows,
-                step_size=settings.horizon,
-            )
-            ahead = sf.forecast(df=frame, h=1)
-        names = [c for c in cv.columns if c not in ("unique_id", "ds", "cutoff", "y")]
-        errors = cv[names].to_numpy() - cv["y"].to_numpy()[:, None]
-        ids = cv["unique_id"].to_numpy()
-        uniq, inverse = np.unique(ids, return_inverse=True)
-        counts = np.bincount(inverse)
-        sq = np.stack([np.bincount(inverse, errors[:, j] ** 2) for j in range(len(names))], 1)
-        ab = np.stack([np.bincount(inverse, np.abs(errors[:, j])) for j in range(len(names))], 1)
-        sm = np.stack([np.bincount(inverse, errors[:, j]) for j in range(len(names))], 1)
-        model_rmse = np.sqrt(sq / counts[:, None])
-        model_rmse = np.where(np.isnan(model_rmse), np.inf, model_rmse)
-        best = np.argmin(model_rmse, axis=1)
-        pick = np.arange(len(uniq))
-        items = uniq.astype(int)
-        model[items] = np.array(names)[best]
-        rmse[items] = model_rmse[pick, best]
-        mase[items] = (ab[pick, best] / counts) / scale[items]
-        bias[items] = sm[pick, best] / counts
-        ahead_ids = ahead["unique_id"].to_numpy().astype(int)
-        ahead_values = ahead[names].to_numpy()
-        position = {item: k for k, item in enumerate(ahead_ids)}
-        rows_in_ahead = np.array([position[i] for i in items])
-        per_period[items] = np.maximum(0.0, ahead_values[rows_in_ahead, best])
+        best = _best_models(history, rows, smooth, settings)
+        items = best.items
+        model[items] = best.model
+        rmse[items] = best.rmse
+        mase[items] = best.mae / scale[items]
+        bias[items] = best.bias
+        per_period[items] = best.ahead
     per_period = np.nan_to_num(per_period)
     return Forecasts(model=model, per_period=per_period, rmse=rmse, mase=mase, bias=bias)
+
+
+def _recent_mean(history: FloatArray, listed: np.ndarray, window: int) -> FloatArray:
+    """Mean of each item's last `window` listed periods (0 for an item never listed)."""
+    return np.array(
+        [
+            np.nanmean(row[~np.isnan(row)][-window:]) if c else 0.0
+            for row, c in zip(history, listed, strict=True)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class _Best:
+    """Per backtested item (`items`: rows of the history): its best model, that model's
+    backtest errors and its forecast one period ahead."""
+
+    items: np.ndarray
+    model: StrArray
+    rmse: FloatArray
+    mae: FloatArray
+    bias: FloatArray
+    ahead: FloatArray
+
+
+def _best_models(
+    history: FloatArray, rows: np.ndarray, smooth: bool, settings: ForecastSettings
+) -> _Best:
+    """Backtest the group's candidates on `rows` and keep each item's lowest-RMSE model."""
+    frame = _long_frame(history, rows)
+    sf = StatsForecast(
+        models=_models(smooth, settings),
+        freq="MS",
+        n_jobs=settings.n_jobs,
+        fallback_model=WindowAverage(window_size=settings.moving_average_window),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = sf.cross_validation(
+            df=frame, h=settings.horizon, n_windows=settings.windows, step_size=settings.horizon
+        )
+        ahead = sf.forecast(df=frame, h=1)
+    names = [c for c in cv.columns if c not in ("unique_id", "ds", "cutoff", "y")]
+    errors = cv[names].to_numpy() - cv["y"].to_numpy()[:, None]
+    uniq, inverse = np.unique(cv["unique_id"].to_numpy(), return_inverse=True)
+    counts = np.bincount(inverse)
+    sq = np.stack([np.bincount(inverse, errors[:, j] ** 2) for j in range(len(names))], 1)
+    ab = np.stack([np.bincount(inverse, np.abs(errors[:, j])) for j in range(len(names))], 1)
+    sm = np.stack([np.bincount(inverse, errors[:, j]) for j in range(len(names))], 1)
+    model_rmse = np.sqrt(sq / counts[:, None])
+    model_rmse = np.where(np.isnan(model_rmse), np.inf, model_rmse)
+    best = np.argmin(model_rmse, axis=1)
+    pick = np.arange(len(uniq))
+    items = uniq.astype(int)
+    position = {item: k for k, item in enumerate(ahead["unique_id"].to_numpy().astype(int))}
+    rows_in_ahead = np.array([position[i] for i in items])
+    return _Best(
+        items=items,
+        model=np.array(names)[best],
+        rmse=model_rmse[pick, best],
+        mae=ab[pick, best] / counts,
+        bias=sm[pick, best] / counts,
+        ahead=np.maximum(0.0, ahead[names].to_numpy()[rows_in_ahead, best]),
+    )
 
 
 def _naive_scale(history: FloatArray) -> FloatArray:

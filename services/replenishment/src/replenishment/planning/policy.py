@@ -40,7 +40,8 @@ def round_to_pack(quantity: FloatArray, moq: FloatArray, pack_size: FloatArray) 
     pack = np.maximum(pack_size, 1.0)
     packs = np.ceil(np.maximum(quantity, 0) / pack - 1e-9) * pack
     minimum = np.ceil(np.maximum(moq, 0) / pack - 1e-9) * pack
-    return np.maximum(packs, minimum)
+    rounded: FloatArray = np.maximum(packs, minimum)
+    return rounded
 
 
 def policy_levels(

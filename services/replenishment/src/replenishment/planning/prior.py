@@ -20,7 +20,8 @@ from replenishment.planning.classes import FloatArray
 def quiet_items(history: FloatArray, window: int) -> np.ndarray:
     """Items with no demand (and possibly no listing) in the last `window` periods."""
     recent = np.nan_to_num(history[:, -window:])
-    return recent.sum(axis=1) <= 0
+    quiet: np.ndarray = recent.sum(axis=1) <= 0
+    return quiet
 
 
 def pooled_quiet_pmf(history: FloatArray, window: int, grid: int) -> FloatArray | None:
@@ -42,12 +43,14 @@ def pooled_quiet_pmf(history: FloatArray, window: int, grid: int) -> FloatArray 
     values = np.nan_to_num(after[quiet]).reshape(-1)
     steps = np.clip(np.rint(values), 0, grid - 1).astype(np.int64)
     counts = np.bincount(steps, minlength=grid).astype(float)
-    return counts / counts.sum()
+    pmf: FloatArray = counts / counts.sum()
+    return pmf
 
 
 def demand_periods(history: FloatArray, window: int) -> np.ndarray:
     """Number of periods with demand in the last `window` periods, per item."""
-    return (np.nan_to_num(history[:, -window:]) > 0).sum(axis=1)
+    periods: np.ndarray = (np.nan_to_num(history[:, -window:]) > 0).sum(axis=1)
+    return periods
 
 
 def pooled_by_count(history: FloatArray, window: int, grid: int, max_count: int) -> FloatArray:

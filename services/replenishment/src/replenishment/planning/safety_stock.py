@@ -77,7 +77,7 @@ def _normal_over(
     sigma = np.maximum(sd * np.sqrt(periods), 1e-9)[:, None]
     cdf = ndtr((edges - mu) / sigma)
     cdf[:, -1] = 1.0
-    pmf = np.diff(cdf, axis=1, prepend=0.0)
+    pmf: FloatArray = np.diff(cdf, axis=1, prepend=0.0)
     return pmf
 
 
@@ -103,42 +103,90 @@ def demand_distributions(
     intermittent item is ``(1 - w) x its own empirical one + w x the prior`` (shrinkage of a
     thin history towards what similar items did).
     """
-    n = history.shape[0]
-    max_lead = lead_time_probs.shape[1] - 1
-    longest = max_lead + review
     smooth = np.isin(patterns, SMOOTH_PATTERNS)
-    quiet = np.zeros(n, bool)
+    quiet = np.zeros(history.shape[0], bool)
     if quiet_pmf is not None:
         quiet = np.nan_to_num(history[:, -window:]).sum(axis=1) <= 0
         smooth = smooth & ~quiet
-    recent_max = np.nan_to_num(
-        np.nanmax(np.where(np.isnan(history[:, -window:]), 0, history[:, -window:]), axis=1)
-    )
-    sd = np.where(
-        np.isnan(forecast_rmse),
-        np.nan_to_num(np.nanstd(history[:, -window:], axis=1)),
-        forecast_rmse,
-    )
-    span = np.where(smooth, longest * forecast + 6 * sd * np.sqrt(longest), longest * recent_max)
-    unit = np.maximum(1.0, np.ceil(span / (grid - 1)))
+    recent = history[:, -window:]
+    sd = np.where(np.isnan(forecast_rmse), np.nan_to_num(np.nanstd(recent, axis=1)), forecast_rmse)
+    longest = lead_time_probs.shape[1] - 1 + review
+    unit = _grid_unit(recent, forecast, sd, smooth, longest, grid)
     one = _empirical_one_period(history, window, unit, grid)
     if quiet_pmf is not None and quiet.any():
-        prior = np.zeros(grid)
-        prior[: min(grid, len(quiet_pmf))] = quiet_pmf[:grid]
-        prior[-1] += quiet_pmf[grid:].sum()
-        unit[quiet] = 1.0
-        one[quiet] = prior
+        _take_quiet_prior(one, unit, quiet, quiet_pmf, grid)
     if prior_pmf is not None and prior_weight is not None:
-        weight = np.where(smooth, 0.0, np.clip(prior_weight, 0.0, 1.0))
-        rows = np.flatnonzero(weight > 0)
-        if len(rows):
-            one[rows] = (1 - weight[rows, None]) * one[rows] + weight[rows, None] * _rebin(
-                prior_pmf[rows], unit[rows], grid
-            )
+        _shrink_to_prior(one, unit, smooth, prior_pmf, prior_weight, grid)
+    spread = _Spread(forecast, sd, unit, smooth, grid)
+    over_lr, over_l = _mix_over_lead_times(one, spread, lead_time_probs, review)
+    return unit, over_lr, over_l
+
+
+def _grid_unit(
+    recent: FloatArray,
+    forecast: FloatArray,
+    sd: FloatArray,
+    smooth: np.ndarray,
+    longest: int,
+    grid: int,
+) -> FloatArray:
+    """Units per grid step, so the grid spans demand over the longest protection interval."""
+    recent_max = np.nan_to_num(np.nanmax(np.where(np.isnan(recent), 0, recent), axis=1))
+    span = np.where(smooth, longest * forecast + 6 * sd * np.sqrt(longest), longest * recent_max)
+    unit: FloatArray = np.maximum(1.0, np.ceil(span / (grid - 1)))
+    return unit
+
+
+def _take_quiet_prior(
+    one: FloatArray, unit: FloatArray, quiet: np.ndarray, quiet_pmf: FloatArray, grid: int
+) -> None:
+    """Quiet items (in place): the pooled pmf on a grid of whole units."""
+    prior = np.zeros(grid)
+    prior[: min(grid, len(quiet_pmf))] = quiet_pmf[:grid]
+    prior[-1] += quiet_pmf[grid:].sum()
+    unit[quiet] = 1.0
+    one[quiet] = prior
+
+
+def _shrink_to_prior(
+    one: FloatArray,
+    unit: FloatArray,
+    smooth: np.ndarray,
+    prior_pmf: FloatArray,
+    prior_weight: FloatArray,
+    grid: int,
+) -> None:
+    """Intermittent items with a prior weight (in place): shrunk towards the prior."""
+    weight = np.where(smooth, 0.0, np.clip(prior_weight, 0.0, 1.0))
+    rows = np.flatnonzero(weight > 0)
+    if len(rows):
+        one[rows] = (1 - weight[rows, None]) * one[rows] + weight[rows, None] * _rebin(
+            prior_pmf[rows], unit[rows], grid
+        )
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """What the normal distributions of the smooth items are built from."""
+
+    forecast: FloatArray
+    sd: FloatArray
+    unit: FloatArray
+    smooth: np.ndarray
+    grid: int
+
+
+def _mix_over_lead_times(
+    one: FloatArray, spread: _Spread, lead_time_probs: FloatArray, review: int
+) -> tuple[FloatArray, FloatArray]:
+    """Demand over L+R and over L, mixed over the lead-time distribution: the per-period pmf
+    convolved with itself (in Fourier space), or the normal for the smooth items."""
+    grid = spread.grid
+    n = one.shape[0]
     spectrum = np.fft.rfft(one, n=2 * grid, axis=1)
     over_lr = np.zeros((n, grid))
     over_l = np.zeros((n, grid))
-    for lead in range(max_lead + 1):
+    for lead in range(lead_time_probs.shape[1]):
         weight = lead_time_probs[:, lead][:, None]
         if not weight.any():
             continue
@@ -147,9 +195,9 @@ def demand_distributions(
                 target[:, 0] += weight[:, 0]
                 continue
             empirical = _fold(np.fft.irfft(spectrum**periods, n=2 * grid, axis=1), grid)
-            normal = _normal_over(periods, forecast, sd, unit, grid)
-            target += weight * np.where(smooth[:, None], normal, empirical)
-    return unit, over_lr, over_l
+            normal = _normal_over(periods, spread.forecast, spread.sd, spread.unit, grid)
+            target += weight * np.where(spread.smooth[:, None], normal, empirical)
+    return over_lr, over_l
 
 
 def _rebin(pmf: FloatArray, unit: FloatArray, grid: int) -> FloatArray:
@@ -166,7 +214,8 @@ def _fold(pmf: FloatArray, grid: int) -> FloatArray:
     pmf = np.clip(pmf, 0.0, None)
     kept = pmf[:, :grid].copy()
     kept[:, -1] += pmf[:, grid:].sum(axis=1)
-    return kept / kept.sum(axis=1, keepdims=True)
+    folded: FloatArray = kept / kept.sum(axis=1, keepdims=True)
+    return folded
 
 
 def service_curves(
@@ -199,7 +248,8 @@ def level_for_targets(
     achieved = curves.fill_rate() if measure == "fill_rate" else curves.cycle
     ok = achieved >= targets[:, None] - 1e-12
     first = np.where(ok.any(axis=1), ok.argmax(axis=1), achieved.shape[1] - 1)
-    return first * curves.unit
+    levels: FloatArray = first * curves.unit
+    return levels
 
 
 def allocate_for_fill_rate(

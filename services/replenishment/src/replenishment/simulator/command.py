@@ -11,7 +11,8 @@ from typing import Any
 from replenishment.planning.plan import PlanningSettings
 from replenishment.simulator import report as reporting
 from replenishment.simulator.inputs import SimulationInputError, read_demand, read_items
-from replenishment.simulator.runner import StudySettings, run_study
+from replenishment.simulator.runner import run_study
+from replenishment.simulator.system import StudySettings
 
 
 def _fraction(text: str) -> float:

@@ -64,7 +64,8 @@ def starting_stock(demand: FloatArray, start: int, lead_time: FloatArray) -> Flo
 def active_from(demand: FloatArray, start: int, min_history: int) -> np.ndarray:
     """First simulated period of each item: `start`, or later for items listed late."""
     first = np.argmax(~np.isnan(demand), axis=1)
-    return np.maximum(start, first + min_history)
+    active: np.ndarray = np.maximum(start, first + min_history)
+    return active
 
 
 def replay(

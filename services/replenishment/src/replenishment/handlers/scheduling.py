@@ -3,7 +3,7 @@
 Planning is CPU-heavy, so it runs in a worker process by default (a thread when configured), and
 the event loop keeps serving events and requests meanwhile. At most one run is queued or running
 at a time (a unique index, so across replicas too); runs a stopped process left behind are
-failed at startup.
+failed at startup. `main` wires the schedule and the startup check into the app.
 """
 
 from __future__ import annotations
@@ -14,18 +14,14 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Literal
 
-from inventory_runtime.app import BackgroundJob, ServiceRuntime
+from inventory_runtime.clock import Clock, utc_now
 
-from replenishment import planning_runs
-from replenishment.handlers import Clock, utc_now
-from replenishment.planning_inputs import PlanningConfig
-from replenishment.planning_repository import PlanningRun
-from replenishment.planning_runs import UowFactory
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.domain.planning_runs import PlanningRun, new_run
+from replenishment.handlers import planning_runs
+from replenishment.handlers.planning_inputs import PlanningConfig
+from replenishment.ports import PlanningUowFactory
 
 log = logging.getLogger(__name__)
-
-SCHEDULE_JOB = "planning-schedule"
 
 
 class PlanningBusy(Exception):
@@ -64,9 +60,9 @@ class Planner:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
-    async def request(self, uow_factory: UowFactory, trigger: str) -> PlanningRun:
+    async def request(self, uow_factory: PlanningUowFactory, trigger: str) -> PlanningRun:
         """Queue a run and start it in the background; PlanningBusy if one is active."""
-        run = planning_runs.new_run(trigger, self._now())
+        run = new_run(trigger, self._now())
         async with uow_factory() as uow:
             queued = await uow.planning_runs.add_if_none_active(run)
             active = None if queued else await uow.planning_runs.active()
@@ -83,13 +79,13 @@ class Planner:
         if task is not None:
             await asyncio.wait([task])
 
-    async def run(self, uow_factory: UowFactory, trigger: str) -> PlanningRun:
+    async def run(self, uow_factory: PlanningUowFactory, trigger: str) -> PlanningRun:
         """Queue a run and wait for its end (the schedule, tests, tools)."""
         run = await self.request(uow_factory, trigger)
         await self.wait(run.run_id)
         return run
 
-    async def _execute(self, run_id: str, uow_factory: UowFactory) -> None:
+    async def _execute(self, run_id: str, uow_factory: PlanningUowFactory) -> None:
         try:
             await planning_runs.execute(
                 run_id, uow_factory, self.config, self.executor(), self._now
@@ -100,40 +96,29 @@ class Planner:
             self._tasks.pop(run_id, None)
 
 
-def _uow_factory(runtime: ServiceRuntime) -> UowFactory:
-    def factory() -> ReplenishmentUnitOfWork:
-        uow = runtime.uow_factory()
-        assert isinstance(uow, ReplenishmentUnitOfWork)
-        return uow
-
-    return factory
-
-
-async def fail_interrupted_runs(runtime: ServiceRuntime) -> None:
-    async with _uow_factory(runtime)() as uow:
-        failed = await uow.planning_runs.fail_interrupted(utc_now())
+async def fail_interrupted_runs(uow_factory: PlanningUowFactory, now: Clock = utc_now) -> None:
+    """Fail the runs a stopped process left queued or running (at startup)."""
+    async with uow_factory() as uow:
+        failed = await uow.planning_runs.fail_interrupted(now())
         await uow.commit()
     if failed:
         log.warning("%d planning run(s) interrupted by a restart marked failed", failed)
 
 
-def schedule_job(planner: Planner, interval_hours: float) -> BackgroundJob:
-    """A planning run every `interval_hours` (first one after one interval); 0: never."""
-
-    async def run(runtime: ServiceRuntime) -> None:
-        factory = _uow_factory(runtime)
-        try:
-            if interval_hours <= 0:
-                await asyncio.Event().wait()  # scheduling off; stays alive for /ready
-            while True:
-                await asyncio.sleep(interval_hours * 3600)
-                try:
-                    await planner.run(factory, "schedule")
-                except PlanningBusy:
-                    log.info("scheduled planning run skipped: another run is active")
-                except Exception:
-                    log.exception("scheduled planning run could not start")
-        finally:
-            planner.shutdown()
-
-    return BackgroundJob(SCHEDULE_JOB, run)
+async def run_on_schedule(
+    planner: Planner, uow_factory: PlanningUowFactory, interval_hours: float
+) -> None:
+    """A planning run every `interval_hours` (the first one after one interval); 0: never."""
+    try:
+        if interval_hours <= 0:
+            await asyncio.Event().wait()  # scheduling off; stays alive for /ready
+        while True:
+            await asyncio.sleep(interval_hours * 3600)
+            try:
+                await planner.run(uow_factory, "schedule")
+            except PlanningBusy:
+                log.info("scheduled planning run skipped: another run is active")
+            except Exception:
+                log.exception("scheduled planning run could not start")
+    finally:
+        planner.shutdown()

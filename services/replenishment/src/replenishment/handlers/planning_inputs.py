@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from replenishment.domain import Item, Policy, Supplier
+from replenishment.domain import Item, Policy, StockPointKey, Supplier
 from replenishment.domain.demand import (
     DAYS_PER_PERIOD,
     PERIODS_PER_YEAR,
@@ -26,8 +26,7 @@ from replenishment.domain.demand import (
 from replenishment.domain.suppliers import DeliveryLine, lead_time_probabilities
 from replenishment.planning import plan as planning
 from replenishment.planning.forecast import ForecastSettings
-from replenishment.planning_repository import StockPointKey
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.ports import PlanningUoW
 
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
 
@@ -78,9 +77,7 @@ class RawInputs:
     demand: list[tuple[str, str, date, Decimal]]  # per stock point and period start
 
 
-async def read_inputs(
-    uow: ReplenishmentUnitOfWork, config: PlanningConfig, today: date
-) -> RawInputs:
+async def read_inputs(uow: PlanningUoW, config: PlanningConfig, today: date) -> RawInputs:
     repo = uow.planning
     start, end = config.window(today)
     return RawInputs(
@@ -128,63 +125,87 @@ def prepare(raw: RawInputs, config: PlanningConfig, today: date) -> Prepared:
     Skipped, and counted by reason: no demand at all, no complete period yet, no supplier (no
     policy and never ordered), no unit cost (no policy cost and unknown item).
     """
-    window_start, window_end = config.window(today)
-    observed: dict[tuple[str, str], list[int]] = {}
-    for line in raw.delivery_lines:
-        if line.lead_time_days is not None:
-            observed.setdefault((line.supplier_id, line.sku), []).append(line.lead_time_days)
+    window = config.window(today)
+    observed = _observed_lead_times(raw.delivery_lines)
     skipped: Counter[str] = Counter()
     points: list[StockPointTerms] = []
     new_policies: dict[StockPointKey, Policy] = {}
-    minimum = config.min_lead_time_observations
     for key in sorted(set(raw.policies) | set(raw.demand_spans)):
-        sku, location = key
-        span = raw.demand_spans.get(key)
-        if span is None:
-            skipped["no_demand_history"] += 1
+        found = _terms_of(key, raw, config, observed, window)
+        if isinstance(found, str):
+            skipped[found] += 1
             continue
-        if span[0] >= window_end:
-            skipped["no_complete_period"] += 1
-            continue
-        policy = raw.policies.get(key)
-        supplier_id = policy.supplier_id if policy else raw.latest_supplier.get(sku)
-        supplier = raw.suppliers.get(supplier_id) if supplier_id else None
-        item = raw.items.get(sku)
-        unit_cost = policy.unit_cost if policy else None
-        unit_cost = unit_cost if unit_cost is not None else (item.unit_cost if item else None)
-        quoted = policy.lead_time_days if policy else None
-        quoted = quoted if quoted is not None else (supplier.lead_time_days if supplier else None)
-        if supplier_id is None or quoted is None:
-            skipped["no_supplier"] += 1
-            continue
-        if unit_cost is None:
-            skipped["no_unit_cost"] += 1
-            continue
-        history = observed.get((supplier_id, sku), [])
-        if policy is None:
-            new_policies[key] = Policy(sku, location, Decimal(0), Decimal(1), supplier_id)
-        points.append(
-            StockPointTerms(
-                sku=sku,
-                location=location,
-                supplier_id=supplier_id,
-                unit_cost=float(unit_cost),
-                lead_time_days=history if len(history) >= minimum else [quoted],
-                lead_time_probs=lead_time_probabilities(
-                    history, quoted, config.days_per_period, minimum
-                ),
-                moq=float(policy.moq or 0) if policy else 0.0,
-                pack_size=float(policy.pack_size or 1) if policy else 1.0,
-                first_period=max(0, _period_index(span[0], window_start, config.period)),
-            )
-        )
+        if key not in raw.policies:
+            new_policies[key] = Policy(*key, Decimal(0), Decimal(1), found.supplier_id)
+        points.append(found)
+    matrix = _demand_matrix(points, raw.demand, config, window[0])
+    return Prepared(points, matrix, new_policies, skipped)
+
+
+def _observed_lead_times(lines: list[DeliveryLine]) -> dict[tuple[str, str], list[int]]:
+    """Lead times of the completed purchase order lines per (supplier, sku), oldest first."""
+    observed: dict[tuple[str, str], list[int]] = {}
+    for line in lines:
+        if line.lead_time_days is not None:
+            observed.setdefault((line.supplier_id, line.sku), []).append(line.lead_time_days)
+    return observed
+
+
+def _terms_of(
+    key: StockPointKey,
+    raw: RawInputs,
+    config: PlanningConfig,
+    observed: dict[tuple[str, str], list[int]],
+    window: tuple[date, date],
+) -> StockPointTerms | str:
+    """The stock point's terms, or why it is skipped."""
+    sku, location = key
+    span = raw.demand_spans.get(key)
+    if span is None:
+        return "no_demand_history"
+    if span[0] >= window[1]:
+        return "no_complete_period"
+    policy = raw.policies.get(key)
+    supplier_id = policy.supplier_id if policy else raw.latest_supplier.get(sku)
+    supplier = raw.suppliers.get(supplier_id) if supplier_id else None
+    item = raw.items.get(sku)
+    unit_cost = policy.unit_cost if policy else None
+    unit_cost = unit_cost if unit_cost is not None else (item.unit_cost if item else None)
+    quoted = policy.lead_time_days if policy else None
+    quoted = quoted if quoted is not None else (supplier.lead_time_days if supplier else None)
+    if supplier_id is None or quoted is None:
+        return "no_supplier"
+    if unit_cost is None:
+        return "no_unit_cost"
+    history = observed.get((supplier_id, sku), [])
+    minimum = config.min_lead_time_observations
+    return StockPointTerms(
+        sku=sku,
+        location=location,
+        supplier_id=supplier_id,
+        unit_cost=float(unit_cost),
+        lead_time_days=history if len(history) >= minimum else [quoted],
+        lead_time_probs=lead_time_probabilities(history, quoted, config.days_per_period, minimum),
+        moq=float(policy.moq or 0) if policy else 0.0,
+        pack_size=float(policy.pack_size or 1) if policy else 1.0,
+        first_period=max(0, _period_index(span[0], window[0], config.period)),
+    )
+
+
+def _demand_matrix(
+    points: list[StockPointTerms],
+    demand: list[tuple[str, str, date, Decimal]],
+    config: PlanningConfig,
+    window_start: date,
+) -> np.ndarray:
+    """Stock points x periods of the window: NaN before a point's first demand, else its sum."""
     matrix = np.full((len(points), config.history_periods), np.nan)
     row_of = {(p.sku, p.location): i for i, p in enumerate(points)}
     for i, point in enumerate(points):
         matrix[i, point.first_period :] = 0.0
-    for sku, location, start, quantity in raw.demand:
+    for sku, location, start, quantity in demand:
         row = row_of.get((sku, location))
         column = _period_index(start, window_start, config.period)
         if row is not None and 0 <= column < config.history_periods:
             matrix[row, column] += float(quantity)
-    return Prepared(points, matrix, new_policies, skipped)
+    return matrix

@@ -15,9 +15,7 @@ import asyncio
 import logging
 import math
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,25 +23,23 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from inventory_runtime.clock import Clock
 
 from replenishment.domain import Policy
-from replenishment.planning import plan as planning
-from replenishment.planning_inputs import (
+from replenishment.domain.planning_runs import PolicyPlanning
+from replenishment.handlers.planning_inputs import (
     PlanningConfig,
     Prepared,
     RawInputs,
     prepare,
     read_inputs,
 )
-from replenishment.planning_repository import PlanningRun, PolicyPlanning
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.planning import plan as planning
+from replenishment.ports import PlanningUowFactory
 
 log = logging.getLogger(__name__)
 
-UowFactory = Callable[[], ReplenishmentUnitOfWork]
 WRITE_CHUNK = 2000
-
-__all__ = ["Outcome", "PlanningConfig", "UowFactory", "execute", "new_run", "plan_stock_points"]
 
 
 @dataclass(frozen=True)
@@ -129,10 +125,10 @@ def plan_stock_points(
 
 async def execute(
     run_id: str,
-    uow_factory: UowFactory,
+    uow_factory: PlanningUowFactory,
     config: PlanningConfig,
     executor: Executor | None,
-    now: Callable[[], datetime],
+    now: Clock,
 ) -> dict[str, Any]:
     """Run the queued run `run_id` to its end; its row says how it went (failed, with why)."""
     started = now()
@@ -168,7 +164,7 @@ async def execute(
 
 
 async def _write(
-    uow_factory: UowFactory, raw: RawInputs, outcome: Outcome, config: PlanningConfig
+    uow_factory: PlanningUowFactory, raw: RawInputs, outcome: Outcome, config: PlanningConfig
 ) -> dict[str, Any]:
     """One transaction, in chunks so the event loop gets a turn between them."""
     results = outcome.results
@@ -194,7 +190,3 @@ async def _write(
         "patterns": dict(Counter(r.demand_pattern for r in results)),
         "expected_fill_rate": None if fill is None else round(fill, 4),
     }
-
-
-def new_run(trigger: str, at: datetime) -> PlanningRun:
-    return PlanningRun(f"PLAN-{uuid.uuid4().hex[:12]}", "queued", trigger, at)

@@ -1,33 +1,24 @@
-"""HTTP API of suggestions (what to order, how much, from whom, by when and why) and exception
-lists. Reasons come in English (`en`) and Simplified Chinese (`zh`)."""
+"""Suggestions (what to order, how much, from whom, by when and why), snoozing them, and the
+exception lists. Reasons come in English (`en`) and Simplified Chinese (`zh`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
+from inventory_runtime.errors import ApiError, validation_error
 from pydantic import BaseModel, ConfigDict, Field
 
-from replenishment import advice
-from replenishment.api import NOT_FOUND, UowDep, error, not_found
-from replenishment.domain import suggestions as advice_rules
-from replenishment.domain.suggestions import ExceptionKind
-from replenishment.planning_api import TodayDep
+from replenishment.api import NOT_FOUND, Limit, Today, Uow
+from replenishment.domain.stock_exceptions import ExceptionKind
+from replenishment.domain.suggestions import parse_suggestion_id
+from replenishment.handlers import advice
+from replenishment.handlers.advice import AdviceSettings
 
 router = APIRouter(prefix="/v1", tags=["suggestions"])
-
-
-@dataclass(frozen=True)
-class AdviceSettings:
-    """How suggestions and exceptions judge stock points (from the service settings)."""
-
-    review_days: int = 7
-    excess_tolerance: Decimal = Decimal("0.2")
-    dead_stock_days: int = 90
 
 
 def get_advice_settings(request: Request) -> AdviceSettings:
@@ -70,18 +61,14 @@ class SuggestionView(BaseModel):
 
 @router.get("/suggestions", response_model=list[SuggestionView])
 async def list_suggestions(
-    uow: UowDep,
+    uow: Uow,
     advice_settings: AdviceDep,
-    today: TodayDep,
+    today: Today,
     include_snoozed: bool = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Limit = 100,
 ) -> list[SuggestionView]:
     """What to order, how much, from whom, by when and why; riskiest and most valuable first."""
-    async with uow:
-        points = await advice.stock_points(uow)
-    found = advice_rules.suggestions(
-        points, today, advice_settings.review_days, include_snoozed=include_snoozed
-    )
+    found = await advice.suggestions(uow, today, advice_settings, include_snoozed=include_snoozed)
     return [SuggestionView(**_plain(s)) for s in found[:limit]]
 
 
@@ -110,21 +97,15 @@ class SnoozeView(BaseModel):
 async def snooze_suggestion(
     suggestion_id: Annotated[str, Path(min_length=3, max_length=201)],
     body: SnoozeRequest,
-    uow: UowDep,
-    today: TodayDep,
+    uow: Uow,
+    today: Today,
 ) -> SnoozeView | JSONResponse:
     """Hide a suggestion until a date (ids are ``sku@location``)."""
-    key = advice_rules.parse_suggestion_id(suggestion_id)
+    key = parse_suggestion_id(suggestion_id)
     if body.until < today:
-        problem = [{"field": "body.until", "problem": "must be today or later"}]
-        return error(422, "validation_error", problem)
-    if key is None:
-        return not_found(f"suggestion {suggestion_id}")
-    async with uow:
-        if await uow.policies.get(*key) is None:
-            return not_found(f"suggestion {suggestion_id}")
-        await uow.planning.snooze(key[0], key[1], body.until, body.comment)
-        await uow.commit()
+        return validation_error([("until", "must be today or later")])
+    if key is None or not await advice.snooze(uow, key, body.until, body.comment):
+        raise ApiError(404, "not_found", f"suggestion {suggestion_id} not found")
     return SnoozeView(suggestion_id=suggestion_id, snoozed_until=body.until, comment=body.comment)
 
 
@@ -139,23 +120,15 @@ class StockExceptionView(BaseModel):
 
 @router.get("/exceptions", response_model=list[StockExceptionView])
 async def list_exceptions(
-    uow: UowDep,
+    uow: Uow,
     settings: AdviceDep,
     kind: ExceptionKind,
-    today: TodayDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    today: Today,
+    limit: Limit = 100,
 ) -> list[StockExceptionView]:
     """Stock points that will stock out before replenishment arrives, hold excess or dead stock,
     or have more on order than they need; largest value first."""
-    async with uow:
-        points = await advice.stock_points(uow)
-    found = advice_rules.exceptions(
-        points,
-        kind,
-        today,
-        excess_tolerance=settings.excess_tolerance,
-        dead_after_days=settings.dead_stock_days,
-    )
+    found = await advice.stock_exceptions(uow, kind, today, settings)
     return [
         StockExceptionView(**{**e.__dict__, "reason": ReasonView(**e.reason.__dict__)})
         for e in found[:limit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from replenishment import db
+from replenishment.adapters.tables import OPEN_REQUISITION
 
 _STOCK_POINTS = "unnest(CAST(:skus AS text[]), CAST(:locations AS text[])) AS k(sku, location)"
 
@@ -56,7 +56,7 @@ STOCK_POINTS_WITH_OPEN_REQUISITION = text(
     SELECT DISTINCT r.sku, r.location
       FROM requisitions AS r
       JOIN {_STOCK_POINTS} ON r.sku = k.sku AND r.location = k.location
-     WHERE {db.OPEN_REQUISITION.text}
+     WHERE {OPEN_REQUISITION.text}
     """
 )
 

@@ -1,14 +1,68 @@
-"""Stock points as the suggestions and exceptions see them, read in bulk from the database."""
+"""Suggestions (what to order, how much, from whom, by when and why) and exception lists over
+every stock point with a usable policy, read in bulk; and snoozing a suggestion."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from replenishment import domain
+from replenishment.domain import StockPointKey
+from replenishment.domain import suggestions as advice_rules
 from replenishment.domain.demand import DAYS_PER_PERIOD
-from replenishment.domain.suggestions import StockPoint
-from replenishment.repository import ReplenishmentUnitOfWork
+from replenishment.domain.stock_exceptions import ExceptionKind, StockException, exceptions
+from replenishment.domain.suggestions import StockPoint, Suggestion
+from replenishment.ports import PlanningUoW
 
 
-async def stock_points(uow: ReplenishmentUnitOfWork) -> list[StockPoint]:
+@dataclass(frozen=True)
+class AdviceSettings:
+    """How suggestions and exceptions judge stock points (from the service settings)."""
+
+    review_days: int = 7
+    excess_tolerance: Decimal = Decimal("0.2")
+    dead_stock_days: int = 90
+
+
+async def suggestions(
+    uow: PlanningUoW, today: date, settings: AdviceSettings, *, include_snoozed: bool
+) -> list[Suggestion]:
+    """Suggestions, riskiest and most valuable first."""
+    async with uow:
+        points = await stock_points(uow)
+    return advice_rules.suggestions(
+        points, today, settings.review_days, include_snoozed=include_snoozed
+    )
+
+
+async def stock_exceptions(
+    uow: PlanningUoW, kind: ExceptionKind, today: date, settings: AdviceSettings
+) -> list[StockException]:
+    """Stock points with the exception `kind`, largest value first."""
+    async with uow:
+        points = await stock_points(uow)
+    return exceptions(
+        points,
+        kind,
+        today,
+        excess_tolerance=settings.excess_tolerance,
+        dead_after_days=settings.dead_stock_days,
+    )
+
+
+async def snooze(uow: PlanningUoW, key: StockPointKey, until: date, comment: str | None) -> bool:
+    """Hide the stock point's suggestion up to and including `until`; False if it has no
+    policy (so no suggestion)."""
+    async with uow:
+        if await uow.policies.get(*key) is None:
+            return False
+        await uow.planning.snooze(key[0], key[1], until, comment)
+        await uow.commit()
+    return True
+
+
+async def stock_points(uow: PlanningUoW) -> list[StockPoint]:
     """Every stock point with a usable policy (its terms resolve), with position and planning."""
     repo = uow.planning
     policies = await repo.policies()

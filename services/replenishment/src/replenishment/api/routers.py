@@ -1,0 +1,16 @@
+"""The routers of the replenishment API, in the order the app mounts them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from replenishment.api import demand, planning, policies, purchasing, suggestions, suppliers
+
+ROUTERS: list[APIRouter] = [
+    policies.router,
+    purchasing.router,
+    demand.router,
+    suppliers.router,
+    planning.router,
+    suggestions.router,
+]

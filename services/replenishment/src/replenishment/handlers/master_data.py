@@ -1,0 +1,46 @@
+"""Master data and demand history from the events of other services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.orders import OrderPlaced
+from inventory_runtime.inbound import InboundEvent
+
+from replenishment.domain import Item, Supplier
+from replenishment.domain.demand import demand_of_orders
+from replenishment.ports import ReplenishmentUoW
+
+
+async def record_item(message: InboundEvent[ItemUpserted], uow: ReplenishmentUoW) -> None:
+    event = message.data
+    item = Item(
+        sku=event.sku,
+        name=event.name,
+        name_zh=event.name_zh,
+        category=event.category,
+        unit_of_measure=event.unit_of_measure,
+        unit_cost=event.unit_cost,
+        currency=event.currency,
+        active=event.active,
+    )
+    await uow.master_data.upsert_item(item)
+
+
+async def record_location(message: InboundEvent[LocationUpserted], uow: ReplenishmentUoW) -> None:
+    event = message.data
+    await uow.master_data.upsert_location(event.location, event.name, event.active)
+
+
+async def record_supplier(message: InboundEvent[SupplierUpserted], uow: ReplenishmentUoW) -> None:
+    event = message.data
+    supplier = Supplier(event.supplier_id, event.name, event.lead_time_days, event.currency)
+    await uow.master_data.upsert_supplier(supplier)
+
+
+async def record_demands(run: Sequence[InboundEvent[OrderPlaced]], uow: ReplenishmentUoW) -> None:
+    """Demand history per stock point and day of a run of orders, in one statement; an order_id
+    met before (earlier in the run or in an earlier transaction) counts once."""
+    orders = [(message.data, message.cloud_event.time) for message in run]
+    await uow.demand.record_many(demand_of_orders(orders))
