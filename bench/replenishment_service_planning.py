@@ -28,10 +28,10 @@ import asyncpg
 import numpy as np
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
+from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.handlers.planning_inputs import PlanningConfig
+from replenishment.handlers.scheduling import Planner
 from replenishment.main import MIGRATIONS
-from replenishment.planning_inputs import PlanningConfig
-from replenishment.repository import ReplenishmentUnitOfWork
-from replenishment.scheduling import Planner
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,18 +37,18 @@ from typing import Any
 import asyncpg
 import httpx
 import stock_ledger
-from inventory_runtime.app import get_uow
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import get_uow
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain import Document, DocumentLine, DocumentType
 from stock_ledger.domain.valuation import CostLayer, consume, moving_average_receipt
 from stock_ledger.main import create_app
-from stock_ledger.store import LedgerUnitOfWork
 
 MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 DATABASE_URL = os.getenv(

@@ -16,7 +16,7 @@ from replenishment import consumer
 from replenishment.domain import Policy
 
 if TYPE_CHECKING:
-    from conftest import FakeReplenishmentUoW
+    from .conftest import FakeReplenishmentUoW
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -27,7 +27,7 @@ from replenishment.handlers.master_data import record_demands
 from replenishment.handlers.policies import set_policy
 
 if TYPE_CHECKING:
-    from conftest import FakeReplenishmentUoW
+    from .conftest import FakeReplenishmentUoW
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 _sequence = iter(range(1, 10**6))

@@ -64,6 +64,11 @@ async def place(
 # --- placing orders -------------------------------------------------------------------------
 
 
+def status_of(uow: FakeReservationUoW, order_id: str) -> str:
+    """The order's status now (read afresh: a narrowed earlier read says nothing of it)."""
+    return uow.reservations.reservations[order_id].status
+
+
 async def test_order_within_stock_is_reserved_and_availability_published(
     uow: FakeReservationUoW, make: type[Make]
 ) -> None:
@@ -283,7 +288,7 @@ async def test_issue_for_a_reserved_order_fulfils_it(
     other = make.movement("M-3", OTHER, LOC, "-2", "issue", order_id="SO-10")
     await handlers.apply_movements([other], uow, make.now)
     await uow.commit()
-    assert uow.reservations.reservations["SO-10"].status == "fulfilled"
+    assert status_of(uow, "SO-10") == "fulfilled"
     assert point(uow, OTHER).reserved == 0
 
 

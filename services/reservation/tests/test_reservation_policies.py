@@ -86,11 +86,14 @@ async def test_arriving_stock_fills_backorders_by_priority_then_arrival(
     assert line(uow, "EARLY").reserved == 2 and line(uow, "EARLY").backordered == 2
     assert line(uow, "LATE").reserved == 0 and line(uow, "LATE").backordered == 4
     point = uow.reservations.points[(SKU, LOC)]
-    assert (point.on_hand, point.reserved) == (6, 6)
+    assert (point.on_hand, point.reserved) == (D(6), D(6))
     causes = [e.cause for e in uow.committed(AvailabilityChanged)]
     assert causes == ["stock_movement", "backorder_fill"]
     assert uow.committed(StockReserved) == []  # an order has one outcome; fills are recorded
-    assert [(f.order_id, f.quantity) for f in uow.reservations.fills] == [("RUSH", 4), ("EARLY", 2)]
+    assert [(f.order_id, f.quantity) for f in uow.reservations.fills] == [
+        ("RUSH", D(4)),
+        ("EARLY", D(2)),
+    ]
     # Each order that got stock hears what it got and what it still waits for.
     filled = {e.order_id: e for e in uow.committed(BackorderFilled)}
     assert set(filled) == {"RUSH", "EARLY"}

@@ -52,7 +52,8 @@ async def test_a_batch_keeps_master_data_and_posts_receipts_and_shipments_in_ord
 
     assert uow.ledger.balances[("TEA", WH)].on_hand == Decimal(2)
     published = [p for p in uow.published if isinstance(p.event, StockMoved)]
-    assert [p.event.movement_id for p in published] == ["RCV-GR-1-1", "ISS-SHP-S-1-1"]
+    moved = [p.event for p in published if isinstance(p.event, StockMoved)]
+    assert [m.movement_id for m in moved] == ["RCV-GR-1-1", "ISS-SHP-S-1-1"]
     # each movement answers the message that caused it
     for outcome, message in zip(published, (received, shipped), strict=True):
         assert outcome.cloud_event.correlationid == message.correlation_id

@@ -1,7 +1,7 @@
 """A reusable body for each service's ``migrations/env.py``::
 
 from inventory_runtime.alembic_env import run_migrations
-from reservation.db import metadata
+from reservation.adapters.tables import metadata
 
 run_migrations(metadata)
 """
