@@ -13,12 +13,12 @@ from email.header import decode_header, make_header
 import pytest
 from alerting import domain
 from alerting.adapters.channels import EmailConfig, email_message, redacted
-from alerting.adapters.dispatcher import tuning
 from alerting.config import AlertingSettings
 from alerting.domain import Alert, AlertStateError, Notification, Rule
 from inventory_contracts.events.alerts import AlertRaised, AlertResolved
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected, ShortLine
+from inventory_runtime.delivery import DeliveryTuning
 from inventory_runtime.signing import signature
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -123,13 +123,12 @@ def test_alert_transitions() -> None:
 
 
 def test_retry_schedule_backs_off_with_jitter_and_gives_up() -> None:
-    policy = tuning(
-        AlertingSettings(
-            notification_max_attempts=4,
-            notification_backoff_base_seconds=10,
-            notification_backoff_cap_seconds=30,
-        )
-    ).retry
+    settings = AlertingSettings(
+        notification_max_attempts=4,
+        notification_backoff_base_seconds=10,
+        notification_backoff_cap_seconds=30,
+    )
+    policy = DeliveryTuning.from_settings(settings, "notification").retry
     rng = random.Random(1)
     for attempts, ceiling in [(1, 10), (2, 20), (3, 30)]:
         due = policy.next_try(attempts, T0, rng)

@@ -7,8 +7,9 @@ import hmac
 import random
 from datetime import UTC, datetime, timedelta
 
-from integration_gateway.adapters.webhooks import DueDelivery, delivery_tuning, webhook_headers
+from integration_gateway.adapters.webhooks import DueDelivery, webhook_headers
 from integration_gateway.config import IntegrationGatewaySettings
+from inventory_runtime.delivery import DeliveryTuning
 from inventory_runtime.signing import signature, signature_matches
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -44,7 +45,7 @@ def _policy(max_attempts: int, base: float, cap: float) -> IntegrationGatewaySet
 
 
 def test_retry_delays_grow_exponentially_with_jitter_up_to_the_cap() -> None:
-    policy = delivery_tuning(_policy(10, 2, 60)).retry
+    policy = DeliveryTuning.from_settings(_policy(10, 2, 60), "delivery").retry
     rng = random.Random(7)
     for attempt, ceiling in [(1, 2), (2, 4), (3, 8), (4, 16), (5, 32), (6, 60), (9, 60)]:
         delays = [policy.delay(attempt, rng) for _ in range(200)]
@@ -53,7 +54,7 @@ def test_retry_delays_grow_exponentially_with_jitter_up_to_the_cap() -> None:
 
 
 def test_failure_schedules_a_retry_until_the_last_attempt_then_gives_up() -> None:
-    policy = delivery_tuning(_policy(3, 1, 10)).retry
+    policy = DeliveryTuning.from_settings(_policy(3, 1, 10), "delivery").retry
     first = policy.next_try(1, NOW)
     assert first is not None
     assert NOW + timedelta(seconds=0.5) <= first <= NOW + timedelta(seconds=1)

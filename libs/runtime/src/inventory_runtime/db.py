@@ -29,6 +29,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     Table,
     Text,
@@ -61,6 +62,16 @@ def text_array(values: Iterable[str]) -> ColumnElement[Any]:
     """`values` as one ``text[]`` parameter (for ``= ANY(...)``), so a statement's text, and its
     prepared plan, are the same whatever the number of values."""
     return cast(literal(list(values), ARRAY(Text)), ARRAY(Text))
+
+
+QUANTITY = Numeric(38, 12)
+"""A quantity column's type: the 12 decimal places the contracts allow, never a float."""
+
+
+def now_column(name: str) -> Column[Any]:
+    """A required ``timestamptz`` column that the database fills with the time of the insert
+    (``created_at``, ``updated_at``; an update sets it explicitly)."""
+    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 def metadata_with_conventions() -> MetaData:

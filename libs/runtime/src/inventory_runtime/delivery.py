@@ -78,6 +78,29 @@ class DeliveryTuning:
     timeout_seconds: float
     retry: RetryPolicy
 
+    @classmethod
+    def from_settings(cls, settings: object, prefix: str) -> DeliveryTuning:
+        """From a service's ``<prefix>_batch_size``, ``_poll_interval_seconds``,
+        ``_timeout_seconds``, ``_max_attempts``, ``_backoff_base_seconds`` and
+        ``_backoff_cap_seconds`` settings (``DELIVERY_*``, ``NOTIFICATION_*`` in the env)."""
+
+        def setting(name: str) -> float:
+            value = getattr(settings, f"{prefix}_{name}")
+            if not isinstance(value, int | float):
+                raise TypeError(f"{prefix}_{name} is not a number")
+            return value
+
+        return cls(
+            batch_size=int(setting("batch_size")),
+            poll_interval_seconds=setting("poll_interval_seconds"),
+            timeout_seconds=setting("timeout_seconds"),
+            retry=RetryPolicy(
+                max_attempts=int(setting("max_attempts")),
+                base_seconds=setting("backoff_base_seconds"),
+                cap_seconds=setting("backoff_cap_seconds"),
+            ),
+        )
+
 
 Send = Callable[[T], Awaitable[int | None]]
 """Sends one item; returns the receiver's HTTP status (None for other channels) or raises."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import BackgroundJob, create_service_app, serve
-from inventory_runtime.migrations import migrate
+from inventory_runtime.app import BackgroundJob, create_service_app
+from inventory_runtime.cli import service_cli
 
 from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
@@ -36,11 +35,4 @@ def create_app(settings: AlertingSettings) -> FastAPI:
 
 def cli(argv: Sequence[str] | None = None) -> None:
     """`alerting migrate` applies the migrations; `alerting serve` runs the HTTP service."""
-    parser = argparse.ArgumentParser(prog="alerting", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
-    args = parser.parse_args(argv)
-    settings = AlertingSettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    else:
-        serve(settings, create_app(settings))
+    service_cli("alerting", AlertingSettings, create_app, MIGRATIONS, argv)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import create_service_app, serve
-from inventory_runtime.migrations import migrate
+from inventory_runtime.app import create_service_app
+from inventory_runtime.cli import service_cli
 
 from approval import consumer
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
@@ -35,11 +34,4 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
 
 def cli(argv: Sequence[str] | None = None) -> None:
     """`approval migrate` applies the migrations; `approval serve` runs the HTTP service."""
-    parser = argparse.ArgumentParser(prog="approval", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
-    args = parser.parse_args(argv)
-    settings = ApprovalSettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    else:
-        serve(settings, create_app(settings))
+    service_cli("approval", ApprovalSettings, create_app, MIGRATIONS, argv)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
+from inventory_runtime.cli import Command, service_cli
 from inventory_runtime.db import create_engine, create_session_factory
-from inventory_runtime.migrations import migrate
 
 from integration_gateway import consumer, domain
 from integration_gateway.adapters import webhooks
@@ -88,27 +88,31 @@ async def create_api_key(settings: IntegrationGatewaySettings, name: str, scopes
     return key
 
 
-def cli(argv: Sequence[str] | None = None) -> None:
-    """`migrate` applies the migrations, `serve` runs the service, `create-api-key` prints a key."""
-    parser = argparse.ArgumentParser(prog="integration-gateway", description=cli.__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply the database migrations")
-    commands.add_parser("serve", help="run the HTTP service, consumers and workers")
-    create = commands.add_parser(
-        "create-api-key", help="create an API client (or give it a new key) and print the key"
-    )
-    create.add_argument("--name", required=True, help="name of the calling system, e.g. erp-sap")
-    create.add_argument(
+def _api_key_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="name of the calling system, e.g. erp-sap")
+    parser.add_argument(
         "--scope",
         action="append",
         choices=[domain.ALL_SCOPES, *domain.SCOPES],
         help="grant a scope (repeatable; default: all)",
     )
-    args = parser.parse_args(argv)
+
+
+def _create_api_key(args: argparse.Namespace) -> None:
     settings = IntegrationGatewaySettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    elif args.command == "create-api-key":
-        print(asyncio.run(create_api_key(settings, args.name, args.scope or [domain.ALL_SCOPES])))
-    else:
-        serve(settings, create_app(settings))
+    print(asyncio.run(create_api_key(settings, args.name, args.scope or [domain.ALL_SCOPES])))
+
+
+CREATE_API_KEY = Command(
+    "create an API client (or give it a new key) and print the key",
+    _create_api_key,
+    _api_key_arguments,
+)
+
+
+def cli(argv: Sequence[str] | None = None) -> None:
+    """`migrate` applies the migrations, `serve` runs the service, `create-api-key` prints a key."""
+    commands = {"create-api-key": CREATE_API_KEY}
+    service_cli(
+        "integration-gateway", IntegrationGatewaySettings, create_app, MIGRATIONS, argv, commands
+    )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
-from inventory_runtime.migrations import migrate
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
+from inventory_runtime.cli import Command, service_cli
 
 from replenishment import consumer
 from replenishment.adapters.uow import ReplenishmentUnitOfWork
@@ -92,16 +91,6 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
 def cli(argv: Sequence[str] | None = None) -> None:
     """`replenishment migrate` applies the migrations; `replenishment serve` runs the service;
     `replenishment simulate` replays demand under the planning and the coverage rule."""
-    parser = argparse.ArgumentParser(prog="replenishment", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply the database migrations")
-    commands.add_parser("serve", help="run the service")
-    simulate_command.add_parser(commands)
-    args = parser.parse_args(argv)
-    if args.command == "simulate":
-        raise SystemExit(simulate_command.run(args))
-    settings = ReplenishmentSettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    else:
-        serve(settings, create_app(settings))
+    simulate = Command(simulate_command.HELP, simulate_command.run, simulate_command.add_arguments)
+    commands = {"simulate": simulate}
+    service_cli("replenishment", ReplenishmentSettings, create_app, MIGRATIONS, argv, commands)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import create_service_app, serve
-from inventory_runtime.migrations import migrate
+from inventory_runtime.app import create_service_app
+from inventory_runtime.cli import service_cli
 
 from reservation import handlers
 from reservation.adapters.expiry import expiry_job
@@ -43,11 +42,4 @@ def create_app(settings: ReservationSettings) -> FastAPI:
 
 def cli(argv: Sequence[str] | None = None) -> None:
     """`reservation migrate` applies the migrations; `reservation serve` runs the HTTP service."""
-    parser = argparse.ArgumentParser(prog="reservation", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
-    args = parser.parse_args(argv)
-    settings = ReservationSettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    else:
-        serve(settings, create_app(settings))
+    service_cli("reservation", ReservationSettings, create_app, MIGRATIONS, argv)

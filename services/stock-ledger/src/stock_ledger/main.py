@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
-from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app, serve
+from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
+from inventory_runtime.cli import service_cli
 from inventory_runtime.clock import utc_now
-from inventory_runtime.migrations import migrate
 
 from stock_ledger.adapters import LedgerUnitOfWork, aging
 from stock_ledger.api import counting, documents, forms, receipts, reports, ui
@@ -81,11 +80,4 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
 
 def cli(argv: Sequence[str] | None = None) -> None:
     """`stock-ledger migrate` applies the migrations; `stock-ledger serve` runs the HTTP service."""
-    parser = argparse.ArgumentParser(prog="stock-ledger", description=__doc__)
-    parser.add_argument("command", choices=["migrate", "serve"])
-    args = parser.parse_args(argv)
-    settings = StockLedgerSettings()
-    if args.command == "migrate":
-        migrate(settings.database_url, MIGRATIONS)
-    else:
-        serve(settings, create_app(settings))
+    service_cli("stock-ledger", StockLedgerSettings, create_app, MIGRATIONS, argv)

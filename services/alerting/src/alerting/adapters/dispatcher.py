@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.delivery import DeliveryTuning, DeliveryWorker, OutboundQueue, Outcome
-from inventory_runtime.retry import RetryPolicy
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -84,20 +83,6 @@ OUTCOMES: dict[Outcome, str] = {"done": "sent", "retry": "retry", "failed": "fai
 """The worker's outcomes as the `NOTIFICATION_ATTEMPTS` metric names them."""
 
 
-def tuning(settings: AlertingSettings) -> DeliveryTuning:
-    """Round size, polling, the send timeout and the retry policy, from the settings."""
-    return DeliveryTuning(
-        batch_size=settings.notification_batch_size,
-        poll_interval_seconds=settings.notification_poll_interval_seconds,
-        timeout_seconds=settings.notification_timeout_seconds,
-        retry=RetryPolicy(
-            max_attempts=settings.notification_max_attempts,
-            base_seconds=settings.notification_backoff_base_seconds,
-            cap_seconds=settings.notification_backoff_cap_seconds,
-        ),
-    )
-
-
 def _counted(item: Outbound, outcome: Outcome, seconds: float) -> None:
     metrics.NOTIFICATION_ATTEMPTS.labels(item.channel_kind, OUTCOMES[outcome]).inc()
 
@@ -122,7 +107,7 @@ def notification_worker(
         session_factory,
         NOTIFICATIONS,
         send,
-        tuning(settings),
+        DeliveryTuning.from_settings(settings, "notification"),
         describe=_describe,
         on_outcome=_counted,
         on_pending=metrics.NOTIFICATIONS_PENDING.set,

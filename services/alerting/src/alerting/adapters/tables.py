@@ -7,7 +7,7 @@ last_error).
 
 from __future__ import annotations
 
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -39,8 +38,8 @@ channels = Table(
     Column("kind", Text, nullable=False),
     Column("config", JSONB, nullable=False),
     Column("enabled", Boolean, nullable=False, server_default=text("true")),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
+    now_column("updated_at"),
     UniqueConstraint("name"),
 )
 
@@ -56,7 +55,7 @@ rules = Table(
     Column("name_zh", Text, nullable=False),
     Column("name_en", Text, nullable=False),
     Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
     CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_known"),
 )
 
@@ -73,7 +72,7 @@ alerts = Table(
     Column("message_zh", Text, nullable=False),
     Column("message_en", Text, nullable=False),
     Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    Column("raised_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("raised_at"),
     Column("acknowledged_at", DateTime(timezone=True), nullable=True),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
     Column("resolution", Text, nullable=True),
@@ -97,9 +96,9 @@ notifications = Table(
     Column("channel_id", Text, ForeignKey("channels.id"), nullable=False),
     Column("status", Text, nullable=False, server_default=text("'pending'")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("next_attempt_at"),
     Column("last_error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("alert_id", "channel_id"),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),

@@ -6,9 +6,7 @@ Kept in step with the hand-written migrations (a test compares them). `time_limi
 
 from __future__ import annotations
 
-from typing import Any
-
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -22,17 +20,12 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
-
-
-def _now_column(name: str) -> Column[Any]:
-    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 approval_flows = Table(
@@ -42,7 +35,7 @@ approval_flows = Table(
     Column("subject_type", Text, nullable=False, unique=True),
     Column("name", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
-    _now_column("updated_at"),
+    now_column("updated_at"),
 )
 
 approval_flow_steps = Table(
@@ -66,7 +59,7 @@ approvers = Table(
     Column("role", Text, nullable=False),
     Column("department", Text, nullable=False),
     Column("display_name", Text, nullable=False),
-    _now_column("created_at"),
+    now_column("created_at"),
     PrimaryKeyConstraint("approver_id", "role", "department"),
     Index("ix_approvers_role", "role"),
 )

@@ -5,7 +5,7 @@ Kept in step with the migrations by hand (``migrations/versions``); a test compa
 
 from __future__ import annotations
 
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -36,7 +35,7 @@ api_clients = Table(
     Column("key_hash", Text, nullable=False),
     Column("scopes", ARRAY(Text), nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     UniqueConstraint("key_hash"),
     UniqueConstraint("name"),
 )
@@ -51,7 +50,7 @@ idempotency_keys = Table(
     Column("path", Text, nullable=False),
     Column("status_code", Integer, nullable=False),
     Column("response_body", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     PrimaryKeyConstraint("client_id", "key"),
     Index("ix_idempotency_keys_created_at", "created_at"),
 )
@@ -65,7 +64,7 @@ subscriptions = Table(
     Column("event_types", ARRAY(Text), nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("origin", Text, nullable=False, server_default=text("'api'")),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
 )
 
 deliveries = Table(
@@ -78,10 +77,10 @@ deliveries = Table(
     Column("payload", LargeBinary, nullable=False),
     Column("status", Text, nullable=False, server_default=text("'pending'")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("next_attempt_at"),
     Column("last_error", Text, nullable=True),
     Column("last_status_code", Integer, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("subscription_id", "event_id"),
     CheckConstraint(

@@ -25,7 +25,6 @@ from inventory_runtime.delivery import (
     OutboundQueue,
     Outcome,
 )
-from inventory_runtime.retry import RetryPolicy
 from inventory_runtime.signing import signed_headers
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -113,20 +112,6 @@ class WebhookSender:
         return response.status_code
 
 
-def delivery_tuning(settings: IntegrationGatewaySettings) -> DeliveryTuning:
-    """Batch, poll interval, POST timeout and retry policy from the ``DELIVERY_*`` settings."""
-    return DeliveryTuning(
-        batch_size=settings.delivery_batch_size,
-        poll_interval_seconds=settings.delivery_poll_interval_seconds,
-        timeout_seconds=settings.delivery_timeout_seconds,
-        retry=RetryPolicy(
-            max_attempts=settings.delivery_max_attempts,
-            base_seconds=settings.delivery_backoff_base_seconds,
-            cap_seconds=settings.delivery_backoff_cap_seconds,
-        ),
-    )
-
-
 def _count_attempt(delivery: DueDelivery, outcome: Outcome, seconds: float) -> None:
     metrics.DELIVERY_ATTEMPTS.labels(delivery.event_type, OUTCOME_LABELS[outcome]).inc()
 
@@ -145,7 +130,7 @@ def delivery_worker(
         session_factory,
         DELIVERIES,
         WebhookSender(client),
-        delivery_tuning(settings),
+        DeliveryTuning.from_settings(settings, "delivery"),
         describe=_describe,
         on_outcome=_count_attempt,
         on_pending=metrics.DELIVERIES_PENDING.set,

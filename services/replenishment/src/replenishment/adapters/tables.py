@@ -6,7 +6,7 @@ unconstrained NUMERIC, so whatever precision the contracts allow is stored exact
 
 from __future__ import annotations
 
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -20,7 +20,6 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -29,10 +28,6 @@ metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
 
 OPEN_REQUISITION = text("status IN ('pending_approval', 'approved')")
-
-
-def _now_column(name: str) -> Column[object]:
-    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 items = Table(
@@ -46,7 +41,7 @@ items = Table(
     Column("unit_cost", Numeric, nullable=False),
     Column("currency", Text, nullable=False),
     Column("active", Boolean, nullable=False),
-    _now_column("updated_at"),
+    now_column("updated_at"),
 )
 
 locations = Table(
@@ -55,7 +50,7 @@ locations = Table(
     Column("location", Text, primary_key=True),
     Column("name", Text, nullable=False),
     Column("active", Boolean, nullable=False),
-    _now_column("updated_at"),
+    now_column("updated_at"),
 )
 
 suppliers = Table(
@@ -65,7 +60,7 @@ suppliers = Table(
     Column("name", Text, nullable=False),
     Column("lead_time_days", Integer, nullable=False),
     Column("currency", Text, nullable=False),
-    _now_column("updated_at"),
+    now_column("updated_at"),
 )
 
 policies = Table(
@@ -86,8 +81,8 @@ policies = Table(
     Column("moq", Numeric),
     Column("pack_size", Numeric),
     Column("manual", Boolean, nullable=False, server_default=text("false")),
-    _now_column("created_at"),
-    _now_column("updated_at"),
+    now_column("created_at"),
+    now_column("updated_at"),
     PrimaryKeyConstraint("sku", "location"),
     CheckConstraint("reorder_point >= 0", name="reorder_point_non_negative"),
     CheckConstraint("order_quantity > 0", name="order_quantity_positive"),
@@ -102,7 +97,7 @@ stock_positions = Table(
     Column("reserved", Numeric, nullable=False, server_default="0"),
     Column("on_order", Numeric, nullable=False, server_default="0"),
     Column("as_of", DateTime(timezone=True)),
-    _now_column("updated_at"),
+    now_column("updated_at"),
     PrimaryKeyConstraint("sku", "location"),
 )
 
@@ -187,7 +182,7 @@ purchase_order_receipts = Table(
     ),
     Column("quantity", Numeric, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
-    _now_column("recorded_at"),
+    now_column("recorded_at"),
     Index("ix_purchase_order_receipts_purchase_order_id", "purchase_order_id"),
 )
 
@@ -275,6 +270,6 @@ suggestion_snoozes = Table(
     Column("location", Text, nullable=False),
     Column("snoozed_until", Date, nullable=False),
     Column("comment", Text),
-    _now_column("snoozed_at"),
+    now_column("snoozed_at"),
     PrimaryKeyConstraint("sku", "location"),
 )

@@ -6,7 +6,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from replenishment.planning.plan import PlanningSettings
 from replenishment.simulator import report as reporting
@@ -22,11 +21,11 @@ def _fraction(text: str) -> float:
     return value
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser(
-        "simulate",
-        help="replay demand under the planning and the coverage rule (see docs/simulator.md)",
-    )
+HELP = "replay demand under the planning and the coverage rule (see docs/simulator.md)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``replenishment simulate``."""
     parser.add_argument("--demand", type=Path, required=True, help="CSV item_id,period,quantity")
     parser.add_argument("--items", type=Path, help="CSV item_id[,lead_time_periods,unit_cost,...]")
     parser.add_argument(

@@ -5,7 +5,7 @@ Kept in sync by hand with the migrations in `migrations/versions`.
 
 from __future__ import annotations
 
-from inventory_runtime.db import add_runtime_tables, metadata_with_conventions
+from inventory_runtime.db import QUANTITY, add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -16,12 +16,10 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
-    Numeric,
     PrimaryKeyConstraint,
     Table,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -29,15 +27,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
 
-QUANTITY = Numeric(38, 12)
-"""Quantities keep the 12 decimal places the contracts allow, never a float."""
 
 items = Table(
     "items",
     metadata,
     Column("sku", Text, primary_key=True),
     Column("active", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
 )
 
 locations = Table(
@@ -45,7 +41,7 @@ locations = Table(
     metadata,
     Column("location", Text, primary_key=True),
     Column("active", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
 )
 
 stock_points = Table(
@@ -55,7 +51,7 @@ stock_points = Table(
     Column("location", Text, nullable=False),
     Column("on_hand", QUANTITY, nullable=False, server_default="0"),
     Column("reserved", QUANTITY, nullable=False, server_default="0"),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
     PrimaryKeyConstraint("sku", "location"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
 )
@@ -77,8 +73,8 @@ reservations = Table(
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("allow_partial", Boolean, nullable=False, server_default=text("false")),
     Column("placed_seq", BigInteger, Identity(), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
+    now_column("updated_at"),
     UniqueConstraint("reservation_id"),
     CheckConstraint(
         "status IN ('reserved', 'rejected', 'released', 'fulfilled', 'expired')",
@@ -144,7 +140,7 @@ early_cancellations = Table(
     "early_cancellations",
     metadata,
     Column("order_id", Text, primary_key=True),
-    Column("cancelled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("cancelled_at"),
     Column("reason", Text, nullable=True),
     Index("ix_early_cancellations_cancelled_at", "cancelled_at"),
 )
@@ -154,7 +150,7 @@ applied_movements = Table(
     "applied_movements",
     metadata,
     Column("movement_id", Text, primary_key=True),
-    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("applied_at"),
     Index("ix_applied_movements_applied_at", "applied_at"),
 )
 """Ledger entries already applied to on-hand, so a republished StockMoved counts once."""

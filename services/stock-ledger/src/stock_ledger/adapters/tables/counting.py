@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inventory_runtime.db import QUANTITY, now_column
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -11,11 +12,10 @@ from sqlalchemy import (
     Integer,
     Table,
     Text,
-    func,
     text,
 )
 
-from stock_ledger.adapters.tables.metadata import MONEY, QUANTITY, metadata
+from stock_ledger.adapters.tables.metadata import MONEY, metadata
 
 count_schedules = Table(
     "count_schedules",
@@ -36,7 +36,7 @@ count_tasks = Table(
     Column("due_date", Date, nullable=False),
     Column("status", Text, nullable=False, server_default="open"),
     Column("document_id", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     Column("completed_at", DateTime(timezone=True), nullable=True),
     CheckConstraint(
         "status IN ('open', 'awaiting_approval', 'done', 'rejected')", name="status_known"

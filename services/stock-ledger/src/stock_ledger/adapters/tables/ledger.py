@@ -7,6 +7,7 @@ the migrations in `migrations/versions`.
 
 from __future__ import annotations
 
+from inventory_runtime.db import QUANTITY, now_column
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -22,12 +23,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from stock_ledger.adapters.tables.metadata import MONEY, QUANTITY, metadata
+from stock_ledger.adapters.tables.metadata import MONEY, metadata
 
 DOCUMENT_TYPES = "'receipt', 'issue', 'transfer', 'stock_count', 'adjustment'"
 MOVEMENT_TYPES = (
@@ -48,7 +48,7 @@ items = Table(
     Column("lot_tracked", Boolean, nullable=False),
     Column("expiry_managed", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
     Column("category", Text, nullable=False, server_default=""),
     Column("abc_class", Text, nullable=True),
 )
@@ -58,7 +58,7 @@ item_gtins = Table(
     metadata,
     Column("gtin", Text, primary_key=True),
     Column("sku", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
 )
 
 locations = Table(
@@ -68,7 +68,7 @@ locations = Table(
     Column("name", Text, nullable=False),
     Column("allow_negative_stock", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
 )
 
 documents = Table(
@@ -85,7 +85,7 @@ documents = Table(
     Column("currency", Text, nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=True),
     Column("posted_by", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     Column("document_date", Date, nullable=True),
     Column("reverses_document_id", Text, nullable=True),
     Column("form_version", Integer, nullable=True),
@@ -173,7 +173,7 @@ balances = Table(
     Column("value", MONEY, nullable=False, server_default="0"),
     Column("average_cost", MONEY, nullable=False, server_default="0"),
     Column("last_movement_id", Text, nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("updated_at"),
     Column("last_effective_date", Date, nullable=True),
     Column("last_issue_date", Date, nullable=True),
     Column("last_counted_date", Date, nullable=True),
@@ -187,7 +187,7 @@ form_definitions = Table(
     Column("version", Integer, nullable=False),
     Column("fields", JSONB, nullable=False),
     Column("created_by", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    now_column("created_at"),
     PrimaryKeyConstraint("document_type", "version"),
 )
 """Extra fields of each document type's form; a new definition is a new version."""

@@ -8,5 +8,4 @@ from sqlalchemy import Numeric
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
 
-QUANTITY = Numeric(38, 12)
 MONEY = Numeric(38, 12)

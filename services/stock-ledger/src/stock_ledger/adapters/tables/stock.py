@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inventory_runtime.db import QUANTITY
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -16,7 +17,7 @@ from sqlalchemy import (
     text,
 )
 
-from stock_ledger.adapters.tables.metadata import MONEY, QUANTITY, metadata
+from stock_ledger.adapters.tables.metadata import MONEY, metadata
 
 cost_layers = Table(
     "cost_layers",
