@@ -28,7 +28,7 @@ import asyncpg
 import numpy as np
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.handlers.planning_inputs import PlanningConfig
 from replenishment.handlers.scheduling import Planner
 from replenishment.main import MIGRATIONS

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = sorted(path.name for path in (ROOT / "services").iterdir() if (path / "src").is_dir())
 
 REQUIRED = ("domain/", "ports.py", "handlers", "adapters/", "api/", "consumer", "config.py")
-REQUIRED_TOO = ("main.py", "migrations/", "../../README.md")
+REQUIRED_TOO = ("main.py", "migrations/", "adapters/unit_of_work.py", "../../README.md")
 TOP_LEVEL_MODULES = {"__init__", "config", "main", "consumer", "handlers", "ports", "metrics"}
 TOP_LEVEL_PACKAGES = {"domain", "adapters", "api", "migrations", "handlers", "consumer"}
 NAMED_PACKAGES = {"replenishment": {"planning", "simulator"}}
@@ -156,6 +156,32 @@ def test_a_service_has_every_part_and_nothing_else_at_its_top(service: str) -> N
         or (path.is_dir() and path.name != "__pycache__" and path.name not in allowed_packages)
     )
     assert not stray, f"{service} has modules outside the skeleton: {stray}"
+
+
+def _classes(path: Path) -> dict[str, list[str]]:
+    """Each class of the module with the names of its bases."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.name: [ast.unparse(base) for base in node.bases]
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+@pytest.mark.parametrize("service", [_service_param(s) for s in SERVICES])
+def test_the_unit_of_work_is_a_port_and_one_sql_adapter(service: str) -> None:
+    package = package_dir(service)
+    ports = _classes(package / "ports.py")
+    protocols = [name for name, bases in ports.items() if "UnitOfWorkProtocol" in bases]
+    assert protocols and all(name.endswith("UoW") for name in protocols), (
+        f"{service}/ports.py: the unit of work Protocol is <Service>UoW, extending "
+        f"UnitOfWorkProtocol; found {protocols}"
+    )
+    adapters = _classes(package / "adapters" / "unit_of_work.py")
+    sql = [name for name, bases in adapters.items() if "UnitOfWork" in bases]
+    assert len(sql) == 1 and sql[0].endswith("UnitOfWork"), (
+        f"{service}/adapters/unit_of_work.py holds one subclass of the runtime's UnitOfWork: {sql}"
+    )
 
 
 @pytest.mark.parametrize("service", [_service_param(s) for s in SERVICES])

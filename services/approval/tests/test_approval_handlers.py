@@ -105,7 +105,7 @@ class FakeInstances:
 
 
 class FakeApprovalUoW(FakeUnitOfWork):
-    """`ApprovalUnitOfWorkProtocol` in memory, with the default flow and three approvers."""
+    """`ApprovalUoW` in memory, with the default flow and three approvers."""
 
     def __init__(self) -> None:
         super().__init__(source="/services/approval")

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.main import MIGRATIONS, create_app, ensure_configured
 from inventory_runtime.app import ServiceRuntime

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 from integration_gateway import consumer, handlers
-from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.domain import WebhookSubscription
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.base import Event

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from integration_gateway import handlers
-from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.adapters.webhooks import DueDelivery, delivery_worker
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.main import run_delivery_worker

@@ -12,7 +12,7 @@ from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_runtime.uow import RecordsEvents
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.domain import (
     Item,
     Policy,

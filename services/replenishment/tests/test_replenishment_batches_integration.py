@@ -28,7 +28,7 @@ from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.testing import recorded_statements
 from replenishment import consumer
 from replenishment.adapters import tables as db
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.domain import Policy
 from replenishment.ports import ReplenishmentUoW
 from sqlalchemy import delete, select

@@ -26,7 +26,7 @@ from inventory_runtime.http import install_http_plumbing
 from inventory_runtime.inbound import InboundEvent
 from replenishment import api, consumer
 from replenishment.adapters import tables as db
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.api.routers import ROUTERS
 from replenishment.domain import Policy
 from sqlalchemy import delete, func, select, text

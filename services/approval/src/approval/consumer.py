@@ -11,13 +11,13 @@ from inventory_runtime.handlers import HandlerRegistry
 from inventory_runtime.subscription import Subscription
 
 from approval import handlers
-from approval.ports import ApprovalUnitOfWorkProtocol
+from approval.ports import ApprovalUoW
 
 GROUP_ID = "approval"
 
 
-def subscription() -> Subscription[ApprovalUnitOfWorkProtocol]:
+def subscription() -> Subscription[ApprovalUoW]:
     """The approval consumer group."""
-    registry = HandlerRegistry[ApprovalUnitOfWorkProtocol]()
+    registry = HandlerRegistry[ApprovalUoW]()
     registry.on(ApprovalRequested, handlers.start_approval)
     return registry.subscription(GROUP_ID)

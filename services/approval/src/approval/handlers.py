@@ -23,14 +23,14 @@ from approval.domain import (
     Flow,
     UnknownRequest,
 )
-from approval.ports import ApprovalUnitOfWorkProtocol
+from approval.ports import ApprovalUoW
 
 log = logging.getLogger(__name__)
 
 
 async def start_approval(
     message: InboundEvent[ApprovalRequested],
-    uow: ApprovalUnitOfWorkProtocol,
+    uow: ApprovalUoW,
     now: Clock = utc_now,
 ) -> None:
     """Create the instance with the flow's steps for the amount; a known request_id is a no-op."""
@@ -55,7 +55,7 @@ async def decide(
     decision: Decision,
     approver: str,
     comment: str | None,
-    uow: ApprovalUnitOfWorkProtocol,
+    uow: ApprovalUoW,
     now: Clock = utc_now,
 ) -> InstanceWithAudit:
     """Approve or reject the current step of a request (domain errors say why not)."""
@@ -74,7 +74,7 @@ async def decide(
     return InstanceWithAudit(instance, audit)
 
 
-async def put_flow(flow: Flow, uow: ApprovalUnitOfWorkProtocol) -> bool:
+async def put_flow(flow: Flow, uow: ApprovalUoW) -> bool:
     """Create or replace a flow; True if created. Running instances keep their steps."""
     async with uow:
         flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
@@ -83,7 +83,7 @@ async def put_flow(flow: Flow, uow: ApprovalUnitOfWorkProtocol) -> bool:
     return created
 
 
-async def add_approver(assignment: Assignment, uow: ApprovalUnitOfWorkProtocol) -> bool:
+async def add_approver(assignment: Assignment, uow: ApprovalUoW) -> bool:
     """Give an approver a role (for a department or all); True if the assignment is new."""
     async with uow:
         created = await uow.approvers.add(assignment)

@@ -64,7 +64,7 @@ class Instances(Protocol):
         ...
 
 
-class ApprovalUnitOfWorkProtocol(UnitOfWorkProtocol, Protocol):
+class ApprovalUoW(UnitOfWorkProtocol, Protocol):
     """One transaction over the approval repositories (and the outbox and inbox)."""
 
     @property

@@ -16,7 +16,7 @@ from inventory_runtime.db import create_engine, create_session_factory
 from integration_gateway import consumer, domain
 from integration_gateway.adapters import webhooks
 from integration_gateway.adapters.retention import RETENTION
-from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.api import inbound, write_back
 from integration_gateway.config import IntegrationGatewaySettings
 

@@ -10,7 +10,7 @@ from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_
 from inventory_runtime.cli import Command, service_cli
 
 from replenishment import consumer
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.api.routers import ROUTERS
 from replenishment.config import ReplenishmentSettings
 from replenishment.handlers import scheduling

@@ -1,7 +1,7 @@
 """What the handlers need from persistence: the repositories and units of work, as Protocols.
 
-The SQL unit of work (`adapters.uow.ReplenishmentUnitOfWork`) implements both units of work;
-the tests' in-memory fakes implement `ReplenishmentUoW`. Methods that only the API's read
+The SQL unit of work (`adapters.unit_of_work.ReplenishmentUnitOfWork`) implements both units of
+work; the tests' in-memory fakes implement `ReplenishmentUoW`. Methods that only the API's read
 routes use are not listed: those routes hold the SQL unit of work itself.
 """
 

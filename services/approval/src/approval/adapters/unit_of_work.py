@@ -13,7 +13,7 @@ from approval.adapters.task_list import TaskList
 
 
 class ApprovalUnitOfWork(UnitOfWork):
-    """`ports.ApprovalUnitOfWorkProtocol` on PostgreSQL, plus the read queries of the API.
+    """`ports.ApprovalUoW` on PostgreSQL, plus the read queries of the API.
 
     The instance repository tracks the instances it loads or adds, so `commit` writes the
     events they recorded to the outbox in the same transaction.

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends
 from inventory_runtime.app import uow_dependency
 
-from integration_gateway.adapters.uow import GatewayUnitOfWork
+from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 
 get_uow = uow_dependency(GatewayUnitOfWork)
 Uow = Annotated[GatewayUnitOfWork, Depends(get_uow)]

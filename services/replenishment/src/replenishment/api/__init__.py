@@ -16,7 +16,7 @@ from fastapi import Depends, Path, Query
 from inventory_runtime.app import uow_dependency
 from inventory_runtime.clock import utc_now
 
-from replenishment.adapters.uow import ReplenishmentUnitOfWork
+from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 
 get_uow = uow_dependency(ReplenishmentUnitOfWork)
 """A new unit of work per request (tests override this dependency)."""
