@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+from inventory_testkit.demo_approvers import DEMO_APPROVERS, seed_demo_approvers
 from inventory_testkit.kafka import KafkaWatcher, Seen
 from inventory_testkit.platform import (
     PORTS,
@@ -64,7 +65,11 @@ class Demo:
 
 
 async def master_data(demo: Demo) -> None:
-    step(1, "Master data, an ERP webhook and alert channels (integration gateway, alerting)")
+    step(
+        1,
+        "Master data, an ERP webhook, alert channels and the demo approvers "
+        "(integration gateway, alerting, approval)",
+    )
     subscription = {
         "url": demo.erp.url,
         "secret": ERP_SECRET,
@@ -90,6 +95,8 @@ async def master_data(demo: Demo) -> None:
         "from_address": "inventory@example.com",
         "to": ["buyer@example.com"],
     }
+    async with http("approval") as approval:  # development only: no migration makes them
+        added = await seed_demo_approvers(approval)
     async with http("alerting") as alerting:
         await disable_alert_channels()
         for kind, name, config in (
@@ -102,6 +109,8 @@ async def master_data(demo: Demo) -> None:
         f"item {demo.sku} (刹车片) at {WAREHOUSE}, supplier {SUPPLIER}; "
         f"ERP webhook at {demo.erp.url}"
     )
+    people = ", ".join(str(a["approver_id"]) for a in DEMO_APPROVERS)
+    fact(f"demo approvers {people} ({len(added)} new; development only)")
 
 
 async def receipt(demo: Demo) -> None:

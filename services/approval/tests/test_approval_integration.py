@@ -21,6 +21,7 @@ from inventory_contracts.envelope import decode
 from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRequested
 from inventory_runtime.db import outbox_table
 from inventory_runtime.inbound import InboundEvent
+from inventory_testkit.demo_approvers import seed_demo_approvers
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
@@ -33,7 +34,7 @@ Start = Callable[[ApprovalRequested], Awaitable[None]]
 
 @pytest.fixture(autouse=True)
 async def clean(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
-    """Each test starts without instances or outbox rows (flows and approvers stay seeded)."""
+    """Each test starts without instances or outbox rows (flows stay seeded)."""
     async with session_factory() as session:
         await session.execute(delete(tables.approval_instances))
         await session.execute(delete(outbox_table))
@@ -107,11 +108,13 @@ async def test_request_is_stored_once_with_steps_chosen_by_amount(
 
 @pytest.fixture
 async def client(make_uow: UowFactory) -> AsyncIterator[httpx.AsyncClient]:
-    """The service's app on the test database (its lifespan, with relay and consumer, not run)."""
+    """The service's app on the test database (its lifespan, with relay and consumer, not run),
+    with the demo approvers that development seeds (no migration makes them)."""
     app = create_app(ApprovalSettings())
     app.dependency_overrides[get_uow] = make_uow
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        await seed_demo_approvers(http)
         yield http
 
 

@@ -8,6 +8,8 @@ from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
 from pydantic import Field, model_validator
 
+from integration_gateway.domain.rate_limits import RateLimit
+
 DEV_API_KEY = "dev-api-key"
 
 
@@ -42,6 +44,21 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     long (env IDEMPOTENCY_KEY_TTL_HOURS); then the key is purged and could be used afresh."""
     delivery_retention_days: float = Field(default=30.0, gt=0)
     """How long delivered, cancelled and failed deliveries stay (env DELIVERY_RETENTION_DAYS)."""
+
+    rate_limit_per_second: float = Field(default=50.0, gt=0)
+    """Requests a second an API client may send on average, per gateway process, unless the
+    client has a limit of its own (env RATE_LIMIT_PER_SECOND)."""
+    rate_limit_burst: int = Field(default=100, ge=1)
+    """Requests a client may send at once before the average applies (env RATE_LIMIT_BURST)."""
+    bootstrap_rate_limit_per_second: float = Field(default=1000.0, gt=0)
+    """The bootstrap client's own limit, set at every start: high, because the demo, the e2e
+    suite and set-up scripts send through it (env BOOTSTRAP_RATE_LIMIT_PER_SECOND)."""
+    bootstrap_rate_limit_burst: int = Field(default=2000, ge=1)
+
+    @property
+    def default_rate_limit(self) -> RateLimit:
+        """The limit of a client without one of its own."""
+        return RateLimit(self.rate_limit_per_second, self.rate_limit_burst)
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:

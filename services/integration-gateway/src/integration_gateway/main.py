@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 from fastapi import FastAPI
@@ -22,6 +24,7 @@ from integration_gateway.config import IntegrationGatewaySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
+Number = TypeVar("Number", int, float)
 
 
 async def ensure_configured(runtime: ServiceRuntime) -> None:
@@ -34,6 +37,8 @@ async def ensure_configured(runtime: ServiceRuntime) -> None:
                 BOOTSTRAP_CLIENT,
                 domain.hash_api_key(settings.bootstrap_api_key),
                 [domain.ALL_SCOPES],
+                rate_per_second=settings.bootstrap_rate_limit_per_second,
+                burst=settings.bootstrap_rate_limit_burst,
             )
         else:  # no bootstrap key configured: a key left from an earlier setting must not work
             await uow.clients.deactivate(BOOTSTRAP_CLIENT)
@@ -54,9 +59,14 @@ async def run_delivery_worker(runtime: ServiceRuntime) -> None:
         await webhooks.delivery_worker(runtime.session_factory, settings, client).run()
 
 
-def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
-    """The integration-gateway app: operations routes, outbox relay, consumers and API."""
-    return create_service_app(
+def create_app(
+    settings: IntegrationGatewaySettings, *, monotonic: Callable[[], float] = time.monotonic
+) -> FastAPI:
+    """The integration-gateway app: operations routes, outbox relay, consumers and API.
+
+    `monotonic` is the clock of the per-client rate limits (tests move it by hand).
+    """
+    app = create_service_app(
         settings,
         title="Integration gateway",
         description=(
@@ -72,16 +82,30 @@ def create_app(settings: IntegrationGatewaySettings) -> FastAPI:
         ],
         on_startup=[ensure_configured],
     )
+    app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
+    return app
 
 
-async def create_api_key(settings: IntegrationGatewaySettings, name: str, scopes: list[str]) -> str:
-    """Create (or re-key) API client `name`; return the new key, which is stored only hashed."""
+async def create_api_key(
+    settings: IntegrationGatewaySettings,
+    name: str,
+    scopes: list[str],
+    *,
+    rate_per_second: float | None = None,
+    burst: int | None = None,
+) -> str:
+    """Create (or re-key) API client `name`; return the new key, which is stored only hashed.
+
+    `rate_per_second` / `burst` give the client a rate limit of its own (None: keep the one it
+    has; a new client takes RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST)."""
     key = domain.generate_api_key()
     engine = create_engine(settings)
     try:
         uow = GatewayUnitOfWork(create_session_factory(engine), source=settings.event_source)
         async with uow:
-            await uow.clients.ensure(name, domain.hash_api_key(key), scopes)
+            await uow.clients.ensure(
+                name, domain.hash_api_key(key), scopes, rate_per_second=rate_per_second, burst=burst
+            )
             await uow.commit()
     finally:
         await engine.dispose()
@@ -96,11 +120,33 @@ def _api_key_arguments(parser: argparse.ArgumentParser) -> None:
         choices=[domain.ALL_SCOPES, *domain.SCOPES],
         help="grant a scope (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--rate-per-second",
+        type=_positive(float),
+        help="the client's own average rate limit (default: RATE_LIMIT_PER_SECOND)",
+    )
+    parser.add_argument(
+        "--burst",
+        type=_positive(int),
+        help="requests the client may send at once (default: RATE_LIMIT_BURST)",
+    )
+
+
+def _positive(kind: type[Number]) -> Callable[[str], Number]:
+    def parse(text: str) -> Number:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} is not above 0")
+        return value
+
+    return parse
 
 
 def _create_api_key(args: argparse.Namespace) -> None:
     settings = IntegrationGatewaySettings()
-    print(asyncio.run(create_api_key(settings, args.name, args.scope or [domain.ALL_SCOPES])))
+    scopes = args.scope or [domain.ALL_SCOPES]
+    limits = {"rate_per_second": args.rate_per_second, "burst": args.burst}
+    print(asyncio.run(create_api_key(settings, args.name, scopes, **limits)))
 
 
 CREATE_API_KEY = Command(

@@ -23,3 +23,8 @@ INBOUND_REQUESTS = Counter(
     "Inbound requests turned into events, by event type and outcome (accepted, replayed).",
     ["event_type", "outcome"],
 )
+THROTTLED_REQUESTS = Counter(
+    "inventory_gateway_throttled_requests_total",
+    "Requests refused with 429 because the API client was over its rate limit, by client name.",
+    ["client"],
+)

@@ -33,16 +33,37 @@ class ClientRepository:
                 select(api_clients).where(api_clients.c.key_hash == key_hash)
             )
         ).one_or_none()
-        return None if row is None else ApiClient(row.id, row.name, tuple(row.scopes), row.active)
+        if row is None:
+            return None
+        return ApiClient(
+            row.id, row.name, tuple(row.scopes), row.active, row.rate_per_second, row.burst
+        )
 
-    async def ensure(self, name: str, key_hash: str, scopes: Sequence[str]) -> str:
-        """Create client `name` with this key, or give the existing one this key; return its id."""
+    async def ensure(
+        self,
+        name: str,
+        key_hash: str,
+        scopes: Sequence[str],
+        *,
+        rate_per_second: float | None = None,
+        burst: int | None = None,
+    ) -> str:
+        """Create client `name` with this key, or give the existing one this key; return its id.
+
+        `rate_per_second` and `burst`, when given, become the client's own rate limit; when
+        not, an existing client keeps the limit it had (a new one takes the defaults).
+        """
+        limits = {
+            column: value
+            for column, value in (("rate_per_second", rate_per_second), ("burst", burst))
+            if value is not None
+        }
         statement = (
             insert(api_clients)
-            .values(id=new_id("cli"), name=name, key_hash=key_hash, scopes=list(scopes))
+            .values(id=new_id("cli"), name=name, key_hash=key_hash, scopes=list(scopes), **limits)
             .on_conflict_do_update(
                 index_elements=[api_clients.c.name],
-                set_={"key_hash": key_hash, "scopes": list(scopes), "active": True},
+                set_={"key_hash": key_hash, "scopes": list(scopes), "active": True, **limits},
             )
             .returning(api_clients.c.id)
         )

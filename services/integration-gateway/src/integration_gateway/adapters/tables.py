@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +37,11 @@ api_clients = Table(
     Column("scopes", ARRAY(Text), nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     now_column("created_at"),
+    # The client's own rate limit; NULL: the gateway's default (RATE_LIMIT_*).
+    Column("rate_per_second", Float, nullable=True),
+    Column("burst", Integer, nullable=True),
+    CheckConstraint("rate_per_second > 0", name="rate_per_second_positive"),
+    CheckConstraint("burst >= 1", name="burst_positive"),
     UniqueConstraint("key_hash"),
     UniqueConstraint("name"),
 )

@@ -1,7 +1,8 @@
-"""API-key authentication of the gateway's routes.
+"""API-key authentication and per-client rate limits of the gateway's routes.
 
 Authentication runs in the route itself, before the body is read, so a caller without a valid
-key learns nothing about its request (not even whether the JSON parses).
+key learns nothing about its request (not even whether the JSON parses); a client over its
+rate limit is refused there too, before the body is read or anything is published.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from inventory_runtime.app import runtime_of
 from inventory_runtime.errors import ApiError, error_response
 
 from integration_gateway.adapters.clients import client_with_key
-from integration_gateway.domain import ApiClient, Scope, presented_key
+from integration_gateway.domain import (
+    ApiClient,
+    RateLimiter,
+    Scope,
+    presented_key,
+    retry_after_seconds,
+)
+from integration_gateway.metrics import THROTTLED_REQUESTS
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -37,8 +45,24 @@ async def authenticate(request: Request) -> ApiClient:
     return client
 
 
+def throttled(request: Request, client: ApiClient) -> Response | None:
+    """A 429 with ``Retry-After`` when `client` is over its rate limit in this process."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.admit(client.id, client.rate_limit(limiter.default))
+    if wait <= 0:
+        return None
+    THROTTLED_REQUESTS.labels(client.name).inc()
+    seconds = retry_after_seconds(wait)
+    response = error_response(
+        429, "rate_limited", f"API client {client.name!r} is over its rate limit; retry later"
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 class AuthenticatedRoute(APIRoute):
-    """A route that authenticates the caller before FastAPI reads and validates the body."""
+    """A route that authenticates the caller and applies its rate limit before FastAPI reads
+    and validates the body."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
@@ -50,6 +74,9 @@ class AuthenticatedRoute(APIRoute):
                 response = error_response(401, "unauthorized", str(exc))
                 response.headers["WWW-Authenticate"] = "Bearer"
                 return response
+            refused = throttled(request, request.state.api_client)
+            if refused is not None:
+                return refused
             return await handle(request)
 
         return authenticated

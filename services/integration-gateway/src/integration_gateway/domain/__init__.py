@@ -20,6 +20,7 @@ from integration_gateway.domain.idempotency import (
     valid_idempotency_key,
 )
 from integration_gateway.domain.inbound import AcceptedMessage
+from integration_gateway.domain.rate_limits import RateLimit, RateLimiter, retry_after_seconds
 from integration_gateway.domain.write_back import (
     DELIVERABLE_TYPES,
     WRITE_BACK_EVENTS,
@@ -39,6 +40,8 @@ __all__ = [
     "ApiClient",
     "IdempotencyKeyReused",
     "KeyReused",
+    "RateLimit",
+    "RateLimiter",
     "Replay",
     "Scope",
     "StoredResponse",
@@ -50,6 +53,7 @@ __all__ = [
     "new_id",
     "presented_key",
     "request_fingerprint",
+    "retry_after_seconds",
     "subscribed",
     "valid_idempotency_key",
 ]

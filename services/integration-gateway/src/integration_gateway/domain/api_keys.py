@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
+from integration_gateway.domain.rate_limits import RateLimit
+
 API_KEY_PREFIX = "igw_"
 ALL_SCOPES = "*"
 
@@ -45,7 +47,17 @@ class ApiClient:
     name: str
     scopes: tuple[str, ...]
     active: bool
+    rate_per_second: float | None = None
+    """This client's own rate limit (None: the gateway's default), with `burst`."""
+    burst: int | None = None
 
     def may(self, scope: Scope) -> bool:
         """True when the client holds `scope` (or every scope)."""
         return self.active and (ALL_SCOPES in self.scopes or scope in self.scopes)
+
+    def rate_limit(self, default: RateLimit) -> RateLimit:
+        """This client's limit: its own rate and burst where set, the default's otherwise."""
+        return RateLimit(
+            default.per_second if self.rate_per_second is None else self.rate_per_second,
+            default.burst if self.burst is None else self.burst,
+        )
