@@ -24,7 +24,7 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.signing import signature
+from inventory_runtime.signing import verify
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
@@ -138,7 +138,8 @@ async def test_breach_twice_gives_one_alert_and_one_email_and_one_webhook(
     assert "库存净额 3 ≤ 再订货点 5" in body and "inventory position 3 ≤ reorder point 5" in body
 
     [hook] = webhook_receiver.received
-    assert signature(hook["body"], SECRET) == hook["headers"]["X-Signature"]
+    headers = hook["headers"]
+    assert verify(hook["body"], SECRET, headers["X-Signature"], headers["X-Signature-Timestamp"])
     payload = json.loads(hook["body"])
     assert payload["alert_id"] == alert["id"] and payload["severity"] == "warning"
     assert payload["title"] == "库存低于再订货点 / Stock below reorder point"

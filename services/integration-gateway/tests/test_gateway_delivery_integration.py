@@ -26,7 +26,7 @@ from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.delivery import DeliveryWorker
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.signing import signature_matches
+from inventory_runtime.signing import verify
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,12 @@ def erp() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            valid = signature_matches(body, state.secret, self.headers["X-Signature"])
+            valid = verify(
+                body,
+                state.secret,
+                self.headers["X-Signature"],
+                self.headers["X-Signature-Timestamp"],
+            )
             state.received.append({"body": body, "headers": dict(self.headers), "valid": valid})
             failing = len(state.received) <= state.failures
             self.send_response(401 if not valid else 503 if failing else 200)

@@ -10,30 +10,34 @@ from datetime import UTC, datetime, timedelta
 from integration_gateway.adapters.webhooks import DueDelivery, webhook_headers
 from integration_gateway.config import IntegrationGatewaySettings
 from inventory_runtime.delivery import DeliveryTuning
-from inventory_runtime.signing import signature, signature_matches
+from inventory_runtime.signing import signature, verify
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
-def test_signature_is_hmac_sha256_of_the_exact_body() -> None:
+def test_signature_is_hmac_sha256_of_the_timestamp_and_the_exact_body() -> None:
     body = b'{"id":"e1","data":{"qty":"5"}}'
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert signature(body, "s3cret") == f"sha256={expected}"
-    assert signature_matches(body, "s3cret", f"sha256={expected}")
-    assert not signature_matches(body + b" ", "s3cret", f"sha256={expected}")
-    assert not signature_matches(body, "other", f"sha256={expected}")
+    stamp = str(int(NOW.timestamp()))
+    expected = hmac.new(b"s3cret", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert signature(body, "s3cret", stamp) == f"sha256={expected}"
+    assert verify(body, "s3cret", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body + b" ", "s3cret", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body, "other", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body, "s3cret", f"sha256={expected}", stamp, now=NOW + timedelta(hours=1))
 
 
-def test_a_webhook_post_names_the_event_and_signs_the_body() -> None:
+def test_a_webhook_post_names_the_event_and_signs_timestamp_and_body() -> None:
     delivery = DueDelivery("e1", "inventory.purchase-order.released.v1", b"{}", "http://erp", "s3")
-    assert webhook_headers(delivery, NOW) == {
+    headers = webhook_headers(delivery, NOW)
+    assert headers == {
         "Content-Type": "application/cloudevents+json",
         "X-Event-Id": "e1",
         "X-Event-Type": "inventory.purchase-order.released.v1",
-        "X-Signature": signature(b"{}", "s3"),
+        "X-Signature": signature(b"{}", "s3", int(NOW.timestamp())),
         "X-Signature-Timestamp": str(int(NOW.timestamp())),
         "User-Agent": "inventory-integration-gateway/1",
     }
+    assert verify(b"{}", "s3", headers["X-Signature"], headers["X-Signature-Timestamp"], now=NOW)
 
 
 def _policy(max_attempts: int, base: float, cap: float) -> IntegrationGatewaySettings:
