@@ -238,24 +238,29 @@ async def test_channel_validation_and_replacement(
         json={
             "kind": "email",
             "name": "m",
-            "config": {"host": "h", "from_address": "nope", "to": []},
+            "config": {"host": "127.0.0.1", "from_address": "nope", "to": []},
         },
     )
     assert bad_mail.status_code == 422
     fields = {p["field"] for p in bad_mail.json()["detail"]}
     assert any(f.endswith("from_address") for f in fields) and any(f.endswith("to") for f in fields)
     created = (await client.post(
-        "/v1/channels", json={"kind": "webhook", "name": "h", "config": {"url": "http://a/x"}}
+        "/v1/channels", json={"kind": "webhook", "name": "h", "config": {"url": "http://127.0.0.1:9/a"}}
     )).json()  # fmt: skip
     replaced = await client.put(
         f"/v1/channels/{created['id']}",
-        json={"kind": "webhook", "name": "h2", "enabled": False, "config": {"url": "http://b/y"}},
+        json={
+            "kind": "webhook",
+            "name": "h2",
+            "enabled": False,
+            "config": {"url": "http://127.0.0.1:9/b"},
+        },
     )
     assert replaced.status_code == 200
     assert (replaced.json()["name"], replaced.json()["enabled"]) == ("h2", False)
     missing = await client.put(
         "/v1/channels/chn_nope",
-        json={"kind": "webhook", "name": "z", "config": {"url": "http://a"}},
+        json={"kind": "webhook", "name": "z", "config": {"url": "http://127.0.0.1:9/"}},
     )
     assert missing.status_code == 404
     broken = await client.post(

@@ -49,6 +49,7 @@ METADATA_NAMES = frozenset(
         "instance-data.ec2.internal",
     }
 )
+NEEDS_ALLOWLIST = "; outbound calls there need OUTBOUND_ALLOWLIST"
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
@@ -177,9 +178,9 @@ class OutboundGuard:
             return
         name = _host_name(host)
         if name == "localhost" or name.endswith(".localhost"):
-            raise OutboundRefused(f"{host} is a loopback name; allow-list it to use it")
+            raise OutboundRefused(f"{host} is a loopback name{NEEDS_ALLOWLIST}")
         if name in METADATA_NAMES:
-            raise OutboundRefused(f"{host} is a cloud metadata service")
+            raise OutboundRefused(f"{host} is a cloud metadata service{NEEDS_ALLOWLIST}")
         try:
             answers = await self.resolve(name)
         except OSError as exc:
@@ -195,9 +196,7 @@ class OutboundGuard:
         kind = forbidden_kind(address)
         if kind is not None:
             shown = host if str(address) == host.strip("[]") else f"{host} ({address})"
-            raise OutboundRefused(
-                f"{shown} is a {kind} address; outbound calls there need OUTBOUND_ALLOWLIST"
-            )
+            raise OutboundRefused(f"{shown} is a {kind} address{NEEDS_ALLOWLIST}")
 
 
 def _addresses(answers: Iterable[str]) -> list[IPAddress]:
