@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from integration_gateway.adapters.webhooks import DueDelivery, webhook_headers
 from integration_gateway.config import IntegrationGatewaySettings
@@ -64,3 +67,31 @@ def test_failure_schedules_a_retry_until_the_last_attempt_then_gives_up() -> Non
     assert NOW + timedelta(seconds=0.5) <= first <= NOW + timedelta(seconds=1)
     assert policy.next_try(2, NOW) is not None
     assert policy.next_try(3, NOW) is None
+
+
+def _readme_receiver() -> Callable[..., bool]:
+    """The `verified` function of the README's "Verifying a webhook", as a receiver copies it."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Verifying a webhook") :]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start : section.index("\n```", start)]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    verified: Callable[..., bool] = namespace["verified"]
+    return verified
+
+
+def test_the_readme_receiver_accepts_a_real_webhook_and_refuses_tampering() -> None:
+    verified = _readme_receiver()
+    delivery = DueDelivery("e1", "inventory.purchase-order.released.v1", b'{"a":1}', "u", "s3cr3t")
+    headers = webhook_headers(delivery, datetime.now(UTC))
+    assert verified(delivery.payload, headers, "s3cr3t")
+    assert not verified(b'{"a":2}', headers, "s3cr3t")
+    assert not verified(delivery.payload, headers, "other")
+    stale = webhook_headers(delivery, datetime.now(UTC) - timedelta(minutes=10))
+    assert not verified(delivery.payload, stale, "s3cr3t")
+    assert not verified(
+        delivery.payload,
+        {**stale, "X-Signature-Timestamp": headers["X-Signature-Timestamp"]},
+        "s3cr3t",
+    )
