@@ -21,10 +21,25 @@ selected() { # prints the SERVICES entries named in $@, or all of them
   done
 }
 
+# Webhooks and alert channels may not call loopback or private addresses unless allow-listed
+# (OUTBOUND_ALLOWLIST, runtime `outbound`). On a laptop the demo's stand-in ERP, the e2e webhook
+# receivers and the local SMTP server listen on 127.0.0.1, so development opens loopback, and
+# only loopback; any other environment gets only what OUTBOUND_ALLOWLIST says (empty: nothing).
+DEV_OUTBOUND_ALLOWLIST="127.0.0.0/8,::1,localhost"
+
+outbound_allowlist() {
+  if [ "${ENVIRONMENT:-development}" = development ]; then
+    echo "${OUTBOUND_ALLOWLIST-$DEV_OUTBOUND_ALLOWLIST}"
+  else
+    echo "${OUTBOUND_ALLOWLIST:-}"
+  fi
+}
+
 service_env() { # service, database, port
   echo "SERVICE_NAME=$1" "ENVIRONMENT=${ENVIRONMENT:-development}" "HTTP_HOST=${HTTP_HOST:-127.0.0.1}" \
     "HTTP_PORT=$3" "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" "LOG_LEVEL=${LOG_LEVEL:-INFO}" \
-    "DATABASE_URL=postgresql+asyncpg://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$2"
+    "DATABASE_URL=postgresql+asyncpg://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$2" \
+    "OUTBOUND_ALLOWLIST=$(outbound_allowlist)"
 }
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }

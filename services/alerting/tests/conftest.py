@@ -23,6 +23,10 @@ from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
 
+LOCAL_RECEIVERS = "127.0.0.0/8"
+"""The receivers of these tests listen on 127.0.0.1, which the outbound guard refuses unless
+allow-listed, as `scripts/services.sh` allow-lists it in development."""
+
 
 @pytest.fixture(scope="module")
 async def alerting_db(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
@@ -37,6 +41,7 @@ async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
     """A runtime on the test database: no Kafka, no relay (the outbox is asserted instead)."""
     settings = AlertingSettings(
         database_url=alerting_db,
+        outbound_allowlist=LOCAL_RECEIVERS,
         notification_backoff_base_seconds=0.05,
         notification_backoff_cap_seconds=0.1,
         notification_max_attempts=3,

@@ -137,10 +137,10 @@ def test_retry_schedule_backs_off_with_jitter_and_gives_up() -> None:
     assert policy.next_try(4, T0) is None
 
 
-def test_signature_is_the_platform_hmac_scheme() -> None:
+def test_signature_is_the_platform_hmac_scheme_over_timestamp_and_body() -> None:
     body = b'{"alert_id":"a"}'
-    digest = hmac.new(b"secret-123", body, hashlib.sha256).hexdigest()
-    assert signature(body, "secret-123") == f"sha256={digest}"
+    digest = hmac.new(b"secret-123", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert signature(body, "secret-123", "1700000000") == f"sha256={digest}"
 
 
 def test_email_is_a_utf8_mime_message_with_bilingual_subject_and_body() -> None:

@@ -24,7 +24,7 @@ from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.signing import signature
+from inventory_runtime.signing import verify
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
@@ -138,7 +138,8 @@ async def test_breach_twice_gives_one_alert_and_one_email_and_one_webhook(
     assert "库存净额 3 ≤ 再订货点 5" in body and "inventory position 3 ≤ reorder point 5" in body
 
     [hook] = webhook_receiver.received
-    assert signature(hook["body"], SECRET) == hook["headers"]["X-Signature"]
+    headers = hook["headers"]
+    assert verify(hook["body"], SECRET, headers["X-Signature"], headers["X-Signature-Timestamp"])
     payload = json.loads(hook["body"])
     assert payload["alert_id"] == alert["id"] and payload["severity"] == "warning"
     assert payload["title"] == "库存低于再订货点 / Stock below reorder point"
@@ -237,24 +238,29 @@ async def test_channel_validation_and_replacement(
         json={
             "kind": "email",
             "name": "m",
-            "config": {"host": "h", "from_address": "nope", "to": []},
+            "config": {"host": "127.0.0.1", "from_address": "nope", "to": []},
         },
     )
     assert bad_mail.status_code == 422
     fields = {p["field"] for p in bad_mail.json()["detail"]}
     assert any(f.endswith("from_address") for f in fields) and any(f.endswith("to") for f in fields)
     created = (await client.post(
-        "/v1/channels", json={"kind": "webhook", "name": "h", "config": {"url": "http://a/x"}}
+        "/v1/channels", json={"kind": "webhook", "name": "h", "config": {"url": "http://127.0.0.1:9/a"}}
     )).json()  # fmt: skip
     replaced = await client.put(
         f"/v1/channels/{created['id']}",
-        json={"kind": "webhook", "name": "h2", "enabled": False, "config": {"url": "http://b/y"}},
+        json={
+            "kind": "webhook",
+            "name": "h2",
+            "enabled": False,
+            "config": {"url": "http://127.0.0.1:9/b"},
+        },
     )
     assert replaced.status_code == 200
     assert (replaced.json()["name"], replaced.json()["enabled"]) == ("h2", False)
     missing = await client.put(
         "/v1/channels/chn_nope",
-        json={"kind": "webhook", "name": "z", "config": {"url": "http://a"}},
+        json={"kind": "webhook", "name": "z", "config": {"url": "http://127.0.0.1:9/"}},
     )
     assert missing.status_code == 404
     broken = await client.post(

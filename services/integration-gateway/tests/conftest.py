@@ -18,6 +18,9 @@ from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
 
 API_KEY = "test-key-0123456789"
+LOCAL_RECEIVERS = "127.0.0.0/8"
+"""The ERP stand-ins of these tests listen on 127.0.0.1, which the outbound guard refuses
+unless allow-listed, as `scripts/services.sh` allow-lists it in development."""
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,7 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
     settings = IntegrationGatewaySettings(
         database_url=gateway_db,
         bootstrap_api_key=API_KEY,
+        outbound_allowlist=LOCAL_RECEIVERS,
         delivery_backoff_base_seconds=0.05,
         delivery_backoff_cap_seconds=0.1,
         delivery_max_attempts=3,

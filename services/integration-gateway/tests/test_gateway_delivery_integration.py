@@ -1,6 +1,9 @@
 """Write-back: subscriptions API, deliveries queued by the consumer handler, the worker's POSTs.
 
 The ERP is a local `http.server` on 127.0.0.1 that checks the signature like a real receiver.
+Subscriptions aimed inside the platform's network, as an attacker holding an admin key (or a
+careless setting) would aim them, are refused with a field error, at startup, and again before
+each POST, where a refusal is a failed attempt and the receiver gets nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -19,14 +22,15 @@ from integration_gateway import handlers
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.adapters.webhooks import DueDelivery, delivery_worker
 from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.main import run_delivery_worker
+from integration_gateway.main import create_app, ensure_configured, run_delivery_worker
 from inventory_contracts.envelope import decode, new_event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.examples import EXAMPLES
 from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.delivery import DeliveryWorker
 from inventory_runtime.inbound import InboundEvent
-from inventory_runtime.signing import signature_matches
+from inventory_runtime.outbound import OutboundRefused
+from inventory_runtime.signing import verify
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +55,12 @@ def erp() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            valid = signature_matches(body, state.secret, self.headers["X-Signature"])
+            valid = verify(
+                body,
+                state.secret,
+                self.headers["X-Signature"],
+                self.headers["X-Signature-Timestamp"],
+            )
             state.received.append({"body": body, "headers": dict(self.headers), "valid": valid})
             failing = len(state.received) <= state.failures
             self.send_response(401 if not valid else 503 if failing else 200)
@@ -219,7 +228,7 @@ async def test_subscription_validation(client: httpx.AsyncClient) -> None:
     bad_type = await client.post(
         "/v1/subscriptions",
         json={
-            "url": "http://erp/x",
+            "url": "http://127.0.0.1:9/x",
             "secret": SECRET,
             "event_types": ["inventory.order.placed.v1"],
         },
@@ -248,3 +257,95 @@ async def test_erp_webhook_from_settings_is_ensured_once(
     [subscription] = (await client.get("/v1/subscriptions")).json()
     assert subscription["origin"] == "settings"
     assert subscription["event_types"] == ["inventory.purchase-order.released.v1"]
+
+
+INSIDE_URLS = [
+    "http://127.0.0.1:8006/v1/orders",
+    "http://169.254.169.254/latest/meta-data",
+    "http://10.0.0.1/",
+    "http://[::1]/",
+    "http://localhost/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://metadata.google.internal/computeMetadata/v1/",
+]
+
+
+def _without_allowlist(runtime: ServiceRuntime, **changes: object) -> ServiceRuntime:
+    settings = runtime.settings
+    assert isinstance(settings, IntegrationGatewaySettings)
+    update = {"outbound_allowlist": "", **changes}
+    return replace(runtime, settings=settings.model_copy(update=update))
+
+
+@pytest.fixture
+async def strict_client(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API of a deployment without an allow-list (production's default)."""
+    strict = _without_allowlist(runtime)
+    assert isinstance(strict.settings, IntegrationGatewaySettings)
+    app = create_app(strict.settings)
+    app.state.runtime = strict
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://gateway",
+        headers={"Authorization": client.headers["Authorization"]},
+    ) as http:
+        yield http
+
+
+@pytest.mark.parametrize("url", INSIDE_URLS)
+async def test_a_subscription_aimed_inside_is_refused_and_not_stored(
+    strict_client: httpx.AsyncClient, url: str
+) -> None:
+    body = {"url": url, "secret": SECRET, "event_types": [RELEASED.event_type]}
+    response = await strict_client.post("/v1/subscriptions", json=body)
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["detail"]
+    assert problem["field"] == "body.url" and "OUTBOUND_ALLOWLIST" in problem["problem"]
+    listed = await strict_client.get("/v1/subscriptions", params={"include_inactive": True})
+    assert listed.json() == []
+
+
+async def test_a_non_http_subscription_url_is_refused(strict_client: httpx.AsyncClient) -> None:
+    body = {"url": "ftp://erp.example.com/po", "secret": SECRET, "event_types": []}
+    assert (await strict_client.post("/v1/subscriptions", json=body)).status_code == 422
+
+
+async def test_an_allow_listed_loopback_subscription_is_accepted(
+    client: httpx.AsyncClient,
+    erp: Receiver,
+) -> None:
+    await subscribe(client, erp.url)  # 201 under the allow-list 127.0.0.0/8
+
+
+async def test_a_refused_erp_webhook_setting_stops_the_startup(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    misconfigured = _without_allowlist(
+        runtime,
+        erp_webhook_url="http://169.254.169.254/latest/meta-data",
+        erp_webhook_secret=SECRET,
+    )
+    with pytest.raises(OutboundRefused, match=r"ERP_WEBHOOK_URL is refused: .* cloud metadata"):
+        await ensure_configured(misconfigured)
+    assert (await client.get("/v1/subscriptions")).json() == []
+
+
+async def test_an_address_gone_internal_after_subscribing_is_refused_before_each_post(
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    erp: Receiver,
+) -> None:
+    await subscribe(client, erp.url)
+    await consume(runtime, inbound(RELEASED))
+    strict = _without_allowlist(runtime)
+    assert isinstance(strict.settings, IntegrationGatewaySettings)
+    async with httpx.AsyncClient() as http:
+        await drain(delivery_worker(runtime.session_factory, strict.settings, http))
+
+    assert erp.received == []
+    [failed] = (await client.get("/v1/deliveries", params={"status": "failed"})).json()
+    assert failed["attempts"] == 3 and failed["last_status_code"] is None
+    assert failed["last_error"].startswith("outbound address refused: 127.0.0.1 is a loopback")

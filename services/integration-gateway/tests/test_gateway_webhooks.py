@@ -5,35 +5,42 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from integration_gateway.adapters.webhooks import DueDelivery, webhook_headers
 from integration_gateway.config import IntegrationGatewaySettings
 from inventory_runtime.delivery import DeliveryTuning
-from inventory_runtime.signing import signature, signature_matches
+from inventory_runtime.signing import signature, verify
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
-def test_signature_is_hmac_sha256_of_the_exact_body() -> None:
+def test_signature_is_hmac_sha256_of_the_timestamp_and_the_exact_body() -> None:
     body = b'{"id":"e1","data":{"qty":"5"}}'
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert signature(body, "s3cret") == f"sha256={expected}"
-    assert signature_matches(body, "s3cret", f"sha256={expected}")
-    assert not signature_matches(body + b" ", "s3cret", f"sha256={expected}")
-    assert not signature_matches(body, "other", f"sha256={expected}")
+    stamp = str(int(NOW.timestamp()))
+    expected = hmac.new(b"s3cret", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert signature(body, "s3cret", stamp) == f"sha256={expected}"
+    assert verify(body, "s3cret", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body + b" ", "s3cret", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body, "other", f"sha256={expected}", stamp, now=NOW)
+    assert not verify(body, "s3cret", f"sha256={expected}", stamp, now=NOW + timedelta(hours=1))
 
 
-def test_a_webhook_post_names_the_event_and_signs_the_body() -> None:
+def test_a_webhook_post_names_the_event_and_signs_timestamp_and_body() -> None:
     delivery = DueDelivery("e1", "inventory.purchase-order.released.v1", b"{}", "http://erp", "s3")
-    assert webhook_headers(delivery, NOW) == {
+    headers = webhook_headers(delivery, NOW)
+    assert headers == {
         "Content-Type": "application/cloudevents+json",
         "X-Event-Id": "e1",
         "X-Event-Type": "inventory.purchase-order.released.v1",
-        "X-Signature": signature(b"{}", "s3"),
+        "X-Signature": signature(b"{}", "s3", int(NOW.timestamp())),
         "X-Signature-Timestamp": str(int(NOW.timestamp())),
         "User-Agent": "inventory-integration-gateway/1",
     }
+    assert verify(b"{}", "s3", headers["X-Signature"], headers["X-Signature-Timestamp"], now=NOW)
 
 
 def _policy(max_attempts: int, base: float, cap: float) -> IntegrationGatewaySettings:
@@ -60,3 +67,31 @@ def test_failure_schedules_a_retry_until_the_last_attempt_then_gives_up() -> Non
     assert NOW + timedelta(seconds=0.5) <= first <= NOW + timedelta(seconds=1)
     assert policy.next_try(2, NOW) is not None
     assert policy.next_try(3, NOW) is None
+
+
+def _readme_receiver() -> Callable[..., bool]:
+    """The `verified` function of the README's "Verifying a webhook", as a receiver copies it."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Verifying a webhook") :]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start : section.index("\n```", start)]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    verified: Callable[..., bool] = namespace["verified"]
+    return verified
+
+
+def test_the_readme_receiver_accepts_a_real_webhook_and_refuses_tampering() -> None:
+    verified = _readme_receiver()
+    delivery = DueDelivery("e1", "inventory.purchase-order.released.v1", b'{"a":1}', "u", "s3cr3t")
+    headers = webhook_headers(delivery, datetime.now(UTC))
+    assert verified(delivery.payload, headers, "s3cr3t")
+    assert not verified(b'{"a":2}', headers, "s3cr3t")
+    assert not verified(delivery.payload, headers, "other")
+    stale = webhook_headers(delivery, datetime.now(UTC) - timedelta(minutes=10))
+    assert not verified(delivery.payload, stale, "s3cr3t")
+    assert not verified(
+        delivery.payload,
+        {**stale, "X-Signature-Timestamp": headers["X-Signature-Timestamp"]},
+        "s3cr3t",
+    )

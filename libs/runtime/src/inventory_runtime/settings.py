@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inventory_runtime.outbound import Allowlist, OutboundGuard
+
 Environment = Literal["development", "test", "production"]
 
 DEV_PASSWORD = "inventory"
@@ -58,6 +60,9 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    outbound_allowlist: str = ""
+    """Host names, addresses and CIDR networks (comma-separated) that webhooks and channels may
+    call although internal (loopback, private, link-local); empty: none (`outbound`)."""
 
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=5, ge=0)
@@ -95,6 +100,12 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("outbound_allowlist")
+    @classmethod
+    def _parsable_allowlist(cls, value: str) -> str:
+        Allowlist.parse(value)
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -149,6 +160,11 @@ class ServiceSettings(BaseSettings):
     def event_source(self) -> str:
         """The CloudEvents `source` this service stamps on the events it publishes."""
         return f"/services/{self.service_name}"
+
+    @property
+    def outbound_guard(self) -> OutboundGuard:
+        """The guard on webhook and channel addresses, with `outbound_allowlist`."""
+        return OutboundGuard(Allowlist.parse(self.outbound_allowlist))
 
     @property
     def bootstrap_servers(self) -> list[str]:

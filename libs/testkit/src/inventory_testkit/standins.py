@@ -7,6 +7,7 @@ import hmac
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -24,11 +25,20 @@ class ReceivedRequest:
     path: str
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.time)
 
-    def signature_valid(self, secret: str) -> bool:
-        """True if the `x-signature` header is the body's HMAC-SHA256 under `secret`."""
-        expected = hmac.new(secret.encode(), self.body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(self.headers.get("x-signature", ""), f"sha256={expected}")
+    def signature_valid(self, secret: str, window_seconds: float = 300) -> bool:
+        """True if `x-signature` is the HMAC-SHA256 of ``<x-signature-timestamp>.<body>``
+        under `secret` and the timestamp was within `window_seconds` of receipt: the check of
+        the README's "Verifying a webhook", written as an outside receiver would write it."""
+        timestamp = self.headers.get("x-signature-timestamp", "")
+        if not (timestamp.isascii() and timestamp.isdigit()):
+            return False
+        if abs(self.received_at - int(timestamp)) > window_seconds:
+            return False
+        signed = timestamp.encode() + b"." + self.body
+        expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(self.headers.get("x-signature", "").encode(), expected.encode())
 
     @property
     def json(self) -> Any:

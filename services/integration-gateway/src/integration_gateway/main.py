@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
 from inventory_runtime.cli import Command, service_cli
 from inventory_runtime.db import create_engine, create_session_factory
+from inventory_runtime.outbound import OutboundRefused
 
 from integration_gateway import consumer, domain
 from integration_gateway.adapters import webhooks
@@ -28,9 +29,15 @@ Number = TypeVar("Number", int, float)
 
 
 async def ensure_configured(runtime: ServiceRuntime) -> None:
-    """Startup: the bootstrap API client and the ERP subscription from settings."""
+    """Startup: the bootstrap API client and the ERP subscription from settings (the service
+    does not start when ERP_WEBHOOK_URL is refused by the outbound guard)."""
     settings = runtime.settings
     assert isinstance(settings, IntegrationGatewaySettings)
+    if settings.erp_webhook_url:
+        try:
+            await settings.outbound_guard.check_url(settings.erp_webhook_url)
+        except OutboundRefused as exc:
+            raise OutboundRefused(f"ERP_WEBHOOK_URL is refused: {exc}") from None
     async with GatewayUnitOfWork(runtime.session_factory, source=settings.event_source) as uow:
         if settings.bootstrap_api_key:
             await uow.clients.ensure(

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Protocol
 
 import aiosmtplib
 import httpx
+from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.signing import signed_headers
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field
 
@@ -76,14 +77,38 @@ def redacted(config: dict[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in config.items()}
 
 
+async def check_address(guard: OutboundGuard, kind: str, config: dict[str, Any]) -> None:
+    """Refuse (`OutboundRefused`) a channel whose webhook URL or SMTP host is internal and not
+    allow-listed: checked when a channel is saved and again before each send."""
+    if kind == "webhook":
+        await guard.check_url(str(config["url"]))
+    elif kind == "email":
+        await guard.check_host(str(config["host"]))
+
+
+ADDRESS_FIELDS = {"webhook": "url", "email": "host"}
+"""The config field `check_address` looks at, per kind."""
+
+
+async def _guarded(guard: OutboundGuard, kind: str, config: dict[str, Any]) -> None:
+    try:
+        await check_address(guard, kind, config)
+    except OutboundRefused as exc:
+        raise ChannelError(f"outbound address refused: {exc}") from None
+
+
 class WebhookChannel:
     """POSTs `Notification.as_json()`; any non-2xx answer is a failure."""
 
-    def __init__(self, config: WebhookConfig, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, config: WebhookConfig, client: httpx.AsyncClient, guard: OutboundGuard
+    ) -> None:
         self._config = config
         self._client = client
+        self._guard = guard
 
     async def send(self, notification: Notification) -> None:
+        await _guarded(self._guard, "webhook", {"url": str(self._config.url)})
         body = json.dumps(notification.as_json(), ensure_ascii=False).encode("utf-8")
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -114,12 +139,14 @@ def email_message(notification: Notification, config: EmailConfig) -> EmailMessa
 class EmailChannel:
     """Sends `email_message` over SMTP (aiosmtplib)."""
 
-    def __init__(self, config: EmailConfig, timeout: float) -> None:
+    def __init__(self, config: EmailConfig, timeout: float, guard: OutboundGuard) -> None:
         self._config = config
         self._timeout = timeout
+        self._guard = guard
 
     async def send(self, notification: Notification) -> None:
         config = self._config
+        await _guarded(self._guard, "email", {"host": config.host})
         try:
             await aiosmtplib.send(
                 email_message(notification, config),
@@ -136,11 +163,17 @@ class EmailChannel:
 
 
 def build_channel(
-    kind: str, config: dict[str, Any], *, http: httpx.AsyncClient, timeout: float
+    kind: str,
+    config: dict[str, Any],
+    *,
+    http: httpx.AsyncClient,
+    timeout: float,
+    guard: OutboundGuard,
 ) -> Channel:
-    """The channel for a stored kind and config (raises `ChannelError` for unknown kinds)."""
+    """The channel for a stored kind and config (raises `ChannelError` for unknown kinds); it
+    checks its address with `guard` before each send."""
     if kind == "webhook":
-        return WebhookChannel(WebhookConfig.model_validate(config), http)
+        return WebhookChannel(WebhookConfig.model_validate(config), http, guard)
     if kind == "email":
-        return EmailChannel(EmailConfig.model_validate(config), timeout)
+        return EmailChannel(EmailConfig.model_validate(config), timeout, guard)
     raise ChannelError(f"unknown channel kind {kind!r}")

@@ -98,9 +98,12 @@ def notification_worker(
 ) -> DeliveryWorker[Outbound]:
     """The worker sending alerting's notifications (`deliver_due` does one round)."""
     timeout = settings.notification_timeout_seconds
+    guard = settings.outbound_guard
 
     async def send(item: Outbound) -> None:
-        channel = build_channel(item.channel_kind, item.channel_config, http=http, timeout=timeout)
+        channel = build_channel(
+            item.channel_kind, item.channel_config, http=http, timeout=timeout, guard=guard
+        )
         await channel.send(item.notification)
 
     return DeliveryWorker(

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
-from inventory_runtime.errors import ApiError
+from fastapi import APIRouter, Body, Depends, Request
+from inventory_runtime.app import runtime_of
+from inventory_runtime.errors import ApiError, field_problems
+from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 
-from alerting.adapters.channels import redacted
+from alerting.adapters.channels import ADDRESS_FIELDS, check_address, redacted
 from alerting.api import Uow
 from alerting.api.schemas import ChannelBody, ChannelView
 
 ChannelBodyDep = Annotated[ChannelBody, Body()]
+
+
+def _outbound_guard(request: Request) -> OutboundGuard:
+    return runtime_of(request).settings.outbound_guard
+
+
+Guard = Annotated[OutboundGuard, Depends(_outbound_guard)]
 
 router = APIRouter(prefix="/v1", tags=["channels"])
 
@@ -24,13 +33,25 @@ def _name_taken(name: str) -> ApiError:
     return ApiError(409, "conflict", f"a channel named {name!r} exists")
 
 
+async def _reachable_config(body: ChannelBody, guard: OutboundGuard) -> dict[str, Any]:
+    """The config to store; 422 when its URL or host is internal and not allow-listed."""
+    config = body.config.model_dump(mode="json")
+    try:
+        await check_address(guard, body.kind, config)
+    except OutboundRefused as exc:
+        problem = (f"config.{ADDRESS_FIELDS[body.kind]}", str(exc))
+        raise ApiError(422, "validation_error", field_problems([problem])) from None
+    return config
+
+
 @router.post("/channels", status_code=201, response_model=ChannelView)
-async def create_channel(body: ChannelBodyDep, uow: Uow) -> ChannelView:
-    """Add a notification channel (webhook or email)."""
+async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard) -> ChannelView:
+    """Add a notification channel (webhook or email); an internal URL or SMTP host is refused
+    unless allow-listed (OUTBOUND_ALLOWLIST)."""
+    config = await _reachable_config(body, guard)
     async with uow:
         if await uow.channels.name_taken(body.name):
             raise _name_taken(body.name)
-        config = body.config.model_dump(mode="json")
         channel_id = await uow.channels.add(body.name, body.kind, config, body.enabled)
         [row] = await uow.channels.rows(channel_id)
         await uow.commit()
@@ -45,12 +66,15 @@ async def list_channels(uow: Uow) -> list[ChannelView]:
 
 
 @router.put("/channels/{channel_id}", response_model=ChannelView)
-async def replace_channel(channel_id: str, body: ChannelBodyDep, uow: Uow) -> ChannelView:
-    """Replace a channel's name, kind, config and enabled flag."""
+async def replace_channel(
+    channel_id: str, body: ChannelBodyDep, uow: Uow, guard: Guard
+) -> ChannelView:
+    """Replace a channel's name, kind, config and enabled flag (its address checked as when
+    added)."""
+    config = await _reachable_config(body, guard)
     async with uow:
         if await uow.channels.name_taken(body.name, other_than=channel_id):
             raise _name_taken(body.name)
-        config = body.config.model_dump(mode="json")
         if not await uow.channels.replace(channel_id, body.name, body.kind, config, body.enabled):
             raise ApiError(404, "not_found", f"no channel {channel_id!r}")
         [row] = await uow.channels.rows(channel_id)

@@ -5,7 +5,10 @@ The worker claims due deliveries ``FOR UPDATE SKIP LOCKED`` (so several gateway 
 the work and a crashed one's claims come back), POSTs each outside any transaction and records
 the outcome: delivered, tried again with backoff, or ``failed`` after the last allowed try,
 keeping the last error and HTTP status. Delivery is at least once: receivers dedupe by
-``X-Event-Id`` and check ``X-Signature`` (HMAC-SHA256 of the exact body, runtime `signing`).
+``X-Event-Id`` and check ``X-Signature`` (HMAC-SHA256 of ``<X-Signature-Timestamp>.<body>``,
+runtime `signing`; `signing.verify` with its replay window). Before each POST the URL passes the
+runtime's outbound guard again (its name may resolve inside the network by now); a refusal is a
+failed attempt like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from inventory_runtime.delivery import (
     OutboundQueue,
     Outcome,
 )
+from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.signing import signed_headers
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -78,7 +82,7 @@ secret."""
 
 
 def webhook_headers(delivery: DueDelivery, now: datetime) -> dict[str, str]:
-    """The headers of a webhook POST; the signature covers the exact body bytes."""
+    """The headers of a webhook POST; the signature covers the timestamp and the exact body."""
     return {
         "Content-Type": CONTENT_TYPE,
         "X-Event-Id": delivery.event_id,
@@ -89,13 +93,20 @@ def webhook_headers(delivery: DueDelivery, now: datetime) -> dict[str, str]:
 
 
 class WebhookSender:
-    """POSTs one delivery; a non-2xx answer raises `DeliveryFailed` with its status."""
+    """POSTs one delivery; a non-2xx answer or a refused address raises `DeliveryFailed`."""
 
-    def __init__(self, client: httpx.AsyncClient, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, guard: OutboundGuard, clock: Clock = utc_now
+    ) -> None:
         self._client = client
+        self._guard = guard
         self._clock = clock
 
     async def __call__(self, delivery: DueDelivery) -> int:
+        try:
+            await self._guard.check_url(delivery.url)
+        except OutboundRefused as exc:
+            raise DeliveryFailed(f"outbound address refused: {exc}") from None
         started = time.perf_counter()
         try:
             response = await self._client.post(
@@ -129,7 +140,7 @@ def delivery_worker(
     return DeliveryWorker(
         session_factory,
         DELIVERIES,
-        WebhookSender(client),
+        WebhookSender(client, settings.outbound_guard),
         DeliveryTuning.from_settings(settings, "delivery"),
         describe=_describe,
         on_outcome=_count_attempt,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
-from inventory_runtime.errors import ApiError
+from fastapi import APIRouter, Depends, Query, Request, Response
+from inventory_runtime.app import runtime_of
+from inventory_runtime.errors import ApiError, field_problems
+from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 
 from integration_gateway import handlers
 from integration_gateway.api import Uow
@@ -15,6 +17,13 @@ from integration_gateway.domain import ApiClient, WebhookSubscription
 
 AdminClient = Annotated[ApiClient, requires("subscriptions:admin")]
 DeliveryStatus = Literal["pending", "delivered", "failed", "cancelled"]
+
+
+def _outbound_guard(request: Request) -> OutboundGuard:
+    return runtime_of(request).settings.outbound_guard
+
+
+Guard = Annotated[OutboundGuard, Depends(_outbound_guard)]
 
 router = APIRouter(prefix="/v1", tags=["write-back"], route_class=AuthenticatedRoute)
 
@@ -32,9 +41,14 @@ def _view(subscription: WebhookSubscription) -> SubscriptionView:
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionView)
 async def create_subscription(
-    body: SubscriptionBody, uow: Uow, client: AdminClient
+    body: SubscriptionBody, uow: Uow, client: AdminClient, guard: Guard
 ) -> SubscriptionView:
-    """Subscribe a URL to event types; each event is POSTed there, signed with `secret`."""
+    """Subscribe a URL to event types; each event is POSTed there, signed with `secret`. A URL
+    into the internal network is refused unless allow-listed (OUTBOUND_ALLOWLIST)."""
+    try:
+        await guard.check_url(str(body.url))
+    except OutboundRefused as exc:
+        raise ApiError(422, "validation_error", field_problems([("url", str(exc))])) from None
     created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow)
     return _view(created)
 
