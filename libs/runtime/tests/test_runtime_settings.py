@@ -119,6 +119,7 @@ class ChatSettings(ServiceSettings):
         ({}, "CHAT_TOKEN is a development default"),
         ({"chat_token": ""}, "CHAT_TOKEN is empty"),
         ({"chat_token": "short"}, "CHAT_TOKEN is shorter than 16 characters"),
+        ({"chat_token": "REPLACE_ME_CHAT_TOKEN"}, "CHAT_TOKEN still holds a REPLACE_ME"),
         ({"chat_token": "t" * 16, "relay_password": "changeme"}, "RELAY_PASSWORD is a development"),
         ({"chat_token": "t" * 16, "relay_password": "eleven-char"}, "RELAY_PASSWORD is shorter"),
         (

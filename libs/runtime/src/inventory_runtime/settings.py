@@ -43,6 +43,10 @@ def redact_url(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+PLACEHOLDER = "REPLACE_ME"
+"""What the deployment templates (deploy/k8s/secrets.example.yaml) put where a secret goes."""
+
+
 class UnsafeSettingsError(ValueError):
     """A setting that is fine on a laptop was left at its default in production."""
 
@@ -68,6 +72,8 @@ class SecretSetting:
             if not self.required:
                 return None
             return f"{env_name} has no password" if self.in_url else f"{env_name} is empty"
+        if PLACEHOLDER in secret:
+            return f"{env_name} still holds a {PLACEHOLDER} placeholder; set a real secret"
         if secret in self.development_values:
             what = "uses the development password" if self.in_url else "is a development default"
             return f"{env_name} {what}; set a real secret"
