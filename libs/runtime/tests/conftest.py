@@ -84,7 +84,8 @@ def make_settings(runtime_db: str, kafka_bootstrap: str) -> Callable[..., Servic
     def build(**overrides: Any) -> ServiceSettings:
         values: dict[str, Any] = {
             "service_name": "runtime-test",
-            "environment": "test",
+            # The local stack's development password: only ENVIRONMENT=development accepts it.
+            "environment": "development",
             "database_url": runtime_db,
             "kafka_bootstrap_servers": kafka_bootstrap,
             "consumer_poll_timeout_ms": 200,

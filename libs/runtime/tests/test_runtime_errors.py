@@ -43,7 +43,7 @@ async def maintenance() -> JSONResponse:
 
 
 def service_app() -> FastAPI:
-    settings = ServiceSettings(service_name="errors-test", environment="test")
+    settings = ServiceSettings(service_name="errors-test", environment="development")
     return create_service_app(settings, title="errors-test", routers=[router])
 
 

@@ -263,7 +263,7 @@ def create_service_app(
             log.info("%s stopped", settings.service_name)
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
-    install_http_plumbing(app)
+    install_http_plumbing(app, max_body_bytes=settings.http_max_body_bytes)
     app.include_router(_operations_router())
     for router in routers:
         app.include_router(router)

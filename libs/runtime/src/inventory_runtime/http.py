@@ -1,4 +1,5 @@
-"""HTTP plumbing every service shares: correlation ids, request metrics, 4xx for bad input."""
+"""HTTP plumbing every service shares: correlation ids, request metrics, 4xx for bad input,
+request size limits and the ``nosniff`` header."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from inventory_runtime.context import message_context
 from inventory_runtime.errors import ApiError, api_error_handler, error_response
 
 CORRELATION_HEADER = "X-Correlation-ID"
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body a service reads unless its settings raise it (1 MiB)."""
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 UNMATCHED_ROUTE = "unmatched"
 
@@ -80,6 +83,102 @@ class HttpMetricsMiddleware:
             )
 
 
+class _BodyTooLarge(Exception):
+    """Raised from ``receive`` once a body passes the limit; the middleware answers 413."""
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 ``payload_too_large`` to a body over `max_body_bytes`, without reading it.
+
+    A declared ``Content-Length`` over the limit is refused before the app runs. A body that
+    does not declare its length (chunked) is counted as it arrives: the chunk that passes the
+    limit makes ``receive`` raise, so nothing more is read, and whatever the app would have
+    answered (FastAPI turns a failed body read into a 400) is replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = (_header(scope, b"content-length") or "").strip()
+        # The server has checked the header is a number; a long one is too large to parse.
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_body_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        exceeded = False
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            if exceeded:
+                raise _BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    exceeded = True
+                    raise _BodyTooLarge
+            return message
+
+        async def send_unless_exceeded(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the app's answer to the failed read; the 413 goes out instead
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, send_unless_exceeded)
+        except _BodyTooLarge:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413,
+            "payload_too_large",
+            f"the request body is larger than {self.max_body_bytes} bytes",
+        )
+        response.headers["Connection"] = "close"  # the rest of the body is never read
+        await response(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """``X-Content-Type-Options: nosniff`` on every answer, unless the app set it already.
+
+    A browser then never runs a JSON answer (or an error echoing input) as script or HTML.
+    No Content-Security-Policy here: ``/docs`` loads Swagger UI from its CDN; pages set their own.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(key.lower() == _NOSNIFF[0] for key, _ in headers):
+                    headers.append(_NOSNIFF)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -117,10 +216,14 @@ async def request_validation_handler(request: Request, exc: Exception) -> JSONRe
     return error_response(422, "validation_error", validation_problems(errors))
 
 
-def install_http_plumbing(app: FastAPI) -> None:
-    """Add the correlation-id and metrics middlewares and the error handlers."""
+def install_http_plumbing(app: FastAPI, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    """Add the correlation-id, metrics, size-limit and security-header middlewares and the
+    error handlers; bodies over `max_body_bytes` get a 413 before any route sees them."""
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(ApiError, api_error_handler)
-    # Starlette runs the last added middleware first: correlation id wraps the metrics.
+    # Starlette runs the last added middleware first: correlation id wraps the metrics, which
+    # count the 413s, and every answer (413s included) gets the security headers.
+    app.add_middleware(RequestSizeLimitMiddleware, max_body_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(CorrelationIdMiddleware)

@@ -13,8 +13,9 @@ give `service_name`, `database_url` and `http_port` its own defaults::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
@@ -44,8 +45,64 @@ def redact_url(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+PLACEHOLDER = "REPLACE_ME"
+"""What the deployment templates (deploy/k8s/secrets.example.yaml) put where a secret goes."""
+
+
 class UnsafeSettingsError(ValueError):
     """A setting that is fine on a laptop was left at its default in production."""
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """How a secret setting is checked outside development (see `ServiceSettings.secrets`).
+
+    `development_values` are the values the repository ships (defaults, compose, scripts),
+    refused outside development; `required` refuses an empty value; `min_length` a short one.
+    With `in_url`, the secret is the password of a URL (a database URL).
+    """
+
+    development_values: frozenset[str] = frozenset()
+    required: bool = False
+    min_length: int = 16
+    in_url: bool = False
+
+    def problem(self, env_name: str, value: str | None) -> str | None:
+        """What is wrong with `value` as the secret `env_name`, or None when it will do."""
+        secret = urlsplit(value).password if self.in_url and value else value
+        if not secret:
+            if not self.required:
+                return None
+            return f"{env_name} has no password" if self.in_url else f"{env_name} is empty"
+        if PLACEHOLDER in secret:
+            return f"{env_name} still holds a {PLACEHOLDER} placeholder; set a real secret"
+        if secret in self.development_values:
+            what = "uses the development password" if self.in_url else "is a development default"
+            return f"{env_name} {what}; set a real secret"
+        if len(secret) < self.min_length:
+            what = "password is" if self.in_url else "is"
+            return f"{env_name} {what} shorter than {self.min_length} characters"
+        return None
+
+
+SECRET_WORDS = frozenset({"secret", "password", "token", "key", "credentials", "dsn"})
+"""Words that make a setting's name look like a secret (`undeclared_secrets`)."""
+
+
+def undeclared_secrets(settings_class: type[ServiceSettings]) -> list[str]:
+    """String settings whose name has a secret-like word but which `secrets` does not check.
+
+    Each service's tests call this, so a new ``*_token`` setting cannot ship unchecked
+    (declare it in `secrets`, or in `not_secret` when it only looks like one).
+    """
+    declared = set(settings_class.secrets) | settings_class.not_secret
+    return [
+        name
+        for name, field in settings_class.model_fields.items()
+        if set(name.split("_")) & SECRET_WORDS
+        and (field.annotation is str or str in get_args(field.annotation))
+        and name not in declared
+    ]
 
 
 class ServiceSettings(BaseSettings):
@@ -63,6 +120,20 @@ class ServiceSettings(BaseSettings):
     outbound_allowlist: str = ""
     """Host names, addresses and CIDR networks (comma-separated) that webhooks and channels may
     call although internal (loopback, private, link-local); empty: none (`outbound`)."""
+
+    http_max_body_bytes: int = 1024 * 1024
+    """The largest request body read; a larger one is answered 413 ``payload_too_large``
+    (env HTTP_MAX_BODY_BYTES; a service with large documents raises its own default)."""
+
+    secrets: ClassVar[Mapping[str, SecretSetting]] = {
+        "database_url": SecretSetting(
+            frozenset({DEV_PASSWORD}), required=True, min_length=1, in_url=True
+        )
+    }
+    """The secret settings, checked whenever ENVIRONMENT is not development. A subclass adds
+    its own: ``secrets = {**ServiceSettings.secrets, "api_key": SecretSetting(...)}``."""
+    not_secret: ClassVar[frozenset[str]] = frozenset()
+    """Settings whose names look like secrets but are not (`undeclared_secrets`)."""
 
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=5, ge=0)
@@ -123,6 +194,13 @@ class ServiceSettings(BaseSettings):
             raise ValueError("HTTP_PORT must be between 1 and 65535")
         return value
 
+    @field_validator("http_max_body_bytes")
+    @classmethod
+    def _positive_body_limit(cls, value: int) -> int:
+        if value < 1024:
+            raise ValueError("HTTP_MAX_BODY_BYTES must be at least 1024")
+        return value
+
     @field_validator("kafka_bootstrap_servers")
     @classmethod
     def _host_port_list(cls, value: str) -> str:
@@ -133,28 +211,38 @@ class ServiceSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_unsafe_defaults_in_production(self) -> ServiceSettings:
+    def _refuse_unsafe_defaults_outside_development(self) -> ServiceSettings:
+        problems = [] if self.environment == "development" else self.secret_problems()
         if self.environment == "production":
-            problems = self.production_problems()
-            if problems:
-                raise UnsafeSettingsError("refusing to start in production: " + "; ".join(problems))
+            problems += self.production_problems()
+        if problems:
+            raise UnsafeSettingsError(
+                f"refusing to start in {self.environment}: " + "; ".join(problems)
+            )
         return self
 
-    def production_problems(self) -> list[str]:
-        """List the settings that are unsafe for production (empty when all is well)."""
+    def secret_problems(self) -> list[str]:
+        """The secrets (`secrets`) left empty, short or at a development default."""
         problems = []
-        password = urlsplit(self.database_url).password
-        if not password:
-            problems.append("DATABASE_URL has no password")
-        elif password == DEV_PASSWORD:
-            problems.append("DATABASE_URL uses the development password; set a real secret")
+        for name, rule in self.secrets.items():
+            problem = rule.problem(name.upper(), getattr(self, name))
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def production_problems(self) -> list[str]:
+        """Settings other than secrets that are unsafe for production (empty when all is well)."""
+        problems = []
         if self.log_level == "DEBUG":
             problems.append("LOG_LEVEL=DEBUG may log payloads with personal data; use INFO")
         return problems
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
-            yield name, (redact_url(value) if name == "database_url" else value)
+            rule = self.secrets.get(name or "")
+            if rule is not None and value:
+                value = redact_url(value) if rule.in_url else "***"
+            yield name, value
 
     @property
     def event_source(self) -> str:

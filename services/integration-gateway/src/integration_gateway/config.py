@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
-from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
+from inventory_runtime.settings import (
+    BatchingConsumerSettings,
+    SecretSetting,
+    ServiceSettings,
+    dev_database_url,
+)
 from pydantic import Field, model_validator
 
 from integration_gateway.domain.rate_limits import RateLimit
@@ -24,6 +30,13 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     service_name: str = "integration-gateway"
     database_url: str = dev_database_url("integration_gateway")
     http_port: int = 8006
+
+    secrets: ClassVar[Mapping[str, SecretSetting]] = {
+        **ServiceSettings.secrets,
+        # Empty is allowed: then no bootstrap client is made (keys come from the admin API).
+        "bootstrap_api_key": SecretSetting(frozenset({DEV_API_KEY}), min_length=16),
+        "erp_webhook_secret": SecretSetting(min_length=16),
+    }
 
     bootstrap_api_key: str = DEV_API_KEY
     erp_webhook_url: str | None = None
@@ -65,14 +78,3 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         if self.erp_webhook_url and not self.erp_webhook_secret:
             raise ValueError("ERP_WEBHOOK_URL is set but ERP_WEBHOOK_SECRET is not")
         return self
-
-    def production_problems(self) -> list[str]:
-        """The runtime's checks plus: no development API key, no short webhook secret."""
-        problems = super().production_problems()
-        if self.bootstrap_api_key == DEV_API_KEY:
-            problems.append(
-                "BOOTSTRAP_API_KEY is the development key; set a real secret or an empty value"
-            )
-        if self.erp_webhook_secret is not None and len(self.erp_webhook_secret) < 16:
-            problems.append("ERP_WEBHOOK_SECRET is shorter than 16 characters")
-        return problems

@@ -1,0 +1,55 @@
+"""The gateway refuses to start outside development with a development or weak secret."""
+
+from __future__ import annotations
+
+import pytest
+from integration_gateway.config import DEV_API_KEY, IntegrationGatewaySettings
+from inventory_runtime.settings import dev_database_url, undeclared_secrets
+from pydantic import ValidationError
+
+REAL_URL = (
+    "postgresql+asyncpg://integration_gateway:Vault-issued-9f3k@db.internal/integration_gateway"
+)
+REAL_KEY = "ik_live_7QnV2mX9pL4sR8tW"
+REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"bootstrap_api_key": DEV_API_KEY}, "BOOTSTRAP_API_KEY is a development default"),
+        ({"bootstrap_api_key": "guessable"}, "BOOTSTRAP_API_KEY is shorter than 16"),
+        ({"database_url": dev_database_url("integration_gateway")}, "DATABASE_URL uses the dev"),
+        (
+            {"erp_webhook_url": "https://erp.example.com/po", "erp_webhook_secret": "12345678"},
+            "ERP_WEBHOOK_SECRET is shorter than 16",
+        ),
+    ],
+)
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_a_weak_or_development_secret_is_refused(
+    environment: str, changes: dict[str, str], problem: str
+) -> None:
+    values = {"database_url": REAL_URL, "bootstrap_api_key": REAL_KEY, **changes}
+    with pytest.raises(ValidationError, match=problem):
+        IntegrationGatewaySettings.model_validate({**values, "environment": environment})
+    assert IntegrationGatewaySettings.model_validate({**values, "environment": "development"})
+
+
+def test_real_secrets_start_in_production() -> None:
+    settings = IntegrationGatewaySettings(
+        environment="production",
+        database_url=REAL_URL,
+        bootstrap_api_key=REAL_KEY,
+        erp_webhook_url="https://erp.example.com/po",
+        erp_webhook_secret=REAL_WEBHOOK_SECRET,
+    )
+    assert settings.bootstrap_api_key == REAL_KEY
+    shown = repr(settings)
+    assert REAL_KEY not in shown
+    assert REAL_WEBHOOK_SECRET not in shown
+    assert "Vault-issued" not in shown
+
+
+def test_every_secret_like_setting_is_checked() -> None:
+    assert undeclared_secrets(IntegrationGatewaySettings) == []
