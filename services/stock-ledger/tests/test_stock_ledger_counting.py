@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
 from stock_ledger.api import get_uow
-from stock_ledger.api.counting import variance_threshold
+from stock_ledger.api.common import variance_threshold
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain.counting import Variance, is_due
 from stock_ledger.main import create_app

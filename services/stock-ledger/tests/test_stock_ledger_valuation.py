@@ -57,8 +57,12 @@ def line(n: int, sku: str, quantity: str, cost: str | None = None, **extra: Any)
     return DocumentLine(n, sku, location, D(quantity), None if cost is None else D(cost), **extra)
 
 
+APPROVAL_AMOUNT = Decimal(1000)
+"""Counts and adjustments post only under an approval amount (these are all far below it)."""
+
+
 async def post(uow: FakeLedgerUoW, make: type[Make], document: Document) -> Document:
-    posted = await handlers.post_document(document, uow, make.now)
+    posted = await handlers.post_document(document, uow, make.now, threshold=APPROVAL_AMOUNT)
     await uow.commit()
     return posted.document
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -53,7 +54,7 @@ def daily_job(interval_seconds: float) -> BackgroundJob:
 
 def create_app(settings: StockLedgerSettings) -> FastAPI:
     """The stock-ledger app: operations routes, outbox relay, consumers and API."""
-    return create_service_app(
+    app = create_service_app(
         settings,
         routers=[
             documents.router,
@@ -76,6 +77,8 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
             "ledger per SKU x location, lots, valuation and balances."
         ),
     )
+    app.state.count_variance_approval_amount = Decimal(settings.count_variance_approval_amount)
+    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from inventory_contracts import ItemUpserted, LocationUpserted
@@ -75,7 +76,12 @@ class CountingRepository(Protocol):
     async def mark_counted(self, key: PointKey, day: date) -> None: ...
     async def generate_tasks(self, today: date) -> list[str]: ...
     async def add_approval(
-        self, document_id: str, request_id: str, task_id: str | None, variance: Variance
+        self,
+        document_id: str,
+        request_id: str,
+        amount: Decimal,
+        task_id: str | None = None,
+        variance: Variance | None = None,
     ) -> None: ...
     async def approval(self, document_id: str) -> CountApproval | None: ...
     async def decide(
@@ -101,15 +107,16 @@ class LedgerUoW(UnitOfWorkProtocol, Protocol):
     def ledger(self) -> LedgerRepository: ...
 
 
-class DocumentsUoW(LedgerUoW, Protocol):
-    """The ledger and the forms (documents people make)."""
-
-    @property
-    def forms(self) -> FormRepository: ...
-
-
 class CountingUoW(LedgerUoW, Protocol):
-    """The ledger and cycle counting."""
+    """The ledger and cycle counting (and the approvals of large count or adjustment
+    variances)."""
 
     @property
     def counting(self) -> CountingRepository: ...
+
+
+class DocumentsUoW(CountingUoW, Protocol):
+    """The ledger, the forms (documents people make) and the approvals their variances need."""
+
+    @property
+    def forms(self) -> FormRepository: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text, update
@@ -94,16 +95,23 @@ class SqlCountingRepository:
         )
 
     async def add_approval(
-        self, document_id: str, request_id: str, task_id: str | None, variance: Variance
+        self,
+        document_id: str,
+        request_id: str,
+        amount: Decimal,
+        task_id: str | None = None,
+        variance: Variance | None = None,
     ) -> None:
+        """A document waiting for approval: a count task's (with its variance), or a count or
+        adjustment posted otherwise (quantities per line are on the document)."""
         await self.session.execute(
             insert(count_approvals).values(
                 document_id=document_id,
                 request_id=request_id,
                 task_id=task_id,
-                amount=variance.value,
-                book_quantity=variance.book,
-                counted_quantity=variance.counted,
+                amount=amount,
+                book_quantity=None if variance is None else variance.book,
+                counted_quantity=None if variance is None else variance.counted,
             )
         )
 

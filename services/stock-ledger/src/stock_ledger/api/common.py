@@ -4,8 +4,10 @@ answers with the document or turns a domain error into the platform's error shap
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from inventory_runtime.errors import error_response, validation_error
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +26,10 @@ from stock_ledger.handlers import Posted
 Responses = dict[int | str, dict[str, Any]]
 POST_RESPONSES: Responses = {
     200: {"description": "already posted with this id or idempotency key; the first posting"},
+    202: {
+        "description": "a count or adjustment whose variance is worth more than the approval "
+        "amount: it waits for approval (status pending_approval) and posts when granted"
+    },
     404: {"description": "no such document"},
     409: {
         "description": "stock would go negative, the document is not a draft, or the key "
@@ -45,6 +51,13 @@ def _shortfall(s: Shortfall) -> dict[str, Any]:
         "on_hand": str(s.on_hand),
         "shortfall": str(s.shortfall),
     }
+
+
+def variance_threshold(request: Request) -> Decimal:
+    """The configured approval amount of count and adjustment variances (`create_app` puts
+    it on the app; a dependency, so tests can set their own)."""
+    amount: Decimal = request.app.state.count_variance_approval_amount
+    return amount
 
 
 REFUSALS = (InvalidDocument, NegativeStock, IdempotencyConflict, DocumentStateError, LookupError)
@@ -85,6 +98,7 @@ async def run_posting(
         except REFUSALS as exc:
             return refusal(exc)
     view = document_view(posted.document)
-    return JSONResponse(
-        status_code=201 if posted.created else 200, content=view.model_dump(mode="json")
-    )
+    status = 201 if posted.created else 200
+    if posted.document.status == "pending_approval":
+        status = 202  # accepted, not posted: the approval's outcome posts it
+    return JSONResponse(status_code=status, content=view.model_dump(mode="json"))

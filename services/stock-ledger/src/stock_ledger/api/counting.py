@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from inventory_contracts.events.base import NonNegativeQuantity, Sku
 from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import error_response
@@ -15,9 +15,8 @@ from pydantic import Field
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
 from stock_ledger.api import Uow
-from stock_ledger.api.common import run_posting
+from stock_ledger.api.common import run_posting, variance_threshold
 from stock_ledger.api.schemas import Strict
-from stock_ledger.config import StockLedgerSettings
 
 router = APIRouter(prefix="/v1", tags=["cycle counting"])
 AbcClass = Literal["A", "B", "C"]
@@ -85,12 +84,6 @@ class CountIn(Strict):
     counted_quantity: NonNegativeQuantity
     lot: str | None = Field(None, min_length=1, max_length=100)
     counted_by: str = Field("api", min_length=1, max_length=200)
-
-
-def variance_threshold(request: Request) -> Decimal:
-    """The configured approval amount (a dependency, so tests can set their own)."""
-    settings: StockLedgerSettings = request.app.state.runtime.settings
-    return Decimal(settings.count_variance_approval_amount)
 
 
 @router.post(

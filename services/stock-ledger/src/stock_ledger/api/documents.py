@@ -3,9 +3,10 @@ ledger. Posted documents and ledger entries are immutable: there is no update or
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from inventory_contracts.events.base import Identifier
 from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import error_response, validation_error
@@ -13,13 +14,14 @@ from inventory_runtime.errors import error_response, validation_error
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork, queries
 from stock_ledger.api import Uow
-from stock_ledger.api.common import POST_RESPONSES, run_posting
+from stock_ledger.api.common import POST_RESPONSES, run_posting, variance_threshold
 from stock_ledger.api.schemas import DocumentIn, IdempotencyHeader, PostIn
 from stock_ledger.api.views import BalanceView, DocumentView, LedgerEntryView, document_view
 from stock_ledger.domain.external import new_document_id
 
 router = APIRouter(prefix="/v1", tags=["stock documents"])
 Filter = Annotated[str | None, Query(min_length=1)]
+Threshold = Annotated[Decimal, Depends(variance_threshold)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
@@ -27,11 +29,14 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 async def create_document(
     body: DocumentIn,
     uow: Uow,
+    threshold: Threshold,
     post: Annotated[bool, Query(description="Post at once instead of saving a draft.")] = False,
     idempotency_key: IdempotencyHeader = None,
 ) -> Any:
     """Create a document (单据) as a draft, or post it at once with `?post=true`.
 
+    A count or adjustment whose variance is worth more than the approval amount is not posted:
+    it waits for approval (202, status `pending_approval`) and posts when it is granted.
     Its extra fields are validated against the latest form definition of its type, whose
     version the document keeps. A posted one is immutable: correct it by reversing it.
     """
@@ -39,7 +44,9 @@ async def create_document(
 
     async def action(uow: LedgerUnitOfWork) -> handlers.Posted:
         document = body.document(document_id, idempotency_key)  # afresh for each attempt
-        return await handlers.create_document(document, body.fields, uow, utc_now(), post=post)
+        return await handlers.create_document(
+            document, body.fields, uow, utc_now(), post=post, threshold=threshold
+        )
 
     return await run_posting(uow, action)
 
@@ -55,11 +62,17 @@ async def edit_draft(document_id: Identifier, body: DocumentIn, uow: Uow) -> Any
 
 
 @router.post("/documents/{document_id}/post", response_model=DocumentView, responses=POST_RESPONSES)
-async def post_draft(document_id: Identifier, uow: Uow, body: PostIn | None = None) -> Any:
-    """Post a draft (过账): who and when are recorded; posting twice posts once."""
+async def post_draft(
+    document_id: Identifier, uow: Uow, threshold: Threshold, body: PostIn | None = None
+) -> Any:
+    """Post a draft (过账): who and when are recorded; posting twice posts once. A count or
+    adjustment with a large variance waits for approval instead (202)."""
     posted_by = (body or PostIn()).posted_by
     return await run_posting(
-        uow, lambda uow: handlers.post_draft(document_id, posted_by, uow, utc_now())
+        uow,
+        lambda uow: handlers.post_draft(
+            document_id, posted_by, uow, utc_now(), threshold=threshold
+        ),
     )
 
 

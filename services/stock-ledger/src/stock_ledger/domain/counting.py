@@ -3,7 +3,7 @@ variances need approval before they post (ApprovalRequested, recorded by the doc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +11,7 @@ from decimal import Decimal
 from inventory_contracts import ApprovalRequested
 
 from stock_ledger.domain.errors import DocumentStateError
-from stock_ledger.domain.model import Balance, Document, DocumentLine, Item, PointKey
+from stock_ledger.domain.model import ZERO, Balance, Document, DocumentLine, Item, PointKey
 from stock_ledger.domain.posting import count_book_quantity
 from stock_ledger.domain.valuation import CostLayer
 
@@ -20,6 +20,9 @@ DEFAULT_INTERVAL_DAYS = {"A": 30, "B": 90, "C": 365}
 """A monthly, B quarterly, C yearly."""
 APPROVAL_SUBJECT = "stock_count_variance"
 """`subject_type` of the ApprovalRequested a large count variance publishes."""
+REVIEWED_TYPES = ("stock_count", "adjustment")
+"""The documents whose variance needs approval above the configured amount, on every path
+that posts them (a count task, `POST /v1/documents?post=true`, posting a draft)."""
 
 
 def is_due(last_counted: date | None, interval_days: int, today: date) -> bool:
@@ -119,6 +122,63 @@ def request_approval(
             "variance_quantity": str(variance.quantity),
             "unit_cost": str(variance.unit_cost),
             "task_id": task.task_id,
+        },
+    )
+    document.events.append(request)
+    return request
+
+
+def variance_amount(
+    document: Document,
+    balances: Mapping[PointKey, Balance],
+    layers: Mapping[PointKey, Sequence[CostLayer]],
+    items: Mapping[str, Item],
+) -> Decimal:
+    """What a count or adjustment changes, in absolute value: per line the quantity it moves
+    (a count: counted against the book) at the higher of its own and the current cost, so a low
+    declared cost cannot slip a large quantity past approval."""
+    total = ZERO
+    for line in document.lines:
+        balance, item = balances[line.key], items[line.sku]
+        cost = max(balance.average_cost or item.unit_cost, line.unit_cost or ZERO)
+        quantity = line.quantity
+        if document.document_type == "stock_count":
+            book = count_book_quantity(line, balance, layers.get(line.key, []))
+            quantity = abs(line.quantity - book)
+        total += quantity * cost
+    return total
+
+
+def request_document_approval(
+    document: Document, amount: Decimal, currency: str
+) -> ApprovalRequested:
+    """A count or adjustment made outside a count task waits for approval: the document records
+    the ApprovalRequested it sends (the same subject as a count task's variance)."""
+    document.status = "pending_approval"
+    request = ApprovalRequested(
+        request_id=f"APR-{document.document_id}",
+        subject_type=APPROVAL_SUBJECT,
+        subject_id=document.document_id,
+        amount=amount,
+        currency=currency,
+        department="warehouse",
+        requested_by=document.created_by or document.posted_by,
+        summary=(
+            f"{document.document_type} {document.document_id}: variance worth {amount} "
+            f"{currency} (库存差异待审批)"
+        ),
+        details={
+            "document_type": document.document_type,
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "location": line.location,
+                    "lot": line.lot,
+                    "quantity": str(line.quantity),
+                    "reason_code": line.reason_code,
+                }
+                for line in document.lines
+            ],
         },
     )
     document.events.append(request)

@@ -53,3 +53,13 @@ class IdempotencyConflict(Exception):
 
 class DocumentStateError(Exception):
     """The document is not in a state that allows this (e.g. editing a posted document)."""
+
+
+class ApprovalRequired(Exception):
+    """A count or adjustment changes stock worth more than the approval amount: it may not
+    post before the approval service grants it (nothing was posted)."""
+
+    def __init__(self, amount: Decimal, currency: str) -> None:
+        super().__init__(f"a variance worth {amount} {currency} needs approval")
+        self.amount = amount
+        self.currency = currency

@@ -2,22 +2,49 @@
 
 A definition is versioned: saving one for a document type makes a new version, and a document
 keeps the version it was made with, so old documents still read and validate as they were.
+
+A field's `pattern` comes from whoever defines the form and runs on every document request, so
+it is compiled and matched by RE2, whose matching time is linear in the input: no pattern can
+make a request backtrack for ever (ReDoS). What RE2 cannot compile (backreferences, lookaround)
+is refused when the form is defined. A value matches when the whole of it matches.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
+import re2
 from biip import ParseError, parse
 
 from stock_ledger.domain.errors import Problem
 
 FieldType = Literal["text", "number", "date", "choice", "barcode"]
 FIELD_TYPES: tuple[FieldType, ...] = ("text", "number", "date", "choice", "barcode")
+
+
+class UnsupportedPattern(ValueError):
+    """A pattern RE2 cannot compile: bad syntax, or a backreference or lookaround."""
+
+
+@lru_cache(maxsize=512)
+def compiled_pattern(pattern: str) -> re2._Regexp[str]:
+    """`pattern` compiled by RE2 (linear-time matching); raises `UnsupportedPattern`."""
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is the caller's 422, not a log line
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise UnsupportedPattern(str(reason)) from None
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Whether the whole of `value` matches `pattern` (RE2)."""
+    return compiled_pattern(pattern).fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -53,9 +80,15 @@ def definition_problems(fields: list[FieldDefinition]) -> list[Problem]:
         seen.add(definition.name)
         if definition.pattern is not None:
             try:
-                re.compile(definition.pattern)
-            except re.error as exc:
-                problems.append(Problem(f"{at}.pattern", f"not a valid pattern: {exc}"))
+                compiled_pattern(definition.pattern)
+            except UnsupportedPattern as exc:
+                problems.append(
+                    Problem(
+                        f"{at}.pattern",
+                        f"the pattern of {definition.name!r} is not one RE2 accepts ({exc}): "
+                        "backreferences and lookaround are not supported (正则表达式不受支持)",
+                    )
+                )
         if definition.type == "choice" and not definition.choices:
             problems.append(Problem(f"{at}.choices", "a choice field needs choices"))
         low, high = definition.minimum, definition.maximum
@@ -113,9 +146,18 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, str | None]:
         except ParseError:
             return None, "not a valid barcode (条码无效)"
     problem = _bounds(definition, Decimal(len(raw)), " characters")
-    if problem is None and definition.pattern and not re.fullmatch(definition.pattern, raw):
-        problem = f"does not match the pattern {definition.pattern} (格式不符)"
+    if problem is None and definition.pattern:
+        problem = _pattern_problem(definition.pattern, raw)
     return raw, problem
+
+
+def _pattern_problem(pattern: str, raw: str) -> str | None:
+    try:
+        if matches(pattern, raw):
+            return None
+    except UnsupportedPattern:  # saved before patterns were checked by RE2
+        return f"the form's pattern {pattern} is not supported: save the form again (表单格式无效)"
+    return f"does not match the pattern {pattern} (格式不符)"
 
 
 def _bounds(definition: FieldDefinition, amount: Decimal, unit: str) -> str | None:

@@ -46,13 +46,15 @@ async def count(
     document = task.count_document(counted, lot, counted_by)
     variance, currency = await _variance(document, uow)
     if not variance.needs_approval(threshold):
-        await post_document(document, uow, now)
+        await post_document(document, uow, now, threshold=threshold)
         await uow.counting.close_task(task_id, "done", document.document_id, now)
         await uow.counting.mark_counted(task.key, now.date())
         return Counted(document, variance, None)
     request = request_approval(document, task, variance, currency)
     await uow.ledger.save_draft(document)
-    await uow.counting.add_approval(document.document_id, request.request_id, task_id, variance)
+    await uow.counting.add_approval(
+        document.document_id, request.request_id, variance.value, task_id, variance
+    )
     await uow.counting.close_task(task_id, "awaiting_approval", document.document_id, now)
     return Counted(document, variance, request.request_id)
 
@@ -69,7 +71,7 @@ async def _variance(document: Document, uow: CountingUoW) -> tuple[Variance, str
 
 
 async def approval_granted(message: InboundEvent[ApprovalGranted], uow: CountingUoW) -> None:
-    """Post the count waiting for this approval (others are not ours)."""
+    """Post the count or adjustment waiting for this approval (others are not ours)."""
     event = message.data
     waiting = await _waiting(event, uow)
     if waiting is None:
@@ -85,7 +87,9 @@ async def approval_granted(message: InboundEvent[ApprovalGranted], uow: Counting
         await uow.counting.close_task(
             approval.task_id, "done", document.document_id, event.decided_at
         )
-    await uow.counting.mark_counted(document.lines[0].key, event.decided_at.date())
+    if document.document_type == "stock_count":
+        for line in document.lines:
+            await uow.counting.mark_counted(line.key, event.decided_at.date())
 
 
 async def approval_rejected(message: InboundEvent[ApprovalRejected], uow: CountingUoW) -> None:

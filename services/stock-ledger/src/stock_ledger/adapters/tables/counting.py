@@ -57,11 +57,12 @@ count_approvals = Table(
     Column("request_id", Text, nullable=False, unique=True),
     Column("task_id", Text, nullable=True),
     Column("amount", MONEY, nullable=False),
-    Column("book_quantity", QUANTITY, nullable=False),
-    Column("counted_quantity", QUANTITY, nullable=False),
+    Column("book_quantity", QUANTITY, nullable=True),
+    Column("counted_quantity", QUANTITY, nullable=True),
     Column("status", Text, nullable=False, server_default="pending"),
     Column("decided_by", Text, nullable=True),
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("reason", Text, nullable=True),
 )
-"""Count variances waiting for (or decided by) the approval service."""
+"""Count and adjustment variances waiting for (or decided by) the approval service; the
+quantities are a count task's (a document made otherwise keeps them on its lines)."""

@@ -1,0 +1,266 @@
+"""A large count or adjustment variance waits for approval on every path that can post one:
+created and posted at once, a draft posted later, a repeat of either, a low declared cost, and
+a handler called without the approval amount. Only the approval service's decision posts it."""
+
+# mypy: disable-error-code="comparison-overlap"
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import stock_ledger
+from inventory_contracts import (
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+    ItemUpserted,
+    StockMoved,
+    decode,
+    decode_data,
+)
+from inventory_runtime.db import create_session_factory
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import get_uow
+from stock_ledger.api.common import variance_threshold
+from stock_ledger.config import StockLedgerSettings
+from stock_ledger.domain import Document, DocumentLine
+from stock_ledger.domain.errors import ApprovalRequired
+from stock_ledger.main import create_app
+
+from .conftest import FakeLedgerUoW, Make
+
+Sessions = async_sessionmaker[AsyncSession]
+MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
+WH = "WH-V"
+SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN")
+# 100 on hand at 10 each; the approval amount is 100, so a variance of more than 10 units waits.
+
+
+@pytest.fixture(scope="module")
+async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
+    url = await fresh_database(database_url, "stock_ledger_variance_it")
+    await migrate_async(url, MIGRATIONS)
+    engine = create_async_engine(url, pool_size=5)
+    factory = create_session_factory(engine)
+    async with LedgerUnitOfWork(factory, source="/services/stock-ledger") as uow:
+        for sku in SKUS:
+            item = ItemUpserted(
+                sku=sku, name=sku, unit_of_measure="pcs", category="v", unit_cost=Decimal(10)
+            )
+            await handlers.upsert_item(make.inbound(item), uow)
+        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
+        await uow.commit()
+    yield factory
+    await engine.dispose()
+    await drop_database(url)
+
+
+@pytest.fixture(scope="module")
+async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(StockLedgerSettings())
+    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
+        sessions, source="/services/stock-ledger"
+    )
+    app.dependency_overrides[variance_threshold] = lambda: Decimal(100)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        for sku in SKUS:
+            line = {"sku": sku, "location": WH, "quantity": "100", "unit_cost": "10"}
+            assert (await http.post("/v1/receipts", json={"lines": [line]})).status_code == 201
+        yield http
+
+
+def count(sku: str, counted: str) -> dict[str, Any]:
+    return {"document_type": "stock_count", "created_by": "clerk-zhao",
+            "lines": [{"sku": sku, "location": WH, "quantity": counted}]}  # fmt: skip
+
+
+def adjustment(
+    sku: str, quantity: str, reason: str, unit_cost: str | None = None
+) -> dict[str, Any]:
+    line = {"sku": sku, "location": WH, "quantity": quantity, "reason_code": reason}
+    if unit_cost is not None:
+        line["unit_cost"] = unit_cost
+    return {"document_type": "adjustment", "created_by": "clerk-zhao", "lines": [line]}
+
+
+async def on_hand(client: httpx.AsyncClient, sku: str) -> Decimal:
+    [found] = (await client.get("/v1/balances", params={"sku": sku})).json()
+    return Decimal(found["on_hand"])
+
+
+async def published(sessions: Sessions, document_id: str) -> list[Any]:
+    """What the outbox holds about the document: approval requests and stock movements."""
+    async with sessions() as session:
+        rows = await session.execute(text("SELECT payload FROM outbox ORDER BY id"))
+        events = [decode_data(decode(row.payload)) for row in rows]
+    return [
+        e
+        for e in events
+        if (isinstance(e, ApprovalRequested) and e.subject_id == document_id)
+        or (isinstance(e, StockMoved) and e.document_id == document_id)
+    ]
+
+
+async def decide(sessions: Sessions, event: ApprovalGranted | ApprovalRejected) -> None:
+    async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
+        if isinstance(event, ApprovalGranted):
+            await handlers.approval_granted(Make.inbound(event, "/services/approval"), uow)
+        else:
+            await handlers.approval_rejected(Make.inbound(event, "/services/approval"), uow)
+        await uow.commit()
+
+
+def granted(document_id: str) -> ApprovalGranted:
+    return ApprovalGranted(
+        request_id=f"APR-{document_id}", subject_type="stock_count_variance",
+        subject_id=document_id, decided_by="manager-wu", decided_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
+async def assert_waits(
+    client: httpx.AsyncClient, sessions: Sessions, response: httpx.Response, amount: str
+) -> str:
+    """The document was accepted but not posted: no stock moved, one approval request out,
+    and posting it again is refused."""
+    assert response.status_code == 202, response.text
+    document = response.json()
+    assert document["status"] == "pending_approval" and document["ledger_entries"] == []
+    [request] = await published(sessions, document["document_id"])
+    assert isinstance(request, ApprovalRequested)
+    assert (request.subject_type, request.amount) == ("stock_count_variance", Decimal(amount))
+    assert request.requested_by == "clerk-zhao"
+    forced = await client.post(f"/v1/documents/{document['document_id']}/post")
+    assert forced.status_code == 409
+    assert (await client.get(f"/v1/documents/{document['document_id']}")).json()[
+        "status"
+    ] == "pending_approval"
+    return str(document["document_id"])
+
+
+async def test_a_large_count_posted_at_once_waits_then_the_grant_posts_it(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    response = await client.post("/v1/documents?post=true", json=count("CNT", "60"))
+    document_id = await assert_waits(client, sessions, response, "400")  # 40 short at 10
+    assert await on_hand(client, "CNT") == 100
+
+    await decide(sessions, granted(document_id))
+
+    assert await on_hand(client, "CNT") == 60
+    assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "posted"
+
+
+async def test_a_large_adjustment_posted_at_once_waits(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    response = await client.post("/v1/documents?post=true", json=adjustment("ADJ", "50", "scrap"))
+    document_id = await assert_waits(client, sessions, response, "500")
+    assert await on_hand(client, "ADJ") == 100
+    await decide(sessions, granted(document_id))
+    assert await on_hand(client, "ADJ") == 50
+
+
+async def test_a_large_draft_waits_when_it_is_posted(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    draft = await client.post("/v1/documents", json=adjustment("DRAFT", "30", "found"))
+    assert draft.status_code == 201 and draft.json()["status"] == "draft"
+    document_id = draft.json()["document_id"]
+
+    response = await client.post(
+        f"/v1/documents/{document_id}/post", json={"posted_by": "clerk-zhao"}
+    )
+
+    await assert_waits(client, sessions, response, "300")
+    assert await on_hand(client, "DRAFT") == 100
+    edited = await client.put(
+        f"/v1/documents/{document_id}", json=adjustment("DRAFT", "1", "found")
+    )
+    assert edited.status_code == 409  # nor can it be shrunk under the amount while it waits
+
+
+async def test_a_low_declared_cost_does_not_slip_a_large_quantity_past_approval(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    body = adjustment("CHEAP", "10000", "found", unit_cost="0.0001")
+    response = await client.post("/v1/documents?post=true", json=body)
+    await assert_waits(client, sessions, response, "100000")  # 10000 at the current cost 10
+    assert await on_hand(client, "CHEAP") == 100
+
+
+async def test_a_rejected_variance_never_posts(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    response = await client.post("/v1/documents?post=true", json=count("REJ", "0"))
+    document_id = await assert_waits(client, sessions, response, "1000")
+    await decide(
+        sessions,
+        ApprovalRejected(
+            request_id=f"APR-{document_id}", subject_type="stock_count_variance",
+            subject_id=document_id, decided_by="li.finance", decided_at=datetime.now(UTC),
+            reason="recount",
+        ),
+    )  # fmt: skip
+    await decide(sessions, granted(document_id))  # a late grant changes nothing either
+    assert await on_hand(client, "REJ") == 100
+    assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
+
+
+async def test_a_repeated_request_waits_once(client: httpx.AsyncClient, sessions: Sessions) -> None:
+    headers = {"Idempotency-Key": "variance-again-1"}
+    first = await client.post("/v1/documents?post=true", json=count("AGAIN", "0"), headers=headers)
+    again = await client.post("/v1/documents?post=true", json=count("AGAIN", "0"), headers=headers)
+    document_id = await assert_waits(client, sessions, first, "1000")
+    assert again.status_code == 202 and again.json()["document_id"] == document_id
+    assert len(await published(sessions, document_id)) == 1
+
+
+async def test_a_small_variance_posts_at_once(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    counted = await client.post("/v1/documents?post=true", json=count("SMALL", "95"))
+    assert counted.status_code == 201 and counted.json()["status"] == "posted"
+    adjusted = await client.post("/v1/documents?post=true", json=adjustment("SMALL", "5", "damage"))
+    assert adjusted.status_code == 201 and adjusted.json()["status"] == "posted"
+    assert await on_hand(client, "SMALL") == 90
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        Document("C-1", "stock_count", [DocumentLine(1, "SKU", "WH", Decimal(99))], "clerk"),
+        Document(
+            "A-1",
+            "adjustment",
+            [DocumentLine(1, "SKU", "WH", Decimal(1), reason_code="scrap")],
+            "clerk",
+        ),
+    ],
+)
+async def test_a_handler_without_the_approval_amount_posts_no_variance(
+    uow: FakeLedgerUoW, make: type[Make], document: Document
+) -> None:
+    """A new path that forgets the amount fails closed: any variance needs approval."""
+    await handlers.upsert_item(make.inbound(make.item("SKU", unit_cost="1")), uow)
+    await handlers.upsert_location(make.inbound(make.location("WH")), uow)
+    await handlers.post_document(
+        Document("R-1", "receipt", [DocumentLine(1, "SKU", "WH", Decimal(100), Decimal(1))], "x"),
+        uow,
+        make.now,
+    )
+    with pytest.raises(ApprovalRequired):
+        await handlers.post_document(document, uow, make.now)
+    assert uow.ledger.balances[("SKU", "WH")].on_hand == 100
+    assert await uow.ledger.get(document.document_id) is None
