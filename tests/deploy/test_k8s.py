@@ -339,7 +339,9 @@ def test_k8s_topic_job_runs_the_same_script() -> None:
 
 def test_k8s_secret_template_is_ignored_by_git() -> None:
     assert set(template_secrets()) == {f"{s}-database" for s in SERVICES} | {
-        "integration-gateway-api"
+        "integration-gateway-api",
+        "alerting-encryption",
+        "integration-gateway-encryption",
     }
     ignored = (K8S / ".gitignore").read_text().split()
     assert any(fnmatch.fnmatch("secrets.yaml", pattern) for pattern in ignored)

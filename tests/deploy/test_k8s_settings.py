@@ -5,6 +5,7 @@ development default or a placeholder is refused."""
 
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 import secrets
@@ -42,6 +43,8 @@ def filled_secrets() -> Secrets:
     def fill(match: re.Match[str]) -> str:
         if match.group(0) == "REPLACE_ME_DB_HOST":
             return "postgres.db.internal"
+        if match.group(0) == "REPLACE_ME_DATA_ENCRYPTION_KEY":
+            return base64.b64encode(secrets.token_bytes(32)).decode()
         return secrets.token_urlsafe(24)
 
     return {

@@ -51,7 +51,7 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
         )
 
     def uow_factory() -> GatewayUnitOfWork:
-        return GatewayUnitOfWork(factory, source=settings.event_source)
+        return GatewayUnitOfWork.keyed(settings.secret_box)(factory, source=settings.event_source)
 
     runtime = ServiceRuntime(settings, engine, factory, uow_factory)
     await ensure_configured(runtime)

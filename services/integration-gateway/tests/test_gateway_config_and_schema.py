@@ -17,7 +17,10 @@ def test_production_refuses_the_development_api_key() -> None:
     with pytest.raises(ValidationError, match="BOOTSTRAP_API_KEY"):
         IntegrationGatewaySettings(environment="production", database_url=PROD_DB)
     ok = IntegrationGatewaySettings(
-        environment="production", database_url=PROD_DB, bootstrap_api_key=""
+        environment="production",
+        database_url=PROD_DB,
+        bootstrap_api_key="",
+        data_encryption_key="q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w=",
     )
     assert ok.bootstrap_api_key == ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from integration_gateway.config import DEV_API_KEY, IntegrationGatewaySettings
+from inventory_runtime.secret_box import DEV_DATA_ENCRYPTION_KEY
 from inventory_runtime.settings import dev_database_url, undeclared_secrets
 from pydantic import ValidationError
 
@@ -12,6 +13,7 @@ REAL_URL = (
 )
 REAL_KEY = "ik_live_7QnV2mX9pL4sR8tW"
 REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
+REAL_DATA_KEY = "q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w="
 
 
 @pytest.mark.parametrize(
@@ -20,6 +22,7 @@ REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
         ({"bootstrap_api_key": DEV_API_KEY}, "BOOTSTRAP_API_KEY is a development default"),
         ({"bootstrap_api_key": "guessable"}, "BOOTSTRAP_API_KEY is shorter than 16"),
         ({"database_url": dev_database_url("integration_gateway")}, "DATABASE_URL uses the dev"),
+        ({"data_encryption_key": DEV_DATA_ENCRYPTION_KEY}, "DATA_ENCRYPTION_KEY is a develop"),
         (
             {"erp_webhook_url": "https://erp.example.com/po", "erp_webhook_secret": "12345678"},
             "ERP_WEBHOOK_SECRET is shorter than 16",
@@ -30,7 +33,12 @@ REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
 def test_a_weak_or_development_secret_is_refused(
     environment: str, changes: dict[str, str], problem: str
 ) -> None:
-    values = {"database_url": REAL_URL, "bootstrap_api_key": REAL_KEY, **changes}
+    values = {
+        "database_url": REAL_URL,
+        "bootstrap_api_key": REAL_KEY,
+        "data_encryption_key": REAL_DATA_KEY,
+        **changes,
+    }
     with pytest.raises(ValidationError, match=problem):
         IntegrationGatewaySettings.model_validate({**values, "environment": environment})
     assert IntegrationGatewaySettings.model_validate({**values, "environment": "development"})
@@ -43,12 +51,14 @@ def test_real_secrets_start_in_production() -> None:
         bootstrap_api_key=REAL_KEY,
         erp_webhook_url="https://erp.example.com/po",
         erp_webhook_secret=REAL_WEBHOOK_SECRET,
+        data_encryption_key=REAL_DATA_KEY,
     )
     assert settings.bootstrap_api_key == REAL_KEY
     shown = repr(settings)
     assert REAL_KEY not in shown
     assert REAL_WEBHOOK_SECRET not in shown
     assert "Vault-issued" not in shown
+    assert REAL_DATA_KEY not in shown
 
 
 def test_every_secret_like_setting_is_checked() -> None:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import os
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from integration_gateway.adapters.webhooks import DueDelivery, webhook_headers
+import httpx
+from integration_gateway.adapters.webhooks import DueDelivery, WebhookSender, webhook_headers
 from integration_gateway.config import IntegrationGatewaySettings
 from inventory_runtime.delivery import DeliveryTuning
+from inventory_runtime.outbound import Allowlist, OutboundGuard
+from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.signing import signature, verify
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -95,3 +100,26 @@ def test_the_readme_receiver_accepts_a_real_webhook_and_refuses_tampering() -> N
         {**stale, "X-Signature-Timestamp": headers["X-Signature-Timestamp"]},
         "s3cr3t",
     )
+
+
+async def test_the_sender_signs_with_the_decrypted_secret_never_the_stored_token() -> None:
+    box = SecretBox.from_setting(base64.b64encode(os.urandom(32)).decode())
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        sender = WebhookSender(
+            http, OutboundGuard(Allowlist.parse("203.0.113.0/24")), box, clock=lambda: NOW
+        )
+        stored = box.encrypt("s3cr3t-signing")
+        await sender(DueDelivery("e1", "t", b'{"a":1}', "https://203.0.113.7/hook", stored))
+        await sender(
+            DueDelivery("e2", "t", b'{"a":1}', "https://203.0.113.7/hook", "s3cr3t-signing")
+        )
+    for request in seen:  # the encrypted one and a legacy plaintext one
+        stamp = request.headers["X-Signature-Timestamp"]
+        assert verify(b'{"a":1}', "s3cr3t-signing", request.headers["X-Signature"], stamp, now=NOW)
+    assert len(seen) == 2

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from inventory_runtime.settings import BatchingConsumerSettings, dev_database_url
+from collections.abc import Mapping
+from typing import ClassVar
+
+from inventory_runtime.secret_box import (
+    DATA_ENCRYPTION_KEY_RULE,
+    DEV_DATA_ENCRYPTION_KEY,
+    DataEncryptionKey,
+    SecretBox,
+)
+from inventory_runtime.settings import (
+    BatchingConsumerSettings,
+    SecretSetting,
+    ServiceSettings,
+    dev_database_url,
+)
 from pydantic import Field
 
 
@@ -16,6 +30,14 @@ class AlertingSettings(BatchingConsumerSettings):
     database_url: str = dev_database_url("alerting")
     http_port: int = 8005
 
+    secrets: ClassVar[Mapping[str, SecretSetting]] = {
+        **ServiceSettings.secrets,
+        "data_encryption_key": DATA_ENCRYPTION_KEY_RULE,
+    }
+    data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
+    """Encrypts the channels' secrets (webhook `secret`, email `password`) in the database:
+    base64 of 32 random bytes, required outside development (env DATA_ENCRYPTION_KEY)."""
+
     notification_max_attempts: int = Field(default=8, ge=1)
     notification_backoff_base_seconds: float = Field(default=5.0, gt=0)
     notification_backoff_cap_seconds: float = Field(default=900.0, gt=0)
@@ -28,3 +50,8 @@ class AlertingSettings(BatchingConsumerSettings):
     alert_retention_days: float = Field(default=365.0, gt=0)
     """Resolved alerts, with their finished notifications, are deleted this long after they
     were resolved (env ALERT_RETENTION_DAYS); open and acknowledged ones never."""
+
+    @property
+    def secret_box(self) -> SecretBox:
+        """Encrypts and decrypts the secrets alerting stores, with `data_encryption_key`."""
+        return SecretBox.from_setting(self.data_encryption_key)

@@ -6,6 +6,12 @@ from collections.abc import Mapping
 from typing import ClassVar, Self
 
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_runtime.secret_box import (
+    DATA_ENCRYPTION_KEY_RULE,
+    DEV_DATA_ENCRYPTION_KEY,
+    DataEncryptionKey,
+    SecretBox,
+)
 from inventory_runtime.settings import (
     BatchingConsumerSettings,
     SecretSetting,
@@ -36,7 +42,12 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         # Empty is allowed: then no bootstrap client is made (keys come from the admin API).
         "bootstrap_api_key": SecretSetting(frozenset({DEV_API_KEY}), min_length=16),
         "erp_webhook_secret": SecretSetting(min_length=16),
+        "data_encryption_key": DATA_ENCRYPTION_KEY_RULE,
     }
+
+    data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
+    """Encrypts the webhook subscriptions' secrets in the database (`secret_box`): base64 of
+    32 random bytes, required outside development (env DATA_ENCRYPTION_KEY)."""
 
     bootstrap_api_key: str = DEV_API_KEY
     erp_webhook_url: str | None = None
@@ -67,6 +78,11 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     """The bootstrap client's own limit, set at every start: high, because the demo, the e2e
     suite and set-up scripts send through it (env BOOTSTRAP_RATE_LIMIT_PER_SECOND)."""
     bootstrap_rate_limit_burst: int = Field(default=2000, ge=1)
+
+    @property
+    def secret_box(self) -> SecretBox:
+        """Encrypts and decrypts the secrets the gateway stores, with `data_encryption_key`."""
+        return SecretBox.from_setting(self.data_encryption_key)
 
     @property
     def default_rate_limit(self) -> RateLimit:

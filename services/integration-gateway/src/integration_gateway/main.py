@@ -38,7 +38,9 @@ async def ensure_configured(runtime: ServiceRuntime) -> None:
             await settings.outbound_guard.check_url(settings.erp_webhook_url)
         except OutboundRefused as exc:
             raise OutboundRefused(f"ERP_WEBHOOK_URL is refused: {exc}") from None
-    async with GatewayUnitOfWork(runtime.session_factory, source=settings.event_source) as uow:
+    async with GatewayUnitOfWork.keyed(settings.secret_box)(
+        runtime.session_factory, source=settings.event_source
+    ) as uow:
         if settings.bootstrap_api_key:
             await uow.clients.ensure(
                 BOOTSTRAP_CLIENT,
@@ -82,7 +84,7 @@ def create_app(
         ),
         routers=[inbound.router, write_back.router],
         consumers=[consumer.subscription()],
-        unit_of_work=GatewayUnitOfWork,
+        unit_of_work=GatewayUnitOfWork.keyed(settings.secret_box),
         background=[
             BackgroundJob("webhook-delivery", run_delivery_worker),
             RETENTION,
@@ -108,7 +110,8 @@ async def create_api_key(
     key = domain.generate_api_key()
     engine = create_engine(settings)
     try:
-        uow = GatewayUnitOfWork(create_session_factory(engine), source=settings.event_source)
+        keyed = GatewayUnitOfWork.keyed(settings.secret_box)
+        uow = keyed(create_session_factory(engine), source=settings.event_source)
         async with uow:
             await uow.clients.ensure(
                 name, domain.hash_api_key(key), scopes, rate_per_second=rate_per_second, burst=burst

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Protocol
 import aiosmtplib
 import httpx
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
+from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.signing import signed_headers
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field
 
@@ -75,6 +76,22 @@ SECRET_FIELDS = ("secret", "password")
 def redacted(config: dict[str, Any]) -> dict[str, Any]:
     """A stored config as the API shows it: secrets replaced by ``"***"``."""
     return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in config.items()}
+
+
+def sealed(config: dict[str, Any], box: SecretBox) -> dict[str, Any]:
+    """A config as stored: its secret fields encrypted with `box` (DATA_ENCRYPTION_KEY)."""
+    return {
+        k: (box.encrypt(v) if k in SECRET_FIELDS and isinstance(v, str) else v)
+        for k, v in config.items()
+    }
+
+
+def opened(config: dict[str, Any], box: SecretBox) -> dict[str, Any]:
+    """A stored config with its secret fields decrypted (a legacy plaintext reads as is)."""
+    return {
+        k: (box.decrypt(v) if k in SECRET_FIELDS and isinstance(v, str) else v)
+        for k, v in config.items()
+    }
 
 
 async def check_address(guard: OutboundGuard, kind: str, config: dict[str, Any]) -> None:

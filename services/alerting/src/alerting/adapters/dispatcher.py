@@ -20,7 +20,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from alerting import metrics
-from alerting.adapters.channels import build_channel
+from alerting.adapters.channels import build_channel, opened
 from alerting.adapters.tables import alerts, channels, notifications
 from alerting.config import AlertingSettings
 from alerting.domain import Notification
@@ -99,11 +99,11 @@ def notification_worker(
     """The worker sending alerting's notifications (`deliver_due` does one round)."""
     timeout = settings.notification_timeout_seconds
     guard = settings.outbound_guard
+    box = settings.secret_box
 
     async def send(item: Outbound) -> None:
-        channel = build_channel(
-            item.channel_kind, item.channel_config, http=http, timeout=timeout, guard=guard
-        )
+        config = opened(item.channel_config, box)
+        channel = build_channel(item.channel_kind, config, http=http, timeout=timeout, guard=guard)
         await channel.send(item.notification)
 
     return DeliveryWorker(

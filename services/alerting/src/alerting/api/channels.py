@@ -8,10 +8,12 @@ from fastapi import APIRouter, Body, Depends, Request
 from inventory_runtime.app import runtime_of
 from inventory_runtime.errors import ApiError, field_problems
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
+from inventory_runtime.secret_box import SecretBox
 
-from alerting.adapters.channels import ADDRESS_FIELDS, check_address, redacted
+from alerting.adapters.channels import ADDRESS_FIELDS, check_address, redacted, sealed
 from alerting.api import Uow
 from alerting.api.schemas import ChannelBody, ChannelView
+from alerting.config import AlertingSettings
 
 ChannelBodyDep = Annotated[ChannelBody, Body()]
 
@@ -20,7 +22,14 @@ def _outbound_guard(request: Request) -> OutboundGuard:
     return runtime_of(request).settings.outbound_guard
 
 
+def _secret_box(request: Request) -> SecretBox:
+    settings = runtime_of(request).settings
+    assert isinstance(settings, AlertingSettings)
+    return settings.secret_box
+
+
 Guard = Annotated[OutboundGuard, Depends(_outbound_guard)]
+Box = Annotated[SecretBox, Depends(_secret_box)]
 
 router = APIRouter(prefix="/v1", tags=["channels"])
 
@@ -33,22 +42,25 @@ def _name_taken(name: str) -> ApiError:
     return ApiError(409, "conflict", f"a channel named {name!r} exists")
 
 
-async def _reachable_config(body: ChannelBody, guard: OutboundGuard) -> dict[str, Any]:
-    """The config to store; 422 when its URL or host is internal and not allow-listed."""
+async def _reachable_config(
+    body: ChannelBody, guard: OutboundGuard, box: SecretBox
+) -> dict[str, Any]:
+    """The config to store, its secrets encrypted; 422 when its URL or host is internal and not
+    allow-listed."""
     config = body.config.model_dump(mode="json")
     try:
         await check_address(guard, body.kind, config)
     except OutboundRefused as exc:
         problem = (f"config.{ADDRESS_FIELDS[body.kind]}", str(exc))
         raise ApiError(422, "validation_error", field_problems([problem])) from None
-    return config
+    return sealed(config, box)
 
 
 @router.post("/channels", status_code=201, response_model=ChannelView)
-async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard) -> ChannelView:
+async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box) -> ChannelView:
     """Add a notification channel (webhook or email); an internal URL or SMTP host is refused
     unless allow-listed (OUTBOUND_ALLOWLIST)."""
-    config = await _reachable_config(body, guard)
+    config = await _reachable_config(body, guard, box)
     async with uow:
         if await uow.channels.name_taken(body.name):
             raise _name_taken(body.name)
@@ -67,11 +79,11 @@ async def list_channels(uow: Uow) -> list[ChannelView]:
 
 @router.put("/channels/{channel_id}", response_model=ChannelView)
 async def replace_channel(
-    channel_id: str, body: ChannelBodyDep, uow: Uow, guard: Guard
+    channel_id: str, body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box
 ) -> ChannelView:
     """Replace a channel's name, kind, config and enabled flag (its address checked as when
     added)."""
-    config = await _reachable_config(body, guard)
+    config = await _reachable_config(body, guard, box)
     async with uow:
         if await uow.channels.name_taken(body.name, other_than=channel_id):
             raise _name_taken(body.name)

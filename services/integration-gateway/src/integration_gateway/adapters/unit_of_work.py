@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self, cast
 
+from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.uow import UnitOfWork
 
 from integration_gateway.adapters.accepted import AcceptedMessages
@@ -19,12 +20,21 @@ class GatewayUnitOfWork(UnitOfWork):
     idempotency: IdempotencyRepository
     subscriptions: SubscriptionRepository
     deliveries: DeliveryRepository
+    secret_box: ClassVar[SecretBox | None] = None
+    """Encrypts the subscriptions' secrets; set by `keyed` (DATA_ENCRYPTION_KEY)."""
+
+    @classmethod
+    def keyed(cls, box: SecretBox) -> type[GatewayUnitOfWork]:
+        """This unit of work with the key that encrypts stored secrets."""
+        return cast(type[GatewayUnitOfWork], type(cls.__name__, (cls,), {"secret_box": box}))
 
     async def __aenter__(self) -> Self:
+        if self.secret_box is None:
+            raise RuntimeError("use GatewayUnitOfWork.keyed(settings.secret_box)")
         await super().__aenter__()
         self.accepted = AcceptedMessages(self.publish)
         self.clients = ClientRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
-        self.subscriptions = SubscriptionRepository(self.session)
+        self.subscriptions = SubscriptionRepository(self.session, self.secret_box)
         self.deliveries = DeliveryRepository(self.session)
         return self

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from inventory_runtime.delivery import (
     Outcome,
 )
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
+from inventory_runtime.secret_box import SecretBox, SecretBoxError
 from inventory_runtime.signing import signed_headers
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,6 +53,7 @@ class DueDelivery:
     payload: bytes
     url: str
     secret: str
+    """As stored (encrypted, or a legacy plaintext) until `WebhookSender` decrypts it."""
 
 
 def _due(row: Row[Any]) -> DueDelivery:
@@ -82,7 +84,9 @@ secret."""
 
 
 def webhook_headers(delivery: DueDelivery, now: datetime) -> dict[str, str]:
-    """The headers of a webhook POST; the signature covers the timestamp and the exact body."""
+    """The headers of a webhook POST; the signature covers the timestamp and the exact body.
+
+    `delivery.secret` is the plaintext secret (`WebhookSender` decrypts the stored one)."""
     return {
         "Content-Type": CONTENT_TYPE,
         "X-Event-Id": delivery.event_id,
@@ -96,10 +100,15 @@ class WebhookSender:
     """POSTs one delivery; a non-2xx answer or a refused address raises `DeliveryFailed`."""
 
     def __init__(
-        self, client: httpx.AsyncClient, guard: OutboundGuard, clock: Clock = utc_now
+        self,
+        client: httpx.AsyncClient,
+        guard: OutboundGuard,
+        box: SecretBox,
+        clock: Clock = utc_now,
     ) -> None:
         self._client = client
         self._guard = guard
+        self._box = box
         self._clock = clock
 
     async def __call__(self, delivery: DueDelivery) -> int:
@@ -107,6 +116,10 @@ class WebhookSender:
             await self._guard.check_url(delivery.url)
         except OutboundRefused as exc:
             raise DeliveryFailed(f"outbound address refused: {exc}") from None
+        try:
+            delivery = replace(delivery, secret=self._box.decrypt(delivery.secret))
+        except SecretBoxError as exc:
+            raise DeliveryFailed(f"subscription secret unreadable: {exc}") from None
         started = time.perf_counter()
         try:
             response = await self._client.post(
@@ -140,7 +153,7 @@ def delivery_worker(
     return DeliveryWorker(
         session_factory,
         DELIVERIES,
-        WebhookSender(client, settings.outbound_guard),
+        WebhookSender(client, settings.outbound_guard, settings.secret_box),
         DeliveryTuning.from_settings(settings, "delivery"),
         describe=_describe,
         on_outcome=_count_attempt,

@@ -7,6 +7,7 @@ from typing import Any
 
 from inventory_runtime.db import text_array
 from inventory_runtime.delivery import pending
+from inventory_runtime.secret_box import SecretBox
 from sqlalchemy import LargeBinary, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,10 +17,12 @@ from integration_gateway.domain import WebhookSubscription, WriteBack, new_id
 
 
 class SubscriptionRepository:
-    """Outbound webhook subscriptions (soft-deleted: `active` false)."""
+    """Outbound webhook subscriptions (soft-deleted: `active` false); their secrets are stored
+    encrypted with `box` and read back in plaintext (a legacy plaintext row reads as is)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
         self._session = session
+        self._box = box
 
     async def add(self, subscription: WebhookSubscription) -> WebhookSubscription:
         row = (
@@ -28,7 +31,7 @@ class SubscriptionRepository:
                 .values(
                     id=subscription.id,
                     url=subscription.url,
-                    secret=subscription.secret,
+                    secret=self._box.encrypt(subscription.secret),
                     event_types=list(subscription.event_types),
                     active=subscription.active,
                     origin=subscription.origin,
@@ -36,7 +39,7 @@ class SubscriptionRepository:
                 .returning(subscriptions)
             )
         ).one()
-        return _subscription(row)
+        return _subscription(row, self._box)
 
     async def ensure_configured(self, url: str, secret: str, event_types: Sequence[str]) -> str:
         """Make the subscription from settings the only active one of origin ``settings``."""
@@ -48,8 +51,8 @@ class SubscriptionRepository:
             )
         ).all()
         for row in existing:
-            same = (row.url, row.secret, list(row.event_types)) == (url, secret, list(event_types))
-            if same:
+            stored = (row.url, self._box.decrypt(row.secret), list(row.event_types))
+            if stored == (url, secret, list(event_types)):
                 return str(row.id)
             await self.deactivate(row.id)
         subscription = WebhookSubscription(
@@ -61,7 +64,7 @@ class SubscriptionRepository:
         query = select(subscriptions).order_by(subscriptions.c.created_at, subscriptions.c.id)
         if not include_inactive:
             query = query.where(subscriptions.c.active)
-        return [_subscription(row) for row in (await self._session.execute(query)).all()]
+        return [_subscription(row, self._box) for row in (await self._session.execute(query)).all()]
 
     async def subscribed_types(self) -> set[str]:
         """The event types some active subscription wants."""
@@ -76,7 +79,7 @@ class SubscriptionRepository:
             .where(subscriptions.c.event_types.overlap(text_array(event_types)))
             .order_by(subscriptions.c.created_at, subscriptions.c.id)
         )
-        return [_subscription(row) for row in (await self._session.execute(query)).all()]
+        return [_subscription(row, self._box) for row in (await self._session.execute(query)).all()]
 
     async def deactivate(self, subscription_id: str) -> bool:
         """Deactivate it and cancel its pending deliveries; False if there is no such one."""
@@ -142,11 +145,11 @@ class DeliveryRepository:
         return [dict(row) for row in rows]
 
 
-def _subscription(row: Any) -> WebhookSubscription:
+def _subscription(row: Any, box: SecretBox) -> WebhookSubscription:
     return WebhookSubscription(
         id=row.id,
         url=row.url,
-        secret=row.secret,
+        secret=box.decrypt(row.secret),
         event_types=tuple(row.event_types),
         active=row.active,
         origin=row.origin,
