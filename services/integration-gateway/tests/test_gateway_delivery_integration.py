@@ -317,7 +317,9 @@ async def test_an_allow_listed_loopback_subscription_is_accepted(
     client: httpx.AsyncClient,
     erp: Receiver,
 ) -> None:
-    await subscribe(client, erp.url)  # 201 under the allow-list 127.0.0.0/8
+    subscription_id = await subscribe(client, erp.url)  # 201 under the allow-list 127.0.0.0/8
+    listed = (await client.get("/v1/subscriptions")).json()
+    assert (subscription_id, erp.url) in [(s["id"], s["url"]) for s in listed]
 
 
 async def test_a_refused_erp_webhook_setting_stops_the_startup(

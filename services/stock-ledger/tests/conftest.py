@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import pytest
+import stock_ledger
 from aiokafka.structs import ConsumerRecord
 from inventory_contracts import (
     GoodsReceived,
@@ -21,8 +25,17 @@ from inventory_contracts import (
 )
 from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.events.base import Event
+from inventory_runtime.db import create_session_factory
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
+from inventory_runtime.migrations import migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from stock_ledger import handlers
+from stock_ledger.adapters import LedgerUnitOfWork
+from stock_ledger.api import get_uow
+from stock_ledger.api.common import variance_threshold
+from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain import (
     Balance,
     Consumption,
@@ -36,6 +49,7 @@ from stock_ledger.domain import (
     PointKey,
     Posting,
 )
+from stock_ledger.main import create_app
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 E = TypeVar("E", bound=Event)
@@ -308,3 +322,51 @@ class Make:
 @pytest.fixture(scope="session")
 def make() -> type[Make]:
     return Make
+
+
+Sessions = async_sessionmaker[AsyncSession]
+MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
+SOURCE = "/services/stock-ledger"
+
+
+@asynccontextmanager
+async def ledger_database(
+    database_url: str,
+    name: str,
+    make: type[Make],
+    skus: Iterable[str],
+    location: str,
+    category: str,
+) -> AsyncIterator[Sessions]:
+    """A fresh, migrated ledger database with `skus` (unit cost 10) and `location`; dropped
+    after."""
+    url = await fresh_database(database_url, name)
+    await migrate_async(url, MIGRATIONS)
+    engine = create_async_engine(url, pool_size=5)
+    factory = create_session_factory(engine)
+    async with LedgerUnitOfWork(factory, source=SOURCE) as uow:
+        for sku in skus:
+            item = ItemUpserted(
+                sku=sku, name=sku, unit_of_measure="pcs", category=category, unit_cost=Decimal(10)
+            )
+            await handlers.upsert_item(make.inbound(item), uow)
+        await handlers.upsert_location(make.inbound(make.location(location)), uow)
+        await uow.commit()
+    try:
+        yield factory
+    finally:
+        await engine.dispose()
+        await drop_database(url)
+
+
+@asynccontextmanager
+async def ledger_client(
+    sessions: Sessions, variance_amount: Decimal
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's HTTP API over `sessions`, with `variance_amount` as the approval amount."""
+    app = create_app(StockLedgerSettings())
+    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(sessions, source=SOURCE)
+    app.dependency_overrides[variance_threshold] = lambda: variance_amount
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http

@@ -9,37 +9,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import stock_ledger
 from inventory_contracts import (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalRequested,
-    ItemUpserted,
     decode,
     decode_data,
 )
-from inventory_runtime.db import create_session_factory
-from inventory_runtime.migrations import migrate_async
-from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
-from stock_ledger.api import get_uow
-from stock_ledger.api.common import variance_threshold
-from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain.counting import Variance, is_due
-from stock_ledger.main import create_app
 
-from .conftest import Make
+from .conftest import Make, Sessions, ledger_client, ledger_database
 
-Sessions = async_sessionmaker[AsyncSession]
-MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 WH = "WH-C"
 TODAY = datetime.now(UTC).date()
 
@@ -62,32 +49,15 @@ def test_variance_value_counts_losses_and_gains_alike() -> None:
 
 @pytest.fixture(scope="module")
 async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
-    url = await fresh_database(database_url, "stock_ledger_count_it")
-    await migrate_async(url, MIGRATIONS)
-    engine = create_async_engine(url, pool_size=5)
-    factory = create_session_factory(engine)
-    async with LedgerUnitOfWork(factory, source="/services/stock-ledger") as uow:
-        for sku in ("SMALL", "BIG", "DENIED", "CLASS-C"):
-            item = ItemUpserted(
-                sku=sku, name=sku, unit_of_measure="pcs", category="c", unit_cost=Decimal(10)
-            )
-            await handlers.upsert_item(make.inbound(item), uow)
-        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
-        await uow.commit()
-    yield factory
-    await engine.dispose()
-    await drop_database(url)
+    async with ledger_database(
+        database_url, "stock_ledger_count_it", make, ("SMALL", "BIG", "DENIED", "CLASS-C"), WH, "c"
+    ) as factory:
+        yield factory
 
 
 @pytest.fixture
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(StockLedgerSettings())
-    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
-        sessions, source="/services/stock-ledger"
-    )
-    app.dependency_overrides[variance_threshold] = lambda: Decimal(100)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with ledger_client(sessions, Decimal(100)) as http:
         yield http
 
 

@@ -9,39 +9,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import stock_ledger
 from inventory_contracts import (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalRequested,
-    ItemUpserted,
     StockMoved,
     decode,
     decode_data,
 )
-from inventory_runtime.db import create_session_factory
-from inventory_runtime.migrations import migrate_async
-from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
-from stock_ledger.api import get_uow
-from stock_ledger.api.common import variance_threshold
-from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain import Document, DocumentLine
 from stock_ledger.domain.errors import ApprovalRequired
-from stock_ledger.main import create_app
 
-from .conftest import FakeLedgerUoW, Make
+from .conftest import FakeLedgerUoW, Make, Sessions, ledger_client, ledger_database
 
-Sessions = async_sessionmaker[AsyncSession]
-MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 WH = "WH-V"
 SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN")
 # 100 on hand at 10 each; the approval amount is 100, so a variance of more than 10 units waits.
@@ -49,32 +36,15 @@ SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN")
 
 @pytest.fixture(scope="module")
 async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Sessions]:
-    url = await fresh_database(database_url, "stock_ledger_variance_it")
-    await migrate_async(url, MIGRATIONS)
-    engine = create_async_engine(url, pool_size=5)
-    factory = create_session_factory(engine)
-    async with LedgerUnitOfWork(factory, source="/services/stock-ledger") as uow:
-        for sku in SKUS:
-            item = ItemUpserted(
-                sku=sku, name=sku, unit_of_measure="pcs", category="v", unit_cost=Decimal(10)
-            )
-            await handlers.upsert_item(make.inbound(item), uow)
-        await handlers.upsert_location(make.inbound(make.location(WH)), uow)
-        await uow.commit()
-    yield factory
-    await engine.dispose()
-    await drop_database(url)
+    async with ledger_database(
+        database_url, "stock_ledger_variance_it", make, SKUS, WH, "v"
+    ) as factory:
+        yield factory
 
 
 @pytest.fixture(scope="module")
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(StockLedgerSettings())
-    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
-        sessions, source="/services/stock-ledger"
-    )
-    app.dependency_overrides[variance_threshold] = lambda: Decimal(100)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with ledger_client(sessions, Decimal(100)) as http:
         for sku in SKUS:
             line = {"sku": sku, "location": WH, "quantity": "100", "unit_cost": "10"}
             assert (await http.post("/v1/receipts", json={"lines": [line]})).status_code == 201
