@@ -6,7 +6,7 @@ formatter read them, so handlers never pass ids around by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -39,18 +39,34 @@ def message_context(*, correlation_id: str | None, causation_id: str | None) -> 
 Origin = tuple[str | None, str | None]
 """(correlation id, causation id) of the message some work answers."""
 
-batch_origins_var: ContextVar[dict[str, Origin] | None] = ContextVar("batch_origins", default=None)
+
+class _BatchOrigins:
+    """The batch's origins by key, built on the first look-up: a batch whose handler publishes
+    nothing (most availability runs) never pays for the map."""
+
+    def __init__(self, build: Callable[[], dict[str, Origin]]) -> None:
+        self._build = build
+        self._origins: dict[str, Origin] | None = None
+
+    def get(self, key: str) -> Origin:
+        if self._origins is None:
+            self._origins = self._build()
+        return self._origins.get(key, (None, None))
+
+
+batch_origins_var: ContextVar[_BatchOrigins | None] = ContextVar("batch_origins", default=None)
 
 
 @contextmanager
-def batch_context(origins: dict[str, Origin]) -> Iterator[None]:
-    """While a batch of messages is applied together: the origin of each message by its keys.
+def batch_context(origins: Callable[[], dict[str, Origin]]) -> Iterator[None]:
+    """While a batch of messages is applied together: the origin of each message by its keys
+    (`origins` builds that map, once, when an event first needs it).
 
     An event published in the block without a message context of its own takes the ids of the
     message that shares its key (the order an outcome answers, the stock point a movement
     changed), so a set-based handler never carries ids around by hand.
     """
-    token = batch_origins_var.set(origins)
+    token = batch_origins_var.set(_BatchOrigins(origins))
     try:
         yield
     finally:
@@ -65,5 +81,5 @@ def origin_of(key: str | None) -> Origin:
         return correlation_id, causation_id_var.get()
     origins = batch_origins_var.get()
     if origins is not None and key is not None:
-        return origins.get(key, (None, None))
+        return origins.get(key)
     return None, None

@@ -71,7 +71,7 @@ class HandlerRegistry(Generic[U]):
         """Apply each run of consecutive `event_class` messages in one call (set-based)."""
 
         async def whole(run: Sequence[InboundEvent[Any]], uow: U) -> None:
-            with batch_context(origins_of(run)):
+            with batch_context(lambda: origins_of(run)):
                 await handler(run, uow)
                 uow.collect_events()
 
