@@ -33,6 +33,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from inventory_runtime.auth.app_security import check_and_document_routes, install_identity
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.gc_tuning import freeze_startup_objects
@@ -221,11 +222,12 @@ def create_service_app(
     on_startup: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     version: str = "0.1.0",
     description: str = "",
+    pages: bool = False,
 ) -> FastAPI:
     """Build a service's FastAPI app with the shared lifespan, operations routes and plumbing.
 
-    `consumers` are started as `KafkaConsumerLoop`s whose units of work are `unit_of_work`
-    instances; `topics` (name -> partitions), if given, are created at startup when missing.
+    `consumers` run as `KafkaConsumerLoop`s with `unit_of_work`s; missing `topics` are made at
+    startup. Routes declare permissions (`inventory_runtime.auth`); `pages` adds the login.
     """
 
     @asynccontextmanager
@@ -265,8 +267,10 @@ def create_service_app(
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
     install_http_plumbing(app, max_body_bytes=settings.http_max_body_bytes)
     app.include_router(_operations_router())
+    install_identity(app, settings, pages=pages)
     for router in routers:
         app.include_router(router)
+    check_and_document_routes(app)
     return app
 
 
