@@ -265,13 +265,19 @@ def create_service_app(
             log.info("%s stopped", settings.service_name)
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
+    _add_routes(app, settings, routers, pages=pages)
+    return app
+
+
+def _add_routes(
+    app: FastAPI, settings: ServiceSettings, routers: Sequence[APIRouter], *, pages: bool
+) -> None:
     install_http_plumbing(app, max_body_bytes=settings.http_max_body_bytes)
     app.include_router(_operations_router())
     install_identity(app, settings, pages=pages)
     for router in routers:
         app.include_router(router)
     check_and_document_routes(app)
-    return app
 
 
 def serve(settings: ServiceSettings, app: FastAPI) -> None:
