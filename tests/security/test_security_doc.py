@@ -18,7 +18,9 @@ def test_the_documented_permission_table_is_the_codes() -> None:
     for line in lines:
         if line.startswith("| `") and ":" in line.split("|")[1]:
             cells = [cell.strip() for cell in line.strip("|").split("|")]
-            rows[cells[0].strip("`")] = {r for r, mark in zip(roles, cells[2:], strict=True) if mark}
+            rows[cells[0].strip("`")] = {
+                r for r, mark in zip(roles, cells[2:], strict=True) if mark
+            }
     assert set(rows) == set(PERMISSIONS)
     for permission, holders in rows.items():
         expected = {role for role in ROLES if permission in ROLE_PERMISSIONS[role]}
