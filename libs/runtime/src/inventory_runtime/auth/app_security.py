@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from inventory_runtime.auth.routes import RouteWithoutPermission, SecuredRoute
+from inventory_runtime.auth.routes import BEARER_SCHEME, RouteWithoutPermission, SecuredRoute
 from inventory_runtime.auth.web import auth_router
 
 if TYPE_CHECKING:
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 ENFORCE_SECURED_ROUTES = False
 """Off only while the services move onto `SecuredRoute`; switched on once all have."""
 OPERATIONS_PATHS = frozenset({"/health", "/ready", "/metrics"})
-BEARER_SCHEME = "bearerAuth"
-ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no valid access token (missing, expired or wrongly signed)"},
-    403: {"description": "the caller's roles lack the permission this operation needs"},
-}
 
 
 def install_identity(app: FastAPI, settings: ServiceSettings, *, pages: bool) -> None:
@@ -38,7 +33,7 @@ def install_identity(app: FastAPI, settings: ServiceSettings, *, pages: bool) ->
 
 
 def check_and_document_routes(app: FastAPI) -> None:
-    """Refuse routes that skip the permission check; put each permission in the OpenAPI."""
+    """Refuse routes that skip the permission check; add the bearer scheme to the OpenAPI."""
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if not isinstance(route, APIRoute) or route.path in OPERATIONS_PATHS:
@@ -49,13 +44,6 @@ def check_and_document_routes(app: FastAPI) -> None:
             raise RouteWithoutPermission(
                 f"{route.path} is a plain APIRoute: build its router with secured_router()"
             )
-        if route.public:
-            continue
-        extra = dict(route.openapi_extra or {})
-        extra["security"] = [{BEARER_SCHEME: []}]
-        extra["x-permissions"] = list(route.permissions)
-        route.openapi_extra = extra
-        route.responses = {**ACCESS_RESPONSES, **route.responses}
     _add_security_scheme(app)
 
 

@@ -45,6 +45,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_PATH = "/auth/login"
 
 
+BEARER_SCHEME = "bearerAuth"
+ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no valid access token (missing, expired or wrongly signed)"},
+    403: {"description": "the caller's roles lack the permission this operation needs"},
+}
+
+
 class RouteWithoutPermission(TypeError):
     """A route that declares neither a permission nor that it is public."""
 
@@ -172,12 +179,21 @@ class SecuredRoute(APIRoute):
         handle = super().get_route_handler()
         if self.public:
             return handle
+        self._document()
 
         async def secured(request: Request) -> Response:
             refused = await self.admit(request)
             return refused if refused is not None else await handle(request)
 
         return secured
+
+    def _document(self) -> None:
+        """Name the permission in the OpenAPI (before a router copies the route)."""
+        extra = dict(self.openapi_extra or {})
+        extra["security"] = [{BEARER_SCHEME: []}]
+        extra["x-permissions"] = list(self.permissions)
+        self.openapi_extra = extra
+        self.responses = {**ACCESS_RESPONSES, **self.responses}
 
     @property
     def is_page(self) -> bool:
