@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from inventory_contracts import (
     Event,
     ItemUpserted,
@@ -20,6 +22,7 @@ from inventory_contracts import (
     OrderPlaced,
     StockMoved,
 )
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.migrations import migrate_async
@@ -277,3 +280,13 @@ async def sessions(
     yield create_session_factory(engine)
     await engine.dispose()
     await drop_database(url)
+
+
+def api_client(app: FastAPI, *roles: str, login: str = "zhao.op") -> httpx.AsyncClient:
+    """A client of `app` calling with a bearer token of `login` holding `roles` (every role
+    when none are given)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://test",
+        headers=TEST_ISSUER.headers(*roles, login=login),
+    )

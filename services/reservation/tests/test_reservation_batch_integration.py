@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-import httpx
 import pytest
 from inventory_contracts import (
     BackorderFilled,
@@ -33,7 +32,7 @@ from reservation.consumer import GROUP_ID, subscription
 from reservation.main import create_app
 from sqlalchemy import func, select, text
 
-from .conftest import Make
+from .conftest import Make, api_client
 from .test_reservation_integration import (
     LOC,
     D,
@@ -127,8 +126,7 @@ async def test_receipt_fills_backorders_in_priority_then_arrival_order(
     assert causes[-2:] == ["stock_movement", "backorder_fill"]
     app = create_app(ReservationSettings())
     app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with api_client(app, "planner", login="sun.planner") as client:
         body = (await client.get("/v1/reservations/BO-EARLY")).json()
     assert body["allow_partial"] is True
     assert (body["lines"][0]["reserved"], body["lines"][0]["backordered"]) == ("3", "2")

@@ -21,6 +21,7 @@ from inventory_contracts import (
     decode,
     decode_data,
 )
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.retry import is_transient
@@ -34,7 +35,7 @@ from reservation.main import create_app
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from .conftest import Make
+from .conftest import Make, api_client
 
 pytestmark = pytest.mark.integration
 
@@ -238,8 +239,7 @@ async def test_http_api_shows_reservations_and_availability(
     app = create_app(ReservationSettings())
     app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with api_client(app, "operator") as client:
         reserved = await client.get("/v1/reservations/IT-API")
         rejected = await client.get("/v1/reservations/IT-NO")
         missing = await client.get("/v1/reservations/NOPE")
@@ -265,3 +265,29 @@ async def test_http_api_shows_reservations_and_availability(
     assert unknown.status_code == 404
     assert [p["sku"] for p in listed.json()] == ["API-1"]
     assert json.loads(listed.text)[0]["available_to_promise"] == "6"
+
+
+async def test_http_api_needs_a_token_granting_reservation_read(
+    sessions: Sessions, make: type[Make]
+) -> None:
+    await seed(sessions, make, {"API-2": "10"})
+    app = create_app(ReservationSettings())
+    app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as anonymous:
+        unsigned = await anonymous.get(f"/v1/availability/API-2/{LOC}")
+        expired = await anonymous.get(
+            "/v1/availability",
+            headers={"Authorization": f"Bearer {TEST_ISSUER.token('operator', expires_in=-120)}"},
+        )
+    async with api_client(app, "approver", login="wang.manager") as approver:
+        refused = await approver.get(f"/v1/availability/API-2/{LOC}")
+    async with api_client(app, "auditor", login="qian.audit") as auditor:
+        allowed = await auditor.get(f"/v1/availability/API-2/{LOC}")
+
+    assert unsigned.status_code == 401 and "Bearer" in unsigned.headers["WWW-Authenticate"]
+    assert expired.status_code == 401
+    assert refused.status_code == 403
+    assert "reservation:read" in refused.json()["detail"]
+    assert "on_hand" not in refused.text
+    assert allowed.status_code == 200 and allowed.json()["on_hand"] == "10"

@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 import stock_ledger
 from aiokafka.structs import ConsumerRecord
+from fastapi import FastAPI
 from inventory_contracts import (
     GoodsReceived,
     ItemUpserted,
@@ -25,11 +26,13 @@ from inventory_contracts import (
 )
 from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.events.base import Event
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
@@ -359,14 +362,46 @@ async def ledger_database(
         await drop_database(url)
 
 
-@asynccontextmanager
-async def ledger_client(
-    sessions: Sessions, variance_amount: Decimal
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The service's HTTP API over `sessions`, with `variance_amount` as the approval amount."""
+def signed_in(*roles: str, login: str = "zhao.op") -> dict[str, str]:
+    """The ``Authorization`` header of `login` holding `roles` (every role when none given),
+    from the test issuer every in-process app trusts."""
+    return TEST_ISSUER.headers(*roles, login=login)
+
+
+def api_client(app: FastAPI, *roles: str, login: str = "zhao.op") -> httpx.AsyncClient:
+    """A client of `app` calling as `login` with `roles` (per-request headers override it)."""
+    transport = httpx.ASGITransport(app=app)
+    headers = signed_in(*roles, login=login)
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
+
+
+def ledger_app(sessions: Sessions, variance_amount: Decimal | None = None) -> FastAPI:
+    """The service's app over `sessions` (and `variance_amount` as the approval amount)."""
     app = create_app(StockLedgerSettings())
     app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(sessions, source=SOURCE)
-    app.dependency_overrides[variance_threshold] = lambda: variance_amount
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    if variance_amount is not None:
+        app.dependency_overrides[variance_threshold] = lambda: variance_amount
+    return app
+
+
+@asynccontextmanager
+async def ledger_client(
+    sessions: Sessions, variance_amount: Decimal, *roles: str, login: str = "zhao.op"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's HTTP API over `sessions`, with `variance_amount` as the approval amount,
+    called as `login` with `roles` (every role when none given)."""
+    async with api_client(ledger_app(sessions, variance_amount), *roles, login=login) as http:
         yield http
+
+
+async def audit_entries(sessions: Sessions, entity_id: str) -> list[dict[str, Any]]:
+    """The audit log's entries about `entity_id`, oldest first."""
+    async with sessions() as session:
+        rows = await session.execute(
+            text(
+                "SELECT actor, actor_kind, action, entity_type, entity_id, before, after "
+                "FROM audit_log WHERE entity_id = :id ORDER BY id"
+            ),
+            {"id": entity_id},
+        )
+        return [dict(row._mapping) for row in rows]

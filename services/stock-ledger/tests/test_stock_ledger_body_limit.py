@@ -26,7 +26,6 @@ def widest_document() -> dict[str, object]:
         "document_id": "DOC-" + "7" * 56,
         "lines": [line] * MAX_LINES,
         "fields": {"note": "n" * 2000},
-        "created_by": "wang.manager",
     }
 
 

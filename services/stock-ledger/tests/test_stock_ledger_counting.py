@@ -25,7 +25,7 @@ from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
 from stock_ledger.domain.counting import Variance, is_due
 
-from .conftest import Make, Sessions, ledger_client, ledger_database
+from .conftest import Make, Sessions, audit_entries, ledger_client, ledger_database, signed_in
 
 WH = "WH-C"
 TODAY = datetime.now(UTC).date()
@@ -57,8 +57,8 @@ async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Session
 
 @pytest.fixture
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    async with ledger_client(sessions, Decimal(100)) as http:
-        yield http
+    async with ledger_client(sessions, Decimal(100), login="counter-li") as http:
+        yield http  # every role: the tests that need one role send its token
 
 
 async def stocked(client: httpx.AsyncClient, sku: str, quantity: str, abc: str) -> None:
@@ -112,11 +112,13 @@ async def test_tasks_follow_the_abc_schedule_and_a_small_variance_posts_at_once(
     task = await task_of(client, "SMALL")
     counted = await client.post(
         f"/v1/count-tasks/{task['task_id']}/count",
-        json={"counted_quantity": "18", "counted_by": "counter-li"},
+        json={"counted_quantity": "18"},
+        headers=signed_in("operator", login="counter-wang"),
     )
     # book 20, counted 18: 2 * 10 = 20, under the 100 that needs approval
     assert counted.status_code == 201, counted.text
     assert counted.json()["status"] == "posted"
+    assert (counted.json()["created_by"], counted.json()["posted_by"]) == ("counter-wang",) * 2
     assert counted.json()["ledger_entries"][0]["quantity_delta"] == "-2"
     assert await on_hand(client, "SMALL") == "18"
     assert (await task_of(client, "SMALL"))["status"] == "done"
@@ -153,10 +155,14 @@ async def test_large_variance_waits_for_approval_then_posts(
     refused = await client.post(f"/v1/documents/{document_id}/post")
     assert refused.status_code == 409  # only the approval posts it
 
-    granted = ApprovalGranted(
-        request_id=request.request_id, subject_type=request.subject_type,
-        subject_id=document_id, decided_by="manager-wu", decided_at=datetime.now(UTC),
-    )  # fmt: skip
+    assert request.requested_by == "counter-li"  # the counter, from the token
+    await decide(sessions, grant(document_id, "counter-li"))  # the counter approving: refused
+    assert await on_hand(client, "BIG") == "50"
+    assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == (
+        "pending_approval"
+    )
+
+    granted = grant(document_id, "manager-wu")
     await decide(sessions, granted)
     await decide(sessions, granted)  # redelivered: nothing more happens
 
@@ -164,6 +170,23 @@ async def test_large_variance_waits_for_approval_then_posts(
     posted = (await client.get(f"/v1/documents/{document_id}")).json()
     assert posted["status"] == "posted" and len(posted["ledger_entries"]) == 1
     assert (await task_of(client, "BIG"))["status"] == "done"
+    self_approval, approved = await audit_entries(sessions, document_id)
+    assert (self_approval["actor"], self_approval["action"]) == (
+        "counter-li", "refuse_self_approval"
+    )  # fmt: skip
+    assert self_approval["before"] == self_approval["after"]
+    assert self_approval["after"]["approval"] == "pending"
+    assert (approved["actor"], approved["action"]) == ("manager-wu", "approve")
+    assert approved["before"]["status"] == "pending_approval"
+    assert approved["after"]["status"] == "posted" and approved["after"]["approval"] == "granted"
+    assert approved["after"]["decided_by"] == "manager-wu"
+
+
+def grant(document_id: str, decided_by: str) -> ApprovalGranted:
+    return ApprovalGranted(
+        request_id=f"APR-{document_id}", subject_type="stock_count_variance",
+        subject_id=document_id, decided_by=decided_by, decided_at=datetime.now(UTC),
+    )  # fmt: skip
 
 
 async def test_rejected_variance_changes_no_stock(
@@ -189,3 +212,39 @@ async def test_rejected_variance_changes_no_stock(
     assert await on_hand(client, "DENIED") == "50"
     assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
     assert (await task_of(client, "DENIED"))["status"] == "rejected"
+    [rejected] = await audit_entries(sessions, document_id)
+    assert (rejected["actor"], rejected["actor_kind"], rejected["action"]) == (
+        "approval", "service", "reject"
+    )  # fmt: skip
+    assert rejected["before"]["status"] == "pending_approval"
+    assert rejected["after"]["status"] == "rejected" and rejected["after"]["reason"].startswith(
+        "no"
+    )
+
+
+async def test_counting_configuration_is_the_administrators_and_audited(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    operator = signed_in("operator", login="zhao.op")
+    admin = signed_in("admin", login="sun.admin")
+    days = (await client.get("/v1/count-schedules")).json()["C"]
+    schedule = await client.put(
+        "/v1/count-schedules/C", json={"interval_days": 1}, headers=operator
+    )
+    abc = await client.put("/v1/items/CLASS-C/abc-class", json={"abc_class": "A"}, headers=operator)
+
+    assert (schedule.status_code, abc.status_code) == (403, 403)
+    assert (await client.get("/v1/count-schedules")).json()["C"] == days  # nothing changed
+
+    changed = await client.put("/v1/count-schedules/C", json={"interval_days": 180}, headers=admin)
+    reclassed = await client.put(
+        "/v1/items/CLASS-C/abc-class", json={"abc_class": "B"}, headers=admin
+    )
+    assert changed.json()["C"] == 180 and reclassed.status_code == 200
+    *_, entry = await audit_entries(sessions, "C")
+    assert (entry["actor"], entry["entity_type"], entry["action"]) == (
+        "sun.admin", "count_schedule", "update"
+    )  # fmt: skip
+    assert (entry["before"]["interval_days"], entry["after"]["interval_days"]) == (days, 180)
+    *_, item = await audit_entries(sessions, "CLASS-C")
+    assert (item["before"]["abc_class"], item["after"]["abc_class"]) == ("C", "B")

@@ -25,12 +25,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
-from stock_ledger.api import get_uow
-from stock_ledger.config import StockLedgerSettings
-from stock_ledger.main import create_app
 
-from .conftest import Make
+from .conftest import Make, api_client, audit_entries, ledger_app, signed_in
 
+ADMIN = signed_in("admin", login="sun.admin")
 pytestmark = pytest.mark.integration
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -72,12 +70,7 @@ async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Session
 
 @pytest.fixture
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(StockLedgerSettings())
-    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
-        sessions, source="/services/stock-ledger"
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with api_client(ledger_app(sessions), "operator", login="zhao.op") as http:
         yield http
 
 
@@ -127,15 +120,20 @@ async def test_draft_is_edited_then_posted_once_and_is_immutable_after(
     )
     assert edited.status_code == 200 and edited.json()["lines"][0]["quantity"] == "10"
 
-    posted = await client.post(f"/v1/documents/{document_id}/post", json={"posted_by": "wang"})
-    again = await client.post(f"/v1/documents/{document_id}/post", json={"posted_by": "li"})
+    url = f"/v1/documents/{document_id}/post"
+    forged = await client.post(url, json={"posted_by": "wang.manager"})
+    posted = await client.post(url, headers=signed_in("operator", login="wang.keeper"))
+    again = await client.post(url, headers=signed_in("operator", login="li.keeper"))
 
+    assert forged.status_code == 422  # who posts is the token's login, never a body field
     assert posted.status_code == 201, posted.text
-    assert (posted.json()["status"], posted.json()["posted_by"]) == ("posted", "wang")
+    assert (posted.json()["status"], posted.json()["posted_by"]) == ("posted", "wang.keeper")
+    assert posted.json()["created_by"] == "zhao.op"
     assert posted.json()["posted_at"] is not None
-    assert again.status_code == 200 and again.json()["posted_by"] == "wang"
+    assert again.status_code == 200 and again.json()["posted_by"] == "wang.keeper"
     [moved] = await moves_of(sessions, document_id)
-    assert (moved.quantity_delta, moved.lot, moved.value, moved.posted_by) == (10, "L1", 30, "wang")
+    assert (moved.quantity_delta, moved.lot, moved.value) == (10, "L1", 30)
+    assert moved.posted_by == "wang.keeper"
     refused = await client.put(
         f"/v1/documents/{document_id}", json=document("receipt", line("FIFO", "1", unit_cost="1"))
     )
@@ -150,12 +148,14 @@ async def test_reversal_mirrors_the_posting_and_restores_the_balance(
     assert issued.status_code == 201, issued.text
     issue_id = issued.json()["document_id"]
 
-    reversed_ = await client.post(f"/v1/documents/{issue_id}/reverse", json={"posted_by": "zhao"})
+    reversed_ = await client.post(
+        f"/v1/documents/{issue_id}/reverse", headers=signed_in("operator", login="qian.keeper")
+    )
     repeat = await client.post(f"/v1/documents/{issue_id}/reverse")
 
     assert reversed_.status_code == 201, reversed_.text
     body = reversed_.json()
-    assert body["reverses_document_id"] == issue_id
+    assert (body["reverses_document_id"], body["posted_by"]) == (issue_id, "qian.keeper")
     assert [e["movement_type"] for e in body["ledger_entries"]] == ["reversal"]
     assert body["ledger_entries"][0]["quantity_delta"] == "4"
     assert repeat.status_code == 200 and repeat.json()["document_id"] == body["document_id"]
@@ -244,7 +244,7 @@ async def test_form_fields_are_versioned_and_validated_field_by_field(
              "choices": ["ok", "hold"]},
         ]
     }  # fmt: skip
-    v1 = await client.put("/v1/forms/receipt", json=form)
+    v1 = await client.put("/v1/forms/receipt", json=form, headers=ADMIN)
     assert v1.status_code == 201, v1.text
     before = await counts(sessions)
 
@@ -280,7 +280,7 @@ async def test_form_fields_are_versioned_and_validated_field_by_field(
     assert good.status_code == 201, good.text
     version = good.json()["form_version"]
     assert good.json()["fields"] == {"supplier_delivery_note": "DN-12", "temperature": "4"}
-    v2 = await client.put("/v1/forms/receipt", json={"fields": []})
+    v2 = await client.put("/v1/forms/receipt", json={"fields": []}, headers=ADMIN)
     assert v2.json()["version"] == version + 1
     kept = (await client.get(f"/v1/documents/{good.json()['document_id']}")).json()
     assert kept["form_version"] == version
@@ -291,11 +291,12 @@ async def test_form_fields_are_versioned_and_validated_field_by_field(
 async def test_scan_of_a_gs1_barcode_fills_a_line(client: httpx.AsyncClient) -> None:
     unknown = await client.post("/v1/scans", json={"barcode": BARCODE})
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "body.barcode"
-    assert (await client.put("/v1/gtins/9501101530003", json={"sku": "MILK"})).status_code == 200
+    mapped = await client.put("/v1/gtins/9501101530003", json={"sku": "MILK"}, headers=ADMIN)
+    assert mapped.status_code == 200
 
     scanned = await client.post("/v1/scans", json={"barcode": BARCODE, "location": WH})
     garbage = await client.post("/v1/scans", json={"barcode": "hello world"})
-    ghost = await client.put("/v1/gtins/4006381333931", json={"sku": "GHOST"})
+    ghost = await client.put("/v1/gtins/4006381333931", json={"sku": "GHOST"}, headers=ADMIN)
 
     assert scanned.status_code == 200, scanned.text
     assert scanned.json() == {
@@ -304,6 +305,36 @@ async def test_scan_of_a_gs1_barcode_fills_a_line(client: httpx.AsyncClient) -> 
     }  # fmt: skip
     assert garbage.status_code == 422 and garbage.json()["detail"][0]["field"] == "body.barcode"
     assert ghost.status_code == 422 and ghost.json()["detail"][0]["field"] == "body.sku"
+
+
+async def test_forms_and_gtins_are_configuration_an_operator_cannot_change(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    """The operator posts with the form but may not redefine it nor remap a barcode (403,
+    nothing changed); the administrator's changes are audited with before and after."""
+    fields = [{"name": "carrier", "type": "text", "label_en": "Carrier", "label_zh": "承运人"}]
+    first = await client.put("/v1/forms/transfer", json={"fields": fields}, headers=ADMIN)
+    version = first.json()["version"]
+    refused = await client.put("/v1/forms/transfer", json={"fields": []})
+    remapped = await client.put("/v1/gtins/4006381333931", json={"sku": "FIFO"})
+    forged = await client.put(
+        "/v1/forms/transfer", json={"fields": [], "created_by": "sun.admin"}, headers=ADMIN
+    )
+    second = await client.put("/v1/forms/transfer", json={"fields": []}, headers=ADMIN)
+
+    assert (refused.status_code, remapped.status_code, forged.status_code) == (403, 403, 422)
+    assert "forms:admin" in refused.json()["detail"]
+    assert second.json()["version"] == version + 1  # neither refusal made a version
+    assert (await client.get("/v1/gtins/4006381333931")).status_code == 404
+    *_, created, updated = await audit_entries(sessions, "transfer")
+    assert (created["actor"], created["action"], created["before"]) == ("sun.admin", "create", None)
+    assert created["after"]["fields"][0]["name"] == "carrier"
+    assert (updated["action"], updated["entity_type"]) == ("update", "form")
+    assert (
+        updated["before"]["version"] == version
+        and updated["before"]["fields"] == (created["after"]["fields"])
+    )
+    assert updated["after"] == {"document_type": "transfer", "version": version + 1, "fields": []}
 
 
 @pytest.mark.parametrize(

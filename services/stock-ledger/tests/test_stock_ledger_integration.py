@@ -15,6 +15,7 @@ import httpx
 import pytest
 import stock_ledger
 from inventory_contracts import StockMoved, decode, decode_data
+from inventory_runtime.auth.testing import TEST_ISSUER, other_key
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -24,12 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
 from stock_ledger.adapters.tables import balances
-from stock_ledger.api import get_uow
-from stock_ledger.config import StockLedgerSettings
 from stock_ledger.domain import NegativeStock
-from stock_ledger.main import create_app
 
-from .conftest import Make
+from .conftest import Make, api_client, ledger_app, signed_in
 
 pytestmark = pytest.mark.integration
 Sessions = async_sessionmaker[AsyncSession]
@@ -56,12 +54,7 @@ async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Session
 
 @pytest.fixture
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(StockLedgerSettings())
-    app.dependency_overrides[get_uow] = lambda: LedgerUnitOfWork(
-        sessions, source="/services/stock-ledger"
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with api_client(ledger_app(sessions), "integration", login="erp-bridge") as http:
         yield http
 
 
@@ -107,7 +100,7 @@ async def test_posted_receipt_updates_balance_and_writes_stock_moved(
     assert await on_hand(sessions, "TEA") == (10, 50)
     [moved] = [m for m in await outbox_moves(sessions) if m.document_id == document["document_id"]]
     assert (moved.sku, moved.quantity_delta, moved.on_hand_after) == ("TEA", 10, 10)
-    assert (moved.purchase_order_id, moved.posted_by) == ("PO-1", "api")
+    assert (moved.purchase_order_id, moved.posted_by) == ("PO-1", "erp-bridge")  # the token's
 
     fetched = await client.get(f"/v1/documents/{document['document_id']}")
     assert fetched.status_code == 200 and fetched.json() == document
@@ -219,6 +212,37 @@ async def test_malformed_json_and_unknown_document_are_4xx(client: httpx.AsyncCl
 
     assert malformed.status_code == 400
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+async def test_only_a_token_granting_stock_write_posts_and_it_names_the_poster(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    body = receipt_body("TEA", "3", "5", receipt_id="RC-AUTH")
+    before = (await on_hand(sessions, "TEA"), len(await outbox_moves(sessions)))
+    expired = TEST_ISSUER.token("operator", login="zhao.op", expires_in=-120)
+    forged = TEST_ISSUER.token("operator", login="zhao.op", key=other_key())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=ledger_app(sessions)), base_url="http://test"
+    ) as anonymous:
+        unsigned = await anonymous.post("/v1/receipts", json=body)
+        stale = await anonymous.post("/v1/receipts", json=body, headers=bearer(expired))
+        fake = await anonymous.post("/v1/receipts", json=body, headers=bearer(forged))
+        junk = await anonymous.post("/v1/receipts", content=b"{", headers=bearer(expired))
+    auditor = await client.post("/v1/receipts", json=body, headers=signed_in("auditor"))
+    named = await client.post("/v1/receipts", json={**body, "posted_by": "wang.manager"})
+
+    assert [r.status_code for r in (unsigned, stale, fake, junk)] == [401] * 4
+    assert unsigned.headers["WWW-Authenticate"].startswith("Bearer")
+    assert auditor.status_code == 403 and "stock:write" in auditor.json()["detail"]
+    assert named.status_code == 422  # the poster comes from the token, never the body
+    assert (await on_hand(sessions, "TEA"), len(await outbox_moves(sessions))) == before
+    async with api_client(ledger_app(sessions), "operator", login="li.keeper") as keeper:
+        posted = await keeper.post("/v1/receipts", json=body)
+    assert posted.status_code == 201 and posted.json()["posted_by"] == "li.keeper"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_concurrent_issues_never_take_stock_below_zero(

@@ -25,6 +25,8 @@ import pytest
 import stock_ledger
 import uvicorn
 from inventory_contracts import ItemUpserted
+from inventory_runtime.auth.routes import SESSION_COOKIE
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -56,6 +58,7 @@ PAYLOADS = (
     "javascript:alert(1)",
 )
 SKU, WH, GTIN = "PAGE-SKU", "WH-PAGE", "09501101530003"
+PERSON = "zhao.op"
 SCAN = "01" + GTIN + "17280131" + "10LOT-UI\x1d" + "3012"
 INJECTED = """() => ({
   foreign: document.querySelectorAll(
@@ -107,7 +110,8 @@ async def base_url(database_url: str, make: type[Make]) -> AsyncIterator[str]:
     while not server.started:  # noqa: ASYNC110 (uvicorn tells only by this flag)
         await asyncio.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base) as http:
+    admin = TEST_ISSUER.headers("admin", login="sun.admin")
+    async with httpx.AsyncClient(base_url=base, headers=admin) as http:
         assert (await http.put(f"/v1/gtins/{GTIN}", json={"sku": SKU})).status_code == 200
         await define_forms(http)
     yield base
@@ -175,8 +179,15 @@ class Watched:
         assert self.violations == []
 
 
-async def open_page(browser: Any, url: str, **viewport: int) -> Watched:
-    page = await browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+async def open_page(browser: Any, url: str, *, signed_in: bool = True, **viewport: int) -> Watched:
+    """`url` in a browser of its own, signed in as an operator through the session cookie
+    (the page's posts then need its CSRF token, as a real browser's would)."""
+    context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    if signed_in:
+        session = TEST_ISSUER.token("operator", login=PERSON, claims={"name": "Zhao Op"})
+        origin = url.split("/ui/", 1)[0]
+        await context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": origin}])
+    page = await context.new_page()
     watched = Watched(page)
     await page.goto(url)
     return watched
@@ -210,7 +221,7 @@ async def test_payloads_typed_into_every_field_and_posted_run_nothing(
         url = f"{base_url}/ui/documents/new?type={document_type}&lang=en&location={WH}"
         watched = await open_page(browser, url)
         page = watched.page
-        for field in await page.locator("input:not([type=date])").all():
+        for field in await page.locator("#document input:not([type=date])").all():
             await field.fill(payload)
         await page.locator("#post").click()
         await page.wait_for_selector("#messages .error")
@@ -248,7 +259,12 @@ async def test_the_page_still_scans_shows_errors_and_posts(base_url: str, browse
     await line.locator('[name="unit_cost"]').fill("2.5")
     await page.locator("#post").click()
     await page.wait_for_selector("#posted")
-    assert (await page.locator("#posted strong").inner_text()).startswith("RCV-")
+    document_id = await page.locator("#posted strong").inner_text()
+    assert document_id.startswith("RCV-")
+    assert await page.locator("#person").inner_text() == "Zhao Op"
+    async with httpx.AsyncClient(base_url=base_url, headers=TEST_ISSUER.headers()) as http:
+        posted = (await http.get(f"/v1/documents/{document_id}")).json()
+    assert (posted["created_by"], posted["posted_by"]) == (PERSON, PERSON)  # the signed-in one
     await watched.assert_clean()
     await page.close()
 
@@ -277,3 +293,16 @@ async def test_a_large_count_from_the_page_waits_for_approval(base_url: str, bro
     )
     await watched.assert_clean()
     await page.close()
+
+
+async def test_a_signed_out_browser_is_sent_to_the_login(base_url: str, browser: Any) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    await page.goto(f"{base_url}/ui/documents/new?type=issue&lang=en")
+    # (the issuer is not running here: where the login sends the browser on is not tested)
+    login = f"{base_url}/auth/login?next=%2Fui%2Fdocuments%2Fnew%3Ftype%3Dissue%26lang%3Den"
+    assert requested[:2] == [f"{base_url}/ui/documents/new?type=issue&lang=en", login]
+    assert 'id="document"' not in await page.content()  # no form for a stranger
+    await context.close()

@@ -12,6 +12,9 @@ from typing import Any, Self
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from inventory_runtime.auth.routes import SESSION_COOKIE, csrf_token_for
+from inventory_runtime.auth.testing import TEST_ISSUER
 from markupsafe import escape
 from stock_ledger.api import get_uow
 from stock_ledger.api.ui import templates
@@ -26,6 +29,7 @@ PAYLOADS = (
     "' onmouseover='alert(1)",
     "javascript:alert(1)",
 )
+GTIN = "09501101530003"
 MARKUP_CHARACTERS = set("<>\"'")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction")
 FIELDS = (
@@ -43,16 +47,26 @@ class FakeForms:
     async def load_form(self, document_type: str, version: int | None = None) -> FormDefinition:
         return FormDefinition(document_type, 3, self.fields)
 
+    async def lock_form(self, document_type: str) -> FormDefinition:
+        return await self.load_form(document_type)
+
     async def save_form(
         self, document_type: str, fields: list[FieldDefinition], created_by: str
     ) -> FormDefinition:
         self.fields = tuple(fields)
         return FormDefinition(document_type, 4, self.fields)
 
+    async def sku_of_gtin(self, gtin: str, *, lock: bool = False) -> str | None:
+        return "PAGE-SKU" if gtin == GTIN else None
+
 
 class FakeUow:
     def __init__(self, fields: tuple[FieldDefinition, ...]) -> None:
         self.forms = FakeForms(fields)
+        self.audited: list[tuple[Any, ...]] = []
+
+    def audit(self, *entry: Any, **states: Any) -> None:
+        self.audited.append(entry)
 
     async def __aenter__(self) -> Self:
         return self
@@ -64,10 +78,21 @@ class FakeUow:
         return None
 
 
-async def client_for(fields: tuple[FieldDefinition, ...]) -> httpx.AsyncClient:
+def app_for(fields: tuple[FieldDefinition, ...]) -> FastAPI:
     app = create_app(StockLedgerSettings())
     app.dependency_overrides[get_uow] = lambda: FakeUow(fields)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    return app
+
+
+async def client_for(
+    fields: tuple[FieldDefinition, ...], headers: dict[str, str] | None = None
+) -> httpx.AsyncClient:
+    """A client of the page's app; signed in with every role unless `headers` say otherwise."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app_for(fields)),
+        base_url="http://test",
+        headers=TEST_ISSUER.headers(login="zhao.op") if headers is None else headers,
+    )
 
 
 @pytest.fixture
@@ -255,3 +280,41 @@ async def test_a_pattern_re2_cannot_compile_is_refused_naming_the_field(
     [problem] = response.json()["detail"]
     assert problem["field"] == "body.fields.1.pattern"
     assert "delivery_note" in problem["problem"]
+
+
+async def test_a_signed_out_browser_is_sent_to_the_login_and_a_stranger_refused() -> None:
+    async with await client_for(FIELDS, headers={}) as anonymous:
+        page = await anonymous.get("/ui/documents/new", params={"type": "issue", "lang": "en"})
+        script = await anonymous.get("/ui/static/document_form.js")
+        scan = await anonymous.post("/v1/scans", json={"barcode": "01" + GTIN})
+    assert page.status_code == 303
+    assert page.headers["location"] == (
+        "/auth/login?next=%2Fui%2Fdocuments%2Fnew%3Ftype%3Dissue%26lang%3Den"
+    )
+    assert (script.status_code, scan.status_code) == (401, 401)
+    auditor = TEST_ISSUER.headers("auditor", login="qian.audit")
+    async with await client_for(FIELDS, headers=auditor) as reader:
+        refused = await reader.get("/ui/documents/new")
+    assert refused.status_code == 403 and "stock:write" in refused.json()["detail"]
+
+
+async def test_the_signed_in_page_names_the_person_and_carries_the_csrf_token() -> None:
+    """Signed in through the session cookie: the page shows who posts and a sign-out form, and
+    the cookie alone cannot post (a forged cross-site request has no CSRF token)."""
+    session = TEST_ISSUER.token("operator", login="zhao.op", claims={"name": "Zhao <Op>"})
+    csrf = csrf_token_for(session)
+    async with await client_for(FIELDS, headers={}) as browser:
+        browser.cookies.set(SESSION_COOKIE, session)
+        page = await browser.get("/ui/documents/new", params={"type": "receipt", "lang": "zh"})
+        forged = await browser.post("/v1/scans", json={"barcode": "01" + GTIN})
+        scanned = await browser.post(
+            "/v1/scans", json={"barcode": "01" + GTIN}, headers={"X-CSRF-Token": csrf}
+        )
+    markup = assert_harmless(page.text)
+    tags = markup.tags
+    assert ("meta", {"name": "csrf-token", "content": csrf}) in tags
+    assert ("form", {"id": "sign-out", "method": "post", "action": "/auth/logout"}) in tags
+    assert ("input", {"type": "hidden", "name": "csrf_token", "value": csrf}) in tags
+    assert "Zhao &lt;Op&gt;" in page.text and "created_by" not in page.text
+    assert forged.status_code == 403 and forged.json()["error"] == "csrf"
+    assert scanned.status_code == 200 and scanned.json()["sku"] == "PAGE-SKU"

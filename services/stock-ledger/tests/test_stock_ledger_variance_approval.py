@@ -17,6 +17,7 @@ from inventory_contracts import (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalRequested,
+    ApprovalStep,
     StockMoved,
     decode,
     decode_data,
@@ -27,10 +28,18 @@ from stock_ledger.adapters import LedgerUnitOfWork
 from stock_ledger.domain import Document, DocumentLine
 from stock_ledger.domain.errors import ApprovalRequired
 
-from .conftest import FakeLedgerUoW, Make, Sessions, ledger_client, ledger_database
+from .conftest import (
+    FakeLedgerUoW,
+    Make,
+    Sessions,
+    audit_entries,
+    ledger_client,
+    ledger_database,
+    signed_in,
+)
 
 WH = "WH-V"
-SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN")
+SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN", "SELF", "POSTER")
 # 100 on hand at 10 each; the approval amount is 100, so a variance of more than 10 units waits.
 
 
@@ -44,7 +53,7 @@ async def sessions(database_url: str, make: type[Make]) -> AsyncIterator[Session
 
 @pytest.fixture(scope="module")
 async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
-    async with ledger_client(sessions, Decimal(100)) as http:
+    async with ledger_client(sessions, Decimal(100), "operator", login="clerk-zhao") as http:
         for sku in SKUS:
             line = {"sku": sku, "location": WH, "quantity": "100", "unit_cost": "10"}
             assert (await http.post("/v1/receipts", json={"lines": [line]})).status_code == 201
@@ -52,7 +61,7 @@ async def client(sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def count(sku: str, counted: str) -> dict[str, Any]:
-    return {"document_type": "stock_count", "created_by": "clerk-zhao",
+    return {"document_type": "stock_count",
             "lines": [{"sku": sku, "location": WH, "quantity": counted}]}  # fmt: skip
 
 
@@ -62,7 +71,7 @@ def adjustment(
     line = {"sku": sku, "location": WH, "quantity": quantity, "reason_code": reason}
     if unit_cost is not None:
         line["unit_cost"] = unit_cost
-    return {"document_type": "adjustment", "created_by": "clerk-zhao", "lines": [line]}
+    return {"document_type": "adjustment", "lines": [line]}
 
 
 async def on_hand(client: httpx.AsyncClient, sku: str) -> Decimal:
@@ -92,10 +101,10 @@ async def decide(sessions: Sessions, event: ApprovalGranted | ApprovalRejected) 
         await uow.commit()
 
 
-def granted(document_id: str) -> ApprovalGranted:
+def granted(document_id: str, decided_by: str = "manager-wu", **more: Any) -> ApprovalGranted:
     return ApprovalGranted(
         request_id=f"APR-{document_id}", subject_type="stock_count_variance",
-        subject_id=document_id, decided_by="manager-wu", decided_at=datetime.now(UTC),
+        subject_id=document_id, decided_by=decided_by, decided_at=datetime.now(UTC), **more,
     )  # fmt: skip
 
 
@@ -110,7 +119,7 @@ async def assert_waits(
     [request] = await published(sessions, document["document_id"])
     assert isinstance(request, ApprovalRequested)
     assert (request.subject_type, request.amount) == ("stock_count_variance", Decimal(amount))
-    assert request.requested_by == "clerk-zhao"
+    assert request.requested_by == "clerk-zhao"  # the caller's login, from the token
     forced = await client.post(f"/v1/documents/{document['document_id']}/post")
     assert forced.status_code == 409
     assert (await client.get(f"/v1/documents/{document['document_id']}")).json()[
@@ -149,9 +158,7 @@ async def test_a_large_draft_waits_when_it_is_posted(
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
     document_id = draft.json()["document_id"]
 
-    response = await client.post(
-        f"/v1/documents/{document_id}/post", json={"posted_by": "clerk-zhao"}
-    )
+    response = await client.post(f"/v1/documents/{document_id}/post")
 
     await assert_waits(client, sessions, response, "300")
     assert await on_hand(client, "DRAFT") == 100
@@ -186,6 +193,57 @@ async def test_a_rejected_variance_never_posts(
     await decide(sessions, granted(document_id))  # a late grant changes nothing either
     assert await on_hand(client, "REJ") == 100
     assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
+
+
+async def test_nobody_approves_a_variance_they_counted_or_posted(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    """The clerk who counted, and the keeper who posted another's draft, cannot approve it,
+    whatever the approval flow reports; the refusals are audited and a manager's grant posts."""
+    response = await client.post("/v1/documents?post=true", json=count("SELF", "0"))
+    counted = await assert_waits(client, sessions, response, "1000")
+    draft = await client.post("/v1/documents", json=adjustment("POSTER", "40", "scrap"))
+    draft_id = draft.json()["document_id"]
+    keeper = signed_in("operator", login="keeper-qian")
+    posted = await client.post(f"/v1/documents/{draft_id}/post", headers=keeper)
+    assert posted.status_code == 202 and posted.json()["posted_by"] == "keeper-qian"
+
+    await decide(sessions, granted(counted, "clerk-zhao"))
+    await decide(sessions, granted(draft_id, "keeper-qian"))
+    step = ApprovalStep(
+        role="department_manager", approver="clerk-zhao", decision="approved",
+        decided_at=datetime.now(UTC),
+    )  # fmt: skip
+    await decide(sessions, granted(draft_id, "li.finance", steps=(step,)))  # its creator
+
+    assert (await on_hand(client, "SELF"), await on_hand(client, "POSTER")) == (100, 100)
+    for document_id in (counted, draft_id):
+        document = (await client.get(f"/v1/documents/{document_id}")).json()
+        assert document["status"] == "pending_approval"
+    [refused] = await audit_entries(sessions, counted)
+    assert (refused["actor"], refused["action"]) == ("clerk-zhao", "refuse_self_approval")
+    assert [e["actor"] for e in await audit_entries(sessions, draft_id)] == [
+        "keeper-qian",
+        "clerk-zhao",
+    ]
+
+    await decide(sessions, granted(counted, "manager-wu"))
+    assert await on_hand(client, "SELF") == 0
+    *_, approved = await audit_entries(sessions, counted)
+    assert (approved["actor"], approved["action"]) == ("manager-wu", "approve")
+    assert (approved["before"]["status"], approved["after"]["status"]) == (
+        "pending_approval",
+        "posted",
+    )
+
+
+async def test_a_body_naming_who_counted_is_refused(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    forged = {**count("SELF", "1"), "created_by": "manager-wu"}
+    response = await client.post("/v1/documents?post=true", json=forged)
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["body.created_by"]
 
 
 async def test_a_repeated_request_waits_once(client: httpx.AsyncClient, sessions: Sessions) -> None:

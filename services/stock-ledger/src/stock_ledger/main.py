@@ -71,6 +71,7 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
             else []
         ),
         unit_of_work=LedgerUnitOfWork,
+        pages=True,  # the document page: /auth/login, /auth/callback, POST /auth/logout
         title="Stock ledger",
         description=(
             "Stock documents (receipt, issue, transfer, count, adjustment), the immutable "

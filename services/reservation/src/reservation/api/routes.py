@@ -1,10 +1,14 @@
-"""Routes of the reservation API: reservations and available-to-promise (read only)."""
+"""Routes of the reservation API: reservations and available-to-promise (read only).
+
+Every route reads, so the router declares ``reservation:read`` once for all of them;
+reservations are placed and cancelled by order events on Kafka, not over HTTP."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import error_response
 
 from reservation.adapters import queries
@@ -12,7 +16,9 @@ from reservation.api import Uow
 from reservation.api.schemas import Availability, ReservationView
 from reservation.domain import StockPoint
 
-router = APIRouter(prefix="/v1", tags=["reservations"])
+router = secured_router(
+    prefix="/v1", tags=["reservations"], dependencies=[require("reservation:read")]
+)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "not known to the reservation service"}
 }

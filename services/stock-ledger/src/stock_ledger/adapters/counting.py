@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +38,23 @@ class SqlCountingRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def abc_class_of(self, sku: str) -> tuple[bool, str | None]:
+        """Whether the SKU is known, and its ABC class (None: none yet), its row locked until
+        the transaction ends."""
+        query = select(items.c.abc_class).where(items.c.sku == sku).with_for_update()
+        row = (await self.session.execute(query)).one_or_none()
+        return (False, None) if row is None else (True, row.abc_class)
+
+    async def schedule_of(self, abc_class: str) -> int | None:
+        """Days between counts of the class, its row locked (None: not set)."""
+        query = (
+            select(count_schedules.c.interval_days)
+            .where(count_schedules.c.abc_class == abc_class)
+            .with_for_update()
+        )
+        days: int | None = (await self.session.execute(query)).scalar_one_or_none()
+        return days
 
     async def set_abc_class(self, sku: str, abc_class: str) -> bool:
         """Set an item's ABC class; False when the SKU is unknown."""

@@ -55,6 +55,12 @@ class SqlFormRepository:
             return FormDefinition(document_type, 0, ())
         return FormDefinition(document_type, row.version, tuple(_field(f) for f in row.fields))
 
+    async def lock_form(self, document_type: str) -> FormDefinition:
+        """The latest form of the type, with its saves held back until the transaction ends
+        (so what an audit entry calls "before" is what the next version replaces)."""
+        await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(document_type))))
+        return await self.load_form(document_type)
+
     async def save_form(
         self, document_type: str, fields: list[FieldDefinition], created_by: str
     ) -> FormDefinition:
@@ -92,7 +98,8 @@ class SqlFormRepository:
         )
         return True
 
-    async def sku_of_gtin(self, gtin: str) -> str | None:
-        return (
-            await self.session.execute(select(item_gtins.c.sku).where(item_gtins.c.gtin == gtin))
-        ).scalar_one_or_none()
+    async def sku_of_gtin(self, gtin: str, *, lock: bool = False) -> str | None:
+        query = select(item_gtins.c.sku).where(item_gtins.c.gtin == gtin)
+        if lock:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()

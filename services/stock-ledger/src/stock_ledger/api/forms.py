@@ -1,4 +1,7 @@
-"""Form definitions (versioned extra fields per document type), GTINs and barcode scans."""
+"""Form definitions (versioned extra fields per document type), GTINs and barcode scans.
+
+Forms and GTINs are configuration: changing them needs ``forms:admin`` and is audited with
+the record before and after; reading them and reading a scan need ``stock:read``."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from inventory_contracts.events.base import LocationCode, Sku
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import error_response, validation_error
 from pydantic import BaseModel, Field
 
@@ -19,7 +24,9 @@ from stock_ledger.domain.forms import FieldDefinition, FieldType, FormDefinition
 from stock_ledger.domain.forms import definition_problems as field_problems
 from stock_ledger.domain.scanning import normalize_gtin, read_scan
 
-router = APIRouter(prefix="/v1", tags=["forms and scanning"])
+router = secured_router(prefix="/v1", tags=["forms and scanning"])
+Admin = Annotated[Principal, require("forms:admin")]
+READ = [require("stock:read")]
 Gtin = Annotated[str, Path(pattern=r"^\d{8}$|^\d{12,14}$", description="GTIN-8/12/13/14")]
 
 
@@ -37,7 +44,6 @@ class FieldIn(Strict):
 
 class FormIn(Strict):
     fields: list[FieldIn] = Field(max_length=100)
-    created_by: str = Field("api", min_length=1, max_length=200)
 
 
 class FieldOut(FieldIn):
@@ -60,7 +66,7 @@ def form_out(form: FormDefinition) -> FormOut:
     )
 
 
-@router.get("/forms/{document_type}", response_model=FormOut)
+@router.get("/forms/{document_type}", response_model=FormOut, dependencies=READ)
 async def get_form(
     document_type: DocumentType,
     uow: Uow,
@@ -75,8 +81,9 @@ async def get_form(
 
 
 @router.put("/forms/{document_type}", status_code=201, response_model=FormOut)
-async def put_form(document_type: DocumentType, body: FormIn, uow: Uow) -> Any:
-    """Save the extra fields of a document type's form as its next version (表单定义)."""
+async def put_form(document_type: DocumentType, body: FormIn, actor: Admin, uow: Uow) -> Any:
+    """Save the extra fields of a document type's form as its next version (表单定义); the
+    caller is recorded as its author and in the audit log."""
     fields = [
         FieldDefinition(
             f.name,
@@ -95,7 +102,16 @@ async def put_form(document_type: DocumentType, body: FormIn, uow: Uow) -> Any:
     if problems:
         return validation_error(problems)
     async with uow:
-        form = await uow.forms.save_form(document_type, fields, body.created_by)
+        before = await uow.forms.lock_form(document_type)
+        form = await uow.forms.save_form(document_type, fields, actor.id)
+        uow.audit(
+            actor,
+            "update" if before.version else "create",
+            "form",
+            document_type,
+            before=form_out(before).model_dump() if before.version else None,
+            after=form_out(form).model_dump(),
+        )
         await uow.commit()
     return form_out(form)
 
@@ -105,17 +121,27 @@ class GtinIn(Strict):
 
 
 @router.put("/gtins/{gtin}", response_model=dict[str, str])
-async def put_gtin(gtin: Gtin, body: GtinIn, uow: Uow) -> Any:
-    """Say which SKU a GTIN (商品条码) is, so a scan of it fills a line for that SKU."""
+async def put_gtin(gtin: Gtin, body: GtinIn, actor: Admin, uow: Uow) -> Any:
+    """Say which SKU a GTIN (商品条码) is, so a scan of it fills a line for that SKU
+    (audited: a wrong mapping makes scans post another item)."""
+    gtin = normalize_gtin(gtin)
     async with uow:
-        known = await uow.forms.set_gtin(normalize_gtin(gtin), body.sku)
+        earlier = await uow.forms.sku_of_gtin(gtin, lock=True)
+        if not await uow.forms.set_gtin(gtin, body.sku):
+            return validation_error([("sku", f"unknown SKU {body.sku!r} (未知物料编码)")])
+        uow.audit(
+            actor,
+            "create" if earlier is None else "update",
+            "gtin",
+            gtin,
+            before=None if earlier is None else {"gtin": gtin, "sku": earlier},
+            after={"gtin": gtin, "sku": body.sku},
+        )
         await uow.commit()
-    if not known:
-        return validation_error([("sku", f"unknown SKU {body.sku!r} (未知物料编码)")])
-    return {"gtin": normalize_gtin(gtin), "sku": body.sku}
+    return {"gtin": gtin, "sku": body.sku}
 
 
-@router.get("/gtins/{gtin}", response_model=dict[str, str])
+@router.get("/gtins/{gtin}", response_model=dict[str, str], dependencies=READ)
 async def get_gtin(gtin: Gtin, uow: Uow) -> Any:
     async with uow:
         sku = await uow.forms.sku_of_gtin(normalize_gtin(gtin))
@@ -138,9 +164,10 @@ class ScannedLine(BaseModel):
     expiry_date: date | None
 
 
-@router.post("/scans", response_model=ScannedLine)
+@router.post("/scans", response_model=ScannedLine, dependencies=READ)
 async def scan(body: ScanIn, uow: Uow) -> Any:
-    """Read a scanned GS1 barcode (GTIN, lot, expiry, count) into a document line (扫码)."""
+    """Read a scanned GS1 barcode (GTIN, lot, expiry, count) into a document line (扫码); it
+    changes nothing, so reading stock is enough."""
     try:
         scanned = read_scan(body.barcode)
     except InvalidDocument as exc:

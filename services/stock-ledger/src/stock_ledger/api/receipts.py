@@ -1,11 +1,13 @@
 """The one-step receipt and issue of the core chain: a document posted at once, its id from
-the caller's receipt or issue id (so a repeat posts once), or a new one."""
+the caller's receipt or issue id (so a repeat posts once), or a new one. Both need
+``stock:write``; the caller's login is who posted them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.clock import utc_now
 
 from stock_ledger import handlers
@@ -20,7 +22,8 @@ from stock_ledger.domain.external import (
     receipt_document_id,
 )
 
-router = APIRouter(prefix="/v1", tags=["stock documents"])
+router = secured_router(prefix="/v1", tags=["stock documents"])
+Writer = Annotated[Principal, require("stock:write")]
 
 
 def _document_id(document_type: DocumentType, external_id: str | None) -> str:
@@ -38,6 +41,7 @@ async def _post_at_once(
     external_id: str | None,
     lines: list[DocumentLine],
     key: str | None,
+    posted_by: str,
 ) -> Any:
     """Post the document of `body` in one transaction (a new document for each attempt)."""
     document_id = _document_id(document_type, external_id)
@@ -47,7 +51,7 @@ async def _post_at_once(
             document_id=document_id,
             document_type=document_type,
             lines=list(lines),  # lines are frozen: only the list is new
-            posted_by=body.posted_by or "api",
+            posted_by=posted_by,
             external_id=external_id,
             idempotency_key=key,
             order_id=body.order_id if isinstance(body, IssueIn) else None,
@@ -59,22 +63,26 @@ async def _post_at_once(
 
 
 @router.post("/receipts", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
-async def post_receipt(body: ReceiptIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
+async def post_receipt(
+    body: ReceiptIn, actor: Writer, uow: Uow, idempotency_key: IdempotencyHeader = None
+) -> Any:
     """Post a goods receipt (入库单) at once: stock rises at the given unit cost."""
     lines = [
         DocumentLine(n, x.sku, x.location, x.quantity, x.unit_cost, x.lot, x.expiry_date)
         for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    return await _post_at_once(uow, "receipt", body, body.receipt_id, lines, key)
+    return await _post_at_once(uow, "receipt", body, body.receipt_id, lines, key, actor.id)
 
 
 @router.post("/issues", status_code=201, response_model=DocumentView, responses=POST_RESPONSES)
-async def post_issue(body: IssueIn, uow: Uow, idempotency_key: IdempotencyHeader = None) -> Any:
+async def post_issue(
+    body: IssueIn, actor: Writer, uow: Uow, idempotency_key: IdempotencyHeader = None
+) -> Any:
     """Post a goods issue (出库单) at once, at cost (FIFO or average); refused below zero."""
     lines = [
         DocumentLine(n, x.sku, x.location, x.quantity, lot=x.lot)
         for n, x in enumerate(body.lines, start=1)
     ]
     key = body.idempotency_key or idempotency_key
-    return await _post_at_once(uow, "issue", body, body.issue_id, lines, key)
+    return await _post_at_once(uow, "issue", body, body.issue_id, lines, key, actor.id)

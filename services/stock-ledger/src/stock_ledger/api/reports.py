@@ -1,4 +1,4 @@
-"""Reports (报表) as JSON, or CSV with `?format=csv` or `Accept: text/csv`."""
+"""Reports (报表) as JSON, or CSV with `?format=csv` or `Accept: text/csv` (``stock:read``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import validation_error
 
@@ -18,7 +19,9 @@ from stock_ledger.adapters import aging as aging_table
 from stock_ledger.adapters import reports
 from stock_ledger.api import Uow
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"])
+router = secured_router(
+    prefix="/v1/reports", tags=["reports"], dependencies=[require("stock:read")]
+)
 Format = Annotated[Literal["json", "csv"] | None, Query(description="or Accept: text/csv")]
 Filter = Annotated[str | None, Query(min_length=1)]
 

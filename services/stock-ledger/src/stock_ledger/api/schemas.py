@@ -1,4 +1,7 @@
-"""Request bodies of the document routes (unknown fields are refused)."""
+"""Request bodies of the document routes (unknown fields are refused).
+
+Who creates, posts or counts is the caller's token, never a body field: a body that still
+names one (`created_by`, `posted_by`, `counted_by`) is refused as an unknown field (422)."""
 
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ MAX_LINES = 1000
 IdempotencyHeader = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
 ]
-Person = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
@@ -43,7 +45,6 @@ class ReceiptIn(Strict):
     purchase_order_id: Identifier | None = None
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=MAX_LINES)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
-    posted_by: Person | None = None
     document_date: date | None = None
 
 
@@ -59,7 +60,6 @@ class IssueIn(Strict):
     order_id: Identifier | None = None
     lines: list[IssueLineIn] = Field(min_length=1, max_length=MAX_LINES)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
-    posted_by: Person | None = None
     document_date: date | None = None
 
 
@@ -82,10 +82,10 @@ class DocumentIn(Strict):
     purchase_order_id: Identifier | None = None
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     fields: dict[str, Any] = Field(default_factory=dict, description="The form's extra fields.")
-    created_by: Person = "api"
 
-    def document(self, document_id: str, key: str | None) -> Document:
-        """The document this body describes, under `document_id`."""
+    def document(self, document_id: str, key: str | None, author: str) -> Document:
+        """The document this body describes, under `document_id`, made by `author` (the
+        caller's login)."""
         return Document(
             document_id=document_id,
             document_type=self.document_type,
@@ -103,14 +103,15 @@ class DocumentIn(Strict):
                 )
                 for n, line in enumerate(self.lines, start=1)
             ],
-            posted_by=self.created_by,
+            posted_by=author,
             order_id=self.order_id,
             purchase_order_id=self.purchase_order_id,
             idempotency_key=key,
             document_date=self.document_date,
-            created_by=self.created_by,
+            created_by=author,
         )
 
 
 class PostIn(Strict):
-    posted_by: Person = "api"
+    """Posting or reversing takes no fields (who posts is the token's login); an empty object
+    or no body at all is accepted, anything else refused."""

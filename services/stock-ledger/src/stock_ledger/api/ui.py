@@ -9,6 +9,11 @@ Nothing a request carries is ever part of script text: templates autoescape, the
 travel in a JSON block (`tojson` escapes `<`, `>`, `&` and quotes), and the script and styles are
 files the service serves, so every page sends a Content-Security-Policy without
 'unsafe-inline' (`PAGE_HEADERS`).
+
+The page is for people who post (``stock:write``), signed in through the session cookie (a
+signed-out browser is sent to ``/auth/login``). It shows who is signed in, with a sign-out form
+(``POST /auth/logout``), and carries the session's CSRF token in a meta tag, which the script
+sends as ``X-CSRF-Token`` with every POST. Who posts is the signed-in person, never a field.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import CSRF_FIELD, require, secured_router
 from jinja2 import Environment, FileSystemLoader
 
 from stock_ledger.api import Uow
 from stock_ledger.domain import ADJUSTMENT_REASONS, DocumentType
 
-router = APIRouter(prefix="/ui", tags=["web"], include_in_schema=False)
+router = secured_router(prefix="/ui", tags=["web"], include_in_schema=False)
 HERE = Path(__file__).resolve().parent
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
 CONTENT_SECURITY_POLICY = (
@@ -47,7 +54,8 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "receipt": "入库单", "issue": "出库单", "transfer": "调拨单", "stock_count": "盘点单",
         "adjustment": "库存调整单", "new": "新建", "document_date": "过账日期",
-        "posted_by": "过账人", "scan": "扫码", "scan_hint": "扫描 GS1 条码后回车",
+        "signed_in": "当前用户", "sign_out": "退出登录", "scan": "扫码",
+        "scan_hint": "扫描 GS1 条码后回车",
         "lines": "明细", "sku": "物料编码", "location": "库位", "to_location": "调入库位",
         "quantity": "数量", "counted": "盘点数量", "unit_cost": "单位成本", "lot": "批次",
         "expiry_date": "有效期", "reason_code": "调整原因", "add_line": "添加行",
@@ -58,7 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "receipt": "Goods receipt", "issue": "Goods issue", "transfer": "Stock transfer",
         "stock_count": "Stock count", "adjustment": "Stock adjustment", "new": "New",
-        "document_date": "Posting date", "posted_by": "Posted by", "scan": "Scan",
+        "document_date": "Posting date", "signed_in": "Signed in as", "sign_out": "Sign out",
+        "scan": "Scan",
         "scan_hint": "Scan a GS1 barcode, then Enter", "lines": "Lines", "sku": "SKU",
         "location": "Location", "to_location": "To location", "quantity": "Quantity",
         "counted": "Counted quantity", "unit_cost": "Unit cost", "lot": "Lot / batch",
@@ -79,6 +88,8 @@ COLUMNS: dict[str, list[str]] = {
 
 @router.get("/documents/new", response_class=HTMLResponse)
 async def new_document(
+    request: Request,
+    actor: Annotated[Principal, require("stock:write")],
     uow: Uow,
     document_type: Annotated[DocumentType, Query(alias="type")] = "receipt",
     lang: Annotated[Lang, Query()] = "zh",
@@ -103,6 +114,9 @@ async def new_document(
     ]
     page = templates.get_template("document_form.html").render(
         lang=lang,
+        person=actor.display_name,
+        csrf_token=getattr(request.state, "csrf_token", ""),  # none with a bearer token
+        csrf_field=CSRF_FIELD,
         other_lang="en" if lang == "zh" else "zh",
         text=text,
         document_type=document_type,
@@ -120,7 +134,7 @@ async def new_document(
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
-@router.get("/static/{name}")
+@router.get("/static/{name}", dependencies=[require("stock:read")])
 async def static_file(name: str) -> Any:
     """The page's script and styles (only the files listed in `STATIC_FILES`)."""
     if name not in STATIC_FILES:

@@ -3,7 +3,7 @@ variances need approval before they post (ApprovalRequested, recorded by the doc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -94,6 +94,13 @@ class CountApproval:
         return self.status == "pending"
 
 
+def self_approver(document: Document, approvers: Iterable[str]) -> str | None:
+    """Who among `approvers` made `document` (counted, created or posted it), if anyone: a
+    variance is never approved by the person it is about, whatever the approval flow said."""
+    authors = {document.created_by, document.posted_by} - {None}
+    return next((login for login in approvers if login in authors), None)
+
+
 def request_approval(
     document: Document, task: CountTask, variance: Variance, currency: str
 ) -> ApprovalRequested:
@@ -162,13 +169,14 @@ def request_document_approval(
         amount=amount,
         currency=currency,
         department="warehouse",
-        requested_by=document.created_by or document.posted_by,
+        requested_by=document.posted_by,
         summary=(
             f"{document.document_type} {document.document_id}: variance worth {amount} "
             f"{currency} (库存差异待审批)"
         ),
         details={
             "document_type": document.document_type,
+            "created_by": document.created_by,
             "lines": [
                 {
                     "sku": line.sku,

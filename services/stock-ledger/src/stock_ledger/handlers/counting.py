@@ -1,13 +1,22 @@
 """Cycle counting: count tasks become stock count documents; large variances wait for the
-approval service (ApprovalRequested out, ApprovalGranted/ApprovalRejected in)."""
+approval service (ApprovalRequested out, ApprovalGranted/ApprovalRejected in).
+
+The approval service decides who may approve (an assignee of the step, authenticated by their
+token); the ledger still refuses a grant in which the person who counted, created or posted the
+document approved it (no self-approval, whatever the flow said): the document keeps waiting and
+the refusal is audited. Every decision is audited with the document's state before and after.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from inventory_contracts import ApprovalGranted, ApprovalRejected
+from inventory_runtime.auth.principal import Principal, PrincipalKind
 from inventory_runtime.inbound import InboundEvent
 
 from stock_ledger.domain import Document, check_master_data
@@ -16,10 +25,13 @@ from stock_ledger.domain.counting import (
     CountApproval,
     Variance,
     request_approval,
+    self_approver,
     variance_of,
 )
 from stock_ledger.handlers.documents import post_document, post_draft
 from stock_ledger.ports import CountingUoW
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,24 @@ async def approval_granted(message: InboundEvent[ApprovalGranted], uow: Counting
     if waiting is None:
         return
     approval, document = waiting
+    before = _decision_state(document, approval.status)
+    approvers = [event.decided_by, *(s.approver for s in event.steps if s.decision == "approved")]
+    author = self_approver(document, approvers)
+    if author is not None:
+        logger.warning("refused %s approving their own %s", author, document.document_id)
+        uow.audit(
+            _decider(author, event), "refuse_self_approval", "document", document.document_id,
+            before=before, after=before,
+        )  # fmt: skip
+        return
     await uow.counting.decide(
         document.document_id, "granted", event.decided_by, event.decided_at, None
     )
     # The counted quantity posts against the book at approval time: stock that moved
     # meanwhile (a shipment) is not counted as a variance twice.
-    await post_draft(document.document_id, document.posted_by, uow, event.decided_at, approved=True)
+    posted = await post_draft(
+        document.document_id, document.posted_by, uow, event.decided_at, approved=True
+    )
     if approval.task_id:
         await uow.counting.close_task(
             approval.task_id, "done", document.document_id, event.decided_at
@@ -90,6 +114,11 @@ async def approval_granted(message: InboundEvent[ApprovalGranted], uow: Counting
     if document.document_type == "stock_count":
         for line in document.lines:
             await uow.counting.mark_counted(line.key, event.decided_at.date())
+    after = {**_decision_state(posted.document, "granted"), "decided_by": event.decided_by}
+    uow.audit(
+        _decider(event.decided_by, event), "approve", "document", document.document_id,
+        before=before, after=after,
+    )  # fmt: skip
 
 
 async def approval_rejected(message: InboundEvent[ApprovalRejected], uow: CountingUoW) -> None:
@@ -99,11 +128,17 @@ async def approval_rejected(message: InboundEvent[ApprovalRejected], uow: Counti
     if waiting is None:
         return
     approval, document = waiting
+    before = _decision_state(document, approval.status)
     await uow.counting.decide(
         document.document_id, "rejected", event.decided_by, event.decided_at, event.reason
     )
     document.reject()
     await uow.ledger.save_draft(document)
+    after = {**_decision_state(document, "rejected"), "decided_by": event.decided_by}
+    uow.audit(
+        _decider(event.decided_by, event), "reject", "document", document.document_id,
+        before=before, after={**after, "reason": event.reason},
+    )  # fmt: skip
     if approval.task_id:
         await uow.counting.close_task(
             approval.task_id, "rejected", document.document_id, event.decided_at
@@ -123,3 +158,25 @@ async def _waiting(
     document = await uow.ledger.get(event.subject_id)
     assert document is not None and document.status == "pending_approval"
     return approval, document
+
+
+def _decision_state(document: Document, approval_status: str) -> dict[str, Any]:
+    """What an audit entry of a decision shows of the document."""
+    return {
+        "document_type": document.document_type,
+        "status": document.status,
+        "approval": approval_status,
+        "created_by": document.created_by,
+        "posted_by": document.posted_by,
+        "lines": [
+            {"sku": line.sku, "location": line.location, "quantity": line.quantity}
+            for line in document.lines
+        ],
+    }
+
+
+def _decider(login: str, event: ApprovalGranted | ApprovalRejected) -> Principal:
+    """Who decided, as the approval service (which authenticated them) reports: a person who
+    took a step, or the service itself when a rule decided without steps."""
+    kind: PrincipalKind = "person" if event.steps else "service"
+    return Principal(id=login, subject=f"approval:{login}", roles=frozenset(), kind=kind)

@@ -3,6 +3,8 @@
 // (textContent), so the page can run under a Content-Security-Policy without inline scripts.
 "use strict";
 const CONFIG = JSON.parse(document.getElementById("page-config").textContent);
+// The session's CSRF token: the service refuses a cookie-authenticated POST without it.
+const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 const T = CONFIG.text;
 const idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
 const lines = document.getElementById("lines");
@@ -91,7 +93,7 @@ document.getElementById("scan").addEventListener("keydown", async (event) => {
   if (!barcode.trim()) return;
   clearProblems();
   const response = await fetch("/v1/scans", {
-    method: "POST", headers: {"Content-Type": "application/json"},
+    method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": CSRF},
     body: JSON.stringify({barcode, location: CONFIG.defaultLocation || null}),
   });
   const body = await response.json();
@@ -114,7 +116,6 @@ document.getElementById("document").addEventListener("submit", async (event) => 
   });
   const body = {
     document_type: CONFIG.documentType,
-    created_by: document.getElementById("created_by").value || "web",
     lines: [...lines.children].map((row) => {
       const line = {};
       row.querySelectorAll("input, select").forEach((input) => {
@@ -128,7 +129,8 @@ document.getElementById("document").addEventListener("submit", async (event) => 
   if (date) body.document_date = date;
   const response = await fetch("/v1/documents?post=true", {
     method: "POST",
-    headers: {"Content-Type": "application/json", "Idempotency-Key": idempotencyKey},
+    headers: {"Content-Type": "application/json", "Idempotency-Key": idempotencyKey,
+              "X-CSRF-Token": CSRF},
     body: JSON.stringify(body),
   });
   const answer = await response.json();
