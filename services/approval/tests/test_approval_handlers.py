@@ -15,6 +15,7 @@ from inventory_contracts.events.approvals import (
     ApprovalRejected,
     ApprovalRequested,
 )
+from inventory_runtime.auth.principal import Principal, PrincipalKind
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.uow import RecordsEvents
@@ -35,6 +36,13 @@ APPROVERS = [
     Assignment("zhao.ops", "Zhao", "department_manager", "operations"),
 ]
 
+
+def person(login: str, *roles: str, kind: PrincipalKind = "person") -> Principal:
+    """Who an access token names (the API passes the verified token's principal)."""
+    return Principal(login, f"sub-{login}", frozenset(roles or ("approver",)), kind=kind)
+
+
+ADMIN = person("root.admin", "admin")
 MessageOf = Callable[..., InboundEvent[ApprovalRequested]]
 Start = Callable[[ApprovalRequested], Awaitable[None]]
 
@@ -157,7 +165,7 @@ async def test_request_creates_a_pending_instance_and_publishes_nothing(
 
 async def test_duplicate_request_id_creates_nothing_new(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
+    await handlers.decide("APR-1", "approve", person("wang.manager"), None, uow, lambda: NOW)
     await start(requested())  # redelivered with a new event id
     assert uow.instances.rows["APR-1"].status == "approved"
     assert len(uow.events_of(ApprovalGranted)) == 1
@@ -165,28 +173,30 @@ async def test_duplicate_request_id_creates_nothing_new(uow: FakeApprovalUoW, st
 
 async def test_decide_publishes_granted_once(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    outcome = await handlers.decide("APR-1", "approve", "wang.manager", "fine", uow, lambda: NOW)
+    outcome = await handlers.decide(
+        "APR-1", "approve", person("wang.manager"), "fine", uow, lambda: NOW
+    )
     assert outcome.instance.status == "approved"
     assert [a.action for a in outcome.audit] == ["requested", "approved", "granted"]
     (granted,) = uow.events_of(ApprovalGranted)
     assert isinstance(granted, ApprovalGranted)
     assert granted.subject_id == "REQ-APR-1"
     with pytest.raises(domain.AlreadyDecided):
-        await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
+        await handlers.decide("APR-1", "approve", person("wang.manager"), None, uow, lambda: NOW)
     assert len(uow.published) == 1
 
 
 async def test_refused_decision_changes_nothing(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
     with pytest.raises(domain.NotAuthorized):
-        await handlers.decide("APR-1", "approve", "li.finance", None, uow, lambda: NOW)
+        await handlers.decide("APR-1", "approve", person("li.finance"), None, uow, lambda: NOW)
     assert uow.instances.rows["APR-1"].status == "pending"
     assert uow.published == []
 
 
 async def test_reject_publishes_rejected_with_reason(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    await handlers.decide("APR-1", "reject", "wang.manager", "not needed", uow, lambda: NOW)
+    await handlers.decide("APR-1", "reject", person("wang.manager"), "not needed", uow, lambda: NOW)
     (rejected,) = uow.events_of(ApprovalRejected)
     assert isinstance(rejected, ApprovalRejected)
     assert rejected.reason == "not needed"
@@ -194,7 +204,7 @@ async def test_reject_publishes_rejected_with_reason(uow: FakeApprovalUoW, start
 
 async def test_unknown_request(uow: FakeApprovalUoW) -> None:
     with pytest.raises(domain.UnknownRequest):
-        await handlers.decide("APR-X", "approve", "wang.manager", None, uow, lambda: NOW)
+        await handlers.decide("APR-X", "approve", person("wang.manager"), None, uow, lambda: NOW)
 
 
 async def test_consumer_publishes_an_outcome_with_the_ids_of_the_request_it_answers(
@@ -224,6 +234,19 @@ async def test_flow_set_up_refuses_a_subject_type_another_flow_serves(
 ) -> None:
     other = Flow("other", "purchase_requisition", "Other", (FlowStep("clerk"),))
     with pytest.raises(domain.SubjectTypeTaken):
-        await handlers.put_flow(other, uow)
-    assert await handlers.put_flow(DEFAULT_FLOW, uow) is False
+        await handlers.put_flow(other, ADMIN, uow)
+    assert await handlers.put_flow(DEFAULT_FLOW, ADMIN, uow) is False
     assert uow.flows.rows["purchase-requisition"] == DEFAULT_FLOW
+
+
+async def test_the_requester_and_service_accounts_are_refused_and_nothing_changes(
+    uow: FakeApprovalUoW, start: Start
+) -> None:
+    await start(requested().model_copy(update={"requested_by": "wang.manager"}))
+    for actor in (person("wang.manager"), person("replenishment", kind="service")):
+        with pytest.raises(domain.NotAuthorized):
+            await handlers.decide("APR-1", "approve", actor, None, uow, lambda: NOW)
+    stored = uow.instances.rows["APR-1"]
+    assert (stored.status, [t.status for t in stored.tasks]) == ("pending", ["pending"])
+    assert [a.action for a in uow.instances.audit_rows["APR-1"]] == ["requested"]
+    assert uow.published == []

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.inbound import InboundEvent
 
@@ -21,6 +22,7 @@ from approval.domain import (
     AuditEntry,
     Decision,
     Flow,
+    NotAuthorized,
     UnknownRequest,
 )
 from approval.ports import ApprovalUoW
@@ -53,28 +55,31 @@ class InstanceWithAudit:
 async def decide(
     request_id: str,
     decision: Decision,
-    approver: str,
+    actor: Principal,
     comment: str | None,
     uow: ApprovalUoW,
     now: Clock = utc_now,
 ) -> InstanceWithAudit:
-    """Approve or reject the current step of a request (domain errors say why not)."""
+    """`actor` (whom the access token names) approves or rejects the current step of a request;
+    domain errors say why not, and a refusal changes nothing."""
+    if actor.kind != "person":
+        raise NotAuthorized(f"{actor.id} is a service account; approvals are decided by people")
     async with uow:
         instance = await uow.instances.get(request_id, for_update=True)
         if instance is None:
             raise UnknownRequest(request_id)
-        assignments = await uow.approvers.of(approver)
+        assignments = await uow.approvers.of(actor.id)
         if decision == "approve":
-            instance.approve(approver, assignments, now(), comment)
+            instance.approve(actor.id, assignments, now(), comment)
         else:
-            instance.reject(approver, assignments, now(), comment)
+            instance.reject(actor.id, assignments, now(), comment)
         await uow.instances.save(instance)
         audit = await uow.instances.audit(request_id)
         await uow.commit()
     return InstanceWithAudit(instance, audit)
 
 
-async def put_flow(flow: Flow, uow: ApprovalUoW) -> bool:
+async def put_flow(flow: Flow, actor: Principal, uow: ApprovalUoW) -> bool:
     """Create or replace a flow; True if created. Running instances keep their steps."""
     async with uow:
         flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
@@ -83,7 +88,7 @@ async def put_flow(flow: Flow, uow: ApprovalUoW) -> bool:
     return created
 
 
-async def add_approver(assignment: Assignment, uow: ApprovalUoW) -> bool:
+async def add_approver(assignment: Assignment, actor: Principal, uow: ApprovalUoW) -> bool:
     """Give an approver a role (for a department or all); True if the assignment is new."""
     async with uow:
         created = await uow.approvers.add(assignment)
