@@ -51,6 +51,9 @@ class FakeFlows:
     def __init__(self) -> None:
         self.rows: dict[str, Flow] = {DEFAULT_FLOW.flow_id: DEFAULT_FLOW}
 
+    async def get(self, flow_id: str) -> Flow | None:
+        return self.rows.get(flow_id)
+
     async def for_subject_type(self, subject_type: str) -> Flow | None:
         return next(
             (f for f in self.rows.values() if f.subject_type == subject_type and f.active), None
@@ -73,8 +76,11 @@ class FakeApprovers:
         return [a for a in self.rows if a.approver_id == approver_id]
 
     async def add(self, assignment: Assignment) -> bool:
-        created = assignment not in self.rows
-        self.rows.append(assignment)
+        """Add, or rename the holder of, the (approver, role, department) assignment."""
+        key = (assignment.approver_id, assignment.role, assignment.department)
+        kept = [a for a in self.rows if (a.approver_id, a.role, a.department) != key]
+        created = len(kept) == len(self.rows)
+        self.rows = [*kept, assignment]
         return created
 
 
@@ -237,6 +243,7 @@ async def test_flow_set_up_refuses_a_subject_type_another_flow_serves(
         await handlers.put_flow(other, ADMIN, uow)
     assert await handlers.put_flow(DEFAULT_FLOW, ADMIN, uow) is False
     assert uow.flows.rows["purchase-requisition"] == DEFAULT_FLOW
+    assert uow.audited == []  # refused, then unchanged: nothing to audit
 
 
 async def test_the_requester_and_service_accounts_are_refused_and_nothing_changes(
@@ -250,3 +257,47 @@ async def test_the_requester_and_service_accounts_are_refused_and_nothing_change
     assert (stored.status, [t.status for t in stored.tasks]) == ("pending", ["pending"])
     assert [a.action for a in uow.instances.audit_rows["APR-1"]] == ["requested"]
     assert uow.published == []
+
+
+async def test_a_decision_is_audited_with_the_request_before_and_after(
+    uow: FakeApprovalUoW, start: Start
+) -> None:
+    await start(requested(amount="60000"))
+    await handlers.decide("APR-1", "approve", person("wang.manager"), "ok", uow, lambda: NOW)
+    (entry,) = uow.audited
+    assert (entry["actor"], entry["actor_kind"], entry["action"]) == (
+        "wang.manager",
+        "person",
+        "approve",
+    )
+    assert (entry["entity_type"], entry["entity_id"]) == ("approval_request", "APR-1")
+    assert [s["status"] for s in entry["before"]["steps"]] == ["pending", "waiting"]
+    assert [(s["status"], s["approver"]) for s in entry["after"]["steps"]] == [
+        ("approved", "wang.manager"),
+        ("pending", None),
+    ]
+
+
+async def test_flow_and_approver_changes_are_audited_before_and_after(
+    uow: FakeApprovalUoW,
+) -> None:
+    changed = Flow(
+        DEFAULT_FLOW.flow_id,
+        DEFAULT_FLOW.subject_type,
+        DEFAULT_FLOW.name,
+        (FlowStep("department_manager"),),
+    )
+    await handlers.put_flow(changed, ADMIN, uow)
+    renamed = Assignment("wang.manager", "Wang Wei", "department_manager", "*")
+    assert await handlers.add_approver(renamed, ADMIN, uow) is False
+    assert await handlers.add_approver(renamed, ADMIN, uow) is False  # unchanged: not audited
+    flow_entry, approver_entry = uow.audited
+    assert (flow_entry["action"], flow_entry["actor"]) == ("update", "root.admin")
+    assert len(flow_entry["before"]["steps"]) == 2 and len(flow_entry["after"]["steps"]) == 1
+    assert flow_entry["before"]["steps"][1]["min_amount_exclusive"] == "50000"
+    assert (approver_entry["entity_type"], approver_entry["entity_id"]) == (
+        "approver",
+        "wang.manager",
+    )
+    assert approver_entry["before"]["display_name"] == "Wang"
+    assert approver_entry["after"]["display_name"] == "Wang Wei"

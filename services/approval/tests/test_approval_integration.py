@@ -19,6 +19,7 @@ from approval.config import ApprovalSettings
 from approval.main import create_app
 from inventory_contracts.envelope import decode
 from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRequested
+from inventory_runtime.audit import AUDIT_TABLE
 from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import outbox_table
 from inventory_runtime.inbound import InboundEvent
@@ -88,8 +89,13 @@ async def outbox(session_factory: async_sessionmaker[AsyncSession]) -> list[Any]
 async def test_migrations_match_the_table_definitions(approval_db: str) -> None:
     engine = create_async_engine(approval_db)
 
+    def ours(name: str | None, type_: str, parent_names: Any) -> bool:
+        # The runtime's audit_log is compared with its migration by the runtime's own test.
+        return not (type_ == "table" and name == AUDIT_TABLE)
+
     def differences(connection: Any) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(connection), tables.metadata))
+        context = MigrationContext.configure(connection, opts={"include_name": ours})
+        return list(compare_metadata(context, tables.metadata))
 
     async with engine.connect() as connection:
         found = await connection.run_sync(differences)

@@ -158,6 +158,25 @@ class ApprovalInstance:
         self._audit("rejected", approver_id, now, task.step_no, reason.strip())
         self._finish_rejected(approver_id, now, reason.strip())
 
+    def record(self) -> dict[str, Any]:
+        """The decision state, as the audit log keeps it before and after a decision."""
+        return {
+            "status": self.status,
+            "decided_by": self.decided_by,
+            "decision_reason": self.decision_reason,
+            "requested_by": self.requested_by,
+            "steps": [
+                {
+                    "step_no": t.step_no,
+                    "role": t.role,
+                    "status": t.status,
+                    "approver": t.approver,
+                    "comment": t.comment,
+                }
+                for t in self.tasks
+            ],
+        }
+
     def decided_steps(self) -> tuple[ApprovalStep, ...]:
         steps = []
         for t in self.tasks:
