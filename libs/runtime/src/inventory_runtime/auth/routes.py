@@ -172,26 +172,36 @@ class SecuredRoute(APIRoute):
         handle = super().get_route_handler()
         if self.public:
             return handle
-        page = isinstance(self.response_class, type) and issubclass(
-            self.response_class, HTMLResponse
-        )
 
         async def secured(request: Request) -> Response:
-            try:
-                principal = await authenticate(request)
-            except Unauthenticated as exc:
-                if page and request.method in SAFE_METHODS:
-                    return _to_login(request)
-                return unauthorized(str(exc))
-            except CsrfRefused as exc:
-                return error_response(403, "csrf", str(exc))
-            missing = [p for p in self.permissions if not principal.may(p)]
-            if missing:
-                return forbidden(principal, missing)
-            request.state.principal = principal
-            return await handle(request)
+            refused = await self.admit(request)
+            return refused if refused is not None else await handle(request)
 
         return secured
+
+    @property
+    def is_page(self) -> bool:
+        """A route answering HTML: a signed-out browser is sent to the login instead of 401."""
+        response_class = self.response_class
+        return isinstance(response_class, type) and issubclass(response_class, HTMLResponse)
+
+    async def admit(self, request: Request) -> Response | None:
+        """Authenticate and authorise the caller (``request.state.principal``); the answer
+        refusing them, or None. A subclass may accept other credentials (the gateway's API
+        keys) and call this for tokens."""
+        try:
+            principal = await authenticate(request)
+        except Unauthenticated as exc:
+            if self.is_page and request.method in SAFE_METHODS:
+                return _to_login(request)
+            return unauthorized(str(exc))
+        except CsrfRefused as exc:
+            return error_response(403, "csrf", str(exc))
+        missing = [p for p in self.permissions if not principal.may(p)]
+        if missing:
+            return forbidden(principal, missing)
+        request.state.principal = principal
+        return None
 
 
 def _to_login(request: Request) -> Response:
