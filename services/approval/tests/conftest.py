@@ -1,21 +1,33 @@
-"""Fixtures of the approval tests: requests as the consumer receives them, a migrated database
-and real units of work. The in-memory unit of work is in `test_approval_handlers.py`.
+"""Fixtures of the approval tests: requests as the consumer receives them, a migrated database,
+real units of work, and the HTTP API on it with an administrator's token (each decision sends
+the deciding person's own). The in-memory unit of work is in `test_approval_handlers.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
+from approval import consumer
+from approval.adapters import tables
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
-from approval.main import MIGRATIONS
+from approval.api import get_uow
+from approval.config import ApprovalSettings
+from approval.main import MIGRATIONS, create_app
 from inventory_contracts.envelope import encode, new_event
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.auth.testing import TEST_ISSUER
+from inventory_runtime.db import outbox_table
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
+from inventory_testkit.demo_approvers import seed_demo_approvers
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+ADMIN_LOGIN = "root.admin"
 
 
 def as_message(
@@ -70,3 +82,45 @@ def make_uow(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> Callable[[], ApprovalUnitOfWork]:
     return lambda: ApprovalUnitOfWork(session_factory, source="/services/approval")
+
+
+@pytest.fixture
+async def clean(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """No instances or outbox rows (flows and approvers stay; the audit log is append-only)."""
+    async with session_factory() as session:
+        await session.execute(delete(tables.approval_instances))
+        await session.execute(delete(outbox_table))
+        await session.commit()
+
+
+@pytest.fixture
+def start(
+    make_uow: Callable[[], ApprovalUnitOfWork],
+) -> Callable[[ApprovalRequested], Awaitable[None]]:
+    """Apply a request through the consumer's handlers, in its own committed transaction."""
+    handle = consumer.subscription().handler
+
+    async def apply(event: ApprovalRequested) -> None:
+        async with make_uow() as uow:
+            await handle([as_message(event)], uow)
+            await uow.commit()
+
+    return apply
+
+
+@pytest.fixture
+async def client(
+    make_uow: Callable[[], ApprovalUnitOfWork],
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's app on the test database (its lifespan, with relay and consumer, not run)
+    calling as an administrator, with the demo approvers that development seeds (no migration
+    makes them). A decision sends the deciding person's token in its own headers."""
+    app = create_app(ApprovalSettings())
+    app.dependency_overrides[get_uow] = make_uow
+    transport = httpx.ASGITransport(app=app)
+    headers = TEST_ISSUER.headers("admin", login=ADMIN_LOGIN)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as http:
+        await seed_demo_approvers(http)
+        yield http

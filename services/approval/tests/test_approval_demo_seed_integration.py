@@ -12,6 +12,7 @@ from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import get_uow
 from approval.config import ApprovalSettings
 from approval.main import MIGRATIONS, create_app
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_testkit.demo_approvers import DEMO_APPROVERS, seed_demo_approvers
@@ -75,7 +76,10 @@ async def approval_http(approval_db: str) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(ApprovalSettings())
     app.dependency_overrides[get_uow] = lambda: ApprovalUnitOfWork(factory, source="/test")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://approval") as http:
+    headers = TEST_ISSUER.headers("admin", login="root.admin")  # the seed gives roles: admin only
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://approval", headers=headers
+    ) as http:
         yield http
     await engine.dispose()
 

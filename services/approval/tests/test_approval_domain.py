@@ -114,7 +114,7 @@ def test_wrong_role_may_not_act() -> None:
     instance = ApprovalInstance.start(request("100"), FLOW, NOW)
     with pytest.raises(domain.NotAuthorized, match="department_manager"):
         instance.approve("li.finance", PEOPLE, NOW)
-    with pytest.raises(domain.NotAuthorized, match="unknown approver"):
+    with pytest.raises(domain.NotAuthorized, match="not an approver"):
         instance.approve("nobody", PEOPLE, NOW)
     assert instance.status == "pending" and instance.events == []
 
@@ -180,3 +180,17 @@ def test_when_no_step_applies_the_request_is_granted_by_rule() -> None:
     instance = ApprovalInstance.start(request("10"), flow, NOW)
     (granted,) = instance.events
     assert isinstance(granted, ApprovalGranted) and granted.steps == ()
+
+
+def test_a_requester_never_decides_their_own_request() -> None:
+    own = request("100").model_copy(update={"requested_by": "wang.manager"})
+    instance = ApprovalInstance.start(own, FLOW, NOW)
+    assert not instance.can_act("wang.manager", PEOPLE)
+    with pytest.raises(domain.NotAuthorized, match="never decides their own"):
+        instance.approve("wang.manager", PEOPLE, NOW)
+    with pytest.raises(domain.NotAuthorized, match="never decides their own"):
+        instance.reject("wang.manager", PEOPLE, NOW, "no")
+    assert [t.status for t in instance.tasks] == ["pending"]
+    assert instance.events == []
+    instance.approve("boss", PEOPLE, NOW)  # another holder of the role may
+    assert [t.approver for t in instance.tasks] == ["boss"]

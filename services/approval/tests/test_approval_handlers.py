@@ -15,6 +15,7 @@ from inventory_contracts.events.approvals import (
     ApprovalRejected,
     ApprovalRequested,
 )
+from inventory_runtime.auth.principal import Principal, PrincipalKind
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.uow import RecordsEvents
@@ -35,6 +36,13 @@ APPROVERS = [
     Assignment("zhao.ops", "Zhao", "department_manager", "operations"),
 ]
 
+
+def person(login: str, *roles: str, kind: PrincipalKind = "person") -> Principal:
+    """Who an access token names (the API passes the verified token's principal)."""
+    return Principal(login, f"sub-{login}", frozenset(roles or ("approver",)), kind=kind)
+
+
+ADMIN = person("root.admin", "admin")
 MessageOf = Callable[..., InboundEvent[ApprovalRequested]]
 Start = Callable[[ApprovalRequested], Awaitable[None]]
 
@@ -42,6 +50,9 @@ Start = Callable[[ApprovalRequested], Awaitable[None]]
 class FakeFlows:
     def __init__(self) -> None:
         self.rows: dict[str, Flow] = {DEFAULT_FLOW.flow_id: DEFAULT_FLOW}
+
+    async def get(self, flow_id: str) -> Flow | None:
+        return self.rows.get(flow_id)
 
     async def for_subject_type(self, subject_type: str) -> Flow | None:
         return next(
@@ -65,8 +76,11 @@ class FakeApprovers:
         return [a for a in self.rows if a.approver_id == approver_id]
 
     async def add(self, assignment: Assignment) -> bool:
-        created = assignment not in self.rows
-        self.rows.append(assignment)
+        """Add, or rename the holder of, the (approver, role, department) assignment."""
+        key = (assignment.approver_id, assignment.role, assignment.department)
+        kept = [a for a in self.rows if (a.approver_id, a.role, a.department) != key]
+        created = len(kept) == len(self.rows)
+        self.rows = [*kept, assignment]
         return created
 
 
@@ -157,7 +171,7 @@ async def test_request_creates_a_pending_instance_and_publishes_nothing(
 
 async def test_duplicate_request_id_creates_nothing_new(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
+    await handlers.decide("APR-1", "approve", person("wang.manager"), None, uow, lambda: NOW)
     await start(requested())  # redelivered with a new event id
     assert uow.instances.rows["APR-1"].status == "approved"
     assert len(uow.events_of(ApprovalGranted)) == 1
@@ -165,28 +179,30 @@ async def test_duplicate_request_id_creates_nothing_new(uow: FakeApprovalUoW, st
 
 async def test_decide_publishes_granted_once(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    outcome = await handlers.decide("APR-1", "approve", "wang.manager", "fine", uow, lambda: NOW)
+    outcome = await handlers.decide(
+        "APR-1", "approve", person("wang.manager"), "fine", uow, lambda: NOW
+    )
     assert outcome.instance.status == "approved"
     assert [a.action for a in outcome.audit] == ["requested", "approved", "granted"]
     (granted,) = uow.events_of(ApprovalGranted)
     assert isinstance(granted, ApprovalGranted)
     assert granted.subject_id == "REQ-APR-1"
     with pytest.raises(domain.AlreadyDecided):
-        await handlers.decide("APR-1", "approve", "wang.manager", None, uow, lambda: NOW)
+        await handlers.decide("APR-1", "approve", person("wang.manager"), None, uow, lambda: NOW)
     assert len(uow.published) == 1
 
 
 async def test_refused_decision_changes_nothing(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
     with pytest.raises(domain.NotAuthorized):
-        await handlers.decide("APR-1", "approve", "li.finance", None, uow, lambda: NOW)
+        await handlers.decide("APR-1", "approve", person("li.finance"), None, uow, lambda: NOW)
     assert uow.instances.rows["APR-1"].status == "pending"
     assert uow.published == []
 
 
 async def test_reject_publishes_rejected_with_reason(uow: FakeApprovalUoW, start: Start) -> None:
     await start(requested())
-    await handlers.decide("APR-1", "reject", "wang.manager", "not needed", uow, lambda: NOW)
+    await handlers.decide("APR-1", "reject", person("wang.manager"), "not needed", uow, lambda: NOW)
     (rejected,) = uow.events_of(ApprovalRejected)
     assert isinstance(rejected, ApprovalRejected)
     assert rejected.reason == "not needed"
@@ -194,7 +210,7 @@ async def test_reject_publishes_rejected_with_reason(uow: FakeApprovalUoW, start
 
 async def test_unknown_request(uow: FakeApprovalUoW) -> None:
     with pytest.raises(domain.UnknownRequest):
-        await handlers.decide("APR-X", "approve", "wang.manager", None, uow, lambda: NOW)
+        await handlers.decide("APR-X", "approve", person("wang.manager"), None, uow, lambda: NOW)
 
 
 async def test_consumer_publishes_an_outcome_with_the_ids_of_the_request_it_answers(
@@ -224,6 +240,64 @@ async def test_flow_set_up_refuses_a_subject_type_another_flow_serves(
 ) -> None:
     other = Flow("other", "purchase_requisition", "Other", (FlowStep("clerk"),))
     with pytest.raises(domain.SubjectTypeTaken):
-        await handlers.put_flow(other, uow)
-    assert await handlers.put_flow(DEFAULT_FLOW, uow) is False
+        await handlers.put_flow(other, ADMIN, uow)
+    assert await handlers.put_flow(DEFAULT_FLOW, ADMIN, uow) is False
     assert uow.flows.rows["purchase-requisition"] == DEFAULT_FLOW
+    assert uow.audited == []  # refused, then unchanged: nothing to audit
+
+
+async def test_the_requester_and_service_accounts_are_refused_and_nothing_changes(
+    uow: FakeApprovalUoW, start: Start
+) -> None:
+    await start(requested().model_copy(update={"requested_by": "wang.manager"}))
+    for actor in (person("wang.manager"), person("replenishment", kind="service")):
+        with pytest.raises(domain.NotAuthorized):
+            await handlers.decide("APR-1", "approve", actor, None, uow, lambda: NOW)
+    stored = uow.instances.rows["APR-1"]
+    assert (stored.status, [t.status for t in stored.tasks]) == ("pending", ["pending"])
+    assert [a.action for a in uow.instances.audit_rows["APR-1"]] == ["requested"]
+    assert uow.published == []
+
+
+async def test_a_decision_is_audited_with_the_request_before_and_after(
+    uow: FakeApprovalUoW, start: Start
+) -> None:
+    await start(requested(amount="60000"))
+    await handlers.decide("APR-1", "approve", person("wang.manager"), "ok", uow, lambda: NOW)
+    (entry,) = uow.audited
+    assert (entry["actor"], entry["actor_kind"], entry["action"]) == (
+        "wang.manager",
+        "person",
+        "approve",
+    )
+    assert (entry["entity_type"], entry["entity_id"]) == ("approval_request", "APR-1")
+    assert [s["status"] for s in entry["before"]["steps"]] == ["pending", "waiting"]
+    assert [(s["status"], s["approver"]) for s in entry["after"]["steps"]] == [
+        ("approved", "wang.manager"),
+        ("pending", None),
+    ]
+
+
+async def test_flow_and_approver_changes_are_audited_before_and_after(
+    uow: FakeApprovalUoW,
+) -> None:
+    changed = Flow(
+        DEFAULT_FLOW.flow_id,
+        DEFAULT_FLOW.subject_type,
+        DEFAULT_FLOW.name,
+        (FlowStep("department_manager"),),
+    )
+    await handlers.put_flow(changed, ADMIN, uow)
+    renamed = Assignment("wang.manager", "Wang Wei", "department_manager", "*")
+    assert await handlers.add_approver(renamed, ADMIN, uow) is False
+    assert await handlers.add_approver(renamed, ADMIN, uow) is False  # unchanged: not audited
+    flow_entry, approver_entry = uow.audited
+    assert (flow_entry["action"], flow_entry["actor"]) == ("update", "root.admin")
+    assert len(flow_entry["before"]["steps"]) == 2 and len(flow_entry["after"]["steps"]) == 1
+    assert flow_entry["before"]["steps"][1]["min_amount_exclusive"] == "50000"
+    assert (approver_entry["entity_type"], approver_entry["entity_id"]) == (
+        "approver",
+        "wang.manager",
+    )
+    assert approver_entry["before"]["display_name"] == "Wang"
+    assert approver_entry["after"]["display_name"] == "Wang Wei"

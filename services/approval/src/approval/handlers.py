@@ -9,9 +9,10 @@ commit their own.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.inbound import InboundEvent
 
@@ -21,6 +22,7 @@ from approval.domain import (
     AuditEntry,
     Decision,
     Flow,
+    NotAuthorized,
     UnknownRequest,
 )
 from approval.ports import ApprovalUoW
@@ -53,39 +55,76 @@ class InstanceWithAudit:
 async def decide(
     request_id: str,
     decision: Decision,
-    approver: str,
+    actor: Principal,
     comment: str | None,
     uow: ApprovalUoW,
     now: Clock = utc_now,
 ) -> InstanceWithAudit:
-    """Approve or reject the current step of a request (domain errors say why not)."""
+    """`actor` (whom the access token names) approves or rejects the current step of a request,
+    audited with the request's state before and after; domain errors say why not, and a
+    refusal changes nothing (the transaction is rolled back)."""
+    if actor.kind != "person":
+        raise NotAuthorized(f"{actor.id} is a service account; approvals are decided by people")
     async with uow:
         instance = await uow.instances.get(request_id, for_update=True)
         if instance is None:
             raise UnknownRequest(request_id)
-        assignments = await uow.approvers.of(approver)
+        before = instance.record()
+        assignments = await uow.approvers.of(actor.id)
         if decision == "approve":
-            instance.approve(approver, assignments, now(), comment)
+            instance.approve(actor.id, assignments, now(), comment)
         else:
-            instance.reject(approver, assignments, now(), comment)
+            instance.reject(actor.id, assignments, now(), comment)
         await uow.instances.save(instance)
+        uow.audit(
+            actor, decision, "approval_request", request_id, before=before, after=instance.record()
+        )
         audit = await uow.instances.audit(request_id)
         await uow.commit()
     return InstanceWithAudit(instance, audit)
 
 
-async def put_flow(flow: Flow, uow: ApprovalUoW) -> bool:
-    """Create or replace a flow; True if created. Running instances keep their steps."""
+async def put_flow(flow: Flow, actor: Principal, uow: ApprovalUoW) -> bool:
+    """Create or replace a flow; True if created. Running instances keep their steps. A change
+    is audited with the flow before and after (putting the same flow again records nothing)."""
     async with uow:
         flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
+        before = await uow.flows.get(flow.flow_id)
         created = await uow.flows.save(flow)
+        if before != flow:
+            uow.audit(
+                actor,
+                "create" if before is None else "update",
+                "approval_flow",
+                flow.flow_id,
+                before=None if before is None else before.record(),
+                after=flow.record(),
+            )
         await uow.commit()
     return created
 
 
-async def add_approver(assignment: Assignment, uow: ApprovalUoW) -> bool:
-    """Give an approver a role (for a department or all); True if the assignment is new."""
+async def add_approver(assignment: Assignment, actor: Principal, uow: ApprovalUoW) -> bool:
+    """Give an approver a role (for a department or all); True if the assignment is new. A
+    change is audited with the assignment before and after (an unchanged one records nothing)."""
     async with uow:
+        before = next(
+            (
+                held
+                for held in await uow.approvers.of(assignment.approver_id)
+                if (held.role, held.department) == (assignment.role, assignment.department)
+            ),
+            None,
+        )
         created = await uow.approvers.add(assignment)
+        if before != assignment:
+            uow.audit(
+                actor,
+                "create" if before is None else "update",
+                "approver",
+                assignment.approver_id,
+                before=None if before is None else asdict(before),
+                after=asdict(assignment),
+            )
         await uow.commit()
     return created

@@ -15,6 +15,10 @@ from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow
 class Flows(Protocol):
     """The approval flows, one per subject type."""
 
+    async def get(self, flow_id: str) -> Flow | None:
+        """The flow `flow_id`, if any."""
+        ...
+
     async def for_subject_type(self, subject_type: str) -> Flow | None:
         """The active flow serving `subject_type`, if any."""
         ...

@@ -44,7 +44,8 @@ class TaskList:
         self, *, approver: str | None, status: str, limit: int = DEFAULT_LIST_LIMIT
     ) -> list[TaskRow]:
         """Tasks by status; with `approver`, pending ones they may act on (by role and
-        department, not after approving an earlier step) or decided ones they decided."""
+        department, not after approving an earlier step, not on their own request) or decided
+        ones they decided."""
         tasks, inst, appr = tables.approval_tasks, tables.approval_instances, tables.approvers
         query = (
             select(
@@ -82,7 +83,7 @@ class TaskList:
                     earlier.c.approver == approver,
                 )
             )
-            query = query.where(holds_role, ~approved_earlier)
+            query = query.where(holds_role, ~approved_earlier, inst.c.requested_by != approver)
         elif approver is not None:
             query = query.where(tasks.c.approver == approver)
         rows = await self._session.execute(query)

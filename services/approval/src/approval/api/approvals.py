@@ -1,15 +1,23 @@
-"""Approval requests, the approvers' task lists, and decisions on the current step."""
+"""Approval requests, the approvers' task lists, and decisions on the current step.
+
+Reads need ``approval:read``; a decision needs ``approval:decide`` and is taken by whom the
+access token names: the body carries only the comment (an ``approver`` field an old client still
+sends is ignored). The domain then checks that this person is an assignee of the active step
+and not the requester.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from approval import handlers
-from approval.api import Identifier, Limit, Uow
+from approval.api import Limit, Uow
 from approval.api.views import (
     ApprovalDetail,
     ApprovalSummary,
@@ -27,14 +35,15 @@ from approval.domain import (
     UnknownRequest,
 )
 
-router = APIRouter(prefix="/v1", tags=["approval"])
+router = secured_router(prefix="/v1", tags=["approval"])
+READ = [require("approval:read")]
 
 
 def _not_found(request_id: str) -> ApiError:
     return ApiError(404, "not_found", f"approval request {request_id} not found")
 
 
-@router.get("/approvals", response_model=list[ApprovalSummary])
+@router.get("/approvals", response_model=list[ApprovalSummary], dependencies=READ)
 async def list_approvals(
     uow: Uow,
     status: InstanceStatus | None = None,
@@ -47,7 +56,12 @@ async def list_approvals(
     return [summary(instance) for instance in found]
 
 
-@router.get("/approvals/{request_id}", response_model=ApprovalDetail, responses={404: {}})
+@router.get(
+    "/approvals/{request_id}",
+    response_model=ApprovalDetail,
+    responses={404: {}},
+    dependencies=READ,
+)
 async def get_approval(request_id: str, uow: Uow) -> ApprovalDetail:
     """One request with its steps (tasks) and audit trail."""
     async with uow:
@@ -58,7 +72,7 @@ async def get_approval(request_id: str, uow: Uow) -> ApprovalDetail:
     return detail(instance, audit)
 
 
-@router.get("/tasks", response_model=list[TaskListItem], responses={404: {}})
+@router.get("/tasks", response_model=list[TaskListItem], responses={404: {}}, dependencies=READ)
 async def list_tasks(
     uow: Uow,
     approver: Annotated[str | None, Query(min_length=1)] = None,
@@ -75,17 +89,26 @@ async def list_tasks(
 
 
 class DecisionBody(BaseModel):
+    """A decision's comment (a rejection's reason); who decides comes from the access token."""
+
     model_config = ConfigDict(extra="forbid")
 
-    approver: Identifier
     comment: str | None = Field(None, max_length=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_named_approver(cls, data: Any) -> Any:
+        # Clients from before identity named the approver; the token decides, so it is dropped.
+        if isinstance(data, dict) and "approver" in data:
+            return {key: value for key, value in data.items() if key != "approver"}
+        return data
 
 
 async def _decide(
-    request_id: str, decision: Decision, body: DecisionBody, uow: Uow
+    request_id: str, decision: Decision, body: DecisionBody, actor: Principal, uow: Uow
 ) -> ApprovalDetail:
     try:
-        outcome = await handlers.decide(request_id, decision, body.approver, body.comment, uow)
+        outcome = await handlers.decide(request_id, decision, actor, body.comment, uow)
     except UnknownRequest:
         raise _not_found(request_id) from None
     except NotAuthorized as exc:
@@ -99,7 +122,10 @@ async def _decide(
 
 
 DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {"description": "the approver may not act on the current step"},
+    403: {
+        "description": "the caller is not an assignee of the current step, already approved "
+        "an earlier one, or requested the approval"
+    },
     404: {"description": "unknown request"},
     409: {"description": "the request is already decided"},
     422: {"description": "invalid body (a rejection needs a comment)"},
@@ -111,9 +137,14 @@ DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_model=ApprovalDetail,
     responses=DECISION_RESPONSES,
 )
-async def approve(request_id: str, body: DecisionBody, uow: Uow) -> ApprovalDetail:
-    """Approve the current step; the last approval publishes ApprovalGranted."""
-    return await _decide(request_id, "approve", body, uow)
+async def approve(
+    request_id: str,
+    body: DecisionBody,
+    actor: Annotated[Principal, require("approval:decide")],
+    uow: Uow,
+) -> ApprovalDetail:
+    """Approve the current step as the caller; the last approval publishes ApprovalGranted."""
+    return await _decide(request_id, "approve", body, actor, uow)
 
 
 @router.post(
@@ -121,6 +152,11 @@ async def approve(request_id: str, body: DecisionBody, uow: Uow) -> ApprovalDeta
     response_model=ApprovalDetail,
     responses=DECISION_RESPONSES,
 )
-async def reject(request_id: str, body: DecisionBody, uow: Uow) -> ApprovalDetail:
-    """Reject at the current step (comment required); publishes ApprovalRejected."""
-    return await _decide(request_id, "reject", body, uow)
+async def reject(
+    request_id: str,
+    body: DecisionBody,
+    actor: Annotated[Principal, require("approval:decide")],
+    uow: Uow,
+) -> ApprovalDetail:
+    """Reject at the current step as the caller (comment required); publishes ApprovalRejected."""
+    return await _decide(request_id, "reject", body, actor, uow)

@@ -1,11 +1,17 @@
-"""Approval flows: the steps, by amount, that requests of a subject type go through."""
+"""Approval flows: the steps, by amount, that requests of a subject type go through.
+
+Reading needs ``approval:read``; creating or replacing a flow is administration
+(``approval:admin``) and is audited with the flow before and after.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 from inventory_contracts.events.base import NonNegativeDecimal
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +19,7 @@ from approval import handlers
 from approval.api import Identifier, Role, Uow
 from approval.domain import Flow, FlowStep, SubjectTypeTaken, flow_problems
 
-router = APIRouter(prefix="/v1", tags=["approval set-up"])
+router = secured_router(prefix="/v1", tags=["approval set-up"])
 
 
 class StepBody(BaseModel):
@@ -50,13 +56,18 @@ def _flow_view(flow: Flow) -> FlowView:
     )
 
 
-@router.get("/flows", response_model=list[FlowView])
+@router.get("/flows", response_model=list[FlowView], dependencies=[require("approval:read")])
 async def list_flows(uow: Uow) -> list[FlowView]:
     async with uow:
         return [_flow_view(flow) for flow in await uow.flows.find()]
 
 
-@router.get("/flows/{flow_id}", response_model=FlowView, responses={404: {}})
+@router.get(
+    "/flows/{flow_id}",
+    response_model=FlowView,
+    responses={404: {}},
+    dependencies=[require("approval:read")],
+)
 async def get_flow(flow_id: str, uow: Uow) -> FlowView:
     async with uow:
         flow = await uow.flows.get(flow_id)
@@ -73,6 +84,7 @@ async def get_flow(flow_id: str, uow: Uow) -> FlowView:
 async def put_flow(
     flow_id: Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")],
     body: FlowBody,
+    actor: Annotated[Principal, require("approval:admin")],
     uow: Uow,
     response: Response,
 ) -> FlowView:
@@ -83,7 +95,7 @@ async def put_flow(
         raise ApiError(422, "validation_error", field_problems(problems))
     flow = Flow(flow_id, body.subject_type, body.name, steps, body.active)
     try:
-        created = await handlers.put_flow(flow, uow)
+        created = await handlers.put_flow(flow, actor, uow)
     except SubjectTypeTaken as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
     if created:

@@ -8,8 +8,9 @@ condition holds for its amount. One flow serves each subject type.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from approval.domain.errors import SubjectTypeTaken
 
@@ -41,6 +42,10 @@ class Flow:
     def steps_for(self, amount: Decimal) -> tuple[FlowStep, ...]:
         """The steps a request of `amount` goes through, in order."""
         return tuple(step for step in self.steps if step.applies_to(amount))
+
+    def record(self) -> dict[str, Any]:
+        """The flow as the audit log keeps it before and after a change."""
+        return asdict(self)
 
     def check_subject_type_free(self, served_by: str | None) -> None:
         """Refuse to serve a subject type that the flow `served_by` serves already."""

@@ -3,8 +3,8 @@
 A request gets the steps of its flow that apply to its amount, copied into the instance, so a
 later change of the flow does not change requests already running. Steps are decided in order;
 the last approval grants the request, any rejection rejects it. An approver acts for a step when
-they hold its role for the request's department (or for every department, ``"*"``) and did not
-approve an earlier step of the same request (four eyes).
+they hold its role for the request's department (or for every department, ``"*"``), did not
+approve an earlier step of the same request, and are not the one who requested it (four eyes).
 """
 
 from __future__ import annotations
@@ -123,7 +123,11 @@ class ApprovalInstance:
             a.approver_id == approver_id and a.covers(task.role, self.department)
             for a in assignments
         )
-        return holds_role and not self._approved_earlier(approver_id)
+        return (
+            holds_role
+            and not self._approved_earlier(approver_id)
+            and approver_id != self.requested_by
+        )
 
     def approve(
         self,
@@ -154,6 +158,25 @@ class ApprovalInstance:
         self._audit("rejected", approver_id, now, task.step_no, reason.strip())
         self._finish_rejected(approver_id, now, reason.strip())
 
+    def record(self) -> dict[str, Any]:
+        """The decision state, as the audit log keeps it before and after a decision."""
+        return {
+            "status": self.status,
+            "decided_by": self.decided_by,
+            "decision_reason": self.decision_reason,
+            "requested_by": self.requested_by,
+            "steps": [
+                {
+                    "step_no": t.step_no,
+                    "role": t.role,
+                    "status": t.status,
+                    "approver": t.approver,
+                    "comment": t.comment,
+                }
+                for t in self.tasks
+            ],
+        }
+
     def decided_steps(self) -> tuple[ApprovalStep, ...]:
         steps = []
         for t in self.tasks:
@@ -175,9 +198,17 @@ class ApprovalInstance:
             raise AlreadyDecided(f"request {self.request_id} is already {self.status}")
         task = self.current_task
         assert task is not None, "a pending instance has a pending task"
+        if approver_id == self.requested_by:
+            raise NotAuthorized(
+                f"{approver_id} requested this approval; a requester never decides their own "
+                "request"
+            )
         held = [a for a in assignments if a.approver_id == approver_id]
         if not held:
-            raise NotAuthorized(f"unknown approver {approver_id!r}")
+            raise NotAuthorized(
+                f"{approver_id} is not an approver: step {task.step_no} is assigned to the "
+                f"holders of role {task.role!r} for department {self.department!r}"
+            )
         if not any(a.covers(task.role, self.department) for a in held):
             raise NotAuthorized(
                 f"{approver_id} does not hold role {task.role!r} for department "
