@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.clock import utc_now
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.subscription import event_context
@@ -83,20 +84,20 @@ async def resolve_recovered(
             uow.collect_events()
 
 
-async def acknowledge(alert_id: str, uow: AlertingUoW) -> None:
-    """A person has seen the alert (raises `AlertStateError` if it is resolved)."""
+async def acknowledge(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
+    """`actor` has seen the alert (raises `AlertStateError` if it is resolved)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
-        alert.acknowledge(utc_now())
+        alert.acknowledge(actor.id, utc_now())
         await uow.alerts.save(alert)
         await uow.commit()
 
 
-async def resolve(alert_id: str, uow: AlertingUoW) -> None:
-    """A person resolved the alert by hand (it publishes `AlertResolved`)."""
+async def resolve(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
+    """`actor` resolved the alert by hand (it publishes `AlertResolved`)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
-        alert.resolve("manual", utc_now())
+        alert.resolve("manual", utc_now(), by=actor.id)
         await uow.alerts.save(alert)
         await uow.commit()
 

@@ -74,7 +74,9 @@ alerts = Table(
     Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     now_column("raised_at"),
     Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", Text, nullable=True),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_by", Text, nullable=True),
     Column("resolution", Text, nullable=True),
     CheckConstraint("status IN ('raised', 'acknowledged', 'resolved')", name="status_known"),
     Index(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import Body, Depends, Request
 from inventory_runtime.app import runtime_of
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.secret_box import SecretBox
@@ -31,7 +33,11 @@ def _secret_box(request: Request) -> SecretBox:
 Guard = Annotated[OutboundGuard, Depends(_outbound_guard)]
 Box = Annotated[SecretBox, Depends(_secret_box)]
 
-router = APIRouter(prefix="/v1", tags=["channels"])
+Admin = Annotated[Principal, require("channels:admin")]
+"""Channels are admin-only, reading them too: whoever adds a channel receives every alert, and
+a channel's list shows where alerts go."""
+
+router = secured_router(prefix="/v1", tags=["channels"])
 
 
 def _channel_view(row: dict[str, Any]) -> ChannelView:
@@ -57,7 +63,9 @@ async def _reachable_config(
 
 
 @router.post("/channels", status_code=201, response_model=ChannelView)
-async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box) -> ChannelView:
+async def create_channel(
+    body: ChannelBodyDep, actor: Admin, uow: Uow, guard: Guard, box: Box
+) -> ChannelView:
     """Add a notification channel (webhook or email); an internal URL or SMTP host is refused
     unless allow-listed (OUTBOUND_ALLOWLIST)."""
     config = await _reachable_config(body, guard, box)
@@ -70,7 +78,7 @@ async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box)
     return _channel_view(row)
 
 
-@router.get("/channels", response_model=list[ChannelView])
+@router.get("/channels", response_model=list[ChannelView], dependencies=[require("channels:admin")])
 async def list_channels(uow: Uow) -> list[ChannelView]:
     """All channels (secrets hidden)."""
     async with uow:
@@ -79,7 +87,7 @@ async def list_channels(uow: Uow) -> list[ChannelView]:
 
 @router.put("/channels/{channel_id}", response_model=ChannelView)
 async def replace_channel(
-    channel_id: str, body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box
+    channel_id: str, body: ChannelBodyDep, actor: Admin, uow: Uow, guard: Guard, box: Box
 ) -> ChannelView:
     """Replace a channel's name, kind, config and enabled flag (its address checked as when
     added)."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 
 from alerting.api import Uow
 from alerting.api.schemas import RuleChanges, RuleView
 
-router = APIRouter(prefix="/v1", tags=["rules"])
+router = secured_router(prefix="/v1", tags=["rules"])
+RuleEditor = Annotated[Principal, require("alerts:write")]
 
 
-@router.get("/rules", response_model=list[RuleView])
+@router.get("/rules", response_model=list[RuleView], dependencies=[require("alerts:read")])
 async def list_rules(uow: Uow) -> list[RuleView]:
     """The alert rules."""
     async with uow:
@@ -19,7 +23,7 @@ async def list_rules(uow: Uow) -> list[RuleView]:
 
 
 @router.put("/rules/{rule_id}", response_model=RuleView)
-async def change_rule(rule_id: str, changes: RuleChanges, uow: Uow) -> RuleView:
+async def change_rule(rule_id: str, changes: RuleChanges, actor: RuleEditor, uow: Uow) -> RuleView:
     """Enable or disable a rule, change its severity or its channels."""
     values = changes.model_dump(exclude_none=True)
     async with uow:
