@@ -33,6 +33,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from inventory_runtime.audit import audit_router
 from inventory_runtime.auth.app_security import check_and_document_routes, install_identity
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.db import create_engine, create_session_factory
@@ -275,7 +276,7 @@ def _add_routes(
     install_http_plumbing(app, max_body_bytes=settings.http_max_body_bytes)
     app.include_router(_operations_router())
     install_identity(app, settings, pages=pages)
-    for router in routers:
+    for router in (*routers, audit_router()):
         app.include_router(router)
     check_and_document_routes(app)
 
