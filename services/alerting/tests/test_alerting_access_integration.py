@@ -91,3 +91,73 @@ async def test_without_a_valid_token_nothing_is_answered_or_stored(
         )
         assert sent.status_code == 401 and sent.headers["WWW-Authenticate"].startswith("Bearer")
     assert await rows(runtime, "SELECT id FROM channels") == []
+
+
+async def test_channel_changes_are_audited_without_their_secrets(
+    app: FastAPI, webhook_receiver: WebhookReceiver
+) -> None:
+    url = webhook_receiver.url.replace("http://", "http://hook-user:url-pass-77@")
+    async with client_of(app, "admin", login="wu.admin") as admin:
+        created = (await admin.post("/v1/channels", json=_webhook(url, "audited hook"))).json()
+        email = {
+            "kind": "email",
+            "name": "audited mail",
+            "config": {"host": "127.0.0.1", "from_address": "a@inventory.local",
+                       "to": ["ops@example.com"], "username": "mailer", "password": "smtp-pw-99"},
+        }  # fmt: skip
+        assert (await admin.post("/v1/channels", json=email)).status_code == 201
+        replaced = {**_webhook(url, "audited hook 2"), "enabled": False}
+        assert (await admin.put(f"/v1/channels/{created['id']}", json=replaced)).status_code == 200
+    async with client_of(app, "auditor", login="qian.auditor") as auditor:
+        page = await auditor.get("/v1/audit", params={"entity_type": "channel"})
+    assert page.status_code == 200, page.text
+    for secret in ("s3cret-value", "url-pass-77", "smtp-pw-99", "enc:v1"):
+        assert secret not in page.text
+    by_id = [e for e in page.json()["entries"] if e["entity_id"] == created["id"]]
+    update, create = by_id  # newest first
+    assert (create["action"], create["actor"], create["before"]) == ("create", "wu.admin", None)
+    assert create["after"]["config"]["secret"] == "***"
+    assert create["after"]["config"]["url"].startswith("http://hook-user:***@")
+    assert (update["action"], update["before"]["name"], update["after"]["name"]) == (
+        "update",
+        "audited hook",
+        "audited hook 2",
+    )
+    assert (update["before"]["enabled"], update["after"]["enabled"]) == (True, False)
+
+
+async def test_rule_changes_are_audited_with_before_and_after(app: FastAPI) -> None:
+    async with client_of(app, "planner", login="sun.planner") as planner:
+        changed = await planner.put("/v1/rules/low_stock", json={"severity": "critical"})
+        assert changed.status_code == 200
+        forged = await planner.put(
+            "/v1/rules/low_stock", json={"enabled": False, "changed_by": "wang.manager"}
+        )
+        assert forged.status_code == 422  # bodies refuse unknown fields, actor fields included
+        assert (await planner.get("/v1/audit")).status_code == 403
+    async with client_of(app, "auditor", login="qian.auditor") as auditor:
+        page = await auditor.get(
+            "/v1/audit", params={"entity_type": "rule", "actor": "sun.planner"}
+        )
+    [entry] = page.json()["entries"]
+    assert (entry["entity_id"], entry["action"]) == ("low_stock", "update")
+    assert (entry["before"]["severity"], entry["after"]["severity"]) == ("warning", "critical")
+    assert entry["after"]["enabled"] is True
+
+
+async def test_acknowledging_is_audited_under_the_tokens_login(
+    app: FastAPI, runtime: ServiceRuntime
+) -> None:
+    await consume(runtime, inbound(BREACH.model_copy(update={"sku": "SKU-8"})))
+    async with client_of(app, "planner", login="sun.planner") as planner:
+        [alert] = (await planner.get("/v1/alerts", params={"subject": "SKU-8@WH1"})).json()
+        await planner.post(f"/v1/alerts/{alert['id']}/acknowledge")
+    async with client_of(app, "auditor", login="qian.auditor") as auditor:
+        page = await auditor.get("/v1/audit", params={"entity_id": alert["id"]})
+    [entry] = page.json()["entries"]
+    assert (entry["actor"], entry["action"], entry["entity_type"]) == (
+        "sun.planner",
+        "acknowledge",
+        "alert",
+    )
+    assert (entry["before"]["status"], entry["after"]["status"]) == ("raised", "acknowledged")

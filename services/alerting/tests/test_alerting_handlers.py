@@ -196,6 +196,7 @@ async def test_manual_acknowledge_and_resolve() -> None:
     await consume(uow, inbound(BREACH))
     await handlers.acknowledge("alr_1", OPERATOR, uow)
     assert status_of(uow, "alr_1") == "acknowledged"
+    await handlers.acknowledge("alr_1", PLANNER, uow)  # changes nothing, audits nothing
     await handlers.resolve("alr_1", PLANNER, uow)
     alert = uow.alerts.rows["alr_1"]
     assert (alert.status, alert.acknowledged_by, alert.resolved_by) == (
@@ -204,6 +205,16 @@ async def test_manual_acknowledge_and_resolve() -> None:
         "sun.planner",
     )
     assert len(uow.events_of(AlertResolved)) == 1
+    acknowledged, resolved = uow.audited
+    assert (acknowledged["actor"], acknowledged["action"], acknowledged["entity_id"]) == (
+        "zhao.op",
+        "acknowledge",
+        "alr_1",
+    )
+    assert acknowledged["before"]["status"] == "raised"
+    assert acknowledged["after"]["acknowledged_by"] == "zhao.op"
+    assert (resolved["actor"], resolved["before"]["status"]) == ("sun.planner", "acknowledged")
+    assert (resolved["after"]["status"], resolved["after"]["resolution"]) == ("resolved", "manual")
     with pytest.raises(AlertStateError):
         await handlers.resolve("alr_1", PLANNER, uow)
     with pytest.raises(AlertNotFound):

@@ -8,6 +8,7 @@ the unit of work collects it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.replenishment import StockBelowThreshold
@@ -88,18 +89,36 @@ async def acknowledge(alert_id: str, actor: Principal, uow: AlertingUoW) -> None
     """`actor` has seen the alert (raises `AlertStateError` if it is resolved)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
+        before = _decision_fields(alert)
         alert.acknowledge(actor.id, utc_now())
-        await uow.alerts.save(alert)
-        await uow.commit()
+        await _save_decision(alert, actor, "acknowledge", before, uow)
 
 
 async def resolve(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
     """`actor` resolved the alert by hand (it publishes `AlertResolved`)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
+        before = _decision_fields(alert)
         alert.resolve("manual", utc_now(), by=actor.id)
-        await uow.alerts.save(alert)
-        await uow.commit()
+        await _save_decision(alert, actor, "resolve", before, uow)
+
+
+def _decision_fields(alert: Alert) -> dict[str, Any]:
+    """What a person's decision on an alert changes, as the audit log records it."""
+    names = ("status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by")
+    return {name: getattr(alert, name) for name in (*names, "resolution")}
+
+
+async def _save_decision(
+    alert: Alert, actor: Principal, action: str, before: dict[str, Any], uow: AlertingUoW
+) -> None:
+    """Store the alert and audit the decision with it, when it changed anything (acknowledging
+    twice records nothing the second time)."""
+    after = _decision_fields(alert)
+    await uow.alerts.save(alert)
+    if after != before:
+        uow.audit(actor, action, "alert", alert.id, before=before, after=after)
+    await uow.commit()
 
 
 async def _get_for_update(alert_id: str, uow: AlertingUoW) -> Alert:

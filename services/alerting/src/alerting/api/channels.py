@@ -44,6 +44,13 @@ def _channel_view(row: dict[str, Any]) -> ChannelView:
     return ChannelView.model_validate({**row, "config": redacted(row["config"])})
 
 
+def _audited(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A channel as the audit log records it: never a secret or password (``***``)."""
+    if row is None:
+        return None
+    return {k: row[k] for k in ("name", "kind", "enabled")} | {"config": redacted(row["config"])}
+
+
 def _name_taken(name: str) -> ApiError:
     return ApiError(409, "conflict", f"a channel named {name!r} exists")
 
@@ -74,6 +81,7 @@ async def create_channel(
             raise _name_taken(body.name)
         channel_id = await uow.channels.add(body.name, body.kind, config, body.enabled)
         [row] = await uow.channels.rows(channel_id)
+        uow.audit(actor, "create", "channel", channel_id, after=_audited(row))
         await uow.commit()
     return _channel_view(row)
 
@@ -95,8 +103,11 @@ async def replace_channel(
     async with uow:
         if await uow.channels.name_taken(body.name, other_than=channel_id):
             raise _name_taken(body.name)
+        before = await uow.channels.rows(channel_id)
         if not await uow.channels.replace(channel_id, body.name, body.kind, config, body.enabled):
             raise ApiError(404, "not_found", f"no channel {channel_id!r}")
         [row] = await uow.channels.rows(channel_id)
+        audited = {"before": _audited(before[0]), "after": _audited(row)}
+        uow.audit(actor, "update", "channel", channel_id, **audited)
         await uow.commit()
     return _channel_view(row)
