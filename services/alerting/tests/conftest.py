@@ -18,6 +18,7 @@ from alerting.config import AlertingSettings
 from alerting.main import MIGRATIONS, create_app
 from fastapi import FastAPI
 from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -60,14 +61,33 @@ async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
     await engine.dispose()
 
 
+ADMIN_LOGIN = "wu.admin"
+"""The login of `client`'s token, which holds every role."""
+
+
 @pytest.fixture
-async def client(runtime: ServiceRuntime) -> AsyncIterator[httpx.AsyncClient]:
+def app(runtime: ServiceRuntime) -> FastAPI:
     settings = runtime.settings
     assert isinstance(settings, AlertingSettings)
-    app: FastAPI = create_app(settings)
-    app.state.runtime = runtime
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://alerting") as http:
+    service: FastAPI = create_app(settings)
+    service.state.runtime = runtime
+    return service
+
+
+def client_of(app: FastAPI, *roles: str, login: str = ADMIN_LOGIN) -> httpx.AsyncClient:
+    """A client of `app` whose requests carry a test token of `login` with `roles` (every role
+    when none given)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://alerting",
+        headers=TEST_ISSUER.headers(*roles, login=login),
+    )
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client authenticated as `ADMIN_LOGIN`, holding every role."""
+    async with client_of(app) as http:
         yield http
 
 

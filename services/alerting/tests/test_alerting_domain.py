@@ -108,15 +108,23 @@ def test_alert_transitions() -> None:
         "alr_1",
         "low_stock",
     )
-    alert.acknowledge(T0 + timedelta(minutes=1))
+    alert.acknowledge("zhao.op", T0 + timedelta(minutes=1))
     assert alert.status == "acknowledged"
-    alert.acknowledge(T0 + timedelta(minutes=2))  # acknowledging twice is harmless
-    assert (alert.status, alert.acknowledged_at) == ("acknowledged", T0 + timedelta(minutes=1))
-    alert.resolve("manual", T0 + timedelta(minutes=3))  # an acknowledged alert can be resolved
-    assert (alert.status, alert.resolution) == ("resolved", "manual")
+    alert.acknowledge("qian.op", T0 + timedelta(minutes=2))  # acknowledging twice is harmless
+    assert (alert.status, alert.acknowledged_at, alert.acknowledged_by) == (
+        "acknowledged",
+        T0 + timedelta(minutes=1),
+        "zhao.op",
+    )
+    alert.resolve("manual", T0 + timedelta(minutes=3), by="sun.planner")  # acknowledged: fine
+    assert (alert.status, alert.resolution, alert.resolved_by) == (
+        "resolved",
+        "manual",
+        "sun.planner",
+    )
     assert isinstance(alert.events[-1], AlertResolved) and len(alert.events) == 2
     with pytest.raises(AlertStateError):
-        alert.acknowledge(T0 + timedelta(minutes=4))
+        alert.acknowledge("zhao.op", T0 + timedelta(minutes=4))
     with pytest.raises(AlertStateError):
         alert.resolve("manual", T0 + timedelta(minutes=4))
     assert len(alert.events) == 2

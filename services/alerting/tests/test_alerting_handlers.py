@@ -17,9 +17,13 @@ from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.fakes import FakeUnitOfWork
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.uow import RecordsEvents
+
+OPERATOR = Principal(id="zhao.op", subject="s-zhao", roles=frozenset({"operator"}))
+PLANNER = Principal(id="sun.planner", subject="s-sun", roles=frozenset({"planner"}))
 
 
 class FakeAlerts:
@@ -190,12 +194,28 @@ async def test_rejected_reservation_raises_an_alert_about_the_order() -> None:
 async def test_manual_acknowledge_and_resolve() -> None:
     uow = FakeAlertingUoW()
     await consume(uow, inbound(BREACH))
-    await handlers.acknowledge("alr_1", uow)
+    await handlers.acknowledge("alr_1", OPERATOR, uow)
     assert status_of(uow, "alr_1") == "acknowledged"
-    await handlers.resolve("alr_1", uow)
-    assert status_of(uow, "alr_1") == "resolved"
+    await handlers.acknowledge("alr_1", PLANNER, uow)  # changes nothing, audits nothing
+    await handlers.resolve("alr_1", PLANNER, uow)
+    alert = uow.alerts.rows["alr_1"]
+    assert (alert.status, alert.acknowledged_by, alert.resolved_by) == (
+        "resolved",
+        "zhao.op",
+        "sun.planner",
+    )
     assert len(uow.events_of(AlertResolved)) == 1
+    acknowledged, resolved = uow.audited
+    assert (acknowledged["actor"], acknowledged["action"], acknowledged["entity_id"]) == (
+        "zhao.op",
+        "acknowledge",
+        "alr_1",
+    )
+    assert acknowledged["before"]["status"] == "raised"
+    assert acknowledged["after"]["acknowledged_by"] == "zhao.op"
+    assert (resolved["actor"], resolved["before"]["status"]) == ("sun.planner", "acknowledged")
+    assert (resolved["after"]["status"], resolved["after"]["resolution"]) == ("resolved", "manual")
     with pytest.raises(AlertStateError):
-        await handlers.resolve("alr_1", uow)
+        await handlers.resolve("alr_1", PLANNER, uow)
     with pytest.raises(AlertNotFound):
-        await handlers.acknowledge("alr_404", uow)
+        await handlers.acknowledge("alr_404", OPERATOR, uow)

@@ -14,7 +14,7 @@ from alerting.config import AlertingSettings
 from alerting.main import create_app
 from inventory_runtime.app import ServiceRuntime
 
-from .conftest import Mailbox, WebhookReceiver
+from .conftest import Mailbox, WebhookReceiver, client_of
 from .test_alerting_integration import BREACH, add_channels, consume, dispatch, inbound, rows
 
 pytestmark = pytest.mark.integration
@@ -44,8 +44,7 @@ async def strict_client(runtime: ServiceRuntime) -> AsyncIterator[httpx.AsyncCli
     assert isinstance(strict.settings, AlertingSettings)
     app = create_app(strict.settings)
     app.state.runtime = strict
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://alerting") as http:
+    async with client_of(app) as http:
         yield http
 
 

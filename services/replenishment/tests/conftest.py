@@ -7,12 +7,19 @@ from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import httpx
 import pytest
+from fastapi import FastAPI
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.fakes import FakeUnitOfWork
+from inventory_runtime.http import install_http_plumbing
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_runtime.uow import RecordsEvents
+from replenishment import api
 from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
+from replenishment.api.routers import ROUTERS
+from replenishment.config import ReplenishmentSettings
 from replenishment.domain import (
     Item,
     Policy,
@@ -229,3 +236,38 @@ def make_uow(
 ) -> Callable[[], ReplenishmentUnitOfWork]:
     """Factory of real units of work on the module's database."""
     return lambda: ReplenishmentUnitOfWork(session_factory, source="/services/replenishment")
+
+
+# --- the HTTP API, as a token's holder calls it ---
+
+PLANNER_LOGIN = "sun.planner"
+
+
+@pytest.fixture
+def api_app(make_uow: Callable[[], ReplenishmentUnitOfWork]) -> FastAPI:
+    """The replenishment routers on the test database, trusting the test issuer's tokens."""
+    app = FastAPI()
+    install_http_plumbing(app)
+    app.state.token_verifier = ReplenishmentSettings().token_verifier()
+    for router in ROUTERS:
+        app.include_router(router)
+    app.dependency_overrides[api.get_uow] = make_uow
+    return app
+
+
+ClientOf = Callable[..., httpx.AsyncClient]
+
+
+@pytest.fixture
+def client_of() -> ClientOf:
+    """`client_of(app, *roles, login=...)`: a client sending a token with those roles."""
+    return _client_of
+
+
+def _client_of(app: FastAPI, *roles: str, login: str = PLANNER_LOGIN) -> httpx.AsyncClient:
+    """A client of `app` sending a test token of `login` with `roles` (default: planner)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://test",
+        headers=TEST_ISSUER.headers(*(roles or ("planner",)), login=login),
+    )

@@ -51,7 +51,8 @@ async def clean(session_factory: Sessions) -> AsyncIterator[None]:
 async def _empty(session_factory: Sessions) -> None:
     async with session_factory() as session:
         for table in reversed(db.metadata.sorted_tables):
-            await session.execute(delete(table))
+            if table is not db.audit_log:  # append-only: tests tell entries apart by their ids
+                await session.execute(delete(table))
         await session.commit()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 from typing import TYPE_CHECKING, TypeVar
@@ -19,6 +20,7 @@ from inventory_contracts.events.base import Event
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.inbound import InboundEvent
 from replenishment.domain import Policy, PolicyError, Requisition
 from replenishment.handlers.approvals import apply_approval_granted, apply_approval_rejected
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from .conftest import FakeReplenishmentUoW
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+PLANNER = Principal(id="sun.planner", subject="s-sun", roles=frozenset({"planner"}))
 _sequence = iter(range(1, 10**6))
 E = TypeVar("E", bound=Event)
 
@@ -270,18 +273,38 @@ async def test_receipt_naming_an_unknown_po_still_updates_on_hand(
 
 async def test_setting_a_policy_checks_the_threshold_at_once(uow: FakeReplenishmentUoW) -> None:
     await apply(uow, availability(5))
-    outcome = await set_policy(Policy("SKU-1", "WH-1", D(10), D(50), "SUP-1"), uow, lambda: NOW)
+    policy = Policy("SKU-1", "WH-1", D(10), D(50), "SUP-1")
+    outcome = await set_policy(policy, PLANNER, uow, lambda: NOW)
     assert outcome.requisition_raised is not None
     assert outcome.open_requisition_id == outcome.requisition_raised.requisition_id
     assert outcome.terms.unit_cost == D("12.50")
     assert types_published(uow) == [StockBelowThreshold, ReplenishmentProposed, ApprovalRequested]
 
 
+async def test_policy_changes_are_audited_under_the_actor_with_before_and_after(
+    uow: FakeReplenishmentUoW,
+) -> None:
+    first = Policy("SKU-1", "WH-1", D(10), D(50), "SUP-1")
+    await set_policy(first, PLANNER, uow, lambda: NOW)
+    await set_policy(first, PLANNER, uow, lambda: NOW)  # the same policy again: no change
+    await set_policy(replace(first, reorder_point=D(4), manual=True), PLANNER, uow, lambda: NOW)
+    created, updated = uow.audited
+    assert (created["actor"], created["action"], created["entity_type"]) == (
+        "sun.planner",
+        "create",
+        "policy",
+    )
+    assert (created["entity_id"], created["before"]) == ("SKU-1@WH-1", None)
+    assert created["after"]["reorder_point"] == "10"
+    assert (updated["action"], updated["before"]["reorder_point"]) == ("update", "10")
+    assert (updated["after"]["reorder_point"], updated["after"]["manual"]) == ("4", True)
+
+
 async def test_policy_with_unknown_supplier_is_refused_and_not_stored(
     uow: FakeReplenishmentUoW,
 ) -> None:
     with pytest.raises(PolicyError) as refused:
-        await set_policy(Policy("SKU-1", "WH-1", D(10), D(50), "SUP-X"), uow)
+        await set_policy(Policy("SKU-1", "WH-1", D(10), D(50), "SUP-X"), PLANNER, uow)
     assert refused.value.field == "supplier_id"
     assert uow.policies.rows == {}
 

@@ -8,10 +8,12 @@ the unit of work collects it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import ReservationRejected
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.clock import utc_now
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.subscription import event_context
@@ -83,22 +85,40 @@ async def resolve_recovered(
             uow.collect_events()
 
 
-async def acknowledge(alert_id: str, uow: AlertingUoW) -> None:
-    """A person has seen the alert (raises `AlertStateError` if it is resolved)."""
+async def acknowledge(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
+    """`actor` has seen the alert (raises `AlertStateError` if it is resolved)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
-        alert.acknowledge(utc_now())
-        await uow.alerts.save(alert)
-        await uow.commit()
+        before = _decision_fields(alert)
+        alert.acknowledge(actor.id, utc_now())
+        await _save_decision(alert, actor, "acknowledge", before, uow)
 
 
-async def resolve(alert_id: str, uow: AlertingUoW) -> None:
-    """A person resolved the alert by hand (it publishes `AlertResolved`)."""
+async def resolve(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
+    """`actor` resolved the alert by hand (it publishes `AlertResolved`)."""
     async with uow:
         alert = await _get_for_update(alert_id, uow)
-        alert.resolve("manual", utc_now())
-        await uow.alerts.save(alert)
-        await uow.commit()
+        before = _decision_fields(alert)
+        alert.resolve("manual", utc_now(), by=actor.id)
+        await _save_decision(alert, actor, "resolve", before, uow)
+
+
+def _decision_fields(alert: Alert) -> dict[str, Any]:
+    """What a person's decision on an alert changes, as the audit log records it."""
+    names = ("status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by")
+    return {name: getattr(alert, name) for name in (*names, "resolution")}
+
+
+async def _save_decision(
+    alert: Alert, actor: Principal, action: str, before: dict[str, Any], uow: AlertingUoW
+) -> None:
+    """Store the alert and audit the decision with it, when it changed anything (acknowledging
+    twice records nothing the second time)."""
+    after = _decision_fields(alert)
+    await uow.alerts.save(alert)
+    if after != before:
+        uow.audit(actor, action, "alert", alert.id, before=before, after=after)
+    await uow.commit()
 
 
 async def _get_for_update(alert_id: str, uow: AlertingUoW) -> Alert:

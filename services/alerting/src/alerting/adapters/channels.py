@@ -19,6 +19,7 @@ import aiosmtplib
 import httpx
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.secret_box import SecretBox
+from inventory_runtime.secret_settings import redact_url
 from inventory_runtime.signing import signed_headers
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field
 
@@ -74,8 +75,16 @@ SECRET_FIELDS = ("secret", "password")
 
 
 def redacted(config: dict[str, Any]) -> dict[str, Any]:
-    """A stored config as the API shows it: secrets replaced by ``"***"``."""
-    return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in config.items()}
+    """A config as the API shows it and the audit log records it: secrets, passwords and a
+    password inside the URL replaced by ``"***"``."""
+    return {
+        k: "***"
+        if k in SECRET_FIELDS and v
+        else redact_url(v)
+        if k == "url" and isinstance(v, str)
+        else v
+        for k, v in config.items()
+    }
 
 
 def sealed(config: dict[str, Any], box: SecretBox) -> dict[str, Any]:

@@ -171,7 +171,9 @@ class AlertRepository:
             .values(
                 status=alert.status,
                 acknowledged_at=alert.acknowledged_at,
+                acknowledged_by=alert.acknowledged_by,
                 resolved_at=alert.resolved_at,
+                resolved_by=alert.resolved_by,
                 resolution=alert.resolution,
             )
         )

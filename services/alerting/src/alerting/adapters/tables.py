@@ -7,6 +7,7 @@ last_error).
 
 from __future__ import annotations
 
+from inventory_runtime.audit import audit_table
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     BigInteger,
@@ -29,6 +30,11 @@ OPEN_ALERT = text("status <> 'resolved'")
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+audit_log = audit_table.to_metadata(metadata)
+"""The runtime's append-only audit log (migration 0006), written by `uow.audit`; the runtime's
+table does not declare the indexes `create_audit_log` makes, so they are named here."""
+Index("ix_audit_log_entity", audit_log.c.entity_type, audit_log.c.entity_id, audit_log.c.id)
+Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.id)
 
 channels = Table(
     "channels",
@@ -74,7 +80,9 @@ alerts = Table(
     Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     now_column("raised_at"),
     Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", Text, nullable=True),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_by", Text, nullable=True),
     Column("resolution", Text, nullable=True),
     CheckConstraint("status IN ('raised', 'acknowledged', 'resolved')", name="status_known"),
     Index(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError
 
 from alerting import handlers
@@ -15,10 +16,13 @@ from alerting.api.schemas import AlertView, NotificationView
 from alerting.domain import AlertNotFound, AlertStateError
 from alerting.ports import AlertingUoW
 
-router = APIRouter(prefix="/v1", tags=["alerts"])
+router = secured_router(prefix="/v1", tags=["alerts"])
+Reader = [require("alerts:read")]
+Handler = Annotated[Principal, require("alerts:write")]
+"""Who acknowledges or resolves: the token's login, never a field of the request."""
 
 
-@router.get("/alerts", response_model=list[AlertView])
+@router.get("/alerts", response_model=list[AlertView], dependencies=Reader)
 async def list_alerts(
     uow: Uow,
     status: Literal["raised", "acknowledged", "resolved"] | None = None,
@@ -32,27 +36,27 @@ async def list_alerts(
     return [AlertView.model_validate(row) for row in found]
 
 
-@router.get("/alerts/{alert_id}", response_model=AlertView)
+@router.get("/alerts/{alert_id}", response_model=AlertView, dependencies=Reader)
 async def get_alert(alert_id: str, uow: Uow) -> AlertView:
     """One alert."""
     return await _alert_view(alert_id, uow)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertView)
-async def acknowledge_alert(alert_id: str, uow: Uow) -> AlertView:
-    """Mark the alert as seen (409 if it is already resolved)."""
-    await _transition(handlers.acknowledge, alert_id, uow)
+async def acknowledge_alert(alert_id: str, actor: Handler, uow: Uow) -> AlertView:
+    """Mark the alert as seen by the caller (409 if it is already resolved)."""
+    await _transition(handlers.acknowledge, alert_id, actor, uow)
     return await _alert_view(alert_id, uow)
 
 
 @router.post("/alerts/{alert_id}/resolve", response_model=AlertView)
-async def resolve_alert(alert_id: str, uow: Uow) -> AlertView:
+async def resolve_alert(alert_id: str, actor: Handler, uow: Uow) -> AlertView:
     """Resolve the alert by hand (publishes ``AlertResolved``; 409 if already resolved)."""
-    await _transition(handlers.resolve, alert_id, uow)
+    await _transition(handlers.resolve, alert_id, actor, uow)
     return await _alert_view(alert_id, uow)
 
 
-@router.get("/notifications", response_model=list[NotificationView])
+@router.get("/notifications", response_model=list[NotificationView], dependencies=Reader)
 async def list_notifications(
     uow: Uow,
     alert_id: str | None = None,
@@ -75,10 +79,13 @@ async def _alert_view(alert_id: str, uow: AlertingUnitOfWork) -> AlertView:
 
 
 async def _transition(
-    command: Callable[[str, AlertingUoW], Awaitable[None]], alert_id: str, uow: AlertingUoW
+    command: Callable[[str, Principal, AlertingUoW], Awaitable[None]],
+    alert_id: str,
+    actor: Principal,
+    uow: AlertingUoW,
 ) -> None:
     try:
-        await command(alert_id, uow)
+        await command(alert_id, actor, uow)
     except AlertNotFound:
         raise ApiError(404, "not_found", f"no alert {alert_id!r}") from None
     except AlertStateError as exc:

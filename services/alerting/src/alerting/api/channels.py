@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import Body, Depends, Request
 from inventory_runtime.app import runtime_of
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.secret_box import SecretBox
@@ -31,11 +33,22 @@ def _secret_box(request: Request) -> SecretBox:
 Guard = Annotated[OutboundGuard, Depends(_outbound_guard)]
 Box = Annotated[SecretBox, Depends(_secret_box)]
 
-router = APIRouter(prefix="/v1", tags=["channels"])
+Admin = Annotated[Principal, require("channels:admin")]
+"""Channels are admin-only, reading them too: whoever adds a channel receives every alert, and
+a channel's list shows where alerts go."""
+
+router = secured_router(prefix="/v1", tags=["channels"])
 
 
 def _channel_view(row: dict[str, Any]) -> ChannelView:
     return ChannelView.model_validate({**row, "config": redacted(row["config"])})
+
+
+def _audited(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A channel as the audit log records it: never a secret or password (``***``)."""
+    if row is None:
+        return None
+    return {k: row[k] for k in ("name", "kind", "enabled")} | {"config": redacted(row["config"])}
 
 
 def _name_taken(name: str) -> ApiError:
@@ -57,7 +70,9 @@ async def _reachable_config(
 
 
 @router.post("/channels", status_code=201, response_model=ChannelView)
-async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box) -> ChannelView:
+async def create_channel(
+    body: ChannelBodyDep, actor: Admin, uow: Uow, guard: Guard, box: Box
+) -> ChannelView:
     """Add a notification channel (webhook or email); an internal URL or SMTP host is refused
     unless allow-listed (OUTBOUND_ALLOWLIST)."""
     config = await _reachable_config(body, guard, box)
@@ -66,11 +81,12 @@ async def create_channel(body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box)
             raise _name_taken(body.name)
         channel_id = await uow.channels.add(body.name, body.kind, config, body.enabled)
         [row] = await uow.channels.rows(channel_id)
+        uow.audit(actor, "create", "channel", channel_id, after=_audited(row))
         await uow.commit()
     return _channel_view(row)
 
 
-@router.get("/channels", response_model=list[ChannelView])
+@router.get("/channels", response_model=list[ChannelView], dependencies=[require("channels:admin")])
 async def list_channels(uow: Uow) -> list[ChannelView]:
     """All channels (secrets hidden)."""
     async with uow:
@@ -79,7 +95,7 @@ async def list_channels(uow: Uow) -> list[ChannelView]:
 
 @router.put("/channels/{channel_id}", response_model=ChannelView)
 async def replace_channel(
-    channel_id: str, body: ChannelBodyDep, uow: Uow, guard: Guard, box: Box
+    channel_id: str, body: ChannelBodyDep, actor: Admin, uow: Uow, guard: Guard, box: Box
 ) -> ChannelView:
     """Replace a channel's name, kind, config and enabled flag (its address checked as when
     added)."""
@@ -87,8 +103,11 @@ async def replace_channel(
     async with uow:
         if await uow.channels.name_taken(body.name, other_than=channel_id):
             raise _name_taken(body.name)
+        before = await uow.channels.rows(channel_id)
         if not await uow.channels.replace(channel_id, body.name, body.kind, config, body.enabled):
             raise ApiError(404, "not_found", f"no channel {channel_id!r}")
         [row] = await uow.channels.rows(channel_id)
+        audited = {"before": _audited(before[0]), "after": _audited(row)}
+        uow.audit(actor, "update", "channel", channel_id, **audited)
         await uow.commit()
     return _channel_view(row)

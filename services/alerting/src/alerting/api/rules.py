@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 
 from alerting.api import Uow
 from alerting.api.schemas import RuleChanges, RuleView
 
-router = APIRouter(prefix="/v1", tags=["rules"])
+router = secured_router(prefix="/v1", tags=["rules"])
+RuleEditor = Annotated[Principal, require("alerts:write")]
 
 
-@router.get("/rules", response_model=list[RuleView])
+def _audited(row: dict[str, Any]) -> dict[str, Any]:
+    """What a rule change can change, as the audit log records it."""
+    return {k: row[k] for k in ("enabled", "severity", "channel_ids")}
+
+
+@router.get("/rules", response_model=list[RuleView], dependencies=[require("alerts:read")])
 async def list_rules(uow: Uow) -> list[RuleView]:
     """The alert rules."""
     async with uow:
@@ -19,7 +28,7 @@ async def list_rules(uow: Uow) -> list[RuleView]:
 
 
 @router.put("/rules/{rule_id}", response_model=RuleView)
-async def change_rule(rule_id: str, changes: RuleChanges, uow: Uow) -> RuleView:
+async def change_rule(rule_id: str, changes: RuleChanges, actor: RuleEditor, uow: Uow) -> RuleView:
     """Enable or disable a rule, change its severity or its channels."""
     values = changes.model_dump(exclude_none=True)
     async with uow:
@@ -29,11 +38,13 @@ async def change_rule(rule_id: str, changes: RuleChanges, uow: Uow) -> RuleView:
             if missing:
                 problem = ("channel_ids", f"unknown channel(s): {missing}")
                 raise ApiError(422, "validation_error", field_problems([problem]))
-        row = await uow.rules.update(rule_id, values) if values else None
-        if row is None:
-            rows = [r for r in await uow.rules.all_rows() if r["id"] == rule_id]
-            if not rows:
-                raise ApiError(404, "not_found", f"no rule {rule_id!r}")
-            row = rows[0]
+        found = [r for r in await uow.rules.all_rows() if r["id"] == rule_id]
+        if not found:
+            raise ApiError(404, "not_found", f"no rule {rule_id!r}")
+        row = await uow.rules.update(rule_id, values) if values else found[0]
+        assert row is not None  # found above, in this transaction
+        if values:
+            before, after = _audited(found[0]), _audited(row)
+            uow.audit(actor, "update", "rule", rule_id, before=before, after=after)
         await uow.commit()
     return RuleView.model_validate(row)

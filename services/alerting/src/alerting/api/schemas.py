@@ -84,7 +84,11 @@ class AlertView(BaseModel):
     details: dict[str, Any]
     raised_at: datetime
     acknowledged_at: datetime | None
+    acknowledged_by: str | None = Field(description="Login of who acknowledged (from the token).")
     resolved_at: datetime | None
+    resolved_by: str | None = Field(
+        description="Login of who resolved it by hand; null when it resolved by itself."
+    )
     resolution: str | None
 
 

@@ -39,7 +39,9 @@ class Alert:
     raised_at: datetime
     status: AlertStatus = "raised"
     acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
     resolved_at: datetime | None = None
+    resolved_by: str | None = None
     resolution: str | None = None
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -78,18 +80,21 @@ class Alert:
         """Raised or acknowledged: the condition still holds as far as anyone knows."""
         return self.status != "resolved"
 
-    def acknowledge(self, at: datetime) -> None:
-        """A person has seen it; acknowledging twice is harmless, a resolved alert stays so."""
+    def acknowledge(self, by: str, at: datetime) -> None:
+        """Person `by` has seen it; acknowledging twice is harmless (the first who saw it
+        stays recorded), a resolved alert stays so."""
         if not self.is_open:
             raise AlertStateError("the alert is already resolved")
         if self.status != "acknowledged":
-            self.status, self.acknowledged_at = "acknowledged", at
+            self.status, self.acknowledged_at, self.acknowledged_by = "acknowledged", at, by
 
-    def resolve(self, resolution: str, at: datetime) -> None:
-        """Close the alert (by a person, or because the condition went away); only once."""
+    def resolve(self, resolution: str, at: datetime, by: str | None = None) -> None:
+        """Close the alert (by person `by`, or, without one, because the condition went away);
+        only once."""
         if not self.is_open:
             raise AlertStateError("the alert is already resolved")
         self.status, self.resolved_at, self.resolution = "resolved", at, resolution
+        self.resolved_by = by
         self.events.append(
             AlertResolved(
                 alert_id=self.id, rule_id=self.rule_id, subject=self.subject, resolved_at=at

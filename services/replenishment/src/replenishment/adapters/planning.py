@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Date, and_, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -188,12 +188,21 @@ class PlanningRepository:
         query = select(t.c.sku, t.c.location, t.c.snoozed_until)
         return {(r[0], r[1]): r[2] for r in await self._session.execute(query)}
 
-    async def snooze(self, sku: str, location: str, until: date, comment: str | None) -> None:
-        values = {"sku": sku, "location": location, "snoozed_until": until, "comment": comment}
-        statement = insert(tables.suggestion_snoozes).values(values)
+    async def snooze(
+        self, sku: str, location: str, until: date, comment: str | None, by: str
+    ) -> dict[str, Any] | None:
+        t = tables.suggestion_snoozes
+        query = (
+            select(t.c.snoozed_until, t.c.comment, t.c.snoozed_by)
+            .where(t.c.sku == sku, t.c.location == location)
+            .with_for_update()
+        )
+        before = (await self._session.execute(query)).mappings().one_or_none()
+        changes = {"snoozed_until": until, "comment": comment, "snoozed_by": by}
+        statement = insert(t).values({"sku": sku, "location": location, **changes})
         await self._session.execute(
             statement.on_conflict_do_update(
-                index_elements=["sku", "location"],
-                set_={"snoozed_until": until, "comment": comment, "snoozed_at": func.now()},
+                index_elements=["sku", "location"], set_={**changes, "snoozed_at": func.now()}
             )
         )
+        return None if before is None else dict(before)

@@ -6,6 +6,7 @@ unconstrained NUMERIC, so whatever precision the contracts allow is stored exact
 
 from __future__ import annotations
 
+from inventory_runtime.audit import audit_table
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
     Boolean,
@@ -26,6 +27,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
+audit_log = audit_table.to_metadata(metadata)
+"""The runtime's append-only audit log (migration 0005), written by `uow.audit`; the runtime's
+table does not declare the indexes `create_audit_log` makes, so they are named here."""
+Index("ix_audit_log_entity", audit_log.c.entity_type, audit_log.c.entity_id, audit_log.c.id)
+Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.id)
 
 OPEN_REQUISITION = text("status IN ('pending_approval', 'approved')")
 
@@ -252,6 +258,7 @@ planning_runs = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("figures", JSONB),
     Column("error", Text),
+    Column("requested_by", Text),
     CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status_known"),
     # One active run at a time, across replicas.
     Index(
@@ -270,6 +277,7 @@ suggestion_snoozes = Table(
     Column("location", Text, nullable=False),
     Column("snoozed_until", Date, nullable=False),
     Column("comment", Text),
+    Column("snoozed_by", Text),
     now_column("snoozed_at"),
     PrimaryKeyConstraint("sku", "location"),
 )

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
 from inventory_runtime.app import uow_dependency
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require
 from inventory_runtime.clock import utc_now
 
 from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
@@ -34,3 +36,8 @@ Sku = Annotated[str, Path(min_length=1, max_length=100)]
 Location = Annotated[str, Path(min_length=1, max_length=100)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
+
+READ = [require("planning:read")]
+"""The permission of every read (``dependencies=READ``)."""
+PlanningWriter = Annotated[Principal, require("planning:write")]
+"""Who changes a policy, starts a run or decides on a suggestion: the token's caller."""

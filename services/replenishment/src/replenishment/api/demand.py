@@ -6,15 +6,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError, validation_error
 from pydantic import BaseModel
 
-from replenishment.api import NOT_FOUND, Location, Sku, Uow
+from replenishment.api import NOT_FOUND, READ, Location, Sku, Uow
 from replenishment.domain.demand import DailyDemand, Period, aggregate_demand
 
-router = APIRouter(prefix="/v1", tags=["planning"])
+router = secured_router(prefix="/v1", tags=["planning"], dependencies=READ)
 
 
 class DemandBucketView(BaseModel):

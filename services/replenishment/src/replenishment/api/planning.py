@@ -6,17 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError, error_response
 from pydantic import BaseModel, Field
 
-from replenishment.api import NOT_FOUND, Location, Sku, Uow, get_uow
+from replenishment.api import NOT_FOUND, READ, Location, PlanningWriter, Sku, Uow, get_uow
 from replenishment.domain.planning_runs import PlanningRun
 from replenishment.handlers.scheduling import Planner, PlanningBusy
 from replenishment.ports import PlanningUowFactory
 
-router = APIRouter(prefix="/v1", tags=["planning"])
+router = secured_router(prefix="/v1", tags=["planning"])
 
 
 def get_planner(request: Request) -> Planner:
@@ -43,6 +44,7 @@ class PlanningRunView(BaseModel):
     finished_at: datetime | None
     figures: dict[str, Any] | None
     error: str | None
+    requested_by: str | None = Field(description="Who started it over the API; null: schedule.")
 
 
 def _run_view(run: PlanningRun) -> PlanningRunView:
@@ -56,18 +58,24 @@ def _run_view(run: PlanningRun) -> PlanningRunView:
     responses={409: {"description": "a run is already queued or running"}},
 )
 async def start_planning_run(
-    planner: PlannerDep, uow_factory: UowFactoryDep
+    actor: PlanningWriter, planner: PlannerDep, uow_factory: UowFactoryDep
 ) -> PlanningRunView | JSONResponse:
-    """Start a planning run now (it runs in the background; poll its status)."""
+    """Start a planning run now (it runs in the background; poll its status); the run records
+    the caller as `requested_by`."""
     try:
-        run = await planner.request(uow_factory, "api")
+        run = await planner.request(uow_factory, "api", actor)
     except PlanningBusy as busy:
         active = busy.active.run_id if busy.active else None
         return error_response(409, "planning_run_active", {"run_id": active, "message": str(busy)})
     return _run_view(run)
 
 
-@router.get("/planning/runs/{run_id}", response_model=PlanningRunView, responses=NOT_FOUND)
+@router.get(
+    "/planning/runs/{run_id}",
+    dependencies=READ,
+    response_model=PlanningRunView,
+    responses=NOT_FOUND,
+)
 async def get_planning_run(run_id: str, uow: Uow) -> PlanningRunView:
     """A planning run's status and, once finished, its figures (or its error)."""
     async with uow:
@@ -104,6 +112,7 @@ class PolicyPlanningView(BaseModel):
 
 @router.get(
     "/policies/{sku}/{location}/planning",
+    dependencies=READ,
     response_model=PolicyPlanningView,
     responses=NOT_FOUND,
 )

@@ -6,19 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from inventory_contracts.events.base import NonNegativeDecimal, PositiveDecimal
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError, validation_error
 from pydantic import BaseModel, ConfigDict, Field
 
 from replenishment import domain
-from replenishment.api import NOT_FOUND, Location, Sku, Uow
+from replenishment.api import NOT_FOUND, READ, Location, PlanningWriter, Sku, Uow
 from replenishment.domain import Policy, Position
 from replenishment.handlers.policies import set_policy
 from replenishment.handlers.threshold import effective_terms
 
-router = APIRouter(prefix="/v1", tags=["replenishment"])
+router = secured_router(prefix="/v1", tags=["replenishment"])
 
 
 class PolicyRequest(BaseModel):
@@ -123,12 +123,13 @@ def _position_view(
     responses={422: {"description": "invalid policy (fields named)"}},
 )
 async def put_policy(
-    sku: Sku, location: Location, body: PolicyRequest, uow: Uow
+    sku: Sku, location: Location, body: PolicyRequest, actor: PlanningWriter, uow: Uow
 ) -> PolicySetView | JSONResponse:
-    """Set the policy of a stock point; the threshold is checked with it right away."""
+    """Set the policy of a stock point (audited under the caller's login); the threshold is
+    checked with it right away."""
     policy = Policy(sku=sku, location=location, **body.model_dump())
     try:
-        outcome = await set_policy(policy, uow)
+        outcome = await set_policy(policy, actor, uow)
     except domain.PolicyError as exc:
         return validation_error([(exc.field, exc.problem)])
     raised = outcome.requisition_raised
@@ -140,7 +141,9 @@ async def put_policy(
     )
 
 
-@router.get("/policies/{sku}/{location}", response_model=PolicyView, responses=NOT_FOUND)
+@router.get(
+    "/policies/{sku}/{location}", dependencies=READ, response_model=PolicyView, responses=NOT_FOUND
+)
 async def get_policy(sku: Sku, location: Location, uow: Uow) -> PolicyView:
     """The policy of a stock point and its effective terms (null if master data is missing)."""
     async with uow:
@@ -154,7 +157,12 @@ async def get_policy(sku: Sku, location: Location, uow: Uow) -> PolicyView:
     return PolicyView(**_policy_fields(policy), effective=_terms_view(terms))
 
 
-@router.get("/positions/{sku}/{location}", response_model=PositionView, responses=NOT_FOUND)
+@router.get(
+    "/positions/{sku}/{location}",
+    dependencies=READ,
+    response_model=PositionView,
+    responses=NOT_FOUND,
+)
 async def get_position(sku: Sku, location: Location, uow: Uow) -> PositionView:
     """Inventory position (on hand - reserved + on order) against the reorder point."""
     async with uow:

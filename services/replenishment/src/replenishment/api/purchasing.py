@@ -6,13 +6,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError
 from pydantic import BaseModel, ConfigDict
 
-from replenishment.api import NOT_FOUND, Limit, Uow
+from replenishment.api import NOT_FOUND, READ, Limit, Uow
 
-router = APIRouter(prefix="/v1", tags=["replenishment"])
+router = secured_router(prefix="/v1", tags=["replenishment"], dependencies=READ)
 
 RequisitionStatus = Literal["pending_approval", "approved", "ordered", "rejected", "cancelled"]
 PurchaseOrderStatus = Literal["open", "partially_received", "closed"]

@@ -7,18 +7,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError, validation_error
 from pydantic import BaseModel, ConfigDict, Field
 
-from replenishment.api import NOT_FOUND, Limit, Today, Uow
+from replenishment.api import NOT_FOUND, READ, Limit, PlanningWriter, Today, Uow
 from replenishment.domain.stock_exceptions import ExceptionKind
 from replenishment.domain.suggestions import parse_suggestion_id
 from replenishment.handlers import advice
 from replenishment.handlers.advice import AdviceSettings
 
-router = APIRouter(prefix="/v1", tags=["suggestions"])
+router = secured_router(prefix="/v1", tags=["suggestions"])
 
 
 def get_advice_settings(request: Request) -> AdviceSettings:
@@ -59,7 +60,7 @@ class SuggestionView(BaseModel):
     reasons: list[ReasonView]
 
 
-@router.get("/suggestions", response_model=list[SuggestionView])
+@router.get("/suggestions", dependencies=READ, response_model=list[SuggestionView])
 async def list_suggestions(
     uow: Uow,
     advice_settings: AdviceDep,
@@ -87,6 +88,7 @@ class SnoozeView(BaseModel):
     suggestion_id: str
     snoozed_until: date
     comment: str | None
+    snoozed_by: str = Field(description="The caller's login (from the token).")
 
 
 @router.post(
@@ -97,16 +99,23 @@ class SnoozeView(BaseModel):
 async def snooze_suggestion(
     suggestion_id: Annotated[str, Path(min_length=3, max_length=201)],
     body: SnoozeRequest,
+    actor: PlanningWriter,
     uow: Uow,
     today: Today,
 ) -> SnoozeView | JSONResponse:
-    """Hide a suggestion until a date (ids are ``sku@location``)."""
+    """Hide a suggestion until a date (ids are ``sku@location``); recorded and audited under
+    the caller's login."""
     key = parse_suggestion_id(suggestion_id)
     if body.until < today:
         return validation_error([("until", "must be today or later")])
-    if key is None or not await advice.snooze(uow, key, body.until, body.comment):
+    if key is None or not await advice.snooze(uow, key, body.until, body.comment, actor):
         raise ApiError(404, "not_found", f"suggestion {suggestion_id} not found")
-    return SnoozeView(suggestion_id=suggestion_id, snoozed_until=body.until, comment=body.comment)
+    return SnoozeView(
+        suggestion_id=suggestion_id,
+        snoozed_until=body.until,
+        comment=body.comment,
+        snoozed_by=actor.id,
+    )
 
 
 class StockExceptionView(BaseModel):
@@ -118,7 +127,7 @@ class StockExceptionView(BaseModel):
     reason: ReasonView
 
 
-@router.get("/exceptions", response_model=list[StockExceptionView])
+@router.get("/exceptions", dependencies=READ, response_model=list[StockExceptionView])
 async def list_exceptions(
     uow: Uow,
     settings: AdviceDep,

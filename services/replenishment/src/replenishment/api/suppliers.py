@@ -6,14 +6,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
+from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError
 from pydantic import BaseModel, Field
 
-from replenishment.api import NOT_FOUND, Today, Uow
+from replenishment.api import NOT_FOUND, READ, Today, Uow
 from replenishment.domain.suppliers import DeliveryLine, LeadTimeStats, supplier_performance
 
-router = APIRouter(prefix="/v1", tags=["planning"])
+router = secured_router(prefix="/v1", tags=["planning"], dependencies=READ)
 
 MAX_LINES_SHOWN = 100
 SupplierId = Annotated[str, Path(min_length=1, max_length=100)]

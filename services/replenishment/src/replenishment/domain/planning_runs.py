@@ -52,8 +52,11 @@ class PlanningRun:
     finished_at: datetime | None = None
     figures: dict[str, Any] | None = None
     error: str | None = None
+    requested_by: str | None = None
+    """The login of who started it (over the API); None for the schedule."""
 
 
-def new_run(trigger: str, at: datetime) -> PlanningRun:
+def new_run(trigger: str, at: datetime, requested_by: str | None = None) -> PlanningRun:
     """A queued run with a fresh id."""
-    return PlanningRun(f"PLAN-{uuid.uuid4().hex[:12]}", "queued", trigger, at)
+    run_id = f"PLAN-{uuid.uuid4().hex[:12]}"
+    return PlanningRun(run_id, "queued", trigger, at, requested_by=requested_by)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from inventory_runtime.auth.principal import Principal
+
 from replenishment import domain
 from replenishment.domain import StockPointKey
 from replenishment.domain import suggestions as advice_rules
@@ -51,13 +53,18 @@ async def stock_exceptions(
     )
 
 
-async def snooze(uow: PlanningUoW, key: StockPointKey, until: date, comment: str | None) -> bool:
-    """Hide the stock point's suggestion up to and including `until`; False if it has no
-    policy (so no suggestion)."""
+async def snooze(
+    uow: PlanningUoW, key: StockPointKey, until: date, comment: str | None, actor: Principal
+) -> bool:
+    """`actor` hides the stock point's suggestion up to and including `until` (a decision on
+    the suggestion, audited); False if it has no policy (so no suggestion)."""
     async with uow:
         if await uow.policies.get(*key) is None:
             return False
-        await uow.planning.snooze(key[0], key[1], until, comment)
+        before = await uow.planning.snooze(key[0], key[1], until, comment, actor.id)
+        after = {"snoozed_until": until, "comment": comment, "snoozed_by": actor.id}
+        suggestion_id = f"{key[0]}@{key[1]}"
+        uow.audit(actor, "snooze", "suggestion", suggestion_id, before=before, after=after)
         await uow.commit()
     return True
 

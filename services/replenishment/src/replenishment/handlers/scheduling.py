@@ -14,6 +14,7 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Literal
 
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.clock import Clock, utc_now
 
 from replenishment.domain.planning_runs import PlanningRun, new_run
@@ -60,12 +61,19 @@ class Planner:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
-    async def request(self, uow_factory: PlanningUowFactory, trigger: str) -> PlanningRun:
-        """Queue a run and start it in the background; PlanningBusy if one is active."""
-        run = new_run(trigger, self._now())
+    async def request(
+        self, uow_factory: PlanningUowFactory, trigger: str, actor: Principal | None = None
+    ) -> PlanningRun:
+        """Queue a run (started by `actor`, when a person asked) and start it in the
+        background; PlanningBusy if one is active."""
+        run = new_run(trigger, self._now(), requested_by=actor.id if actor else None)
         async with uow_factory() as uow:
             queued = await uow.planning_runs.add_if_none_active(run)
             active = None if queued else await uow.planning_runs.active()
+            if queued and actor is not None:
+                # A run rewrites every policy not marked manual: a configuration change.
+                started = {"trigger": trigger, "requested_by": actor.id}
+                uow.audit(actor, "start", "planning_run", run.run_id, after=started)
             await uow.commit()
         if not queued:
             raise PlanningBusy(active)
