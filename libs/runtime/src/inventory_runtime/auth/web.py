@@ -119,7 +119,10 @@ async def login(request: Request, next: str = "/") -> Response:
             _set_session(request, response, tokens)
             return response
     verifier: TokenVerifier = request.app.state.token_verifier
-    metadata = await verifier.keys.metadata()
+    try:
+        metadata = await verifier.keys.metadata()
+    except (httpx.HTTPError, ValueError):
+        return _failed("the sign-in service cannot be reached; try again shortly", status=503)
     flow = {
         "state": secrets.token_urlsafe(24),
         "verifier": secrets.token_urlsafe(48),
