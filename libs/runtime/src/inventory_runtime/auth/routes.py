@@ -56,7 +56,9 @@ class RouteWithoutPermission(TypeError):
     """A route that declares neither a permission nor that it is public."""
 
 
-class _Requires:
+class PermissionRequirement:
+    """What `require` declares (a subclass may add what else a route accepts)."""
+
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
@@ -72,7 +74,7 @@ class _Public:
 
 def require(permission: Permission) -> Any:
     """Dependency declaring that a route needs `permission`; gives the calling `Principal`."""
-    return Depends(_Requires(permission))
+    return Depends(PermissionRequirement(permission))
 
 
 def public() -> Any:
@@ -97,7 +99,7 @@ def _declared(dependant: Dependant) -> tuple[list[Permission], bool]:
     permissions: list[Permission] = []
     public_route = False
     for dependency in dependant.dependencies:
-        if isinstance(dependency.call, _Requires):
+        if isinstance(dependency.call, PermissionRequirement):
             permissions.append(dependency.call.permission)
         elif isinstance(dependency.call, _Public):
             public_route = True
@@ -131,7 +133,7 @@ async def authenticate(request: Request) -> Principal:
         return await verifier.verify(token)
     session = request.cookies.get(SESSION_COOKIE)
     if not session:
-        raise Unauthenticated("missing credentials: send 'Authorization: Bearer <access token>'")
+        raise MissingCredentials("missing credentials: send 'Authorization: Bearer <access token>'")
     principal = await verifier.verify(session)
     request.state.csrf_token = csrf_token_for(session)
     if request.method not in SAFE_METHODS:
@@ -147,12 +149,19 @@ class CsrfRefused(Exception):
     """A cookie-authenticated state change without the session's CSRF token (403)."""
 
 
-def unauthorized(message: str) -> Response:
-    """401 with the ``WWW-Authenticate`` challenge RFC 6750 asks for."""
+class MissingCredentials(Unauthenticated):
+    """The request carries no credentials at all."""
+
+
+def unauthorized(message: str, *, presented: bool = True) -> Response:
+    """401 with the ``WWW-Authenticate`` challenge RFC 6750 asks for (an error code only when
+    credentials were presented)."""
     response = error_response(401, "unauthorized", message)
     description = message.replace('"', "'")
     response.headers["WWW-Authenticate"] = (
         f'Bearer error="invalid_token", error_description="{description}"'
+        if presented
+        else "Bearer"
     )
     return response
 
@@ -210,7 +219,7 @@ class SecuredRoute(APIRoute):
         except Unauthenticated as exc:
             if self.is_page and request.method in SAFE_METHODS:
                 return _to_login(request)
-            return unauthorized(str(exc))
+            return unauthorized(str(exc), presented=not isinstance(exc, MissingCredentials))
         except CsrfRefused as exc:
             return error_response(403, "csrf", str(exc))
         missing = [p for p in self.permissions if not principal.may(p)]

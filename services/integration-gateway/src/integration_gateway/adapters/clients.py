@@ -121,3 +121,24 @@ class IdempotencyRepository:
             )
         ).one()
         return StoredResponse(row.request_hash, row.status_code, dict(row.response_body))
+
+
+async def client_for_principal(
+    session_factory: async_sessionmaker[AsyncSession], subject: str, login: str
+) -> ApiClient:
+    """The API client row standing for a token's caller (a service account or a person), made
+    on first use so idempotency keys and rate limits work per caller as for keys. Its
+    ``key_hash`` is no SHA-256 hex, so no API key can ever match it."""
+    client_id = f"oidc:{subject}"
+    statement = (
+        insert(api_clients)
+        .values(id=client_id, name=client_id, key_hash=client_id, scopes=[])
+        .on_conflict_do_nothing()
+    )
+    async with session_factory() as session:
+        await session.execute(statement)
+        await session.commit()
+        row = (
+            await session.execute(select(api_clients).where(api_clients.c.id == client_id))
+        ).one()
+    return ApiClient(row.id, login, (), row.active, row.rate_per_second, row.burst)

@@ -1,21 +1,29 @@
-"""API-key authentication and per-client rate limits of the gateway's routes.
+"""Who may call the gateway's inbound and write-back routes: an ERP/CRM with an API key and
+its scopes, or anyone with an access token whose roles grant the matching permission (a
+service account with ``integration``, an administrator). Rate limits apply per caller.
 
-Authentication runs in the route itself, before the body is read, so a caller without a valid
-key learns nothing about its request (not even whether the JSON parses); a client over its
-rate limit is refused there too, before the body is read or anything is published.
+Authentication runs in the route itself, before the body is read, so a caller without valid
+credentials learns nothing about its request (not even whether the JSON parses); a caller
+over its rate limit is refused there too, before the body is read or anything is published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Depends, Request, Response
-from fastapi.routing import APIRoute
+from fastapi.dependencies.models import Dependant
 from inventory_runtime.app import runtime_of
-from inventory_runtime.errors import ApiError, error_response
+from inventory_runtime.auth.permissions import Permission
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import (
+    PermissionRequirement,
+    SecuredRoute,
+    unauthorized,
+)
+from inventory_runtime.errors import error_response
 
-from integration_gateway.adapters.clients import client_with_key
+from integration_gateway.adapters.clients import client_for_principal, client_with_key
 from integration_gateway.domain import (
     ApiClient,
     RateLimiter,
@@ -26,23 +34,39 @@ from integration_gateway.domain import (
 from integration_gateway.metrics import THROTTLED_REQUESTS
 
 API_KEY_HEADER = "X-API-Key"
+SCOPE_PERMISSIONS: dict[Scope, Permission] = {
+    "orders:write": "integration:write",
+    "master-data:write": "integration:write",
+    "receipts:write": "integration:write",
+    "subscriptions:admin": "subscriptions:admin",
+}
+"""The permission a token's roles must grant where an API key needs the scope."""
 
 
-class Unauthorized(Exception):
-    """No active API client for the request; answered 401 with ``WWW-Authenticate: Bearer``."""
+class ScopeRequirement(PermissionRequirement):
+    """`requires(scope)`: an API key with `scope`, or a token granting its permission."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(SCOPE_PERMISSIONS[scope])
+        self.scope = scope
+
+    def __call__(self, request: Request) -> ApiClient:  # type: ignore[override]
+        client: ApiClient = request.state.api_client
+        return client
 
 
-async def authenticate(request: Request) -> ApiClient:
-    """The active API client whose key the request carries; raises `Unauthorized` otherwise."""
+def requires(scope: Scope) -> Any:
+    """Dependency: the calling client, holding `scope` (or a token granting its permission)."""
+    return Depends(ScopeRequirement(scope))
+
+
+def presented_api_key(request: Request) -> str | None:
+    """The API key the request carries (``Authorization: Bearer`` first, else ``X-API-Key``),
+    or None when that credential is a JWT (two dots; API keys have none) or absent."""
     key = presented_key(
         request.headers.get("authorization", ""), request.headers.get(API_KEY_HEADER, "")
     )
-    if key is None:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
-    client = await client_with_key(runtime_of(request).session_factory, key)
-    if client is None or not client.active:
-        raise Unauthorized("unknown or inactive API key")
-    return client
+    return key if key is not None and key.count(".") != 2 else None
 
 
 def throttled(request: Request, client: ApiClient) -> Response | None:
@@ -60,35 +84,39 @@ def throttled(request: Request, client: ApiClient) -> Response | None:
     return response
 
 
-class AuthenticatedRoute(APIRoute):
-    """A route that authenticates the caller and applies its rate limit before FastAPI reads
-    and validates the body."""
+def _scope_of(dependant: Dependant) -> Scope | None:
+    for dependency in dependant.dependencies:
+        if isinstance(dependency.call, ScopeRequirement):
+            return dependency.call.scope
+        found = _scope_of(dependency)
+        if found is not None:
+            return found
+    return None
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
 
-        async def authenticated(request: Request) -> Response:
-            try:
-                request.state.api_client = await authenticate(request)
-            except Unauthorized as exc:
-                response = error_response(401, "unauthorized", str(exc))
-                response.headers["WWW-Authenticate"] = "Bearer"
-                return response
-            refused = throttled(request, request.state.api_client)
+class AuthenticatedRoute(SecuredRoute):
+    """A route taking an API key with its scope or an access token with its permission."""
+
+    async def admit(self, request: Request) -> Response | None:
+        key = presented_api_key(request)
+        if key is None:
+            refused = await super().admit(request)
             if refused is not None:
                 return refused
-            return await handle(request)
-
-        return authenticated
-
-
-def requires(scope: Scope) -> Any:
-    """Dependency: the authenticated client, which must hold `scope` (403 otherwise)."""
-
-    def check(request: Request) -> ApiClient:
-        client: ApiClient = request.state.api_client
-        if not client.may(scope):
-            raise ApiError(403, "forbidden", f"API client {client.name!r} lacks scope {scope!r}")
-        return client
-
-    return Depends(check)
+            principal: Principal = request.state.principal
+            factory = runtime_of(request).session_factory
+            client = await client_for_principal(factory, principal.subject, principal.id)
+        else:
+            found = await client_with_key(runtime_of(request).session_factory, key)
+            if found is None or not found.active:
+                return unauthorized("unknown or inactive API key")
+            scope = _scope_of(self.dependant)
+            if scope is not None and not found.may(scope):
+                message = f"API client {found.name!r} lacks scope {scope!r}"
+                return error_response(403, "forbidden", message)
+            client = found
+            request.state.principal = Principal(
+                id=found.name, subject=f"api-client:{found.id}", roles=frozenset(), kind="service"
+            )
+        request.state.api_client = client
+        return throttled(request, client)
