@@ -37,6 +37,7 @@ from typing import Any
 import asyncpg
 import httpx
 import stock_ledger
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -412,6 +413,7 @@ async def back_dated(url: str) -> tuple[float, int]:
 async def reports(url: str) -> dict[str, tuple[float, int]]:
     """Median milliseconds (and rows) of each all-SKU report over the HTTP API."""
     os.environ["DATABASE_URL"] = url
+    os.environ.update(TEST_ISSUER.environment())  # the in-process app trusts the bench's tokens
     app = create_app(StockLedgerSettings())
     engine = create_async_engine(url)
     factory = create_session_factory(engine)
@@ -419,7 +421,10 @@ async def reports(url: str) -> dict[str, tuple[float, int]]:
     results = {}
     first_of_day, first_rows = 0.0, 0
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    reader = TEST_ISSUER.headers("planner", login="bench.reader")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bench", headers=reader
+    ) as client:
         for name, path, params in (
             ("on hand (all SKUs)", "/v1/reports/on-hand", {}),
             ("on hand by lot (all SKUs)", "/v1/reports/on-hand", {"by": "lot"}),
