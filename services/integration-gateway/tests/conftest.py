@@ -85,3 +85,10 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         headers={"Authorization": f"Bearer {API_KEY}"},
     ) as http:
         yield http
+
+
+@pytest.fixture
+async def issuer(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The app without the API key header: the issuer's routes are public."""
+    client.headers.pop("Authorization", None)
+    return client
