@@ -33,6 +33,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from inventory_runtime.audit import audit_router
+from inventory_runtime.auth.app_security import check_and_document_routes, install_identity
 from inventory_runtime.consumer import KafkaConsumerLoop
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.gc_tuning import freeze_startup_objects
@@ -221,11 +223,12 @@ def create_service_app(
     on_startup: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     version: str = "0.1.0",
     description: str = "",
+    pages: bool = False,
 ) -> FastAPI:
     """Build a service's FastAPI app with the shared lifespan, operations routes and plumbing.
 
-    `consumers` are started as `KafkaConsumerLoop`s whose units of work are `unit_of_work`
-    instances; `topics` (name -> partitions), if given, are created at startup when missing.
+    `consumers` run as `KafkaConsumerLoop`s with `unit_of_work`s; missing `topics` are made at
+    startup. Routes declare permissions (`inventory_runtime.auth`); `pages` adds the login.
     """
 
     @asynccontextmanager
@@ -263,11 +266,19 @@ def create_service_app(
             log.info("%s stopped", settings.service_name)
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
+    _add_routes(app, settings, routers, pages=pages)
+    return app
+
+
+def _add_routes(
+    app: FastAPI, settings: ServiceSettings, routers: Sequence[APIRouter], *, pages: bool
+) -> None:
     install_http_plumbing(app, max_body_bytes=settings.http_max_body_bytes)
     app.include_router(_operations_router())
-    for router in routers:
+    install_identity(app, settings, pages=pages)
+    for router in (*routers, audit_router()):
         app.include_router(router)
-    return app
+    check_and_document_routes(app)
 
 
 def serve(settings: ServiceSettings, app: FastAPI) -> None:

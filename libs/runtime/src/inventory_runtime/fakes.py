@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from inventory_contracts.envelope import CloudEvent
 from inventory_contracts.events.base import Event
 
+from inventory_runtime.audit import AuditQueue
 from inventory_runtime.uow import EventCollector, RecordsEvents, build_cloud_event
 
 
@@ -39,6 +40,10 @@ class FakeUnitOfWork:
         self._pending_events: list[PublishedEvent] = []
         self._pending_processed: set[tuple[str, str]] = set()
         self._aggregates = EventCollector()
+        self._audit = AuditQueue()
+        self.audit = self._audit.add
+        self.audited: list[dict[str, Any]] = []
+        """Committed audit entries (as `UnitOfWork.audit` would have written them)."""
 
     async def __aenter__(self) -> Self:
         return self
@@ -103,6 +108,8 @@ class FakeUnitOfWork:
         self.collect_events()
         self.published.extend(self._pending_events)
         self.processed |= self._pending_processed
+        self.audited.extend(self._audit.entries)
+        self._audit.entries = []
         self.commits += 1
         self._pending_events = []
         self._pending_processed = set()
@@ -111,6 +118,7 @@ class FakeUnitOfWork:
         """Forget everything not committed."""
         self._pending_events = []
         self._pending_processed = set()
+        self._audit.entries = []
         self._aggregates.clear()
 
     def events_of(self, event_class: type[Event]) -> list[Event]:

@@ -14,76 +14,36 @@ give `service_name`, `database_url` and `http_port` its own defaults::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inventory_runtime.auth.tokens import ClaimNames, KeySource, TokenVerifier, parse_role_map
 from inventory_runtime.outbound import Allowlist, OutboundGuard
+from inventory_runtime.secret_settings import (
+    DEV_PASSWORD,
+    PLACEHOLDER,
+    SecretSetting,
+    UnsafeSettingsError,
+    dev_database_url,
+    redact_url,
+)
+
+__all__ = [
+    "DEV_PASSWORD",
+    "PLACEHOLDER",
+    "BatchingConsumerSettings",
+    "SecretSetting",
+    "ServiceSettings",
+    "UnsafeSettingsError",
+    "dev_database_url",
+    "redact_url",
+    "undeclared_secrets",
+]
 
 Environment = Literal["development", "test", "production"]
-
-DEV_PASSWORD = "inventory"
-
-
-def dev_database_url(database: str) -> str:
-    """Return the local-stack URL of `database` (role and password ``inventory``).
-
-    Meant as a development default only: `ServiceSettings` refuses it in production.
-    """
-    return f"postgresql+asyncpg://inventory:{DEV_PASSWORD}@127.0.0.1:5432/{database}"
-
-
-def redact_url(url: str) -> str:
-    """`url` with its password replaced by ``***`` (for logs and reprs)."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
-
-
-PLACEHOLDER = "REPLACE_ME"
-"""What the deployment templates (deploy/k8s/secrets.example.yaml) put where a secret goes."""
-
-
-class UnsafeSettingsError(ValueError):
-    """A setting that is fine on a laptop was left at its default in production."""
-
-
-@dataclass(frozen=True)
-class SecretSetting:
-    """How a secret setting is checked outside development (see `ServiceSettings.secrets`).
-
-    `development_values` are the values the repository ships (defaults, compose, scripts),
-    refused outside development; `required` refuses an empty value; `min_length` a short one.
-    With `in_url`, the secret is the password of a URL (a database URL).
-    """
-
-    development_values: frozenset[str] = frozenset()
-    required: bool = False
-    min_length: int = 16
-    in_url: bool = False
-
-    def problem(self, env_name: str, value: str | None) -> str | None:
-        """What is wrong with `value` as the secret `env_name`, or None when it will do."""
-        secret = urlsplit(value).password if self.in_url and value else value
-        if not secret:
-            if not self.required:
-                return None
-            return f"{env_name} has no password" if self.in_url else f"{env_name} is empty"
-        if PLACEHOLDER in secret:
-            return f"{env_name} still holds a {PLACEHOLDER} placeholder; set a real secret"
-        if secret in self.development_values:
-            what = "uses the development password" if self.in_url else "is a development default"
-            return f"{env_name} {what}; set a real secret"
-        if len(secret) < self.min_length:
-            what = "password is" if self.in_url else "is"
-            return f"{env_name} {what} shorter than {self.min_length} characters"
-        return None
-
 
 SECRET_WORDS = frozenset({"secret", "password", "token", "key", "credentials", "dsn"})
 """Words that make a setting's name look like a secret (`undeclared_secrets`)."""
@@ -135,6 +95,27 @@ class ServiceSettings(BaseSettings):
     not_secret: ClassVar[frozenset[str]] = frozenset()
     """Settings whose names look like secrets but are not (`undeclared_secrets`)."""
 
+    oidc_issuer: str = "http://127.0.0.1:8006"
+    """The token issuer every access token must name (``iss``): the built-in issuer of the
+    integration-gateway by default, or the company's IdP (env OIDC_ISSUER; docs/security.md)."""
+    oidc_audience: str = "inventory-platform"
+    """The audience (``aud``) access tokens must be for (env OIDC_AUDIENCE)."""
+    oidc_jwks: str = ""
+    """The issuer's public key set as inline JSON (static keys, tests); empty: fetched."""
+    oidc_jwks_url: str = ""
+    """Where the key set is fetched; empty: the ``jwks_uri`` of the discovery document."""
+    oidc_discovery_url: str = ""
+    """The discovery document; empty: ``<issuer>/.well-known/openid-configuration``."""
+    oidc_username_claim: str = "preferred_username"
+    oidc_roles_claim: str = "roles"
+    """Dotted path of the roles claim (Keycloak: ``realm_access.roles``)."""
+    oidc_role_map: str = ""
+    """The IdP's role names renamed to the platform's, e.g. ``"Inventory Admins=admin"``."""
+    oidc_client_id: str = "inventory-web"
+    """The OAuth client the web pages log in as (public client, PKCE)."""
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=5, ge=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -176,6 +157,12 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _parsable_allowlist(cls, value: str) -> str:
         Allowlist.parse(value)
+        return value
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _parsable_role_map(cls, value: str) -> str:
+        parse_role_map(value)
         return value
 
     @field_validator("database_url")
@@ -233,6 +220,10 @@ class ServiceSettings(BaseSettings):
     def production_problems(self) -> list[str]:
         """Settings other than secrets that are unsafe for production (empty when all is well)."""
         problems = []
+        if not self.oidc_jwks and urlsplit(self.oidc_issuer).hostname in ("127.0.0.1", "localhost"):
+            problems.append(
+                "OIDC_ISSUER is the development issuer on this machine; set the real one"
+            )
         if self.log_level == "DEBUG":
             problems.append("LOG_LEVEL=DEBUG may log payloads with personal data; use INFO")
         return problems
@@ -243,6 +234,26 @@ class ServiceSettings(BaseSettings):
             if rule is not None and value:
                 value = redact_url(value) if rule.in_url else "***"
             yield name, value
+
+    def token_verifier(self) -> TokenVerifier:
+        """The verifier of access tokens these settings describe."""
+        keys = KeySource(
+            issuer=self.oidc_issuer,
+            inline_jwks=self.oidc_jwks,
+            jwks_url=self.oidc_jwks_url,
+            discovery_url=self.oidc_discovery_url,
+            cache_seconds=self.oidc_jwks_cache_seconds,
+        )
+        names = ClaimNames(
+            self.oidc_username_claim, self.oidc_roles_claim, parse_role_map(self.oidc_role_map)
+        )
+        return TokenVerifier(
+            keys,
+            issuer=self.oidc_issuer,
+            audience=self.oidc_audience,
+            claim_names=names,
+            leeway_seconds=self.oidc_leeway_seconds,
+        )
 
     @property
     def event_source(self) -> str:

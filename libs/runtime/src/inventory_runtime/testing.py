@@ -29,7 +29,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.kafka_admin import ensure_topics
+
+# Every app a test builds in-process trusts the test issuer (`inventory_runtime.auth.testing`);
+# set before any settings are built. The running stack (`make up`) keeps the built-in issuer.
+os.environ.update(TEST_ISSUER.environment())
 
 START_STACK = "make infra-up"
 LOCAL_KAFKA = "127.0.0.1:9092"

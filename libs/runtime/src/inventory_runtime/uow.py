@@ -21,9 +21,9 @@ belong to no aggregate. A service subclasses `UnitOfWork` to put its repositorie
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from inventory_contracts.envelope import STRUCTURED_CONTENT_TYPE, CloudEvent, encode, new_event
 from inventory_contracts.events.base import Event
@@ -31,6 +31,8 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from inventory_runtime.audit import AuditQueue
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.context import origin_of
 from inventory_runtime.db import inbox_table, outbox_table
 
@@ -84,6 +86,17 @@ class UnitOfWorkProtocol(Protocol):
     ) -> CloudEvent: ...
 
     def track(self, *aggregates: RecordsEvents) -> None: ...
+
+    def audit(
+        self,
+        actor: Principal | str,
+        action: str,
+        entity_type: str,
+        entity_id: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None: ...
 
     def collect_events(self) -> None: ...
 
@@ -163,6 +176,9 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._pending: list[tuple[CloudEvent, str, str | None]] = []
         self._aggregates = EventCollector()
+        self._audit = AuditQueue()
+        self.audit = self._audit.add
+        """Record a change or decision in the audit log, in this transaction (`audit`)."""
 
     @property
     def session(self) -> AsyncSession:
@@ -252,6 +268,7 @@ class UnitOfWork:
         self.collect_events()
         published = bool(self._pending)
         await self._flush_outbox()
+        await self._audit.flush(self.session)
         await self.session.commit()
         if published and self._on_published is not None:
             self._on_published()
@@ -260,6 +277,7 @@ class UnitOfWork:
         """Drop the queued events and roll the transaction back."""
         self._pending = []
         self._aggregates.clear()
+        self._audit.entries = []
         if self._session is not None:
             await self._session.rollback()
 

@@ -1,0 +1,79 @@
+"""Wiring identity into a service app (called by `create_service_app`).
+
+It gives the app its token verifier, adds the login routes when the service serves pages,
+refuses an app with a route that is not a `SecuredRoute` (outside the operations routes),
+and documents each operation's permission in the OpenAPI schema (``security`` and
+``x-permissions``), from which the access tests are generated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from inventory_runtime.auth.routes import RouteWithoutPermission, SecuredRoute
+from inventory_runtime.auth.web import auth_router
+
+if TYPE_CHECKING:
+    from inventory_runtime.settings import ServiceSettings
+
+ENFORCE_SECURED_ROUTES = False
+"""Off only while the services move onto `SecuredRoute`; switched on once all have."""
+OPERATIONS_PATHS = frozenset({"/health", "/ready", "/metrics"})
+BEARER_SCHEME = "bearerAuth"
+ACCESS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no valid access token (missing, expired or wrongly signed)"},
+    403: {"description": "the caller's roles lack the permission this operation needs"},
+}
+
+
+def install_identity(app: FastAPI, settings: ServiceSettings, *, pages: bool) -> None:
+    """Give `app` its verifier (and login routes when it serves `pages`)."""
+    app.state.token_verifier = settings.token_verifier()
+    app.state.oidc_client_id = settings.oidc_client_id
+    if pages:
+        app.include_router(auth_router())
+
+
+def check_and_document_routes(app: FastAPI) -> None:
+    """Refuse routes that skip the permission check; put each permission in the OpenAPI."""
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or route.path in OPERATIONS_PATHS:
+            continue
+        if not isinstance(route, SecuredRoute):
+            if not ENFORCE_SECURED_ROUTES:
+                continue
+            raise RouteWithoutPermission(
+                f"{route.path} is a plain APIRoute: build its router with secured_router()"
+            )
+        if route.public:
+            continue
+        extra = dict(route.openapi_extra or {})
+        extra["security"] = [{BEARER_SCHEME: []}]
+        extra["x-permissions"] = list(route.permissions)
+        route.openapi_extra = extra
+        route.responses = {**ACCESS_RESPONSES, **route.responses}
+    _add_security_scheme(app)
+
+
+def _add_security_scheme(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            components = schema.setdefault("components", {})
+            components.setdefault("securitySchemes", {})[BEARER_SCHEME] = {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "An OIDC access token from the platform's issuer "
+                "(docs/security.md); web pages use the session cookie instead.",
+            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
