@@ -89,6 +89,8 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def issuer(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    """The app without the API key header: the issuer's routes are public."""
+    """The app over https without the API key header: the issuer's routes are public, and
+    its sign-in cookie is Secure when the issuer is https (OIDC_ISSUER is in tests)."""
     client.headers.pop("Authorization", None)
+    client.base_url = httpx.URL("https://gateway")
     return client

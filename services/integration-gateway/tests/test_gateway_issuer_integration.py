@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from integration_gateway.config import IntegrationGatewaySettings
+from inventory_runtime.app import ServiceRuntime
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -79,10 +81,12 @@ async def sign_in_for_code(
 
 
 async def test_discovery_document_names_the_endpoints_and_algorithms(
-    issuer: httpx.AsyncClient,
+    issuer: httpx.AsyncClient, runtime: ServiceRuntime
 ) -> None:
     doc = (await issuer.get("/.well-known/openid-configuration")).json()
-    base = "http://127.0.0.1:8006"
+    settings = runtime.settings
+    assert isinstance(settings, IntegrationGatewaySettings)
+    base = settings.issuer_url
     assert doc["issuer"] == base
     assert doc["jwks_uri"] == f"{base}/oauth/jwks"
     assert doc["token_endpoint"] == f"{base}/oauth/token"
@@ -100,7 +104,7 @@ async def test_discovery_document_names_the_endpoints_and_algorithms(
 
 
 async def test_authorization_code_flow_with_pkce_gives_verifiable_tokens(
-    issuer: httpx.AsyncClient,
+    issuer: httpx.AsyncClient, runtime: ServiceRuntime
 ) -> None:
     person = await add_person(issuer, "chen.planner", roles=["planner"], department="purchasing")
     verifier, challenge = pkce()
@@ -122,7 +126,7 @@ async def test_authorization_code_flow_with_pkce_gives_verifiable_tokens(
     assert access["header"]["typ"] == "at+jwt" and access["header"]["alg"] == "RS256"
     assert access["header"]["kid"]
     assert access["sub"] == person["id"] and access["aud"] == "inventory-platform"
-    assert access["iss"] == "http://127.0.0.1:8006" and access["client_id"] == WEB
+    assert access["iss"] == runtime.settings.oidc_issuer.rstrip("/") and access["client_id"] == WEB
     assert access["roles"] == ["planner"] and access["department"] == "purchasing"
     assert access["preferred_username"] == "chen.planner" and access["locale"] == "zh-CN"
     assert access["exp"] - access["iat"] == 900 and access["nbf"] == access["iat"]
