@@ -28,6 +28,7 @@ inventory.replenishment     3
 inventory.approvals         3
 inventory.purchase-orders   3
 inventory.alerts            3
+inventory.people            3
 "
 
 attempt=1

@@ -54,6 +54,7 @@ EXPECTED_TOPICS = {
     "inventory.approvals": 3,
     "inventory.purchase-orders": 3,
     "inventory.alerts": 3,
+    "inventory.people": 3,
 }
 
 

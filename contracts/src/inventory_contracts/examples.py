@@ -17,6 +17,7 @@ from inventory_contracts.events import (
     alerts,
     approvals,
     availability,
+    identity,
     master_data,
     orders,
     purchase_orders,
@@ -263,6 +264,16 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         rule_id="low-stock-default",
         subject=f"{_SKU}@{_LOC}",
         resolved_at=datetime(2025, 3, 10, 9, 41, tzinfo=UTC),
+    ),
+    identity.PersonChanged(
+        person_id="3f2b8c1e-5d4a-4c6e-9b7a-2e1f0d9c8b7a",
+        login="chen.planner",
+        change="updated",
+        changed_fields=("department", "roles"),
+        display_name="陈计划 / Chen (planner)",
+        department="purchasing",
+        roles=("planner",),
+        changed_at=_at(7, 30),
     ),
 )
 """One example per event type, in registry order."""

@@ -16,6 +16,7 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
+from inventory_contracts.events.identity import PersonChanged
 from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
@@ -57,6 +58,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ApprovalEscalated,
     AlertRaised,
     AlertResolved,
+    PersonChanged,
 )
 """Every event model, grouped by topic in the order of the architecture brief."""
 

@@ -18,6 +18,7 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
+from inventory_contracts.events.identity import PersonChanged
 from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
@@ -124,6 +125,7 @@ INTEGRATION_GATEWAY: Final = Service(
         LocationUpserted,
         SupplierUpserted,
         GoodsReceived,
+        PersonChanged,
     ),
     # Written back to the ERP/CRM; outbound webhook subscriptions may forward more.
     consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected, BackorderFilled),

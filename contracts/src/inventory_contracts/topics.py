@@ -19,6 +19,7 @@ class Topics:
     REPLENISHMENT: Final = "inventory.replenishment"
     APPROVALS: Final = "inventory.approvals"
     ALERTS: Final = "inventory.alerts"
+    PEOPLE: Final = "inventory.people"
 
     ALL: Final[tuple[str, ...]] = (
         ORDERS,
@@ -30,6 +31,7 @@ class Topics:
         REPLENISHMENT,
         APPROVALS,
         ALERTS,
+        PEOPLE,
     )
 
 
@@ -49,6 +51,7 @@ PARTITIONS: Final[Mapping[str, int]] = MappingProxyType(
         Topics.REPLENISHMENT: 3,
         Topics.APPROVALS: 3,
         Topics.ALERTS: 3,
+        Topics.PEOPLE: 3,
     }
 )
 """Recommended partition count per topic (its DLQ can have fewer; ordering there is moot)."""

@@ -18,6 +18,7 @@ from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import text
 
 API_KEY = "test-key-0123456789"
+ADMIN_PASSWORD = "admin-password-for-tests"
 LOCAL_RECEIVERS = "127.0.0.0/8"
 """The ERP stand-ins of these tests listen on 127.0.0.1, which the outbound guard refuses
 unless allow-listed, as `scripts/services.sh` allow-lists it in development."""
@@ -37,6 +38,7 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
     settings = IntegrationGatewaySettings(
         database_url=gateway_db,
         bootstrap_api_key=API_KEY,
+        bootstrap_admin_password=ADMIN_PASSWORD,
         outbound_allowlist=LOCAL_RECEIVERS,
         delivery_backoff_base_seconds=0.05,
         delivery_backoff_cap_seconds=0.1,
@@ -47,7 +49,11 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
     factory = create_session_factory(engine)
     async with engine.begin() as connection:
         await connection.execute(
-            text("TRUNCATE outbox, inbox, idempotency_keys, deliveries, subscriptions, api_clients")
+            text(
+                "TRUNCATE outbox, inbox, idempotency_keys, deliveries, subscriptions, api_clients,"
+                " people, service_accounts, signing_keys, authorization_codes, refresh_tokens,"
+                " login_failures"
+            )
         )
 
     def uow_factory() -> GatewayUnitOfWork:
@@ -55,6 +61,8 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
 
     runtime = ServiceRuntime(settings, engine, factory, uow_factory)
     await ensure_configured(runtime)
+    async with engine.begin() as connection:  # startup's own events (the admin made) aside
+        await connection.execute(text("TRUNCATE outbox"))
     yield runtime
     await engine.dispose()
 
@@ -77,3 +85,12 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         headers={"Authorization": f"Bearer {API_KEY}"},
     ) as http:
         yield http
+
+
+@pytest.fixture
+async def issuer(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The app over https without the API key header: the issuer's routes are public, and
+    its sign-in cookie is Secure when the issuer is https (OIDC_ISSUER is in tests)."""
+    client.headers.pop("Authorization", None)
+    client.base_url = httpx.URL("https://gateway")
+    return client

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from integration_gateway.config import DEV_API_KEY, IntegrationGatewaySettings
+from integration_gateway.config import (
+    DEV_ADMIN_PASSWORD,
+    DEV_API_KEY,
+    IntegrationGatewaySettings,
+)
 from inventory_runtime.secret_box import DEV_DATA_ENCRYPTION_KEY
 from inventory_runtime.settings import dev_database_url, undeclared_secrets
 from pydantic import ValidationError
@@ -14,6 +18,7 @@ REAL_URL = (
 REAL_KEY = "ik_live_7QnV2mX9pL4sR8tW"
 REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
 REAL_DATA_KEY = "q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w="
+REAL_ADMIN_PASSWORD = "tall-Horse-battery-77"
 
 
 @pytest.mark.parametrize(
@@ -23,6 +28,8 @@ REAL_DATA_KEY = "q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w="
         ({"bootstrap_api_key": "guessable"}, "BOOTSTRAP_API_KEY is shorter than 16"),
         ({"database_url": dev_database_url("integration_gateway")}, "DATABASE_URL uses the dev"),
         ({"data_encryption_key": DEV_DATA_ENCRYPTION_KEY}, "DATA_ENCRYPTION_KEY is a develop"),
+        ({"bootstrap_admin_password": DEV_ADMIN_PASSWORD}, "BOOTSTRAP_ADMIN_PASSWORD is a dev"),
+        ({"bootstrap_admin_password": "short-pw"}, "BOOTSTRAP_ADMIN_PASSWORD is shorter than 12"),
         (
             {"erp_webhook_url": "https://erp.example.com/po", "erp_webhook_secret": "12345678"},
             "ERP_WEBHOOK_SECRET is shorter than 16",
@@ -37,6 +44,7 @@ def test_a_weak_or_development_secret_is_refused(
         "database_url": REAL_URL,
         "bootstrap_api_key": REAL_KEY,
         "data_encryption_key": REAL_DATA_KEY,
+        "bootstrap_admin_password": REAL_ADMIN_PASSWORD,
         **changes,
     }
     with pytest.raises(ValidationError, match=problem):
@@ -52,6 +60,7 @@ def test_real_secrets_start_in_production() -> None:
         erp_webhook_url="https://erp.example.com/po",
         erp_webhook_secret=REAL_WEBHOOK_SECRET,
         data_encryption_key=REAL_DATA_KEY,
+        bootstrap_admin_password=REAL_ADMIN_PASSWORD,
     )
     assert settings.bootstrap_api_key == REAL_KEY
     shown = repr(settings)
@@ -59,6 +68,7 @@ def test_real_secrets_start_in_production() -> None:
     assert REAL_WEBHOOK_SECRET not in shown
     assert "Vault-issued" not in shown
     assert REAL_DATA_KEY not in shown
+    assert REAL_ADMIN_PASSWORD not in shown
 
 
 def test_every_secret_like_setting_is_checked() -> None:

@@ -25,6 +25,7 @@ WATCHED_TOPICS = (
     "inventory.approvals",
     "inventory.purchase-orders",
     "inventory.alerts",
+    "inventory.people",
 )
 
 

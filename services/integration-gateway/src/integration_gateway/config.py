@@ -23,6 +23,13 @@ from pydantic import Field, model_validator
 from integration_gateway.domain.rate_limits import RateLimit
 
 DEV_API_KEY = "dev-api-key"
+DEV_ADMIN_PASSWORD = "dev-admin-password"
+"""The development password of the bootstrap person `admin` (refused outside development)."""
+DEV_WEB_REDIRECT_URIS = ",".join(
+    f"http://{host}:{port}/auth/callback"
+    for host in ("127.0.0.1", "localhost")
+    for port in (8001, 8004)
+)
 
 
 class IntegrationGatewaySettings(BatchingConsumerSettings):
@@ -43,6 +50,8 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         "bootstrap_api_key": SecretSetting(frozenset({DEV_API_KEY}), min_length=16),
         "erp_webhook_secret": SecretSetting(min_length=16),
         "data_encryption_key": DATA_ENCRYPTION_KEY_RULE,
+        # Empty is allowed: then no bootstrap person is made.
+        "bootstrap_admin_password": SecretSetting(frozenset({DEV_ADMIN_PASSWORD}), min_length=12),
     }
 
     data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
@@ -50,6 +59,23 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     32 random bytes, required outside development (env DATA_ENCRYPTION_KEY)."""
 
     bootstrap_api_key: str = DEV_API_KEY
+    bootstrap_admin_password: str = DEV_ADMIN_PASSWORD
+    """The password of the person `admin` (role admin), made at startup when missing; an
+    existing admin's password is never overwritten (env BOOTSTRAP_ADMIN_PASSWORD)."""
+
+    oidc_issuer: str = "http://127.0.0.1:8006"
+    """The `iss` of the tokens and the base of the discovery document (env OIDC_ISSUER)."""
+    oidc_audience: str = "inventory-platform"
+    """The `aud` of access tokens (env OIDC_AUDIENCE)."""
+    oidc_access_token_seconds: int = Field(default=900, ge=30, le=86400)
+    oidc_refresh_idle_seconds: int = Field(default=8 * 3600, ge=60)
+    """A refresh token unused this long expires (sliding; env OIDC_REFRESH_IDLE_SECONDS)."""
+    oidc_refresh_absolute_seconds: int = Field(default=30 * 86400, ge=60)
+    """No refresh token of a login outlives this (env OIDC_REFRESH_ABSOLUTE_SECONDS)."""
+    oidc_web_redirect_uris: str = DEV_WEB_REDIRECT_URIS
+    """Exact redirect URIs of the public client `inventory-web`, comma-separated."""
+    oidc_password_grant: bool = True
+    """Allow the resource-owner password grant (CLIs, the demo, tests)."""
     erp_webhook_url: str | None = None
     erp_webhook_secret: str | None = None
     erp_webhook_event_types: list[str] = Field(
@@ -88,6 +114,16 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     def default_rate_limit(self) -> RateLimit:
         """The limit of a client without one of its own."""
         return RateLimit(self.rate_limit_per_second, self.rate_limit_burst)
+
+    @property
+    def web_redirect_uris(self) -> frozenset[str]:
+        """The exact redirect URIs `inventory-web` may use."""
+        return frozenset(u.strip() for u in self.oidc_web_redirect_uris.split(",") if u.strip())
+
+    @property
+    def issuer_url(self) -> str:
+        """`oidc_issuer` without a trailing slash."""
+        return self.oidc_issuer.rstrip("/")
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:

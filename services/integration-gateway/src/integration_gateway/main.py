@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
 from inventory_runtime.cli import Command, service_cli
+from inventory_runtime.clock import utc_now
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.outbound import OutboundRefused
 
@@ -20,8 +21,17 @@ from integration_gateway import consumer, domain
 from integration_gateway.adapters import webhooks
 from integration_gateway.adapters.retention import RETENTION
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
-from integration_gateway.api import inbound, write_back
+from integration_gateway.api import (
+    identity,
+    inbound,
+    login_page,
+    oauth,
+    service_accounts,
+    write_back,
+)
 from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.domain.passwords import Passwords
+from integration_gateway.handlers import people
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
@@ -57,7 +67,12 @@ async def ensure_configured(runtime: ServiceRuntime) -> None:
                 settings.erp_webhook_secret,
                 settings.erp_webhook_event_types,
             )
+        await uow.signing_keys.ensure_active()
         await uow.commit()
+        if settings.bootstrap_admin_password:
+            await people.ensure_admin(
+                uow, Passwords(), settings.bootstrap_admin_password, utc_now()
+            )
 
 
 async def run_delivery_worker(runtime: ServiceRuntime) -> None:
@@ -82,7 +97,14 @@ def create_app(
             "REST entry for CRM/ERP (orders, master data, shipments, receipts) with API keys "
             "and idempotency; write-back to ERP."
         ),
-        routers=[inbound.router, write_back.router],
+        routers=[
+            inbound.router,
+            write_back.router,
+            oauth.router,
+            login_page.router,
+            identity.router,
+            service_accounts.router,
+        ],
         consumers=[consumer.subscription()],
         unit_of_work=GatewayUnitOfWork.keyed(settings.secret_box),
         background=[
@@ -92,7 +114,28 @@ def create_app(
         on_startup=[ensure_configured],
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
+    app.state.passwords = Passwords()
     return app
+
+
+async def rotate_signing_key(settings: IntegrationGatewaySettings) -> str:
+    """Make a new active signing key; the old one stays in the JWKS for 24 hours, so tokens
+    it signed still verify. Returns the new key's kid."""
+    engine = create_engine(settings)
+    try:
+        keyed = GatewayUnitOfWork.keyed(settings.secret_box)
+        async with keyed(create_session_factory(engine), source=settings.event_source) as uow:
+            kid = await uow.signing_keys.rotate()
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    return kid
+
+
+ROTATE_SIGNING_KEY = Command(
+    "make a new active token signing key (the old one verifies for 24 more hours)",
+    lambda args: print(asyncio.run(rotate_signing_key(IntegrationGatewaySettings()))),
+)
 
 
 async def create_api_key(
@@ -167,8 +210,9 @@ CREATE_API_KEY = Command(
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
-    """`migrate` applies the migrations, `serve` runs the service, `create-api-key` prints a key."""
-    commands = {"create-api-key": CREATE_API_KEY}
+    """`migrate` applies the migrations, `serve` runs the service, `create-api-key` prints a key,
+    `rotate-signing-key` rotates the token signing key."""
+    commands = {"create-api-key": CREATE_API_KEY, "rotate-signing-key": ROTATE_SIGNING_KEY}
     service_cli(
         "integration-gateway", IntegrationGatewaySettings, create_app, MIGRATIONS, argv, commands
     )

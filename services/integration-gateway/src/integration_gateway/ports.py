@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
 
 from inventory_runtime.uow import UnitOfWorkProtocol
 
@@ -13,6 +15,8 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
+from integration_gateway.domain.grants import StoredCode, StoredRefresh
+from integration_gateway.domain.people import Person, ServiceAccount
 
 
 class AcceptedMessageStore(Protocol):
@@ -70,3 +74,66 @@ class GatewayUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def deliveries(self) -> DeliveryStore: ...
+
+
+class PeopleStore(Protocol):
+    async def get(self, login: str, *, for_update: bool = False) -> Person | None: ...
+    async def get_by_id(self, person_id: UUID) -> Person | None: ...
+    async def add(self, person: Person) -> None: ...
+    async def save(self, person: Person) -> None: ...
+    async def exists(self, login: str) -> bool: ...
+    async def manager_of(self, login: str) -> str | None: ...
+
+
+class ServiceAccountStore(Protocol):
+    async def get(self, client_id: str) -> ServiceAccount | None: ...
+    async def add(self, account: ServiceAccount) -> ServiceAccount: ...
+    async def save(self, account: ServiceAccount) -> None: ...
+
+
+class AuthorizationCodes(Protocol):
+    async def add(self, code_hash: str, code: StoredCode) -> None: ...
+    async def take(self, code_hash: str) -> StoredCode | None:
+        """The code, locked for this transaction."""
+
+    async def mark_used(self, code_hash: str, family_id: UUID | None) -> None: ...
+
+
+class RefreshTokens(Protocol):
+    async def add(self, token: StoredRefresh) -> None: ...
+    async def take(self, token_hash: str) -> StoredRefresh | None:
+        """The token, locked for this transaction."""
+
+    async def mark_used(self, token_hash: str) -> None: ...
+    async def revoke_family(self, family_id: UUID) -> None: ...
+    async def revoke_person(self, person_id: UUID) -> None: ...
+
+
+class LoginFailures(Protocol):
+    async def recent(self, login: str, now: datetime, within: timedelta) -> list[datetime]: ...
+    async def add(self, login: str, now: datetime) -> None: ...
+    async def clear(self, login: str) -> None: ...
+
+
+class Signer(Protocol):
+    def sign(self, claims: dict[str, Any], typ: str) -> str:
+        """A compact JWS of `claims` with the active key (`typ` in the header)."""
+
+
+class IdentityUoW(UnitOfWorkProtocol, Protocol):
+    """What the identity handlers need from a unit of work."""
+
+    @property
+    def people(self) -> PeopleStore: ...
+
+    @property
+    def service_accounts(self) -> ServiceAccountStore: ...
+
+    @property
+    def codes(self) -> AuthorizationCodes: ...
+
+    @property
+    def refresh_tokens(self) -> RefreshTokens: ...
+
+    @property
+    def login_failures(self) -> LoginFailures: ...

@@ -1,4 +1,5 @@
-"""Tables of the integration-gateway database (SQLAlchemy Core), with the runtime tables.
+"""Tables of the integration-gateway database (SQLAlchemy Core), with the runtime tables; the
+identity tables (people, service accounts, signing keys, the issuer's grants) at the end.
 
 Kept in step with the migrations by hand (``migrations/versions``); a test compares them.
 """
@@ -23,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
@@ -94,4 +95,102 @@ deliveries = Table(
     ),
     Index("ix_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
     Index("ix_deliveries_status", "status", "created_at"),
+)
+
+# Identity: the people directory and the built-in OIDC issuer (migration 0005).
+people = Table(
+    "people",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("login", Text, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("department", Text, nullable=True),
+    Column(
+        "manager_login",
+        Text,
+        ForeignKey("people.login", onupdate="CASCADE"),
+        nullable=True,
+    ),
+    Column("roles", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("email", Text, nullable=True),
+    Column("locale", Text, nullable=False, server_default=text("'zh-CN'")),
+    Column("dingtalk_user_id", Text, nullable=True),
+    Column("wecom_user_id", Text, nullable=True),
+    Column("feishu_user_id", Text, nullable=True),
+    Column("slack_user_id", Text, nullable=True),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("password_hash", Text, nullable=True),
+    now_column("created_at"),
+    now_column("updated_at"),
+    UniqueConstraint("login"),
+    CheckConstraint("login ~ '^[a-z0-9._-]{2,64}$'", name="login_format"),
+    CheckConstraint("locale IN ('zh-CN', 'en')", name="locale_known"),
+    CheckConstraint("manager_login IS DISTINCT FROM login", name="not_own_manager"),
+)
+
+service_accounts = Table(
+    "service_accounts",
+    metadata,
+    Column("client_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("secret_hash", Text, nullable=False),
+    Column("roles", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    now_column("created_at"),
+    now_column("updated_at"),
+    CheckConstraint("client_id ~ '^[a-z0-9._-]{2,64}$'", name="client_id_format"),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", Text, primary_key=True),
+    Column("private_jwk", Text, nullable=False),
+    Column("public_jwk", JSONB, nullable=False),
+    now_column("created_at"),
+    # NULL: the active key (one; made under an advisory lock); else retired, still in the JWKS
+    # for a while so tokens it signed verify until they expire.
+    Column("retired_at", DateTime(timezone=True), nullable=True),
+)
+
+authorization_codes = Table(
+    "authorization_codes",
+    metadata,
+    Column("code_hash", Text, primary_key=True),
+    Column("client_id", Text, nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("person_id", UUID(as_uuid=True), ForeignKey("people.id"), nullable=False),
+    Column("code_challenge", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("nonce", Text, nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("family_id", UUID(as_uuid=True), nullable=True),
+    now_column("created_at"),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("family_id", UUID(as_uuid=True), nullable=False),
+    Column("person_id", UUID(as_uuid=True), ForeignKey("people.id"), nullable=False),
+    Column("client_id", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    now_column("issued_at"),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("family_expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_refresh_tokens_family_id", "family_id"),
+    Index("ix_refresh_tokens_person_id", "person_id"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("login", Text, nullable=False),
+    now_column("failed_at"),
+    Index("ix_login_failures_login", "login", "failed_at"),
 )

@@ -9,17 +9,31 @@ from inventory_runtime.uow import UnitOfWork
 
 from integration_gateway.adapters.accepted import AcceptedMessages
 from integration_gateway.adapters.clients import ClientRepository, IdempotencyRepository
+from integration_gateway.adapters.grants import (
+    AuthorizationCodeStore,
+    LoginFailureStore,
+    RefreshTokenStore,
+)
+from integration_gateway.adapters.people import PeopleRepository, ServiceAccountRepository
+from integration_gateway.adapters.signing_keys import SigningKeyStore
 from integration_gateway.adapters.write_back import DeliveryRepository, SubscriptionRepository
 
 
 class GatewayUnitOfWork(UnitOfWork):
-    """One transaction over the gateway's tables and the outbox (implements `GatewayUoW`)."""
+    """One transaction over the gateway's tables and the outbox (implements `GatewayUoW` and
+    `IdentityUoW`)."""
 
     accepted: AcceptedMessages
     clients: ClientRepository
     idempotency: IdempotencyRepository
     subscriptions: SubscriptionRepository
     deliveries: DeliveryRepository
+    people: PeopleRepository
+    service_accounts: ServiceAccountRepository
+    signing_keys: SigningKeyStore
+    codes: AuthorizationCodeStore
+    refresh_tokens: RefreshTokenStore
+    login_failures: LoginFailureStore
     secret_box: ClassVar[SecretBox | None] = None
     """Encrypts the subscriptions' secrets; set by `keyed` (DATA_ENCRYPTION_KEY)."""
 
@@ -37,4 +51,10 @@ class GatewayUnitOfWork(UnitOfWork):
         self.idempotency = IdempotencyRepository(self.session)
         self.subscriptions = SubscriptionRepository(self.session, self.secret_box)
         self.deliveries = DeliveryRepository(self.session)
+        self.people = PeopleRepository(self.session, self.track)
+        self.service_accounts = ServiceAccountRepository(self.session)
+        self.signing_keys = SigningKeyStore(self.session, self.secret_box)
+        self.codes = AuthorizationCodeStore(self.session)
+        self.refresh_tokens = RefreshTokenStore(self.session)
+        self.login_failures = LoginFailureStore(self.session)
         return self

@@ -1,0 +1,64 @@
+"""The demo's people, made in development only: `make demo` and the e2e suite seed them through
+the integration gateway's admin API with the bootstrap admin's token. No migration makes them,
+so a production database has no demo people. They all have `DEMO_PASSWORD` (development only,
+documented in the gateway's README)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+DEMO_PASSWORD = "demo-password-2025"
+"""The development password of every demo person; never use it outside development."""
+
+DEMO_PEOPLE: list[dict[str, Any]] = [
+    {
+        "login": "wang.manager",
+        "display_name": "王经理 / Wang (purchasing manager)",
+        "roles": ["approver"],
+        "department": "purchasing",
+    },
+    {"login": "li.finance", "display_name": "李总监 / Li (finance)", "roles": ["finance"]},
+    {
+        "login": "zhao.operator",
+        "display_name": "赵操作员 / Zhao (warehouse operator)",
+        "roles": ["operator"],
+        "department": "warehouse",
+    },
+    {
+        "login": "chen.planner",
+        "display_name": "陈计划 / Chen (planner)",
+        "roles": ["planner"],
+        "department": "purchasing",
+        "manager_login": "wang.manager",
+    },
+    {"login": "sun.auditor", "display_name": "孙审计 / Sun (auditor)", "roles": ["auditor"]},
+]
+"""In creation order: a manager comes before the people who report to them."""
+
+
+async def password_token(gateway: httpx.AsyncClient, login: str, password: str) -> dict[str, Any]:
+    """The token response of the password grant (client `inventory-cli`); raises on refusal."""
+    form = {"grant_type": "password", "username": login, "password": password}
+    response = await gateway.post("/oauth/token", data=form)
+    response.raise_for_status()
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def seed_demo_people(gateway: httpx.AsyncClient, admin_access_token: str) -> list[str]:
+    """Create each demo person through `gateway` (a client of the integration gateway) with the
+    admin's access token; idempotent: a person already there is left as they are. Returns the
+    logins newly added."""
+    headers = {"Authorization": f"Bearer {admin_access_token}"}
+    added = []
+    for person in DEMO_PEOPLE:
+        existing = await gateway.get(f"/v1/people/{person['login']}", headers=headers)
+        if existing.status_code == 200:
+            continue
+        body = {**person, "password": DEMO_PASSWORD}
+        response = await gateway.post("/v1/people", json=body, headers=headers)
+        response.raise_for_status()
+        added.append(person["login"])
+    return added
