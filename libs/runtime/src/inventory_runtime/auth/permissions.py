@@ -32,6 +32,7 @@ Permission = Literal[
     "identity:read",
     "identity:admin",
     "audit:read",
+    "account:self",
 ]
 PERMISSIONS: tuple[Permission, ...] = get_args(Permission)
 
@@ -54,9 +55,11 @@ PERMISSION_MEANINGS: Mapping[Permission, str] = {
     "identity:read": "read people, roles and service accounts",
     "identity:admin": "manage people, roles, service accounts and API keys",
     "audit:read": "read the audit log",
+    "account:self": "read one's own profile and change one's own password",
 }
 
 _EVERY_READ: tuple[Permission, ...] = (
+    "account:self",
     "stock:read",
     "reservation:read",
     "planning:read",
@@ -66,11 +69,25 @@ _EVERY_READ: tuple[Permission, ...] = (
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     "operator": frozenset(
-        {"stock:read", "stock:write", "reservation:read", "reservation:write", "alerts:read"}
+        {
+            "stock:read",
+            "stock:write",
+            "reservation:read",
+            "reservation:write",
+            "alerts:read",
+            "account:self",
+        }
     ),
     "planner": frozenset({*_EVERY_READ, "planning:write", "alerts:write"}),
     "approver": frozenset(
-        {"stock:read", "planning:read", "approval:read", "approval:decide", "alerts:read"}
+        {
+            "stock:read",
+            "planning:read",
+            "approval:read",
+            "approval:decide",
+            "alerts:read",
+            "account:self",
+        }
     ),
     "finance": frozenset({*_EVERY_READ, "approval:decide"}),
     "admin": frozenset(set(PERMISSIONS) - {"approval:decide"}),
@@ -83,6 +100,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             "reservation:write",
             "planning:read",
             "integration:write",
+            "account:self",
         }
     ),
 }
