@@ -15,7 +15,9 @@ from functools import partial
 from typing import Any
 
 import httpx
-from inventory_testkit.demo_approvers import DEMO_APPROVERS, seed_demo_approvers
+from inventory_testkit.demo_approvers import DEMO_APPROVERS
+from inventory_testkit.demo_people import DEMO_PASSWORD
+from inventory_testkit.demo_seed import seed_demo
 from inventory_testkit.kafka import KafkaWatcher, Seen
 from inventory_testkit.platform import (
     PORTS,
@@ -95,8 +97,8 @@ async def master_data(demo: Demo) -> None:
         "from_address": "inventory@example.com",
         "to": ["buyer@example.com"],
     }
-    async with http("approval") as approval:  # development only: no migration makes them
-        added = await seed_demo_approvers(approval)
+    # development only: no migration makes the demo people or their approver roles
+    new_people, added = await seed_demo()
     async with http("alerting") as alerting:
         await disable_alert_channels()
         for kind, name, config in (
@@ -111,6 +113,10 @@ async def master_data(demo: Demo) -> None:
     )
     people = ", ".join(str(a["approver_id"]) for a in DEMO_APPROVERS)
     fact(f"demo approvers {people} ({len(added)} new; development only)")
+    fact(
+        f"demo people can log in ({len(new_people)} new; password {DEMO_PASSWORD}, "
+        "development only); the admin's is BOOTSTRAP_ADMIN_PASSWORD"
+    )
 
 
 async def receipt(demo: Demo) -> None:
@@ -197,11 +203,10 @@ async def threshold(demo: Demo) -> str:
 
 async def approvals(demo: Demo, request_id: str) -> None:
     step(6, "Approvals: department manager, then finance director")
-    async with http("approval") as approval:
-        for approver in ("wang.manager", "li.finance"):
-            decision = {"approver": approver}
+    for approver in ("wang.manager", "li.finance"):
+        async with http("approval", login=approver) as approval:  # signed in as the approver
             path = f"/v1/approvals/{request_id}/approve"
-            await checked(await approval.post(path, json=decision), 200)
+            await checked(await approval.post(path, json={"comment": "ok"}), 200)
             fact(f"{approver} approved")
     await demo.watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
 

@@ -6,9 +6,9 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from inventory_testkit.demo_approvers import seed_demo_approvers
+from inventory_testkit.demo_seed import seed_demo
 from inventory_testkit.kafka import KafkaWatcher
-from inventory_testkit.platform import http, not_ready
+from inventory_testkit.platform import not_ready
 from inventory_testkit.standins import SmtpServer, WebhookReceiver
 
 
@@ -30,10 +30,9 @@ def services_up() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 async def demo_approvers(services_up: None) -> None:
-    """The demo's approvers (wang.manager, li.finance, zhao.warehouse): development data that
-    no migration makes, seeded (idempotently) through the approval API."""
-    async with http("approval") as approval:
-        await seed_demo_approvers(approval)
+    """The demo people (who log in) and approvers (wang.manager, li.finance, zhao.warehouse):
+    development data that no migration makes, seeded (idempotently) through the APIs."""
+    await seed_demo()
 
 
 @pytest.fixture(scope="session")

@@ -191,10 +191,9 @@ async def set_policy(sku: str, reorder_point: int, order_quantity: int, unit_cos
 
 
 async def approve(request_id: str, approver: str) -> httpx.Response:
-    async with http("approval") as approval:
-        return await approval.post(
-            f"/v1/approvals/{request_id}/approve", json={"approver": approver}
-        )
+    """`approver` approves, signed in as themselves (the token says who decides)."""
+    async with http("approval", login=approver) as approval:
+        return await approval.post(f"/v1/approvals/{request_id}/approve", json={})
 
 
 async def test_receipt_is_posted_and_reaches_available_to_promise(
@@ -452,10 +451,9 @@ async def test_rejected_requisition_releases_no_purchase_order(
     await set_policy(sku, reorder_point=3, order_quantity=10, unit_cost="5")
     request = (await _approval_request(watcher, sku))["data"]
     request_id, requisition_id = request["request_id"], request["subject_id"]
-    async with http("approval") as approval:
+    async with http("approval", login="wang.manager") as approval:
         response = await approval.post(
-            f"/v1/approvals/{request_id}/reject",
-            json={"approver": "wang.manager", "comment": "supplier on hold"},
+            f"/v1/approvals/{request_id}/reject", json={"comment": "supplier on hold"}
         )
     assert response.status_code == 200, response.text
     rejected = await watcher.wait_for_event("inventory.approval.rejected.v1", request_id=request_id)

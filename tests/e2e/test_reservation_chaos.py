@@ -18,11 +18,10 @@ import os
 import signal
 from decimal import Decimal
 
-import httpx
 import pytest
 from inventory_testkit.generation import hot_lines
 from inventory_testkit.load import LoadRun
-from inventory_testkit.platform import base_url, poll
+from inventory_testkit.platform import http, poll
 from inventory_testkit.stack import pid_file, pid_of, run_script, wait_gone, wait_ready
 
 RESTART_BROKER = bool(os.getenv("CI") or os.getenv("INVENTORY_BROKER_RESTART_TESTS"))
@@ -105,6 +104,6 @@ async def test_after_kill_and_broker_restart_every_order_has_exactly_one_outcome
     assert result.orders_without_outcome == 0, "every order has an outcome"
     assert result.orders_with_duplicate_outcome == 0, "no order has two"
     assert result.units_reserved == STOCK and result.units_oversold == 0
-    async with httpx.AsyncClient(base_url=base_url("reservation"), timeout=10) as client:
+    async with http("reservation", timeout=10) as client:
         availability = (await client.get(f"/v1/availability/{sku}/{run.location}")).json()
     assert Decimal(availability["reserved"]) == Decimal(availability["on_hand"]) == STOCK

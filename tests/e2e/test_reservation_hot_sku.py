@@ -15,11 +15,10 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from functools import partial
 
-import httpx
 import pytest
 from inventory_testkit.generation import hot_lines
 from inventory_testkit.load import LoadRun
-from inventory_testkit.platform import base_url, is_ready, poll
+from inventory_testkit.platform import http, is_ready, poll
 from inventory_testkit.stack import STACK_ROOT, ConsumerLag, state_dir
 
 EXTRA_PORTS = (18102, 18103, 18104)
@@ -109,7 +108,7 @@ async def test_four_consumers_reserve_exactly_the_stock_of_a_hot_sku(
     assert result.orders_without_outcome == 0
     assert result.orders_with_duplicate_outcome == 0
     assert result.units_reserved == STOCK, "exactly the stock is reserved, not a unit more"
-    async with httpx.AsyncClient(base_url=base_url("reservation"), timeout=10) as client:
+    async with http("reservation", timeout=10) as client:
         availability = (await client.get(f"/v1/availability/{sku}/{run.location}")).json()
     assert Decimal(availability["on_hand"]) == STOCK
     assert Decimal(availability["reserved"]) == STOCK

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.platform import base_url, gateway, http, poll, unique
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,6 +27,11 @@ GS = "\x1d"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
 )
+
+
+def screenshot(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name
 
 
 def gtin13() -> str:
@@ -46,7 +52,7 @@ async def receipt_form() -> AsyncIterator[None]:
         ]  # fmt: skip
         assert (await ledger.put("/v1/forms/receipt", json={"fields": fields})).status_code == 201
         yield
-        await ledger.put("/v1/forms/receipt", json={"fields": previous, "created_by": "e2e"})
+        await ledger.put("/v1/forms/receipt", json={"fields": previous})
 
 
 @pytest.fixture
@@ -77,6 +83,14 @@ async def test_receipt_page_scans_shows_field_errors_and_posts(
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = await browser.new_page(viewport={"width": 1200, "height": 900})
         await page.goto(url)
+        # signed out: the page sends the browser to the issuer's sign-in page, and back
+        assert page.url.startswith(f"{base_url('integration-gateway')}/oauth/authorize")
+        await page.screenshot(path=str(screenshot("gateway-sign-in-en.png")), full_page=True)
+        await page.locator("#login").fill("zhao.operator")
+        await page.locator("#password").fill(DEMO_PASSWORD)
+        await page.locator("button[type=submit]").click()
+        await page.wait_for_url(url)
+        assert "zhao.operator" in await page.content()
         assert await page.locator("h1").inner_text() == "New Goods receipt"
         assert await page.locator("label[for=f-delivery_note]").inner_text() == "Delivery note"
 
@@ -115,19 +129,19 @@ async def test_receipt_page_scans_shows_field_errors_and_posts(
         await page.locator("#post").click()
         await page.wait_for_selector("#posted")
         document_id = await page.locator("#posted strong").inner_text()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOTS / "stock-ledger-receipt-en.png"), full_page=True)
+        await page.screenshot(path=str(screenshot("stock-ledger-receipt-en.png")), full_page=True)
 
         await page.locator("#lang-switch").click()
         await page.wait_for_load_state()
         assert await page.locator("h1").inner_text() == "新建 入库单"
         assert await page.locator("label[for=f-delivery_note]").inner_text() == "送货单号"
-        await page.screenshot(path=str(SCREENSHOTS / "stock-ledger-receipt-zh.png"), full_page=True)
+        await page.screenshot(path=str(screenshot("stock-ledger-receipt-zh.png")), full_page=True)
         await browser.close()
 
     async with http("stock-ledger") as ledger:
         posted = (await ledger.get(f"/v1/documents/{document_id}")).json()
         balances = (await ledger.get("/v1/balances", params={"sku": sku})).json()
     assert posted["status"] == "posted" and posted["fields"] == {"delivery_note": "DN-778"}
+    assert posted["created_by"] == posted["posted_by"] == "zhao.operator"  # from the sign-in
     assert [(x["lot"], x["quantity"]) for x in posted["lines"]] == [("LOT-UI", "12")]
     assert [(b["on_hand"], b["value"]) for b in balances] == [("12", "30")]

@@ -34,6 +34,12 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
         "manager_login": "wang.manager",
     },
     {"login": "sun.auditor", "display_name": "孙审计 / Sun (auditor)", "roles": ["auditor"]},
+    {
+        "login": "zhao.warehouse",
+        "display_name": "赵主管 / Zhao (warehouse manager)",
+        "roles": ["approver", "operator"],
+        "department": "warehouse",
+    },
 ]
 """In creation order: a manager comes before the people who report to them."""
 

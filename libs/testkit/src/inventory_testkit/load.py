@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from inventory_testkit.load_figures import Order, Outcomes, Result, summarize
-from inventory_testkit.platform import base_url, poll
+from inventory_testkit.platform import http, poll
 from inventory_testkit.sentinel import OUTCOMES, RESERVATIONS, sentinel_keys, sentinel_order
 from inventory_testkit.stack import ConsumerLag, services_up
 
@@ -158,7 +158,7 @@ class LoadRun:
                 bench_event("inventory.item.upserted.v1", {**item, "unit_cost": "1"}, sku),
             )
         await self._producer.flush()
-        async with httpx.AsyncClient(base_url=base_url("stock-ledger"), timeout=60) as ledger:
+        async with http("stock-ledger", timeout=60) as ledger:
             for start in range(0, len(skus), 1000):
                 lines = [
                     {"sku": s, "location": self.location, "quantity": units, "unit_cost": "1"}
@@ -176,7 +176,7 @@ class LoadRun:
 
     async def _wait_stocked(self, skus: list[str], units: int, timeout: float = 300) -> None:
         """Until reservation shows the stock of every SKU (sampled: the last of each receipt)."""
-        async with httpx.AsyncClient(base_url=base_url("reservation"), timeout=10) as client:
+        async with http("reservation", timeout=10) as client:
             for sku in skus[999::1000] + skus[-1:]:
                 await poll(
                     partial(client.get, f"/v1/availability/{sku}/{self.location}"),

@@ -11,6 +11,8 @@ from typing import Any, TypeVar, overload
 
 import httpx
 
+from inventory_testkit.tokens import ADMIN_LOGIN, BearerLogin, TokenStore
+
 PORTS = {
     "stock-ledger": int(os.getenv("STOCK_LEDGER_PORT", "8001")),
     "reservation": int(os.getenv("RESERVATION_PORT", "8002")),
@@ -34,14 +36,28 @@ def base_url(service: str) -> str:
     return f"http://127.0.0.1:{PORTS[service]}"
 
 
-def http(service: str, **kwargs: Any) -> httpx.AsyncClient:
-    """An HTTP client of one service."""
-    return httpx.AsyncClient(base_url=base_url(service), timeout=15, **kwargs)
+_tokens: TokenStore | None = None
+
+
+def tokens() -> TokenStore:
+    """The token store of the running stack's built-in issuer (the gateway)."""
+    global _tokens
+    if _tokens is None:
+        _tokens = TokenStore(base_url("integration-gateway"))
+    return _tokens
+
+
+def http(service: str, *, login: str | None = ADMIN_LOGIN, **kwargs: Any) -> httpx.AsyncClient:
+    """An HTTP client of one service, signed in as `login` (None: no credentials)."""
+    if login is not None and "auth" not in kwargs:
+        kwargs["auth"] = BearerLogin(tokens(), login)
+    kwargs.setdefault("timeout", 15)
+    return httpx.AsyncClient(base_url=base_url(service), **kwargs)
 
 
 def gateway() -> httpx.AsyncClient:
     """An HTTP client of the integration gateway, with the API key."""
-    return http("integration-gateway", headers={"Authorization": f"Bearer {API_KEY}"})
+    return http("integration-gateway", login=None, headers={"Authorization": f"Bearer {API_KEY}"})
 
 
 def is_ready(port: int) -> bool:
