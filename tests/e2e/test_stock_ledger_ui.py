@@ -90,7 +90,7 @@ async def test_receipt_page_scans_shows_field_errors_and_posts(
         await page.locator("#password").fill(DEMO_PASSWORD)
         await page.locator("button[type=submit]").click()
         await page.wait_for_url(url)
-        assert "zhao.operator" in await page.content()
+        assert "Zhao (warehouse operator)" in await page.content()  # the signed-in name
         assert await page.locator("h1").inner_text() == "New Goods receipt"
         assert await page.locator("label[for=f-delivery_note]").inner_text() == "Delivery note"
 
@@ -136,6 +136,12 @@ async def test_receipt_page_scans_shows_field_errors_and_posts(
         assert await page.locator("h1").inner_text() == "新建 入库单"
         assert await page.locator("label[for=f-delivery_note]").inner_text() == "送货单号"
         await page.screenshot(path=str(screenshot("stock-ledger-receipt-zh.png")), full_page=True)
+
+        # signing out revokes the session: opening the page again asks for the password
+        await page.locator("#sign-out button").click()
+        await page.wait_for_url(f"{base_url('stock-ledger')}/auth/signed-out")
+        await page.goto(url)
+        assert page.url.startswith(f"{base_url('integration-gateway')}/oauth/authorize")
         await browser.close()
 
     async with http("stock-ledger") as ledger:
@@ -145,3 +151,27 @@ async def test_receipt_page_scans_shows_field_errors_and_posts(
     assert posted["created_by"] == posted["posted_by"] == "zhao.operator"  # from the sign-in
     assert [(x["lot"], x["quantity"]) for x in posted["lines"]] == [("LOT-UI", "12")]
     assert [(b["on_hand"], b["value"]) for b in balances] == [("12", "30")]
+
+
+async def test_sign_in_page_on_a_phone_in_chinese_refuses_a_wrong_password() -> None:
+    from playwright.async_api import async_playwright
+
+    url = f"{base_url('stock-ledger')}/ui/documents/new?type=receipt"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = await browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN",
+            extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+        )  # fmt: skip
+        page = await context.new_page()
+        await page.goto(url)
+        await page.screenshot(path=str(screenshot("gateway-sign-in-zh-phone.png")), full_page=True)
+        await page.locator("#login").fill("zhao.operator")
+        await page.locator("#password").fill("not-the-password")
+        await page.locator("button[type=submit]").click()
+        await page.wait_for_load_state()
+        assert page.url.startswith(f"{base_url('integration-gateway')}/oauth/authorize")
+        assert await page.locator("#password").input_value() == ""
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the sign-in page fits a phone screen"
+        await browser.close()

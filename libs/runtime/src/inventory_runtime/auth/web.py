@@ -190,7 +190,8 @@ async def logout(request: Request, csrf_token: str = Form("", alias=CSRF_FIELD))
     refresh = request.cookies.get(REFRESH_COOKIE)
     if refresh:
         await _revoke(request, refresh)
-    response = RedirectResponse(f"{AUTH_PATH}/login", status_code=303)
+    # to a page of this site: a page's form-action CSP would block the issuer's origin
+    response = RedirectResponse(f"{AUTH_PATH}/signed-out", status_code=303)
     _forget(response)
     return response
 
@@ -209,6 +210,7 @@ def auth_router() -> APIRouter:
         "/callback", callback, methods=["GET"], name="auth_callback", response_class=HTMLResponse
     )
     router.add_api_route("/logout", logout, methods=["POST"], response_class=HTMLResponse)
+    router.add_api_route("/signed-out", signed_out, methods=["GET"], response_class=HTMLResponse)
     return router
 
 
@@ -223,6 +225,11 @@ async def _revoke(request: Request, refresh: str) -> None:
             await client.post(str(endpoint), data=form)
     except httpx.HTTPError:
         pass  # the cookies are forgotten anyway; the token expires on its own
+
+
+async def signed_out() -> HTMLResponse:
+    """Where sign-out ends: the session is gone; a link signs in again."""
+    return _failed("已退出登录。You have signed out.", status=200)
 
 
 def _failed(message: str, status: int = 400) -> HTMLResponse:
