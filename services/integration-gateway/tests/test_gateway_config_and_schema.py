@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from integration_gateway.adapters.tables import metadata
 from integration_gateway.config import IntegrationGatewaySettings
+from inventory_runtime.audit import AUDIT_TABLE
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -36,13 +39,20 @@ def test_development_defaults_to_the_purchase_order_write_back() -> None:
     assert settings.erp_webhook_event_types == ["inventory.purchase-order.released.v1"]
 
 
+def _ours(name: str | None, type_: str, parent_names: Any) -> bool:
+    # The runtime's audit_log is compared with its migration by the runtime's own test.
+    return not (type_ == "table" and name == AUDIT_TABLE)
+
+
 @pytest.mark.integration
 async def test_migrations_create_exactly_the_tables_of_db_py(gateway_db: str) -> None:
     engine = create_async_engine(gateway_db)
     try:
         async with engine.connect() as connection:
             diff = await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"include_name": _ours}), metadata
+                )
             )
     finally:
         await engine.dispose()

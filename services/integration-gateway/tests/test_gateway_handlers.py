@@ -60,6 +60,9 @@ class FakeSubscriptions:
         self.added.append(subscription)
         return subscription
 
+    async def get(self, subscription_id: str) -> WebhookSubscription | None:
+        return next((s for s in self.added if s.id == subscription_id), None)
+
     async def deactivate(self, subscription_id: str) -> bool:
         found = [s for s in self.added if s.id == subscription_id and s.active]
         self.added = [replace(s, active=False) if s in found else s for s in self.added]
@@ -174,15 +177,23 @@ async def test_the_event_goes_out_under_the_subject_the_request_gave() -> None:
     assert published.cloud_event.subject == "GR-1" and published.key == "SO-1"
 
 
-async def test_a_subscription_is_added_active_and_removed_once() -> None:
+async def test_a_subscription_is_added_active_and_removed_once_and_audited() -> None:
     uow = FakeGatewayUoW()
     created = await handlers.subscribe(
-        "http://erp/po", "s" * 16, ["inventory.purchase-order.released.v1"], uow
+        "http://erp/po", "s" * 16, ["inventory.purchase-order.released.v1"], uow, "erp-sap"
     )
     assert created.active and created.origin == "api" and created.id.startswith("sub_")
-    assert await handlers.unsubscribe(created.id, uow)
-    assert not await handlers.unsubscribe(created.id, uow)
+    assert await handlers.unsubscribe(created.id, uow, "erp-sap")
+    assert not await handlers.unsubscribe(created.id, uow, "erp-sap")
     assert uow.commits == 3
+    made, removed = uow.audited
+    assert (made["action"], made["before"], made["after"]["secret"]) == ("create", None, "***")
+    assert (removed["action"], removed["entity_id"], removed["after"]) == (
+        "delete",
+        created.id,
+        None,
+    )
+    assert removed["before"]["url"] == "http://erp/po" and "s" * 16 not in str(uow.audited)
 
 
 async def test_the_consumer_queues_a_mixed_batch_in_its_order() -> None:

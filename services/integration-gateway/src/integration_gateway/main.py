@@ -12,13 +12,16 @@ from typing import TypeVar
 import httpx
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
+from inventory_runtime.auth.tokens import TokenVerifier
 from inventory_runtime.cli import Command, service_cli
 from inventory_runtime.clock import utc_now
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.outbound import OutboundRefused
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_gateway import consumer, domain
 from integration_gateway.adapters import webhooks
+from integration_gateway.adapters.key_source import GatewayKeySource
 from integration_gateway.adapters.retention import RETENTION
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.api import (
@@ -30,11 +33,13 @@ from integration_gateway.api import (
     write_back,
 )
 from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.domain.api_keys import client_record
 from integration_gateway.domain.passwords import Passwords
 from integration_gateway.handlers import people
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
+CLI_ACTOR = "system:cli"
 Number = TypeVar("Number", int, float)
 
 
@@ -115,7 +120,35 @@ def create_app(
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
     app.state.passwords = Passwords()
+    app.state.token_verifier = token_verifier(settings, app)
     return app
+
+
+def token_verifier(settings: IntegrationGatewaySettings, app: FastAPI) -> TokenVerifier:
+    """The verifier `settings.token_verifier()` builds, over the gateway's own signing keys
+    as well as the configured issuer's (`GatewayKeySource`)."""
+    configured = settings.token_verifier()
+
+    def session_factory() -> async_sessionmaker[AsyncSession]:
+        runtime: ServiceRuntime = app.state.runtime
+        return runtime.session_factory
+
+    keys = GatewayKeySource(
+        session_factory,
+        own_issuer=settings.issuer_url,
+        issuer=settings.oidc_issuer,
+        inline_jwks=settings.oidc_jwks,
+        jwks_url=settings.oidc_jwks_url,
+        discovery_url=settings.oidc_discovery_url,
+        cache_seconds=settings.oidc_jwks_cache_seconds,
+    )
+    return TokenVerifier(
+        keys,
+        issuer=configured.issuer,
+        audience=configured.audience,
+        claim_names=configured.claim_names,
+        leeway_seconds=settings.oidc_leeway_seconds,
+    )
 
 
 async def rotate_signing_key(settings: IntegrationGatewaySettings) -> str:
@@ -156,9 +189,16 @@ async def create_api_key(
         keyed = GatewayUnitOfWork.keyed(settings.secret_box)
         uow = keyed(create_session_factory(engine), source=settings.event_source)
         async with uow:
+            old = await uow.clients.by_name(name)
             await uow.clients.ensure(
                 name, domain.hash_api_key(key), scopes, rate_per_second=rate_per_second, burst=burst
             )
+            new = await uow.clients.by_name(name)
+            assert new is not None
+            before = None if old is None else client_record(old)
+            action = "create" if old is None else "rekey"
+            after = client_record(new) | {"key": "issued"}  # that a key was issued, never it
+            uow.audit(CLI_ACTOR, action, "api_client", name, before=before, after=after)
             await uow.commit()
     finally:
         await engine.dispose()

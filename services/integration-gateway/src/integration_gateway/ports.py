@@ -45,6 +45,9 @@ class SubscriptionStore(Protocol):
     async def add(self, subscription: WebhookSubscription) -> WebhookSubscription:
         """Store a new subscription; return it as stored (with its creation time)."""
 
+    async def get(self, subscription_id: str) -> WebhookSubscription | None:
+        """The subscription of that id (active or not), or None."""
+
     async def deactivate(self, subscription_id: str) -> bool:
         """Deactivate it and cancel its pending deliveries; False if there is no such one."""
 

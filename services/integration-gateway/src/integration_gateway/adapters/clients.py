@@ -4,6 +4,7 @@ responses to requests made with an ``Idempotency-Key``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -28,11 +29,14 @@ class ClientRepository:
         self._session = session
 
     async def by_key_hash(self, key_hash: str) -> ApiClient | None:
-        row = (
-            await self._session.execute(
-                select(api_clients).where(api_clients.c.key_hash == key_hash)
-            )
-        ).one_or_none()
+        return await self._one(select(api_clients).where(api_clients.c.key_hash == key_hash))
+
+    async def by_name(self, name: str) -> ApiClient | None:
+        """The client called `name` (active or not), or None."""
+        return await self._one(select(api_clients).where(api_clients.c.name == name))
+
+    async def _one(self, query: Any) -> ApiClient | None:
+        row = (await self._session.execute(query)).one_or_none()
         if row is None:
             return None
         return ApiClient(

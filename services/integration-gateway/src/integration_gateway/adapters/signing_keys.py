@@ -100,15 +100,20 @@ class SigningKeyStore:
         return JwsSigner(kid, RSAKey.import_key(json.loads(self._box.decrypt(sealed))))
 
     async def jwks(self, now: datetime | None = None) -> dict[str, Any]:
-        """The public keys that verify tokens: the active one and those retired in the last
-        `RETIRED_KEY_LIFETIME`, newest first."""
-        since = (now or utc_now()) - RETIRED_KEY_LIFETIME
-        rows = await self._session.scalars(
-            select(signing_keys.c.public_jwk)
-            .where(or_(signing_keys.c.retired_at.is_(None), signing_keys.c.retired_at > since))
-            .order_by(signing_keys.c.created_at.desc())
-        )
-        return {"keys": list(rows)}
+        """The public keys that verify tokens (`published_jwks`)."""
+        return await published_jwks(self._session, now)
+
+
+async def published_jwks(session: AsyncSession, now: datetime | None = None) -> dict[str, Any]:
+    """The public keys that verify tokens: the active one and those retired in the last
+    `RETIRED_KEY_LIFETIME`, newest first."""
+    since = (now or utc_now()) - RETIRED_KEY_LIFETIME
+    rows = await session.scalars(
+        select(signing_keys.c.public_jwk)
+        .where(or_(signing_keys.c.retired_at.is_(None), signing_keys.c.retired_at > since))
+        .order_by(signing_keys.c.created_at.desc())
+    )
+    return {"keys": list(rows)}
 
 
 def verify_access_token(

@@ -81,6 +81,12 @@ class SubscriptionRepository:
         )
         return [_subscription(row, self._box) for row in (await self._session.execute(query)).all()]
 
+    async def get(self, subscription_id: str) -> WebhookSubscription | None:
+        """The subscription of that id (active or not), or None."""
+        query = select(subscriptions).where(subscriptions.c.id == subscription_id)
+        row = (await self._session.execute(query)).one_or_none()
+        return None if row is None else _subscription(row, self._box)
+
     async def deactivate(self, subscription_id: str) -> bool:
         """Deactivate it and cancel its pending deliveries; False if there is no such one."""
         found = await self._session.scalar(

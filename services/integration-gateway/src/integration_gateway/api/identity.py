@@ -1,13 +1,16 @@
 """The identity admin API: people, service accounts and the role table (JSON, `/v1`).
 
-Reading needs ``identity:read``, changing ``identity:admin``; `/v1/me` any signed-in caller.
+Reading needs ``identity:read``, changing ``identity:admin``; `/v1/me` and `/v1/me/password`
+``account:self``. Tokens of this issuer and of the configured one are accepted alike (the
+app's verifier, `integration_gateway.adapters.key_source`). Every change is audited.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from inventory_runtime.auth.permissions import (
     PERMISSION_MEANINGS,
     PERMISSIONS,
@@ -15,11 +18,12 @@ from inventory_runtime.auth.permissions import (
     ROLES,
     roles_granting,
 )
+from inventory_runtime.auth.principal import SERVICE_SUBJECT_PREFIX, Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import ApiError, field_problems
 
 from integration_gateway.api import Uow
-from integration_gateway.api.access import Caller, authenticated, require
 from integration_gateway.api.identity_schemas import (
     OwnPasswordBody,
     PasswordBody,
@@ -38,9 +42,10 @@ from integration_gateway.domain.people import (
 )
 from integration_gateway.handlers import people as handlers
 
-Reader = Annotated[Caller, require("identity:read")]
-Admin = Annotated[Caller, require("identity:admin")]
-router = APIRouter(prefix="/v1", tags=["identity"])
+Reader = Annotated[Principal, require("identity:read")]
+Admin = Annotated[Principal, require("identity:admin")]
+Self = Annotated[Principal, require("account:self")]
+router = secured_router(prefix="/v1", tags=["identity"])
 NOT_NULL = ("display_name", "roles", "locale", "active")
 
 
@@ -87,7 +92,7 @@ async def create_person(body: PersonBody, uow: Uow, caller: Admin, request: Requ
     async with uow:
         try:
             person = await handlers.create_person(
-                uow, passwords_of(request), body.login, profile, body.password, utc_now()
+                uow, caller, passwords_of(request), body.login, profile, body.password, utc_now()
             )
         except IdentityProblems as exc:
             raise _refused(exc) from None
@@ -110,7 +115,7 @@ async def get_person(login: str, uow: Uow, caller: Reader) -> PersonView:
     return person_view(person)
 
 
-async def _update(uow: Uow, login: str, changes: dict[str, Any]) -> PersonView:
+async def _update(uow: Uow, caller: Principal, login: str, changes: dict[str, Any]) -> PersonView:
     nulls = [
         (name, "cannot be null") for name in NOT_NULL if name in changes and changes[name] is None
     ]
@@ -118,7 +123,7 @@ async def _update(uow: Uow, login: str, changes: dict[str, Any]) -> PersonView:
         raise _refused(IdentityProblems(nulls))
     async with uow:
         try:
-            person = await handlers.update_person(uow, login, changes, utc_now())
+            person = await handlers.update_person(uow, caller, login, changes, utc_now())
         except UnknownPerson:
             raise _not_found(f"person {login!r}") from None
         except IdentityProblems as exc:
@@ -130,13 +135,13 @@ async def _update(uow: Uow, login: str, changes: dict[str, Any]) -> PersonView:
 async def update_person(login: str, body: PersonPatch, uow: Uow, caller: Admin) -> PersonView:
     """Change fields of a person; `"active": false` deactivates (their refresh tokens are
     revoked)."""
-    return await _update(uow, login, body.model_dump(exclude_unset=True))
+    return await _update(uow, caller, login, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/people/{login}", response_model=PersonView)
 async def deactivate_person(login: str, uow: Uow, caller: Admin) -> PersonView:
     """Deactivate a person (kept for the record; refresh tokens revoked)."""
-    return await _update(uow, login, {"active": False})
+    return await _update(uow, caller, login, {"active": False})
 
 
 @router.put("/people/{login}/password", status_code=204)
@@ -146,39 +151,54 @@ async def set_password(
     """Set a person's password (their refresh tokens are revoked)."""
     async with uow:
         try:
-            await handlers.set_password(uow, passwords_of(request), login, body.password, utc_now())
+            await handlers.set_password(
+                uow, caller, passwords_of(request), login, body.password, utc_now()
+            )
         except UnknownPerson:
             raise _not_found(f"person {login!r}") from None
         except IdentityProblems as exc:
             raise _refused(exc) from None
 
 
+def person_id_of(principal: Principal) -> UUID | None:
+    """The person's id (the token's ``sub``); None for a service account or a foreign id."""
+    if principal.kind == "service":
+        return None
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        return None
+
+
 @router.get("/me")
-async def me(request: Request, uow: Uow) -> dict[str, Any]:
+async def me(caller: Self, uow: Uow) -> dict[str, Any]:
     """The signed-in person (or service account)."""
-    caller = await authenticated(request)
     async with uow:
-        if caller.person_id is None:
-            account = await uow.service_accounts.get(caller.login)
+        if caller.kind == "service":
+            client_id = caller.subject.removeprefix(SERVICE_SUBJECT_PREFIX)
+            account = await uow.service_accounts.get(client_id)
             if account is None:
                 raise _not_found("service account")
             return account_view(account).model_dump(mode="json")
-        person = await uow.people.get_by_id(caller.person_id)
+        person_id = person_id_of(caller)
+        person = None if person_id is None else await uow.people.get_by_id(person_id)
     if person is None:
         raise _not_found("person")
     return person_view(person).model_dump(mode="json")
 
 
 @router.post("/me/password", status_code=204)
-async def change_own_password(request: Request, body: OwnPasswordBody, uow: Uow) -> None:
+async def change_own_password(
+    caller: Self, request: Request, body: OwnPasswordBody, uow: Uow
+) -> None:
     """Change one's own password with the old one (their other sessions end)."""
-    caller = await authenticated(request)
-    if caller.person_id is None:
+    person_id = person_id_of(caller)
+    if person_id is None:
         raise ApiError(403, "forbidden", "service accounts have no password")
     async with uow:
         try:
             await handlers.change_own_password(
-                uow, passwords_of(request), caller.person_id, body.old_password,
+                uow, caller, passwords_of(request), person_id, body.old_password,
                 body.new_password, utc_now(),
             )  # fmt: skip
         except UnknownPerson:

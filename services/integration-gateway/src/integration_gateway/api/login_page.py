@@ -15,8 +15,9 @@ import hmac
 import secrets
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from inventory_runtime.auth.routes import public, secured_router
 from inventory_runtime.clock import utc_now
 
 from integration_gateway.api.issuer_support import gateway_settings, new_uow, passwords_of
@@ -31,7 +32,8 @@ from integration_gateway.domain.grants import StoredCode
 from integration_gateway.domain.tokens import WEB_CLIENT_ID, granted_scope, valid_code_challenge
 from integration_gateway.handlers import tokens
 
-router = APIRouter(tags=["oidc issuer"])
+router = secured_router(tags=["oidc issuer"], dependencies=[public()])
+"""The issuer's routes answer without an access token: each carries its own credentials."""
 
 PARAMS = (
     "client_id", "redirect_uri", "response_type", "state", "scope", "nonce",

@@ -8,8 +8,9 @@ import binascii
 from typing import Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from inventory_runtime.auth.routes import public, secured_router
 from inventory_runtime.clock import utc_now
 
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
@@ -35,7 +36,8 @@ from integration_gateway.domain.tokens import (
 )
 from integration_gateway.handlers import tokens
 
-router = APIRouter(tags=["oidc issuer"])
+router = secured_router(tags=["oidc issuer"], dependencies=[public()])
+"""The issuer's routes answer without an access token: each carries its own credentials."""
 
 GRANT_TYPES = ("authorization_code", "refresh_token", "password", "client_credentials")
 CLAIMS = (

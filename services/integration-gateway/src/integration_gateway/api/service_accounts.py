@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 
 from integration_gateway.api import Uow
-from integration_gateway.api.access import Caller, require
 from integration_gateway.api.identity import account_view
 from integration_gateway.api.identity_schemas import (
     ServiceAccountBody,
@@ -20,9 +21,9 @@ from integration_gateway.api.issuer_support import passwords_of
 from integration_gateway.domain.people import IdentityProblems, UnknownPerson
 from integration_gateway.handlers import people as handlers
 
-Reader = Annotated[Caller, require("identity:read")]
-Admin = Annotated[Caller, require("identity:admin")]
-router = APIRouter(prefix="/v1/service-accounts", tags=["identity"])
+Reader = Annotated[Principal, require("identity:read")]
+Admin = Annotated[Principal, require("identity:admin")]
+router = secured_router(prefix="/v1/service-accounts", tags=["identity"])
 
 
 @router.post("", status_code=201, response_model=ServiceAccountCreated)
@@ -33,7 +34,7 @@ async def create(
     async with uow:
         try:
             account, secret = await handlers.create_service_account(
-                uow, passwords_of(request), body.client_id, body.name, tuple(body.roles)
+                uow, caller, passwords_of(request), body.client_id, body.name, tuple(body.roles)
             )
         except IdentityProblems as exc:
             raise ApiError(422, "validation_error", field_problems(exc.problems)) from None
@@ -56,13 +57,17 @@ async def get_account(client_id: str, uow: Uow, caller: Reader) -> ServiceAccoun
 
 
 async def _change(
-    uow: Uow, client_id: str, changes: dict[str, object], request: Request | None
+    uow: Uow,
+    caller: Principal,
+    client_id: str,
+    changes: dict[str, object],
+    request: Request | None,
 ) -> tuple[ServiceAccountView, str | None]:
     passwords = passwords_of(request) if request is not None else None
     async with uow:
         try:
             account, secret = await handlers.update_service_account(
-                uow, client_id, changes, passwords
+                uow, caller, client_id, changes, passwords
             )
         except UnknownPerson:
             raise ApiError(404, "not_found", f"no service account {client_id!r}") from None
@@ -77,13 +82,13 @@ async def update(
 ) -> ServiceAccountView:
     """Change name, roles or active flag (null keeps a field as it is)."""
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    view, _ = await _change(uow, client_id, changes, None)
+    view, _ = await _change(uow, caller, client_id, changes, None)
     return view
 
 
 @router.delete("/{client_id}", response_model=ServiceAccountView)
 async def deactivate(client_id: str, uow: Uow, caller: Admin) -> ServiceAccountView:
-    view, _ = await _change(uow, client_id, {"active": False}, None)
+    view, _ = await _change(uow, caller, client_id, {"active": False}, None)
     return view
 
 
@@ -92,6 +97,6 @@ async def rotate_secret(
     client_id: str, uow: Uow, caller: Admin, request: Request
 ) -> ServiceAccountCreated:
     """A new client secret (the old one stops working); shown in this answer only."""
-    view, secret = await _change(uow, client_id, {}, request)
+    view, secret = await _change(uow, caller, client_id, {}, request)
     assert secret is not None
     return ServiceAccountCreated(**view.model_dump(), client_secret=secret)

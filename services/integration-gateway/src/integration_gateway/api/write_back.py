@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from inventory_runtime.app import runtime_of
+from inventory_runtime.auth.routes import current_principal
 from inventory_runtime.errors import ApiError, field_problems
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 
@@ -41,7 +42,7 @@ def _view(subscription: WebhookSubscription) -> SubscriptionView:
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionView)
 async def create_subscription(
-    body: SubscriptionBody, uow: Uow, client: AdminClient, guard: Guard
+    body: SubscriptionBody, uow: Uow, client: AdminClient, guard: Guard, request: Request
 ) -> SubscriptionView:
     """Subscribe a URL to event types; each event is POSTed there, signed with `secret`. A URL
     into the internal network is refused unless allow-listed (OUTBOUND_ALLOWLIST)."""
@@ -49,7 +50,8 @@ async def create_subscription(
         await guard.check_url(str(body.url))
     except OutboundRefused as exc:
         raise ApiError(422, "validation_error", field_problems([("url", str(exc))])) from None
-    created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow)
+    actor = current_principal(request)
+    created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow, actor)
     return _view(created)
 
 
@@ -64,9 +66,11 @@ async def list_subscriptions(
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204)
-async def delete_subscription(subscription_id: str, uow: Uow, client: AdminClient) -> Response:
+async def delete_subscription(
+    subscription_id: str, uow: Uow, client: AdminClient, request: Request
+) -> Response:
     """Stop delivering to this subscription; its pending deliveries are cancelled."""
-    if not await handlers.unsubscribe(subscription_id, uow):
+    if not await handlers.unsubscribe(subscription_id, uow, current_principal(request)):
         raise ApiError(404, "not_found", f"no active subscription {subscription_id!r}")
     return Response(status_code=204)
 

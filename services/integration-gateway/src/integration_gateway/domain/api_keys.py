@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from integration_gateway.domain.rate_limits import RateLimit
 
@@ -61,3 +61,15 @@ class ApiClient:
             default.per_second if self.rate_per_second is None else self.rate_per_second,
             default.burst if self.burst is None else self.burst,
         )
+
+
+def client_record(client: ApiClient) -> dict[str, Any]:
+    """An API client as the audit log records it (never its key nor the key's hash)."""
+    return {
+        "id": client.id,
+        "name": client.name,
+        "scopes": list(client.scopes),
+        "active": client.active,
+        "rate_per_second": client.rate_per_second,
+        "burst": client.burst,
+    }

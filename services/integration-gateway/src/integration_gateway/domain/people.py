@@ -152,3 +152,20 @@ class ServiceAccount:
     roles: tuple[str, ...]
     active: bool = True
     created_at: datetime | None = None
+
+
+def person_record(person: Person) -> dict[str, Any]:
+    """A person as the audit log records them: id, login and profile, never the password."""
+    profile = {name: getattr(person.profile, name) for name in PROFILE_FIELDS}
+    profile["roles"] = list(person.profile.roles)
+    return {"id": str(person.id), "login": person.login, **profile}
+
+
+def account_record(account: ServiceAccount) -> dict[str, Any]:
+    """A service account as the audit log records it, never its secret (nor its hash)."""
+    return {
+        "client_id": account.client_id,
+        "name": account.name,
+        "roles": list(account.roles),
+        "active": account.active,
+    }

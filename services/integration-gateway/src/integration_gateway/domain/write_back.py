@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
@@ -41,6 +42,18 @@ class WebhookSubscription:
     active: bool
     origin: str
     created_at: datetime | None = None
+
+
+def subscription_record(subscription: WebhookSubscription) -> dict[str, Any]:
+    """A subscription as the audit log records it: its signing secret only as ``***``."""
+    return {
+        "id": subscription.id,
+        "url": subscription.url,
+        "event_types": list(subscription.event_types),
+        "active": subscription.active,
+        "origin": subscription.origin,
+        "secret": "***",
+    }
 
 
 def subscribed(event_types: Sequence[str], event_type: str) -> bool:

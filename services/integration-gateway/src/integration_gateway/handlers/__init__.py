@@ -8,6 +8,7 @@ from typing import Any
 
 from inventory_contracts.envelope import encode
 from inventory_contracts.events.base import Event
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.inbound import InboundEvent
 
 from integration_gateway import domain
@@ -20,6 +21,7 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
+from integration_gateway.domain.write_back import subscription_record
 from integration_gateway.ports import GatewayUoW
 
 ACCEPTED = 202
@@ -99,23 +101,30 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
 
 
 async def subscribe(
-    url: str, secret: str, event_types: Sequence[str], uow: GatewayUoW
+    url: str, secret: str, event_types: Sequence[str], uow: GatewayUoW, actor: Principal | str
 ) -> WebhookSubscription:
-    """A new active subscription of `url` to `event_types`, signed with `secret`."""
+    """A new active subscription of `url` to `event_types`, signed with `secret` (audited,
+    the secret as ``***``)."""
     subscription = WebhookSubscription(
         domain.new_id("sub"), url, secret, tuple(event_types), True, "api"
     )
     async with uow:
         created = await uow.subscriptions.add(subscription)
+        record = subscription_record(created)
+        uow.audit(actor, "create", "subscription", created.id, after=record)
         await uow.commit()
     return created
 
 
-async def unsubscribe(subscription_id: str, uow: GatewayUoW) -> bool:
-    """Stop delivering to the subscription (its pending deliveries are cancelled); False if
-    there is no active one of that id."""
+async def unsubscribe(subscription_id: str, uow: GatewayUoW, actor: Principal | str) -> bool:
+    """Stop delivering to the subscription (its pending deliveries are cancelled; audited);
+    False if there is no active one of that id."""
     async with uow:
+        found = await uow.subscriptions.get(subscription_id)
         removed = await uow.subscriptions.deactivate(subscription_id)
+        if removed and found is not None:
+            before = subscription_record(found)
+            uow.audit(actor, "delete", "subscription", subscription_id, before=before)
         await uow.commit()
     return removed
 

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from inventory_runtime.auth.permissions import ROLES
+from inventory_runtime.auth.principal import Principal
 
 from integration_gateway.domain.passwords import Passwords, generate_secret
 from integration_gateway.domain.people import (
@@ -20,12 +21,18 @@ from integration_gateway.domain.people import (
     Profile,
     ServiceAccount,
     UnknownPerson,
+    account_record,
     password_problem,
+    person_record,
     unknown_roles,
 )
 from integration_gateway.ports import IdentityUoW
 
 MAX_MANAGER_CHAIN = 100
+BOOTSTRAP_ACTOR = "system:bootstrap"
+PASSWORD_CHANGED = {"password": "changed"}
+"""What the audit log says of a password: that it changed, never the password or its hash."""
+Actor = Principal | str
 
 
 async def _profile_problems(
@@ -53,6 +60,7 @@ async def _profile_problems(
 
 async def create_person(
     uow: IdentityUoW,
+    actor: Actor,
     passwords: Passwords,
     login: str,
     profile: Profile,
@@ -70,12 +78,13 @@ async def create_person(
     hashed = passwords.hash(password) if password is not None else None
     person = Person.create(login, profile, hashed, now)
     await uow.people.add(person)
+    uow.audit(actor, "create", "person", login, after=person_record(person))
     await uow.commit()
     return person
 
 
 async def update_person(
-    uow: IdentityUoW, login: str, changes: Mapping[str, Any], now: datetime
+    uow: IdentityUoW, actor: Actor, login: str, changes: Mapping[str, Any], now: datetime
 ) -> Person:
     """Change a person's profile; deactivating them revokes their refresh tokens."""
     person = await uow.people.get(login, for_update=True)
@@ -84,9 +93,12 @@ async def update_person(
     problems = await _profile_problems(uow, login, changes)
     if problems:
         raise IdentityProblems(problems)
+    before = person_record(person)
     changed = person.update(changes, now)
     if changed:
         await uow.people.save(person)
+        action = "deactivate" if before["active"] and not person.active else "update"
+        uow.audit(actor, action, "person", login, before=before, after=person_record(person))
     if not person.active:
         await uow.refresh_tokens.revoke_person(person.id)
     await uow.commit()
@@ -94,7 +106,7 @@ async def update_person(
 
 
 async def set_password(
-    uow: IdentityUoW, passwords: Passwords, login: str, password: str, now: datetime
+    uow: IdentityUoW, actor: Actor, passwords: Passwords, login: str, password: str, now: datetime
 ) -> None:
     """An administrator sets a person's password; their refresh tokens are revoked."""
     person = await uow.people.get(login, for_update=True)
@@ -105,11 +117,18 @@ async def set_password(
     person.set_password_hash(passwords.hash(password), now)
     await uow.people.save(person)
     await uow.refresh_tokens.revoke_person(person.id)
+    uow.audit(actor, "reset_password", "person", login, after=PASSWORD_CHANGED)
     await uow.commit()
 
 
 async def change_own_password(
-    uow: IdentityUoW, passwords: Passwords, person_id: UUID, old: str, new: str, now: datetime
+    uow: IdentityUoW,
+    actor: Actor,
+    passwords: Passwords,
+    person_id: UUID,
+    old: str,
+    new: str,
+    now: datetime,
 ) -> None:
     """A person changes their password with the old one; their refresh tokens are revoked."""
     person = await uow.people.get_by_id(person_id)
@@ -122,6 +141,7 @@ async def change_own_password(
     person.set_password_hash(passwords.hash(new), now)
     await uow.people.save(person)
     await uow.refresh_tokens.revoke_person(person.id)
+    uow.audit(actor, "change_own_password", "person", person.login, after=PASSWORD_CHANGED)
     await uow.commit()
 
 
@@ -132,13 +152,20 @@ async def ensure_admin(
     if await uow.people.exists(ADMIN_LOGIN):
         return False
     profile = Profile(display_name="Administrator", roles=("admin",), locale="en")
-    await uow.people.add(Person.create(ADMIN_LOGIN, profile, passwords.hash(password), now))
+    person = Person.create(ADMIN_LOGIN, profile, passwords.hash(password), now)
+    await uow.people.add(person)
+    uow.audit(BOOTSTRAP_ACTOR, "create", "person", ADMIN_LOGIN, after=person_record(person))
     await uow.commit()
     return True
 
 
 async def create_service_account(
-    uow: IdentityUoW, passwords: Passwords, client_id: str, name: str, roles: tuple[str, ...]
+    uow: IdentityUoW,
+    actor: Actor,
+    passwords: Passwords,
+    client_id: str,
+    name: str,
+    roles: tuple[str, ...],
 ) -> tuple[ServiceAccount, str]:
     """A new service account and its secret (returned once, stored hashed)."""
     problems = [("roles", f"unknown role {r!r}") for r in unknown_roles(roles, ROLES)]
@@ -149,12 +176,17 @@ async def create_service_account(
     secret = generate_secret()
     account = ServiceAccount(client_id, name, passwords.hash(secret), roles)
     stored = await uow.service_accounts.add(account)
+    uow.audit(actor, "create", "service_account", client_id, after=account_record(stored))
     await uow.commit()
     return stored, secret
 
 
 async def update_service_account(
-    uow: IdentityUoW, client_id: str, changes: Mapping[str, Any], passwords: Passwords | None
+    uow: IdentityUoW,
+    actor: Actor,
+    client_id: str,
+    changes: Mapping[str, Any],
+    passwords: Passwords | None,
 ) -> tuple[ServiceAccount, str | None]:
     """Change name, roles or active flag; with `passwords`, also a new secret (returned)."""
     account = await uow.service_accounts.get(client_id)
@@ -171,7 +203,19 @@ async def update_service_account(
     }
     if "roles" in updates:
         updates["roles"] = tuple(updates["roles"])
-    account = replace(account, **updates)
+    before, account = account_record(account), replace(account, **updates)
     await uow.service_accounts.save(account)
+    after = account_record(account)
+    if secret is not None:  # that it changed, never the secret nor its hash
+        before, after = {**before, "secret": "old"}, {**after, "secret": "changed"}
+    if before != after:
+        action = _account_action(before, after, rotated=secret is not None)
+        uow.audit(actor, action, "service_account", client_id, before=before, after=after)
     await uow.commit()
     return account, secret
+
+
+def _account_action(before: Mapping[str, Any], after: Mapping[str, Any], *, rotated: bool) -> str:
+    if rotated:
+        return "rotate_secret"
+    return "deactivate" if before["active"] and not after["active"] else "update"
