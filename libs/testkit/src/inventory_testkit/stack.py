@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from inventory_runtime.auth.testing import TEST_ISSUER
 
 from inventory_testkit.platform import PORTS, is_ready, poll
 
@@ -41,6 +42,15 @@ def process_exists(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists()
 
 
+def stack_environment(**extra: str) -> dict[str, str]:
+    """The environment to (re)start stack services with: this process's, less the test
+    issuer's settings a test run puts there (a restarted service must keep trusting the
+    stack's own issuer, as the services `make up` started do), plus `extra`."""
+    injected = TEST_ISSUER.environment()
+    kept = {k: v for k, v in os.environ.items() if injected.get(k) != v}
+    return {**kept, **extra}
+
+
 async def run_script(*args: str, env: dict[str, str] | None = None) -> None:
     """Run one of the stack's scripts, e.g. `run_script("services.sh", "start", "reservation")`
     (they return once what they start is ready)."""
@@ -48,7 +58,7 @@ async def run_script(*args: str, env: dict[str, str] | None = None) -> None:
         "bash",
         str(STACK_ROOT / "scripts" / args[0]),
         *args[1:],
-        env=env,
+        env=stack_environment(**(env or {})),
         stdout=asyncio.subprocess.DEVNULL,
     )
     if await process.wait() != 0:
@@ -57,7 +67,7 @@ async def run_script(*args: str, env: dict[str, str] | None = None) -> None:
 
 def restart_reservation(batch: bool) -> None:
     """Restart the stack's reservation service with batching on or off (RESERVATION_BATCH)."""
-    env = {**os.environ, "RESERVATION_BATCH": "true" if batch else "false"}
+    env = stack_environment(RESERVATION_BATCH="true" if batch else "false")
     subprocess.run(
         ["bash", str(STACK_ROOT / "scripts/services.sh"), "restart", "reservation"],
         env=env,

@@ -19,7 +19,7 @@ from inventory_runtime.auth.web import auth_router
 if TYPE_CHECKING:
     from inventory_runtime.settings import ServiceSettings
 
-ENFORCE_SECURED_ROUTES = False
+ENFORCE_SECURED_ROUTES = True
 """Off only while the services move onto `SecuredRoute`; switched on once all have."""
 OPERATIONS_PATHS = frozenset({"/health", "/ready", "/metrics"})
 

@@ -79,7 +79,13 @@ class GatewayKeySource(KeySource):
 
     async def keys(self, *, refresh: bool = False) -> KeySet:
         """The gateway's keys and the configured source's; `refresh` reads both again."""
-        own = await self.own_keys(refresh=refresh)
+        try:
+            own = await self.own_keys(refresh=refresh)
+        except Exception as exc:  # database unreachable (or the app not started)
+            if not self._use_configured:
+                raise Unauthenticated(f"the gateway's signing keys are unavailable: {exc}") from exc
+            log.warning("the gateway's own signing keys are unavailable: %s", exc)
+            own = KeySet([])
         if not self._use_configured:
             return own
         try:
