@@ -189,3 +189,14 @@ def test_order_line_is_hashable_and_comparable_by_value() -> None:
 
     assert line == OrderLine(sku="A", location="L", quantity=1)
     assert len({line, OrderLine(sku="A", location="L", quantity=1)}) == 1
+
+
+def test_event_ids_stay_unique_when_something_reseeds_the_global_random() -> None:
+    import random
+
+    from inventory_contracts.envelope import _new_id
+
+    random.seed(7)
+    first = _new_id()
+    random.seed(7)
+    assert _new_id() != first

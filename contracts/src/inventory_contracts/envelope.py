@@ -14,6 +14,7 @@ are accepted and dropped. `decode_data` then validates `data` against the model 
 from __future__ import annotations
 
 import json
+import os
 import random
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
@@ -44,15 +45,22 @@ _VARIANT_RFC_4122 = 0x8000 << 48
 _VERSION_AND_VARIANT_BITS = (0xF000 << 64) | (0xC000 << 48)
 
 
+_ID_BITS = random.Random()
+"""The event ids' own generator: nothing else in the process can seed it (a library or a test
+framework calling ``random.seed`` would otherwise make ids repeat); seeded again in a forked
+child so parent and child never share a sequence."""
+os.register_at_fork(after_in_child=_ID_BITS.seed)
+
+
 def _new_id() -> str:
-    """A random (version 4) UUID, from `random`'s generator rather than `uuid.uuid4`.
+    """A random (version 4) UUID, from a `random.Random` of its own rather than `uuid.uuid4`.
 
     An event id must be unique, not unpredictable: 122 random bits from a generator seeded by
     the operating system at start-up (and again in a forked child) make a clash as unlikely as
     `uuid4` does, at a third of the cost (no system call per id; a service under load makes
     thousands a second).
     """
-    bits = random.getrandbits(128) & ~_VERSION_AND_VARIANT_BITS | _VERSION_4 | _VARIANT_RFC_4122
+    bits = _ID_BITS.getrandbits(128) & ~_VERSION_AND_VARIANT_BITS | _VERSION_4 | _VARIANT_RFC_4122
     digits = f"{bits:032x}"
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 

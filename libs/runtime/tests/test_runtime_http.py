@@ -103,3 +103,19 @@ async def test_request_metrics_use_the_route_template(client: httpx.AsyncClient)
     assert count("/orders/{order_id}", "200") == before + 2
     assert count("/orders/o-123", "200") == 0
     assert count("unmatched", "404") == before_unmatched + 1
+
+
+async def test_a_value_the_database_cannot_hold_is_the_callers_422_other_failures_500() -> None:
+    import asyncpg
+    from inventory_runtime.input_guard import database_error_handler
+    from sqlalchemy.exc import DBAPIError
+    from starlette.requests import Request
+
+    request = Request({"type": "http", "method": "GET", "path": "/x", "headers": []})
+    too_big = asyncpg.exceptions.DataError("invalid input for query argument $1: 9e99")
+    answer = await database_error_handler(request, DBAPIError("SELECT", {}, too_big))
+    assert answer.status_code == 422
+    assert b"a value the database cannot hold" in answer.body
+    broken = await database_error_handler(request, DBAPIError("SELECT", {}, OSError("gone")))
+    assert broken.status_code == 500
+    assert b"gone" not in broken.body

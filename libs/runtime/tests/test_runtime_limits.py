@@ -9,6 +9,8 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Request
 from inventory_runtime.app import create_service_app
+from inventory_runtime.auth.routes import require, secured_router
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.http import DEFAULT_MAX_BODY_BYTES, install_http_plumbing
 from inventory_runtime.settings import ServiceSettings
 from pydantic import BaseModel
@@ -158,16 +160,19 @@ async def test_an_endless_body_is_not_read_past_the_limit(handled: list[str]) ->
 
 
 async def test_the_service_app_takes_the_limit_from_its_settings() -> None:
-    router = APIRouter()
+    router = secured_router()
 
-    @router.post("/echo")
+    @router.post("/echo", dependencies=[require("stock:write")])
     async def echo(request: Request) -> dict[str, int]:
         return {"length": len(await request.body())}
 
     settings = ServiceSettings(service_name="limits-test", http_max_body_bytes=2048)
     app = create_service_app(settings, title="limits-test", routers=[router])
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    headers = TEST_ISSUER.headers("operator")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as http:
         assert (await http.post("/echo", content=b"x" * 2048)).status_code == 200
         refused = await http.post("/echo", content=b"x" * 2049)
     assert refused.status_code == 413
@@ -186,3 +191,22 @@ async def test_every_answer_says_nosniff(client: httpx.AsyncClient) -> None:
     for answer in answers:
         assert answer.headers.get_list("x-content-type-options") == ["nosniff"]
         assert "content-security-policy" not in answer.headers
+
+
+async def test_text_holding_nul_is_refused_before_any_route(
+    client: httpx.AsyncClient, handled: list[str]
+) -> None:
+    in_body = await client.post(
+        "/notes", content=b'{"text": "a\\u0000b"}', headers={"content-type": "application/json"}
+    )
+    assert in_body.status_code == 422
+    assert in_body.json()["detail"] == [
+        {"field": "body", "problem": "text may not hold NUL (\\u0000)"}
+    ]
+    in_url = await client.post("/notes?x=%00", json={"text": "fine"})
+    assert in_url.status_code == 400
+    escaped = await client.post(
+        "/notes", content=b'{"text": "a\\\\u0000b"}', headers={"content-type": "application/json"}
+    )
+    assert escaped.status_code == 200  # an escaped backslash followed by u0000 is plain text
+    assert handled == ["a\\u0000b"]

@@ -11,11 +11,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inventory_runtime import metrics
 from inventory_runtime.context import message_context
 from inventory_runtime.errors import ApiError, api_error_handler, error_response
+from inventory_runtime.input_guard import NulCharacterMiddleware, database_error_handler
 
 CORRELATION_HEADER = "X-Correlation-ID"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -221,8 +223,10 @@ def install_http_plumbing(app: FastAPI, max_body_bytes: int = DEFAULT_MAX_BODY_B
     error handlers; bodies over `max_body_bytes` get a 413 before any route sees them."""
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
     # Starlette runs the last added middleware first: correlation id wraps the metrics, which
     # count the 413s, and every answer (413s included) gets the security headers.
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(RequestSizeLimitMiddleware, max_body_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HttpMetricsMiddleware)

@@ -24,6 +24,20 @@ ENFORCE_SECURED_ROUTES = True
 OPERATIONS_PATHS = frozenset({"/health", "/ready", "/metrics"})
 
 
+PLATFORM_ERROR: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "description": "The platform's error shape (inventory_runtime.errors): a stable code, what "
+    "is wrong (a text, or a list of {field, problem}) and an optional message for a person.",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "detail": {},
+        "message": {"type": "string"},
+    },
+}
+
+
 def install_identity(app: FastAPI, settings: ServiceSettings, *, pages: bool) -> None:
     """Give `app` its verifier (and login routes when it serves `pages`)."""
     app.state.token_verifier = settings.token_verifier()
@@ -61,6 +75,9 @@ def _add_security_scheme(app: FastAPI) -> None:
                 "description": "An OIDC access token from the platform's issuer "
                 "(docs/security.md); web pages use the session cookie instead.",
             }
+            schemas = components.setdefault("schemas", {})
+            if "HTTPValidationError" in schemas:  # FastAPI's shape; the platform answers its own
+                schemas["HTTPValidationError"] = PLATFORM_ERROR
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -70,7 +70,7 @@ def form_out(form: FormDefinition) -> FormOut:
 async def get_form(
     document_type: DocumentType,
     uow: Uow,
-    version: Annotated[int | None, Query(ge=0)] = None,
+    version: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
 ) -> Any:
     """The form of a document type: its latest version, or the one asked for."""
     async with uow:
