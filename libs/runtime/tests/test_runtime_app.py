@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from inventory_contracts.envelope import decode
 from inventory_runtime.app import (
     BackgroundJob,
@@ -17,6 +17,8 @@ from inventory_runtime.app import (
     create_service_app,
     uow_dependency,
 )
+from inventory_runtime.auth.routes import require, secured_router
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import BatchHandler, Subscription
 from inventory_runtime.testing import (
@@ -49,9 +51,9 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
 ) -> None:
     (topic,) = await create_test_topics(kafka_bootstrap, "app")
     happened, _ = thing_events(topic)
-    router = APIRouter()
+    router = secured_router()
 
-    @router.post("/things/{thing_id}", status_code=202)
+    @router.post("/things/{thing_id}", status_code=202, dependencies=[require("stock:write")])
     async def record_thing(
         thing_id: str, uow: Annotated[ThingsUnitOfWork, Depends(get_things_uow)]
     ) -> dict[str, str]:
@@ -85,7 +87,10 @@ async def test_service_app_publishes_consumes_and_reports_readiness(
         gc.collect()
         assert _collections_timed("2") == full_before + 1, "each pause lands in the histogram"
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        headers = TEST_ISSUER.headers("operator")
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=headers
+        ) as client:
             assert (await client.get("/health")).json() == {"status": "ok"}
             ready = await client.get("/ready")
             assert ready.status_code == 200, ready.text

@@ -6,14 +6,17 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from inventory_runtime.app import create_service_app
+from inventory_runtime.auth.app_security import install_identity
+from inventory_runtime.auth.routes import require, secured_router
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.errors import ApiError, error_response, field_problems, validation_error
 from inventory_runtime.http import CORRELATION_HEADER, install_http_plumbing
 from inventory_runtime.settings import ServiceSettings
 
-router = APIRouter()
+router = secured_router(dependencies=[require("stock:read")])
 
 
 @router.get("/orders/{order_id}")
@@ -50,6 +53,7 @@ def service_app() -> FastAPI:
 def plain_app() -> FastAPI:
     app = FastAPI()
     install_http_plumbing(app)
+    install_identity(app, ServiceSettings(service_name="errors-test"), pages=False)
     app.include_router(router)
     return app
 
@@ -58,7 +62,10 @@ def plain_app() -> FastAPI:
 async def client(request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
     app: FastAPI = request.param()
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    headers = TEST_ISSUER.headers("operator")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as http:
         yield http
 
 
