@@ -61,6 +61,7 @@ def test_real_secrets_start_in_production() -> None:
         erp_webhook_secret=REAL_WEBHOOK_SECRET,
         data_encryption_key=REAL_DATA_KEY,
         bootstrap_admin_password=REAL_ADMIN_PASSWORD,
+        oidc_web_redirect_uris="https://inventory.example.com/auth/callback",
     )
     assert settings.bootstrap_api_key == REAL_KEY
     shown = repr(settings)
@@ -73,3 +74,14 @@ def test_real_secrets_start_in_production() -> None:
 
 def test_every_secret_like_setting_is_checked() -> None:
     assert undeclared_secrets(IntegrationGatewaySettings) == []
+
+
+def test_production_refuses_the_development_redirect_uris() -> None:
+    with pytest.raises(ValueError, match="OIDC_WEB_REDIRECT_URIS is the development default"):
+        IntegrationGatewaySettings(
+            environment="production",
+            database_url=REAL_URL,
+            bootstrap_api_key=REAL_KEY,
+            data_encryption_key=REAL_DATA_KEY,
+            bootstrap_admin_password=REAL_ADMIN_PASSWORD,
+        )

@@ -125,6 +125,16 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         """`oidc_issuer` without a trailing slash."""
         return self.oidc_issuer.rstrip("/")
 
+    def production_problems(self) -> list[str]:
+        """Besides the shared checks: the pages' redirect URIs must be the deployment's own."""
+        problems = super().production_problems()
+        if self.oidc_web_redirect_uris == DEV_WEB_REDIRECT_URIS:
+            problems.append(
+                "OIDC_WEB_REDIRECT_URIS is the development default (this machine's pages); "
+                "set the deployment's https://<host>/auth/callback"
+            )
+        return problems
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Self:
         if self.erp_webhook_url and not self.erp_webhook_secret:

@@ -1,0 +1,64 @@
+"""The built-in issuer's sign-in page in headless Chromium, attacked: script payloads in every
+query parameter and in the login field, with registered and unregistered redirect URIs. No
+script may run (the page has none of its own, and its CSP forbids inline script)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from inventory_testkit.platform import base_url
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+PAYLOADS = [
+    "</script><script>window.__xss=1;alert(1)</script>",
+    '"><img src=x onerror="window.__xss=1;alert(1)">',
+    "' autofocus onfocus='window.__xss=1;alert(1)",
+    "javascript:alert(1)",
+]
+PARAMETERS = ("state", "nonce", "ui_locales", "code_challenge", "scope", "client_id")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
+)
+
+
+def authorize_url(**overrides: str) -> str:
+    query = {
+        "response_type": "code",
+        "client_id": "inventory-web",
+        "redirect_uri": f"{base_url('stock-ledger')}/auth/callback",
+        "scope": "openid",
+        "state": "s",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        **overrides,
+    }
+    return f"{base_url('integration-gateway')}/oauth/authorize?{urlencode(query)}"
+
+
+async def test_no_payload_in_any_parameter_or_the_login_field_runs_a_script() -> None:
+    from playwright.async_api import async_playwright
+
+    dialogs: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = await browser.new_page()
+        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        targets = [authorize_url(**{name: p}) for name in PARAMETERS for p in PAYLOADS]
+        targets += [authorize_url(redirect_uri=p) for p in PAYLOADS]  # not registered
+        for target in targets:
+            await page.goto(target)
+            assert await page.evaluate("window.__xss") is None, target
+        for payload in PAYLOADS:  # reflected back after a failed sign-in
+            await page.goto(authorize_url(state=payload))
+            await page.locator("#login").fill(payload)
+            await page.locator("#password").fill("wrong-password-1")
+            await page.locator("button[type=submit]").click()
+            await page.wait_for_load_state()
+            assert await page.evaluate("window.__xss") is None
+            assert await page.locator("#login").input_value() == payload
+        await browser.close()
+    assert dialogs == []
