@@ -15,10 +15,10 @@ from inventory_runtime.app import ServiceRuntime
 from inventory_runtime.db import create_engine, create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
+from inventory_testkit.issuer import TEST_ADMIN_PASSWORD as ADMIN_PASSWORD
 from sqlalchemy import text
 
 API_KEY = "test-key-0123456789"
-ADMIN_PASSWORD = "admin-password-for-tests"
 LOCAL_RECEIVERS = "127.0.0.0/8"
 """The ERP stand-ins of these tests listen on 127.0.0.1, which the outbound guard refuses
 unless allow-listed, as `scripts/services.sh` allow-lists it in development."""

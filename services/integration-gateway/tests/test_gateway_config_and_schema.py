@@ -25,6 +25,7 @@ def test_production_refuses_the_development_api_key() -> None:
         bootstrap_api_key="",
         bootstrap_admin_password="",
         data_encryption_key="q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w=",
+        oidc_web_redirect_uris="https://inventory.example.com/auth/callback",
     )
     assert ok.bootstrap_api_key == ""
 

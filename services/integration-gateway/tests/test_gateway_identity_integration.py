@@ -10,34 +10,11 @@ import pytest
 from inventory_contracts.envelope import decode, decode_data
 from inventory_contracts.events.identity import PersonChanged
 from inventory_runtime.app import ServiceRuntime
+from inventory_testkit.issuer import TEST_ADMIN_PASSWORD as ADMIN_PASSWORD
+from inventory_testkit.issuer import add_person, admin_token, password_grant
 from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
-
-
-ADMIN_PASSWORD = "admin-password-for-tests"
-"""As conftest sets BOOTSTRAP_ADMIN_PASSWORD."""
-
-
-async def password_grant(http: httpx.AsyncClient, login: str, password: str) -> httpx.Response:
-    data = {"grant_type": "password", "username": login, "password": password}
-    return await http.post("/oauth/token", data=data)
-
-
-async def admin_token(http: httpx.AsyncClient) -> str:
-    response = await password_grant(http, "admin", ADMIN_PASSWORD)
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
-
-
-async def add_person(http: httpx.AsyncClient, login: str, **fields: Any) -> dict[str, Any]:
-    body = {"login": login, "display_name": login.title(), "password": "correct horse 12", **fields}
-    headers = {"Authorization": f"Bearer {await admin_token(http)}"}
-    response = await http.post("/v1/people", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    person: dict[str, Any] = response.json()
-    return person
 
 
 async def as_admin(http: httpx.AsyncClient) -> dict[str, str]:

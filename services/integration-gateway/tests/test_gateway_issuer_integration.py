@@ -8,50 +8,18 @@ import base64
 import hashlib
 import re
 import secrets
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from integration_gateway.config import IntegrationGatewaySettings
 from inventory_runtime.app import ServiceRuntime
-from joserfc import jwt
-from joserfc.jwk import KeySet
+from inventory_testkit.issuer import add_person, password_grant, verify
 
 pytestmark = pytest.mark.integration
 
 WEB = "inventory-web"
 CALLBACK = "http://127.0.0.1:8001/auth/callback"
-ADMIN_PASSWORD = "admin-password-for-tests"
-"""As conftest sets BOOTSTRAP_ADMIN_PASSWORD."""
-
-
-async def password_grant(http: httpx.AsyncClient, login: str, password: str) -> httpx.Response:
-    data = {"grant_type": "password", "username": login, "password": password}
-    return await http.post("/oauth/token", data=data)
-
-
-async def admin_token(http: httpx.AsyncClient) -> str:
-    response = await password_grant(http, "admin", ADMIN_PASSWORD)
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
-
-
-async def add_person(http: httpx.AsyncClient, login: str, **fields: Any) -> dict[str, Any]:
-    body = {"login": login, "display_name": login.title(), "password": "correct horse 12", **fields}
-    headers = {"Authorization": f"Bearer {await admin_token(http)}"}
-    response = await http.post("/v1/people", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    person: dict[str, Any] = response.json()
-    return person
-
-
-async def verify(http: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    """Verify `token` as another service would: against the published JWKS."""
-    keys = KeySet.import_key_set((await http.get("/oauth/jwks")).json())
-    decoded = jwt.decode(token, keys, algorithms=["RS256"])
-    return {"header": decoded.header, **decoded.claims}
 
 
 def pkce() -> tuple[str, str]:
