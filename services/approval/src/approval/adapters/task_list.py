@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, any_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
@@ -85,7 +85,7 @@ class TaskList:
             )
             assigned = or_(
                 and_(func.cardinality(tasks.c.assignees) == 0, holds_role),
-                tasks.c.assignees.any(approver),
+                literal(approver) == any_(tasks.c.assignees),
             )
             query = query.where(assigned, ~approved_earlier, inst.c.requested_by != approver)
         elif approver is not None:
