@@ -23,6 +23,7 @@ from inventory_contracts.events.approvals import (
     ApprovalEscalated,
     ApprovalGranted,
     ApprovalRejected,
+    ApprovalReminderDue,
     ApprovalRequested,
     ApprovalStep,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "ApprovalEscalated",
     "ApprovalGranted",
     "ApprovalRejected",
+    "ApprovalReminderDue",
     "ApprovalRequested",
     "ApprovalStep",
     "AvailabilityChanged",

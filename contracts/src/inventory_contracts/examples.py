@@ -1,9 +1,6 @@
-"""One realistic example of every event, following one order and one requisition.
-
-Used in the AsyncAPI document, the tests, and wherever a sample message helps (docs, e2e).
-`example_event(event_type)` wraps the example in a CloudEvent with a fixed id and time, so the
-generated documents stay stable.
-"""
+"""One realistic example of every event, following one order and one requisition: for the
+AsyncAPI document, the tests, docs and e2e. `example_event(event_type)` wraps one in a CloudEvent
+with a fixed id and time, so the generated documents stay stable."""
 
 from __future__ import annotations
 
@@ -29,7 +26,7 @@ from inventory_contracts.events.base import Event
 from inventory_contracts.services import publisher_of
 
 _T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
-_SKU, _LOC = "TEA-LJ-250G", "SH-01"
+_SKU, _LOC, _PR = "TEA-LJ-250G", "SH-01", "PR-2025-0042"
 _LINE = orders.OrderLine(sku=_SKU, location=_LOC, quantity=Decimal("12"))
 _KG_LINE = orders.OrderLine(sku="RICE-5KG", location=_LOC, quantity=Decimal("2.5"))
 
@@ -50,7 +47,7 @@ _STEPS = (
         comment="Within budget.",
     ),
 )
-_APPROVAL = {"request_id": "AR-2025-0042", "subject_type": "purchase_requisition"}
+_APPROVAL = dict(request_id="AR-2025-0042", subject_type="purchase_requisition", subject_id=_PR)
 
 EXAMPLES: Final[tuple[Event, ...]] = (
     orders.OrderPlaced(
@@ -218,7 +215,6 @@ EXAMPLES: Final[tuple[Event, ...]] = (
     ),
     approvals.ApprovalRequested(
         **_APPROVAL,
-        subject_id="PR-2025-0042",
         amount=Decimal("10080.00"),
         department="purchasing",
         requested_by="system:replenishment",
@@ -227,14 +223,12 @@ EXAMPLES: Final[tuple[Event, ...]] = (
     ),
     approvals.ApprovalGranted(
         **_APPROVAL,
-        subject_id="PR-2025-0042",
         decided_by="wang.wei",
         decided_at=_at(11),
         steps=_STEPS,
     ),
     approvals.ApprovalRejected(
         **_APPROVAL,
-        subject_id="PR-2025-0042",
         decided_by="li.na",
         decided_at=_at(10),
         steps=(_STEPS[0].model_copy(update={"decision": "rejected"}),),
@@ -242,11 +236,17 @@ EXAMPLES: Final[tuple[Event, ...]] = (
     ),
     approvals.ApprovalEscalated(
         **_APPROVAL,
-        subject_id="PR-2025-0042",
         step_role="department_manager",
         from_approver="li.na",
         to_role="finance_director",
         overdue_since=_at(9),
+    ),
+    approvals.ApprovalReminderDue(
+        **_APPROVAL,
+        step_no=1,
+        step_role="department_manager",
+        assignees=("li.na",),
+        due_at=_at(9),
     ),
     alerts.AlertRaised(
         alert_id="AL-3001",

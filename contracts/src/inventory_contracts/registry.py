@@ -12,6 +12,7 @@ from inventory_contracts.events.approvals import (
     ApprovalEscalated,
     ApprovalGranted,
     ApprovalRejected,
+    ApprovalReminderDue,
     ApprovalRequested,
 )
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -56,6 +57,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalEscalated,
+    ApprovalReminderDue,
     AlertRaised,
     AlertResolved,
     PersonChanged,

@@ -14,6 +14,7 @@ from inventory_contracts.events.approvals import (
     ApprovalEscalated,
     ApprovalGranted,
     ApprovalRejected,
+    ApprovalReminderDue,
     ApprovalRequested,
 )
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -99,8 +100,8 @@ REPLENISHMENT: Final = Service(
 )
 APPROVAL: Final = Service(
     name="approval",
-    publishes=(ApprovalGranted, ApprovalRejected, ApprovalEscalated),
-    consumes=(ApprovalRequested,),
+    publishes=(ApprovalGranted, ApprovalRejected, ApprovalEscalated, ApprovalReminderDue),
+    consumes=(ApprovalRequested, PersonChanged),
 )
 ALERTING: Final = Service(
     name="alerting",

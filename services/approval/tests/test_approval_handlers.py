@@ -83,6 +83,37 @@ class FakeApprovers:
         self.rows = [*kept, assignment]
         return created
 
+    async def holders(self, role: str, department: str) -> list[str]:
+        return sorted({a.approver_id for a in self.rows if a.covers(role, department)})
+
+
+class FakeTimers:
+    """No timer is due in these tests (the timer rules: test_approval_timers.py; firing them:
+    test_approval_timers_integration.py)."""
+
+    async def claim_due(self, now: datetime, limit: int) -> list[domain.Timer]:
+        return []
+
+    async def mark_fired(self, timer: domain.Timer, now: datetime) -> None:
+        raise AssertionError("no timer is claimed")
+
+    async def drop(self, timer: domain.Timer) -> None:
+        raise AssertionError("no timer is claimed")
+
+
+class FakePeople:
+    def __init__(self) -> None:
+        self.rows: dict[str, domain.Person] = {}
+
+    async def apply(self, person: domain.Person) -> None:
+        kept = self.rows.get(person.login)
+        if kept is None or kept.changed_at <= person.changed_at:
+            self.rows[person.login] = person
+
+    async def managers_of(self, logins: list[str]) -> list[str]:
+        found = (self.rows[login] for login in logins if login in self.rows)
+        return sorted({p.manager_login for p in found if p.active and p.manager_login})
+
 
 class FakeInstances:
     """Instances kept as copies (as rows would be); what it loads or adds is tracked."""
@@ -126,6 +157,8 @@ class FakeApprovalUoW(FakeUnitOfWork):
         self.flows = FakeFlows()
         self.approvers = FakeApprovers()
         self.instances = FakeInstances(self.track)
+        self.timers = FakeTimers()
+        self.people = FakePeople()
 
 
 @pytest.fixture

@@ -107,3 +107,18 @@ class ApprovalEscalated(ApprovalEvent):
         if self.to_approver is None and self.to_role is None:
             raise ValueError("to_approver or to_role is required")
         return self
+
+
+class ApprovalReminderDue(ApprovalEvent):
+    """A step of an approval flow has used its reminder share of its time limit undecided.
+
+    Published by approval; notification channels remind the assignees before the step escalates.
+    """
+
+    event_type = "inventory.approval.reminder-due.v1"
+    topic = Topics.APPROVALS
+
+    step_no: int = Field(ge=1)
+    step_role: str = Field(min_length=1)
+    assignees: tuple[str, ...] = Field(description="The logins that may decide the step now.")
+    due_at: AwareDatetime = Field(description="When the step escalates if still undecided.")

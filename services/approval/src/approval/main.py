@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 from inventory_runtime.app import create_service_app
 from inventory_runtime.cli import service_cli
+from inventory_runtime.clock import Clock, utc_now
 
-from approval import consumer
+from approval import consumer, handlers
+from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import approvals, approvers, flows
 from approval.config import ApprovalSettings
+from approval.ports import ApprovalUoW
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(settings: ApprovalSettings) -> FastAPI:
-    """The approval app: operations routes, outbox relay, consumers and API."""
+def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
+    """The approval app: operations routes, outbox relay, consumers, the timer job and API.
+    `clock` is the timer job's (tests move it)."""
+    fallback_role = settings.approval_escalation_fallback_role
+
+    async def fire_due(uow: ApprovalUoW, now: datetime, limit: int) -> int:
+        return await handlers.fire_due_timers(uow, now, limit, fallback_role)
+
     return create_service_app(
         settings,
         title="Approval",
         routers=[approvals.router, flows.router, approvers.router],
         consumers=[consumer.subscription()],
-        unit_of_work=ApprovalUnitOfWork,
+        unit_of_work=ApprovalUnitOfWork.with_reminder_share(settings.approval_reminder_share),
+        background=[timer_job(settings.approval_timer_poll_seconds, fire_due, clock)],
         description=(
             "Configurable approval flows with steps by amount, approver tasks, time limits, "
-            "escalation and an audit trail."
+            "reminders, escalation and an audit trail."
         ),
     )
 

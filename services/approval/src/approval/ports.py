@@ -5,11 +5,12 @@ The SQL implementations are in `adapters`; the unit tests pass in-memory ones.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from inventory_runtime.uow import UnitOfWorkProtocol
 
-from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow
+from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, Person, Timer
 
 
 class Flows(Protocol):
@@ -41,6 +42,36 @@ class Approvers(Protocol):
 
     async def add(self, assignment: Assignment) -> bool:
         """Add a role assignment (or rename its approver); True if it is new."""
+        ...
+
+    async def holders(self, role: str, department: str) -> list[str]:
+        """The logins holding `role` for `department` (or for every department)."""
+        ...
+
+
+class Timers(Protocol):
+    """The timers of pending steps; the instance repository writes and cancels them."""
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
+        """Up to `limit` unfired timers due by `now`, locked (others' locked ones skipped)."""
+        ...
+
+    async def mark_fired(self, timer: Timer, now: datetime) -> None: ...
+
+    async def drop(self, timer: Timer) -> None:
+        """Forget a timer whose task no longer waits on it."""
+        ...
+
+
+class People(Protocol):
+    """Who manages whom, from the people directory."""
+
+    async def apply(self, person: Person) -> None:
+        """Keep `person`, unless a later change of them is kept already."""
+        ...
+
+    async def managers_of(self, logins: list[str]) -> list[str]:
+        """The (active) managers of the active `logins`."""
         ...
 
 
@@ -79,3 +110,9 @@ class ApprovalUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def instances(self) -> Instances: ...
+
+    @property
+    def timers(self) -> Timers: ...
+
+    @property
+    def people(self) -> People: ...

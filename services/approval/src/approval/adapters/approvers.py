@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
-from approval.domain import Assignment
+from approval.domain import ALL_DEPARTMENTS, Assignment
 
 
 class ApproverRepository:
@@ -23,6 +23,14 @@ class ApproverRepository:
             query = query.where(t.c.role == role)
         rows = (await self._session.execute(query)).all()
         return [Assignment(r.approver_id, r.display_name, r.role, r.department) for r in rows]
+
+    async def holders(self, role: str, department: str) -> list[str]:
+        """The logins holding `role` for `department` (or for every department)."""
+        t = tables.approvers
+        query = select(t.c.approver_id).where(
+            t.c.role == role, t.c.department.in_([ALL_DEPARTMENTS, department])
+        )
+        return sorted(set(await self._session.scalars(query)))
 
     async def of(self, approver_id: str) -> list[Assignment]:
         return [a for a in await self.find() if a.approver_id == approver_id]

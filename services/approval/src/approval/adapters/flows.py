@@ -28,7 +28,14 @@ class FlowRepository:
         by_flow: dict[str, list[FlowStep]] = {}
         for s in steps:
             by_flow.setdefault(s.flow_id, []).append(
-                FlowStep(s.role, s.min_amount_exclusive, s.max_amount_inclusive, s.time_limit_hours)
+                FlowStep(
+                    s.role,
+                    s.min_amount_exclusive,
+                    s.max_amount_inclusive,
+                    s.time_limit_hours,
+                    s.time_limit_minutes,
+                    s.escalation_role,
+                )
             )
         return [
             Flow(f.flow_id, f.subject_type, f.name, tuple(by_flow.get(f.flow_id, ())), f.active)
@@ -80,6 +87,8 @@ class FlowRepository:
                     "min_amount_exclusive": step.min_amount_exclusive,
                     "max_amount_inclusive": step.max_amount_inclusive,
                     "time_limit_hours": step.time_limit_hours,
+                    "time_limit_minutes": step.time_limit_minutes,
+                    "escalation_role": step.escalation_role,
                 }
                 for no, step in enumerate(flow.steps, start=1)
             ],

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
+from approval.adapters.timers import DEFAULT_REMINDER_SHARE, TimerRepository
 from approval.domain import ApprovalInstance, AuditEntry, Task
 
 DEFAULT_LIST_LIMIT = 100
@@ -24,6 +25,10 @@ _TASK_FIELDS = (
     "approver",
     "decided_at",
     "comment",
+    "time_limit_minutes",
+    "escalation_role",
+    "assignees",
+    "escalated_at",
 )
 
 
@@ -31,9 +36,15 @@ class InstanceRepository:
     """`ports.Instances` on PostgreSQL; `track` is the unit of work's, so the events of the
     instances it loads or adds reach the outbox."""
 
-    def __init__(self, session: AsyncSession, track: Callable[[RecordsEvents], None]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        track: Callable[[RecordsEvents], None],
+        reminder_share: float = DEFAULT_REMINDER_SHARE,
+    ) -> None:
         self._session = session
         self._track = track
+        self._timers = TimerRepository(session, reminder_share)
 
     async def add(self, instance: ApprovalInstance) -> bool:
         """Insert a new instance with its tasks and audit; False if the request_id exists."""
@@ -51,6 +62,7 @@ class InstanceRepository:
                 insert(tables.approval_tasks),
                 [self._task_values(instance.request_id, t) for t in instance.tasks],
             )
+            await self._timers.sync(instance)
         await self._write_audit(instance)
         return True
 
@@ -87,6 +99,7 @@ class InstanceRepository:
                 .where(tasks.c.request_id == instance.request_id, tasks.c.step_no == task.step_no)
                 .values(values)
             )
+        await self._timers.sync(instance)
         await self._write_audit(instance)
 
     async def audit(self, request_id: str) -> list[AuditEntry]:
@@ -114,7 +127,10 @@ class InstanceRepository:
         rows = await self._session.execute(
             select(t).where(t.c.request_id == request_id).order_by(t.c.step_no)
         )
-        return [Task(**{k: r._mapping[k] for k in _TASK_FIELDS}) for r in rows]
+        return [
+            Task(**{k: r._mapping[k] for k in _TASK_FIELDS} | {"assignees": tuple(r.assignees)})
+            for r in rows
+        ]
 
     async def _write_audit(self, instance: ApprovalInstance) -> None:
         if not instance.new_audit:
@@ -159,4 +175,5 @@ class InstanceRepository:
 
     @staticmethod
     def _task_values(request_id: str, task: Task) -> dict[str, Any]:
-        return {"request_id": request_id, **{k: getattr(task, k) for k in _TASK_FIELDS}}
+        values = {k: getattr(task, k) for k in _TASK_FIELDS}
+        return {"request_id": request_id, **values, "assignees": list(task.assignees)}

@@ -1,7 +1,7 @@
 """Tables of the approval database (SQLAlchemy Core), with the runtime's outbox and inbox.
 
-Kept in step with the hand-written migrations (a test compares them). `time_limit_hours`,
-`due_at` and `escalated_at` are there for time limits and escalation, which come later.
+Kept in step with the hand-written migrations (a test compares them). Timers of pending
+steps (`approval_timers`) fire once; `people` is the directory's view approval keeps.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
@@ -49,6 +50,8 @@ approval_flow_steps = Table(
     Column("min_amount_exclusive", Numeric),
     Column("max_amount_inclusive", Numeric),
     Column("time_limit_hours", Integer),
+    Column("time_limit_minutes", Integer),
+    Column("escalation_role", Text),
     PrimaryKeyConstraint("flow_id", "step_no"),
 )
 
@@ -106,6 +109,9 @@ approval_tasks = Table(
     Column("approver", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("comment", Text),
+    Column("time_limit_minutes", Integer),
+    Column("escalation_role", Text),
+    Column("assignees", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     PrimaryKeyConstraint("request_id", "step_no"),
     CheckConstraint(
         "status IN ('waiting', 'pending', 'approved', 'rejected', 'cancelled')",
@@ -130,4 +136,32 @@ approval_audit = Table(
     Column("comment", Text),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_approval_audit_request_id", "request_id"),
+)
+
+approval_timers = Table(
+    "approval_timers",
+    metadata,
+    Column("request_id", Text, nullable=False),
+    Column("step_no", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("fired_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("request_id", "step_no", "kind"),
+    ForeignKeyConstraint(
+        ["request_id", "step_no"],
+        ["approval_tasks.request_id", "approval_tasks.step_no"],
+        ondelete="CASCADE",
+    ),
+    CheckConstraint("kind IN ('reminder', 'escalation')", name="kind_known"),
+    Index("ix_approval_timers_due", "due_at", postgresql_where=text("fired_at IS NULL")),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("login", Text, primary_key=True),
+    Column("manager_login", Text),
+    Column("department", Text),
+    Column("active", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, any_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
@@ -83,7 +83,11 @@ class TaskList:
                     earlier.c.approver == approver,
                 )
             )
-            query = query.where(holds_role, ~approved_earlier, inst.c.requested_by != approver)
+            assigned = or_(
+                and_(func.cardinality(tasks.c.assignees) == 0, holds_role),
+                literal(approver) == any_(tasks.c.assignees),
+            )
+            query = query.where(assigned, ~approved_earlier, inst.c.requested_by != approver)
         elif approver is not None:
             query = query.where(tasks.c.approver == approver)
         rows = await self._session.execute(query)

@@ -29,6 +29,12 @@ class StepBody(BaseModel):
     min_amount_exclusive: NonNegativeDecimal | None = None
     max_amount_inclusive: NonNegativeDecimal | None = None
     time_limit_hours: int | None = Field(None, gt=0, le=24 * 365)
+    time_limit_minutes: int | None = Field(
+        None, gt=0, le=60 * 24 * 365, description="Instead of time_limit_hours, not with it."
+    )
+    escalation_role: Role | None = Field(
+        None, description="Who an overdue step goes to; else the assignees' manager."
+    )
 
 
 class FlowBody(BaseModel):

@@ -22,6 +22,10 @@ class TaskView(BaseModel):
     approver: str | None
     decided_at: datetime | None
     comment: str | None
+    time_limit_minutes: int | None
+    escalation_role: str | None
+    assignees: list[str]
+    escalated_at: datetime | None
 
 
 class AuditView(BaseModel):

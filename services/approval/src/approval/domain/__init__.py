@@ -22,25 +22,45 @@ from approval.domain.instances import (
     Decision,
     InstanceStatus,
 )
+from approval.domain.people import Person
 from approval.domain.tasks import Task, TaskStatus
+from approval.domain.timers import (
+    TIMER_ACTOR,
+    EscalationTarget,
+    Timer,
+    TimerKind,
+    escalate,
+    escalation_target,
+    remind,
+    timers_for,
+)
 
 __all__ = [
     "ALL_DEPARTMENTS",
     "SYSTEM_ACTOR",
+    "TIMER_ACTOR",
     "AlreadyDecided",
     "ApprovalError",
     "ApprovalInstance",
     "Assignment",
     "AuditEntry",
     "Decision",
+    "EscalationTarget",
     "Flow",
     "FlowStep",
     "InstanceStatus",
     "NotAuthorized",
+    "Person",
     "ReasonRequired",
     "SubjectTypeTaken",
     "Task",
     "TaskStatus",
+    "Timer",
+    "TimerKind",
     "UnknownRequest",
+    "escalate",
+    "escalation_target",
     "flow_problems",
+    "remind",
+    "timers_for",
 ]

@@ -23,6 +23,14 @@ class FlowStep:
     min_amount_exclusive: Decimal | None = None
     max_amount_inclusive: Decimal | None = None
     time_limit_hours: int | None = None
+    time_limit_minutes: int | None = None
+    escalation_role: str | None = None
+
+    def limit_minutes(self) -> int | None:
+        """The step's time limit in minutes (given in hours or in minutes), if it has one."""
+        if self.time_limit_minutes is not None:
+            return self.time_limit_minutes
+        return None if self.time_limit_hours is None else self.time_limit_hours * 60
 
     def applies_to(self, amount: Decimal) -> bool:
         low, high = self.min_amount_exclusive, self.max_amount_inclusive
@@ -65,5 +73,9 @@ def flow_problems(steps: Sequence[FlowStep]) -> list[tuple[str, str]]:
         if low is not None and high is not None and low >= high:
             problems.append(
                 (f"steps.{index}.max_amount_inclusive", "must be greater than min_amount_exclusive")
+            )
+        if step.time_limit_hours is not None and step.time_limit_minutes is not None:
+            problems.append(
+                (f"steps.{index}.time_limit_minutes", "give time_limit_hours or _minutes, not both")
             )
     return problems

@@ -96,7 +96,13 @@ class ApprovalInstance:
             requested_at=now,
             flow_id=flow.flow_id if flow is not None else None,
             tasks=[
-                Task(step_no=no, role=step.role, time_limit_hours=step.time_limit_hours)
+                Task(
+                    step_no=no,
+                    role=step.role,
+                    time_limit_hours=step.time_limit_hours,
+                    time_limit_minutes=step.time_limit_minutes,
+                    escalation_role=step.escalation_role,
+                )
                 for no, step in enumerate(steps, start=1)
             ],
         )
@@ -114,17 +120,24 @@ class ApprovalInstance:
     def current_task(self) -> Task | None:
         return next((t for t in self.tasks if t.status == "pending"), None)
 
+    def may_be_decided_by(self, login: str) -> bool:
+        """Not the requester and not an approver of an earlier step (four eyes)."""
+        return login != self.requested_by and not self._approved_earlier(login)
+
     def can_act(self, approver_id: str, assignments: Iterable[Assignment]) -> bool:
         """Whether `approver_id` may decide the current step."""
         task = self.current_task
         if task is None:
             return False
-        holds_role = any(
-            a.approver_id == approver_id and a.covers(task.role, self.department)
-            for a in assignments
-        )
+        if task.assignees:
+            assigned = approver_id in task.assignees
+        else:
+            assigned = any(
+                a.approver_id == approver_id and a.covers(task.role, self.department)
+                for a in assignments
+            )
         return (
-            holds_role
+            assigned
             and not self._approved_earlier(approver_id)
             and approver_id != self.requested_by
         )
@@ -172,6 +185,7 @@ class ApprovalInstance:
                     "status": t.status,
                     "approver": t.approver,
                     "comment": t.comment,
+                    "assignees": list(t.assignees),
                 }
                 for t in self.tasks
             ],
@@ -204,12 +218,18 @@ class ApprovalInstance:
                 "request"
             )
         held = [a for a in assignments if a.approver_id == approver_id]
-        if not held:
+        if task.assignees:
+            if approver_id not in task.assignees:
+                raise NotAuthorized(
+                    f"{approver_id} is not an assignee of step {task.step_no}: it was escalated "
+                    f"to {', '.join(task.assignees)}"
+                )
+        elif not held:
             raise NotAuthorized(
                 f"{approver_id} is not an approver: step {task.step_no} is assigned to the "
                 f"holders of role {task.role!r} for department {self.department!r}"
             )
-        if not any(a.covers(task.role, self.department) for a in held):
+        elif not any(a.covers(task.role, self.department) for a in held):
             raise NotAuthorized(
                 f"{approver_id} does not hold role {task.role!r} for department "
                 f"{self.department!r}, which step {task.step_no} requires"

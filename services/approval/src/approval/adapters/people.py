@@ -1,0 +1,53 @@
+"""The people directory as approval keeps it (`PersonChanged`): who manages whom."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from approval.adapters import tables
+from approval.domain import Person
+
+
+class PeopleRepository:
+    """`ports.People` on PostgreSQL."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def apply(self, person: Person) -> None:
+        """Upsert `person`, unless the row already holds a later change."""
+        t = tables.people
+        values = {
+            "login": person.login,
+            "manager_login": person.manager_login,
+            "department": person.department,
+            "active": person.active,
+            "changed_at": person.changed_at,
+        }
+        await self._session.execute(
+            insert(t)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["login"],
+                set_=values,
+                where=t.c.changed_at <= person.changed_at,
+            )
+        )
+
+    async def managers_of(self, logins: list[str]) -> list[str]:
+        """The managers of the active `logins`; a manager the directory marks inactive is left
+        out (one it does not know is kept)."""
+        people, boss = tables.people, tables.people.alias("boss")
+        query = (
+            select(people.c.manager_login)
+            .outerjoin(boss, boss.c.login == people.c.manager_login)
+            .where(
+                people.c.login.in_(logins),
+                people.c.active.is_(True),
+                people.c.manager_login.is_not(None),
+                boss.c.active.is_not(False),
+            )
+        )
+        return sorted({m for m in await self._session.scalars(query) if m is not None})
