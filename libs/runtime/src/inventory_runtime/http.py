@@ -17,7 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inventory_runtime import metrics
 from inventory_runtime.context import message_context
 from inventory_runtime.errors import ApiError, api_error_handler, error_response
-from inventory_runtime.input_guard import NulCharacterMiddleware, database_error_handler
+from inventory_runtime.input_guard import (
+    NulCharacterMiddleware,
+    database_error_handler,
+    scope_header,
+)
 
 CORRELATION_HEADER = "X-Correlation-ID"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -40,7 +44,7 @@ class CorrelationIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = _header(scope, CORRELATION_HEADER.lower().encode())
+        incoming = scope_header(scope, CORRELATION_HEADER.lower().encode())
         correlation_id = incoming if incoming and _SAFE_ID.match(incoming) else str(uuid.uuid4())
 
         async def send_with_id(message: Message) -> None:
@@ -106,7 +110,7 @@ class RequestSizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = (_header(scope, b"content-length") or "").strip()
+        declared = (scope_header(scope, b"content-length") or "").strip()
         # The server has checked the header is a number; a long one is too large to parse.
         if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_body_bytes):
             await self._refuse(scope, receive, send)
@@ -179,13 +183,6 @@ class SecurityHeadersMiddleware:
 
 
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
 
 
 def _field(loc: tuple[int | str, ...]) -> str:

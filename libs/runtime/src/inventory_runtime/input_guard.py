@@ -15,7 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inventory_runtime.errors import error_response
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def scope_header(scope: Scope, name: bytes) -> str | None:
+    """The value of header `name` (lower-case bytes) of an ASGI request `scope`, if any."""
     for key, value in scope.get("headers", []):
         if key == name:
             return str(value.decode("latin-1"))
@@ -50,7 +51,7 @@ class NulCharacterMiddleware:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False) and message["type"] == "http.request"
         body = b"".join(chunks)
-        form = (_header(scope, b"content-type") or "").startswith("application/x-www-form")
+        form = (scope_header(scope, b"content-type") or "").startswith("application/x-www-form")
         if (NUL_IN_URL if form else NUL_ESCAPE).search(body):
             await self._refuse(scope, receive, send, 422, "body", "text may not hold NUL (\\u0000)")
             return
