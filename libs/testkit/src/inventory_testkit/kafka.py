@@ -119,7 +119,7 @@ class KafkaWatcher:
         if self._consumer:
             # A fetch in flight while no event loop ran (a long synchronous test) times out
             # on the way out; the watcher is done either way.
-            with contextlib.suppress(KafkaError):
+            with contextlib.suppress(KafkaError, asyncio.CancelledError, TimeoutError):
                 await self._consumer.stop()
 
     def matching(self, predicate: Callable[[Seen], object]) -> list[Seen]:

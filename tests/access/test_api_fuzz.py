@@ -2,6 +2,8 @@
 database, the test broker), with an administrator's valid token: whatever schemathesis
 generates from the OpenAPI, no answer is a 5xx and every answer matches its schema.
 
+The module runs before the e2e suite (``tests/access`` sorts first): its synchronous tests hold
+the session's event loop for minutes, which a session-long Kafka consumer does not survive.
 Examples per operation are bounded (``FUZZ_EXAMPLES``, default 8) so the run fits in CI;
 each service's request count is printed at the end of its module run.
 """
@@ -24,7 +26,7 @@ from inventory_runtime.auth.testing import TEST_ISSUER
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.security.live import live_service
+from tests.access.live import live_service
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from inventory_runtime.auth.permissions import PERMISSIONS, ROLE_PERMISSIONS, ROLES
 from inventory_runtime.auth.testing import TEST_ISSUER, other_key
 
-from tests.security.services import SERVICES
+from tests.access.services import SERVICES
 
 PUBLIC_PATHS = re.compile(r"^/(health|ready|metrics)$|^/\.well-known/|^/oauth/|^/auth/")
 METHODS = ("get", "put", "post", "delete", "patch")
