@@ -23,7 +23,7 @@ def upgrade() -> None:
             table,
             sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         )
-    _status_check("'pending', 'approved', 'rejected', 'withdrawn'")
+    _status_check("pending", "approved", "rejected", "withdrawn")
     op.add_column("approval_tasks", sa.Column("flow_role", sa.Text(), nullable=True))
     op.add_column("approval_tasks", sa.Column("on_behalf_of", sa.Text(), nullable=True))
     # The flow's role of the steps so far; an escalated one changed its role, so that one's
@@ -58,13 +58,21 @@ def downgrade() -> None:
     op.drop_column("approval_tasks", "on_behalf_of")
     op.drop_column("approval_tasks", "flow_role")
     op.execute("UPDATE approval_instances SET status = 'rejected' WHERE status = 'withdrawn'")
-    _status_check("'pending', 'approved', 'rejected'")
+    _status_check("pending", "approved", "rejected")
     for table in ("approval_audit", "approval_instances"):
         op.drop_column(table, "version")
 
 
-def _status_check(statuses: str) -> None:
+def _status_check(*statuses: str) -> None:
+    # The check's name as revision 0002 made it (the naming convention may have prefixed it);
+    # the statuses are quoted twice: inside format()'s string literal.
+    listed = ", ".join(f"''{status}''" for status in statuses)
     op.execute(
-        "ALTER TABLE approval_instances DROP CONSTRAINT ck_approval_instances_status_known, "
-        f"ADD CONSTRAINT ck_approval_instances_status_known CHECK (status IN ({statuses}))"
+        "DO $$ DECLARE c text; BEGIN "
+        "SELECT conname INTO STRICT c FROM pg_constraint "
+        "WHERE conrelid = 'approval_instances'::regclass AND contype = 'c' "
+        "AND conname LIKE '%status_known'; "
+        "EXECUTE format('ALTER TABLE approval_instances DROP CONSTRAINT %I, "
+        f"ADD CONSTRAINT %I CHECK (status IN ({listed}))', c, c); "
+        "END $$"
     )
