@@ -181,6 +181,8 @@ def test_every_event_type_has_a_consumer_or_is_for_people() -> None:
         "ReplenishmentProposed",
         # Reaches the assignees through notifications (issue 16, item 5).
         "ApprovalReminderDue",
+        # Replenishment and stock-ledger will close their side on it (issue 16).
+        "ApprovalWithdrawn",
         # Approval and alerting will read it to resolve assignees and addresses (issue 15).
         "PersonChanged",
     }

@@ -26,6 +26,7 @@ from inventory_contracts.events.approvals import (
     ApprovalReminderDue,
     ApprovalRequested,
     ApprovalStep,
+    ApprovalWithdrawn,
 )
 from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
 from inventory_contracts.events.base import Event, stock_point_key
@@ -66,6 +67,7 @@ __all__ = [
     "ApprovalReminderDue",
     "ApprovalRequested",
     "ApprovalStep",
+    "ApprovalWithdrawn",
     "AvailabilityChanged",
     "BackorderFilled",
     "CloudEvent",

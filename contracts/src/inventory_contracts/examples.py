@@ -221,12 +221,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         summary="Restock TEA-LJ-250G at SH-01: 120 boxes from Hangzhou Tea Co.",
         details={"sku": _SKU, "location": _LOC, "quantity": "120"},
     ),
-    approvals.ApprovalGranted(
-        **_APPROVAL,
-        decided_by="wang.wei",
-        decided_at=_at(11),
-        steps=_STEPS,
-    ),
+    approvals.ApprovalGranted(**_APPROVAL, decided_by="wang.wei", decided_at=_at(11), steps=_STEPS),
     approvals.ApprovalRejected(
         **_APPROVAL,
         decided_by="li.na",
@@ -247,6 +242,9 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         step_role="department_manager",
         assignees=("li.na",),
         due_at=_at(9),
+    ),
+    approvals.ApprovalWithdrawn(
+        **_APPROVAL, withdrawn_by="system:replenishment", withdrawn_at=_at(9), reason="Demand fell."
     ),
     alerts.AlertRaised(
         alert_id="AL-3001",

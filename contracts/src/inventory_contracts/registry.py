@@ -14,6 +14,7 @@ from inventory_contracts.events.approvals import (
     ApprovalRejected,
     ApprovalReminderDue,
     ApprovalRequested,
+    ApprovalWithdrawn,
 )
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
@@ -58,6 +59,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ApprovalRejected,
     ApprovalEscalated,
     ApprovalReminderDue,
+    ApprovalWithdrawn,
     AlertRaised,
     AlertResolved,
     PersonChanged,

@@ -16,6 +16,7 @@ from inventory_contracts.events.approvals import (
     ApprovalRejected,
     ApprovalReminderDue,
     ApprovalRequested,
+    ApprovalWithdrawn,
 )
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
@@ -100,7 +101,13 @@ REPLENISHMENT: Final = Service(
 )
 APPROVAL: Final = Service(
     name="approval",
-    publishes=(ApprovalGranted, ApprovalRejected, ApprovalEscalated, ApprovalReminderDue),
+    publishes=(
+        ApprovalGranted,
+        ApprovalRejected,
+        ApprovalEscalated,
+        ApprovalReminderDue,
+        ApprovalWithdrawn,
+    ),
     consumes=(ApprovalRequested, PersonChanged),
 )
 ALERTING: Final = Service(

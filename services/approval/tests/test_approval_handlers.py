@@ -115,6 +115,29 @@ class FakePeople:
         return sorted({p.manager_login for p in found if p.active and p.manager_login})
 
 
+class FakeDelegations:
+    def __init__(self) -> None:
+        self.rows: dict[str, domain.Delegation] = {}
+
+    async def add(self, delegation: domain.Delegation) -> None:
+        self.rows[delegation.delegation_id] = delegation
+
+    async def get(self, delegation_id: str) -> domain.Delegation | None:
+        return self.rows.get(delegation_id)
+
+    async def save(self, delegation: domain.Delegation) -> None:
+        self.rows[delegation.delegation_id] = delegation
+
+    async def of(self, login: str) -> list[domain.Delegation]:
+        return [d for d in self.rows.values() if login in (d.delegator, d.delegate)]
+
+    async def to(self, delegate: str) -> list[domain.Delegation]:
+        return [d for d in self.rows.values() if d.delegate == delegate and not d.cancelled_at]
+
+    async def from_(self, delegators: list[str]) -> list[domain.Delegation]:
+        return [d for d in self.rows.values() if d.delegator in delegators and not d.cancelled_at]
+
+
 class FakeInstances:
     """Instances kept as copies (as rows would be); what it loads or adds is tracked."""
 
@@ -159,6 +182,7 @@ class FakeApprovalUoW(FakeUnitOfWork):
         self.instances = FakeInstances(self.track)
         self.timers = FakeTimers()
         self.people = FakePeople()
+        self.delegations = FakeDelegations()
 
 
 @pytest.fixture

@@ -122,3 +122,18 @@ class ApprovalReminderDue(ApprovalEvent):
     step_role: str = Field(min_length=1)
     assignees: tuple[str, ...] = Field(description="The logins that may decide the step now.")
     due_at: AwareDatetime = Field(description="When the step escalates if still undecided.")
+
+
+class ApprovalWithdrawn(ApprovalEvent):
+    """The requester withdrew a pending approval request; nobody decides it any more.
+
+    Published by approval; the requesting service closes its side (e.g. cancels the
+    requisition or the count adjustment waiting on it).
+    """
+
+    event_type = "inventory.approval.withdrawn.v1"
+    topic = Topics.APPROVALS
+
+    withdrawn_by: str = Field(min_length=1)
+    withdrawn_at: AwareDatetime
+    reason: str = Field(min_length=1)

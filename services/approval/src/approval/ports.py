@@ -10,7 +10,15 @@ from typing import Protocol
 
 from inventory_runtime.uow import UnitOfWorkProtocol
 
-from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, Person, Timer
+from approval.domain import (
+    ApprovalInstance,
+    Assignment,
+    AuditEntry,
+    Delegation,
+    Flow,
+    Person,
+    Timer,
+)
 
 
 class Flows(Protocol):
@@ -99,6 +107,31 @@ class Instances(Protocol):
         ...
 
 
+class Delegations(Protocol):
+    """Delegations for absence windows."""
+
+    async def add(self, delegation: Delegation) -> None: ...
+
+    async def get(self, delegation_id: str) -> Delegation | None: ...
+
+    async def save(self, delegation: Delegation) -> None:
+        """Write the delegation's cancellation."""
+        ...
+
+    async def of(self, login: str) -> list[Delegation]:
+        """The delegations `login` gave or was given, newest first."""
+        ...
+
+    async def to(self, delegate: str) -> list[Delegation]:
+        """The uncancelled delegations given to `delegate` (the caller checks window and
+        scope)."""
+        ...
+
+    async def from_(self, delegators: list[str]) -> list[Delegation]:
+        """The uncancelled delegations given by any of `delegators`."""
+        ...
+
+
 class ApprovalUoW(UnitOfWorkProtocol, Protocol):
     """One transaction over the approval repositories (and the outbox and inbox)."""
 
@@ -116,3 +149,6 @@ class ApprovalUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def people(self) -> People: ...
+
+    @property
+    def delegations(self) -> Delegations: ...

@@ -29,6 +29,8 @@ _TASK_FIELDS = (
     "escalation_role",
     "assignees",
     "escalated_at",
+    "flow_role",
+    "on_behalf_of",
 )
 
 
@@ -107,7 +109,7 @@ class InstanceRepository:
         rows = await self._session.execute(
             select(t).where(t.c.request_id == request_id).order_by(t.c.id)
         )
-        return [AuditEntry(r.action, r.actor, r.at, r.step_no, r.comment) for r in rows]
+        return [AuditEntry(r.action, r.actor, r.at, r.step_no, r.comment, r.version) for r in rows]
 
     async def find(
         self, *, status: str | None, subject_type: str | None, limit: int = DEFAULT_LIST_LIMIT
@@ -145,6 +147,7 @@ class InstanceRepository:
                     "actor": e.actor,
                     "comment": e.comment,
                     "at": e.at,
+                    "version": e.version,
                 }
                 for e in instance.new_audit
             ],
@@ -168,6 +171,7 @@ class InstanceRepository:
             "decided_at",
             "decided_by",
             "decision_reason",
+            "version",
         )
 
     def _instance_values(self, instance: ApprovalInstance) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Tables of the approval database (SQLAlchemy Core), with the runtime's outbox and inbox.
 
 Kept in step with the hand-written migrations (a test compares them). Timers of pending
-steps (`approval_timers`) fire once; `people` is the directory's view approval keeps.
+steps (`approval_timers`) fire once; `people` is the directory's view approval keeps;
+`approval_delegations` are absence windows.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ approval_instances = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("decided_by", Text),
     Column("decision_reason", Text),
-    CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    CheckConstraint(
+        "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status_known"
+    ),
     Index("ix_approval_instances_status", "status"),
     Index("ix_approval_instances_subject", "subject_type", "subject_id"),
 )
@@ -112,6 +116,8 @@ approval_tasks = Table(
     Column("time_limit_minutes", Integer),
     Column("escalation_role", Text),
     Column("assignees", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("flow_role", Text),
+    Column("on_behalf_of", Text),
     PrimaryKeyConstraint("request_id", "step_no"),
     CheckConstraint(
         "status IN ('waiting', 'pending', 'approved', 'rejected', 'cancelled')",
@@ -135,6 +141,7 @@ approval_audit = Table(
     Column("actor", Text, nullable=False),
     Column("comment", Text),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
     Index("ix_approval_audit_request_id", "request_id"),
 )
 
@@ -164,4 +171,22 @@ people = Table(
     Column("department", Text),
     Column("active", Boolean, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+approval_delegations = Table(
+    "approval_delegations",
+    metadata,
+    Column("delegation_id", Text, primary_key=True),
+    Column("delegator", Text, nullable=False),
+    Column("delegate", Text, nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("flow_ids", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True)),
+    CheckConstraint("delegate <> delegator", name="not_to_oneself"),
+    CheckConstraint("ends_at > starts_at", name="window_ordered"),
+    Index("ix_approval_delegations_delegate", "delegate"),
+    Index("ix_approval_delegations_delegator", "delegator"),
 )

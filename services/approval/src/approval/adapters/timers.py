@@ -47,7 +47,16 @@ class TimerRepository:
                 }
                 for w in wanted
             ]
-            await self._session.execute(insert(t).values(rows).on_conflict_do_nothing())
+            # A timer already there is kept (fired or not) unless its step started again with
+            # a new limit (a resubmitted request): then it is due anew.
+            upsert = insert(t).values(rows)
+            await self._session.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[t.c.request_id, t.c.step_no, t.c.kind],
+                    set_={"due_at": upsert.excluded.due_at, "fired_at": None},
+                    where=t.c.due_at != upsert.excluded.due_at,
+                )
+            )
         idle = [task.step_no for task in instance.tasks if not task.runs_timers]
         if idle:
             doomed = (

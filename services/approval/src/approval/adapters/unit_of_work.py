@@ -7,6 +7,7 @@ from typing import ClassVar, Self
 from inventory_runtime.uow import UnitOfWork
 
 from approval.adapters.approvers import ApproverRepository
+from approval.adapters.delegations import DelegationRepository
 from approval.adapters.flows import FlowRepository
 from approval.adapters.instances import InstanceRepository
 from approval.adapters.people import PeopleRepository
@@ -27,6 +28,7 @@ class ApprovalUnitOfWork(UnitOfWork):
     task_list: TaskList
     timers: TimerRepository
     people: PeopleRepository
+    delegations: DelegationRepository
     reminder_share: ClassVar[float] = DEFAULT_REMINDER_SHARE
 
     @classmethod
@@ -42,4 +44,5 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.task_list = TaskList(self.session)
         self.timers = TimerRepository(self.session, self.reminder_share)
         self.people = PeopleRepository(self.session)
+        self.delegations = DelegationRepository(self.session)
         return self

@@ -26,6 +26,7 @@ class TaskView(BaseModel):
     escalation_role: str | None
     assignees: list[str]
     escalated_at: datetime | None
+    on_behalf_of: str | None = None
 
 
 class AuditView(BaseModel):
@@ -34,6 +35,7 @@ class AuditView(BaseModel):
     at: datetime
     step_no: int | None
     comment: str | None
+    version: int = 1
 
 
 class ApprovalSummary(BaseModel):
@@ -52,6 +54,7 @@ class ApprovalSummary(BaseModel):
     decided_at: datetime | None
     decided_by: str | None
     decision_reason: str | None
+    version: int = 1
 
 
 class ApprovalDetail(ApprovalSummary):
@@ -100,6 +103,7 @@ def _summary_fields(instance: ApprovalInstance) -> dict[str, Any]:
         "decided_at": instance.decided_at,
         "decided_by": instance.decided_by,
         "decision_reason": instance.decision_reason,
+        "version": instance.version,
     }
 
 

@@ -2,17 +2,25 @@
 
 `flows` (steps by amount), `approvers` (roles per department), `tasks` (one step of a request)
 and `instances` (a request going through its steps, recording the events its outcome causes);
-`errors` are the refusals. The names below are what the rest of the service uses.
+`actions` (transfer, withdraw, resubmit, comment), `delegations` (absence windows),
+`authority` (who may decide a step); `errors` are the refusals. The names below are what the
+rest of the service uses.
 """
 
+from approval.domain.actions import add_comment, participants, resubmit, transfer, withdraw
 from approval.domain.approvers import ALL_DEPARTMENTS, Assignment
+from approval.domain.authority import refusal
+from approval.domain.delegations import Delegation, delegation_problems
 from approval.domain.errors import (
     AlreadyDecided,
     ApprovalError,
+    InvalidInput,
     NotAuthorized,
     ReasonRequired,
     SubjectTypeTaken,
+    UnknownDelegation,
     UnknownRequest,
+    WrongStatus,
 )
 from approval.domain.flows import Flow, FlowStep, flow_problems
 from approval.domain.instances import (
@@ -45,10 +53,12 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Decision",
+    "Delegation",
     "EscalationTarget",
     "Flow",
     "FlowStep",
     "InstanceStatus",
+    "InvalidInput",
     "NotAuthorized",
     "Person",
     "ReasonRequired",
@@ -57,10 +67,19 @@ __all__ = [
     "TaskStatus",
     "Timer",
     "TimerKind",
+    "UnknownDelegation",
     "UnknownRequest",
+    "WrongStatus",
+    "add_comment",
+    "delegation_problems",
     "escalate",
     "escalation_target",
     "flow_problems",
+    "participants",
+    "refusal",
     "remind",
+    "resubmit",
     "timers_for",
+    "transfer",
+    "withdraw",
 ]

@@ -25,3 +25,20 @@ class UnknownRequest(ApprovalError, LookupError):
 
 class SubjectTypeTaken(ApprovalError, ValueError):
     """Another flow already serves this subject type (HTTP 409)."""
+
+
+class WrongStatus(ApprovalError):
+    """The request's status does not allow the action (e.g. resubmitting a pending one;
+    HTTP 409)."""
+
+
+class InvalidInput(ApprovalError, ValueError):
+    """A field of the action is unusable (HTTP 422 naming `field`)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+
+
+class UnknownDelegation(ApprovalError, LookupError):
+    """No delegation has this id (HTTP 404)."""

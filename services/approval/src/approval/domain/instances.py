@@ -25,13 +25,14 @@ from inventory_contracts.events.approvals import (
 from inventory_contracts.events.base import Event
 
 from approval.domain.approvers import Assignment
+from approval.domain.authority import approved_earlier, refusal
 from approval.domain.errors import AlreadyDecided, NotAuthorized, ReasonRequired
 from approval.domain.flows import Flow
 from approval.domain.tasks import Task
 
 SYSTEM_ACTOR: Final = "approval-service"
 
-InstanceStatus = Literal["pending", "approved", "rejected"]
+InstanceStatus = Literal["pending", "approved", "rejected", "withdrawn"]
 Decision = Literal["approve", "reject"]
 
 
@@ -44,6 +45,7 @@ class AuditEntry:
     at: datetime
     step_no: int | None = None
     comment: str | None = None
+    version: int = 1
 
 
 @dataclass
@@ -70,6 +72,7 @@ class ApprovalInstance:
     decided_at: datetime | None = None
     decided_by: str | None = None
     decision_reason: str | None = None
+    version: int = 1
     new_audit: list[AuditEntry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -102,6 +105,7 @@ class ApprovalInstance:
                     time_limit_hours=step.time_limit_hours,
                     time_limit_minutes=step.time_limit_minutes,
                     escalation_role=step.escalation_role,
+                    flow_role=step.role,
                 )
                 for no, step in enumerate(steps, start=1)
             ],
@@ -122,25 +126,12 @@ class ApprovalInstance:
 
     def may_be_decided_by(self, login: str) -> bool:
         """Not the requester and not an approver of an earlier step (four eyes)."""
-        return login != self.requested_by and not self._approved_earlier(login)
+        return login != self.requested_by and not approved_earlier(self, login)
 
     def can_act(self, approver_id: str, assignments: Iterable[Assignment]) -> bool:
         """Whether `approver_id` may decide the current step."""
         task = self.current_task
-        if task is None:
-            return False
-        if task.assignees:
-            assigned = approver_id in task.assignees
-        else:
-            assigned = any(
-                a.approver_id == approver_id and a.covers(task.role, self.department)
-                for a in assignments
-            )
-        return (
-            assigned
-            and not self._approved_earlier(approver_id)
-            and approver_id != self.requested_by
-        )
+        return task is not None and refusal(self, task, approver_id, assignments) is None
 
     def approve(
         self,
@@ -148,11 +139,13 @@ class ApprovalInstance:
         assignments: Iterable[Assignment],
         now: datetime,
         comment: str | None = None,
+        acting_for: str | None = None,
     ) -> None:
-        """Approve the current step: the next one becomes pending, or the request is granted."""
-        task = self._task_for(approver_id, assignments)
-        task.decide("approved", approver_id, now, comment)
-        self._audit("approved", approver_id, now, task.step_no, comment)
+        """Approve the current step (as a delegate `acting_for` an assignee, whose
+        `assignments` these are): the next step becomes pending, or the request is granted."""
+        task = self._task_for(approver_id, assignments, acting_for)
+        task.decide("approved", approver_id, now, comment, acting_for)
+        self._audit("approved", _who(approver_id, acting_for), now, task.step_no, comment)
         following = self._next_waiting()
         if following is None:
             self._finish_granted(approver_id, now, None)
@@ -161,14 +154,21 @@ class ApprovalInstance:
             self._audit("step_activated", SYSTEM_ACTOR, now, following.step_no)
 
     def reject(
-        self, approver_id: str, assignments: Iterable[Assignment], now: datetime, reason: str | None
+        self,
+        approver_id: str,
+        assignments: Iterable[Assignment],
+        now: datetime,
+        reason: str | None,
+        acting_for: str | None = None,
     ) -> None:
-        """Reject at the current step; the request is rejected with `reason`."""
-        task = self._task_for(approver_id, assignments)
+        """Reject at the current step; the request goes back to its requester, rejected with
+        `reason` (they may resubmit it)."""
+        task = self._task_for(approver_id, assignments, acting_for)
         if reason is None or not reason.strip():
             raise ReasonRequired("a rejection needs a comment giving the reason")
-        task.decide("rejected", approver_id, now, reason.strip())
-        self._audit("rejected", approver_id, now, task.step_no, reason.strip())
+        task.decide("rejected", approver_id, now, reason.strip(), acting_for)
+        who = _who(approver_id, acting_for)
+        self._audit("rejected", who, now, task.step_no, reason.strip())
         self._finish_rejected(approver_id, now, reason.strip())
 
     def record(self) -> dict[str, Any]:
@@ -178,6 +178,7 @@ class ApprovalInstance:
             "decided_by": self.decided_by,
             "decision_reason": self.decision_reason,
             "requested_by": self.requested_by,
+            "version": self.version,
             "steps": [
                 {
                     "step_no": t.step_no,
@@ -186,6 +187,7 @@ class ApprovalInstance:
                     "approver": t.approver,
                     "comment": t.comment,
                     "assignees": list(t.assignees),
+                    "on_behalf_of": t.on_behalf_of,
                 }
                 for t in self.tasks
             ],
@@ -207,42 +209,17 @@ class ApprovalInstance:
                 )
         return tuple(steps)
 
-    def _task_for(self, approver_id: str, assignments: Iterable[Assignment]) -> Task:
+    def _task_for(
+        self, approver_id: str, assignments: Iterable[Assignment], acting_for: str | None
+    ) -> Task:
         if self.status != "pending":
             raise AlreadyDecided(f"request {self.request_id} is already {self.status}")
         task = self.current_task
         assert task is not None, "a pending instance has a pending task"
-        if approver_id == self.requested_by:
-            raise NotAuthorized(
-                f"{approver_id} requested this approval; a requester never decides their own "
-                "request"
-            )
-        held = [a for a in assignments if a.approver_id == approver_id]
-        if task.assignees:
-            if approver_id not in task.assignees:
-                raise NotAuthorized(
-                    f"{approver_id} is not an assignee of step {task.step_no}: it was escalated "
-                    f"to {', '.join(task.assignees)}"
-                )
-        elif not held:
-            raise NotAuthorized(
-                f"{approver_id} is not an approver: step {task.step_no} is assigned to the "
-                f"holders of role {task.role!r} for department {self.department!r}"
-            )
-        elif not any(a.covers(task.role, self.department) for a in held):
-            raise NotAuthorized(
-                f"{approver_id} does not hold role {task.role!r} for department "
-                f"{self.department!r}, which step {task.step_no} requires"
-            )
-        if self._approved_earlier(approver_id):
-            raise NotAuthorized(
-                f"{approver_id} already approved an earlier step of this request; "
-                f"step {task.step_no} needs another approver"
-            )
+        why_not = refusal(self, task, approver_id, assignments, acting_for)
+        if why_not is not None:
+            raise NotAuthorized(why_not)
         return task
-
-    def _approved_earlier(self, approver_id: str) -> bool:
-        return any(t.status == "approved" and t.approver == approver_id for t in self.tasks)
 
     def _next_waiting(self) -> Task | None:
         return next((t for t in self.tasks if t.status == "waiting"), None)
@@ -255,7 +232,7 @@ class ApprovalInstance:
         step_no: int | None = None,
         comment: str | None = None,
     ) -> None:
-        self.new_audit.append(AuditEntry(action, actor, at, step_no, comment))
+        self.new_audit.append(AuditEntry(action, actor, at, step_no, comment, self.version))
 
     def _finish_granted(self, by: str, now: datetime, note: str | None) -> None:
         self.status, self.decided_by, self.decided_at = "approved", by, now
@@ -290,3 +267,8 @@ class ApprovalInstance:
                 reason=reason,
             )
         )
+
+
+def _who(actor: str, acting_for: str | None) -> str:
+    """The timeline's actor: "X for Y" when X acts as Y's delegate."""
+    return actor if acting_for is None else f"{actor} for {acting_for}"

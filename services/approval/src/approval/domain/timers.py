@@ -81,7 +81,9 @@ def remind(instance: ApprovalInstance, task: Task, assignees: Iterable[str], now
     assert task.due_at is not None, "only a limited task has a reminder"
     people = tuple(sorted(set(assignees)))
     instance.new_audit.append(
-        AuditEntry("reminded", TIMER_ACTOR, now, task.step_no, ", ".join(people) or None)
+        AuditEntry(
+            "reminded", TIMER_ACTOR, now, task.step_no, ", ".join(people) or None, instance.version
+        )
     )
     instance.events.append(
         ApprovalReminderDue(
@@ -115,7 +117,14 @@ def escalate(
     task.escalated_at = now
     to = target.role if target.role is not None else ", ".join(target.assignees)
     instance.new_audit.append(
-        AuditEntry("escalated", TIMER_ACTOR, now, task.step_no, f"{target.reason} (to {to})")
+        AuditEntry(
+            "escalated",
+            TIMER_ACTOR,
+            now,
+            task.step_no,
+            f"{target.reason} (to {to})",
+            instance.version,
+        )
     )
     instance.events.append(
         ApprovalEscalated(
