@@ -14,7 +14,7 @@ from inventory_runtime.clock import Clock, utc_now
 from approval import consumer, handlers
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
-from approval.api import actions, approvals, approvers, delegations, flows
+from approval.api import actions, approvals, approvers, delegations, flows, pages
 from approval.config import ApprovalSettings
 from approval.ports import ApprovalUoW
 
@@ -38,7 +38,9 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
             delegations.router,
             flows.router,
             approvers.router,
+            pages.router,
         ],
+        pages=True,  # the inbox: /auth/login, /auth/callback, POST /auth/logout
         consumers=[consumer.subscription()],
         unit_of_work=ApprovalUnitOfWork.with_reminder_share(settings.approval_reminder_share),
         background=[timer_job(settings.approval_timer_poll_seconds, fire_due, clock)],

@@ -32,6 +32,8 @@ class TaskRow:
     due_at: datetime | None
     approver: str | None
     decided_at: datetime | None
+    flow_id: str | None = None
+    requested_by: str = ""
 
 
 class TaskList:
@@ -63,6 +65,8 @@ class TaskList:
                 tasks.c.due_at,
                 tasks.c.approver,
                 tasks.c.decided_at,
+                inst.c.flow_id,
+                inst.c.requested_by,
             )
             .join(inst, inst.c.request_id == tasks.c.request_id)
             .where(tasks.c.status == status)

@@ -55,6 +55,18 @@ async def _authority(
     return own, None
 
 
+async def may_decide(
+    uow: ApprovalUoW, instance: ApprovalInstance, actor: str, now: datetime
+) -> bool:
+    """Whether `actor` may decide the current step now, in person or as a delegate (the rules
+    `decide` applies; the caller has `uow` open)."""
+    task = instance.current_task
+    if task is None or instance.status != "pending":
+        return False
+    assignments, acting_for = await _authority(uow, instance, actor, now)
+    return domain.refusal(instance, task, actor, assignments, acting_for) is None
+
+
 async def _act(
     request_id: str,
     actor: Principal,

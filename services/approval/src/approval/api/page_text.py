@@ -1,0 +1,89 @@
+"""What the inbox pages say in zh-CN and English, how the language is chosen, and the security
+headers every page and page file carries (a strict CSP: no inline script or style)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from inventory_runtime.auth.principal import Principal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "inbox": "我的待办审批", "signed_in": "当前用户", "sign_out": "退出登录",
+        "other_lang": "English", "flow": "流程", "subject": "单据", "amount": "金额",
+        "requester": "申请人", "step": "步骤", "due": "截止时间", "overdue": "已逾期",
+        "sort_due": "按截止时间 ↑", "sort_due_desc": "按截止时间 ↓", "empty": "没有待办审批",
+        "back": "返回待办", "summary": "摘要", "department": "部门", "status": "状态",
+        "details": "申请内容", "steps": "审批步骤", "role": "角色", "approver": "审批人",
+        "assignees": "指定处理人", "timeline": "处理记录", "at": "时间", "actor": "操作人",
+        "action": "动作", "comment": "意见", "approve": "同意", "reject": "驳回",
+        "transfer": "转交", "transfer_to": "转交给（登录名）", "decide": "审批",
+        "done_approve": "已同意", "done_reject": "已驳回", "done_transfer": "已转交",
+        "refused": "操作被拒绝", "requested_at": "申请时间", "none": "—",
+        "sku": "物料", "quantity": "数量", "supplier_id": "供应商", "unit_cost": "单价",
+        "location": "库位", "item": "物料", "supplier": "供应商", "unit_price": "单价",
+        "pending": "待审批", "approved": "已同意", "rejected": "已驳回",
+        "withdrawn": "已撤回", "cancelled": "已取消", "waiting": "未开始",
+    },
+    "en": {
+        "inbox": "My approvals", "signed_in": "Signed in as", "sign_out": "Sign out",
+        "other_lang": "中文", "flow": "Flow", "subject": "Subject", "amount": "Amount",
+        "requester": "Requester", "step": "Step", "due": "Due", "overdue": "Overdue",
+        "sort_due": "Due ↑", "sort_due_desc": "Due ↓", "empty": "Nothing waits for you",
+        "back": "Back to the inbox", "summary": "Summary", "department": "Department",
+        "status": "Status", "details": "Request details", "steps": "Steps", "role": "Role",
+        "approver": "Approver", "assignees": "Assignees", "timeline": "Timeline", "at": "At",
+        "actor": "By", "action": "Action", "comment": "Comment", "approve": "Approve",
+        "reject": "Reject", "transfer": "Transfer", "transfer_to": "Transfer to (login)",
+        "decide": "Decide", "done_approve": "Approved", "done_reject": "Rejected",
+        "done_transfer": "Transferred", "refused": "Refused", "requested_at": "Requested",
+        "none": "—", "sku": "Item", "quantity": "Quantity", "supplier_id": "Supplier",
+        "unit_cost": "Unit price", "location": "Location", "item": "Item",
+        "supplier": "Supplier", "unit_price": "Unit price", "pending": "Pending",
+        "approved": "Approved", "rejected": "Rejected", "withdrawn": "Withdrawn",
+        "cancelled": "Cancelled", "waiting": "Waiting",
+    },
+}  # fmt: skip
+
+
+def _from_tag(tag: str | None) -> Lang | None:
+    primary = (tag or "").strip().split(";")[0].strip().lower().split("-")[0]
+    return "zh" if primary == "zh" else "en" if primary == "en" else None
+
+
+def choose_lang(query: str | None, actor: Principal, accept_language: str) -> Lang:
+    """`?lang=`, then the token's `locale`, then the first known Accept-Language; zh else."""
+    if query in LANGS:
+        return query
+    for tag in [actor.locale, *accept_language.split(",")]:
+        lang = _from_tag(tag)
+        if lang is not None:
+            return lang
+    return "zh"
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as people read it (UTC)."""
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def shown(value: Any) -> str:
+    """A detail's value as text (JSON for lists and objects)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

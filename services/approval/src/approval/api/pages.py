@@ -1,0 +1,180 @@
+"""The approval inbox in the browser (zh-CN / English), signed in through the session cookie.
+
+`GET /inbox` lists the signed-in person's pending tasks (the rules of `GET /v1/tasks`) by due
+time; `GET /inbox/{request_id}` shows a request with its details, steps and timeline and, to
+whoever may decide its active step, forms to approve, reject or transfer. The forms post to
+`POST /inbox/{request_id}/{approve|reject|transfer}` through the page's script, which sends the
+session's CSRF token as ``X-CSRF-Token`` (the runtime refuses a cookie write without it); the
+route also compares the form's ``csrf_token`` field. They call the same handlers as the API and
+redirect back to the detail with the outcome, or the refusal's reason, as a one-time flash.
+
+Templates autoescape, the script and styles are files served here, and every page sends a CSP
+without 'unsafe-inline' (`PAGE_HEADERS`). Who acts is the signed-in person, never a field.
+"""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, quote, unquote
+
+from fastapi import Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from inventory_runtime.auth.principal import Principal
+from inventory_runtime.auth.routes import CSRF_FIELD, require, secured_router
+from inventory_runtime.clock import utc_now
+from jinja2 import Environment, FileSystemLoader
+
+from approval import handlers
+from approval.adapters.task_list import TaskRow
+from approval.api import Uow
+from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
+from approval.domain import (
+    AlreadyDecided,
+    InvalidInput,
+    NotAuthorized,
+    ReasonRequired,
+    UnknownRequest,
+    WrongStatus,
+)
+
+router = secured_router(tags=["web"], include_in_schema=False)
+HERE = Path(__file__).resolve().parent
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+templates.filters["when"] = when
+templates.filters["shown"] = shown
+STATIC_FILES = {
+    "inbox.js": "text/javascript; charset=utf-8",
+    "inbox.css": "text/css; charset=utf-8",
+}
+FLASH_COOKIE = "approval_flash"
+INBOX_LIMIT = 500
+Action = Literal["approve", "reject", "transfer"]
+LangQuery = Annotated[str | None, Query(max_length=5)]
+REFUSALS = (NotAuthorized, AlreadyDecided, WrongStatus, ReasonRequired, InvalidInput)
+
+
+def by_due(rows: list[TaskRow], *, descending: bool) -> list[TaskRow]:
+    """`rows` by due time, soonest (or, `descending`, latest) first; no due time last."""
+    dated = [(r.due_at, r) for r in rows if r.due_at is not None]
+    dated.sort(key=lambda pair: pair[0], reverse=descending)
+    return [r for _, r in dated] + [r for r in rows if r.due_at is None]
+
+
+def _render(name: str, request: Request, actor: Principal, lang: Lang, **values: Any) -> str:
+    return templates.get_template(name).render(
+        lang=lang,
+        text=TEXT[lang],
+        other_lang="en" if lang == "zh" else "zh",
+        person=actor.display_name,
+        csrf_token=getattr(request.state, "csrf_token", ""),  # none with a bearer token
+        csrf_field=CSRF_FIELD,
+        **values,
+    )
+
+
+def _lang(request: Request, actor: Principal, lang: str | None) -> Lang:
+    return choose_lang(lang, actor, request.headers.get("accept-language", ""))
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+async def inbox(
+    request: Request,
+    actor: Annotated[Principal, require("approval:read")],
+    uow: Uow,
+    sort: Literal["due", "-due"] = "due",
+    lang: LangQuery = None,
+) -> Any:
+    """The signed-in person's pending tasks, by due time (no due time last)."""
+    async with uow:
+        rows = await uow.task_list.find(approver=actor.id, status="pending", limit=INBOX_LIMIT)
+    rows = by_due(rows, descending=sort == "-due")
+    chosen = _lang(request, actor, lang)
+    page = _render("inbox.html", request, actor, chosen, rows=rows, sort=sort, now=utc_now())
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@router.get("/inbox/{request_id}", response_class=HTMLResponse)
+async def request_detail(
+    request: Request,
+    request_id: str,
+    actor: Annotated[Principal, require("approval:read")],
+    uow: Uow,
+    lang: LangQuery = None,
+) -> Any:
+    """One request: details, steps, timeline, and the decision forms when the person may."""
+    now = utc_now()
+    async with uow:
+        instance = await uow.instances.get(request_id)
+        if instance is None:
+            return HTMLResponse("not found", status_code=404, headers=PAGE_HEADERS)
+        audit = await uow.instances.audit(request_id)
+        may = actor.may("approval:decide") and await handlers.may_decide(
+            uow, instance, actor.id, now
+        )
+    kind, _, message = unquote(request.cookies.get(FLASH_COOKIE, "")).partition(":")
+    page = _render(
+        "detail.html",
+        request,
+        actor,
+        _lang(request, actor, lang),
+        item=instance,
+        audit=audit,
+        may_decide=may,
+        now=now,
+        flash={"kind": kind, "message": message} if kind else None,
+    )
+    response = HTMLResponse(page, headers=PAGE_HEADERS)
+    response.delete_cookie(FLASH_COOKIE, path="/inbox")
+    return response
+
+
+async def _apply(action: Action, request_id: str, form: dict[str, str], actor: Principal,
+                 uow: Uow) -> Any:  # fmt: skip
+    comment = form.get("comment", "").strip() or None
+    if action == "transfer":
+        to = form.get("to", "").strip()
+        if not to:
+            raise InvalidInput("to", "name the login to transfer the step to")
+        return await handlers.transfer(request_id, actor, to, comment, uow)
+    return await handlers.decide(request_id, action, actor, comment, uow)
+
+
+@router.post("/inbox/{request_id}/{action}", response_class=HTMLResponse)
+async def act(
+    request: Request,
+    request_id: str,
+    action: Action,
+    actor: Annotated[Principal, require("approval:decide")],
+    uow: Uow,
+) -> Response:
+    """A decision or transfer from the detail page; back to the detail with its outcome."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+    form = {name: values[0] for name, values in fields.items()}
+    expected = getattr(request.state, "csrf_token", None)
+    if expected is not None and not hmac.compare_digest(form.get(CSRF_FIELD, ""), expected):
+        return HTMLResponse("missing or wrong CSRF token", status_code=403, headers=PAGE_HEADERS)
+    try:
+        await _apply(action, request_id, form, actor, uow)
+        flash = f"done:{action}"
+    except UnknownRequest:
+        return HTMLResponse("not found", status_code=404, headers=PAGE_HEADERS)
+    except REFUSALS as exc:
+        flash = f"refused:{exc}"
+    lang = form.get("lang", "")
+    target = f"/inbox/{quote(request_id, safe='')}" + (f"?lang={lang}" if lang in TEXT else "")
+    response = RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
+    response.set_cookie(
+        FLASH_COOKIE, quote(flash[:500], safe=""), max_age=60, path="/inbox",
+        httponly=True, samesite="strict",
+    )  # fmt: skip
+    return response
+
+
+@router.get("/inbox-static/{name}", dependencies=[require("approval:read")])
+async def static_file(name: str) -> Any:
+    """The pages' script and styles (only the files listed in `STATIC_FILES`)."""
+    if name not in STATIC_FILES:
+        return HTMLResponse("not found", status_code=404, headers=PAGE_HEADERS)
+    return FileResponse(HERE / "static" / name, media_type=STATIC_FILES[name], headers=PAGE_HEADERS)
