@@ -41,6 +41,10 @@ TEXT: dict[str, dict[str, str]] = {
         "location": "库位", "item": "物料", "supplier": "供应商", "unit_price": "单价",
         "pending": "待审批", "approved": "已同意", "rejected": "已驳回",
         "withdrawn": "已撤回", "cancelled": "已取消", "waiting": "未开始",
+        "act_requested": "提交申请", "act_approved": "同意", "act_rejected": "驳回",
+        "act_granted": "审批通过", "act_commented": "评论", "act_transferred": "转交",
+        "act_reminded": "催办提醒", "act_escalated": "超时升级", "act_withdrawn": "撤回",
+        "act_resubmitted": "重新提交",
     },
     "en": {
         "inbox": "My approvals", "signed_in": "Signed in as", "sign_out": "Sign out",
@@ -58,7 +62,11 @@ TEXT: dict[str, dict[str, str]] = {
         "unit_cost": "Unit price", "location": "Location", "item": "Item",
         "supplier": "Supplier", "unit_price": "Unit price", "pending": "Pending",
         "approved": "Approved", "rejected": "Rejected", "withdrawn": "Withdrawn",
-        "cancelled": "Cancelled", "waiting": "Waiting",
+        "cancelled": "Cancelled", "waiting": "Waiting", "act_requested": "requested",
+        "act_approved": "approved", "act_rejected": "rejected", "act_granted": "granted",
+        "act_commented": "commented", "act_transferred": "transferred",
+        "act_reminded": "reminded", "act_escalated": "escalated", "act_withdrawn": "withdrawn",
+        "act_resubmitted": "resubmitted",
     },
 }  # fmt: skip
 

@@ -6,7 +6,9 @@ whoever may decide its active step, forms to approve, reject or transfer. The fo
 `POST /inbox/{request_id}/{approve|reject|transfer}` through the page's script, which sends the
 session's CSRF token as ``X-CSRF-Token`` (the runtime refuses a cookie write without it); the
 route also compares the form's ``csrf_token`` field. They call the same handlers as the API and
-redirect back to the detail with the outcome, or the refusal's reason, as a one-time flash.
+redirect back to the detail with the outcome, or the refusal's reason, as a one-time flash
+(the script asks for JSON and is answered the detail's address, so that the flash is shown by
+the page it loads, not spent on a redirect `fetch` would follow).
 
 Templates autoescape, the script and styles are files served here, and every page sends a CSP
 without 'unsafe-inline' (`PAGE_HEADERS`). Who acts is the signed-in person, never a field.
@@ -20,7 +22,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.routes import CSRF_FIELD, require, secured_router
 from inventory_runtime.clock import utc_now
@@ -164,7 +172,9 @@ async def act(
         flash = f"refused:{exc}"
     lang = form.get("lang", "")
     target = f"/inbox/{quote(request_id, safe='')}" + (f"?lang={lang}" if lang in TEXT else "")
-    response = RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
+    response: Response = RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
+    if "application/json" in request.headers.get("accept", ""):  # the page's script
+        response = JSONResponse({"location": target}, headers=PAGE_HEADERS)
     response.set_cookie(
         FLASH_COOKIE, quote(flash[:500], safe=""), max_age=60, path="/inbox",
         httponly=True, samesite="strict",

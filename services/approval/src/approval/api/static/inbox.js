@@ -1,6 +1,6 @@
 // Posts the inbox's forms with the session's CSRF token in the X-CSRF-Token header (the
 // service refuses a cookie-authenticated write without it), then follows the redirect back to
-// the request's page, which shows the outcome. No page data is ever read into script text.
+// the request's page (the address the service answers), which shows the outcome. No page data is ever read into script text.
 "use strict";
 
 function postForm(event) {
@@ -15,12 +15,20 @@ function postForm(event) {
   fetch(target, {
     method: "POST",
     credentials: "same-origin",
-    headers: { "X-CSRF-Token": token, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      "X-CSRF-Token": token,
+      "Content-Type": "application/x-www-form-urlencoded",
+      Accept: "application/json",
+    },
     body: body,
   }).then((response) => {
-    if (response.ok && response.redirected) {
-      window.location.assign(response.url);
-      return;
+    const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+    if (response.ok && json) {
+      return response.json().then((answer) => {
+        if (typeof answer.location === "string" && answer.location.startsWith("/inbox/")) {
+          window.location.assign(answer.location);
+        }
+      });
     }
     return response.text().then((text) => {
       const note = document.createElement("p");
