@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import httpx
@@ -162,6 +163,62 @@ async def test_an_assignee_approves_from_the_form_and_sees_the_outcome(
     assert 'id="flash"' in page.text and "Approved" in page.text and 'id="decide"' not in page.text
     state = (await client.get("/v1/approvals/PG-6")).json()
     assert state["status"] == "approved" and state["steps"][0]["comment"] == "fine"
+
+
+async def test_a_delegate_sees_and_decides_the_delegators_tasks_while_it_runs(
+    start: Start, client: httpx.AsyncClient, browser_as: Callable[[str], httpx.AsyncClient]
+) -> None:
+    now = datetime.now(UTC)
+    window = {"starts_at": (now - timedelta(minutes=1)).isoformat()}
+    given = await client.post(
+        "/v1/delegations",
+        json={"to": "zhou.deputy", **window, "ends_at": (now + timedelta(days=1)).isoformat()},
+        headers=TEST_ISSUER.headers("approver", login="wang.manager"),
+    )
+    assert given.status_code == 201, given.text
+    await start(requested("PG-7"))
+    zhou = browser_as("zhou.deputy")
+    inbox = await zhou.get("/inbox", params={"lang": "en"})
+    assert listed(inbox.text) == ["PG-7"] and "On behalf of" in inbox.text
+    token = csrf_of(zhou)
+    done = await zhou.post(
+        "/inbox/PG-7/approve",
+        data={"csrf_token": token, "comment": "for Wang"},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+    assert done.status_code == 200 and done.json() == {"location": "/inbox/PG-7"}
+    state = (await client.get("/v1/approvals/PG-7")).json()
+    assert state["steps"][0]["on_behalf_of"] == "wang.manager"
+    assert listed((await zhou.get("/inbox")).text) == []
+
+
+async def test_a_rejection_without_a_reason_is_refused_with_the_reason(
+    start: Start, client: httpx.AsyncClient, browser_as: Callable[[str], httpx.AsyncClient]
+) -> None:
+    await start(requested("PG-8"))
+    wang = browser_as("wang.manager")
+    token = csrf_of(wang)
+    refused = await wang.post(
+        "/inbox/PG-8/reject",
+        data={"csrf_token": token, "comment": "  ", "lang": "zh"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert refused.status_code == 303
+    page = await wang.get(refused.headers["location"])
+    assert "操作被拒绝" in page.text and 'id="decide"' in page.text
+    assert (await client.get("/v1/approvals/PG-8")).json()["status"] == "pending"
+
+
+async def test_only_the_pages_own_files_are_served_with_the_headers(
+    browser_as: Callable[[str], httpx.AsyncClient],
+) -> None:
+    wang = browser_as("wang.manager")
+    script = await wang.get("/inbox-static/inbox.js")
+    assert script.status_code == 200 and "X-CSRF-Token" in script.text
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "unsafe-inline" not in script.headers["Content-Security-Policy"]
+    for name in ("../pages.py", "nothing.js", "%2e%2e%2fpages.py"):
+        assert (await wang.get(f"/inbox-static/{name}")).status_code == 404
 
 
 async def test_a_signed_out_browser_is_sent_to_the_login() -> None:

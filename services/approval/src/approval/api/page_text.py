@@ -44,7 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "act_requested": "提交申请", "act_approved": "同意", "act_rejected": "驳回",
         "act_granted": "审批通过", "act_commented": "评论", "act_transferred": "转交",
         "act_reminded": "催办提醒", "act_escalated": "超时升级", "act_withdrawn": "撤回",
-        "act_resubmitted": "重新提交",
+        "act_resubmitted": "重新提交", "on_behalf_of": "代理审批（委托人）",
     },
     "en": {
         "inbox": "My approvals", "signed_in": "Signed in as", "sign_out": "Sign out",
@@ -66,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "act_approved": "approved", "act_rejected": "rejected", "act_granted": "granted",
         "act_commented": "commented", "act_transferred": "transferred",
         "act_reminded": "reminded", "act_escalated": "escalated", "act_withdrawn": "withdrawn",
-        "act_resubmitted": "resubmitted",
+        "act_resubmitted": "resubmitted", "on_behalf_of": "On behalf of",
     },
 }  # fmt: skip
 

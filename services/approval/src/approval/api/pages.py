@@ -17,6 +17,7 @@ without 'unsafe-inline' (`PAGE_HEADERS`). Who acts is the signed-in person, neve
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote, unquote
@@ -70,6 +71,24 @@ def by_due(rows: list[TaskRow], *, descending: bool) -> list[TaskRow]:
     return [r for _, r in dated] + [r for r in rows if r.due_at is None]
 
 
+async def _delegated(uow: Uow, login: str, seen: set[str], now: datetime) -> dict[TaskRow, str]:
+    """The pending tasks of those whose running delegation lets `login` decide them now (the
+    rules of `handlers.may_decide`), each with its delegator."""
+    found: dict[TaskRow, str] = {}
+    for delegation in await uow.delegations.to(login):
+        theirs = await uow.task_list.find(
+            approver=delegation.delegator, status="pending", limit=INBOX_LIMIT
+        )
+        for row in theirs:
+            if row.request_id in seen or not delegation.covers(row.flow_id, now):
+                continue
+            instance = await uow.instances.get(row.request_id)
+            if instance is not None and await handlers.may_decide(uow, instance, login, now):
+                found[row] = delegation.delegator
+                seen.add(row.request_id)
+    return found
+
+
 def _render(name: str, request: Request, actor: Principal, lang: Lang, **values: Any) -> str:
     return templates.get_template(name).render(
         lang=lang,
@@ -95,11 +114,15 @@ async def inbox(
     lang: LangQuery = None,
 ) -> Any:
     """The signed-in person's pending tasks, by due time (no due time last)."""
+    now = utc_now()
     async with uow:
         rows = await uow.task_list.find(approver=actor.id, status="pending", limit=INBOX_LIMIT)
-    rows = by_due(rows, descending=sort == "-due")
+        delegated = await _delegated(uow, actor.id, {r.request_id for r in rows}, now)
+    rows = by_due(rows + list(delegated), descending=sort == "-due")
     chosen = _lang(request, actor, lang)
-    page = _render("inbox.html", request, actor, chosen, rows=rows, sort=sort, now=utc_now())
+    page = _render(
+        "inbox.html", request, actor, chosen, rows=rows, sort=sort, now=now, delegated=delegated
+    )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
