@@ -12,6 +12,7 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from approval.adapters import tables
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import get_uow
 from approval.api.pages import templates
@@ -20,6 +21,8 @@ from approval.main import create_app
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.routes import SESSION_COOKIE, csrf_token_for
 from inventory_runtime.auth.testing import TEST_ISSUER
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("clean")]
 
@@ -86,6 +89,25 @@ async def test_the_inbox_lists_only_my_pending_tasks_by_due_time(
     assert "restock PG-1" in mine.text and 'href="/inbox/PG-1?lang=en"' in mine.text
     assert "Content-Security-Policy" in mine.headers
     assert "unsafe-inline" not in mine.headers["Content-Security-Policy"]
+
+
+async def test_an_overdue_task_is_marked_and_sorted_first(
+    start: Start,
+    browser_as: Callable[[str], httpx.AsyncClient],
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    for request_id in ("PG-10", "PG-11"):
+        await start(requested(request_id))
+    async with session_factory() as session:
+        await session.execute(
+            update(tables.approval_tasks)
+            .where(tables.approval_tasks.c.request_id == "PG-11")
+            .values(due_at=datetime.now(UTC) - timedelta(hours=2))
+        )
+        await session.commit()
+    page = await browser_as("wang.manager").get("/inbox", params={"lang": "en"})
+    assert listed(page.text) == ["PG-11", "PG-10"]
+    assert page.text.count('class="task overdue"') == 1 and page.text.count(">Overdue<") == 1
 
 
 async def test_the_language_comes_from_the_query_then_the_token_then_the_browser(
