@@ -214,6 +214,28 @@ async def test_a_delegate_sees_and_decides_the_delegators_tasks_while_it_runs(
     assert listed((await zhou.get("/inbox")).text) == []
 
 
+async def test_an_assignee_transfers_the_step_from_the_form(
+    start: Start, browser_as: Callable[[str], httpx.AsyncClient]
+) -> None:
+    await start(requested("PG-9"))
+    wang, sun = browser_as("wang.manager"), browser_as("sun.manager")
+    token = csrf_of(wang)
+    headers = {"X-CSRF-Token": token}
+    nobody = await wang.post("/inbox/PG-9/transfer", data={"csrf_token": token}, headers=headers)
+    assert (
+        "Refused: name the login" in (await wang.get(nobody.headers["location"] + "?lang=en")).text
+    )
+    moved = await wang.post(
+        "/inbox/PG-9/transfer",
+        data={"csrf_token": token, "to": "sun.manager", "comment": "away", "lang": "en"},
+        headers=headers,
+    )
+    page = await wang.get(moved.headers["location"])
+    assert "Transferred" in page.text and 'id="decide"' not in page.text
+    assert listed((await sun.get("/inbox")).text) == ["PG-9"]
+    assert 'id="decide"' in (await sun.get("/inbox/PG-9")).text
+
+
 async def test_a_rejection_without_a_reason_is_refused_with_the_reason(
     start: Start, client: httpx.AsyncClient, browser_as: Callable[[str], httpx.AsyncClient]
 ) -> None:
