@@ -62,3 +62,21 @@ async def test_no_payload_in_any_parameter_or_the_login_field_runs_a_script() ->
             assert await page.locator("#login").input_value() == payload
         await browser.close()
     assert dialogs == []
+
+
+async def test_an_approver_signs_in_to_the_approval_inbox_through_the_issuer() -> None:
+    from inventory_testkit.demo_people import DEMO_PASSWORD
+    from playwright.async_api import async_playwright
+
+    inbox = f"{base_url('approval')}/inbox?lang=en"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        await page.goto(inbox)
+        assert page.url.startswith(f"{base_url('integration-gateway')}/oauth/authorize")
+        await page.locator("#login").fill("wang.manager")
+        await page.locator("#password").fill(DEMO_PASSWORD)
+        await page.locator("button[type=submit]").click()
+        await page.wait_for_url(inbox)
+        assert "Wang" in await page.content()  # the signed-in name, from the token
+        await browser.close()
