@@ -4,7 +4,6 @@ uvicorn on a free port in a thread of its own (for tools that speak HTTP, like s
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,12 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from inventory_testkit.browser import free_port
 
 
 @contextmanager

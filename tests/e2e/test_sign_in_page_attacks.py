@@ -4,14 +4,12 @@ script may run (the page has none of its own, and its CSP forbids inline script)
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING
 from inventory_testkit.platform import base_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 PAYLOADS = [
     "</script><script>window.__xss=1;alert(1)</script>",
     '"><img src=x onerror="window.__xss=1;alert(1)">',
@@ -20,9 +18,7 @@ PAYLOADS = [
 ]
 PARAMETERS = ("state", "nonce", "ui_locales", "code_challenge", "scope", "client_id")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
 
 
 def authorize_url(**overrides: str) -> str:

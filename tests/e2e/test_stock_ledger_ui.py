@@ -9,29 +9,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.platform import base_url, gateway, http, poll, unique
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots"
 GS = "\x1d"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
-)
-
-
-def screenshot(name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / name
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
 
 
 def gtin13() -> str:

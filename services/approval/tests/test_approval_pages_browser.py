@@ -8,8 +8,6 @@ go to `.local/screenshots` (or `SCREENSHOT_DIR`)."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal as D
 from pathlib import Path
@@ -25,33 +23,16 @@ from approval.main import create_app
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.routes import SESSION_COOKIE
 from inventory_runtime.auth.testing import TEST_ISSUER
+from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOT_DIR")
-    or Path(__file__).resolve().parents[3] / ".local" / "screenshots"
-)
 PAYLOAD = "</script><script>window.pwned=true;alert(1)</script>"
 Start = Callable[[ApprovalRequested], Awaitable[None]]
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.usefixtures("clean"),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
-    ),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ Needs Debian's chromium (`bash scripts/chromium.sh`). `SCREENSHOT_DIR` keeps the
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +28,7 @@ from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
+from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, free_port
 from sqlalchemy.ext.asyncio import create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
@@ -41,15 +40,6 @@ from stock_ledger.main import create_app
 
 from .conftest import Make
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOT_DIR")
-    or Path(__file__).resolve().parents[3] / ".local" / "screenshots"
-)
 MIGRATIONS = Path(stock_ledger.__file__).parent / "migrations"
 PAYLOADS = (
     "</script><script>alert(1)</script>",
@@ -70,17 +60,8 @@ INJECTED = """() => ({
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium: bash scripts/chromium.sh"
-    ),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

@@ -44,15 +44,6 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
 """In creation order: a manager comes before the people who report to them."""
 
 
-async def password_token(gateway: httpx.AsyncClient, login: str, password: str) -> dict[str, Any]:
-    """The token response of the password grant (client `inventory-cli`); raises on refusal."""
-    form = {"grant_type": "password", "username": login, "password": password}
-    response = await gateway.post("/oauth/token", data=form)
-    response.raise_for_status()
-    answer: dict[str, Any] = response.json()
-    return answer
-
-
 async def seed_demo_people(gateway: httpx.AsyncClient, admin_access_token: str) -> list[str]:
     """Create each demo person through `gateway` (a client of the integration gateway) with the
     admin's access token; idempotent: a person already there is left as they are. Returns the

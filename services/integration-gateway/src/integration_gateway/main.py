@@ -119,6 +119,7 @@ def create_app(
         on_startup=[ensure_configured],
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
+    app.state.token_clients = {}  # token subject -> its api_clients row (api/auth.py)
     app.state.passwords = Passwords()
     app.state.token_verifier = token_verifier(settings, app)
     return app

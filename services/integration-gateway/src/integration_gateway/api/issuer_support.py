@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from inventory_runtime.app import runtime_of
+from inventory_runtime.auth.routes import bearer_token
 
 from integration_gateway.adapters.signing_keys import verify_access_token
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
@@ -68,11 +69,6 @@ def token_answer(issued: Issued) -> JSONResponse:
     if issued.id_token:
         body["id_token"] = issued.id_token
     return JSONResponse(body, headers=NO_STORE)
-
-
-def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 async def verified_claims(request: Request) -> dict[str, Any] | None:
