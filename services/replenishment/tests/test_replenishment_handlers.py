@@ -14,6 +14,7 @@ from inventory_contracts.events.approvals import (
     ApprovalGranted,
     ApprovalRejected,
     ApprovalRequested,
+    ApprovalWithdrawn,
 )
 from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
 from inventory_contracts.events.base import Event
@@ -23,7 +24,11 @@ from inventory_contracts.events.replenishment import ReplenishmentProposed, Stoc
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.inbound import InboundEvent
 from replenishment.domain import Policy, PolicyError, Requisition
-from replenishment.handlers.approvals import apply_approval_granted, apply_approval_rejected
+from replenishment.handlers.approvals import (
+    apply_approval_granted,
+    apply_approval_rejected,
+    apply_approval_withdrawn,
+)
 from replenishment.handlers.availability import apply_availability_changes
 from replenishment.handlers.master_data import record_demands
 from replenishment.handlers.policies import set_policy
@@ -200,6 +205,36 @@ async def test_rejection_closes_the_requisition_and_a_later_breach_raises_a_new_
     assert uow.purchase_orders.rows == {}
     await grant(uow, _grant_of(stored))  # late grant
     assert uow.purchase_orders.rows == {}
+    await apply(uow, availability(9))
+    assert len(uow.requisitions.rows) == 2
+
+
+async def test_withdrawal_cancels_the_requisition_and_a_later_grant_orders_nothing(
+    uow: FakeReplenishmentUoW,
+) -> None:
+    await with_policy(uow)
+    await apply(uow, availability(10))
+    (requisition,) = uow.requisitions.rows.values()
+    withdrawn = ApprovalWithdrawn(
+        request_id=requisition.approval_request_id,
+        subject_type="purchase_requisition",
+        subject_id=requisition.requisition_id,
+        withdrawn_by="chen.planner",
+        withdrawn_at=NOW,
+        reason="supplier discontinued the item",
+    )
+    async with uow:
+        await apply_approval_withdrawn(inbound(withdrawn), uow)
+        await uow.commit()
+    stored = uow.requisitions.rows[requisition.requisition_id]
+    assert (stored.status, stored.decided_by, stored.decision_comment) == (
+        "cancelled",
+        "chen.planner",
+        "supplier discontinued the item",
+    )
+    await grant(uow, _grant_of(stored))  # a grant racing the withdrawal
+    assert uow.purchase_orders.rows == {}
+    assert uow.positions.rows[("SKU-1", "WH-1")].on_order == D(0)
     await apply(uow, availability(9))
     assert len(uow.requisitions.rows) == 2
 

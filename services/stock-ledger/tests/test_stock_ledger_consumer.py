@@ -8,6 +8,7 @@ from decimal import Decimal
 from inventory_contracts import (
     ApprovalGranted,
     ApprovalRejected,
+    ApprovalWithdrawn,
     GoodsReceived,
     ItemUpserted,
     LocationUpserted,
@@ -31,7 +32,7 @@ def test_each_group_subscribes_to_the_types_it_handles() -> None:
 
     assert (main.group_id, approvals.group_id) == (GROUP_ID, APPROVALS_GROUP_ID)
     assert set(main.events) == {ItemUpserted, LocationUpserted, OrderShipped, GoodsReceived}
-    assert set(approvals.events) == {ApprovalGranted, ApprovalRejected}
+    assert set(approvals.events) == {ApprovalGranted, ApprovalRejected, ApprovalWithdrawn}
     assert main.idempotent == () and approvals.idempotent == ()
 
 

@@ -18,6 +18,7 @@ from inventory_contracts import (
     ApprovalRejected,
     ApprovalRequested,
     ApprovalStep,
+    ApprovalWithdrawn,
     StockMoved,
     decode,
     decode_data,
@@ -39,7 +40,7 @@ from .conftest import (
 )
 
 WH = "WH-V"
-SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "SMALL", "AGAIN", "SELF", "POSTER")
+SKUS = ("CNT", "ADJ", "DRAFT", "CHEAP", "REJ", "WDR", "SMALL", "AGAIN", "SELF", "POSTER")
 # 100 on hand at 10 each; the approval amount is 100, so a variance of more than 10 units waits.
 
 
@@ -92,12 +93,16 @@ async def published(sessions: Sessions, document_id: str) -> list[Any]:
     ]
 
 
-async def decide(sessions: Sessions, event: ApprovalGranted | ApprovalRejected) -> None:
+async def decide(
+    sessions: Sessions, event: ApprovalGranted | ApprovalRejected | ApprovalWithdrawn
+) -> None:
     async with LedgerUnitOfWork(sessions, source="/services/stock-ledger") as uow:
         if isinstance(event, ApprovalGranted):
             await handlers.approval_granted(Make.inbound(event, "/services/approval"), uow)
-        else:
+        elif isinstance(event, ApprovalRejected):
             await handlers.approval_rejected(Make.inbound(event, "/services/approval"), uow)
+        else:
+            await handlers.approval_withdrawn(Make.inbound(event, "/services/approval"), uow)
         await uow.commit()
 
 
@@ -193,6 +198,28 @@ async def test_a_rejected_variance_never_posts(
     await decide(sessions, granted(document_id))  # a late grant changes nothing either
     assert await on_hand(client, "REJ") == 100
     assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
+
+
+async def test_a_withdrawn_variance_never_posts_and_the_withdrawal_is_audited(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    response = await client.post("/v1/documents?post=true", json=count("WDR", "0"))
+    document_id = await assert_waits(client, sessions, response, "1000")
+    await decide(
+        sessions,
+        ApprovalWithdrawn(
+            request_id=f"APR-{document_id}", subject_type="stock_count_variance",
+            subject_id=document_id, withdrawn_by="clerk-zhao", withdrawn_at=datetime.now(UTC),
+            reason="counted the wrong bin",
+        ),
+    )  # fmt: skip
+    await decide(sessions, granted(document_id))  # a grant racing the withdrawal: nothing
+    assert await on_hand(client, "WDR") == 100
+    assert (await client.get(f"/v1/documents/{document_id}")).json()["status"] == "rejected"
+    *_, withdrawn = await audit_entries(sessions, document_id)
+    assert (withdrawn["actor"], withdrawn["action"]) == ("clerk-zhao", "withdraw")
+    assert withdrawn["after"]["approval"] == "withdrawn"
+    assert withdrawn["after"]["reason"] == "counted the wrong bin"
 
 
 async def test_nobody_approves_a_variance_they_counted_or_posted(

@@ -1,4 +1,5 @@
-"""What replenishment consumes: master data, availability, approval decisions and orders.
+"""What replenishment consumes: master data, availability, approval decisions (and
+withdrawals) and orders.
 
 `ApprovalRequested` (which we publish ourselves on the same topic) has no handler, so the loop
 passes over it.
@@ -8,7 +9,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRejected
+from inventory_contracts.events.approvals import (
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalWithdrawn,
+)
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
 from inventory_contracts.events.orders import OrderPlaced
@@ -33,6 +38,7 @@ def registry(now: Clock = utc_now) -> HandlerRegistry[ReplenishmentUoW]:
         .on_batch(AvailabilityChanged, partial(availability.apply_availability_changes, now=now))
         .on(ApprovalGranted, partial(approvals.apply_approval_granted, now=now))
         .on(ApprovalRejected, approvals.apply_approval_rejected)
+        .on(ApprovalWithdrawn, approvals.apply_approval_withdrawn)
         .on_batch(OrderPlaced, master_data.record_demands)
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from inventory_contracts import (
     ApprovalGranted,
     ApprovalRejected,
+    ApprovalWithdrawn,
     GoodsReceived,
     ItemUpserted,
     LocationUpserted,
@@ -36,6 +37,7 @@ approvals_registry = (
     HandlerRegistry[CountingUoW]()
     .on(ApprovalGranted, handlers.approval_granted)
     .on(ApprovalRejected, handlers.approval_rejected)
+    .on(ApprovalWithdrawn, handlers.approval_withdrawn)
 )
 
 

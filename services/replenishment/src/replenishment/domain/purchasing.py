@@ -81,6 +81,11 @@ class Requisition:
     def approve(self, by: str, at: datetime) -> None:
         self.status, self.decided_by, self.decided_at = "approved", by, at
 
+    def cancel(self, by: str, at: datetime, reason: str) -> None:
+        """The approval request behind it was withdrawn: nothing is ordered."""
+        self.status, self.decided_by, self.decided_at = "cancelled", by, at
+        self.decision_comment = reason
+
     def mark_ordered(self, purchase_order_id: str) -> None:
         self.status, self.purchase_order_id = "ordered", purchase_order_id
 

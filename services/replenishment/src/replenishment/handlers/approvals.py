@@ -1,11 +1,16 @@
 """Decisions on requisitions from the approval service: a grant releases a purchase order, a
-rejection closes the requisition (a later breach may raise a new one)."""
+rejection closes the requisition and a withdrawal cancels it (a later breach may raise a new
+one)."""
 
 from __future__ import annotations
 
 import logging
 
-from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRejected
+from inventory_contracts.events.approvals import (
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalWithdrawn,
+)
 from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.inbound import InboundEvent
 
@@ -67,4 +72,19 @@ async def apply_approval_rejected(
     if requisition is None or requisition.status != "pending_approval":
         return
     requisition.reject(event.decided_by, event.decided_at, event.reason)
+    await uow.requisitions.save(requisition)
+
+
+async def apply_approval_withdrawn(
+    message: InboundEvent[ApprovalWithdrawn], uow: ReplenishmentUoW
+) -> None:
+    """Cancel the requisition whose request was withdrawn; a later breach may raise a new one."""
+    event = message.data
+    found = await _pending_requisition(event.request_id, event.subject_type, event.subject_id, uow)
+    if found is None:
+        return
+    requisition = await uow.requisitions.get(found.requisition_id, for_update=True)
+    if requisition is None or requisition.status != "pending_approval":
+        return
+    requisition.cancel(event.withdrawn_by, event.withdrawn_at, event.reason)
     await uow.requisitions.save(requisition)

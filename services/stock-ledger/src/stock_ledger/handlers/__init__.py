@@ -8,6 +8,7 @@ from stock_ledger.handlers.counting import (
     Counted,
     approval_granted,
     approval_rejected,
+    approval_withdrawn,
     count,
 )
 from stock_ledger.handlers.documents import (
@@ -31,6 +32,7 @@ __all__ = [
     "Posted",
     "approval_granted",
     "approval_rejected",
+    "approval_withdrawn",
     "count",
     "create_document",
     "edit_draft",

@@ -1,5 +1,6 @@
 """Cycle counting: count tasks become stock count documents; large variances wait for the
-approval service (ApprovalRequested out, ApprovalGranted/ApprovalRejected in).
+approval service (ApprovalRequested out; ApprovalGranted, ApprovalRejected and
+ApprovalWithdrawn in).
 
 The approval service decides who may approve (an assignee of the step, authenticated by their
 token); the ledger still refuses a grant in which the person who counted, created or posted the
@@ -15,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from inventory_contracts import ApprovalGranted, ApprovalRejected
+from inventory_contracts import ApprovalGranted, ApprovalRejected, ApprovalWithdrawn
 from inventory_runtime.auth.principal import Principal, PrincipalKind
 from inventory_runtime.inbound import InboundEvent
 
@@ -124,29 +125,47 @@ async def approval_granted(message: InboundEvent[ApprovalGranted], uow: Counting
 async def approval_rejected(message: InboundEvent[ApprovalRejected], uow: CountingUoW) -> None:
     """Reject the count waiting for this decision: no stock changes."""
     event = message.data
+    await _close_unposted(event, "rejected", event.decided_by, event.decided_at, event.reason, uow)
+
+
+async def approval_withdrawn(message: InboundEvent[ApprovalWithdrawn], uow: CountingUoW) -> None:
+    """The counter withdrew the request: the count never posts, like a rejected one, and the
+    stock point stays due, so the next schedule opens a new count task for it."""
+    event = message.data
+    await _close_unposted(
+        event, "withdrawn", event.withdrawn_by, event.withdrawn_at, event.reason, uow
+    )
+
+
+async def _close_unposted(
+    event: ApprovalRejected | ApprovalWithdrawn,
+    outcome: str,
+    by: str,
+    at: datetime,
+    reason: str,
+    uow: CountingUoW,
+) -> None:
     waiting = await _waiting(event, uow)
     if waiting is None:
         return
     approval, document = waiting
     before = _decision_state(document, approval.status)
-    await uow.counting.decide(
-        document.document_id, "rejected", event.decided_by, event.decided_at, event.reason
-    )
+    await uow.counting.decide(document.document_id, outcome, by, at, reason)
     document.reject()
     await uow.ledger.save_draft(document)
-    after = {**_decision_state(document, "rejected"), "decided_by": event.decided_by}
-    uow.audit(
-        _decider(event.decided_by, event), "reject", "document", document.document_id,
-        before=before, after={**after, "reason": event.reason},
-    )  # fmt: skip
+    after = {**_decision_state(document, outcome), "decided_by": by, "reason": reason}
+    if isinstance(event, ApprovalRejected):
+        actor, action = _decider(by, event), "reject"
+    else:  # only the person who requested it withdraws a request
+        actor = Principal(id=by, subject=f"approval:{by}", roles=frozenset(), kind="person")
+        action = "withdraw"
+    uow.audit(actor, action, "document", document.document_id, before=before, after=after)
     if approval.task_id:
-        await uow.counting.close_task(
-            approval.task_id, "rejected", document.document_id, event.decided_at
-        )
+        await uow.counting.close_task(approval.task_id, "rejected", document.document_id, at)
 
 
 async def _waiting(
-    event: ApprovalGranted | ApprovalRejected, uow: CountingUoW
+    event: ApprovalGranted | ApprovalRejected | ApprovalWithdrawn, uow: CountingUoW
 ) -> tuple[CountApproval, Document] | None:
     """The pending count this decision is about; None when it is not ours, or decided already
     (a redelivery)."""
