@@ -82,6 +82,12 @@ class TaskList:
         rows = await self._session.execute(query)
         return [TaskRow(**r._mapping) for r in rows]
 
+    async def names(self, login: str) -> bool:
+        """Whether a task names `login` as an assignee or its approver."""
+        tasks = tables.approval_tasks
+        named = or_(literal(login) == any_(tasks.c.assignees), tasks.c.approver == login)
+        return bool(await self._session.scalar(select(exists().where(named))))
+
 
 def _may_act(approver: str) -> ColumnElement[bool]:
     """A pending task `approver` may act on: by role and department (or as a named assignee),
