@@ -1,7 +1,7 @@
 """Flows as versioned data on PostgreSQL, over the HTTP API: the seed's two branches, an
 instance keeping its version while the flow changes, countersign and or-sign steps, the manager
-chain, branches by supplier and class, the field-level 422s, and the detail page of a
-countersign step."""
+chain, branches by supplier and class, the field-level 422s, the detail page of a countersign
+step, and the migration's way back."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic import command
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.domain import Person
+from approval.main import MIGRATIONS
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.testing import TEST_ISSUER
+from inventory_runtime.migrations import alembic_config, migrate_async
+from inventory_runtime.testing import drop_database, fresh_database
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("clean")]
 
@@ -233,3 +239,34 @@ async def test_a_bad_flow_is_a_422_naming_the_field(
     assert answer.status_code == 422, answer.text
     assert field in [problem["field"] for problem in answer.json()["detail"]]
     assert (await client.get("/v1/flows/bad")).status_code == 404
+
+
+async def test_downgrading_0009_gives_back_the_seed_flows_amount_bands(database_url: str) -> None:
+    url = await fresh_database(database_url, "flows_downgrade")
+    try:
+        await migrate_async(url, MIGRATIONS)
+        config = alembic_config(url, MIGRATIONS)
+
+        def downgrade(connection: Connection) -> None:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")
+
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(downgrade)
+        async with engine.connect() as connection:
+            steps = await connection.execute(
+                text(
+                    "SELECT role, min_amount_exclusive, max_amount_inclusive, time_limit_hours "
+                    "FROM approval_flow_steps WHERE flow_id = 'purchase-requisition' "
+                    "ORDER BY step_no"
+                )
+            )
+            assert [tuple(row) for row in steps] == [
+                ("department_manager", None, None, 24),
+                ("finance_director", D(50000), None, 48),
+            ]
+        await engine.dispose()
+        await migrate_async(url, MIGRATIONS)  # and up again
+    finally:
+        await drop_database(url)

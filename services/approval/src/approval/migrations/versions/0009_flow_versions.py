@@ -138,6 +138,40 @@ def _number(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else str(value)
 
 
+def _stretch(condition: Any) -> tuple[Decimal | None, Decimal | None] | None:
+    """The amounts an amount-band condition (as upgrade writes them) holds for, else None."""
+    parts = condition.get("all", [condition])
+    bounds: dict[str, Decimal] = {}
+    for part in parts:
+        if part.get("field") != "amount" or part.get("op") not in ("gt", "le"):
+            return None
+        bounds[part["op"]] = Decimal(str(part["value"]))
+    return bounds.get("gt"), bounds.get("le")
+
+
+def _banded(branches: list[Any]) -> list[tuple[Any, Decimal | None, Decimal | None]]:
+    """Steps with amount bands back from branches by amount; from any other flow, the default
+    branch's steps for every amount (its conditions cannot be kept)."""
+    stretches = [_stretch(b["condition"]) for b in branches[:-1]]
+    if any(s is None for s in stretches):
+        return [(step, None, None) for step in branches[-1]["steps"]]
+    lows = [s[0] for s in stretches if s is not None and s[0] is not None]
+    spans = [*stretches, (None, min(lows) if lows else None)]
+    found: dict[str, list[Any]] = {}
+    for branch, span in zip(branches, spans, strict=True):
+        assert span is not None
+        for step in branch["steps"]:
+            key = repr(sorted(step.items()))
+            low, high = span
+            if key not in found:
+                found[key] = [step, low, high]
+                continue
+            kept = found[key]
+            kept[1] = None if None in (kept[1], low) else min(kept[1], low)
+            kept[2] = None if None in (kept[2], high) else max(kept[2], high)
+    return [(step, low, high) for step, low, high in found.values()]
+
+
 def downgrade() -> None:
     for column in ("votes", "rules", "mode"):
         op.drop_column("approval_tasks", column)
@@ -168,12 +202,19 @@ def downgrade() -> None:
     )
     rows = []
     for flow in current.mappings().all():
-        default = flow["branches"][-1]["steps"]
-        for number, step in enumerate(default, start=1):
+        for number, (step, low, high) in enumerate(_banded(flow["branches"]), start=1):
             roles = [r["role"] for r in step["assignees"] if r.get("kind") == "role"]
-            role = roles[0] if roles else "approval_admin"
             limits = {key: step.get(key) for key in STEP_LIMITS}
-            rows.append({"flow_id": flow["flow_id"], "step_no": number, "role": role, **limits})
+            rows.append(
+                {
+                    "flow_id": flow["flow_id"],
+                    "step_no": number,
+                    "role": roles[0] if roles else "approval_admin",
+                    "min_amount_exclusive": low,
+                    "max_amount_inclusive": high,
+                    **limits,
+                }
+            )
     if rows:
         op.bulk_insert(steps, rows)
     op.drop_table("approval_flow_versions")
