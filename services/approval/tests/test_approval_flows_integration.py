@@ -1,21 +1,24 @@
 """Flows as versioned data on PostgreSQL, over the HTTP API: the seed's two branches, an
 instance keeping its version while the flow changes, countersign and or-sign steps, the manager
 chain, branches by supplier and class, the field-level 422s, the detail page of a countersign
-step, and the migration's way back."""
+step and its escalation, and the migration's way back."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 from typing import Any
 
 import httpx
 import pytest
 from alembic import command
+from approval import handlers
+from approval.adapters.timer_job import fire_all_due
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.domain import Person
 from approval.main import MIGRATIONS
+from approval.ports import ApprovalUoW
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.migrations import alembic_config, migrate_async
@@ -239,6 +242,35 @@ async def test_a_bad_flow_is_a_422_naming_the_field(
     assert answer.status_code == 422, answer.text
     assert field in [problem["field"] for problem in answer.json()["detail"]]
     assert (await client.get("/v1/flows/bad")).status_code == 404
+
+
+async def test_an_overdue_countersign_step_escalates_only_its_undecided_part(
+    client: httpx.AsyncClient, start: Start, make_uow: Callable[[], ApprovalUnitOfWork]
+) -> None:
+    step = named("a.one", "b.two", mode="all_of", time_limit_minutes=1)
+    assert (
+        await client.put("/v1/flows/audit", json=flow_of("audit", {"steps": [step]}))
+    ).is_success
+    async with make_uow() as uow:
+        await uow.people.apply(Person("b.two", "b.boss", "purchasing", True, datetime.now(UTC)))
+        await uow.commit()
+    await start(requested("LATE-1", "audit"))
+    assert (await decide(client, "LATE-1", "a.one")).status_code == 200
+
+    async def fire_due(uow: ApprovalUoW, now: datetime, limit: int) -> int:
+        return await handlers.fire_due_timers(uow, now, limit)
+
+    for minutes in (5, 6):  # the second run finds nothing left to fire
+        at = datetime.now(UTC) + timedelta(minutes=minutes)
+        await fire_all_due(make_uow, fire_due, lambda at=at: at)  # type: ignore[misc]
+    escalated = [
+        e for e in (await approval(client, "LATE-1"))["audit"] if e["action"] == "escalated"
+    ]
+    assert len(escalated) == 1 and "b.boss" in escalated[0]["comment"]
+    assert (await approval(client, "LATE-1"))["steps"][0]["assignees"] == ["a.one", "b.boss"]
+    assert (await decide(client, "LATE-1", "b.two")).status_code == 403
+    assert (await decide(client, "LATE-1", "b.boss")).status_code == 200
+    assert (await approval(client, "LATE-1"))["status"] == "approved"
 
 
 async def test_downgrading_0009_gives_back_the_seed_flows_amount_bands(database_url: str) -> None:

@@ -92,6 +92,7 @@ class TaskListItem(BaseModel):
     due_at: datetime | None
     approver: str | None
     decided_at: datetime | None
+    mode: str = "single"
 
 
 def _task_view(task: Task) -> TaskView:
