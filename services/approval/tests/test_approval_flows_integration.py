@@ -5,6 +5,7 @@ step and its escalation, and the migration's way back."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
@@ -16,10 +17,11 @@ from alembic import command
 from approval import handlers
 from approval.adapters.timer_job import fire_all_due
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
-from approval.domain import Person
+from approval.domain import AssigneeRule, Branch, Flow, Person, Step
 from approval.main import MIGRATIONS
 from approval.ports import ApprovalUoW
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.migrations import alembic_config, migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
@@ -302,3 +304,23 @@ async def test_downgrading_0009_gives_back_the_seed_flows_amount_bands(database_
         await migrate_async(url, MIGRATIONS)  # and up again
     finally:
         await drop_database(url)
+
+
+def one(login: str) -> AssigneeRule:
+    return AssigneeRule("people", logins=(login,))
+
+
+async def test_puts_at_once_store_their_versions_one_after_the_other(
+    client: httpx.AsyncClient, make_uow: Callable[[], ApprovalUnitOfWork]
+) -> None:
+    admin = Principal("root.admin", "sub-root", frozenset({"admin"}))
+    flows = [
+        Flow("puts", "parallel_puts", "并发", (Branch((Step((one(login),)),)),))
+        for login in ("a.one", "b.two", "c.three", "d.four")
+    ]  # fmt: skip
+    stored = await asyncio.gather(*(handlers.put_flow(f, admin, make_uow()) for f in flows))
+    assert sorted((f.version, created) for f, created in stored) == [
+        (1, True), (2, False), (3, False), (4, False)
+    ]  # fmt: skip
+    versions = (await client.get("/v1/flows/puts/versions")).json()
+    assert [v["version"] for v in versions] == [1, 2, 3, 4]

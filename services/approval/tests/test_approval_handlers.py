@@ -73,6 +73,9 @@ class FakeFlows:
     async def owner_of(self, subject_type: str) -> str | None:
         return next((f.flow_id for f in self.rows.values() if f.subject_type == subject_type), None)
 
+    async def lock(self, flow_id: str) -> None:
+        """One caller at a time already."""
+
     async def add_version(self, flow: Flow, created_by: str) -> None:
         self.rows[flow.flow_id] = flow
 

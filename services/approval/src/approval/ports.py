@@ -42,6 +42,10 @@ class Flows(Protocol):
         """The id of the flow serving `subject_type` (active or not), if any."""
         ...
 
+    async def lock(self, flow_id: str) -> None:
+        """Hold `flow_id` until the transaction ends (versions are numbered one at a time)."""
+        ...
+
     async def add_version(self, flow: Flow, created_by: str) -> None:
         """Store `flow` as its version `flow.version` and make it the current one."""
         ...

@@ -59,6 +59,11 @@ class FlowRepository:
         )
         return await self._session.scalar(query)
 
+    async def lock(self, flow_id: str) -> None:
+        """Hold `flow_id` for this transaction, so two puts of one flow number their versions
+        one after the other (a new flow has no row to lock yet: a transaction-level lock)."""
+        await self._session.execute(select(func.pg_advisory_xact_lock(func.hashtext(flow_id))))
+
     async def add_version(self, flow: Flow, created_by: str) -> None:
         """Store `flow` as its `version` and make it the current one (the flow's row is created
         with version 1)."""

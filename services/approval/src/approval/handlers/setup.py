@@ -41,6 +41,7 @@ async def put_flow(flow: Flow, actor: Principal, uow: ApprovalUoW) -> tuple[Flow
     version is audited with the flow before and after; putting the current one again changes
     and records nothing."""
     async with uow:
+        await uow.flows.lock(flow.flow_id)
         flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
         before = await uow.flows.get(flow.flow_id)
         if before is not None and flow.same_as(before):
