@@ -209,7 +209,8 @@ async def test_flow_and_approver_set_up_is_audited_with_before_and_after(
         ("root.admin", "update", "approver", "wang.manager"),
     ]
     created, updated, approver = rows
-    assert created.before is None and len(created.after["steps"]) == 1
-    assert [len(updated.before["steps"]), len(updated.after["steps"])] == [1, 2]
+    assert created.before is None and created.after["version"] == 1
+    steps = [len(version["branches"][-1]["steps"]) for version in (updated.before, updated.after)]
+    assert steps == [1, 2] and updated.after["version"] == 2
     assert approver.before["display_name"].startswith("王经理")
     assert approver.after == {**wang, "display_name": "Wang Wei"}

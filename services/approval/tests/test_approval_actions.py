@@ -13,16 +13,16 @@ from approval.domain import (
     ApprovalInstance,
     Assignment,
     Delegation,
-    Flow,
     FlowStep,
     InvalidInput,
     NotAuthorized,
     WrongStatus,
+    legacy_flow,
 )
 from inventory_contracts.events.approvals import ApprovalRequested, ApprovalWithdrawn
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-FLOW = Flow(
+FLOW = legacy_flow(
     "purchase-requisition",
     "purchase_requisition",
     "Purchase requisition approval",

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from approval import domain
-from approval.domain import ApprovalInstance, Assignment, Flow, FlowStep
+from approval.domain import ApprovalInstance, Assignment, FlowStep, legacy_flow
 from inventory_contracts.events.approvals import (
     ApprovalGranted,
     ApprovalRejected,
@@ -15,7 +15,7 @@ from inventory_contracts.events.approvals import (
 )
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-FLOW = Flow(
+FLOW = legacy_flow(
     "purchase-requisition",
     "purchase_requisition",
     "Purchase requisitions",
@@ -56,7 +56,8 @@ def request(amount: str, department: str = "purchasing") -> ApprovalRequested:
     ],
 )
 def test_default_flow_steps_by_amount(amount: str, roles: list[str]) -> None:
-    assert [step.role for step in FLOW.steps_for(D(amount))] == roles
+    attributes = domain.request_attributes(D(amount), "purchasing", "replenishment", {})
+    assert [step.role for step in FLOW.steps_for(attributes)] == roles
 
 
 def test_step_with_both_bounds() -> None:
@@ -70,9 +71,10 @@ def test_step_with_both_bounds() -> None:
 
 
 def test_flow_problems_name_the_fields() -> None:
-    assert domain.flow_problems([]) == [("steps", "a flow needs at least one step")]
+    assert domain.legacy_step_problems([]) == [("steps", "a flow needs at least one step")]
     bad = [FlowStep("x"), FlowStep("y", min_amount_exclusive=D(5), max_amount_inclusive=D(5))]
-    assert [field for field, _ in domain.flow_problems(bad)] == ["steps.1.max_amount_inclusive"]
+    found = domain.legacy_step_problems(bad)
+    assert [field for field, _ in found] == ["steps.1.max_amount_inclusive"]
 
 
 def test_start_activates_the_first_step_with_its_due_time() -> None:
@@ -176,7 +178,9 @@ def test_without_a_flow_the_request_is_rejected_by_the_service() -> None:
 
 
 def test_when_no_step_applies_the_request_is_granted_by_rule() -> None:
-    flow = Flow("f", "purchase_requisition", "f", (FlowStep("cfo", min_amount_exclusive=D(100)),))
+    flow = legacy_flow(
+        "f", "purchase_requisition", "f", (FlowStep("cfo", min_amount_exclusive=D(100)),)
+    )
     instance = ApprovalInstance.start(request("10"), flow, NOW)
     (granted,) = instance.events
     assert isinstance(granted, ApprovalGranted) and granted.steps == ()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
 from approval import consumer, domain, handlers
-from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, FlowStep
+from approval.domain import ApprovalInstance, Assignment, AuditEntry, Flow, FlowStep, legacy_flow
 from inventory_contracts.events.approvals import (
     ApprovalGranted,
     ApprovalRejected,
@@ -21,14 +22,17 @@ from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.uow import RecordsEvents
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-DEFAULT_FLOW = Flow(
-    "purchase-requisition",
-    "purchase_requisition",
-    "Purchase requisition approval",
-    (
-        FlowStep("department_manager", time_limit_hours=24),
-        FlowStep("finance_director", min_amount_exclusive=D(50000), time_limit_hours=48),
+DEFAULT_FLOW = dataclasses.replace(
+    legacy_flow(
+        "purchase-requisition",
+        "purchase_requisition",
+        "Purchase requisition approval",
+        (
+            FlowStep("department_manager", time_limit_hours=24),
+            FlowStep("finance_director", min_amount_exclusive=D(50000), time_limit_hours=48),
+        ),
     ),
+    version=1,
 )
 APPROVERS = [
     Assignment("wang.manager", "Wang", "department_manager", "*"),
@@ -54,6 +58,13 @@ class FakeFlows:
     async def get(self, flow_id: str) -> Flow | None:
         return self.rows.get(flow_id)
 
+    async def versions(self, flow_id: str) -> list[Flow]:
+        return [self.rows[flow_id]] if flow_id in self.rows else []
+
+    async def version(self, flow_id: str, version: int) -> Flow | None:
+        flow = self.rows.get(flow_id)
+        return flow if flow is not None and flow.version == version else None
+
     async def for_subject_type(self, subject_type: str) -> Flow | None:
         return next(
             (f for f in self.rows.values() if f.subject_type == subject_type and f.active), None
@@ -62,10 +73,11 @@ class FakeFlows:
     async def owner_of(self, subject_type: str) -> str | None:
         return next((f.flow_id for f in self.rows.values() if f.subject_type == subject_type), None)
 
-    async def save(self, flow: Flow) -> bool:
-        created = flow.flow_id not in self.rows
+    async def lock(self, flow_id: str) -> None:
+        """One caller at a time already."""
+
+    async def add_version(self, flow: Flow, created_by: str) -> None:
         self.rows[flow.flow_id] = flow
-        return created
 
 
 class FakeApprovers:
@@ -113,6 +125,13 @@ class FakePeople:
     async def managers_of(self, logins: list[str]) -> list[str]:
         found = (self.rows[login] for login in logins if login in self.rows)
         return sorted({p.manager_login for p in found if p.active and p.manager_login})
+
+    async def chain_of(self, login: str, levels: int) -> list[str]:
+        chain: list[str] = []
+        while len(chain) < levels and login in self.rows and self.rows[login].manager_login:
+            login = self.rows[login].manager_login or ""
+            chain.append(login)
+        return chain
 
 
 class FakeDelegations:
@@ -295,10 +314,10 @@ async def test_consumer_publishes_an_outcome_with_the_ids_of_the_request_it_answ
 async def test_flow_set_up_refuses_a_subject_type_another_flow_serves(
     uow: FakeApprovalUoW,
 ) -> None:
-    other = Flow("other", "purchase_requisition", "Other", (FlowStep("clerk"),))
+    other = legacy_flow("other", "purchase_requisition", "Other", (FlowStep("clerk"),))
     with pytest.raises(domain.SubjectTypeTaken):
         await handlers.put_flow(other, ADMIN, uow)
-    assert await handlers.put_flow(DEFAULT_FLOW, ADMIN, uow) is False
+    assert await handlers.put_flow(DEFAULT_FLOW, ADMIN, uow) == (DEFAULT_FLOW, False)
     assert uow.flows.rows["purchase-requisition"] == DEFAULT_FLOW
     assert uow.audited == []  # refused, then unchanged: nothing to audit
 
@@ -338,20 +357,23 @@ async def test_a_decision_is_audited_with_the_request_before_and_after(
 async def test_flow_and_approver_changes_are_audited_before_and_after(
     uow: FakeApprovalUoW,
 ) -> None:
-    changed = Flow(
+    changed = legacy_flow(
         DEFAULT_FLOW.flow_id,
         DEFAULT_FLOW.subject_type,
         DEFAULT_FLOW.name,
         (FlowStep("department_manager"),),
     )
-    await handlers.put_flow(changed, ADMIN, uow)
+    stored, created = await handlers.put_flow(changed, ADMIN, uow)
+    assert (stored.version, created) == (2, False)
     renamed = Assignment("wang.manager", "Wang Wei", "department_manager", "*")
     assert await handlers.add_approver(renamed, ADMIN, uow) is False
     assert await handlers.add_approver(renamed, ADMIN, uow) is False  # unchanged: not audited
     flow_entry, approver_entry = uow.audited
     assert (flow_entry["action"], flow_entry["actor"]) == ("update", "root.admin")
-    assert len(flow_entry["before"]["steps"]) == 2 and len(flow_entry["after"]["steps"]) == 1
-    assert flow_entry["before"]["steps"][1]["min_amount_exclusive"] == "50000"
+    before, after = flow_entry["before"], flow_entry["after"]
+    assert (before["version"], after["version"]) == (1, 2)
+    assert [len(b["branches"]) for b in (before, after)] == [2, 1]
+    assert before["branches"][0]["condition"] == {"field": "amount", "op": "gt", "value": 50000}
     assert (approver_entry["entity_type"], approver_entry["entity_id"]) == (
         "approver",
         "wang.manager",

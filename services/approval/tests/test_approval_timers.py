@@ -10,12 +10,12 @@ import pytest
 from approval.domain import (
     ApprovalInstance,
     Assignment,
-    Flow,
     FlowStep,
     NotAuthorized,
     escalate,
     escalation_target,
-    flow_problems,
+    legacy_flow,
+    legacy_step_problems,
     remind,
     timers_for,
 )
@@ -31,7 +31,7 @@ FALLBACK = "approval_admin"
 
 
 def started(**step: object) -> ApprovalInstance:
-    flow = Flow("f", "purchase_requisition", "F", (FlowStep("department_manager", **step),))  # type: ignore[arg-type]
+    flow = legacy_flow("f", "purchase_requisition", "F", (FlowStep("department_manager", **step),))  # type: ignore[arg-type]
     request = ApprovalRequested(
         request_id="R-1",
         subject_type="purchase_requisition",
@@ -72,7 +72,7 @@ def test_no_timers_without_a_limit_once_decided_or_once_escalated() -> None:
 
 
 def test_hours_and_minutes_together_are_a_field_problem() -> None:
-    problems = flow_problems([FlowStep("x", time_limit_hours=1, time_limit_minutes=5)])
+    problems = legacy_step_problems([FlowStep("x", time_limit_hours=1, time_limit_minutes=5)])
 
     assert [field for field, _ in problems] == ["steps.0.time_limit_minutes"]
 

@@ -22,22 +22,32 @@ from approval.domain import (
 
 
 class Flows(Protocol):
-    """The approval flows, one per subject type."""
+    """The approval flows, one per subject type, each with immutable numbered versions."""
 
     async def get(self, flow_id: str) -> Flow | None:
-        """The flow `flow_id`, if any."""
+        """The current version of the flow `flow_id`, if any."""
         ...
 
+    async def versions(self, flow_id: str) -> list[Flow]:
+        """Every version of `flow_id`, oldest first."""
+        ...
+
+    async def version(self, flow_id: str, version: int) -> Flow | None: ...
+
     async def for_subject_type(self, subject_type: str) -> Flow | None:
-        """The active flow serving `subject_type`, if any."""
+        """The current version of the flow serving `subject_type`, if it is active."""
         ...
 
     async def owner_of(self, subject_type: str) -> str | None:
         """The id of the flow serving `subject_type` (active or not), if any."""
         ...
 
-    async def save(self, flow: Flow) -> bool:
-        """Create or replace `flow` and its steps; True if it was created."""
+    async def lock(self, flow_id: str) -> None:
+        """Hold `flow_id` until the transaction ends (versions are numbered one at a time)."""
+        ...
+
+    async def add_version(self, flow: Flow, created_by: str) -> None:
+        """Store `flow` as its version `flow.version` and make it the current one."""
         ...
 
 
@@ -80,6 +90,10 @@ class People(Protocol):
 
     async def managers_of(self, logins: list[str]) -> list[str]:
         """The (active) managers of the active `logins`."""
+        ...
+
+    async def chain_of(self, login: str, levels: int) -> list[str]:
+        """The managers of `login` from the nearest up, at most `levels` of them."""
         ...
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
 from approval.adapters.timers import DEFAULT_REMINDER_SHARE, TimerRepository
-from approval.domain import ApprovalInstance, AuditEntry, Task
+from approval.domain import ApprovalInstance, AssigneeRule, AuditEntry, Task, Vote
 
 DEFAULT_LIST_LIMIT = 100
 _TASK_FIELDS = (
@@ -31,6 +31,7 @@ _TASK_FIELDS = (
     "escalated_at",
     "flow_role",
     "on_behalf_of",
+    "mode",
 )
 
 
@@ -130,7 +131,11 @@ class InstanceRepository:
             select(t).where(t.c.request_id == request_id).order_by(t.c.step_no)
         )
         return [
-            Task(**{k: r._mapping[k] for k in _TASK_FIELDS} | {"assignees": tuple(r.assignees)})
+            Task(
+                **{k: r._mapping[k] for k in _TASK_FIELDS},
+                rules=tuple(AssigneeRule.from_record(rule) for rule in r.rules),
+                votes=tuple(Vote.from_record(vote) for vote in r.votes),
+            )
             for r in rows
         ]
 
@@ -172,6 +177,7 @@ class InstanceRepository:
             "decided_by",
             "decision_reason",
             "version",
+            "flow_version",
         )
 
     def _instance_values(self, instance: ApprovalInstance) -> dict[str, Any]:
@@ -180,4 +186,10 @@ class InstanceRepository:
     @staticmethod
     def _task_values(request_id: str, task: Task) -> dict[str, Any]:
         values = {k: getattr(task, k) for k in _TASK_FIELDS}
-        return {"request_id": request_id, **values, "assignees": list(task.assignees)}
+        return {
+            "request_id": request_id,
+            **values,
+            "assignees": list(task.assignees),
+            "rules": [rule.record() for rule in task.rules],
+            "votes": [vote.record() for vote in task.votes],
+        }

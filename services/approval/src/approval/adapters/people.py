@@ -51,3 +51,19 @@ class PeopleRepository:
             )
         )
         return sorted({m for m in await self._session.scalars(query) if m is not None})
+
+    async def chain_of(self, login: str, levels: int) -> list[str]:
+        """The managers of `login` from the nearest up, at most `levels` of them; the chain
+        stops at an inactive or unknown person (or one without a manager)."""
+        chain: list[str] = []
+        current = login
+        t = tables.people
+        for _ in range(levels):
+            manager = await self._session.scalar(
+                select(t.c.manager_login).where(t.c.login == current, t.c.active.is_(True))
+            )
+            if manager is None or manager in chain or manager == login:
+                break
+            chain.append(manager)
+            current = manager
+        return chain

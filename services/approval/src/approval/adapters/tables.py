@@ -1,6 +1,8 @@
 """Tables of the approval database (SQLAlchemy Core), with the runtime's outbox and inbox.
 
-Kept in step with the hand-written migrations (a test compares them). Timers of pending
+Kept in step with the hand-written migrations (a test compares them). A flow's versions are
+immutable rows of `approval_flow_versions` (branches as JSON); `approval_flows.version` is the
+one new requests start with. Timers of pending
 steps (`approval_timers`) fire once; `people` is the directory's view approval keeps;
 `approval_delegations` are absence windows.
 """
@@ -38,22 +40,25 @@ approval_flows = Table(
     Column("name", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     now_column("updated_at"),
+    Column("name_en", Text),
+    Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
-approval_flow_steps = Table(
-    "approval_flow_steps",
+approval_flow_versions = Table(
+    "approval_flow_versions",
     metadata,
     Column(
         "flow_id", Text, ForeignKey("approval_flows.flow_id", ondelete="CASCADE"), nullable=False
     ),
-    Column("step_no", Integer, nullable=False),
-    Column("role", Text, nullable=False),
-    Column("min_amount_exclusive", Numeric),
-    Column("max_amount_inclusive", Numeric),
-    Column("time_limit_hours", Integer),
-    Column("time_limit_minutes", Integer),
-    Column("escalation_role", Text),
-    PrimaryKeyConstraint("flow_id", "step_no"),
+    Column("version", Integer, nullable=False),
+    Column("subject_type", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_en", Text),
+    Column("active", Boolean, nullable=False),
+    Column("branches", JSONB, nullable=False),
+    Column("created_by", Text, nullable=False),
+    now_column("created_at"),
+    PrimaryKeyConstraint("flow_id", "version"),
 )
 
 approvers = Table(
@@ -87,6 +92,7 @@ approval_instances = Table(
     Column("decided_by", Text),
     Column("decision_reason", Text),
     Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("flow_version", Integer),
     CheckConstraint(
         "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status_known"
     ),
@@ -118,6 +124,9 @@ approval_tasks = Table(
     Column("assignees", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("flow_role", Text),
     Column("on_behalf_of", Text),
+    Column("mode", Text, nullable=False, server_default=text("'single'")),
+    Column("rules", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("votes", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     PrimaryKeyConstraint("request_id", "step_no"),
     CheckConstraint(
         "status IN ('waiting', 'pending', 'approved', 'rejected', 'cancelled')",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, any_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, any_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
@@ -34,6 +34,7 @@ class TaskRow:
     decided_at: datetime | None
     flow_id: str | None = None
     requested_by: str = ""
+    mode: str = "single"
 
 
 class TaskList:
@@ -48,7 +49,7 @@ class TaskList:
         """Tasks by status; with `approver`, pending ones they may act on (by role and
         department, not after approving an earlier step, not on their own request) or decided
         ones they decided."""
-        tasks, inst, appr = tables.approval_tasks, tables.approval_instances, tables.approvers
+        tasks, inst = tables.approval_tasks, tables.approval_instances
         query = (
             select(
                 tasks.c.request_id,
@@ -67,6 +68,7 @@ class TaskList:
                 tasks.c.decided_at,
                 inst.c.flow_id,
                 inst.c.requested_by,
+                tasks.c.mode,
             )
             .join(inst, inst.c.request_id == tasks.c.request_id)
             .where(tasks.c.status == status)
@@ -74,25 +76,40 @@ class TaskList:
             .limit(limit)
         )
         if approver is not None and status == "pending":
-            holds_role = exists().where(
-                appr.c.approver_id == approver,
-                appr.c.role == tasks.c.role,
-                or_(appr.c.department == ALL_DEPARTMENTS, appr.c.department == inst.c.department),
-            )
-            earlier = tables.approval_tasks.alias("earlier")
-            approved_earlier = exists().where(
-                and_(
-                    earlier.c.request_id == tasks.c.request_id,
-                    earlier.c.status == "approved",
-                    earlier.c.approver == approver,
-                )
-            )
-            assigned = or_(
-                and_(func.cardinality(tasks.c.assignees) == 0, holds_role),
-                literal(approver) == any_(tasks.c.assignees),
-            )
-            query = query.where(assigned, ~approved_earlier, inst.c.requested_by != approver)
+            query = query.where(_may_act(approver))
         elif approver is not None:
             query = query.where(tasks.c.approver == approver)
         rows = await self._session.execute(query)
         return [TaskRow(**r._mapping) for r in rows]
+
+    async def names(self, login: str) -> bool:
+        """Whether a task names `login` as an assignee or its approver."""
+        tasks = tables.approval_tasks
+        named = or_(literal(login) == any_(tasks.c.assignees), tasks.c.approver == login)
+        return bool(await self._session.scalar(select(exists().where(named))))
+
+
+def _may_act(approver: str) -> ColumnElement[bool]:
+    """A pending task `approver` may act on: by role and department (or as a named assignee),
+    not on their own request, not after approving a step of it (or their part of this
+    countersign step)."""
+    tasks, inst, appr = tables.approval_tasks, tables.approval_instances, tables.approvers
+    holds_role = exists().where(
+        appr.c.approver_id == approver,
+        appr.c.role == tasks.c.role,
+        or_(appr.c.department == ALL_DEPARTMENTS, appr.c.department == inst.c.department),
+    )
+    assigned = or_(
+        and_(func.cardinality(tasks.c.assignees) == 0, holds_role),
+        literal(approver) == any_(tasks.c.assignees),
+    )
+    other = tables.approval_tasks.alias("other")
+    approved_one = exists().where(
+        other.c.request_id == tasks.c.request_id,
+        or_(
+            and_(other.c.status == "approved", other.c.approver == approver),
+            other.c.votes.contains([{"login": approver}]),
+            other.c.votes.contains([{"on_behalf_of": approver}]),
+        ),
+    )
+    return and_(assigned, ~approved_one, inst.c.requested_by != approver)

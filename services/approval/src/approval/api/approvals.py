@@ -80,9 +80,10 @@ async def list_tasks(
     limit: Limit = 100,
 ) -> list[TaskListItem]:
     """Tasks by status; with `approver`, the pending tasks that approver may act on (or the
-    tasks they decided)."""
+    tasks they decided); 404 for a login holding no role and named on no task."""
     async with uow:
-        if approver is not None and not await uow.approvers.of(approver):
+        known = approver is None or await uow.approvers.of(approver)
+        if not known and not await uow.task_list.names(str(approver)):
             raise ApiError(404, "not_found", f"unknown approver {approver!r}")
         rows = await uow.task_list.find(approver=approver, status=status, limit=limit)
     return [task_list_item(row) for row in rows]

@@ -45,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "act_granted": "审批通过", "act_commented": "评论", "act_transferred": "转交",
         "act_reminded": "催办提醒", "act_escalated": "超时升级", "act_withdrawn": "撤回",
         "act_resubmitted": "重新提交", "on_behalf_of": "代理审批（委托人）",
+        "mode_all_of": "会签（须全部同意）", "mode_any_of": "或签（一人同意即可）",
+        "undecided": "未处理", "act_unassigned": "无可审批人，转交角色",
     },
     "en": {
         "inbox": "My approvals", "signed_in": "Signed in as", "sign_out": "Sign out",
@@ -67,6 +69,9 @@ TEXT: dict[str, dict[str, str]] = {
         "act_commented": "commented", "act_transferred": "transferred",
         "act_reminded": "reminded", "act_escalated": "escalated", "act_withdrawn": "withdrawn",
         "act_resubmitted": "resubmitted", "on_behalf_of": "On behalf of",
+        "mode_all_of": "Countersign (all must approve)",
+        "mode_any_of": "Or-sign (any one approves)", "undecided": "Not decided yet",
+        "act_unassigned": "nobody to assign; handed to a role",
     },
 }  # fmt: skip
 

@@ -12,6 +12,15 @@ from approval.adapters.task_list import TaskRow
 from approval.domain import ApprovalInstance, AuditEntry, Task
 
 
+class VoteView(BaseModel):
+    """One assignee's approval of a countersign step."""
+
+    login: str
+    at: datetime
+    comment: str | None
+    on_behalf_of: str | None
+
+
 class TaskView(BaseModel):
     step_no: int
     role: str
@@ -27,6 +36,9 @@ class TaskView(BaseModel):
     assignees: list[str]
     escalated_at: datetime | None
     on_behalf_of: str | None = None
+    mode: str = "single"
+    rules: list[dict[str, Any]] = []
+    votes: list[VoteView] = []
 
 
 class AuditView(BaseModel):
@@ -59,6 +71,7 @@ class ApprovalSummary(BaseModel):
 
 class ApprovalDetail(ApprovalSummary):
     flow_id: str | None
+    flow_version: int | None
     details: dict[str, Any]
     steps: list[TaskView]
     audit: list[AuditView]
@@ -79,10 +92,17 @@ class TaskListItem(BaseModel):
     due_at: datetime | None
     approver: str | None
     decided_at: datetime | None
+    mode: str = "single"
 
 
 def _task_view(task: Task) -> TaskView:
-    return TaskView(**task.__dict__)
+    return TaskView(
+        **task.__dict__
+        | {
+            "rules": [rule.record() for rule in task.rules],
+            "votes": [vote.__dict__ for vote in task.votes],
+        }
+    )
 
 
 def _summary_fields(instance: ApprovalInstance) -> dict[str, Any]:
@@ -117,6 +137,7 @@ def detail(instance: ApprovalInstance, audit: list[AuditEntry]) -> ApprovalDetai
     return ApprovalDetail(
         **_summary_fields(instance),
         flow_id=instance.flow_id,
+        flow_version=instance.flow_version,
         details=instance.details,
         steps=[_task_view(t) for t in instance.tasks],
         audit=[AuditView(**entry.__dict__) for entry in audit],

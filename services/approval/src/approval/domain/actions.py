@@ -1,7 +1,8 @@
 """What else happens to a request besides a decision (pure): transfer of the current step,
 withdrawal and resubmission by the requester, and comments. Each lands on the timeline.
 
-A transfer hands the current step to one named person (its assignees become ``[to]``). The
+A transfer hands the current step to one named person (its assignees become ``[to]``; of a
+countersign step, only the transferring assignee's part goes to them). The
 requester withdraws a pending request (`ApprovalWithdrawn`, so the requesting service closes
 its side) or resubmits a rejected one: a new version that starts again at step 1 with the steps
 the request started with (its copy of the flow), the earlier versions' timeline kept.
@@ -55,7 +56,14 @@ def transfer(
         raise InvalidInput(
             "to", f"{to} may not decide this request: they requested it or approved a step of it"
         )
-    task.assignees = (to,)
+    decider = acting_for or actor
+    if task.mode == "all_of" and decider in task.assignees:
+        # A countersign step: only the transferring assignee's part goes to `to`.
+        if to in task.assignees:
+            raise InvalidInput("to", f"{to} is already an assignee of this step")
+        task.assignees = tuple(to if a == decider else a for a in task.assignees)
+    else:
+        task.assignees = (to,)
     who = actor if acting_for is None else f"{actor} for {acting_for}"
     text = f"to {to}" + (f": {comment.strip()}" if comment and comment.strip() else "")
     _note(instance, "transferred", who, now, text)

@@ -65,6 +65,12 @@ def refusal(
             f"{request.department!r}, which step {task.step_no} requires"
         )
     for login in dict.fromkeys((actor, decider)):
+        if task.decided_by(login):
+            return (
+                f"{login} already approved step {task.step_no}; each assignee of a "
+                "countersign step approves once"
+            )
+    for login in dict.fromkeys((actor, decider)):
         if approved_earlier(request, login):
             return (
                 f"{login} already approved an earlier step of this request; "

@@ -1,10 +1,12 @@
 """Approval instances: a request going through its flow's steps, decided in order (pure).
 
-A request gets the steps of its flow that apply to its amount, copied into the instance, so a
-later change of the flow does not change requests already running. Steps are decided in order;
-the last approval grants the request, any rejection rejects it. An approver acts for a step when
-they hold its role for the request's department (or for every department, ``"*"``), did not
-approve an earlier step of the same request, and are not the one who requested it (four eyes).
+A request gets the steps of the first branch of its flow's active version whose condition holds
+for it, copied into the instance with the flow's key and version, so a later version of the
+flow does not change requests already running. Steps are decided in order (a countersign step
+once each assignee approved); the last approval grants the request, any rejection rejects it.
+An approver acts for a step when they hold its role for the request's department (or for every
+department, ``"*"``), did not approve an earlier step of the same request, and are not the one
+who requested it (four eyes).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from inventory_contracts.events.base import Event
 
 from approval.domain.approvers import Assignment
 from approval.domain.authority import approved_earlier, refusal
+from approval.domain.conditions import request_attributes
 from approval.domain.errors import AlreadyDecided, NotAuthorized, ReasonRequired
 from approval.domain.flows import Flow
 from approval.domain.tasks import Task
@@ -73,6 +76,7 @@ class ApprovalInstance:
     decided_by: str | None = None
     decision_reason: str | None = None
     version: int = 1
+    flow_version: int | None = None
     new_audit: list[AuditEntry] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -80,12 +84,16 @@ class ApprovalInstance:
     def start(
         cls, request: ApprovalRequested, flow: Flow | None, now: datetime
     ) -> ApprovalInstance:
-        """A new instance with the flow's steps for the amount; the first step's task pending.
+        """A new instance with the steps of the flow's branch for the request; the first
+        step's task pending (its assignees still to be resolved: `Task.unresolved`).
 
         Without a flow for the subject type the request is rejected (nobody may approve it);
-        when no step applies to the amount, it is granted by rule.
+        when its branch has no step, it is granted by rule.
         """
-        steps = flow.steps_for(request.amount) if flow is not None else ()
+        attributes = request_attributes(
+            request.amount, request.department, request.requested_by, request.details
+        )
+        steps = flow.steps_for(attributes) if flow is not None else ()
         instance = cls(
             request_id=request.request_id,
             subject_type=request.subject_type,
@@ -98,6 +106,7 @@ class ApprovalInstance:
             details=dict(request.details),
             requested_at=now,
             flow_id=flow.flow_id if flow is not None else None,
+            flow_version=flow.version if flow is not None else None,
             tasks=[
                 Task(
                     step_no=no,
@@ -106,6 +115,8 @@ class ApprovalInstance:
                     time_limit_minutes=step.time_limit_minutes,
                     escalation_role=step.escalation_role,
                     flow_role=step.role,
+                    mode=step.mode,
+                    rules=step.assignees,
                 )
                 for no, step in enumerate(steps, start=1)
             ],
@@ -142,10 +153,13 @@ class ApprovalInstance:
         acting_for: str | None = None,
     ) -> None:
         """Approve the current step (as a delegate `acting_for` an assignee, whose
-        `assignments` these are): the next step becomes pending, or the request is granted."""
+        `assignments` these are): the next step becomes pending, or the request is granted.
+        A countersign step waits for every assignee's approval."""
         task = self._task_for(approver_id, assignments, acting_for)
-        task.decide("approved", approver_id, now, comment, acting_for)
         self._audit("approved", _who(approver_id, acting_for), now, task.step_no, comment)
+        if task.mode == "all_of" and not task.vote(approver_id, now, comment, acting_for):
+            return
+        task.decide("approved", approver_id, now, comment, acting_for)
         following = self._next_waiting()
         if following is None:
             self._finish_granted(approver_id, now, None)
@@ -179,6 +193,7 @@ class ApprovalInstance:
             "decision_reason": self.decision_reason,
             "requested_by": self.requested_by,
             "version": self.version,
+            "flow_version": self.flow_version,
             "steps": [
                 {
                     "step_no": t.step_no,
@@ -188,15 +203,23 @@ class ApprovalInstance:
                     "comment": t.comment,
                     "assignees": list(t.assignees),
                     "on_behalf_of": t.on_behalf_of,
+                    "mode": t.mode,
+                    "approved_by": [v.assignee for v in t.votes],
                 }
                 for t in self.tasks
             ],
         }
 
     def decided_steps(self) -> tuple[ApprovalStep, ...]:
+        """Each decision: every approval of a countersign step, and each step's decision."""
         steps = []
         for t in self.tasks:
-            if t.status in ("approved", "rejected") and t.approver and t.decided_at:
+            steps += [
+                ApprovalStep(role=t.role, approver=v.login, decision="approved", decided_at=v.at,
+                             comment=v.comment) for v in t.votes
+            ]  # fmt: skip
+            voted = t.status == "approved" and bool(t.votes)
+            if t.status in ("approved", "rejected") and t.approver and t.decided_at and not voted:
                 decision: StepDecision = "approved" if t.status == "approved" else "rejected"
                 steps.append(
                     ApprovalStep(

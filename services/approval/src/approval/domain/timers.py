@@ -1,7 +1,9 @@
 """Time limits that act (pure): when a step's timers fall due, and whom an overdue step goes to.
 
 A pending step with a time limit has two timers: a reminder at a share of the limit and the
-escalation at the limit. Escalation happens once per step: the escalated step keeps its due
+escalation at the limit. A countersign (`all_of`) step escalates the part of the assignees who
+have not approved yet; escalated to a role, one holder then decides the rest. Escalation happens
+once per step: the escalated step keeps its due
 time but starts no new limit, so it never escalates again. The target, in order: the holders
 of the step's `escalation_role`; else the managers of its assignees (from the people
 directory); else the fallback role (the `APPROVAL_ESCALATION_FALLBACK_ROLE` setting).
@@ -112,6 +114,10 @@ def escalate(
     step_role = task.role
     if target.role is not None:
         task.role, task.assignees = target.role, ()
+    elif task.mode == "all_of":
+        # Countersign: those who approved keep their part; the undecided ones' goes up.
+        done = [a for a in task.assignees if a not in task.undecided()]
+        task.assignees = tuple(dict.fromkeys([*done, *target.assignees]))
     else:
         task.assignees = target.assignees
     task.escalated_at = now

@@ -8,6 +8,7 @@ transaction (the consumer loop commits); the command handlers, called by the API
 commit their own.
 """
 
+from approval.handlers.assign import FALLBACK_ROLE, assign_current
 from approval.handlers.decisions import (
     InstanceWithAudit,
     comment,
@@ -19,13 +20,14 @@ from approval.handlers.decisions import (
 )
 from approval.handlers.delegations import cancel_delegation, delegate, delegations_of
 from approval.handlers.setup import add_approver, apply_person, put_flow, start_approval
-from approval.handlers.timers import FALLBACK_ROLE, fire_due_timers
+from approval.handlers.timers import fire_due_timers
 
 __all__ = [
     "FALLBACK_ROLE",
     "InstanceWithAudit",
     "add_approver",
     "apply_person",
+    "assign_current",
     "cancel_delegation",
     "comment",
     "decide",

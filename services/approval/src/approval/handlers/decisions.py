@@ -25,6 +25,7 @@ from approval.domain import (
     NotAuthorized,
     UnknownRequest,
 )
+from approval.handlers.assign import assign_current
 from approval.ports import ApprovalUoW
 
 
@@ -84,6 +85,7 @@ async def _act(
             raise UnknownRequest(request_id)
         before = instance.record()
         await change(instance)
+        await assign_current(uow, instance)
         await uow.instances.save(instance)
         uow.audit(
             actor, action, "approval_request", request_id, before=before, after=instance.record()

@@ -4,7 +4,7 @@ directory. Set-up changes are audited with the state before and after."""
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_contracts.events.identity import PersonChanged
@@ -13,6 +13,7 @@ from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.inbound import InboundEvent
 
 from approval.domain import ApprovalInstance, Assignment, Flow, Person
+from approval.handlers.assign import assign_current
 from approval.ports import ApprovalUoW
 
 log = logging.getLogger(__name__)
@@ -29,27 +30,34 @@ async def start_approval(
         log.info("approval request %s already known", request.request_id)
         return
     flow = await uow.flows.for_subject_type(request.subject_type)
-    await uow.instances.add(ApprovalInstance.start(request, flow, now()))
+    instance = ApprovalInstance.start(request, flow, now())
+    await assign_current(uow, instance)
+    await uow.instances.add(instance)
 
 
-async def put_flow(flow: Flow, actor: Principal, uow: ApprovalUoW) -> bool:
-    """Create or replace a flow; True if created. Running instances keep their steps. A change
-    is audited with the flow before and after (putting the same flow again records nothing)."""
+async def put_flow(flow: Flow, actor: Principal, uow: ApprovalUoW) -> tuple[Flow, bool]:
+    """Store `flow` as the flow's next version and make it current; the stored version and
+    whether the flow is new. Running instances keep the version they started with. A new
+    version is audited with the flow before and after; putting the current one again changes
+    and records nothing."""
     async with uow:
+        await uow.flows.lock(flow.flow_id)
         flow.check_subject_type_free(await uow.flows.owner_of(flow.subject_type))
         before = await uow.flows.get(flow.flow_id)
-        created = await uow.flows.save(flow)
-        if before != flow:
-            uow.audit(
-                actor,
-                "create" if before is None else "update",
-                "approval_flow",
-                flow.flow_id,
-                before=None if before is None else before.record(),
-                after=flow.record(),
-            )
+        if before is not None and flow.same_as(before):
+            return before, False
+        stored = replace(flow, version=1 if before is None else before.version + 1)
+        await uow.flows.add_version(stored, actor.id)
+        uow.audit(
+            actor,
+            "create" if before is None else "update",
+            "approval_flow",
+            flow.flow_id,
+            before=None if before is None else before.record(),
+            after=stored.record(),
+        )
         await uow.commit()
-    return created
+    return stored, before is None
 
 
 async def add_approver(assignment: Assignment, actor: Principal, uow: ApprovalUoW) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
 
 from approval.domain import (
     TIMER_ACTOR,
@@ -14,10 +13,8 @@ from approval.domain import (
     escalation_target,
     remind,
 )
+from approval.handlers.assign import FALLBACK_ROLE
 from approval.ports import ApprovalUoW
-
-FALLBACK_ROLE: Final = "approval_admin"
-"""Who an overdue step goes to when it has no escalation role holder and no known manager."""
 
 
 async def fire_due_timers(
@@ -57,8 +54,10 @@ async def fire_due_timers(
 
 
 async def _assignees(uow: ApprovalUoW, instance: ApprovalInstance, task: Task) -> list[str]:
-    """Who may decide `task` now: its named assignees, or its role's holders (four eyes)."""
-    people = task.assignees or await uow.approvers.holders(task.role, instance.department)
+    """Who may decide `task` now: its named assignees (of a countersign step, those who have not
+    approved yet), or its role's holders (four eyes)."""
+    named = task.undecided() if task.mode == "all_of" else task.assignees
+    people = list(named) or await uow.approvers.holders(task.role, instance.department)
     return [login for login in people if instance.may_be_decided_by(login)]
 
 

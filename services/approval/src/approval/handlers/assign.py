@@ -1,0 +1,36 @@
+"""Resolve the assignees of a step that just became pending: its role holders, the requester's
+manager chain, named people (the rules of `domain.assignees`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from approval import domain
+from approval.domain import ApprovalInstance
+from approval.ports import ApprovalUoW
+
+FALLBACK_ROLE: Final = "approval_admin"
+"""Who a step goes to when nobody else may decide it (no escalation role holder, no manager
+known, nobody its rules name)."""
+
+
+async def assign_current(
+    uow: ApprovalUoW, instance: ApprovalInstance, fallback_role: str = FALLBACK_ROLE
+) -> None:
+    """Give the step that just became pending its assignees (a step that stays with its role
+    keeps none: its holders decide as they are when they decide)."""
+    task = instance.current_task
+    if task is None or not task.unresolved:
+        return
+    task.unresolved = False
+    if domain.stays_with_role(task):
+        return
+    holders = {
+        rule.role: await uow.approvers.holders(rule.role, instance.department)
+        for rule in task.rules
+        if rule.kind == "role" and rule.role is not None
+    }
+    levels = domain.levels_needed(task.rules)
+    chain = await uow.people.chain_of(instance.requested_by, levels) if levels else []
+    people = domain.resolve(task.rules, holders, chain, instance.may_be_decided_by)
+    domain.assign(instance, task, people, fallback_role)
