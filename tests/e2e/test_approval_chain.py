@@ -96,10 +96,18 @@ async def erp_subscribed(erp: WebhookReceiver) -> WebhookReceiver:
 
 
 async def approve_from_link(
-    chromium: Any, link: str, login: str, *, lang: str, width: int, height: int
+    chromium: Any,
+    link: str,
+    login: str,
+    *,
+    lang: str,
+    width: int,
+    height: int,
+    foreign_link: str | None = None,
 ) -> str:
     """Open the message's link signed out, sign in as `login` on the issuer's page, land on the
-    task and approve it with a comment; the flash the page shows."""
+    task and approve it with a comment; the flash the page shows. Then the link again (used),
+    and `foreign_link`, another person's (not `login`'s)."""
     context = await chromium.new_context(
         viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US"
     )
@@ -120,6 +128,11 @@ async def approve_from_link(
     await page.screenshot(path=str(screenshot(f"{shot}-approved.png")), full_page=True)
     again = await page.goto(link)  # a link works once
     assert again is not None and again.status == 410
+    if foreign_link is not None:  # another approver's link is refused, naming who is signed in
+        refused = await page.goto(foreign_link)
+        assert refused is not None and refused.status == 403
+        assert login in await page.inner_text("#link-reason")
+        await page.screenshot(path=str(screenshot(f"{shot}-not-yours.png")), full_page=True)
     await context.close()
     return str(flash)
 
@@ -173,6 +186,7 @@ async def test_approvers_act_from_their_messages_and_the_order_reaches_the_erp(
         flash = await approve_from_link(
             chromium, base_url("approval") + finance_link.group(1), "li.finance",
             lang="en", width=1280, height=900,
+            foreign_link=base_url("approval") + manager_link.group(1),
         )  # fmt: skip
         assert flash == "Approved"
         await chromium.close()
