@@ -115,10 +115,14 @@ def test_the_message_is_in_the_persons_language_with_the_link_last() -> None:
     assert zh.title == "待您审批：采购申请 PR-1"
     assert zh.body.splitlines()[-1] == "https://x/inbox/REQ-1?link=T"
     assert "金额：60,000.00 CNY" in zh.body and "72 小时内有效" in zh.body
+    assert "步骤：第 1 步（部门经理）" in zh.body
     assert "截止时间" not in zh.body  # no due time, no line for it
     en = render("decision", {**facts, "status": "rejected", "reason": "too dear"}, "en")
     assert en.title == "Decision: purchase requisition PR-1 rejected"
     assert "Reason: too dear" in en.body and "link" not in en.body
+    reminder = render("reminder", {**facts, "due_at": "2026-12-06 08:00 UTC"}, "en", "L", 72)
+    assert "Step 1 (department manager)" in reminder.body
+    assert reminder.title == "Reminder: purchase requisition PR-1 is due 2026-12-06 08:00 UTC"
     assert language_of("en") == "en" and language_of(None) == "zh"
 
 

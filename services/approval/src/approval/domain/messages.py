@@ -20,6 +20,11 @@ SUBJECTS: Final[dict[str, dict[MessageLang, str]]] = {
     "purchase_requisition": {"zh": "采购申请", "en": "purchase requisition"},
     "stock_count_variance": {"zh": "盘点差异", "en": "stock count variance"},
 }
+ROLES: Final[dict[str, dict[MessageLang, str]]] = {
+    "department_manager": {"zh": "部门经理", "en": "department manager"},
+    "finance_director": {"zh": "财务总监", "en": "finance director"},
+    "warehouse_manager": {"zh": "仓库主管", "en": "warehouse manager"},
+}
 OUTCOMES: Final[dict[str, dict[MessageLang, str]]] = {
     "approved": {"zh": "已通过", "en": "approved"},
     "rejected": {"zh": "已驳回", "en": "rejected"},
@@ -105,6 +110,8 @@ def render(
     values["subject"] = subject[lang] if subject else facts.get("subject_type", "")
     values["outcome"] = OUTCOMES.get(facts.get("status", ""), {}).get(lang, facts.get("status", ""))
     values["hours"] = str(link_hours)
+    role = facts.get("role", "")
+    values["role"] = ROLES.get(role, {}).get(lang, role)
     title = TITLES[kind][lang].format_map(_Blank(values))
     lines = [
         LINES[lang][name].format_map(_Blank(values))
