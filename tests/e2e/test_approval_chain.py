@@ -64,13 +64,18 @@ def mailbox() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="module")
 async def approvers_reachable() -> None:
-    """The demo approvers' addresses and languages, as the demo seeds them (a stack seeded
-    before they had any gets them now); approval learns them from `PersonChanged`."""
+    """The demo approvers' addresses and languages, as the demo seeds them, announced afresh:
+    cleared, then set (an unchanged profile publishes nothing, and approval learns addresses
+    only from `PersonChanged`, so a stack whose approval database is newer than its people
+    would otherwise not know them)."""
     async with http("integration-gateway") as gw:
         for person in DEMO_PEOPLE:
+            if person["login"] not in ("wang.manager", "li.finance"):
+                continue
             contacts = {k: person[k] for k in CONTACT_FIELDS if k in person}
-            if person["login"] in ("wang.manager", "li.finance"):
-                response = await gw.patch(f"/v1/people/{person['login']}", json=contacts)
+            cleared = {k: None for k in contacts if k != "locale"}
+            for change in (cleared, contacts):
+                response = await gw.patch(f"/v1/people/{person['login']}", json=change)
                 assert response.status_code == 200, response.text
 
 
