@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Query
 from inventory_runtime.auth.routes import require, secured_router
 from pydantic import BaseModel
 
@@ -44,8 +45,8 @@ class NotificationView(BaseModel):
 async def list_notifications(
     uow: Uow,
     status: Literal["pending", "sent", "failed"] | None = None,
-    request_id: str | None = None,
-    recipient: str | None = None,
+    request_id: Annotated[str | None, Query(max_length=100)] = None,
+    recipient: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 100,
 ) -> list[NotificationView]:
     """Messages, newest first (`?status=failed` shows what did not reach its person, with the
