@@ -1,7 +1,7 @@
 """Reminders and escalations tell people, on PostgreSQL through the timer job: the assignee is
 reminded once with a link to the task; at the limit the manager the step escalated to is told
 in their language with a link of their own, and the old assignee that it left them, without
-one; firing again tells nobody twice."""
+one; firing again tells nobody twice. A running delegate is told of the delegator's tasks."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.domain.people import Person
 from approval.ports import ApprovalUoW
 from inventory_contracts.events.approvals import ApprovalRequested
+from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.inbound import InboundEvent
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -104,3 +105,47 @@ async def test_the_assignee_is_reminded_and_an_escalation_tells_both_sides_once(
     assert titles[0] == f"待您审批：{subject}"
     assert titles[1].startswith(f"催办提醒：{subject} 将于 ") and titles[1].endswith(" UTC 到期")
     assert titles[2:] == [f"Escalated to you: {subject}", f"超时升级：{subject} 已转由他人审批"]
+
+
+async def test_a_running_delegate_is_told_of_the_task_with_a_link_of_their_own(
+    client: httpx.AsyncClient,
+    notifying: MakeUow,
+    message_of: Callable[..., InboundEvent[ApprovalRequested]],
+) -> None:
+    now = datetime.now(UTC)
+    window = {"starts_at": (now - timedelta(minutes=1)).isoformat()}
+    given = await client.post(
+        "/v1/delegations",
+        json={"to": "zhou.deputy", **window, "ends_at": (now + timedelta(days=1)).isoformat()},
+        headers=TEST_ISSUER.headers("approver", login="wang.manager"),
+    )
+    assert given.status_code == 201, given.text
+    async with notifying() as uow:
+        for login in ("wang.manager", "zhou.deputy"):
+            await uow.people.apply(
+                Person(login, None, "purchasing", True, now, email=f"{login}@example.com")
+            )
+        await uow.commit()
+    request_id = f"ND-{uuid.uuid4().hex[:8]}"
+    request = ApprovalRequested(
+        request_id=request_id,
+        subject_type="purchase_requisition",
+        subject_id=request_id,
+        amount=Decimal(100),
+        department="purchasing",
+        requested_by="replenishment",
+        summary="delegated",
+    )
+    async with notifying() as uow:
+        await consumer.subscription().handler([message_of(request)], uow)
+        await uow.commit()
+    messages = await told(notifying, request_id)
+    assert [(kind, who, link) for kind, who, _, link in messages] == [
+        ("new_task", "wang.manager", True),
+        ("new_task", "zhou.deputy", True),
+    ]
+    cancelled = await client.delete(
+        f"/v1/delegations/{given.json()['delegation_id']}",
+        headers=TEST_ISSUER.headers("approver", login="wang.manager"),
+    )
+    assert cancelled.status_code == 200, cancelled.text

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
 from approval.adapters.approvers import ApproverRepository
+from approval.adapters.delegations import DelegationRepository
 from approval.domain.links import LinkClaim, LinkRow, sign
 from approval.domain.messages import choose_channel, language_of, render
 from approval.domain.notices import TASK_KINDS, Notice
@@ -45,17 +46,22 @@ class NotificationRepository:
     """Plans messages for notices, keeps the task links, lists the messages."""
 
     def __init__(
-        self, session: AsyncSession, approvers: ApproverRepository, config: NoticeConfig
+        self,
+        session: AsyncSession,
+        approvers: ApproverRepository,
+        delegations: DelegationRepository,
+        config: NoticeConfig,
     ) -> None:
         self._session = session
         self._approvers = approvers
+        self._delegations = delegations
         self._config = config
 
     async def plan(self, notices: list[Notice], now: datetime) -> int:
         """Write one message per recipient of each notice; return how many."""
         rows: list[dict[str, Any]] = []
         for notice in notices:
-            recipients = await self._recipients(notice)
+            recipients = await self._recipients(notice, now)
             people = await self._people(recipients)
             for login in recipients:
                 person = people.get(login)
@@ -66,10 +72,13 @@ class NotificationRepository:
             await self._session.execute(insert(tables.approval_notifications), rows)
         return len(rows)
 
-    async def _recipients(self, notice: Notice) -> list[str]:
+    async def _recipients(self, notice: Notice, now: datetime) -> list[str]:
         named = list(notice.to)
         if not named and notice.to_role is not None:
             named = await self._approvers.holders(notice.to_role, notice.department)
+        if notice.kind in TASK_KINDS and named:  # their running delegates may act too
+            delegations = await self._delegations.from_(named)
+            named += [d.delegate for d in delegations if d.covers(notice.flow_id, now)]
         return sorted({login for login in named if login not in notice.excluded})
 
     async def _people(self, logins: list[str]) -> dict[str, Person]:

@@ -79,6 +79,6 @@ class ApprovalUnitOfWork(UnitOfWork):
         self.people = PeopleRepository(self.session)
         self.delegations = DelegationRepository(self.session)
         self.notifications = NotificationRepository(
-            self.session, self.approvers, self.notice_config
+            self.session, self.approvers, self.delegations, self.notice_config
         )
         return self

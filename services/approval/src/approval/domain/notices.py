@@ -1,6 +1,9 @@
 """Who is told what about a request (pure): from how an instance changed in one transaction,
 the notices to send.
 
+Whoever may act on a task through a running delegation covering the request's flow is told of
+it as well (`new_task`, `reminder`, `escalation`).
+
 - a step became pending for new people (a request started, the previous step approved, a
   resubmission, a transfer): `new_task` to each assignee;
 - a reminder fell due (`ApprovalReminderDue`): `reminder` to the assignees;
@@ -70,6 +73,8 @@ class Notice:
     department: str = ""
     excluded: frozenset[str] = frozenset()
     facts: dict[str, str] = field(default_factory=dict)
+    flow_id: str | None = None
+    """The request's flow: a delegation covering it lets the delegate act (and be told)."""
 
 
 def facts_of(instance: ApprovalInstance, task: Task | None) -> dict[str, str]:
@@ -128,7 +133,7 @@ def notices(
 
     def notice(kind: NoticeKind, to: tuple[str, ...], to_role: str | None = None) -> Notice:
         return Notice(kind, instance.request_id, step_no, to, to_role, instance.department,
-                      excluded, facts)  # fmt: skip
+                      excluded, facts, instance.flow_id)  # fmt: skip
 
     found: list[Notice] = []
     escalated = False
