@@ -68,6 +68,16 @@ def test_a_template_replaces_the_built_in_url_and_an_unconfigured_kind_is_refuse
         channels.url("dingtalk", " ")
 
 
+def test_a_hostile_id_cannot_add_parameters_or_hosts_to_the_url() -> None:
+    channels = ChannelTemplates.from_settings(
+        settings(notify_smtp_host="smtp.example.com", notify_slack_token="xoxb-1")
+    )
+    url = channels.url("email", "x@example.com&smtp=169.254.169.254")
+    assert hosts_of(url) == ("smtp.example.com",)
+    assert "&smtp=169" not in url and "%26smtp%3D169.254.169.254" in url
+    assert channels.url("slack", "U1/../#general") == "slack://xoxb-1/@U1%2F..%2F%23general"
+
+
 def test_the_guard_sees_the_hosts_the_send_will_contact() -> None:
     assert hosts_of("dingtalk://t/138") == ("oapi.dingtalk.com",)
     assert hosts_of("slack://xoxb/@U1") == ("slack.com", "hooks.slack.com")
