@@ -1,7 +1,8 @@
 """Reminders and escalations tell people, on PostgreSQL through the timer job: the assignee is
 reminded once with a link to the task; at the limit the manager the step escalated to is told
 in their language with a link of their own, and the old assignee that it left them, without
-one; firing again tells nobody twice. A running delegate is told of the delegator's tasks."""
+one; firing again tells nobody twice. A running delegate is told of the delegator's tasks.
+Finished messages and expired links are purged after their retention."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ import httpx
 import pytest
 from approval import consumer, handlers
 from approval.adapters import tables
+from approval.adapters.notification_retention import purges
 from approval.adapters.notifications import NoticeConfig
 from approval.adapters.timer_job import fire_all_due
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
+from approval.config import ApprovalSettings
 from approval.domain.people import Person
 from approval.ports import ApprovalUoW
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.inbound import InboundEvent
-from sqlalchemy import delete, select
+from inventory_runtime.retention import purge_once
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("clean")]
@@ -149,3 +153,39 @@ async def test_a_running_delegate_is_told_of_the_task_with_a_link_of_their_own(
         headers=TEST_ISSUER.headers("approver", login="wang.manager"),
     )
     assert cancelled.status_code == 200, cancelled.text
+
+
+async def test_finished_messages_and_expired_links_go_after_their_retention(
+    session_factory: async_sessionmaker[AsyncSession], notifying: MakeUow
+) -> None:
+    now = datetime.now(UTC)
+    old, recent = now - timedelta(days=31), now - timedelta(days=1)
+    message = {"request_id": "R", "kind": "new_task", "recipient": "wang.manager",
+               "locale": "zh-CN", "title": "t", "body": "b"}  # fmt: skip
+    link = {"request_id": "R", "step_no": 1, "login": "wang.manager"}
+    async with session_factory() as session:
+        await session.execute(
+            insert(tables.approval_notifications),
+            [
+                message | {"status": "sent", "created_at": old},
+                message | {"status": "failed", "created_at": old},
+                message | {"status": "pending", "created_at": old},  # not given up on yet
+                message | {"status": "sent", "created_at": recent},
+            ],
+        )
+        await session.execute(
+            insert(tables.approval_links),
+            [
+                link | {"link_id": "gone", "expires_at": old},
+                link | {"link_id": "kept", "expires_at": recent},
+                link | {"link_id": "works", "expires_at": now + timedelta(days=2)},
+            ],
+        )
+        await session.commit()
+    deleted = await purge_once(session_factory, purges(ApprovalSettings()), now)
+    assert deleted == {"finished notifications": 2, "expired task links": 1}
+    async with session_factory() as session:
+        left = await session.execute(select(tables.approval_notifications.c.status))
+        links = await session.scalars(select(tables.approval_links.c.link_id))
+        assert sorted(left.scalars()) == ["pending", "sent"]
+        assert sorted(links) == ["kept", "works"]

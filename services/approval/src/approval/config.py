@@ -38,6 +38,8 @@ class ApprovalSettings(NotifyingSettings):
     notification_max_attempts: int = Field(8, ge=1)
     notification_backoff_base_seconds: float = Field(5.0, gt=0)
     notification_backoff_cap_seconds: float = Field(900.0, gt=0)
+    notification_retention_days: float = Field(30.0, gt=0)
+    """How long sent and failed messages, and expired task links, are kept."""
 
     secrets: ClassVar[Mapping[str, SecretSetting]] = {
         **NotifyingSettings.secrets,

@@ -13,6 +13,7 @@ from inventory_runtime.clock import Clock, utc_now
 
 from approval import consumer, handlers
 from approval.adapters.notification_job import notification_job
+from approval.adapters.notification_retention import RETENTION
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import actions, approvals, approvers, delegations, flows, notifications, pages
@@ -51,6 +52,7 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
         background=[
             timer_job(settings.approval_timer_poll_seconds, fire_due, clock),
             notification_job(settings),
+            RETENTION,
         ],
         description=(
             "Configurable approval flows with steps by amount, approver tasks, time limits, "

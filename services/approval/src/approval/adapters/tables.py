@@ -224,6 +224,11 @@ approval_notifications = Table(
         postgresql_where=text("status = 'pending'"),
     ),
     Index("ix_approval_notifications_request_id", "request_id"),
+    Index(
+        "ix_approval_notifications_finished_created_at",
+        "created_at",
+        postgresql_where=text("status <> 'pending'"),
+    ),
 )
 """Messages to people about requests: an outbound queue of the runtime's `DeliveryWorker`."""
 
@@ -237,5 +242,6 @@ approval_links = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     now_column("created_at"),
     Column("used_at", DateTime(timezone=True)),
+    Index("ix_approval_links_expires_at", "expires_at"),
 )
 """The signed task links sent in messages; `used_at` makes each one single-use."""

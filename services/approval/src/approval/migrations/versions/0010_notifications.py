@@ -65,6 +65,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_approval_notifications_request_id", "approval_notifications", ["request_id"]
     )
+    op.create_index(  # the retention's purge
+        "ix_approval_notifications_finished_created_at",
+        "approval_notifications",
+        ["created_at"],
+        postgresql_where=sa.text("status <> 'pending'"),
+    )
     op.create_table(
         "approval_links",
         sa.Column("link_id", sa.Text(), nullable=False),
@@ -76,10 +82,15 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("link_id", name="pk_approval_links"),
     )
+    op.create_index("ix_approval_links_expires_at", "approval_links", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_approval_links_expires_at", table_name="approval_links")
     op.drop_table("approval_links")
+    op.drop_index(
+        "ix_approval_notifications_finished_created_at", table_name="approval_notifications"
+    )
     op.drop_index("ix_approval_notifications_request_id", table_name="approval_notifications")
     op.drop_index("ix_approval_notifications_due", table_name="approval_notifications")
     op.drop_table("approval_notifications")
