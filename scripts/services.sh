@@ -35,11 +35,30 @@ outbound_allowlist() {
   fi
 }
 
+# In development approval notifies through stand-ins on 127.0.0.1 (inventory_testkit.standins,
+# which the e2e suite starts): e-mail to an SMTP server on APPROVAL_SMTP_PORT, every IM kind as
+# JSON posts to APPROVAL_IM_PORT (/im/<kind>, the person's IM id as "to"); retries come fast.
+# Any other environment configures its channels itself (NOTIFY_*, services/approval/README.md).
+APPROVAL_SMTP_PORT="${APPROVAL_SMTP_PORT:-8025}"
+APPROVAL_IM_PORT="${APPROVAL_IM_PORT:-8026}"
+
+dev_notify_env() { # service
+  [ "$1" = approval ] && [ "${ENVIRONMENT:-development}" = development ] || return 0
+  local im="json://127.0.0.1:$APPROVAL_IM_PORT/im" kind
+  echo "APPROVAL_PUBLIC_URL=http://127.0.0.1:8004" "NOTIFY_SMTP_HOST=127.0.0.1" \
+    "NOTIFY_SMTP_PORT=$APPROVAL_SMTP_PORT" "NOTIFY_SMTP_SECURITY=insecure" \
+    "NOTIFY_SMTP_FROM=approvals@inventory.example.com" \
+    "NOTIFICATION_BACKOFF_BASE_SECONDS=1" "NOTIFICATION_BACKOFF_CAP_SECONDS=10"
+  for kind in dingtalk wecom feishu slack; do
+    echo "NOTIFY_${kind^^}_URL=$im/$kind?:to={id}"
+  done
+}
+
 service_env() { # service, database, port
   echo "SERVICE_NAME=$1" "ENVIRONMENT=${ENVIRONMENT:-development}" "HTTP_HOST=${HTTP_HOST:-127.0.0.1}" \
     "HTTP_PORT=$3" "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" "LOG_LEVEL=${LOG_LEVEL:-INFO}" \
     "DATABASE_URL=postgresql+asyncpg://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$2" \
-    "OUTBOUND_ALLOWLIST=$(outbound_allowlist)"
+    "OUTBOUND_ALLOWLIST=$(outbound_allowlist)" $(dev_notify_env "$1")
 }
 
 running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }

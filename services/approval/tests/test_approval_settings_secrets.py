@@ -20,12 +20,24 @@ def test_the_development_database_password_is_refused(environment: str) -> None:
         )
 
 
+LINK_SECRET = "f3K9-real-link-signing-secret"
+
+
 def test_real_secrets_start_in_production_and_development_keeps_its_defaults() -> None:
-    assert (
-        ApprovalSettings(environment="production", database_url=REAL_URL).database_url == REAL_URL
+    settings = ApprovalSettings(
+        environment="production", database_url=REAL_URL, approval_link_secret=LINK_SECRET
     )
+    assert settings.database_url == REAL_URL
     assert ApprovalSettings(environment="development", database_url=dev_database_url("approval"))
 
 
 def test_every_secret_like_setting_is_checked() -> None:
     assert undeclared_secrets(ApprovalSettings) == []
+
+
+@pytest.mark.parametrize("link_secret", ["development-approval-link-secret", "", "short"])
+def test_the_task_link_secret_must_be_real_outside_development(link_secret: str) -> None:
+    with pytest.raises(ValidationError, match="APPROVAL_LINK_SECRET"):
+        ApprovalSettings(
+            environment="production", database_url=REAL_URL, approval_link_secret=link_secret
+        )

@@ -18,8 +18,16 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
         "display_name": "王经理 / Wang (purchasing manager)",
         "roles": ["approver"],
         "department": "purchasing",
+        "email": "wang.manager@example.com",
+        "dingtalk_user_id": "13800000001",
     },
-    {"login": "li.finance", "display_name": "李总监 / Li (finance)", "roles": ["finance"]},
+    {
+        "login": "li.finance",
+        "display_name": "李总监 / Li (finance)",
+        "roles": ["finance"],
+        "email": "li.finance@example.com",
+        "locale": "en",
+    },
     {
         "login": "zhao.operator",
         "display_name": "赵操作员 / Zhao (warehouse operator)",
@@ -41,7 +49,8 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
         "department": "warehouse",
     },
 ]
-"""In creation order: a manager comes before the people who report to them."""
+"""In creation order: a manager comes before the people who report to them. The demo
+approvers are notified on DingTalk (wang.manager) and by e-mail in English (li.finance)."""
 
 
 async def seed_demo_people(gateway: httpx.AsyncClient, admin_access_token: str) -> list[str]:

@@ -1,4 +1,8 @@
-"""Local stand-ins for the outside world: an ERP or chat webhook receiver, an SMTP server."""
+"""Local stand-ins for the outside world: an ERP or chat webhook receiver, an SMTP server.
+
+The development stack (scripts/services.sh) sends approval's notifications to
+`APPROVAL_SMTP_PORT` (e-mail) and `APPROVAL_IM_PORT` (every IM kind, as JSON posts to
+``/im/<kind>``) on 127.0.0.1, where the e2e suite starts these stand-ins."""
 
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+APPROVAL_SMTP_PORT = 8025
+APPROVAL_IM_PORT = 8026
 
 
 @dataclass
@@ -52,6 +59,8 @@ class WebhookReceiver:
     received: list[ReceivedRequest] = field(default_factory=list)
     fail_first: int = 0
     """Answer the first so many requests with 503 (the sender must retry)."""
+    port: int = 0
+    """The port to listen on (0: any free one); a fixed one for a stack configured with it."""
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
@@ -69,7 +78,7 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     @property
@@ -99,11 +108,14 @@ class _Mailbox:
 
 
 class SmtpServer:
-    """A local SMTP server (aiosmtpd) that keeps every message it is sent."""
+    """A local SMTP server (aiosmtpd) that keeps every message it is sent; on `port` when
+    given (a stack configured with it), else on a free one."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self._mailbox = _Mailbox()
-        self._controller = Controller(self._mailbox, hostname="127.0.0.1", port=_free_port())
+        self._controller = Controller(
+            self._mailbox, hostname="127.0.0.1", port=port or _free_port()
+        )
 
     def start(self) -> None:
         self._controller.start()

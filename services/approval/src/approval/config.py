@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import ClassVar
+
+from inventory_runtime.notify import ChannelTemplates, NotifyingSettings
+from inventory_runtime.settings import SecretSetting, dev_database_url
 from pydantic import Field
 
+from approval.adapters.notifications import DEV_LINK_SECRET, NoticeConfig
 
-class ApprovalSettings(ServiceSettings):
-    """Approval settings; every field can be set by the environment variable of its name."""
+
+class ApprovalSettings(NotifyingSettings):
+    """Approval settings; every field can be set by the environment variable of its name
+    (the ``NOTIFY_*`` channels are the runtime's, `inventory_runtime.notify`)."""
 
     service_name: str = "approval"
     database_url: str = dev_database_url("approval")
@@ -18,3 +26,32 @@ class ApprovalSettings(ServiceSettings):
     """How often the timer job looks for due reminders and escalations."""
     approval_escalation_fallback_role: str = "approval_admin"
     """Whom an overdue step goes to without an escalation role holder or a known manager."""
+    approval_public_url: str = "http://127.0.0.1:8004"
+    """Where people open the inbox: the base of the task links in messages."""
+    approval_link_secret: str = DEV_LINK_SECRET
+    """Signs the task links (HMAC-SHA256); a real one outside development."""
+    approval_link_ttl_hours: float = Field(72.0, gt=0)
+    """How long a task link works (each works once)."""
+    notification_batch_size: int = Field(20, ge=1)
+    notification_poll_interval_seconds: float = Field(2.0, gt=0)
+    notification_timeout_seconds: float = Field(20.0, gt=0)
+    notification_max_attempts: int = Field(8, ge=1)
+    notification_backoff_base_seconds: float = Field(5.0, gt=0)
+    notification_backoff_cap_seconds: float = Field(900.0, gt=0)
+    notification_retention_days: float = Field(30.0, gt=0)
+    """How long sent and failed messages, and expired task links, are kept."""
+
+    secrets: ClassVar[Mapping[str, SecretSetting]] = {
+        **NotifyingSettings.secrets,
+        "approval_link_secret": SecretSetting(frozenset({DEV_LINK_SECRET}), required=True),
+    }
+
+    @property
+    def notice_config(self) -> NoticeConfig:
+        """How the unit of work addresses messages (channels, links)."""
+        return NoticeConfig(
+            channels=ChannelTemplates.from_settings(self).enabled,
+            public_url=self.approval_public_url,
+            link_secret=self.approval_link_secret,
+            link_ttl=timedelta(hours=self.approval_link_ttl_hours),
+        )

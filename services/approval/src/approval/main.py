@@ -12,9 +12,11 @@ from inventory_runtime.cli import service_cli
 from inventory_runtime.clock import Clock, utc_now
 
 from approval import consumer, handlers
+from approval.adapters.notification_job import notification_job
+from approval.adapters.notification_retention import RETENTION
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
-from approval.api import actions, approvals, approvers, delegations, flows, pages
+from approval.api import actions, approvals, approvers, delegations, flows, notifications, pages
 from approval.config import ApprovalSettings
 from approval.ports import ApprovalUoW
 
@@ -22,7 +24,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
-    """The approval app: operations routes, outbox relay, consumers, the timer job and API.
+    """The approval app: operations routes, outbox relay, consumers, the timer job, the
+    notification dispatcher and API.
     `clock` is the timer job's (tests move it)."""
     fallback_role = settings.approval_escalation_fallback_role
 
@@ -38,12 +41,19 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
             delegations.router,
             flows.router,
             approvers.router,
+            notifications.router,
             pages.router,
         ],
         pages=True,  # the inbox: /auth/login, /auth/callback, POST /auth/logout
         consumers=[consumer.subscription()],
-        unit_of_work=ApprovalUnitOfWork.with_reminder_share(settings.approval_reminder_share),
-        background=[timer_job(settings.approval_timer_poll_seconds, fire_due, clock)],
+        unit_of_work=ApprovalUnitOfWork.with_reminder_share(
+            settings.approval_reminder_share
+        ).with_notices(settings.notice_config),
+        background=[
+            timer_job(settings.approval_timer_poll_seconds, fire_due, clock),
+            notification_job(settings),
+            RETENTION,
+        ],
         description=(
             "Configurable approval flows with steps by amount, approver tasks, time limits, "
             "reminders, escalation and an audit trail."

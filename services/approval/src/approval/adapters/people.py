@@ -1,4 +1,5 @@
-"""The people directory as approval keeps it (`PersonChanged`): who manages whom."""
+"""The people directory as approval keeps it (`PersonChanged`): who manages whom, and how to
+reach them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval.adapters import tables
 from approval.domain import Person
+
+CONTACT_FIELDS = (
+    "email",
+    "locale",
+    "dingtalk_user_id",
+    "wecom_user_id",
+    "feishu_user_id",
+    "slack_user_id",
+)
+"""Where and in which language a person is notified (revision 0010)."""
 
 
 class PeopleRepository:
@@ -25,6 +36,7 @@ class PeopleRepository:
             "department": person.department,
             "active": person.active,
             "changed_at": person.changed_at,
+            **{name: getattr(person, name) for name in CONTACT_FIELDS},
         }
         await self._session.execute(
             insert(t)

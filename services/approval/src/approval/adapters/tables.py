@@ -180,6 +180,12 @@ people = Table(
     Column("department", Text),
     Column("active", Boolean, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("email", Text),
+    Column("locale", Text, nullable=False, server_default=text("'zh-CN'")),
+    Column("dingtalk_user_id", Text),
+    Column("wecom_user_id", Text),
+    Column("feishu_user_id", Text),
+    Column("slack_user_id", Text),
 )
 
 approval_delegations = Table(
@@ -199,3 +205,52 @@ approval_delegations = Table(
     Index("ix_approval_delegations_delegate", "delegate"),
     Index("ix_approval_delegations_delegator", "delegator"),
 )
+
+approval_notifications = Table(
+    "approval_notifications",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("request_id", Text, nullable=False),
+    Column("step_no", Integer),
+    Column("kind", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("channel", Text),
+    Column("address", Text),
+    Column("locale", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link_id", Text),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    now_column("next_attempt_at"),
+    Column("last_error", Text),
+    now_column("created_at"),
+    Column("sent_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
+    Index(
+        "ix_approval_notifications_due",
+        "next_attempt_at",
+        postgresql_where=text("status = 'pending'"),
+    ),
+    Index("ix_approval_notifications_request_id", "request_id"),
+    Index(
+        "ix_approval_notifications_finished_created_at",
+        "created_at",
+        postgresql_where=text("status <> 'pending'"),
+    ),
+)
+"""Messages to people about requests: an outbound queue of the runtime's `DeliveryWorker`."""
+
+approval_links = Table(
+    "approval_links",
+    metadata,
+    Column("link_id", Text, primary_key=True),
+    Column("request_id", Text, nullable=False),
+    Column("step_no", Integer, nullable=False),
+    Column("login", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    now_column("created_at"),
+    Column("used_at", DateTime(timezone=True)),
+    Index("ix_approval_links_expires_at", "expires_at"),
+)
+"""The signed task links sent in messages; `used_at` makes each one single-use."""

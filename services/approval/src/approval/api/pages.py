@@ -37,7 +37,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from approval import handlers
 from approval.adapters.task_list import TaskRow
-from approval.api import Uow
+from approval.api import Uow, links
 from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
 from approval.domain import (
     AlreadyDecided,
@@ -133,8 +133,14 @@ async def request_detail(
     actor: Annotated[Principal, require("approval:read")],
     uow: Uow,
     lang: LangQuery = None,
+    link: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
-    """One request: details, steps, timeline, and the decision forms when the person may."""
+    """One request: details, steps, timeline, and the decision forms when the person may.
+    With `link`, a task link from a message (`api.links`)."""
+    if link is not None:
+        return await links.from_link(
+            request, request_id, link, actor, uow, _lang(request, actor, lang)
+        )
     now = utc_now()
     async with uow:
         instance = await uow.instances.get(request_id)

@@ -87,8 +87,8 @@ async def add_approver(assignment: Assignment, actor: Principal, uow: ApprovalUo
 
 
 async def apply_person(message: InboundEvent[PersonChanged], uow: ApprovalUoW) -> None:
-    """Keep who manages whom (the consumer's inbox makes a redelivery a no-op; an older change
-    arriving late does not overwrite a newer one)."""
+    """Keep who manages whom and how to reach them (the consumer's inbox makes a redelivery a
+    no-op; an older change arriving late does not overwrite a newer one)."""
     person = message.data
     await uow.people.apply(
         Person(
@@ -97,5 +97,11 @@ async def apply_person(message: InboundEvent[PersonChanged], uow: ApprovalUoW) -
             department=person.department,
             active=person.active,
             changed_at=person.changed_at,
+            email=person.email,
+            locale=person.locale,
+            dingtalk_user_id=person.dingtalk_user_id,
+            wecom_user_id=person.wecom_user_id,
+            feishu_user_id=person.feishu_user_id,
+            slack_user_id=person.slack_user_id,
         )
     )
