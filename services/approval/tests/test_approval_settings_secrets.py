@@ -21,11 +21,22 @@ def test_the_development_database_password_is_refused(environment: str) -> None:
 
 
 def test_real_secrets_start_in_production_and_development_keeps_its_defaults() -> None:
-    assert (
-        ApprovalSettings(environment="production", database_url=REAL_URL).database_url == REAL_URL
+    real = ApprovalSettings(
+        environment="production", database_url=REAL_URL, service_client_secret="k9-" + "x" * 30
     )
+    assert real.database_url == REAL_URL
+    without_why = ApprovalSettings(
+        environment="production", database_url=REAL_URL, service_client_secret=""
+    )
+    assert without_why.service_client_secret == ""
     assert ApprovalSettings(environment="development", database_url=dev_database_url("approval"))
 
 
 def test_every_secret_like_setting_is_checked() -> None:
     assert undeclared_secrets(ApprovalSettings) == []
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_the_development_service_account_secret_is_refused(environment: str) -> None:
+    with pytest.raises(ValidationError, match="SERVICE_CLIENT_SECRET is a development default"):
+        ApprovalSettings(environment=environment, database_url=REAL_URL)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from inventory_runtime.settings import ServiceSettings, dev_database_url
+from collections.abc import Mapping
+from typing import ClassVar
+
+from inventory_runtime.settings import SecretSetting, ServiceSettings, dev_database_url
 from pydantic import Field
+
+DEV_SERVICE_CLIENT_SECRET = "dev-approval-service-secret"
+"""The development secret of the service account `approval-service` (the integration gateway
+ensures that account with the same default in development; refused outside development)."""
 
 
 class ApprovalSettings(ServiceSettings):
@@ -18,3 +25,25 @@ class ApprovalSettings(ServiceSettings):
     """How often the timer job looks for due reminders and escalations."""
     approval_escalation_fallback_role: str = "approval_admin"
     """Whom an overdue step goes to without an escalation role holder or a known manager."""
+
+    secrets: ClassVar[Mapping[str, SecretSetting]] = {
+        **ServiceSettings.secrets,
+        # Empty is allowed: then the detail page's "why" panel says its facts are unavailable.
+        "service_client_secret": SecretSetting(frozenset({DEV_SERVICE_CLIENT_SECRET})),
+    }
+    not_secret: ClassVar[frozenset[str]] = frozenset({"oidc_token_url"})
+    replenishment_url: str = "http://127.0.0.1:8003"
+    """Where the detail page reads forecasts, policies, positions, suppliers and orders."""
+    reservation_url: str = "http://127.0.0.1:8002"
+    """Where the detail page reads on hand, reserved and backordered."""
+    service_client_id: str = "approval-service"
+    """The service account approval reads those with (client-credentials grant)."""
+    service_client_secret: str = DEV_SERVICE_CLIENT_SECRET
+    oidc_token_url: str = ""
+    """The issuer's token endpoint; empty: `OIDC_ISSUER` + ``/oauth/token``."""
+    why_timeout_seconds: float = Field(1.5, gt=0, le=30)
+    """How long the detail page waits for each of those reads (they run in parallel)."""
+
+    @property
+    def token_url(self) -> str:
+        return self.oidc_token_url or f"{self.oidc_issuer.rstrip('/')}/oauth/token"

@@ -39,6 +39,8 @@ from approval import handlers
 from approval.adapters.task_list import TaskRow
 from approval.api import Uow
 from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
+from approval.api.why import WhyReaderDep, why_of
+from approval.api.why_text import WHY_TEXT
 from approval.domain import (
     AlreadyDecided,
     InvalidInput,
@@ -132,9 +134,11 @@ async def request_detail(
     request_id: str,
     actor: Annotated[Principal, require("approval:read")],
     uow: Uow,
+    why_reader: WhyReaderDep,
     lang: LangQuery = None,
 ) -> Any:
-    """One request: details, steps, timeline, and the decision forms when the person may."""
+    """One request: details, the why of a purchase requisition (read live), steps, timeline,
+    and the decision forms when the person may."""
     now = utc_now()
     async with uow:
         instance = await uow.instances.get(request_id)
@@ -144,13 +148,17 @@ async def request_detail(
         may = actor.may("approval:decide") and await handlers.may_decide(
             uow, instance, actor.id, now
         )
+    why = await why_of(instance, why_reader)  # after the transaction: no connection held
     kind, _, message = unquote(request.cookies.get(FLASH_COOKIE, "")).partition(":")
+    chosen = _lang(request, actor, lang)
     page = _render(
         "detail.html",
         request,
         actor,
-        _lang(request, actor, lang),
+        chosen,
         item=instance,
+        why=why,
+        why_text=WHY_TEXT[chosen],
         audit=audit,
         may_decide=may,
         now=now,
