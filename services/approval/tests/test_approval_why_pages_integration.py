@@ -141,3 +141,17 @@ async def test_a_request_without_a_stock_point_has_no_why(
     page = await wang.get("/inbox/WHY-3")
     assert page.status_code == 200 and 'id="why"' not in page.text
     assert why_services.calls == [] and why_services.tokens == 0
+
+
+async def test_a_hostile_item_name_is_text_on_the_page_and_quoted_in_the_reads(
+    start: Start, wang: httpx.AsyncClient, why_services: Any
+) -> None:
+    item = '</script><script>alert("x")</script>'
+    await start(requisition("WHY-5", sku=item))
+    page = await wang.get("/inbox/WHY-5", params={"lang": "en"})
+    assert page.status_code == 200
+    assert item not in page.text and "<script>alert" not in page.text
+    assert fact(page.text, "why_item") == f"{item} @ WH-1"
+    assert fact(page.text, "why_safety_stock") == "80"
+    quoted = "/v1/availability/%3C%2Fscript%3E%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E/WH-1"
+    assert quoted in why_services.calls
