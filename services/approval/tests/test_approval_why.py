@@ -74,6 +74,12 @@ def test_what_is_asked_comes_from_the_details_and_needs_an_item_and_a_location()
     assert ask.supplier_id == ""
     assert Requested.of({"sku": "SKU-1"}, D("10"), "CNY") is None
     assert Requested.of({"sku": ["x"], "location": "WH-1"}, D("10"), "CNY") is None
+    raised = Requested.of(
+        {**details, "inventory_position": "350", "reorder_point": "420"}, D("10"), "CNY"
+    )
+    assert raised is not None
+    assert shown(why_panel(raised, readings()).request)["why_trigger"] == "350 ≤ 420"
+    assert "why_trigger" not in shown(why_panel(ask, readings()).request)
     not_a_number = Requested.of({"sku": "S", "location": "L", "quantity": "NaN"}, D(1), "CNY")
     assert not_a_number is not None and not_a_number.quantity is None
 

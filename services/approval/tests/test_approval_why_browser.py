@@ -79,7 +79,7 @@ def requisition(request_id: str) -> ApprovalRequested:
         details={
             "sku": "BOLT-M8", "location": "WH-1", "supplier_id": f"SUP-ACME {HOSTILE}",
             "quantity": "1200", "unit_cost": "12.30", "on_hand": "1250", "on_order": "300",
-            "reorder_point": "420",
+            "inventory_position": "350", "reorder_point": "420",
         },
     )  # fmt: skip
 
@@ -121,6 +121,7 @@ async def test_the_why_panel_on_a_phone_and_a_desktop(
     assert HOSTILE in await page.inner_text('[data-fact="why_supplier"]')
     assert await page.locator("#why img").count() == 0
     assert (await page.inner_text('[data-fact="why_safety_stock"]')).strip() == "80"
+    assert (await page.inner_text('[data-fact="why_trigger"]')).strip() == "350 ≤ 420"
     assert await page.locator("#why-periods tr.forecast").count() == 4
     assert await page.locator("#decide").is_visible()
     await context.close()

@@ -116,6 +116,9 @@ class Requested:
     unit_cost: Decimal | None
     amount: Decimal
     currency: str
+    position_then: Decimal | None = None
+    """The inventory position when the requisition was raised (its trigger), if carried."""
+    reorder_point_then: Decimal | None = None
 
     @classmethod
     def of(cls, details: Mapping[str, Any], amount: Decimal, currency: str) -> Requested | None:
@@ -132,6 +135,8 @@ class Requested:
             unit_cost=decimal_or_none(details.get("unit_cost")),
             amount=amount,
             currency=currency,
+            position_then=decimal_or_none(details.get("inventory_position")),
+            reorder_point_then=decimal_or_none(details.get("reorder_point")),
         )
 
 

@@ -33,13 +33,18 @@ def _missing(reading: object, key: str) -> Fact | None:
 
 def request_facts(ask: Requested) -> list[Fact]:
     price = f"{number(ask.unit_cost)} {ask.currency}" if ask.unit_cost is not None else "—"
-    return [
+    facts = [
         Fact("why_item", f"{ask.sku} @ {ask.location}"),
         Fact("why_quantity", number(ask.quantity) if ask.quantity is not None else "—"),
         Fact("why_supplier", ask.supplier_id or "—"),
         Fact("why_unit_price", price),
         Fact("why_amount", f"{number(ask.amount)} {ask.currency}"),
     ]
+    if ask.position_then is not None and ask.reorder_point_then is not None:
+        sign = "≤" if ask.position_then <= ask.reorder_point_then else ">"
+        trigger = f"{number(ask.position_then)} {sign} {number(ask.reorder_point_then)}"
+        facts.append(Fact("why_trigger", trigger))
+    return facts
 
 
 def plan_facts(readings: Readings) -> list[Fact]:
