@@ -11,6 +11,7 @@ import pytest
 from integration_gateway.config import DEV_APPROVAL_SERVICE_SECRET, IntegrationGatewaySettings
 from integration_gateway.main import ensure_configured, rotate_signing_key
 from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.service_token import ServiceToken
 from inventory_testkit.issuer import TEST_ADMIN_PASSWORD as ADMIN_PASSWORD
 from inventory_testkit.issuer import add_person, admin_token, password_grant, verify
 from joserfc.errors import InvalidKeyIdError
@@ -96,9 +97,11 @@ async def test_startup_ensures_the_approval_service_account_with_the_configured_
 ) -> None:
     form = {"grant_type": "client_credentials", "client_id": "approval-service"}
     first = {**form, "client_secret": DEV_APPROVAL_SERVICE_SECRET}  # the fixture's startup
-    answer = await issuer.post("/oauth/token", data=first)
-    assert answer.status_code == 200, answer.text
-    claims = await verify(issuer, answer.json()["access_token"])
+    # as the approval service asks for it (the runtime's client, Basic credentials)
+    tokens = ServiceToken(
+        "/oauth/token", "approval-service", DEV_APPROVAL_SERVICE_SECRET, http=issuer
+    )
+    claims = await verify(issuer, await tokens.token())
     assert claims["sub"] == "service:approval-service" and claims["roles"] == ["auditor"]
 
     settings = runtime.settings
