@@ -343,6 +343,7 @@ def test_k8s_secret_template_is_ignored_by_git() -> None:
         "alerting-encryption",
         "integration-gateway-encryption",
         "approval-links",
+        "approval-service-account",
     }
     ignored = (K8S / ".gitignore").read_text().split()
     assert any(fnmatch.fnmatch("secrets.yaml", pattern) for pattern in ignored)

@@ -6,6 +6,7 @@ the deciding person's own). The in-memory unit of work is in `test_approval_hand
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from aiokafka.structs import ConsumerRecord
 from approval import consumer
 from approval.adapters import tables
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
+from approval.adapters.why_reader import WhyReader
 from approval.api import get_uow
 from approval.config import ApprovalSettings
 from approval.main import MIGRATIONS, create_app
@@ -22,6 +24,7 @@ from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import outbox_table
 from inventory_runtime.inbound import InboundEvent
 from inventory_runtime.migrations import migrate_async
+from inventory_runtime.service_token import ServiceToken
 from inventory_runtime.testing import drop_database, fresh_database
 from inventory_testkit.demo_approvers import seed_demo_approvers
 from sqlalchemy import delete
@@ -124,3 +127,85 @@ async def client(
     ) as http:
         await seed_demo_approvers(http)
         yield http
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+"""A name an attacker could slip into master data; the pages must show it as text."""
+
+
+class WhyServices:
+    """Stand-ins of the issuer, replenishment and reservation as the detail page's "why"
+    reader calls them (`approval.adapters.why_reader`): `answers` by route, `down` hosts that
+    refuse connections, `calls` the paths asked, `tokens` the grants issued."""
+
+    def __init__(self) -> None:
+        self.down: set[str] = set()
+        self.calls: list[str] = []
+        self.tokens = 0
+        self.token_attempts = 0
+        self.answers: dict[str, tuple[int, Any]] = {
+            "planning": (200, {
+                "period": "week", "forecast_per_period": "120.5", "forecast_model": "AutoETS",
+                "safety_stock": "80", "reorder_point": "420", "order_quantity": "1200",
+                "lead_time_mean_days": "14.25", "service_target": "0.95", "abc_class": "A",
+            }),
+            "policy": (200, {"reorder_point": "420", "order_quantity": "1200"}),
+            "position": (200, {"on_order": "300", "inventory_position": "350"}),
+            "availability": (200, {
+                "on_hand": "1250", "reserved": "1200", "available_to_promise": "50",
+            }),
+            "backorders": (200, {"backordered": "40", "lines": 2}),
+            "demand": (200, {"period": "week", "buckets": [
+                {"period_start": f"2026-11-{day:02d}", "quantity": str(q)}
+                for day, q in ((2, 96), (9, 130), (16, 110), (23, 141), (30, 118))
+            ]}),
+            "supplier": (200, {
+                "lines": 25, "on_time": 22, "late": 2, "overdue": 1, "on_time_rate": 0.88,
+                "lead_time": {"p50_days": 13, "p90_days": 19},
+            }),
+            "orders": (200, [
+                {"purchase_order_id": f"PO-{n}", "sku": "SKU-1", "unit_cost": cost,
+                 "currency": "CNY", "quantity": "1200", "released_at": f"2026-{month}T08:00:00Z"}
+                for n, cost, month in ((3, "11.80", "11-20"), (2, "12.10", "10-18"),
+                                       (1, "12.40", "09-15"))
+            ]),
+        }  # fmt: skip
+
+    @staticmethod
+    def route(path: str) -> str:
+        for ending, name in (("/planning", "planning"), ("/performance", "supplier")):
+            if path.endswith(ending):
+                return name
+        names = {
+            "policies": "policy",
+            "positions": "position",
+            "availability": "availability",
+            "backorders": "backorders",
+            "demand": "demand",
+            "purchase-orders": "orders",
+        }
+        return names[path.split("/")[2]]
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.token_attempts += request.url.path == "/oauth/token"
+        if request.url.host in self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/oauth/token":
+            self.tokens += 1
+            return httpx.Response(200, json={"access_token": "svc", "expires_in": 900})
+        if request.headers.get("authorization") != "Bearer svc":
+            return httpx.Response(401, json={"error": "unauthorized"})
+        self.calls.append(request.url.raw_path.decode().partition("?")[0])
+        status, body = self.answers[self.route(request.url.path)]
+        return httpx.Response(status, json=body)
+
+    def reader(self) -> WhyReader:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(self))
+        tokens = ServiceToken("http://issuer.test/oauth/token", "approval-service", "s" * 20,
+                              http=http)  # fmt: skip
+        return WhyReader("http://replenishment.test", "http://reservation.test", tokens, http)
+
+
+@pytest.fixture
+def why_services() -> WhyServices:
+    return WhyServices()

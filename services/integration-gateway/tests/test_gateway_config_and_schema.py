@@ -24,6 +24,7 @@ def test_production_refuses_the_development_api_key() -> None:
         database_url=PROD_DB,
         bootstrap_api_key="",
         bootstrap_admin_password="",
+        approval_service_secret="",
         data_encryption_key="q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w=",
         oidc_web_redirect_uris="https://inventory.example.com/auth/callback",
     )

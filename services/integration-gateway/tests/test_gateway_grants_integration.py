@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from integration_gateway.config import IntegrationGatewaySettings
-from integration_gateway.main import rotate_signing_key
+from integration_gateway.config import DEV_APPROVAL_SERVICE_SECRET, IntegrationGatewaySettings
+from integration_gateway.main import ensure_configured, rotate_signing_key
 from inventory_runtime.app import ServiceRuntime
+from inventory_runtime.service_token import ServiceToken
 from inventory_testkit.issuer import TEST_ADMIN_PASSWORD as ADMIN_PASSWORD
 from inventory_testkit.issuer import add_person, admin_token, password_grant, verify
 from joserfc.errors import InvalidKeyIdError
@@ -89,6 +90,39 @@ async def test_client_credentials_for_a_service_account(
     assert (await issuer.post("/oauth/token", data=posted)).status_code == 401
     fresh = {**posted, "client_secret": rotated.json()["client_secret"]}
     assert (await issuer.post("/oauth/token", data=fresh)).status_code == 200
+
+
+async def test_startup_ensures_the_approval_service_account_with_the_configured_secret(
+    issuer: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "approval-service"}
+    first = {**form, "client_secret": DEV_APPROVAL_SERVICE_SECRET}  # the fixture's startup
+    # as the approval service asks for it (the runtime's client, Basic credentials)
+    tokens = ServiceToken(
+        "/oauth/token", "approval-service", DEV_APPROVAL_SERVICE_SECRET, http=issuer
+    )
+    claims = await verify(issuer, await tokens.token())
+    assert claims["sub"] == "service:approval-service" and claims["roles"] == ["auditor"]
+
+    settings = runtime.settings
+    assert isinstance(settings, IntegrationGatewaySettings)
+    audited = text(
+        "SELECT id, action FROM audit_log WHERE entity_type = 'service_account'"
+        " AND entity_id = 'approval-service' ORDER BY id"
+    )
+    async with runtime.engine.connect() as connection:
+        (*_, (made_id, made)) = (await connection.execute(audited)).all()
+    assert made == "create"
+    runtime.settings = settings.model_copy(update={"approval_service_secret": "n3w-" + "s" * 20})
+    await ensure_configured(runtime)  # a restart with another secret: the account takes it
+    await ensure_configured(runtime)  # and again: nothing to change
+    runtime.settings = settings
+    assert (await issuer.post("/oauth/token", data=first)).status_code == 401
+    second = {**form, "client_secret": "n3w-" + "s" * 20}
+    assert (await issuer.post("/oauth/token", data=second)).status_code == 200
+    async with runtime.engine.connect() as connection:
+        later = [a for i, a in (await connection.execute(audited)).all() if i > made_id]
+    assert later == ["rotate_secret"]
 
 
 async def test_five_failures_lock_the_login_even_for_the_right_password(

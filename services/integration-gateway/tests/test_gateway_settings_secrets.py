@@ -6,6 +6,7 @@ import pytest
 from integration_gateway.config import (
     DEV_ADMIN_PASSWORD,
     DEV_API_KEY,
+    DEV_APPROVAL_SERVICE_SECRET,
     IntegrationGatewaySettings,
 )
 from inventory_runtime.secret_box import DEV_DATA_ENCRYPTION_KEY
@@ -19,6 +20,7 @@ REAL_KEY = "ik_live_7QnV2mX9pL4sR8tW"
 REAL_WEBHOOK_SECRET = "whsec_3JkP9qLm2VxN8rTz"
 REAL_DATA_KEY = "q0S8bBvG3V3cJm5rO9a0Jm2Y7bB0b7b2p4Q8kU1xj0w="
 REAL_ADMIN_PASSWORD = "tall-Horse-battery-77"
+REAL_APPROVAL_SECRET = "svc_8HqT2nVb5LxW9pZr"
 
 
 @pytest.mark.parametrize(
@@ -30,6 +32,11 @@ REAL_ADMIN_PASSWORD = "tall-Horse-battery-77"
         ({"data_encryption_key": DEV_DATA_ENCRYPTION_KEY}, "DATA_ENCRYPTION_KEY is a develop"),
         ({"bootstrap_admin_password": DEV_ADMIN_PASSWORD}, "BOOTSTRAP_ADMIN_PASSWORD is a dev"),
         ({"bootstrap_admin_password": "short-pw"}, "BOOTSTRAP_ADMIN_PASSWORD is shorter than 12"),
+        (
+            {"approval_service_secret": DEV_APPROVAL_SERVICE_SECRET},
+            "APPROVAL_SERVICE_SECRET is a development default",
+        ),
+        ({"approval_service_secret": "short-secret"}, "APPROVAL_SERVICE_SECRET is shorter than 16"),
         (
             {"erp_webhook_url": "https://erp.example.com/po", "erp_webhook_secret": "12345678"},
             "ERP_WEBHOOK_SECRET is shorter than 16",
@@ -45,6 +52,7 @@ def test_a_weak_or_development_secret_is_refused(
         "bootstrap_api_key": REAL_KEY,
         "data_encryption_key": REAL_DATA_KEY,
         "bootstrap_admin_password": REAL_ADMIN_PASSWORD,
+        "approval_service_secret": REAL_APPROVAL_SECRET,
         **changes,
     }
     with pytest.raises(ValidationError, match=problem):
@@ -61,9 +69,11 @@ def test_real_secrets_start_in_production() -> None:
         erp_webhook_secret=REAL_WEBHOOK_SECRET,
         data_encryption_key=REAL_DATA_KEY,
         bootstrap_admin_password=REAL_ADMIN_PASSWORD,
+        approval_service_secret=REAL_APPROVAL_SECRET,
         oidc_web_redirect_uris="https://inventory.example.com/auth/callback",
     )
     assert settings.bootstrap_api_key == REAL_KEY
+    assert REAL_APPROVAL_SECRET not in repr(settings)
     shown = repr(settings)
     assert REAL_KEY not in shown
     assert REAL_WEBHOOK_SECRET not in shown
@@ -84,4 +94,5 @@ def test_production_refuses_the_development_redirect_uris() -> None:
             bootstrap_api_key=REAL_KEY,
             data_encryption_key=REAL_DATA_KEY,
             bootstrap_admin_password=REAL_ADMIN_PASSWORD,
+            approval_service_secret=REAL_APPROVAL_SECRET,
         )

@@ -217,6 +217,13 @@ async def test_grant_then_receipt_closes_po_with_position_never_dipping(
     async with make_uow() as uow:
         (order,) = await uow.purchase_orders.find(status="open")
         position = await uow.positions.get("SKU-1", "WH-1")
+        of_item = await uow.purchase_orders.find(
+            status=None, sku="SKU-1", supplier_id=order.supplier_id
+        )  # an item's recent prices from its supplier (the approval page's "why")
+        other_item = await uow.purchase_orders.find(status=None, sku="SKU-2")
+        other_supplier = await uow.purchase_orders.find(status=None, supplier_id="SUP-OTHER")
+    assert [o.purchase_order_id for o in of_item] == [order.purchase_order_id]
+    assert other_item == [] and other_supplier == []
     assert position is not None and position.on_order == D(100)
     assert position.inventory_position == D(110)
     receipt = availability(

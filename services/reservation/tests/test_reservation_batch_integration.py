@@ -332,3 +332,26 @@ async def test_waiting_backorders_are_found_through_an_index_not_a_scan(sessions
         lines = [row[0] for row in plan]
 
     assert any("ix_reservation_lines_waiting" in line for line in lines), "\n".join(lines)
+
+
+async def test_the_backorders_of_a_stock_point_are_what_open_orders_still_wait_for(
+    sessions: Sessions, make: type[Make]
+) -> None:
+    await seed(sessions, make, {"BQ-1": "3", "BQ-0": "5"})
+    await place_batch(
+        sessions,
+        [
+            make.order("BQ-A", ("BQ-1", LOC, "5"), allow_partial=True),  # 3 held, 2 wait
+            make.order("BQ-B", ("BQ-1", LOC, "4"), allow_partial=True),  # 4 wait
+        ],
+        make.now,
+    )
+    app = create_app(ReservationSettings())
+    app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
+    async with api_client(app, "auditor") as client:
+        waiting = await client.get(f"/v1/backorders/BQ-1/{LOC}")
+        none = await client.get(f"/v1/backorders/BQ-0/{LOC}")
+        unknown = await client.get(f"/v1/backorders/GHOST/{LOC}")
+    assert waiting.json() == {"sku": "BQ-1", "location": LOC, "backordered": "6", "lines": 2}
+    assert none.json()["backordered"] == "0" and none.json()["lines"] == 0
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"

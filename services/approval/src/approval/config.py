@@ -12,6 +12,10 @@ from pydantic import Field
 
 from approval.adapters.notifications import DEV_LINK_SECRET, NoticeConfig
 
+DEV_SERVICE_CLIENT_SECRET = "dev-approval-service-secret"
+"""The development secret of the service account `approval-service` (the integration gateway
+ensures that account with the same default in development; refused outside development)."""
+
 
 class ApprovalSettings(NotifyingSettings):
     """Approval settings; every field can be set by the environment variable of its name
@@ -44,7 +48,22 @@ class ApprovalSettings(NotifyingSettings):
     secrets: ClassVar[Mapping[str, SecretSetting]] = {
         **NotifyingSettings.secrets,
         "approval_link_secret": SecretSetting(frozenset({DEV_LINK_SECRET}), required=True),
+        # Empty is allowed: then the detail page's "why" panel says its facts are unavailable.
+        "service_client_secret": SecretSetting(frozenset({DEV_SERVICE_CLIENT_SECRET})),
     }
+
+    not_secret: ClassVar[frozenset[str]] = frozenset({"oidc_token_url"})
+    replenishment_url: str = "http://127.0.0.1:8003"
+    """Where the detail page reads forecasts, policies, positions, suppliers and orders."""
+    reservation_url: str = "http://127.0.0.1:8002"
+    """Where the detail page reads on hand, reserved and backordered."""
+    service_client_id: str = "approval-service"
+    """The service account approval reads those with (client-credentials grant)."""
+    service_client_secret: str = DEV_SERVICE_CLIENT_SECRET
+    oidc_token_url: str = ""
+    """The issuer's token endpoint; empty: `OIDC_ISSUER` + ``/oauth/token``."""
+    why_timeout_seconds: float = Field(1.5, gt=0, le=30)
+    """How long the detail page waits for each of those reads (they run in parallel)."""
 
     @property
     def notice_config(self) -> NoticeConfig:
@@ -55,3 +74,7 @@ class ApprovalSettings(NotifyingSettings):
             link_secret=self.approval_link_secret,
             link_ttl=timedelta(hours=self.approval_link_ttl_hours),
         )
+
+    @property
+    def token_url(self) -> str:
+        return self.oidc_token_url or f"{self.oidc_issuer.rstrip('/')}/oauth/token"

@@ -16,6 +16,7 @@ from approval.adapters.notification_job import notification_job
 from approval.adapters.notification_retention import RETENTION
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
+from approval.adapters.why_reader import why_reader_of
 from approval.api import actions, approvals, approvers, delegations, flows, notifications, pages
 from approval.config import ApprovalSettings
 from approval.ports import ApprovalUoW
@@ -25,14 +26,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
     """The approval app: operations routes, outbox relay, consumers, the timer job, the
-    notification dispatcher and API.
-    `clock` is the timer job's (tests move it)."""
+    notification dispatcher, API and pages (whose detail reads the "why" from replenishment and
+    reservation). `clock` is the timer job's (tests move it)."""
     fallback_role = settings.approval_escalation_fallback_role
 
     async def fire_due(uow: ApprovalUoW, now: datetime, limit: int) -> int:
         return await handlers.fire_due_timers(uow, now, limit, fallback_role)
 
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Approval",
         routers=[
@@ -59,6 +60,15 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
             "reminders, escalation and an audit trail."
         ),
     )
+    app.state.why_reader = why_reader_of(
+        settings.replenishment_url,
+        settings.reservation_url,
+        settings.token_url,
+        settings.service_client_id,
+        settings.service_client_secret,
+        settings.why_timeout_seconds,
+    )  # the detail page's "why" panel (api/why.py)
+    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

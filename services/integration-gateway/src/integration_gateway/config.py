@@ -25,6 +25,9 @@ from integration_gateway.domain.rate_limits import RateLimit
 DEV_API_KEY = "dev-api-key"
 DEV_ADMIN_PASSWORD = "dev-admin-password"
 """The development password of the bootstrap person `admin` (refused outside development)."""
+DEV_APPROVAL_SERVICE_SECRET = "dev-approval-service-secret"
+"""The development secret of the service account `approval-service` (the approval service's
+default SERVICE_CLIENT_SECRET; refused outside development)."""
 DEV_WEB_REDIRECT_URIS = ",".join(
     f"http://{host}:{port}/auth/callback"
     for host in ("127.0.0.1", "localhost")
@@ -52,6 +55,8 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         "data_encryption_key": DATA_ENCRYPTION_KEY_RULE,
         # Empty is allowed: then no bootstrap person is made.
         "bootstrap_admin_password": SecretSetting(frozenset({DEV_ADMIN_PASSWORD}), min_length=12),
+        # Empty is allowed: then no approval service account is made or changed.
+        "approval_service_secret": SecretSetting(frozenset({DEV_APPROVAL_SERVICE_SECRET})),
     }
 
     data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
@@ -62,6 +67,13 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     bootstrap_admin_password: str = DEV_ADMIN_PASSWORD
     """The password of the person `admin` (role admin), made at startup when missing; an
     existing admin's password is never overwritten (env BOOTSTRAP_ADMIN_PASSWORD)."""
+
+    approval_service_secret: str = DEV_APPROVAL_SERVICE_SECRET
+    """The client secret of the service account `approval-service` (role auditor: the approval
+    inbox reads forecasts, stock and suppliers as it), ensured at startup: made when missing,
+    its secret set to this one when it differs (roles and active flag stay as an administrator
+    left them). Empty: not touched. Must equal the approval service's SERVICE_CLIENT_SECRET
+    (env APPROVAL_SERVICE_SECRET)."""
 
     oidc_issuer: str = "http://127.0.0.1:8006"
     """The `iss` of the tokens and the base of the discovery document (env OIDC_ISSUER)."""

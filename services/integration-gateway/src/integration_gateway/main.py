@@ -35,11 +35,16 @@ from integration_gateway.api import (
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.domain.api_keys import client_record
 from integration_gateway.domain.passwords import Passwords
+from integration_gateway.domain.people import ServiceAccount
 from integration_gateway.handlers import people
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BOOTSTRAP_CLIENT = "bootstrap"
 CLI_ACTOR = "system:cli"
+APPROVAL_SERVICE_ACCOUNT = ServiceAccount(
+    "approval-service", "Approval inbox (reads the why of a purchase)", "", ("auditor",)
+)
+"""The approval service's own account (`approval_service_secret`): read-only roles."""
 Number = TypeVar("Number", int, float)
 
 
@@ -77,6 +82,10 @@ async def ensure_configured(runtime: ServiceRuntime) -> None:
         if settings.bootstrap_admin_password:
             await people.ensure_admin(
                 uow, Passwords(), settings.bootstrap_admin_password, utc_now()
+            )
+        if settings.approval_service_secret:
+            await people.ensure_service_account(
+                uow, Passwords(), APPROVAL_SERVICE_ACCOUNT, settings.approval_service_secret
             )
 
 

@@ -97,6 +97,11 @@ approval_instances = Table(
         "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status_known"
     ),
     Index("ix_approval_instances_status", "status"),
+    Index(  # the inbox: an approver's departments (migration 0011)
+        "ix_approval_instances_pending_department",
+        "department",
+        postgresql_where=text("status = 'pending'"),
+    ),
     Index("ix_approval_instances_subject", "subject_type", "subject_id"),
 )
 
@@ -133,6 +138,12 @@ approval_tasks = Table(
         name="status_known",
     ),
     Index("ix_approval_tasks_pending_role", "role", postgresql_where=text("status = 'pending'")),
+    Index(  # the inbox: tasks assigned by name (migration 0011)
+        "ix_approval_tasks_pending_assignees",
+        "assignees",
+        postgresql_using="gin",
+        postgresql_where=text("status = 'pending'"),
+    ),
 )
 
 approval_audit = Table(

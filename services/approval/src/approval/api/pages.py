@@ -39,6 +39,8 @@ from approval import handlers
 from approval.adapters.task_list import TaskRow
 from approval.api import Uow, links
 from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
+from approval.api.why import WhyReaderDep, why_of
+from approval.api.why_text import WHY_TEXT
 from approval.domain import (
     AlreadyDecided,
     InvalidInput,
@@ -132,11 +134,13 @@ async def request_detail(
     request_id: str,
     actor: Annotated[Principal, require("approval:read")],
     uow: Uow,
+    why_reader: WhyReaderDep,
     lang: LangQuery = None,
     link: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
-    """One request: details, steps, timeline, and the decision forms when the person may.
-    With `link`, a task link from a message (`api.links`)."""
+    """One request: details, the why of a purchase requisition (read live), steps, timeline,
+    and the decision forms when the person may. With `link`, a task link from a message
+    (`api.links`)."""
     if link is not None:
         return await links.from_link(
             request, request_id, link, actor, uow, _lang(request, actor, lang)
@@ -150,13 +154,17 @@ async def request_detail(
         may = actor.may("approval:decide") and await handlers.may_decide(
             uow, instance, actor.id, now
         )
+    why = await why_of(instance, why_reader)  # after the transaction: no connection held
     kind, _, message = unquote(request.cookies.get(FLASH_COOKIE, "")).partition(":")
+    chosen = _lang(request, actor, lang)
     page = _render(
         "detail.html",
         request,
         actor,
-        _lang(request, actor, lang),
+        chosen,
         item=instance,
+        why=why,
+        why_text=WHY_TEXT[chosen],
         audit=audit,
         may_decide=may,
         now=now,

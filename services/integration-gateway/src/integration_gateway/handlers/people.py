@@ -159,6 +159,33 @@ async def ensure_admin(
     return True
 
 
+async def ensure_service_account(
+    uow: IdentityUoW,
+    passwords: Passwords,
+    account: ServiceAccount,
+    secret: str,
+) -> str | None:
+    """Startup: make `account` with `secret` when missing, or give the existing one `secret`
+    when it has another (its roles and active flag stay); what was done, or None."""
+    stored = await uow.service_accounts.get(account.client_id)
+    if stored is not None and passwords.verify(stored.secret_hash, secret):
+        return None
+    if stored is None:
+        made = await uow.service_accounts.add(replace(account, secret_hash=passwords.hash(secret)))
+        record = account_record(made)
+        uow.audit(BOOTSTRAP_ACTOR, "create", "service_account", made.client_id, after=record)
+        done = "create"
+    else:
+        await uow.service_accounts.save(replace(stored, secret_hash=passwords.hash(secret)))
+        record = account_record(stored)  # that the secret changed, never it nor its hash
+        before, after = {**record, "secret": "old"}, {**record, "secret": "changed"}
+        uow.audit(BOOTSTRAP_ACTOR, "rotate_secret", "service_account", stored.client_id,
+                  before=before, after=after)  # fmt: skip
+        done = "rotate_secret"
+    await uow.commit()
+    return done
+
+
 async def create_service_account(
     uow: IdentityUoW,
     actor: Actor,

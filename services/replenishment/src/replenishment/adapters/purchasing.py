@@ -157,11 +157,20 @@ class PurchaseOrderRepository:
         return (await self._session.scalar(statement)) is not None
 
     async def find(
-        self, *, status: str | None, limit: int = DEFAULT_LIST_LIMIT
+        self,
+        *,
+        status: str | None,
+        sku: str | None = None,
+        supplier_id: str | None = None,
+        limit: int = DEFAULT_LIST_LIMIT,
     ) -> list[PurchaseOrder]:
         t = tables.purchase_orders
         query = select(t).order_by(t.c.released_at.desc()).limit(limit)
         if status is not None:
             query = query.where(t.c.status == status)
+        if sku is not None:
+            query = query.where(t.c.sku == sku)
+        if supplier_id is not None:
+            query = query.where(t.c.supplier_id == supplier_id)
         rows = (await self._session.execute(query)).all()
         return [build(PurchaseOrder, row._mapping) for row in rows]

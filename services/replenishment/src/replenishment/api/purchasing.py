@@ -89,11 +89,17 @@ async def get_requisition(requisition_id: str, uow: Uow) -> RequisitionView:
 
 @router.get("/purchase-orders", response_model=list[PurchaseOrderView])
 async def list_purchase_orders(
-    uow: Uow, status: PurchaseOrderStatus | None = None, limit: Limit = 100
+    uow: Uow,
+    status: PurchaseOrderStatus | None = None,
+    sku: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    supplier_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    limit: Limit = 100,
 ) -> list[PurchaseOrderView]:
-    """Purchase orders, newest first."""
+    """Purchase orders, newest first (of one SKU and/or supplier: its recent prices)."""
     async with uow:
-        found = await uow.purchase_orders.find(status=status, limit=limit)
+        found = await uow.purchase_orders.find(
+            status=status, sku=sku, supplier_id=supplier_id, limit=limit
+        )
     return [PurchaseOrderView.model_validate(o) for o in found]
 
 

@@ -6,11 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reservation.adapters.rows import normalized, point_of
-from reservation.adapters.tables import backorder_fills, items, locations, stock_points
+from reservation.adapters.tables import (
+    backorder_fills,
+    items,
+    locations,
+    reservation_lines,
+    reservations,
+    stock_points,
+)
 from reservation.domain import StockPoint
 
 
@@ -62,3 +69,22 @@ async def is_known(session: AsyncSession, sku: str, location: str) -> bool:
         select(locations.c.location).where(locations.c.location == location)
     )
     return found_sku is not None and found_location is not None
+
+
+async def backordered_at(session: AsyncSession, sku: str, location: str) -> tuple[Decimal, int]:
+    """What the still reserved orders wait for at a stock point, and how many lines wait (the
+    lines the backorder fill reads, by `ix_reservation_lines_waiting`)."""
+    lines, orders = reservation_lines, reservations
+    row = (
+        await session.execute(
+            select(func.coalesce(func.sum(lines.c.backordered), 0), func.count())
+            .select_from(lines.join(orders, orders.c.order_id == lines.c.order_id))
+            .where(
+                lines.c.sku == sku,
+                lines.c.location == location,
+                lines.c.backordered > 0,
+                orders.c.status == "reserved",
+            )
+        )
+    ).one()
+    return normalized(row[0]), int(row[1])

@@ -13,7 +13,7 @@ from inventory_runtime.errors import error_response
 
 from reservation.adapters import queries
 from reservation.api import Uow
-from reservation.api.schemas import Availability, ReservationView
+from reservation.api.schemas import Availability, Backorders, ReservationView
 from reservation.domain import StockPoint
 
 router = secured_router(
@@ -60,3 +60,13 @@ async def list_availability(
     async with uow:
         points = await queries.stock_points_of(uow.session, sku, location, limit)
         return [Availability.of(point) for point in points]
+
+
+@router.get("/backorders/{sku}/{location}", response_model=Backorders, responses=NOT_FOUND)
+async def get_backorders(sku: str, location: str, uow: Uow) -> Any:
+    """How much the open orders wait for at one stock point (backordered), in how many lines."""
+    async with uow:
+        backordered, lines = await queries.backordered_at(uow.session, sku, location)
+        if not lines and not await queries.is_known(uow.session, sku, location):
+            return error_response(404, "not_found", f"unknown stock point {sku}@{location}")
+    return Backorders(sku=sku, location=location, backordered=backordered, lines=lines)

@@ -12,6 +12,13 @@ from reservation.adapters.queries import FillRecord
 from reservation.domain import Reservation, StockPoint
 
 
+class Backorders(BaseModel):
+    sku: str
+    location: str
+    backordered: NonNegativeQuantity
+    lines: int
+
+
 class Availability(BaseModel):
     sku: str
     location: str
