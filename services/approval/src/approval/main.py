@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app
 from inventory_runtime.cli import service_cli
 from inventory_runtime.clock import Clock, utc_now
+from inventory_runtime.kpi import kpi_job
 
-from approval import consumer, handlers
+from approval import consumer, handlers, metrics
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import actions, approvals, approvers, delegations, flows, pages
@@ -43,7 +44,10 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
         pages=True,  # the inbox: /auth/login, /auth/callback, POST /auth/logout
         consumers=[consumer.subscription()],
         unit_of_work=ApprovalUnitOfWork.with_reminder_share(settings.approval_reminder_share),
-        background=[timer_job(settings.approval_timer_poll_seconds, fire_due, clock)],
+        background=[
+            timer_job(settings.approval_timer_poll_seconds, fire_due, clock),
+            kpi_job(metrics.refresh),
+        ],
         description=(
             "Configurable approval flows with steps by amount, approver tasks, time limits, "
             "reminders, escalation and an audit trail."
