@@ -12,7 +12,6 @@ services: tests/e2e/test_prometheus_stack.py.
 
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from collections.abc import Iterator
@@ -20,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
-from prometheus_client.metrics import MetricWrapperBase
 
 from tests.deploy.artifacts import SERVICES, conventions
+from tests.deploy.exported import defined_metrics
 from tests.deploy.prometheus_server import (
     NamedQuery,
     Prometheus,
@@ -34,33 +33,6 @@ from tests.deploy.prometheus_server import (
     selectors_of,
 )
 from tests.deploy.promql import parse_promql
-
-METRICS_MODULES = [
-    "inventory_runtime.metrics",
-    "stock_ledger.metrics",
-    "reservation.metrics",
-    "replenishment.metrics",
-    "approval.metrics",
-    "alerting.metrics",
-    "integration_gateway.metrics",
-]
-
-
-def defined_metrics() -> dict[str, MetricWrapperBase]:
-    """Every metric object of the runtime and the services, by its family name."""
-    found: dict[str, MetricWrapperBase] = {}
-    for module_name in METRICS_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # a service without metrics of its own
-        for value in vars(module).values():
-            if isinstance(value, MetricWrapperBase):
-                (family,) = value.describe()
-                name = f"{family.name}_total" if family.type == "counter" else family.name
-                found[name] = value
-    return found
-
 
 REGEX_CANDIDATES = ("500", "404", "200", "0", "sample")
 
