@@ -78,12 +78,16 @@ class Prometheus:
         body = httpx.get(f"{self.url}/api/v1/rules", timeout=10).json()
         return {r["name"]: r for g in body["data"]["groups"] for r in g["rules"]}
 
-    def wait_for_scrapes(self, count: int, timeout: float = 60) -> None:
+    def scrape_count(self) -> int:
+        """How often the least scraped target was scraped (in the last hour)."""
+        samples = self.query("min(count_over_time(up[1h]))")
+        return int(float(samples[0]["value"][1])) if samples else 0
+
+    def wait_for_scrapes(self, count: int, timeout: float = 90) -> None:
         """Until every target was scraped `count` times (enough samples for rate())."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            samples = self.query("min(count_over_time(up[1h]))")
-            if samples and float(samples[0]["value"][1]) >= count:
+            if self.scrape_count() >= count:
                 return
             time.sleep(0.5)
         pytest.fail(f"Prometheus did not scrape every target {count} times: {self.targets_up()}")
