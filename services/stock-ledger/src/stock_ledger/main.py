@@ -73,7 +73,7 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
                 if settings.count_task_interval_seconds > 0
                 else []
             ),
-            kpi_job(metrics.refresh),
+            kpi_job(metrics.refresh, metrics.REFRESH_SECONDS),
         ],
         unit_of_work=LedgerUnitOfWork,
         pages=True,  # the document page: /auth/login, /auth/callback, POST /auth/logout

@@ -1,6 +1,7 @@
 """The stock-ledger's business gauges (docs/conventions.md), read from its tables every
-`KPI_REFRESH_SECONDS` by `kpi_job(refresh)`: labelled by location, category and ABC class
-(`none` when unset), never by SKU. Every instance exports the same values: aggregate with max."""
+`REFRESH_SECONDS` by `kpi_job(refresh, REFRESH_SECONDS)`: labelled by location, category and
+ABC class (`none` when unset), never by SKU. Every instance exports the same values: aggregate
+with max."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from stock_ledger.adapters import kpis
 from stock_ledger.adapters.tables import AGING_BUCKETS
 
 POINT = ["location", "category", "class"]
+REFRESH_SECONDS = 120.0
+"""Less often than the other services: the read sums a year of `daily_stock`, and turnover,
+aging and dead stock move by the day."""
 
 ON_HAND_VALUE = Gauge(
     "inventory_stock_on_hand_value", "Value of the stock on hand (at cost).", POINT
