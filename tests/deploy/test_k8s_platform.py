@@ -267,3 +267,23 @@ def test_every_dashboard_is_a_configmap_for_grafanas_sidecar() -> None:
     }
     on_disk = {path.name: path.read_text() for path in DASHBOARDS.glob("*.json")}
     assert shipped == on_disk
+
+
+def test_scaling_doc_states_each_services_groups_and_ceiling() -> None:
+    """docs/scaling.md's table: the consumer groups, topics and partition counts each service
+    runs, and the most instances that share the work, as the code and the topics say."""
+    text = (ROOT / "docs" / "scaling.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] in SERVICES:
+            rows[cells[0]] = cells
+    assert set(rows) == set(SERVICES)
+    for service, (_, groups, ceiling, _) in rows.items():
+        consumed = consumer_topics()[service]
+        for group, topic in consumed:
+            short = topic.removeprefix("inventory.")
+            assert f"`{group}`" in groups and f"{short} ({script_topics()[topic]})" in groups, (
+                f"{service}: {group} on {topic}"
+            )
+        assert int(ceiling) == max(script_topics()[t] for _, t in consumed), service
