@@ -13,7 +13,7 @@ UV := python3 -m uv
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: browser help bootstrap up down status infra-up infra-down topics migrate services-up services-down \
+.PHONY: browser prometheus help bootstrap up down status infra-up infra-down topics migrate services-up services-down \
         test test-unit test-integration test-e2e lint fmt typecheck contracts demo clean
 
 help: ## list the targets
@@ -51,24 +51,27 @@ down: services-down ## stop the services, Kafka and PostgreSQL
 	@bash scripts/kafka.sh stop
 	@bash scripts/postgres.sh stop
 
-test: up browser ## install what is missing, start the stack if needed, run the whole suite
+test: up browser prometheus ## install what is missing, start the stack if needed, run the whole suite
 	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
 	  INVENTORY_BROKER_RESTART_TESTS=1 \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
-test-unit: bootstrap ## unit tests only (no broker, no database)
+test-unit: bootstrap prometheus ## unit tests only (no broker, no database)
 	@$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
 test-integration: infra-up ## integration tests against the real broker and database
 	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
 	  $(PY) -m pytest -m integration $(PYTEST_ARGS)
 
-test-e2e: up browser ## end-to-end tests against the running services
+test-e2e: up browser prometheus ## end-to-end tests against the running services
 	@KAFKA_BOOTSTRAP_SERVERS=$(KAFKA_BOOTSTRAP_SERVERS) DATABASE_URL=$(TEST_DATABASE_URL) \
 	  $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 browser: ## Debian's chromium and a CJK font for the headless page tests
 	@bash scripts/chromium.sh
+
+prometheus: ## Debian's prometheus and promtool for the PromQL and alert-rule tests
+	@bash scripts/prometheus.sh
 
 lint: bootstrap ## ruff (lint and format check), mypy and the service skeleton test
 	@$(PY) -m ruff check .

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the platform's topics and their dead-letter topics; safe to run again at any time
 # (existing topics are left as they are). Used by the compose `kafka-init` service and, embedded
-# in deploy/k8s/kafka-topics.yaml, by the Kubernetes topic Job. Runs in the apache/kafka image.
+# (Kubernetes: Strimzi KafkaTopics in deploy/k8s/base/kafka-topics.yaml, kept equal by a test).
+# Runs in the apache/kafka image.
 #
 # Environment:
 #   KAFKA_BOOTSTRAP_SERVERS  broker to talk to (required)

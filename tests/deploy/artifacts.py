@@ -141,7 +141,10 @@ def conventions() -> Conventions:
         if re.fullmatch(r"[A-Z][A-Z0-9_]+", name)
     )
     metrics = {}
-    for name, kind, labels_cell in _table(_section(text, "Metric names")):
+    metric_rows = _table(_section(text, "Metric names")) + _table(
+        _section(text, "Business metrics")
+    )
+    for name, kind, labels_cell, *_meaning in metric_rows:
         labels: dict[str, frozenset[str] | None] = {}
         for label, values in re.findall(r"`(\w+)`(?:\s*\(([^)]*)\))?", labels_cell):
             enum = re.findall(r"`([^`]+)`", values)

@@ -1,9 +1,10 @@
-"""Kubernetes manifests (deploy/k8s): kustomization, pods, services, Kafka, topic job (kubectl
-when on PATH)."""
+"""Kubernetes manifests (deploy/k8s), as the dev and prod overlays render them: kustomizations,
+pods, services, disruption budgets (the operators' kinds: test_k8s_platform.py)."""
 
 from __future__ import annotations
 
 import fnmatch
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,23 +17,22 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.deploy import kustomize
 from tests.deploy.artifacts import (
     CONTAINER_PORT,
     K8S,
-    KAFKA_IMAGE,
     NAMESPACE,
     REPLICATED,
     SERVICES,
-    TOPICS_SCRIPT,
-    check_kraft_env,
     conventions,
-    kafka_listeners,
 )
+
+OVERLAYS = ("dev", "prod")
 
 
 @dataclass(frozen=True)
 class Doc:
-    file: str
+    file: str  # the overlay it was rendered from
     body: dict[str, Any]
 
     @property
@@ -53,21 +53,27 @@ def load_docs(path: Path) -> list[Doc]:
 
 
 @cache
-def kustomization() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((K8S / "kustomization.yaml").read_text())
-    return loaded
+def rendered(overlay: str) -> tuple[Doc, ...]:
+    """What `kustomize build deploy/k8s/overlays/<overlay>` prints (tests/deploy/kustomize.py)."""
+    return tuple(Doc(overlay, body) for body in kustomize.build(K8S / "overlays" / overlay))
 
 
 @cache
-def k8s_docs() -> tuple[Doc, ...]:
-    docs: list[Doc] = []
-    for resource in kustomization()["resources"]:
-        docs += load_docs(K8S / resource)
-    return tuple(docs)
+def kustomization(folder: str = "base") -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((K8S / folder / "kustomization.yaml").read_text())
+    return loaded
 
 
-def k8s(kind: str, name: str) -> dict[str, Any]:
-    found = [d.body for d in k8s_docs() if d.kind == kind and d.name == name]
+def k8s_docs(overlay: str = "prod") -> tuple[Doc, ...]:
+    return rendered(overlay)
+
+
+def of_kind(kind: str, overlay: str = "prod") -> list[dict[str, Any]]:
+    return [d.body for d in rendered(overlay) if d.kind == kind]
+
+
+def k8s(kind: str, name: str, overlay: str = "prod") -> dict[str, Any]:
+    found = [d.body for d in k8s_docs(overlay) if d.kind == kind and d.name == name]
     assert len(found) == 1, f"expected one {kind} {name!r} in deploy/k8s, found {len(found)}"
     return found[0]
 
@@ -83,7 +89,7 @@ def template_secrets() -> dict[str, dict[str, str]]:
 
 def pod_specs() -> Iterator[tuple[str, dict[str, Any]]]:
     for doc in k8s_docs():
-        if doc.kind in ("Deployment", "StatefulSet", "Job"):
+        if doc.kind in ("Deployment", "StatefulSet", "Job"):  # operators make the rest
             yield f"{doc.kind}/{doc.name}", doc.body["spec"]["template"]["spec"]
 
 
@@ -91,23 +97,41 @@ def containers(pod: dict[str, Any]) -> list[dict[str, Any]]:
     return [*pod.get("initContainers", []), *pod["containers"]]
 
 
-def test_kustomization_lists_every_manifest_and_only_existing_ones() -> None:
-    resources = kustomization()["resources"]
-    assert len(resources) == len(set(resources))
-    for resource in resources:
-        assert (K8S / resource).is_file(), f"kustomization lists missing {resource}"
-    on_disk = {
-        p.relative_to(K8S).as_posix()
-        for p in K8S.rglob("*.yaml")
-        if p.name not in ("kustomization.yaml", "secrets.example.yaml")
-    }
-    assert on_disk == set(resources), "manifests not in kustomization.yaml (or listed but absent)"
-    assert "secrets.example.yaml" not in resources, (
-        "applying the template would overwrite real Secrets"
-    )
+def test_kustomizations_list_every_manifest_and_only_existing_ones() -> None:
+    for folder in ("base", "overlays/dev", "overlays/prod"):
+        listed = kustomization(folder)["resources"] + [
+            p["path"] for p in kustomization(folder).get("patches", [])
+        ]
+        assert len(listed) == len(set(listed)), folder
+        for resource in listed:
+            assert (K8S / folder / resource).exists(), f"{folder} lists missing {resource}"
+        on_disk = {
+            p.relative_to(K8S / folder).as_posix()
+            for p in (K8S / folder).rglob("*.yaml")
+            if p.name != "kustomization.yaml"
+        }
+        assert on_disk <= set(listed), f"{folder}: manifests not in kustomization.yaml"
+        assert "../../base" in listed if folder != "base" else "../../grafana" in listed
+    assert not (K8S / "base" / "secrets.example.yaml").exists()
     assert kustomization()["namespace"] == NAMESPACE
     images = {image["name"] for image in kustomization().get("images", [])}
     assert images == {f"inventory/{s}" for s in SERVICES}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_overlay_renders_the_platform(overlay: str) -> None:
+    kinds = {d.kind for d in rendered(overlay)}
+    assert {
+        "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "Ingress", "Kafka",
+        "KafkaNodePool", "KafkaTopic", "Cluster", "Database", "ScheduledBackup",
+        "ServiceMonitor", "PrometheusRule", "ConfigMap",
+    } <= kinds  # fmt: skip
+    assert ("ScaledObject" if overlay == "prod" else "HorizontalPodAutoscaler") in kinds
+    for doc in rendered(overlay):
+        for pod in [doc.body.get("spec", {}).get("template", {}).get("spec", {})]:
+            for container in pod.get("containers", []):
+                if container["image"].startswith("inventory/"):
+                    assert ":" in container["image"], "kustomize must pin the service images"
 
 
 def test_k8s_every_document_is_namespaced_and_labelled() -> None:
@@ -115,7 +139,7 @@ def test_k8s_every_document_is_namespaced_and_labelled() -> None:
         k8s("Namespace", NAMESPACE)["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
         == "restricted"
     )
-    for doc in k8s_docs():
+    for doc in k8s_docs("dev") + k8s_docs("prod"):
         assert {"apiVersion", "kind", "metadata"} <= set(doc.body), doc.file
         if doc.kind not in CLUSTER_SCOPED:
             assert doc.body["metadata"].get("namespace") == NAMESPACE, (
@@ -123,6 +147,8 @@ def test_k8s_every_document_is_namespaced_and_labelled() -> None:
             )
         assert doc.body["metadata"]["labels"]["app.kubernetes.io/part-of"] == "inventory-platform"
     keys = [(d.kind, d.name) for d in k8s_docs()]
+    assert len(keys) == len(set(keys)), "duplicate objects"
+    keys = [(d.kind, d.name) for d in k8s_docs("dev")]
     assert len(keys) == len(set(keys)), "duplicate objects"
 
 
@@ -140,13 +166,15 @@ def test_k8s_order_path_pods_outrank_background_pods() -> None:
     approvals before the pods an order goes through."""
     value = {d.name: d.body["value"] for d in k8s_docs() if d.kind == "PriorityClass"}
     classes: dict[str, Any] = {name: pod.get("priorityClassName") for name, pod in pod_specs()}
-    assert classes["StatefulSet/kafka"] in value, "the broker is on the order path"
+    kafka = k8s("Kafka", "inventory")["spec"]["kafka"]["template"]["pod"]["priorityClassName"]
+    postgres = k8s("Cluster", "inventory-postgres")["spec"]["priorityClassName"]
+    assert kafka == postgres == "inventory-order-path", "the broker and the database serve orders"
     background = [value[classes[f"Deployment/{s}"]] for s in SERVICES if s not in ORDER_PATH]
     for service in SERVICES:
         own = value[classes[f"Deployment/{service}"]]
         if service in ORDER_PATH:
             assert own > max(background), service
-            assert own == value[classes["StatefulSet/kafka"]]
+            assert own == value[kafka]
         else:
             assert own < value[classes["Deployment/reservation"]], service
     assert not any(d.body.get("globalDefault") for d in k8s_docs() if d.kind == "PriorityClass")
@@ -272,99 +300,43 @@ def test_k8s_replicated_services_have_a_disruption_budget(service: str) -> None:
     )
 
 
-def test_k8s_kafka_statefulset() -> None:
-    sts = k8s("StatefulSet", "kafka")
-    assert sts["spec"]["replicas"] == 1
-    headless = k8s("Service", sts["spec"]["serviceName"])
-    assert headless["spec"]["clusterIP"] == "None"
-    pod = sts["spec"]["template"]["spec"]
-    assert pod["enableServiceLinks"] is False, (
-        "service links inject KAFKA_* variables into the broker config"
-    )
-    (container,) = pod["containers"]
-    assert container["image"] == KAFKA_IMAGE
-    env = {e["name"]: e["value"] for e in container["env"]}
-    check_kraft_env(env)
-    pod_dns = (
-        f"{sts['metadata']['name']}-0.{sts['spec']['serviceName']}.{NAMESPACE}.svc.cluster.local"
-    )
-    listeners = kafka_listeners(tuple(sorted(env.items())))
-    for address in listeners["advertised"].values():
-        assert address.rsplit(":", 1)[0] == pod_dns
-    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split("@")[1].rsplit(":", 1)[0] == pod_dns
-    mounts = {m["mountPath"] for m in container["volumeMounts"]}
-    assert any(env["KAFKA_LOG_DIRS"].startswith(m) for m in mounts), (
-        "Kafka data must be on the volume"
-    )
-    assert sts["spec"]["volumeClaimTemplates"]
-
-    bootstrap_host, bootstrap_port = k8s("ConfigMap", "inventory-config")["data"][
-        "KAFKA_BOOTSTRAP_SERVERS"
-    ].split(":")
-    service_name = bootstrap_host.split(".")[0]
-    assert bootstrap_host in (
-        service_name,
-        f"{service_name}.{NAMESPACE}",
-        f"{service_name}.{NAMESPACE}.svc.cluster.local",
-    )
-    bootstrap = k8s("Service", service_name)
-    assert (
-        bootstrap["spec"]["selector"].items()
-        <= sts["spec"]["template"]["metadata"]["labels"].items()
-    )
-    assert int(bootstrap_port) in [p["port"] for p in bootstrap["spec"]["ports"]]
-    assert int(bootstrap_port) == conventions().ports["Kafka (PLAINTEXT)"]
-
-
-def test_k8s_topic_job_runs_the_same_script() -> None:
-    job = k8s("Job", "kafka-create-topics")
-    pod = job["spec"]["template"]["spec"]
-    (container,) = pod["containers"]
-    assert container["image"] == KAFKA_IMAGE
-    volume = next(v for v in pod["volumes"] if "configMap" in v)
-    config_map = k8s("ConfigMap", volume["configMap"]["name"])
-    (key,) = config_map["data"]
-    assert config_map["data"][key] == TOPICS_SCRIPT.read_text(), (
-        "kafka-topics.yaml embeds an outdated copy of deploy/kafka/create-topics.sh"
-    )
-    mount = next(m for m in container["volumeMounts"] if m["name"] == volume["name"])
-    assert f"{mount['mountPath']}/{key}" in container["command"] + container.get("args", [])
-    bootstrap = next(e for e in container["env"] if e["name"] == "KAFKA_BOOTSTRAP_SERVERS")
-    assert bootstrap["valueFrom"]["configMapKeyRef"] == {
-        "name": "inventory-config",
-        "key": "KAFKA_BOOTSTRAP_SERVERS",
-    }
-    assert pod["restartPolicy"] in ("OnFailure", "Never")
-
-
 def test_k8s_secret_template_is_ignored_by_git() -> None:
     assert set(template_secrets()) == {f"{s}-database" for s in SERVICES} | {
+        f"{s}-postgres-role" for s in SERVICES
+    } | {
         "integration-gateway-api",
         "alerting-encryption",
         "integration-gateway-encryption",
         "approval-links",
         "approval-service-account",
+        "inventory-postgres-backup",
     }
     ignored = (K8S / ".gitignore").read_text().split()
     assert any(fnmatch.fnmatch("secrets.yaml", pattern) for pattern in ignored)
 
 
-def test_kustomize_builds() -> None:
-    kubectl = shutil.which("kubectl")
-    kustomize = shutil.which("kustomize")
-    if kustomize:
-        command = [kustomize, "build", str(K8S)]
-    elif kubectl:
-        command = [kubectl, "kustomize", str(K8S)]
-    else:
-        pytest.skip("neither kustomize nor kubectl is on PATH")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    built = [d for d in yaml.safe_load_all(result.stdout) if d]
-    assert len(built) == len(k8s_docs())
-    for doc in built:
-        for pod_container in (
-            doc.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [])
-        ):
-            if pod_container["image"].startswith("inventory/"):
-                assert ":" in pod_container["image"], "kustomize must pin the service images"
+def test_kustomize_builds_what_our_renderer_renders() -> None:
+    """Where a kustomize (or kubectl) is on PATH, it renders the same objects as
+    tests/deploy/kustomize.py; none comes from the registries this project may use."""
+    binary = shutil.which("kustomize") or shutil.which("kubectl")
+    for overlay in OVERLAYS:
+        ours = sorted(
+            (d.kind, d.name, json.dumps(d.body, sort_keys=True)) for d in rendered(overlay)
+        )
+        assert ours
+        if binary is None:
+            continue
+        build = ["build"] if binary.endswith("kustomize") else ["kustomize"]
+        result = subprocess.run(
+            [binary, *build, str(K8S / "overlays" / overlay)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        theirs = sorted(
+            (d["kind"], d["metadata"]["name"], json.dumps(d, sort_keys=True))
+            for d in yaml.safe_load_all(result.stdout)
+            if d
+        )
+        assert theirs == ours, "tests/deploy/kustomize.py renders differently from kustomize"

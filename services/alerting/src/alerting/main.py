@@ -8,7 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, create_service_app
 from inventory_runtime.cli import service_cli
+from inventory_runtime.kpi import kpi_job
 
+from alerting import metrics
 from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
@@ -29,7 +31,11 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         routers=[channels.router, rules.router, alerts.router],
         consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
-        background=[BackgroundJob("notification-dispatcher", run_dispatcher), RETENTION],
+        background=[
+            BackgroundJob("notification-dispatcher", run_dispatcher),
+            RETENTION,
+            kpi_job(metrics.refresh),
+        ],
     )
 
 

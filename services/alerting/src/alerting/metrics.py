@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from inventory_runtime.kpi import Sessions, publish
 from prometheus_client import Counter, Gauge
+from sqlalchemy import func, select
+
+from alerting.adapters import tables
 
 NOTIFICATION_ATTEMPTS = Counter(
     "inventory_alerting_notification_attempts_total",
@@ -13,3 +17,23 @@ NOTIFICATIONS_PENDING = Gauge(
     "inventory_alerting_notifications_pending",
     "Notifications waiting for their first or next try.",
 )
+
+
+OPEN_SEVERITIES = ("info", "warning", "critical")
+ALERTS_OPEN = Gauge(
+    "inventory_alerts_open",
+    "Alerts raised or acknowledged and not yet resolved, by severity.",
+    ["severity"],
+)
+
+
+async def refresh(sessions: Sessions) -> None:
+    """The business gauge: open alerts per severity (every severity, 0 when none)."""
+    query = (
+        select(tables.alerts.c.severity, func.count())
+        .where(tables.alerts.c.status.in_(("raised", "acknowledged")))
+        .group_by(tables.alerts.c.severity)
+    )
+    async with sessions() as session:
+        counts: dict[str, int] = {row[0]: row[1] for row in await session.execute(query)}
+    publish(ALERTS_OPEN, {(s,): counts.get(s, 0) for s in {*OPEN_SEVERITIES, *counts}})

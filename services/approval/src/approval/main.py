@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import create_service_app
 from inventory_runtime.cli import service_cli
 from inventory_runtime.clock import Clock, utc_now
+from inventory_runtime.kpi import kpi_job
 
-from approval import consumer, handlers
+from approval import consumer, handlers, metrics
 from approval.adapters.notification_job import notification_job
 from approval.adapters.notification_retention import RETENTION
 from approval.adapters.timer_job import timer_job
@@ -54,6 +55,7 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
             timer_job(settings.approval_timer_poll_seconds, fire_due, clock),
             notification_job(settings),
             RETENTION,
+            kpi_job(metrics.refresh),
         ],
         description=(
             "Configurable approval flows with steps by amount, approver tasks, time limits, "

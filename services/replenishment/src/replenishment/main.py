@@ -8,8 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
 from inventory_runtime.cli import Command, service_cli
+from inventory_runtime.kpi import kpi_job
 
-from replenishment import consumer
+from replenishment import consumer, metrics
 from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
 from replenishment.api.routers import ROUTERS
 from replenishment.config import ReplenishmentSettings
@@ -65,13 +66,21 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
     """The replenishment app: operations routes, outbox relay, consumers, planning and API."""
     config = planning_config(settings)
     planner = Planner(config, settings.planning_executor)
+    advice = AdviceSettings(
+        review_days=max(1, round(settings.planning_review_periods * config.days_per_period)),
+        excess_tolerance=settings.excess_tolerance,
+        dead_stock_days=settings.dead_stock_days,
+    )
     app = create_service_app(
         settings,
         title="Replenishment",
         routers=ROUTERS,
         consumers=[consumer.subscription()],
         unit_of_work=ReplenishmentUnitOfWork,
-        background=[schedule_job(planner, settings.planning_interval_hours)],
+        background=[
+            schedule_job(planner, settings.planning_interval_hours),
+            kpi_job(metrics.refresher(advice)),
+        ],
         on_startup=[fail_interrupted_runs],
         description=(
             "Demand history, supplier performance, policies (computed by planning runs or typed "
@@ -80,11 +89,7 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
         ),
     )
     app.state.planner = planner
-    app.state.advice_settings = AdviceSettings(
-        review_days=max(1, round(settings.planning_review_periods * config.days_per_period)),
-        excess_tolerance=settings.excess_tolerance,
-        dead_stock_days=settings.dead_stock_days,
-    )
+    app.state.advice_settings = advice
     return app
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from inventory_runtime.app import create_service_app
 from inventory_runtime.cli import service_cli
+from inventory_runtime.kpi import kpi_job
 
-from reservation import handlers
+from reservation import handlers, metrics
 from reservation.adapters.expiry import expiry_job
 from reservation.adapters.retention import RETENTION
 from reservation.adapters.unit_of_work import ReservationUnitOfWork
@@ -31,6 +32,7 @@ def create_app(settings: ReservationSettings) -> FastAPI:
         background=[
             expiry_job(settings.expiry_interval_seconds, handlers.expire_due),
             RETENTION,
+            kpi_job(metrics.refresh),
         ],
         title="Reservation",
         description=(

@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from inventory_runtime.app import BackgroundJob, ServiceRuntime, create_service_app
 from inventory_runtime.cli import service_cli
 from inventory_runtime.clock import utc_now
+from inventory_runtime.kpi import kpi_job
 
+from stock_ledger import metrics
 from stock_ledger.adapters import LedgerUnitOfWork, aging
 from stock_ledger.api import counting, documents, forms, receipts, reports, ui
 from stock_ledger.config import StockLedgerSettings
@@ -65,11 +67,14 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
             ui.router,
         ],
         consumers=[subscription(), approvals_subscription()],
-        background=(
-            [daily_job(settings.count_task_interval_seconds)]
-            if settings.count_task_interval_seconds > 0
-            else []
-        ),
+        background=[
+            *(
+                [daily_job(settings.count_task_interval_seconds)]
+                if settings.count_task_interval_seconds > 0
+                else []
+            ),
+            kpi_job(metrics.refresh, metrics.REFRESH_SECONDS),
+        ],
         unit_of_work=LedgerUnitOfWork,
         pages=True,  # the document page: /auth/login, /auth/callback, POST /auth/logout
         title="Stock ledger",
