@@ -18,7 +18,16 @@ from approval.adapters.notification_retention import RETENTION
 from approval.adapters.timer_job import timer_job
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.adapters.why_reader import why_reader_of
-from approval.api import actions, approvals, approvers, delegations, flows, notifications, pages
+from approval.api import (
+    actions,
+    approvals,
+    approvers,
+    delegation_pages,
+    delegations,
+    flows,
+    notifications,
+    pages,
+)
 from approval.config import ApprovalSettings
 from approval.ports import ApprovalUoW
 
@@ -45,6 +54,7 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
             approvers.router,
             notifications.router,
             pages.router,
+            delegation_pages.router,
         ],
         pages=True,  # the inbox: /auth/login, /auth/callback, POST /auth/logout
         consumers=[consumer.subscription()],

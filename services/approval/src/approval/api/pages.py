@@ -16,28 +16,22 @@ without 'unsafe-inline' (`PAGE_HEADERS`). Who acts is the signed-in person, neve
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import quote
 
 from fastapi import Query, Request
-from fastapi.responses import (
-    FileResponse,
-    HTMLResponse,
-    JSONResponse,
-    RedirectResponse,
-    Response,
-)
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.routes import CSRF_FIELD, require, secured_router
 from inventory_runtime.clock import utc_now
 from jinja2 import Environment, FileSystemLoader
 
-from approval import handlers
+from approval import domain, handlers
 from approval.adapters.task_list import TaskRow
 from approval.api import Uow, links
+from approval.api.page_forms import FLASH_COOKIE, back_to, first, read_form, take_flash
 from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
 from approval.api.why import WhyReaderDep, why_of
 from approval.api.why_text import WHY_TEXT
@@ -59,9 +53,8 @@ STATIC_FILES = {
     "inbox.js": "text/javascript; charset=utf-8",
     "inbox.css": "text/css; charset=utf-8",
 }
-FLASH_COOKIE = "approval_flash"
 INBOX_LIMIT = 500
-Action = Literal["approve", "reject", "transfer"]
+Action = Literal["approve", "reject", "transfer", "comment", "withdraw", "resubmit"]
 LangQuery = Annotated[str | None, Query(max_length=5)]
 REFUSALS = (NotAuthorized, AlreadyDecided, WrongStatus, ReasonRequired, InvalidInput)
 
@@ -91,7 +84,7 @@ async def _delegated(uow: Uow, login: str, seen: set[str], now: datetime) -> dic
     return found
 
 
-def _render(name: str, request: Request, actor: Principal, lang: Lang, **values: Any) -> str:
+def render_page(name: str, request: Request, actor: Principal, lang: Lang, **values: Any) -> str:
     return templates.get_template(name).render(
         lang=lang,
         text=TEXT[lang],
@@ -103,7 +96,7 @@ def _render(name: str, request: Request, actor: Principal, lang: Lang, **values:
     )
 
 
-def _lang(request: Request, actor: Principal, lang: str | None) -> Lang:
+def lang_of(request: Request, actor: Principal, lang: str | None) -> Lang:
     return choose_lang(lang, actor, request.headers.get("accept-language", ""))
 
 
@@ -121,8 +114,8 @@ async def inbox(
         rows = await uow.task_list.find(approver=actor.id, status="pending", limit=INBOX_LIMIT)
         delegated = await _delegated(uow, actor.id, {r.request_id for r in rows}, now)
     rows = by_due(rows + list(delegated), descending=sort == "-due")
-    chosen = _lang(request, actor, lang)
-    page = _render(
+    chosen = lang_of(request, actor, lang)
+    page = render_page(
         "inbox.html", request, actor, chosen, rows=rows, sort=sort, now=now, delegated=delegated
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
@@ -143,7 +136,7 @@ async def request_detail(
     (`api.links`)."""
     if link is not None:
         return await links.from_link(
-            request, request_id, link, actor, uow, _lang(request, actor, lang)
+            request, request_id, link, actor, uow, lang_of(request, actor, lang)
         )
     now = utc_now()
     async with uow:
@@ -155,9 +148,9 @@ async def request_detail(
             uow, instance, actor.id, now
         )
     why = await why_of(instance, why_reader)  # after the transaction: no connection held
-    kind, _, message = unquote(request.cookies.get(FLASH_COOKIE, "")).partition(":")
-    chosen = _lang(request, actor, lang)
-    page = _render(
+    requester = actor.id == instance.requested_by
+    chosen = lang_of(request, actor, lang)
+    page = render_page(
         "detail.html",
         request,
         actor,
@@ -167,19 +160,30 @@ async def request_detail(
         why_text=WHY_TEXT[chosen],
         audit=audit,
         may_decide=may,
+        may_comment=may or actor.id in domain.participants(instance),
+        may_withdraw=requester and instance.status == "pending",
+        may_resubmit=requester and instance.status == "rejected",
         now=now,
-        flash={"kind": kind, "message": message} if kind else None,
+        flash=take_flash(request),
     )
     response = HTMLResponse(page, headers=PAGE_HEADERS)
     response.delete_cookie(FLASH_COOKIE, path="/inbox")
     return response
 
 
-async def _apply(action: Action, request_id: str, form: dict[str, str], actor: Principal,
+async def _apply(action: Action, request_id: str, form: dict[str, list[str]], actor: Principal,
                  uow: Uow) -> Any:  # fmt: skip
-    comment = form.get("comment", "").strip() or None
+    comment = first(form, "comment") or None
+    if action == "comment":
+        return await handlers.comment(request_id, actor, comment, uow)
+    if action == "withdraw":
+        return await handlers.withdraw(request_id, actor, comment, uow)
+    if action == "resubmit":
+        return await handlers.resubmit(request_id, actor, None, comment, uow)
+    if not actor.may("approval:decide"):  # what the API's decide and transfer require
+        raise NotAuthorized(f"{actor.id} may not decide approvals (approval:decide)")
     if action == "transfer":
-        to = form.get("to", "").strip()
+        to = first(form, "to")
         if not to:
             raise InvalidInput("to", "name the login to transfer the step to")
         return await handlers.transfer(request_id, actor, to, comment, uow)
@@ -191,15 +195,14 @@ async def act(
     request: Request,
     request_id: str,
     action: Action,
-    actor: Annotated[Principal, require("approval:decide")],
+    actor: Annotated[Principal, require("approval:read")],
     uow: Uow,
 ) -> Response:
-    """A decision or transfer from the detail page; back to the detail with its outcome."""
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
-    form = {name: values[0] for name, values in fields.items()}
-    expected = getattr(request.state, "csrf_token", None)
-    if expected is not None and not hmac.compare_digest(form.get(CSRF_FIELD, ""), expected):
-        return HTMLResponse("missing or wrong CSRF token", status_code=403, headers=PAGE_HEADERS)
+    """A decision, transfer, comment, withdrawal or resubmission from the detail page; back to
+    the detail with its outcome. Whether the person may is the handlers' rule, as in the API."""
+    form = await read_form(request)
+    if isinstance(form, HTMLResponse):
+        return form
     try:
         await _apply(action, request_id, form, actor, uow)
         flash = f"done:{action}"
@@ -207,16 +210,7 @@ async def act(
         return HTMLResponse("not found", status_code=404, headers=PAGE_HEADERS)
     except REFUSALS as exc:
         flash = f"refused:{exc}"
-    lang = form.get("lang", "")
-    target = f"/inbox/{quote(request_id, safe='')}" + (f"?lang={lang}" if lang in TEXT else "")
-    response: Response = RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
-    if "application/json" in request.headers.get("accept", ""):  # the page's script
-        response = JSONResponse({"location": target}, headers=PAGE_HEADERS)
-    response.set_cookie(
-        FLASH_COOKIE, quote(flash[:500], safe=""), max_age=60, path="/inbox",
-        httponly=True, samesite="strict",
-    )  # fmt: skip
-    return response
+    return back_to(request, f"/inbox/{quote(request_id, safe='')}", form, flash, "/inbox")
 
 
 @router.get("/inbox-static/{name}", dependencies=[require("approval:read")])

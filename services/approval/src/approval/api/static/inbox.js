@@ -25,8 +25,9 @@ function postForm(event) {
     const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
     if (response.ok && json) {
       return response.json().then((answer) => {
-        if (typeof answer.location === "string" && answer.location.startsWith("/inbox/")) {
-          window.location.assign(answer.location);
+        const here = typeof answer.location === "string" ? answer.location : "";
+        if (here.startsWith("/inbox/") || here === "/delegations" || here.startsWith("/delegations?")) {
+          window.location.assign(here);
         }
       });
     }
@@ -39,6 +40,11 @@ function postForm(event) {
       for (const button of form.querySelectorAll("button")) button.disabled = false;
     });
   });
+}
+
+// A delegation's window is typed in this device's time zone: tell the service its offset.
+for (const field of document.querySelectorAll("input[data-tz-offset]")) {
+  field.value = String(-new Date().getTimezoneOffset());
 }
 
 document.addEventListener("submit", postForm);
