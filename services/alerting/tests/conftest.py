@@ -51,7 +51,12 @@ async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
     engine = create_engine(settings)
     factory = create_session_factory(engine)
     async with engine.begin() as connection:
-        await connection.execute(text("TRUNCATE outbox, inbox, notifications, alerts, channels"))
+        await connection.execute(
+            text(
+                "TRUNCATE outbox, inbox, notifications, alerts, channels, "
+                "kpi_days, kpi_points, kpi_items"
+            )
+        )
         await connection.execute(text("UPDATE rules SET enabled = true, channel_ids = '{}'"))
 
     def uow_factory() -> AlertingUnitOfWork:

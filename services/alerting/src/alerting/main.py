@@ -12,7 +12,7 @@ from inventory_runtime.cli import service_cli
 from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
-from alerting.api import alerts, channels, rules
+from alerting.api import alerts, channels, kpis, rules
 from alerting.config import AlertingSettings
 from alerting.consumer import subscription
 
@@ -26,7 +26,7 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         settings,
         title="Alerting",
         description="Alert rules over the event stream and notifications by email, IM and webhook.",
-        routers=[channels.router, rules.router, alerts.router],
+        routers=[channels.router, rules.router, alerts.router, kpis.router],
         consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
         background=[BackgroundJob("notification-dispatcher", run_dispatcher), RETENTION],

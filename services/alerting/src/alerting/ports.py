@@ -8,11 +8,15 @@ reaches the outbox when the unit of work commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
+from inventory_contracts.events.master_data import ItemUpserted
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting.domain import Alert, Rule
+from alerting.domain.movements import DayChange
 
 
 class RuleStore(Protocol):
@@ -64,3 +68,22 @@ class AlertingUoW(UnitOfWorkProtocol, Protocol):
     def alerts(self) -> AlertStore: ...
     @property
     def notifications(self) -> NotificationStore: ...
+
+
+class KpiStore(Protocol):
+    async def record(self, changes: Sequence[DayChange]) -> None:
+        """Add movements' day changes to the stock points' day rows."""
+        ...
+
+    async def record_backorder(self, sku: str, location: str, day: date, delta: Decimal) -> None:
+        """Units backordered (`delta` > 0) or filled (< 0) at a stock point on `day`."""
+        ...
+
+    async def upsert_item(self, item: ItemUpserted) -> None: ...
+
+
+class KpiUoW(AlertingUoW, Protocol):
+    """A unit of work with the KPI store too."""
+
+    @property
+    def kpis(self) -> KpiStore: ...

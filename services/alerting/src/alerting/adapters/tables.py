@@ -7,6 +7,8 @@ last_error).
 
 from __future__ import annotations
 
+from typing import Any
+
 from inventory_runtime.audit import audit_table
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
@@ -14,10 +16,12 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     Table,
     Text,
     UniqueConstraint,
@@ -117,3 +121,47 @@ notifications = Table(
         postgresql_where=text("status <> 'pending'"),
     ),
 )
+
+kpi_items = Table(
+    "kpi_items",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("name", Text, nullable=True),
+    Column("category", Text, nullable=True),
+    Column("abc_class", Text, nullable=True),
+    now_column("updated_at"),
+)
+"""Item attributes the KPIs roll up by, from `ItemUpserted`."""
+
+
+def _quantity(name: str) -> Column[Any]:
+    return Column(name, Numeric, nullable=False, server_default=text("0"))
+
+
+kpi_points = Table(
+    "kpi_points",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    _quantity("on_hand"),
+    _quantity("backorder_open"),
+    Column("first_seen", Date, nullable=False),
+    Column("last_movement_at", DateTime(timezone=True), nullable=True),
+)
+"""Each stock point seen in a movement: on hand now, open backorders, when it last moved."""
+
+kpi_days = Table(
+    "kpi_days",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    _quantity("opening"),
+    _quantity("closing"),
+    _quantity("consumed"),
+    _quantity("received"),
+    _quantity("backordered"),
+    Column("moves", Integer, nullable=False, server_default=text("0")),
+    Index("ix_kpi_days_day", "day"),
+)
+"""One row per stock point and (UTC) day with a movement or a backorder (`domain.kpis.DayRow`)."""

@@ -6,6 +6,7 @@ from typing import Self
 
 from inventory_runtime.uow import UnitOfWork
 
+from alerting.adapters.kpi_store import KpiRepository
 from alerting.adapters.repositories import (
     AlertRepository,
     ChannelRepository,
@@ -21,6 +22,7 @@ class AlertingUnitOfWork(UnitOfWork):
     channels: ChannelRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    kpis: KpiRepository
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -28,4 +30,5 @@ class AlertingUnitOfWork(UnitOfWork):
         self.channels = ChannelRepository(self.session)
         self.alerts = AlertRepository(self.session, self.track)
         self.notifications = NotificationRepository(self.session)
+        self.kpis = KpiRepository(self.session)
         return self
