@@ -220,7 +220,9 @@ def snapshot(
     hand beyond the receipts on record is as old as the first record of the stock point."""
     known = sorted((r for r in rows if r.day < today), key=lambda r: r.day)
     on_hand = known[-1].closing if known else ZERO
-    moved = [r.day for r in known if r.moves > 0] or ([last_moved] if last_moved else [])
+    moved = [r.day for r in known if r.moves > 0] or [
+        day for day in (last_moved, first_seen) if day is not None and day < today
+    ][:1]
     since = (today - moved[-1]).days if moved else None
     aging = {label: ZERO for label, _ in AGE_BUCKETS}
     oldest: int | None = None
