@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from alerting.domain.evaluation import Facts, decide, holds, subject_of
 from alerting.domain.kpis import PeriodKpis, Snapshot
-from alerting.domain.language import QuietHours, RuleDefinition
+from alerting.domain.language import Condition, QuietHours, RuleDefinition
 from alerting.domain.points import StockPoint
 from alerting.domain.routing import quiet_until, targets
 from pydantic import TypeAdapter, ValidationError
 
 D = Decimal
 MONDAY = date(2026, 11, 2)
-CONDITION: TypeAdapter[Any] = TypeAdapter(RuleDefinition.model_fields["condition"].annotation)
+CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
 
 def week(n: int, consumed: int, opening: int = 100, received: int = 0) -> PeriodKpis:
