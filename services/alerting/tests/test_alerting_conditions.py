@@ -98,9 +98,9 @@ def rule(**fields: Any) -> RuleDefinition:
 
 def test_decide_raises_once_per_subject_and_groups_by_a_coarser_dedupe_key() -> None:
     dropping = [facts(50, 35, sku="TEA-1"), facts(50, 30, sku="TEA-2"), facts(50, 50, sku="OK")]
-    single = decide(rule(), dropping, open_subjects=["TEA-2@SH"])
+    single = decide(rule(), dropping, {"TEA-2@SH": ["TEA-2@SH"]})
     assert list(single.raise_) == ["TEA-1@SH"]
-    grouped = decide(rule(dedupe_key="class-{abc_class}"), dropping, open_subjects=[])
+    grouped = decide(rule(dedupe_key="class-{abc_class}"), dropping, {})
     [(subject, firing)] = grouped.raise_.items()
     assert subject == "class-A"
     assert [f.point.sku for f in firing] == ["TEA-1", "TEA-2"]
@@ -108,16 +108,21 @@ def test_decide_raises_once_per_subject_and_groups_by_a_coarser_dedupe_key() -> 
 
 
 def test_cooldown_or_snooze_holds_back_a_new_alert() -> None:
-    assert decide(rule(), [facts(50, 35)], [], quiet_subjects=["TEA-1@SH"]).raise_ == {}
+    assert decide(rule(), [facts(50, 35)], {}, quiet_subjects=["TEA-1@SH"]).raise_ == {}
 
 
 def test_hysteresis_an_open_alert_resolves_only_past_the_recovery_condition() -> None:
     recovery = {"kind": "change", "kpi": "sell_through", "op": ">=", "percent": 10}
     strict = rule(recovery=recovery)
     flat = facts(50, 49)  # -2%: no longer firing, not recovered either
-    assert decide(strict, [flat], ["TEA-1@SH"]).resolve == []
-    assert decide(strict, [facts(40, 50)], ["TEA-1@SH"]).resolve == ["TEA-1@SH"]
-    assert decide(rule(), [flat], ["TEA-1@SH"]).resolve == ["TEA-1@SH"]
+    named = {"TEA-1@SH": ["TEA-1@SH"]}
+    assert decide(strict, [flat], named).resolve == []
+    assert decide(strict, [facts(40, 50)], named).resolve == ["TEA-1@SH"]
+    assert decide(rule(), [flat], named).resolve == ["TEA-1@SH"]
+    # A grouped alert recovers on the stock points it named; the others need not improve.
+    grouped = rule(recovery=recovery, dedupe_key="class-{abc_class}")
+    members = [facts(40, 50, sku="TEA-1"), facts(50, 49, sku="TEA-3")]
+    assert decide(grouped, members, {"class-A": ["TEA-1@SH"]}).resolve == ["class-A"]
 
 
 def test_routes_by_severity_and_scope_with_quiet_hours() -> None:

@@ -11,10 +11,12 @@ from inventory_runtime.cli import service_cli
 
 from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
+from alerting.adapters.rule_job import rule_job
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
 from alerting.api import alerts, channels, kpis, rules
 from alerting.config import AlertingSettings
 from alerting.consumer import subscription
+from alerting.handlers.rules import escalate, evaluate_next_due
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,7 +31,11 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         routers=[channels.router, rules.router, alerts.router, kpis.router],
         consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
-        background=[BackgroundJob("notification-dispatcher", run_dispatcher), RETENTION],
+        background=[
+            BackgroundJob("notification-dispatcher", run_dispatcher),
+            RETENTION,
+            rule_job(evaluate_next_due, escalate),
+        ],
     )
 
 

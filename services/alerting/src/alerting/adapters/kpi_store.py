@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,17 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alerting.adapters.tables import kpi_days, kpi_items, kpi_points
 from alerting.domain.kpis import DayRow
 from alerting.domain.movements import DayChange
-from alerting.domain.points import Point, StockPoint
-
-
-@dataclass(frozen=True)
-class PointFilter:
-    """Which stock points: any listed value matches (an empty list: no restriction)."""
-
-    skus: Sequence[str] = ()
-    locations: Sequence[str] = ()
-    categories: Sequence[str] = ()
-    abc_classes: Sequence[str] = ()
+from alerting.domain.points import Point, PointFilter, StockPoint
 
 
 class KpiRepository:

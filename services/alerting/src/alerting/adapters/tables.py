@@ -66,8 +66,26 @@ rules = Table(
     Column("name_en", Text, nullable=False),
     Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     now_column("updated_at"),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("next_evaluation_at", DateTime(timezone=True), nullable=True),
     CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_known"),
+    Index(
+        "ix_rules_next_evaluation_at",
+        "next_evaluation_at",
+        postgresql_where=text("kind = 'kpi' AND enabled"),
+    ),
 )
+
+rule_versions = Table(
+    "rule_versions",
+    metadata,
+    Column("rule_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("definition", JSONB, nullable=False),
+    Column("changed_by", Text, nullable=True),
+    now_column("changed_at"),
+)
+"""Every version of every rule, as it was saved (kept when the rule is deleted)."""
 
 alerts = Table(
     "alerts",
@@ -88,6 +106,9 @@ alerts = Table(
     Column("resolved_at", DateTime(timezone=True), nullable=True),
     Column("resolved_by", Text, nullable=True),
     Column("resolution", Text, nullable=True),
+    Column("snoozed_until", DateTime(timezone=True), nullable=True),
+    Column("escalated_at", DateTime(timezone=True), nullable=True),
+    Column("snoozed_by", Text, nullable=True),
     CheckConstraint("status IN ('raised', 'acknowledged', 'resolved')", name="status_known"),
     Index(
         "uq_alerts_open_rule_subject",

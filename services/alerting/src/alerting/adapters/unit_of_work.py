@@ -13,6 +13,7 @@ from alerting.adapters.repositories import (
     NotificationRepository,
     RuleRepository,
 )
+from alerting.adapters.rule_store import RuleBook
 
 
 class AlertingUnitOfWork(UnitOfWork):
@@ -23,6 +24,7 @@ class AlertingUnitOfWork(UnitOfWork):
     alerts: AlertRepository
     notifications: NotificationRepository
     kpis: KpiRepository
+    rule_book: RuleBook
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -31,4 +33,5 @@ class AlertingUnitOfWork(UnitOfWork):
         self.alerts = AlertRepository(self.session, self.track)
         self.notifications = NotificationRepository(self.session)
         self.kpis = KpiRepository(self.session)
+        self.rule_book = RuleBook(self.session)
         return self

@@ -12,10 +12,9 @@ from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel
 
-from alerting.adapters.kpi_store import PointFilter
 from alerting.api import Limit, Uow
 from alerting.domain.kpis import Period, PeriodKpis
-from alerting.domain.points import Grouping, grouped
+from alerting.domain.points import Grouping, PointFilter, grouped
 
 router = secured_router(prefix="/v1", tags=["kpis"])
 Reader = [require("planning:read")]

@@ -5,7 +5,7 @@ and the back-test all call `decide`."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -158,22 +158,24 @@ class Decision:
 def decide(
     definition: RuleDefinition,
     facts: Sequence[Facts],
-    open_subjects: Iterable[str],
+    open_items: Mapping[str, Collection[str]],
     quiet_subjects: Iterable[str] = (),
 ) -> Decision:
     """Raise for subjects with a firing stock point, no open alert and no cooldown or snooze;
-    resolve open subjects none of whose stock points fires and all of whose stock points meet
-    the recovery condition (hysteresis: between the two, the alert stays as it is)."""
+    resolve an open subject when none of its stock points fires and the ones its alert named
+    (`open_items`: subject -> ``sku@location`` keys) all meet the recovery condition
+    (hysteresis: in between, the alert stays as it is)."""
     groups: dict[str, list[Facts]] = {}
     for item in facts:
         groups.setdefault(subject_of(definition, item.point), []).append(item)
-    open_, quiet = set(open_subjects), set(quiet_subjects)
+    quiet = set(quiet_subjects)
     decision = Decision()
+    recovery = definition.recovery
     for subject, members in groups.items():
         firing = [item for item in members if holds(definition.condition, item)]
-        if subject in open_:
-            recovery = definition.recovery
-            if not firing and all(recovery is None or holds(recovery, m) for m in members):
+        if subject in open_items:
+            named = [m for m in members if m.point.key in open_items[subject]] or members
+            if not firing and all(recovery is None or holds(recovery, m) for m in named):
                 decision.resolve.append(subject)
         elif firing and subject not in quiet:
             decision.raise_[subject] = firing

@@ -18,9 +18,10 @@ escalation. Conditions:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -197,6 +198,17 @@ class RuleDefinition(_Strict):
         for route in self.routes:
             named |= set(route.channel_ids)
         return named | set(self.escalation.channel_ids if self.escalation else ())
+
+
+KPI = "kpi"
+"""The kind of the rules written in this language (the built-in ones have their own kinds)."""
+RULE_COLUMNS = ("name_zh", "name_en", "severity", "enabled", "channel_ids")
+"""The definition's fields that are columns of a stored rule; the rest is its `params`."""
+
+
+def definition_of(row: Mapping[str, Any]) -> RuleDefinition:
+    """A stored KPI rule (its columns and `params`) as the language reads it."""
+    return RuleDefinition.model_validate({**{c: row[c] for c in RULE_COLUMNS}, **row["params"]})
 
 
 AllOf.model_rebuild()

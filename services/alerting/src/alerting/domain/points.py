@@ -18,6 +18,16 @@ UNCLASSIFIED = "-"
 
 
 @dataclass(frozen=True)
+class PointFilter:
+    """Which stock points: any listed value matches (an empty list: no restriction)."""
+
+    skus: Sequence[str] = ()
+    locations: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    abc_classes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class StockPoint:
     """A stock point (item x location) with the attributes rules scope by and KPIs roll up by."""
 

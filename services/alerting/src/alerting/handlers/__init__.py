@@ -7,6 +7,7 @@ from alerting.handlers.alerts import (
     raise_rejected_reservation,
     resolve,
     resolve_recovered,
+    snooze,
 )
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "raise_rejected_reservation",
     "resolve",
     "resolve_recovered",
+    "snooze",
 ]

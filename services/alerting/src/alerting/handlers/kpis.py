@@ -8,17 +8,21 @@ from collections.abc import Sequence
 from inventory_contracts.events.master_data import ItemUpserted
 from inventory_contracts.events.reservations import BackorderFilled, StockReserved
 from inventory_contracts.events.stock import StockMoved
+from inventory_runtime.clock import utc_now
 from inventory_runtime.inbound import InboundEvent
 
 from alerting.domain.movements import day_changes
+from alerting.handlers.rules import evaluate_touched
 from alerting.ports import KpiUoW
 
 
 async def record_movements(run: Sequence[InboundEvent[StockMoved]], uow: KpiUoW) -> None:
     """Consecutive `StockMoved` -> their days in the KPI store, one write per stock point and
-    day."""
+    day; then the rules with one alert per stock point, for the stock points touched."""
     changes = day_changes(message.data for message in run)
     await uow.kpis.record(changes)
+    touched = sorted({(change.sku, change.location) for change in changes})
+    await evaluate_touched(touched, uow, utc_now())
 
 
 async def record_backorders(message: InboundEvent[StockReserved], uow: KpiUoW) -> None:
