@@ -69,7 +69,7 @@ def backtest(
     cooldown = timedelta(minutes=definition.cooldown_minutes)
     for monday in evaluation_days(today, weeks):
         result.evaluated_on.append(monday)
-        facts = [facts_of(p, rows.get(p.point, ()), monday, history) for p in points
+        facts = [facts_of(p, rows.get(p.point, ()), monday, history, live=False) for p in points
                  if p.first_seen < monday]  # fmt: skip
         quiet = {s for s, on in resolved_on.items() if monday - on < cooldown}
         decision = decide(definition, facts, open_items, quiet)

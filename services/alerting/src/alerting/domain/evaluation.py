@@ -86,12 +86,16 @@ def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
             yield condition.condition
 
 
-def facts_of(point: StockPoint, rows: Sequence[DayRow], today: date, history: int) -> Facts:
-    """The facts of a stock point as of `today` (complete periods end before it)."""
+def facts_of(
+    point: StockPoint, rows: Sequence[DayRow], today: date, history: int, *, live: bool = True
+) -> Facts:
+    """The facts of a stock point on `today`: the periods complete before it, and the stock
+    point as it is now (`live`) or as it was when `today` began (a back-test)."""
     first = today - timedelta(days=history)
     weeks = periods(rows, "week", first, today)
     days = periods(rows, "day", today - timedelta(days=min(history, 62)), today)
-    return Facts(point, weeks, days, point.snapshot(rows, today))
+    as_of = today if live else today - timedelta(days=1)
+    return Facts(point, weeks, days, point.snapshot([r for r in rows if r.day <= as_of], as_of))
 
 
 def holds(condition: Condition, facts: Facts, back: int = 0) -> bool:

@@ -216,12 +216,13 @@ def snapshot(
     rows: Sequence[DayRow], first_seen: date | None, today: date, last_moved: date | None = None
 ) -> Snapshot:
     """On hand, aging (FIFO: what is on hand is what came in last) and days since the last
-    movement, from the rows before `today` (`last_moved` when none of them moved). Stock on
-    hand beyond the receipts on record is as old as the first record of the stock point."""
-    known = sorted((r for r in rows if r.day < today), key=lambda r: r.day)
+    movement at the end of `today`, from the rows up to it (`last_moved` when none of them
+    moved). Stock on hand beyond the receipts on record is as old as the first record of the
+    stock point."""
+    known = sorted((r for r in rows if r.day <= today), key=lambda r: r.day)
     on_hand = known[-1].closing if known else ZERO
     moved = [r.day for r in known if r.moves > 0] or [
-        day for day in (last_moved, first_seen) if day is not None and day < today
+        day for day in (last_moved, first_seen) if day is not None and day <= today
     ][:1]
     since = (today - moved[-1]).days if moved else None
     aging = {label: ZERO for label, _ in AGE_BUCKETS}

@@ -33,7 +33,12 @@ PeriodKpi = Literal[
     "sell_through", "consumed", "received", "opening", "closing", "turnover",
     "days_of_supply", "stockout_days", "backordered",
 ]  # fmt: skip
-NowKpi = Literal["on_hand", "days_since_movement", "oldest_age_days", "backorder_open"]
+AnyKpi = Literal[
+    "sell_through", "consumed", "received", "opening", "closing", "turnover",
+    "days_of_supply", "stockout_days", "backordered",
+    "on_hand", "days_since_movement", "oldest_age_days", "backorder_open",
+]  # fmt: skip
+"""The period KPIs and those of the stock point now (on hand, idle days, age, backorders)."""
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 KEY_FIELDS = ("sku", "location", "category", "abc_class")
 DEFAULT_KEY = "{sku}@{location}"
@@ -48,7 +53,7 @@ class Threshold(_Strict):
     """The KPI of the last complete period (or now) compared with `value`."""
 
     kind: Literal["threshold"]
-    kpi: PeriodKpi | NowKpi
+    kpi: AnyKpi
     period: Period = "week"
     op: Op
     value: Decimal

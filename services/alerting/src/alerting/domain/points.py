@@ -61,8 +61,8 @@ class StockPoint:
         return value or UNCLASSIFIED
 
     def snapshot(self, rows: Sequence[DayRow], today: date) -> Snapshot:
-        """The stock point as of `today` (from the rows before it)."""
-        last_moved = self.last_moved if self.last_moved and self.last_moved < today else None
+        """The stock point at the end of `today`."""
+        last_moved = self.last_moved if self.last_moved and self.last_moved <= today else None
         return snapshot(rows, self.first_seen, today, last_moved)
 
 
