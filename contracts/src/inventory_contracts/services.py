@@ -121,6 +121,9 @@ ALERTING: Final = Service(
         ReservationRejected,
         StockOvercommitted,
         ApprovalEscalated,
+        StockReserved,
+        BackorderFilled,
+        ItemUpserted,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

@@ -3,8 +3,10 @@ routing with quiet hours, on small worked series."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +144,13 @@ def test_routes_by_severity_and_scope_with_quiet_hours() -> None:
     office = QuietHours(start=time(9), end=time(17), timezone="UTC")
     assert quiet_until(office, late) == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
     assert quiet_until(office, late + timedelta(hours=2)) is None
+
+
+def test_the_documented_seed_rule_file_is_a_valid_rule_naming_its_channels() -> None:
+    path = Path(__file__).parents[1] / "examples" / "class-a-sell-through-drop.json"
+    definition = RuleDefinition.model_validate(
+        {k: v for k, v in json.loads(path.read_text()).items() if k != "id"}
+    )
+    assert definition.grouped and definition.scope.abc_classes == ["A"]
+    assert holds(definition.condition, facts(50, 35, 20))
+    assert len(definition.channels_named()) == 2
