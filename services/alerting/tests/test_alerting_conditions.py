@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alerting.domain.evaluation import Facts, decide, holds, subject_of
+from alerting.domain.evaluation import Facts, decide, holds, in_scope, subject_of
 from alerting.domain.kpis import PeriodKpis, Snapshot
-from alerting.domain.language import Condition, QuietHours, RuleDefinition
+from alerting.domain.language import Condition, QuietHours, RuleDefinition, Scope
 from alerting.domain.points import StockPoint
 from alerting.domain.routing import quiet_until, targets
 from pydantic import TypeAdapter, ValidationError
@@ -154,3 +154,11 @@ def test_the_documented_seed_rule_file_is_a_valid_rule_naming_its_channels() -> 
     assert definition.grouped and definition.scope.abc_classes == ["A"]
     assert holds(definition.condition, facts(50, 35, 20))
     assert len(definition.channels_named()) == 2
+
+
+def test_scope_needs_every_non_empty_list_to_match() -> None:
+    tea_a = facts(1).point
+    assert in_scope(Scope(), tea_a)
+    assert in_scope(Scope(abc_classes=["A"], locations=["SH"]), tea_a)
+    assert not in_scope(Scope(abc_classes=["A"], locations=["BJ"]), tea_a)
+    assert not in_scope(Scope(categories=["cups"]), tea_a)

@@ -22,6 +22,7 @@ from alerting.domain.language import (
     Condition,
     Consecutive,
     RuleDefinition,
+    Scope,
     Threshold,
     Trend,
 )
@@ -142,6 +143,19 @@ def _trend(condition: Trend, facts: Facts, back: int) -> bool:
     known = [value for value in values if value is not None]
     rising = condition.direction == "up"
     return all((b > a) if rising else (b < a) for a, b in pairwise(known))
+
+
+def in_scope(scope: Scope, point: StockPoint) -> bool:
+    """Whether the stock point is one the rule watches (each non-empty list must match)."""
+    return all(
+        not wanted or value in wanted
+        for wanted, value in (
+            (scope.abc_classes, point.abc_class),
+            (scope.categories, point.category),
+            (scope.locations, point.location),
+            (scope.skus, point.sku),
+        )
+    )
 
 
 def subject_of(definition: RuleDefinition, point: StockPoint) -> str:

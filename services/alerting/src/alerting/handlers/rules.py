@@ -14,6 +14,7 @@ from alerting.domain.evaluation import (
     alert_draft,
     decide,
     facts_of,
+    in_scope,
     lookback_days,
     subject_of,
 )
@@ -45,11 +46,26 @@ async def evaluate(
     facts = await facts_for(definition, uow, now, keys)
     subjects = sorted({subject_of(definition, item.point) for item in facts})
     found = await uow.alerts.open_among([rule_id], subjects)
-    open_alerts = {alert.subject: alert for alert in found}
-    cooldown = definition.cooldown_minutes
-    quiet = await uow.rule_book.quiet_subjects(rule_id, subjects, now, cooldown)
+    return await _apply(rule_id, definition, facts, {a.subject: a for a in found}, uow, now)
+
+
+async def _apply(
+    rule_id: str,
+    definition: RuleDefinition,
+    facts: Sequence[Facts],
+    open_alerts: dict[str, Alert],
+    uow: KpiUoW,
+    now: datetime,
+) -> Decision:
+    """Decide on the facts, then resolve and raise (a subject in its cooldown or snoozed
+    raises nothing: asked only when something would be raised)."""
     named = {subject: _items_of(alert) for subject, alert in open_alerts.items()}
-    decision = decide(definition, facts, named, quiet)
+    decision = decide(definition, facts, named)
+    if decision.raise_:
+        cooldown = definition.cooldown_minutes
+        quiet = await uow.rule_book.quiet_subjects(rule_id, list(decision.raise_), now, cooldown)
+        for subject in quiet:
+            decision.raise_.pop(subject, None)
     for subject in decision.resolve:
         open_alerts[subject].resolve(RECOVERED, now)
         await uow.alerts.save(open_alerts[subject])
@@ -75,10 +91,29 @@ def _items_of(alert: Alert) -> set[str]:
 async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) -> None:
     """After movements: the enabled rules with one alert per stock point, for the touched
     stock points. Rules that group stock points wait for their schedule, which sees the whole
-    group (one message for all of it)."""
-    for rule_id, definition in await uow.rule_book.enabled():
-        if not definition.grouped:
-            await evaluate(rule_id, definition, uow, now, keys)
+    group (one message for all of it).
+
+    The stock points, their history and the open alerts are read once for all rules; a stock
+    point's facts are computed once per history length."""
+    rules = [(i, d) for i, d in await uow.rule_book.enabled() if not d.grouped]
+    if not rules or not keys:
+        return
+    points = await uow.kpis.points(PointFilter(), keys)
+    longest = max(lookback_days(definition) for _, definition in rules)
+    today = now.date()
+    rows = await uow.kpis.days([p.point for p in points], today - timedelta(days=longest))
+    subjects = sorted({subject_of(d, p) for _, d in rules for p in points})
+    found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
+    computed: dict[tuple[Point, int], Facts] = {}
+    for rule_id, definition in rules:
+        history = lookback_days(definition)
+        facts = []
+        for point in (p for p in points if in_scope(definition.scope, p)):
+            if (point.point, history) not in computed:
+                computed[point.point, history] = facts_of(point, rows[point.point], today, history)
+            facts.append(computed[point.point, history])
+        open_alerts = {a.subject: a for a in found if a.rule_id == rule_id}
+        await _apply(rule_id, definition, facts, open_alerts, uow, now)
 
 
 async def evaluate_next_due(uow: KpiUoW, now: datetime) -> str | None:
