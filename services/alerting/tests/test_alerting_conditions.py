@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alerting.domain.evaluation import Facts, decide, holds, in_scope, subject_of
+from alerting.domain.evaluation import Facts, Needs, decide, holds, in_scope, needs_of, subject_of
 from alerting.domain.kpis import PeriodKpis, Snapshot
 from alerting.domain.language import Condition, QuietHours, RuleDefinition, Scope
 from alerting.domain.points import StockPoint
@@ -162,3 +162,10 @@ def test_scope_needs_every_non_empty_list_to_match() -> None:
     assert in_scope(Scope(abc_classes=["A"], locations=["SH"]), tea_a)
     assert not in_scope(Scope(abc_classes=["A"], locations=["BJ"]), tea_a)
     assert not in_scope(Scope(categories=["cups"]), tea_a)
+
+
+def test_a_rule_reads_only_the_periods_and_history_its_conditions_need() -> None:
+    twice = rule(condition={"kind": "consecutive", "periods": 2, "condition": DROP})
+    assert needs_of(twice) == Needs(weeks=3, days=0, history_days=35)
+    aged = rule(condition={"kind": "age", "days": 365})
+    assert (needs_of(aged).weeks, needs_of(aged).history_days) == (0, 373)

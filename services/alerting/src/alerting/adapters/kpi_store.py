@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from inventory_contracts.events.master_data import ItemUpserted
-from sqlalchemy import func, literal, or_, select, tuple_
+from inventory_runtime.db import text_array
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -126,34 +127,46 @@ class KpiRepository:
             if values:
                 query = query.where(column.in_(list(values)))
         if keys:
-            query = query.where(tuple_(kpi_points.c.sku, kpi_points.c.location).in_(list(keys)))
+            wanted = (
+                select(func.unnest(text_array([k[0] for k in keys])).label("sku"),
+                       func.unnest(text_array([k[1] for k in keys])).label("location"))
+                .subquery()
+            )  # fmt: skip
+            query = query.join(
+                wanted,
+                (wanted.c.sku == kpi_points.c.sku) & (wanted.c.location == kpi_points.c.location),
+            )
         result = await self._session.execute(query)
         return [StockPoint(*row) for row in result.all()]
 
     async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
         """The day rows of the stock points from `since` on, with the last one before it (so on
-        hand carries into the window), oldest first."""
+        hand carries into the window), oldest first.
+
+        The stock points are joined as two arrays (a long ``IN`` list of pairs plans badly),
+        the last row before the window found through the primary key, one per stock point."""
         rows: dict[Point, list[DayRow]] = {key: [] for key in keys}
         if not keys:
             return rows
-        among = tuple_(kpi_days.c.sku, kpi_days.c.location).in_(list(keys))
-        last_before = (
-            select(kpi_days.c.sku, kpi_days.c.location, func.max(kpi_days.c.day).label("day"))
-            .where(among, kpi_days.c.day < since)
-            .group_by(kpi_days.c.sku, kpi_days.c.location)
-            .subquery()
-        )
-        carried = tuple_(kpi_days.c.sku, kpi_days.c.location, kpi_days.c.day).in_(
-            select(last_before.c.sku, last_before.c.location, last_before.c.day)
-        )
-        query = (
-            select(kpi_days)
-            .where(among, or_(kpi_days.c.day >= since, carried))
-            .order_by(kpi_days.c.sku, kpi_days.c.location, kpi_days.c.day)
-        )
-        for row in (await self._session.execute(query)).mappings():
+        params = {"skus": [k[0] for k in keys], "locations": [k[1] for k in keys], "since": since}
+        for row in (await self._session.execute(_DAYS, params)).mappings():
             rows[(row["sku"], row["location"])].append(_day_row(row))
         return rows
+
+
+_KEYS = "unnest(CAST(:skus AS text[]), CAST(:locations AS text[])) AS k(sku, location)"
+_DAYS = text(
+    f"""
+    SELECT d.* FROM {_KEYS} JOIN kpi_days AS d USING (sku, location) WHERE d.day >= :since
+    UNION ALL
+    SELECT before.* FROM {_KEYS} CROSS JOIN LATERAL (
+        SELECT * FROM kpi_days AS d
+         WHERE d.sku = k.sku AND d.location = k.location AND d.day < :since
+         ORDER BY d.day DESC LIMIT 1
+    ) AS before
+    ORDER BY sku, location, day
+    """
+)
 
 
 def _day_values(change: DayChange) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from alerting.domain.evaluation import decide, facts_of, lookback_days
+from alerting.domain.evaluation import decide, facts_of, lookback_days, needs_of
 from alerting.domain.kpis import DayRow
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, StockPoint
@@ -62,14 +62,14 @@ def backtest(
 ) -> BacktestResult:
     """What the rule would have done on each of the last `weeks` Mondays; a raised alert counts
     one message per channel it would have gone to (`every_channel` when it names none)."""
-    history = lookback_days(definition)
+    needs = needs_of(definition)
     result = BacktestResult(weeks)
     open_items: dict[str, tuple[str, ...]] = {}
     resolved_on: dict[str, date] = {}
     cooldown = timedelta(minutes=definition.cooldown_minutes)
     for monday in evaluation_days(today, weeks):
         result.evaluated_on.append(monday)
-        facts = [facts_of(p, rows.get(p.point, ()), monday, history, live=False) for p in points
+        facts = [facts_of(p, rows.get(p.point, ()), monday, needs, live=False) for p in points
                  if p.first_seen < monday]  # fmt: skip
         quiet = {s for s, on in resolved_on.items() if monday - on < cooldown}
         decision = decide(definition, facts, open_items, quiet)

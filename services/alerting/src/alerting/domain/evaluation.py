@@ -63,19 +63,38 @@ class Facts:
         return None if found is None else Decimal(found)
 
 
-def lookback_days(definition: RuleDefinition) -> int:
-    """How many days of history the rule needs before the evaluation day."""
-    needed = 14
+@dataclass(frozen=True)
+class Needs:
+    """What a rule reads: how many complete weeks and days, and how many days of rows."""
+
+    weeks: int
+    days: int
+    history_days: int
+
+
+def needs_of(definition: RuleDefinition) -> Needs:
+    """The periods and the history the rule's conditions (recovery included) read."""
+    counts: dict[str, int] = {"week": 0, "day": 0}
+    aging = False
     watched = [definition.condition] + ([definition.recovery] if definition.recovery else [])
     for condition in _walk(watched):
-        if isinstance(condition, (Age, Absence)):
-            needed = max(needed, AGING_WINDOW_DAYS)
-        elif isinstance(condition, (Change, Trend, Threshold)):
-            count = condition.periods if isinstance(condition, Trend) else 2
-            needed = max(needed, (count + 1) * (7 if condition.period == "week" else 1) + 7)
-        elif isinstance(condition, Consecutive):
-            needed = max(needed, (condition.periods + 2) * 7 + 7)
-    return needed
+        if isinstance(condition, Consecutive):
+            inner = condition.condition
+            if inner.kpi not in KPI_NOW:
+                wanted = (2 if isinstance(inner, Change) else 1) + condition.periods - 1
+                counts[inner.period] = max(counts[inner.period], wanted)
+        elif isinstance(condition, (Threshold, Change, Trend)) and condition.kpi not in KPI_NOW:
+            wanted = 1 if isinstance(condition, Threshold) else 2
+            wanted = condition.periods if isinstance(condition, Trend) else wanted
+            counts[condition.period] = max(counts[condition.period], wanted)
+        aging = aging or isinstance(condition, Age)
+    history = max(7 * (counts["week"] + 1), counts["day"] + 1, AGING_WINDOW_DAYS if aging else 0)
+    return Needs(counts["week"], counts["day"], history + 7)
+
+
+def lookback_days(definition: RuleDefinition) -> int:
+    """How many days of history the rule needs before the evaluation day."""
+    return needs_of(definition).history_days
 
 
 def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
@@ -88,13 +107,15 @@ def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
 
 
 def facts_of(
-    point: StockPoint, rows: Sequence[DayRow], today: date, history: int, *, live: bool = True
+    point: StockPoint, rows: Sequence[DayRow], today: date, needs: Needs, *, live: bool = True
 ) -> Facts:
-    """The facts of a stock point on `today`: the periods complete before it, and the stock
-    point as it is now (`live`) or as it was when `today` began (a back-test)."""
-    first = today - timedelta(days=history)
-    weeks = periods(rows, "week", first, today)
-    days = periods(rows, "day", today - timedelta(days=min(history, 62)), today)
+    """The facts of a stock point on `today`: the complete periods before it that the rule
+    reads, and the stock point as it is now (`live`) or as it was when `today` began (a
+    back-test)."""
+    weeks = (
+        periods(rows, "week", today - timedelta(weeks=needs.weeks), today) if needs.weeks else []
+    )
+    days = periods(rows, "day", today - timedelta(days=needs.days), today) if needs.days else []
     as_of = today if live else today - timedelta(days=1)
     return Facts(point, weeks, days, point.snapshot([r for r in rows if r.day <= as_of], as_of))
 

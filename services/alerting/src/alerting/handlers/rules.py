@@ -11,11 +11,13 @@ from alerting.domain.backtest import BacktestResult, backtest, history_start
 from alerting.domain.evaluation import (
     Decision,
     Facts,
+    Needs,
     alert_draft,
     decide,
     facts_of,
     in_scope,
     lookback_days,
+    needs_of,
     subject_of,
 )
 from alerting.domain.language import RuleDefinition
@@ -33,10 +35,10 @@ async def facts_for(
     scope = definition.scope
     where = PointFilter(scope.skus, scope.locations, scope.categories, scope.abc_classes)
     points = await uow.kpis.points(where, keys)
-    history = lookback_days(definition)
+    needs = needs_of(definition)
     day = today.date()
-    rows = await uow.kpis.days([p.point for p in points], day - timedelta(days=history))
-    return [facts_of(point, rows[point.point], day, history) for point in points]
+    rows = await uow.kpis.days([p.point for p in points], day - timedelta(days=needs.history_days))
+    return [facts_of(point, rows[point.point], day, needs) for point in points]
 
 
 async def evaluate(
@@ -94,7 +96,7 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
     group (one message for all of it).
 
     The stock points, their history and the open alerts are read once for all rules; a stock
-    point's facts are computed once per history length."""
+    point's facts are computed once per set of periods read."""
     rules = [(i, d) for i, d in await uow.rule_book.enabled() if not d.grouped]
     if not rules or not keys:
         return
@@ -104,14 +106,14 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
     rows = await uow.kpis.days([p.point for p in points], today - timedelta(days=longest))
     subjects = sorted({subject_of(d, p) for _, d in rules for p in points})
     found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
-    computed: dict[tuple[Point, int], Facts] = {}
+    computed: dict[tuple[Point, Needs], Facts] = {}
     for rule_id, definition in rules:
-        history = lookback_days(definition)
+        needs = needs_of(definition)
         facts = []
         for point in (p for p in points if in_scope(definition.scope, p)):
-            if (point.point, history) not in computed:
-                computed[point.point, history] = facts_of(point, rows[point.point], today, history)
-            facts.append(computed[point.point, history])
+            if (point.point, needs) not in computed:
+                computed[point.point, needs] = facts_of(point, rows[point.point], today, needs)
+            facts.append(computed[point.point, needs])
         open_alerts = {a.subject: a for a in found if a.rule_id == rule_id}
         await _apply(rule_id, definition, facts, open_alerts, uow, now)
 
