@@ -91,6 +91,8 @@ def test_field_level_errors_name_the_field() -> None:
     where = {tuple(e["loc"]) for e in error.value.errors()}
     assert ("condition", "change", "kpi") in where
     assert ("dedupe_key",) in where
+    with pytest.raises(ValidationError, match="unbalanced"):
+        rule(dedupe_key="class-{abc_class")
 
 
 def rule(**fields: Any) -> RuleDefinition:

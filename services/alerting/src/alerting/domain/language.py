@@ -190,6 +190,10 @@ class RuleDefinition(_Strict):
         unknown = sorted(set(re.findall(r"\{([^}]*)\}", value)) - set(KEY_FIELDS))
         if unknown:
             raise ValueError(f"unknown placeholder(s) {unknown}; use {list(KEY_FIELDS)}")
+        try:
+            value.format(**dict.fromkeys(KEY_FIELDS, "x"))
+        except (ValueError, IndexError, KeyError):
+            raise ValueError("unbalanced braces; write {sku}, {location}, ...") from None
         return value
 
     @property
