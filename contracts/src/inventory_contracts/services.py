@@ -124,6 +124,12 @@ ALERTING: Final = Service(
         StockReserved,
         BackorderFilled,
         ItemUpserted,
+        PurchaseOrderReleased,
+        GoodsReceived,
+        ApprovalRequested,
+        ApprovalGranted,
+        ApprovalRejected,
+        ApprovalWithdrawn,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

@@ -9,6 +9,7 @@ from alerting.domain.kpis import (
     DayRow,
     change_percent,
     days_of_supply,
+    on_time_rate,
     periods,
     rollup,
     sell_through,
@@ -118,3 +119,8 @@ def test_grouped_by_abc_class_sums_members_of_each_class() -> None:
     assert [(key, kpis.consumed, kpis.sell_through) for key, kpis in found] == [
         ("-", D(0), D(0)), ("A", D(10), D("0.5")),
     ]  # fmt: skip
+
+
+def test_supplier_on_time_rate() -> None:
+    assert on_time_rate(4, 3) == D("0.75")
+    assert on_time_rate(0, 0) is None

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal as D
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from inventory_contracts.events.approvals import (
+    ApprovalEscalated,
+    ApprovalGranted,
+    ApprovalRequested,
+)
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderLine,
+    PurchaseOrderReleased,
+    ReceiptLine,
+)
 from inventory_runtime.app import ServiceRuntime
 
 from .conftest import client_of
@@ -66,3 +78,45 @@ async def test_kpis_need_planning_read_and_refuse_a_reversed_window(app: FastAPI
         response = await auditor.get("/v1/kpis", params={"from": "2026-11-09", "to": "2026-11-01"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "query.from"
+
+
+async def test_supplier_on_time_rate_and_overdue_approvals(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    today = date.today()
+    noon = datetime.combine(today, time(12), tzinfo=UTC)
+    line = PurchaseOrderLine(sku="TEA-1", location="SH", quantity=D(10), unit_cost=D(1))
+    receipt = ReceiptLine(sku="TEA-1", location="SH", quantity=D(10), unit_cost=D(1))
+
+    def released(po: str, supplier: str, expected: date) -> PurchaseOrderReleased:
+        return PurchaseOrderReleased(
+            purchase_order_id=po, requisition_id=f"PR-{po}", supplier_id=supplier,
+            lines=(line,), total_amount=D(10), expected_receipt_date=expected, released_at=noon,
+        )  # fmt: skip
+
+    def received(po: str) -> GoodsReceived:
+        return GoodsReceived(receipt_id=f"GR-{po}", purchase_order_id=po, lines=(receipt,),
+                             received_at=noon)  # fmt: skip
+
+    await consume(
+        runtime,
+        released("PO-1", "SUP-1", today), released("PO-2", "SUP-1", today - timedelta(days=2)),
+        released("PO-3", "SUP-2", today + timedelta(days=1)), released("PO-4", "SUP-2", today),
+        received("PO-1"), received("PO-2"), received("PO-3"), received("PO-1"),
+        ApprovalRequested(request_id="AR-1", subject_type="purchase_requisition",
+                          subject_id="PR-1", amount=D(100), department="ops",
+                          requested_by="li.buyer", summary="tea"),
+        ApprovalEscalated(request_id="AR-1", subject_type="purchase_requisition",
+                          subject_id="PR-1", step_role="manager", to_role="director",
+                          overdue_since=noon),
+        ApprovalEscalated(request_id="AR-2", subject_type="purchase_requisition",
+                          subject_id="PR-2", step_role="manager", to_role="director",
+                          overdue_since=noon),
+        ApprovalGranted(request_id="AR-2", subject_type="purchase_requisition",
+                        subject_id="PR-2", decided_by="wang.manager", decided_at=noon),
+    )  # fmt: skip
+    rates = {row["supplier_id"]: row for row in (await client.get("/v1/kpis/suppliers")).json()}
+    assert (rates["SUP-1"]["received"], rates["SUP-1"]["on_time_rate"]) == (2, "0.5000")
+    assert (rates["SUP-2"]["received"], rates["SUP-2"]["on_time_rate"]) == (1, "1.0000")
+    [overdue] = (await client.get("/v1/kpis/approvals")).json()
+    assert (overdue["subject_type"], overdue["overdue"]) == ("purchase_requisition", 1)

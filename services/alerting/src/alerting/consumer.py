@@ -3,8 +3,16 @@ movements, backorders and items for its KPI store."""
 
 from __future__ import annotations
 
+from inventory_contracts.events.approvals import (
+    ApprovalEscalated,
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalRequested,
+    ApprovalWithdrawn,
+)
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.master_data import ItemUpserted
+from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import StockBelowThreshold
 from inventory_contracts.events.reservations import (
     BackorderFilled,
@@ -26,7 +34,8 @@ def registry() -> HandlerRegistry[KpiUoW]:
     """Breaches and rejections raise alerts one message at a time; availability, the busiest
     type by far (one per stock point a reservation touches), resolves them a run at a time.
     Stock movements feed the KPI store a run at a time (and the rules over the KPIs watch the
-    stock points they touched); backorders and items feed it one at a time."""
+    stock points they touched); backorders, items, purchase orders, receipts and approval
+    requests feed it one at a time."""
     return (
         HandlerRegistry[KpiUoW]()
         .on(StockBelowThreshold, handlers.raise_low_stock)
@@ -36,6 +45,13 @@ def registry() -> HandlerRegistry[KpiUoW]:
         .on(StockReserved, kpi_handlers.record_backorders)
         .on(BackorderFilled, kpi_handlers.record_filled_backorders)
         .on(ItemUpserted, kpi_handlers.record_item)
+        .on(PurchaseOrderReleased, kpi_handlers.record_purchase_order)
+        .on(GoodsReceived, kpi_handlers.record_goods_received)
+        .on(ApprovalRequested, kpi_handlers.record_approval)
+        .on(ApprovalEscalated, kpi_handlers.record_approval)
+        .on(ApprovalGranted, kpi_handlers.record_approval)
+        .on(ApprovalRejected, kpi_handlers.record_approval)
+        .on(ApprovalWithdrawn, kpi_handlers.record_approval)
     )
 
 

@@ -117,8 +117,19 @@ class RuleBookStore(Protocol):
     async def enqueue(self, alert_id: str, targets: Sequence[Target]) -> None: ...
 
 
+class BusinessKpiStore(Protocol):
+    """Purchase orders (supplier on-time) and approval requests (overdue approvals)."""
+
+    async def purchase_order(self, order_id: str, supplier_id: str, expected: date) -> None: ...
+    async def received(self, order_id: str, at: datetime) -> None: ...
+    async def approval(self, request_id: str, changes: dict[str, Any]) -> None: ...
+
+
 class KpiUoW(AlertingUoW, Protocol):
     """A unit of work with the KPI store and the KPI rules too."""
+
+    @property
+    def business(self) -> BusinessKpiStore: ...
 
     @property
     def kpis(self) -> KpiStore: ...

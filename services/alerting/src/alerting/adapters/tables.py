@@ -186,3 +186,24 @@ kpi_days = Table(
     Index("ix_kpi_days_day", "day"),
 )
 """One row per stock point and (UTC) day with a movement or a backorder (`domain.kpis.DayRow`)."""
+
+kpi_purchase_orders = Table(
+    "kpi_purchase_orders",
+    metadata,
+    Column("purchase_order_id", Text, primary_key=True),
+    Column("supplier_id", Text, nullable=False),
+    Column("expected_receipt_date", Date, nullable=False),
+    Column("first_received_at", DateTime(timezone=True), nullable=True),
+)
+"""Released purchase orders and when goods first arrived against them (supplier on-time)."""
+
+kpi_approvals = Table(
+    "kpi_approvals",
+    metadata,
+    Column("request_id", Text, primary_key=True),
+    Column("subject_type", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=True),
+    Column("overdue_since", DateTime(timezone=True), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+)
+"""Approval requests: overdue once escalated, done once decided or withdrawn."""

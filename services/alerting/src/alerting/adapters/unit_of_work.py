@@ -6,6 +6,7 @@ from typing import Self
 
 from inventory_runtime.uow import UnitOfWork
 
+from alerting.adapters.business_kpis import BusinessKpis
 from alerting.adapters.kpi_store import KpiRepository
 from alerting.adapters.repositories import (
     AlertRepository,
@@ -25,6 +26,7 @@ class AlertingUnitOfWork(UnitOfWork):
     notifications: NotificationRepository
     kpis: KpiRepository
     rule_book: RuleBook
+    business: BusinessKpis
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -34,4 +36,5 @@ class AlertingUnitOfWork(UnitOfWork):
         self.notifications = NotificationRepository(self.session)
         self.kpis = KpiRepository(self.session)
         self.rule_book = RuleBook(self.session)
+        self.business = BusinessKpis(self.session)
         return self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -10,10 +10,10 @@ from fastapi import Query
 from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import ApiError, field_problems
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from alerting.api import Limit, Uow
-from alerting.domain.kpis import Period, PeriodKpis
+from alerting.domain.kpis import Period, PeriodKpis, on_time_rate
 from alerting.domain.points import Grouping, PointFilter, grouped
 
 router = secured_router(prefix="/v1", tags=["kpis"])
@@ -114,3 +114,47 @@ async def stock_points(
             )
         )
     return result
+
+
+class SupplierRow(BaseModel):
+    supplier_id: str
+    received: int = Field(description="Purchase orders first received in the window.")
+    on_time: int = Field(description="Of those, received by their expected receipt date.")
+    on_time_rate: Decimal | None
+
+
+class OverdueApprovals(BaseModel):
+    subject_type: str
+    overdue: int = Field(description="Undecided requests that went past due (escalated).")
+    oldest_overdue_since: datetime | None
+
+
+@router.get("/kpis/suppliers", response_model=list[SupplierRow], dependencies=Reader)
+async def suppliers(
+    uow: Uow,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> list[SupplierRow]:
+    """Supplier on-time rate (准时交货率) over purchase orders first received from `from` to
+    `to` (default: the last 8 weeks)."""
+    end = end or utc_now().date()
+    start = start or end - timedelta(weeks=8)
+    if start > end:
+        raise ApiError(422, "validation_error", field_problems([("from", "is after to")], "query."))
+    async with uow:
+        found = await uow.business.supplier_deliveries(start, end)
+    return [
+        SupplierRow(supplier_id=s, received=n, on_time=o, on_time_rate=on_time_rate(n, o))
+        for s, n, o in found
+    ]
+
+
+@router.get("/kpis/approvals", response_model=list[OverdueApprovals], dependencies=Reader)
+async def overdue_approvals(uow: Uow) -> list[OverdueApprovals]:
+    """Overdue approvals (逾期审批) now, by what is being approved."""
+    async with uow:
+        found = await uow.business.overdue_approvals()
+    return [
+        OverdueApprovals(subject_type=t, overdue=n, oldest_overdue_since=since)
+        for t, n, since in found
+    ]

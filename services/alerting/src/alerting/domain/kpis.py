@@ -65,6 +65,12 @@ def days_of_supply(on_hand: Decimal, consumed: Decimal, days: int) -> Decimal | 
     return (on_hand / (consumed / days)).quantize(Decimal("0.1"))
 
 
+def on_time_rate(received: int, on_time: int) -> Decimal | None:
+    """Supplier on-time rate (准时交货率): purchase orders first received by their expected
+    date / purchase orders first received; None when none was received."""
+    return (Decimal(on_time) / received).quantize(RATIO) if received else None
+
+
 def change_percent(previous: Decimal | None, current: Decimal | None) -> Decimal | None:
     """(current - previous) / previous in percent; None without both or from zero."""
     if previous is None or current is None or previous == 0:

@@ -4,8 +4,15 @@ over its KPIs are evaluated for the stock points a run of movements touched."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from inventory_contracts.events.approvals import (
+    ApprovalEscalated,
+    ApprovalEvent,
+    ApprovalRequested,
+)
 from inventory_contracts.events.master_data import ItemUpserted
+from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.reservations import BackorderFilled, StockReserved
 from inventory_contracts.events.stock import StockMoved
 from inventory_runtime.clock import utc_now
@@ -42,3 +49,30 @@ async def record_filled_backorders(message: InboundEvent[BackorderFilled], uow: 
 async def record_item(message: InboundEvent[ItemUpserted], uow: KpiUoW) -> None:
     """The item's category and ABC class, which KPIs roll up by and rules scope by."""
     await uow.kpis.upsert_item(message.data)
+
+
+async def record_purchase_order(message: InboundEvent[PurchaseOrderReleased], uow: KpiUoW) -> None:
+    """A released purchase order: whom it is from and when its goods are expected."""
+    order = message.data
+    await uow.business.purchase_order(
+        order.purchase_order_id, order.supplier_id, order.expected_receipt_date
+    )
+
+
+async def record_goods_received(message: InboundEvent[GoodsReceived], uow: KpiUoW) -> None:
+    """Goods arrived against a purchase order (the first arrival decides if it was on time)."""
+    if message.data.purchase_order_id is not None:
+        await uow.business.received(message.data.purchase_order_id, message.data.received_at)
+
+
+async def record_approval(message: InboundEvent[ApprovalEvent], uow: KpiUoW) -> None:
+    """An approval request was made, went overdue, or was decided or withdrawn."""
+    event, at = message.data, message.cloud_event.time
+    changes: dict[str, Any] = {"subject_type": event.subject_type}
+    if isinstance(event, ApprovalRequested):
+        changes["requested_at"] = at
+    elif isinstance(event, ApprovalEscalated):
+        changes["overdue_since"] = event.overdue_since
+    else:
+        changes["decided_at"] = at
+    await uow.business.approval(event.request_id, changes)
