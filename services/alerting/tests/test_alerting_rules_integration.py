@@ -12,6 +12,7 @@ from alerting.adapters.rule_job import run_due
 from alerting.handlers.rules import escalate, evaluate_next_due
 from fastapi import FastAPI
 from inventory_runtime.app import ServiceRuntime
+from prometheus_client import REGISTRY
 
 from .conftest import client_of
 from .kpi_events import consume, moved
@@ -88,6 +89,8 @@ async def test_a_per_item_rule_fires_on_the_movement_resolves_on_recovery_and_co
     await consume(runtime, moved("TEA-1", "SH", TODAY, 40, 43))
     [alert] = (await client.get("/v1/alerts", params={"rule_id": "tea_low"})).json()
     assert alert["resolution"] == "condition_recovered"
+    counted = {"rule_id": "tea_low", "action": "resolved"}
+    assert (REGISTRY.get_sample_value("inventory_alerting_kpi_alerts_total", counted) or 0) >= 1
     await consume(runtime, moved("TEA-1", "SH", TODAY, -41, 2))  # low again within the cooldown
     assert len((await client.get("/v1/alerts", params={"rule_id": "tea_low"})).json()) == 1
     assert (await client.delete("/v1/rules/tea_low")).status_code == 409  # it has alerts

@@ -23,6 +23,7 @@ from alerting.domain.evaluation import (
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
+from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
 
 RECOVERED = "condition_recovered"
@@ -71,12 +72,14 @@ async def _apply(
     for subject in decision.resolve:
         open_alerts[subject].resolve(RECOVERED, now)
         await uow.alerts.save(open_alerts[subject])
+        KPI_ALERTS.labels(rule_id, "resolved").inc()
     rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
     for subject, firing in decision.raise_.items():
         alert = Alert.raise_for(
             uow.alerts.new_id(), rule, alert_draft(rule_id, definition, subject, firing), now
         )
         if await uow.alerts.add(alert):
+            KPI_ALERTS.labels(rule_id, "raised").inc()
             chosen = targets(definition, [item.point for item in firing], now)
             if chosen is None:
                 chosen = [(channel, None) for channel in await uow.channels.enabled_ids()]
@@ -98,8 +101,14 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
     The stock points, their history and the open alerts are read once for all rules; a stock
     point's facts are computed once per set of periods read."""
     rules = [(i, d) for i, d in await uow.rule_book.enabled() if not d.grouped]
-    if not rules or not keys:
-        return
+    if rules and keys:
+        with RULE_EVALUATION_SECONDS.labels("event").time():
+            await _evaluate_points(rules, keys, uow, now)
+
+
+async def _evaluate_points(
+    rules: Sequence[tuple[str, RuleDefinition]], keys: Sequence[Point], uow: KpiUoW, now: datetime
+) -> None:
     points = await uow.kpis.points(PointFilter(), keys)
     longest = max(lookback_days(definition) for _, definition in rules)
     today = now.date()
@@ -125,7 +134,8 @@ async def evaluate_next_due(uow: KpiUoW, now: datetime) -> str | None:
     if claimed is None:
         return None
     rule_id, definition = claimed
-    await evaluate(rule_id, definition, uow, now)
+    with RULE_EVALUATION_SECONDS.labels("schedule").time():
+        await evaluate(rule_id, definition, uow, now)
     await uow.rule_book.schedule(
         rule_id, now + timedelta(minutes=definition.evaluate_every_minutes)
     )
