@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, Literal
 
 from alerting.domain.kpis import (
     DayRow,
+    PeriodKpis,
     change_percent,
     days_of_supply,
     on_time_rate,
@@ -124,3 +127,42 @@ def test_grouped_by_abc_class_sums_members_of_each_class() -> None:
 def test_supplier_on_time_rate() -> None:
     assert on_time_rate(4, 3) == D("0.75")
     assert on_time_rate(0, 0) is None
+
+
+def test_periods_agree_with_a_day_by_day_count_on_random_histories() -> None:
+    rng = random.Random(17)
+    for _ in range(200):
+        rows, on_hand = [], rng.randint(-2, 5)
+        for n in sorted(rng.sample(range(-10, 40), rng.randint(0, 12))):
+            after = rng.randint(-2, 6)
+            rows.append(DayRow(MONDAY + timedelta(days=n), D(on_hand), D(after), D(1), D(2)))
+            on_hand = after
+        for period in ("day", "week"):
+            until = MONDAY + timedelta(days=rng.randint(0, 35))
+            assert periods(rows, period, MONDAY, until) == _day_by_day(rows, period, until)
+
+
+def _day_by_day(rows: list[DayRow], period: Literal["day", "week"], until: date) -> list[Any]:
+    """The definition spelled out: every day closes with its row's closing or the last one."""
+    by_day = {row.day: row for row in rows}
+    before = [row for row in rows if row.day < MONDAY]
+    carry = before[-1].closing if before else D(0)
+    length, start, result = (1 if period == "day" else 7), MONDAY, []
+    while start + timedelta(days=length) <= until:
+        days = [by_day.get(start + timedelta(days=n)) for n in range(length)]
+        opening = days[0].opening if days[0] else carry
+        consumed = received = D(0)
+        stockouts = 0
+        for row in days:
+            if row:
+                carry, consumed, received = (
+                    row.closing,
+                    consumed + row.consumed,
+                    received + row.received,
+                )
+            stockouts += carry <= 0
+        result.append(
+            PeriodKpis(start, period, opening, carry, consumed, received, D(0), stockouts, length)
+        )
+        start += timedelta(days=length)
+    return result

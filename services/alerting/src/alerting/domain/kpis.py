@@ -164,27 +164,35 @@ PERIOD_KPIS = (
 
 def periods(rows: Sequence[DayRow], period: Period, first: date, until: date) -> list[PeriodKpis]:
     """The periods from the one holding `first` up to the last one that ends by `until`
-    (exclusive), oldest first; on hand carries over days without movement."""
-    by_day = {row.day: row for row in rows}
+    (exclusive), oldest first; on hand carries over days without movement.
+
+    One pass over the rows (not over the days): a day without a row closes with the on hand
+    carried from the last one."""
+    ordered = sorted(rows, key=lambda row: row.day)
     start = period_start(first, period)
-    before = [row for row in rows if row.day < start]
-    carry = max(before, key=lambda row: row.day).closing if before else ZERO
+    length = timedelta(days=1 if period == "day" else 7)
+    carry, index = ZERO, 0
+    while index < len(ordered) and ordered[index].day < start:
+        carry, index = ordered[index].closing, index + 1
     result: list[PeriodKpis] = []
-    length = 1 if period == "day" else 7
-    while start + timedelta(days=length) <= until:
-        days = [by_day.get(start + timedelta(days=n)) for n in range(length)]
-        opening = days[0].opening if days[0] is not None else carry
+    while start + length <= until:
+        end = start + length
+        opening = carry
         consumed = received = backordered = ZERO
-        stockouts = 0
-        for row in days:
-            if row is not None:
-                carry = row.closing
-                consumed, received = consumed + row.consumed, received + row.received
-                backordered += row.backordered
+        stockouts, cursor = 0, start
+        while index < len(ordered) and ordered[index].day < end:
+            row = ordered[index]
+            if row.day == start:
+                opening = row.opening
+            stockouts += (row.day - cursor).days if carry <= 0 else 0  # the quiet days before
+            consumed, received = consumed + row.consumed, received + row.received
+            backordered += row.backordered
+            carry, cursor, index = row.closing, row.day + timedelta(days=1), index + 1
             stockouts += carry <= 0
-        kpis = (opening, carry, consumed, received, backordered, stockouts, length)
+        stockouts += (end - cursor).days if carry <= 0 else 0
+        kpis = (opening, carry, consumed, received, backordered, stockouts, length.days)
         result.append(PeriodKpis(start, period, *kpis))
-        start += timedelta(days=length)
+        start = end
     return result
 
 
