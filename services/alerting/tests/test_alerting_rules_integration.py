@@ -125,3 +125,16 @@ async def test_unacknowledged_alerts_escalate_unless_snoozed_and_quiet_hours_hol
     assert [row[0] for row in sent_to_boss] == ["TEA-1@SH"]
     [escalated] = (await client.get("/v1/alerts", params={"subject": "TEA-1@SH"})).json()
     assert escalated["escalated_at"] is not None
+
+
+async def test_a_backtest_is_for_who_writes_rules(app: FastAPI) -> None:
+    async with client_of(app, "operator") as operator:
+        refused = await operator.post("/v1/rules/dead_stock/backtest", params={"weeks": 4})
+    assert refused.status_code == 403
+    async with client_of(app, "planner") as planner:
+        idle = {"name_zh": "x", "name_en": "x", "condition": {"kind": "absence", "days": 30}}
+        tried = await planner.post("/v1/rules/backtest", params={"weeks": 4}, json=idle)
+        assert tried.status_code == 200, tried.text
+        assert (tried.json()["weeks"], len(tried.json()["evaluated_on"])) == (4, 4)
+        too_long = await planner.post("/v1/rules/dead_stock/backtest", params={"weeks": 500})
+    assert too_long.status_code == 422

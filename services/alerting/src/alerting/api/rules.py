@@ -25,6 +25,8 @@ from alerting.handlers.rules import backtest_rule
 router = secured_router(prefix="/v1", tags=["rules"])
 RuleEditor = Annotated[Principal, require("alerts:write")]
 Reader = [require("alerts:read")]
+Tester = [require("alerts:write")]
+"""Back-tests are for who writes rules: they read weeks of history (not for every reader)."""
 Weeks = Annotated[int, Query(ge=1, le=104, description="How many weeks of history.")]
 T = TypeVar("T")
 
@@ -154,14 +156,14 @@ def _backtest_view(result: Any) -> BacktestView:
     )  # fmt: skip
 
 
-@router.post("/rules/backtest", response_model=BacktestView, dependencies=Reader)
+@router.post("/rules/backtest", response_model=BacktestView, dependencies=Tester)
 async def backtest_body(body: RuleDefinition, uow: Uow, weeks: Weeks = 8) -> BacktestView:
     """Run an unsaved rule over the last `weeks` weeks: which alerts it would have raised and
     resolved on which Monday, and how many messages it would have sent."""
     return _backtest_view(await backtest_rule(body, weeks, uow, utc_now()))
 
 
-@router.post("/rules/{rule_id}/backtest", response_model=BacktestView, dependencies=Reader)
+@router.post("/rules/{rule_id}/backtest", response_model=BacktestView, dependencies=Tester)
 async def backtest_saved(rule_id: str, uow: Uow, weeks: Weeks = 8) -> BacktestView:
     """Run a saved KPI rule (enabled or not) over the last `weeks` weeks."""
     async with uow:
