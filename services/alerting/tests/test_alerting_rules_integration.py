@@ -4,6 +4,7 @@ snooze, escalation and quiet hours."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal as D
 from typing import Any
 
 import httpx
@@ -11,6 +12,13 @@ import pytest
 from alerting.adapters.rule_job import run_due
 from alerting.handlers.rules import escalate, evaluate_next_due
 from fastapi import FastAPI
+from inventory_contracts.events.orders import OrderLine
+from inventory_contracts.events.reservations import (
+    BackorderFilled,
+    FilledLine,
+    ReservedLine,
+    StockReserved,
+)
 from inventory_runtime.app import ServiceRuntime
 from prometheus_client import REGISTRY
 
@@ -138,3 +146,27 @@ async def test_a_backtest_is_for_who_writes_rules(app: FastAPI) -> None:
         assert (tried.json()["weeks"], len(tried.json()["evaluated_on"])) == (4, 4)
         too_long = await planner.post("/v1/rules/dead_stock/backtest", params={"weeks": 500})
     assert too_long.status_code == 422
+
+
+async def test_backorders_are_evaluated_when_they_open_and_when_they_are_filled(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    waiting = {"kind": "threshold", "kpi": "backorder_open", "op": ">", "value": 0}
+    assert (
+        await client.post("/v1/rules", json=low_stock_rule(condition=waiting))
+    ).status_code == 201
+    line = OrderLine(sku="TEA-1", location="SH", quantity=D(4))
+    reserved = StockReserved(
+        order_id="SO-1", reservation_id="RS-1", partial=True, backordered_lines=(line,),
+        lines=(ReservedLine(sku="TEA-1", location="SH", requested=D(6), reserved=D(2)),),
+    )  # fmt: skip
+    await consume(runtime, reserved)
+    [alert] = (await client.get("/v1/alerts", params={"rule_id": "tea_low"})).json()
+    assert alert["details"]["items"][0]["backorder_open"] == "4"
+    filled = BackorderFilled(
+        order_id="SO-1", reservation_id="RS-1",
+        lines=(FilledLine(sku="TEA-1", location="SH", quantity=D(4), still_backordered=D(0)),),
+    )  # fmt: skip
+    await consume(runtime, filled)
+    [alert] = (await client.get("/v1/alerts", params={"rule_id": "tea_low"})).json()
+    assert alert["status"] == "resolved"

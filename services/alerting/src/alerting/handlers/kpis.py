@@ -33,17 +33,22 @@ async def record_movements(run: Sequence[InboundEvent[StockMoved]], uow: KpiUoW)
 
 
 async def record_backorders(message: InboundEvent[StockReserved], uow: KpiUoW) -> None:
-    """Lines a reservation could not cover wait as backorders of their stock points."""
+    """Lines a reservation could not cover wait as backorders of their stock points (and the
+    per-stock-point rules look at them)."""
     day = message.cloud_event.time.date()
     for line in message.data.backordered_lines:
         await uow.kpis.record_backorder(line.sku, line.location, day, line.quantity)
+    touched = sorted({(line.sku, line.location) for line in message.data.backordered_lines})
+    await evaluate_touched(touched, uow, utc_now())
 
 
 async def record_filled_backorders(message: InboundEvent[BackorderFilled], uow: KpiUoW) -> None:
-    """Backordered lines filled by new stock no longer wait."""
+    """Backordered lines filled by new stock no longer wait (and the rules look again)."""
     day = message.cloud_event.time.date()
     for line in message.data.lines:
         await uow.kpis.record_backorder(line.sku, line.location, day, -line.quantity)
+    touched = sorted({(line.sku, line.location) for line in message.data.lines})
+    await evaluate_touched(touched, uow, utc_now())
 
 
 async def record_item(message: InboundEvent[ItemUpserted], uow: KpiUoW) -> None:
