@@ -78,6 +78,10 @@ async def test_kpis_need_planning_read_and_refuse_a_reversed_window(app: FastAPI
         response = await auditor.get("/v1/kpis", params={"from": "2026-11-09", "to": "2026-11-01"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "query.from"
+    async with client_of(app, "auditor") as auditor:
+        for window in ({"from": "0001-01-01", "to": "0001-01-02"}, {"to": "9999-12-31"},
+                       {"from": "2020-01-01", "to": "2026-01-01"}):  # fmt: skip
+            assert (await auditor.get("/v1/kpis", params=window)).status_code == 422
 
 
 async def test_supplier_on_time_rate_and_overdue_approvals(

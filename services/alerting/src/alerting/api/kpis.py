@@ -50,6 +50,22 @@ class StockPointRow(BaseModel):
     aging: dict[str, Decimal]
 
 
+MAX_WINDOW = timedelta(days=3 * 366)
+
+
+def _check_window(start: date, end: date) -> None:
+    """422 for a reversed window, one longer than three years, or one off the calendar's ends."""
+    problem = None
+    if start > end:
+        problem = "is after to"
+    elif end - start > MAX_WINDOW:
+        problem = "is more than three years before to"
+    elif start.year < 1970 or end.year > 9000:
+        problem = "is out of range (1970-9000)"
+    if problem:
+        raise ApiError(422, "validation_error", field_problems([("from", problem)], "query."))
+
+
 def _row(group: str, kpis: PeriodKpis) -> KpiRow:
     names = ("opening", "closing", "consumed", "received", "backordered", "stockout_days")
     values: dict[str, Any] = {name: getattr(kpis, name) for name in names}
@@ -76,8 +92,7 @@ async def kpis(
     per stock point (`group=item`) or summed by location, category or ABC class."""
     end = end or utc_now().date()
     start = start or end - timedelta(weeks=8)
-    if start > end:
-        raise ApiError(422, "validation_error", field_problems([("from", "is after to")], "query."))
+    _check_window(start, end)
     where = PointFilter(sku or (), location or (), category or (), abc_class or ())
     async with uow:
         points = await uow.kpis.points(where)
@@ -139,8 +154,7 @@ async def suppliers(
     `to` (default: the last 8 weeks)."""
     end = end or utc_now().date()
     start = start or end - timedelta(weeks=8)
-    if start > end:
-        raise ApiError(422, "validation_error", field_problems([("from", "is after to")], "query."))
+    _check_window(start, end)
     async with uow:
         found = await uow.business.supplier_deliveries(start, end)
     return [
