@@ -121,6 +121,15 @@ ALERTING: Final = Service(
         ReservationRejected,
         StockOvercommitted,
         ApprovalEscalated,
+        StockReserved,
+        BackorderFilled,
+        ItemUpserted,
+        PurchaseOrderReleased,
+        GoodsReceived,
+        ApprovalRequested,
+        ApprovalGranted,
+        ApprovalRejected,
+        ApprovalWithdrawn,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

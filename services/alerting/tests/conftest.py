@@ -29,6 +29,13 @@ LOCAL_RECEIVERS = "127.0.0.0/8"
 allow-listed, as `scripts/services.sh` allow-lists it in development."""
 
 
+SHIPPED_RULES = (
+    "('low_stock', 'reservation_rejected', 'class_a_sell_through_drop', 'dead_stock', "
+    "'stock_over_365_days')"
+)
+"""The rules the migrations ship; a test's own rules are deleted before the next test."""
+
+
 @pytest.fixture(scope="module")
 async def alerting_db(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     url = await fresh_database(database_url, f"alerting_{Path(request.path).stem[-20:]}")
@@ -51,8 +58,25 @@ async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
     engine = create_engine(settings)
     factory = create_session_factory(engine)
     async with engine.begin() as connection:
-        await connection.execute(text("TRUNCATE outbox, inbox, notifications, alerts, channels"))
-        await connection.execute(text("UPDATE rules SET enabled = true, channel_ids = '{}'"))
+        await connection.execute(
+            text(
+                "TRUNCATE outbox, inbox, notifications, alerts, channels, "
+                "kpi_days, kpi_points, kpi_items, kpi_purchase_orders, kpi_approvals"
+            )
+        )
+        await connection.execute(text(f"DELETE FROM rules WHERE id NOT IN {SHIPPED_RULES}"))
+        await connection.execute(
+            text(
+                "DELETE FROM rule_versions "
+                "WHERE version > 1 OR rule_id NOT IN (SELECT id FROM rules)"
+            )
+        )
+        await connection.execute(
+            text(
+                "UPDATE rules SET enabled = true, channel_ids = '{}', version = 1, "
+                "next_evaluation_at = NULL"
+            )
+        )
 
     def uow_factory() -> AlertingUnitOfWork:
         return AlertingUnitOfWork(factory, source=settings.event_source)

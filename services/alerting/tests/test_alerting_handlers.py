@@ -6,11 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from alerting import handlers
 from alerting.consumer import subscription
 from alerting.domain import Alert, AlertNotFound, AlertStateError, AlertStatus, Rule
+from alerting.ports import KpiUoW
 from inventory_contracts.envelope import new_event
 from inventory_contracts.events.alerts import AlertRaised, AlertResolved
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -118,9 +120,10 @@ def availability(atp: str, as_of: datetime) -> InboundEvent:
 
 
 async def consume(uow: FakeAlertingUoW, *events: InboundEvent) -> None:
-    """As the consumer loop applies a batch: in one transaction, through the registry."""
+    """As the consumer loop applies a batch: in one transaction, through the registry (these
+    events never reach the KPI store, which the fake does not have)."""
     async with uow:
-        await subscription().handler(events, uow)
+        await subscription().handler(events, cast(KpiUoW, uow))
         await uow.commit()
 
 

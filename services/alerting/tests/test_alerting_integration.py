@@ -213,7 +213,10 @@ async def test_acknowledge_resolve_and_rule_changes_over_the_api(
     assert (await client.post("/v1/alerts/alr_nope/acknowledge")).status_code == 404
 
     rules = {r["id"]: r for r in (await client.get("/v1/rules")).json()}
-    assert set(rules) == {"low_stock", "reservation_rejected"}
+    assert set(rules) == {
+        "low_stock", "reservation_rejected", "class_a_sell_through_drop", "dead_stock",
+        "stock_over_365_days",
+    }  # fmt: skip
     assert rules["low_stock"]["severity"] == "warning" and rules["low_stock"]["channel_ids"] == []
     unknown = await client.put("/v1/rules/low_stock", json={"channel_ids": ["chn_nope"]})
     assert unknown.status_code == 422 and "chn_nope" in unknown.text

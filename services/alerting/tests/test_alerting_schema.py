@@ -1,4 +1,5 @@
-"""The hand-written migrations match `adapters/tables.py` and seed the core chain's two rules."""
+"""The hand-written migrations match `adapters/tables.py` and seed the core chain's two rules
+and the three shipped KPI rules."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ async def test_migrations_create_exactly_the_tables_of_tables_py_with_seeded_rul
         await engine.dispose()
     assert diff == []
     assert [tuple(row) for row in seeded] == [
+        ("class_a_sell_through_drop", "inventory.stock.moved.v1", "warning"),
+        ("dead_stock", "inventory.stock.moved.v1", "warning"),
         ("low_stock", "inventory.stock.below-threshold.v1", "warning"),
         ("reservation_rejected", "inventory.reservation.rejected.v1", "warning"),
+        ("stock_over_365_days", "inventory.stock.moved.v1", "info"),
     ]

@@ -41,6 +41,9 @@ class ItemUpserted(Event):
     lot_tracked: bool = False
     expiry_managed: bool = Field(False, description="Issue first-expiry-first-out (FEFO).")
     active: bool = True
+    abc_class: Literal["A", "B", "C"] | None = Field(
+        None, description="ABC class (ABC 分类) of the item, when the ERP classifies it."
+    )
 
     def key(self) -> str:
         """The `sku`."""

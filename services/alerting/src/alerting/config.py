@@ -51,6 +51,10 @@ class AlertingSettings(BatchingConsumerSettings):
     """Resolved alerts, with their finished notifications, are deleted this long after they
     were resolved (env ALERT_RETENTION_DAYS); open and acknowledged ones never."""
 
+    rule_evaluation_poll_seconds: float = Field(default=30.0, gt=0)
+    """How often the rule job looks for KPI rules due for their scheduled evaluation and for
+    alerts to escalate (env RULE_EVALUATION_POLL_SECONDS); each rule says how often it runs."""
+
     @property
     def secret_box(self) -> SecretBox:
         """Encrypts and decrypts the secrets alerting stores, with `data_encryption_key`."""

@@ -13,10 +13,12 @@ from inventory_runtime.kpi import kpi_job
 from alerting import metrics
 from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
+from alerting.adapters.rule_job import rule_job
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
-from alerting.api import alerts, channels, rules
+from alerting.api import alerts, channels, kpis, rules
 from alerting.config import AlertingSettings
 from alerting.consumer import subscription
+from alerting.handlers.rules import escalate, evaluate_next_due
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -28,13 +30,14 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         settings,
         title="Alerting",
         description="Alert rules over the event stream and notifications by email, IM and webhook.",
-        routers=[channels.router, rules.router, alerts.router],
+        routers=[channels.router, rules.router, alerts.router, kpis.router],
         consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
         background=[
             BackgroundJob("notification-dispatcher", run_dispatcher),
             RETENTION,
             kpi_job(metrics.refresh),
+            rule_job(evaluate_next_due, escalate),
         ],
     )
 

@@ -8,11 +8,19 @@ reaches the outbox when the unit of work commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
 
+from inventory_contracts.events.master_data import ItemUpserted
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting.domain import Alert, Rule
+from alerting.domain.kpis import DayRow
+from alerting.domain.language import RuleDefinition
+from alerting.domain.movements import DayChange
+from alerting.domain.points import Point, PointFilter, StockPoint
+from alerting.domain.routing import Target
 
 
 class RuleStore(Protocol):
@@ -64,3 +72,66 @@ class AlertingUoW(UnitOfWorkProtocol, Protocol):
     def alerts(self) -> AlertStore: ...
     @property
     def notifications(self) -> NotificationStore: ...
+
+
+class KpiStore(Protocol):
+    async def record(self, changes: Sequence[DayChange]) -> None:
+        """Add movements' day changes to the stock points' day rows."""
+        ...
+
+    async def record_backorder(self, sku: str, location: str, day: date, delta: Decimal) -> None:
+        """Units backordered (`delta` > 0) or filled (< 0) at a stock point on `day`."""
+        ...
+
+    async def upsert_item(self, item: ItemUpserted) -> None: ...
+
+    async def points(self, where: PointFilter, keys: Sequence[Point] = ()) -> list[StockPoint]:
+        """The stock points matching `where` (and among `keys` when given)."""
+        ...
+
+    async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
+        """The stock points' day rows from `since` on, with the last one before it."""
+        ...
+
+
+class RuleBookStore(Protocol):
+    """The KPI rules, their schedule and the alert history their noise controls read."""
+
+    async def enabled(self) -> list[tuple[str, RuleDefinition]]: ...
+    async def row(self, rule_id: str, *, for_update: bool = False) -> dict[str, Any] | None: ...
+    async def save(
+        self, rule_id: str, definition: RuleDefinition, by: str | None, *, new: bool
+    ) -> dict[str, Any]: ...
+    async def add_version(
+        self, rule_id: str, version: int, definition: dict[str, Any], by: str | None
+    ) -> None: ...
+    async def update_plain(self, rule_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
+    async def channels_known(self, ids: Sequence[str]) -> set[str]: ...
+    async def delete(self, rule_id: str) -> bool: ...
+    async def claim_due(self, now: datetime) -> tuple[str, RuleDefinition] | None: ...
+    async def schedule(self, rule_id: str, at: datetime) -> None: ...
+    async def quiet_subjects(
+        self, rule_id: str, subjects: Sequence[str], now: datetime, cooldown_minutes: int
+    ) -> set[str]: ...
+    async def escalate_due(self, rule_id: str, after_minutes: int, now: datetime) -> list[str]: ...
+    async def enqueue(self, alert_id: str, targets: Sequence[Target]) -> None: ...
+
+
+class BusinessKpiStore(Protocol):
+    """Purchase orders (supplier on-time) and approval requests (overdue approvals)."""
+
+    async def purchase_order(self, order_id: str, supplier_id: str, expected: date) -> None: ...
+    async def received(self, order_id: str, at: datetime) -> None: ...
+    async def approval(self, request_id: str, changes: dict[str, Any]) -> None: ...
+
+
+class KpiUoW(AlertingUoW, Protocol):
+    """A unit of work with the KPI store and the KPI rules too."""
+
+    @property
+    def business(self) -> BusinessKpiStore: ...
+
+    @property
+    def kpis(self) -> KpiStore: ...
+    @property
+    def rule_book(self) -> RuleBookStore: ...

@@ -59,16 +59,6 @@ class RuleRepository:
         query = select(rules).order_by(rules.c.id)
         return [dict(row) for row in (await self._session.execute(query)).mappings().all()]
 
-    async def update(self, rule_id: str, changes: dict[str, Any]) -> dict[str, Any] | None:
-        statement = (
-            update(rules)
-            .where(rules.c.id == rule_id)
-            .values(**changes, updated_at=datetime.now(UTC))
-            .returning(rules)
-        )
-        row = (await self._session.execute(statement)).mappings().one_or_none()
-        return None if row is None else dict(row)
-
 
 class ChannelRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -175,6 +165,8 @@ class AlertRepository:
                 resolved_at=alert.resolved_at,
                 resolved_by=alert.resolved_by,
                 resolution=alert.resolution,
+                snoozed_until=alert.snoozed_until,
+                snoozed_by=alert.snoozed_by,
             )
         )
 

@@ -7,6 +7,8 @@ last_error).
 
 from __future__ import annotations
 
+from typing import Any
+
 from inventory_runtime.audit import audit_table
 from inventory_runtime.db import add_runtime_tables, metadata_with_conventions, now_column
 from sqlalchemy import (
@@ -14,10 +16,12 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     Table,
     Text,
     UniqueConstraint,
@@ -62,8 +66,26 @@ rules = Table(
     Column("name_en", Text, nullable=False),
     Column("params", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     now_column("updated_at"),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("next_evaluation_at", DateTime(timezone=True), nullable=True),
     CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_known"),
+    Index(
+        "ix_rules_next_evaluation_at",
+        "next_evaluation_at",
+        postgresql_where=text("kind = 'kpi' AND enabled"),
+    ),
 )
+
+rule_versions = Table(
+    "rule_versions",
+    metadata,
+    Column("rule_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("definition", JSONB, nullable=False),
+    Column("changed_by", Text, nullable=True),
+    now_column("changed_at"),
+)
+"""Every version of every rule, as it was saved (kept when the rule is deleted)."""
 
 alerts = Table(
     "alerts",
@@ -84,6 +106,9 @@ alerts = Table(
     Column("resolved_at", DateTime(timezone=True), nullable=True),
     Column("resolved_by", Text, nullable=True),
     Column("resolution", Text, nullable=True),
+    Column("snoozed_until", DateTime(timezone=True), nullable=True),
+    Column("escalated_at", DateTime(timezone=True), nullable=True),
+    Column("snoozed_by", Text, nullable=True),
     CheckConstraint("status IN ('raised', 'acknowledged', 'resolved')", name="status_known"),
     Index(
         "uq_alerts_open_rule_subject",
@@ -117,3 +142,68 @@ notifications = Table(
         postgresql_where=text("status <> 'pending'"),
     ),
 )
+
+kpi_items = Table(
+    "kpi_items",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("name", Text, nullable=True),
+    Column("category", Text, nullable=True),
+    Column("abc_class", Text, nullable=True),
+    now_column("updated_at"),
+)
+"""Item attributes the KPIs roll up by, from `ItemUpserted`."""
+
+
+def _quantity(name: str) -> Column[Any]:
+    return Column(name, Numeric, nullable=False, server_default=text("0"))
+
+
+kpi_points = Table(
+    "kpi_points",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    _quantity("on_hand"),
+    _quantity("backorder_open"),
+    Column("first_seen", Date, nullable=False),
+    Column("last_movement_at", DateTime(timezone=True), nullable=True),
+)
+"""Each stock point seen in a movement: on hand now, open backorders, when it last moved."""
+
+kpi_days = Table(
+    "kpi_days",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    _quantity("opening"),
+    _quantity("closing"),
+    _quantity("consumed"),
+    _quantity("received"),
+    _quantity("backordered"),
+    Column("moves", Integer, nullable=False, server_default=text("0")),
+    Index("ix_kpi_days_day", "day"),
+)
+"""One row per stock point and (UTC) day with a movement or a backorder (`domain.kpis.DayRow`)."""
+
+kpi_purchase_orders = Table(
+    "kpi_purchase_orders",
+    metadata,
+    Column("purchase_order_id", Text, primary_key=True),
+    Column("supplier_id", Text, nullable=False),
+    Column("expected_receipt_date", Date, nullable=False),
+    Column("first_received_at", DateTime(timezone=True), nullable=True),
+)
+"""Released purchase orders and when goods first arrived against them (supplier on-time)."""
+
+kpi_approvals = Table(
+    "kpi_approvals",
+    metadata,
+    Column("request_id", Text, primary_key=True),
+    Column("subject_type", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=True),
+    Column("overdue_since", DateTime(timezone=True), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+)
+"""Approval requests: overdue once escalated, done once decided or withdrawn."""

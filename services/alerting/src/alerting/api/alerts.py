@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError
+from pydantic import BaseModel, ConfigDict, Field
 
 from alerting import handlers
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
@@ -53,6 +54,23 @@ async def acknowledge_alert(alert_id: str, actor: Handler, uow: Uow) -> AlertVie
 async def resolve_alert(alert_id: str, actor: Handler, uow: Uow) -> AlertView:
     """Resolve the alert by hand (publishes ``AlertResolved``; 409 if already resolved)."""
     await _transition(handlers.resolve, alert_id, actor, uow)
+    return await _alert_view(alert_id, uow)
+
+
+class SnoozeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    minutes: int = Field(ge=1, le=60 * 24 * 30, description="How long to hold the alert back.")
+
+
+@router.post("/alerts/{alert_id}/snooze", response_model=AlertView)
+async def snooze_alert(alert_id: str, body: SnoozeBody, actor: Handler, uow: Uow) -> AlertView:
+    """Snooze the alert: no escalation, and no new alert of its condition, until the time is
+    up (409 if resolved)."""
+
+    async def command(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
+        await handlers.snooze(alert_id, body.minutes, actor, uow)
+
+    await _transition(command, alert_id, actor, uow)
     return await _alert_view(alert_id, uow)
 
 

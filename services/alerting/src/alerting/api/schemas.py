@@ -69,6 +69,7 @@ class RuleView(BaseModel):
     name_en: str
     params: dict[str, Any]
     updated_at: datetime
+    version: int
 
 
 class AlertView(BaseModel):
@@ -90,6 +91,9 @@ class AlertView(BaseModel):
         description="Login of who resolved it by hand; null when it resolved by itself."
     )
     resolution: str | None
+    snoozed_until: datetime | None = None
+    snoozed_by: str | None = None
+    escalated_at: datetime | None = None
 
 
 class NotificationView(BaseModel):

@@ -43,6 +43,9 @@ class Alert:
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     resolution: str | None = None
+    snoozed_until: datetime | None = None
+    escalated_at: datetime | None = None
+    snoozed_by: str | None = None
     events: list[Event] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -87,6 +90,12 @@ class Alert:
             raise AlertStateError("the alert is already resolved")
         if self.status != "acknowledged":
             self.status, self.acknowledged_at, self.acknowledged_by = "acknowledged", at, by
+
+    def snooze(self, until: datetime, by: str) -> None:
+        """Hold back the alert's escalation, and a new alert of its condition, until `until`."""
+        if not self.is_open:
+            raise AlertStateError("the alert is already resolved")
+        self.snoozed_until, self.snoozed_by = until, by
 
     def resolve(self, resolution: str, at: datetime, by: str | None = None) -> None:
         """Close the alert (by person `by`, or, without one, because the condition went away);

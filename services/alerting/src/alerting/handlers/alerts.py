@@ -8,6 +8,7 @@ the unit of work collects it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from inventory_contracts.events.availability import AvailabilityChanged
@@ -103,10 +104,20 @@ async def resolve(alert_id: str, actor: Principal, uow: AlertingUoW) -> None:
         await _save_decision(alert, actor, "resolve", before, uow)
 
 
+async def snooze(alert_id: str, minutes: int, actor: Principal, uow: AlertingUoW) -> None:
+    """`actor` holds back the alert's escalation, and a new alert of its condition after it
+    resolves, for `minutes` (raises `AlertStateError` if it is resolved)."""
+    async with uow:
+        alert = await _get_for_update(alert_id, uow)
+        before = _decision_fields(alert)
+        alert.snooze(utc_now() + timedelta(minutes=minutes), actor.id)
+        await _save_decision(alert, actor, "snooze", before, uow)
+
+
 def _decision_fields(alert: Alert) -> dict[str, Any]:
     """What a person's decision on an alert changes, as the audit log records it."""
     names = ("status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by")
-    return {name: getattr(alert, name) for name in (*names, "resolution")}
+    return {name: getattr(alert, name) for name in (*names, "resolution", "snoozed_until")}
 
 
 async def _save_decision(
