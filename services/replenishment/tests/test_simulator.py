@@ -118,6 +118,11 @@ def simulate(tmp_path: Path, demand: str, items: str | None = None) -> None:
             "item_id,unit_cost\nA,cheap\n",
             "items.csv row 2: unit_cost 'cheap' is not a number",
         ),
+        (
+            "item_id,period,quantity\nA,1,3\n",
+            "item_id,lead_time_periods\nA,2.5\n",
+            "items.csv row 2: lead_time_periods must be a whole number",
+        ),
     ],
 )
 def test_bad_input_names_the_row_and_exits_2(
@@ -213,3 +218,25 @@ def test_system_matched_to_a_fill_rate_reaches_it_at_no_more_stock_than_the_plai
     assert matched["fill_rate"] >= wanted
     if plain["fill_rate"] >= wanted:  # the search never pays more than asking for `wanted`
         assert matched["avg_inventory_value"] <= plain["avg_inventory_value"]
+
+
+def test_lead_times_of_years_are_simulated_and_planned_for() -> None:
+    # monthly data with lead times of 60 and 66 periods (5 years and more): the planning
+    # covers demand over the whole lead time, and orders placed reach the items after it
+    items, periods = 4, 150
+    demand = np.ones((items, periods))
+    long = Items(
+        lead_time=np.array([60.0, 66.0, 2.0, 60.0]),
+        unit_cost=np.full(items, 10.0),
+        order_cost=np.zeros(items),
+        moq=np.zeros(items),
+        pack_size=np.ones(items),
+    )
+    settings = StudySettings(warmup=12, replan_every=6, feedback_gain=0.0)
+    decide = SystemPolicy(long, settings).decide_for(0.95)
+    outcome = replay(demand, long, 12, decide, burn_in=True)
+    protection, _ = decide(20, demand[:, :21])
+    # one unit every period: lead time + review periods of demand, to the unit
+    assert protection.tolist() == [61.0, 67.0, 3.0, 61.0]
+    assert outcome.summary()["fill_rate"] == pytest.approx(1.0)
+    assert outcome.active_periods.tolist() == [150 - 12 - 61, 150 - 12 - 67, 150 - 12 - 3, 77]

@@ -11,7 +11,7 @@ import numpy as np
 from replenishment.planning import plan as planning
 from replenishment.planning.safety_stock import lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
-from replenishment.simulator.inputs import MAX_LEAD_TIME, Items
+from replenishment.simulator.inputs import Items
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class StudySettings:
 
 
 def item_terms(items: Items) -> planning.ItemTerms:
-    longest = int(min(MAX_LEAD_TIME, items.lead_time.max(initial=0)))
+    longest = int(items.lead_time.max(initial=0))
     return planning.ItemTerms(
         unit_cost=items.unit_cost,
         lead_time_probs=lead_time_matrix(items.lead_time, longest),
