@@ -128,13 +128,17 @@ async def test_run_rewrites_computed_policies_and_keeps_manual_ones(
     assert (figures["planned"], figures["policies_updated"], figures["manual_kept"]) == (2, 1, 1)
     assert figures["skipped"] == {"no_supplier": 1}  # SKU-X: demand, no policy, never ordered
     assert planned is not None and computed is not None
-    # ~10 a week over a lead time of 1 week plus a review week: about 20, plus safety stock
-    assert D(18) <= planned.reorder_point <= D(40)
+    # ~10 a week over a lead time of 1 week plus a review week: about 20. The lot (the EOQ of
+    # an order cost of 50) is over 100 units, 10+ weeks of demand: with the position spread
+    # over a whole lot, shortages happen once a cycle, so the reorder point can sit below the
+    # demand over lead time + review and still reach the target
+    assert D(10) <= planned.reorder_point <= D(40)
+    assert planned.order_quantity >= D(100)
     assert (computed.reorder_point, computed.order_quantity) == (
         planned.reorder_point,
         planned.order_quantity,
     )
-    assert planned.safety_stock > 0 and planned.applied
+    assert planned.applied
     assert planned.abc_class in "ABC" and planned.demand_pattern == "smooth"
     assert D(8) <= planned.forecast_per_period <= D(12)
     assert planned.lead_time_mean_days == D(7)

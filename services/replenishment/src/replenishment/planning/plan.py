@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from replenishment.planning import classes, prior, safety_stock
+from replenishment.planning import classes, lots, prior, safety_stock
 from replenishment.planning.classes import AbcCuts, FloatArray, StrArray, XyzCuts
 from replenishment.planning.forecast import Forecasts, ForecastSettings, forecast_items
 from replenishment.planning.policy import PolicyLevels, economic_order_quantity, policy_levels
@@ -85,8 +85,10 @@ class Groundwork:
     adi: FloatArray
     cv2: FloatArray
     forecasts: Forecasts
-    curves: safety_stock.ServiceCurves
+    curves: safety_stock.ServiceCurves  # lot-aware: the (R, s, nQ) policy with `lot`
     mean_demand: FloatArray
+    lot: FloatArray  # units: max(MOQ, EOQ rounded up to packs)
+    lot_cover: FloatArray  # the lot in periods of mean demand
 
 
 def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings) -> Groundwork:
@@ -132,10 +134,13 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
         prior_pmf=prior_pmf,
         prior_weight=prior_weight,
     )
-    curves = safety_stock.service_curves(
-        unit, over_lr, over_l, mean_demand, settings.review_periods
-    )
-    return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand)
+    base = safety_stock.service_curves(unit, over_lr, over_l, mean_demand, settings.review_periods)
+    annual = mean_demand * settings.periods_per_year
+    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
+    lot = lots.lot_sizes(eoq, terms.moq, terms.pack_size)
+    curves = lots.lot_curves(base, lot)
+    cover = lots.lot_cover(lot, mean_demand)
+    return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand, lot, cover)
 
 
 def finish(
@@ -158,14 +163,8 @@ def finish(
         demand = curves.mean_demand.sum()
         overall = 1 - curves.short[rows, steps].sum() / demand if demand > 0 else 1.0
     lead = terms.mean_lead_time
-    annual = base.mean_demand * settings.periods_per_year
-    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
     levels = policy_levels(
-        protection,
-        base.mean_demand * (lead + settings.review_periods),
-        eoq,
-        terms.moq,
-        terms.pack_size,
+        protection, base.mean_demand * (lead + settings.review_periods), base.lot
     )
     return Plan(
         abc=base.abc,

@@ -109,7 +109,7 @@ class SystemDecide:
         result = planning.finish(base, self.policy.terms, self.policy.settings.planning, target)
         if self.policy.first_plan is None:
             self.policy.first_plan = result
-        return result.protection_level, result.levels.order_up_to
+        return result.protection_level, result.levels.order_quantity
 
 
 def match_system(

@@ -1,0 +1,122 @@
+"""Lot-aware planning: the (R, s, nQ) curves, the allocation with lots, stock or non-stock.
+
+Every expected number is worked by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from replenishment.planning import lots
+from replenishment.planning.safety_stock import (
+    ServiceCurves,
+    allocate_for_fill_rate,
+    demand_distributions,
+    lead_time_matrix,
+    service_curves,
+)
+
+
+def one_a_period(grid: int = 8) -> ServiceCurves:
+    """Demand exactly 1 a period, lead time 1, review 1: D over L+R = 2, D over L = 1."""
+    unit, over_lr, over_l = demand_distributions(
+        np.ones((1, 12)),
+        np.array(["intermittent"]),
+        np.array([1.0]),
+        np.array([np.nan]),
+        lead_time_matrix(np.array([1.0]), 1),
+        1,
+        grid=grid,
+    )
+    return service_curves(unit, over_lr, over_l, np.array([1.0]), review=1)
+
+
+def test_lot_sizes_are_the_eoq_in_packs_at_least_the_moq() -> None:
+    # EOQ 7.3 in packs of 5 -> 10; EOQ 0 (no order cost) -> one unit -> one pack of 5;
+    # an MOQ of 12 in packs of 5 -> 15; no pack, no MOQ, EOQ 0 -> 1 unit
+    lot = lots.lot_sizes(
+        np.array([7.3, 0.0, 0.0, 0.0]), np.array([0, 0, 12, 0.0]), np.array([5, 5, 5, 1.0])
+    )
+    assert lot.tolist() == [10.0, 5.0, 15.0, 1.0]
+    # lot 15 at 0.5 a period covers 30 periods; no demand: infinite
+    assert lots.lot_cover(np.array([15.0, 3.0]), np.array([0.5, 0.0])).tolist() == [30.0, np.inf]
+
+
+def test_deterministic_demand_with_a_lot_of_four() -> None:
+    base = one_a_period()
+    # base stock y: short(y) = (2 - y)^+ - (1 - y)^+ = 1, 1, 0, 0 ...; on hand (y - 2)^+
+    assert base.short[0, :4].tolist() == pytest.approx([1, 1, 0, 0])
+    curves = lots.lot_curves(base, np.array([4.0]))
+    # position after a review uniform on P..P+3:
+    # P = 0 (non-stock): short (1 + 1 + 0 + 0) / 4 = 0.5 -> fill 0.5; on hand (0+0+0+1)/4 = 0.25
+    # P = 1: short (1 + 0 + 0 + 0) / 4 = 0.25 -> fill 0.75; on hand (0+0+1+2)/4 = 0.75
+    # P = 2: short 0 -> fill 1; on hand (0+1+2+3)/4 = 1.5 = the cycle stock (Q - 1) / 2
+    assert curves.short[0, :3].tolist() == pytest.approx([0.5, 0.25, 0.0])
+    assert curves.fill_rate()[0, :3].tolist() == pytest.approx([0.5, 0.75, 1.0])
+    assert curves.on_hand[0, :3].tolist() == pytest.approx([0.25, 0.75, 1.5])
+    # loss-function form: ESPRC at P = 1 is (1 + 0 + 0 + 0) / (R mu = 1) = 1 unit per cycle of
+    # 4 periods; fill = 1 - ESPRC / Q = 1 - 1/4 = 0.75, the same as above
+    esprc = base.short[0, 1:5].sum() / 1.0
+    assert esprc == pytest.approx(1.0)
+    assert curves.fill_rate()[0, 1] == pytest.approx(1 - esprc / 4)
+
+
+def test_levels_past_the_grid_continue_exactly() -> None:
+    # grid of 4 points (levels 0..3) and a lot of 10: the window of P = 3 runs to level 12.
+    # on hand (y - 2)^+ over y = 3..12: 1 + 2 + ... + 10 = 55 -> 5.5; short 0
+    # P = 0: on hand over y = 0..9: 0 + 0 + 1 + ... + 7 = 28 -> 2.8; short (1 + 1) / 10 = 0.2
+    curves = lots.lot_curves(one_a_period(grid=4), np.array([10.0]))
+    assert curves.on_hand[0].tolist() == pytest.approx([2.8, 3.6, 4.5, 5.5])
+    assert curves.short[0].tolist() == pytest.approx([0.2, 0.1, 0.0, 0.0])
+    assert curves.cycle[0, 0] == pytest.approx(0.8)  # P(D <= y) = 0, 0, 1 x 8 over y = 0..9
+
+
+def test_coin_flip_demand_with_a_lot_of_two() -> None:
+    # 0 or 1 a period with probability 1/2, lead time 1, review 1 (see test_planning_maths):
+    # base short(y) = 1/2, 1/4, 0; on hand E[(y - D2)^+] = 0, 1/4, 1, 2 (y = 3: 3 - E[D2] = 2)
+    unit, over_lr, over_l = demand_distributions(
+        np.tile([0.0, 1.0], (1, 6)),
+        np.array(["intermittent"]),
+        np.array([0.5]),
+        np.array([np.nan]),
+        lead_time_matrix(np.array([1.0]), 1),
+        1,
+        grid=8,
+    )
+    base = service_curves(unit, over_lr, over_l, np.array([0.5]), review=1)
+    curves = lots.lot_curves(base, np.array([2.0]))
+    # P = 0: short (1/2 + 1/4) / 2 = 3/8, fill 1 - 3/8 / 0.5 = 1/4; on hand (0 + 1/4) / 2 = 1/8
+    # P = 1: short (1/4 + 0) / 2 = 1/8, fill 3/4; on hand (1/4 + 1) / 2 = 5/8
+    # P = 2: short 0, fill 1; on hand (1 + 2) / 2 = 3/2
+    assert curves.short[0, :3].tolist() == pytest.approx([3 / 8, 1 / 8, 0])
+    assert curves.fill_rate()[0, :3].tolist() == pytest.approx([1 / 4, 3 / 4, 1])
+    assert curves.on_hand[0, :3].tolist() == pytest.approx([1 / 8, 5 / 8, 3 / 2])
+
+
+def test_a_lower_target_never_holds_more_stock_with_lots() -> None:
+    # four items with lots from 1 to 40 units and costs 1..100: every fill-rate target of the
+    # trade-off curve, lower to higher, holds no more expected stock value than the next
+    rng = np.random.default_rng(3)
+    history = np.where(rng.random((4, 24)) < 0.5, rng.integers(1, 4, (4, 24)), 0).astype(float)
+    unit, over_lr, over_l = demand_distributions(
+        history,
+        np.full(4, "intermittent"),
+        history.mean(axis=1),
+        np.full(4, np.nan),
+        lead_time_matrix(np.full(4, 2.0), 2),
+        1,
+        grid=64,
+    )
+    base = service_curves(unit, over_lr, over_l, history.mean(axis=1), review=1)
+    curves = lots.lot_curves(base, np.array([1.0, 5.0, 20.0, 40.0]))
+    cost = np.array([1.0, 10.0, 30.0, 100.0])
+    rows = np.arange(4)
+    values, fills = [], []
+    for target in (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99):
+        levels, fill = allocate_for_fill_rate(curves, cost, target)
+        steps = np.rint(levels / curves.unit).astype(int)
+        values.append(float((cost * curves.on_hand[rows, steps]).sum()))
+        fills.append(fill)
+        assert fill >= target - 1e-9
+    assert values == sorted(values)
+    assert fills == sorted(fills)
