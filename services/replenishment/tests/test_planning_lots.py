@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from replenishment.planning import lots
+from replenishment.planning import lots, plan
 from replenishment.planning.safety_stock import (
     ServiceCurves,
     allocate_for_fill_rate,
@@ -120,3 +120,65 @@ def test_a_lower_target_never_holds_more_stock_with_lots() -> None:
         assert fill >= target - 1e-9
     assert values == sorted(values)
     assert fills == sorted(fills)
+
+
+def lot_terms(moq: list[int], pack: list[int], cost: list[float]) -> plan.ItemTerms:
+    n = len(moq)
+    return plan.ItemTerms(
+        unit_cost=np.array(cost),
+        lead_time_probs=lead_time_matrix(np.full(n, 2.0), 2),
+        order_cost=np.zeros(n),
+        moq=np.array(moq, dtype=float),
+        pack_size=np.array(pack, dtype=float),
+    )
+
+
+def test_stock_non_stock_and_one_lot_with_their_reasons() -> None:
+    # item 0: 3 units every period, packs of 1 -> stock; item 1: one unit every 4 periods
+    # (0.25 a period) in packs of 5 = 20 periods of demand (limit 12). Non-stock, item 1 misses
+    # the first unit of every lot and what comes in the lead time after, about a third of 5
+    # (fill ~0.67, 7.7% of all demand): at 0.99 it must be stocked (at one lot); at 0.60 the
+    # fast mover alone reaches the target and the slow one is not worth its stock: non-stock
+    history = np.zeros((2, 24))
+    history[0] = 3.0
+    history[1, ::4] = 1.0
+    terms = lot_terms([0, 0], [1, 5], [1.0, 1.0])
+    settings = plan.PlanningSettings(overall_fill_rate=0.99)
+    planned = plan.plan(history, terms, settings)
+    assert planned.lot.tolist() == [1.0, 5.0]
+    assert planned.lot_cover.tolist() == pytest.approx([1 / 3, 20.0])
+    assert planned.stocking.tolist() == [lots.STOCK, lots.ONE_LOT]
+    low = plan.finish(plan.groundwork(history, terms, settings), terms, settings, 0.60)
+    assert low.stocking.tolist() == [lots.STOCK, lots.NON_STOCK]
+    assert low.protection_level[1] == 0
+    en, zh = lots.stocking_reason(lots.ONE_LOT, 100.0, 400.0, 12.0)
+    assert "100 units covers 400.0 periods of demand (limit 12)" in en
+    assert "smaller pack" in en and "最小订货批量 100 件" in zh
+    en, zh = lots.stocking_reason(lots.NON_STOCK, 5.0, 4.0, 12.0)
+    assert en.startswith("too little demand") and "按需订货" in zh
+    assert lots.stocking_reason(lots.STOCK, 1.0, 1.0, 12.0) == ("", "")
+
+
+def test_a_quiet_item_is_stocked_from_the_prior_only_when_worth_it() -> None:
+    # 20 items: 10 sold nothing in periods 12-23 and one unit every other period after
+    # (the pooled prior of quiet items: 0 or 1 with probability 1/2); item 19 is quiet now
+    rng = np.random.default_rng(5)
+    history = np.where(rng.random((20, 36)) < 0.5, 1.0, 0.0)
+    history[:10, 12:24] = 0.0
+    history[19, 24:] = 0.0
+    cost = np.ones(20)
+    cost[19] = 50.0  # dear, with a pack of 10: only worth stocking at a very high target
+    terms = plan.ItemTerms(
+        unit_cost=cost,
+        lead_time_probs=lead_time_matrix(np.full(20, 1.0), 1),
+        order_cost=np.zeros(20),
+        moq=np.zeros(20),
+        pack_size=np.r_[np.ones(19), 10.0],
+    )
+    settings = plan.PlanningSettings(quiet_item_prior=True, history_window=12)
+    base = plan.groundwork(history, terms, settings)
+    assert base.mean_demand[19] > 0  # the prior, not "never sells"
+    low = plan.finish(base, terms, settings, 0.70)
+    high = plan.finish(base, terms, settings, 0.999)
+    assert low.stocking[19] == lots.NON_STOCK
+    assert high.protection_level[19] > 0

@@ -24,9 +24,11 @@ nothing extra to price.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
-from replenishment.planning.classes import FloatArray
+from replenishment.planning.classes import FloatArray, StrArray
 from replenishment.planning.policy import round_to_pack
 from replenishment.planning.safety_stock import ServiceCurves
 
@@ -72,4 +74,48 @@ def lot_curves(curves: ServiceCurves, lot: FloatArray) -> ServiceCurves:
         on_hand=_window_mean(curves.on_hand, width, curves.unit),
         cycle=_window_mean(curves.cycle, width, flat),
         mean_demand=curves.mean_demand,
+    )
+
+
+STOCK: Final = "stock"
+NON_STOCK: Final = "non_stock"  # ordered against demand: a lot once demand is waiting
+ONE_LOT: Final = "one_lot"  # the smallest lot covers too long: stocked at about one lot
+
+
+def stocking(protection_steps: np.ndarray, cover: FloatArray, max_cover: float) -> StrArray:
+    """Per item: non-stock when the chosen level is 0 (the stock a level would hold is not worth
+    its fill at the target's price), one lot when stocked with a lot covering more than
+    `max_cover` periods of demand, else stock."""
+    kinds: StrArray = np.where(
+        protection_steps <= 0, NON_STOCK, np.where(cover > max_cover, ONE_LOT, STOCK)
+    )
+    return kinds
+
+
+def stocking_reason(kind: str, lot: float, cover: float, max_cover: float) -> tuple[str, str]:
+    """Why an item is non-stock or stocked at one lot, in English and Chinese ("" for stock)."""
+    lot_text = f"{lot:g}"
+    if kind == STOCK:
+        return "", ""
+    if cover > max_cover:
+        cover_text = "no demand" if not np.isfinite(cover) else f"{cover:.1f} periods of demand"
+        cover_zh = "无需求" if not np.isfinite(cover) else f"{cover:.1f} 期需求"
+        what = (
+            "planned as non-stock (ordered against demand)"
+            if kind == NON_STOCK
+            else "stocked at one lot"
+        )
+        what_zh = "按需订货（不备库存）" if kind == NON_STOCK else "只备一个订货批量"
+        return (
+            f"the smallest orderable lot of {lot_text} units covers {cover_text} (limit "
+            f"{max_cover:g}); {what}; ask the supplier for a smaller pack or MOQ",
+            f"最小订货批量 {lot_text} 件可覆盖 {cover_zh}（上限 {max_cover:g} 期）；"
+            f"{what_zh}；请向供应商争取更小的包装或最小起订量",
+        )
+    return (
+        f"too little demand to stock economically at this target: a lot of {lot_text} units "
+        "would hold stock worth more than the fill it buys; planned as non-stock (ordered "
+        "against demand)",
+        f"需求过少，按当前目标备库存不经济：一个 {lot_text} 件的订货批量所占库存价值高于其带来的"
+        "满足率；按需订货（不备库存）",
     )

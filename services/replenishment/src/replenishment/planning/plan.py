@@ -41,7 +41,15 @@ class PlanningSettings:
     # sold next (pooled from the past; see `prior.pooled_by_count`); weight 0 = off
     sparse_prior_max_count: int = 2
     sparse_prior_weight: float = 0.0
+    # a lot covering more periods of mean demand than this is flagged (stock exception): the
+    # item is non-stock or stocked at one lot; None: one year (`periods_per_year`)
+    max_lot_cover_periods: float | None = None
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
+
+    @property
+    def lot_cover_limit(self) -> float:
+        limit = self.max_lot_cover_periods
+        return float(self.periods_per_year if limit is None else limit)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ class Plan:
     service_target: FloatArray
     expected_fill_rate: FloatArray
     overall_expected_fill_rate: float
+    lot: FloatArray  # units ordered at a time: max(MOQ, EOQ in whole packs)
+    lot_cover: FloatArray  # the lot in periods of mean demand
+    stocking: StrArray  # lots.STOCK, NON_STOCK or ONE_LOT
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,9 @@ def finish(
         service_target=targets,
         expected_fill_rate=expected,
         overall_expected_fill_rate=float(overall),
+        lot=base.lot,
+        lot_cover=base.lot_cover,
+        stocking=lots.stocking(steps, base.lot_cover, settings.lot_cover_limit),
     )
 
 
