@@ -77,6 +77,7 @@ def replay(
     *,
     min_history: int = 6,
     burn_in: bool = False,
+    on_period: Callable[[], None] | None = None,
 ) -> Outcome:
     """Replay from `start`; with `burn_in` an item's outcome is measured only from its first
     period that an order of the policy can reach (lead time + 1 periods after it joins): before
@@ -120,6 +121,8 @@ def replay(
         pipeline[rows, t + 1 + lead] += quantity
         orders += quantity > 0
         log[:, t] = quantity
+        if on_period is not None:
+            on_period()
     return Outcome(demanded, on_time, stockouts, active_periods, value, orders, log)
 
 

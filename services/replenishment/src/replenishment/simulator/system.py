@@ -4,6 +4,7 @@ the demand seen so far, with the realised-fill-rate feedback on its internal tar
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,8 @@ class SystemPolicy:
         self.groundwork: dict[int, planning.Groundwork] = {}
         self.planning_seconds: list[float] = []
         self.first_plan: planning.Plan | None = None
+        # called after each planning run with its seconds and the number of runs so far
+        self.on_planned: Callable[[float, int], None] | None = None
 
     def _groundwork(self, t: int, history: np.ndarray) -> planning.Groundwork:
         epoch = t - (t - self.settings.warmup + 1) % self.settings.replan_every
@@ -61,6 +64,8 @@ class SystemPolicy:
             seen = history[:, : epoch + 1]
             self.groundwork[epoch] = planning.groundwork(seen, self.terms, self.settings.planning)
             self.planning_seconds.append(time.perf_counter() - began)
+            if self.on_planned is not None:
+                self.on_planned(self.planning_seconds[-1], len(self.planning_seconds))
         return self.groundwork[epoch]
 
     def decide_for(self, target: float | None) -> SystemDecide:
@@ -120,6 +125,7 @@ def match_system(
     wanted: float,
     *,
     steps: int = 7,
+    on_period: Callable[[], None] | None = None,
 ) -> Outcome:
     """The system at the least target (to ~0.004) whose fill rate reaches `wanted`.
 
@@ -130,7 +136,9 @@ def match_system(
     burn_in = system.settings.burn_in
 
     def run(target: float) -> Outcome:
-        return replay(matrix, items, start, system.decide_for(target), burn_in=burn_in)
+        return replay(
+            matrix, items, start, system.decide_for(target), burn_in=burn_in, on_period=on_period
+        )
 
     low, high = 0.5, 0.999
     best = run(high)
