@@ -182,3 +182,16 @@ def test_a_quiet_item_is_stocked_from_the_prior_only_when_worth_it() -> None:
     high = plan.finish(base, terms, settings, 0.999)
     assert low.stocking[19] == lots.NON_STOCK
     assert high.protection_level[19] > 0
+
+
+def test_planning_in_chunks_of_items_gives_the_same_plan() -> None:
+    rng = np.random.default_rng(11)
+    history = np.where(rng.random((7, 30)) < 0.6, rng.integers(1, 9, (7, 30)), 0).astype(float)
+    history[0] = 5.0 + rng.normal(0, 1, 30).round()  # a smooth one
+    terms = lot_terms([0, 10, 0, 0, 3, 0, 0], [1, 5, 20, 1, 2, 1, 50], [2.0, 5, 1, 9, 3, 4, 1])
+    whole = plan.PlanningSettings(overall_fill_rate=0.9, quiet_item_prior=True)
+    chunked = plan.PlanningSettings(overall_fill_rate=0.9, quiet_item_prior=True, chunk_items=3)
+    one, other = plan.plan(history, terms, whole), plan.plan(history, terms, chunked)
+    assert one.protection_level.tolist() == other.protection_level.tolist()
+    assert np.allclose(one.curves.on_hand, other.curves.on_hand)
+    assert np.allclose(one.curves.short, other.curves.short)

@@ -44,6 +44,7 @@ class PlanningSettings:
     # a lot covering more periods of mean demand than this is flagged (stock exception): the
     # item is non-stock or stocked at one lot; None: one year (`periods_per_year`)
     max_lot_cover_periods: float | None = None
+    chunk_items: int = 5000  # items whose demand distributions are computed at a time
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
 
     @property
@@ -132,26 +133,87 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
         if quiet_pmf is not None:
             quiet = prior.quiet_items(history, settings.history_window)
             mean_demand = np.where(quiet, quiet_pmf @ np.arange(len(quiet_pmf)), mean_demand)
-    unit, over_lr, over_l = safety_stock.demand_distributions(
+    annual = mean_demand * settings.periods_per_year
+    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
+    lot = lots.lot_sizes(eoq, terms.moq, terms.pack_size)
+    inputs = _CurveInputs(
         history,
         pattern,
         forecasts.per_period,
         forecasts.rmse,
-        terms.lead_time_probs,
-        settings.review_periods,
-        window=settings.history_window,
-        grid=settings.grid,
-        quiet_pmf=quiet_pmf,
-        prior_pmf=prior_pmf,
-        prior_weight=prior_weight,
+        mean_demand,
+        lot,
+        prior_pmf,
+        prior_weight,
     )
-    base = safety_stock.service_curves(unit, over_lr, over_l, mean_demand, settings.review_periods)
-    annual = mean_demand * settings.periods_per_year
-    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
-    lot = lots.lot_sizes(eoq, terms.moq, terms.pack_size)
-    curves = lots.lot_curves(base, lot)
+    curves = _curves_in_chunks(inputs, terms, settings, quiet_pmf)
     cover = lots.lot_cover(lot, mean_demand)
     return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand, lot, cover)
+
+
+@dataclass(frozen=True)
+class _CurveInputs:
+    """Per-item arrays the lot-aware service curves are built from."""
+
+    history: FloatArray
+    pattern: StrArray
+    forecast: FloatArray
+    rmse: FloatArray
+    mean_demand: FloatArray
+    lot: FloatArray
+    prior_pmf: FloatArray | None
+    prior_weight: FloatArray | None
+
+    def rows(self, chunk: slice) -> _CurveInputs:
+        pmf, weight = self.prior_pmf, self.prior_weight
+        return _CurveInputs(
+            self.history[chunk],
+            self.pattern[chunk],
+            self.forecast[chunk],
+            self.rmse[chunk],
+            self.mean_demand[chunk],
+            self.lot[chunk],
+            None if pmf is None else pmf[chunk],
+            None if weight is None else weight[chunk],
+        )
+
+
+def _curves_in_chunks(
+    inputs: _CurveInputs,
+    terms: ItemTerms,
+    settings: PlanningSettings,
+    quiet_pmf: FloatArray | None,
+) -> safety_stock.ServiceCurves:
+    """Lot-aware curves, `settings.chunk_items` items at a time, so the temporary arrays of the
+    lead-time demand (Fourier transforms, normal grids) stay bounded however many items."""
+    parts = []
+    n = len(inputs.mean_demand)
+    for first in range(0, n, max(1, settings.chunk_items)):
+        chunk = slice(first, min(n, first + settings.chunk_items))
+        part = inputs.rows(chunk)
+        unit, over_lr, over_l = safety_stock.demand_distributions(
+            part.history,
+            part.pattern,
+            part.forecast,
+            part.rmse,
+            terms.lead_time_probs[chunk],
+            settings.review_periods,
+            window=settings.history_window,
+            grid=settings.grid,
+            quiet_pmf=quiet_pmf,
+            prior_pmf=part.prior_pmf,
+            prior_weight=part.prior_weight,
+        )
+        base = safety_stock.service_curves(
+            unit, over_lr, over_l, part.mean_demand, settings.review_periods
+        )
+        parts.append(lots.lot_curves(base, part.lot))
+    return safety_stock.ServiceCurves(
+        *(np.concatenate([getattr(c, f) for c in parts]) for f in _CURVE_FIELDS)
+    )
+
+
+_CURVE_FIELDS = ("unit", "short", "on_hand", "cycle", "mean_demand")
 
 
 def finish(

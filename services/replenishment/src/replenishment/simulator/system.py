@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from replenishment.planning import plan as planning
-from replenishment.planning.safety_stock import lead_time_matrix
+from replenishment.planning.safety_stock import ServiceCurves, lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
 from replenishment.simulator.inputs import Items
 
@@ -44,6 +44,22 @@ def item_terms(items: Items) -> planning.ItemTerms:
     )
 
 
+def compact(base: planning.Groundwork, measure: str) -> planning.Groundwork:
+    """The groundwork as kept for every re-plan of a study: the curves in single precision,
+    and without the cycle service levels unless the targets are cycle service levels (the
+    fill-rate allocation and the fill-rate targets never read them): a third of the memory."""
+    c = base.curves
+    cycle = c.cycle if measure == "cycle" else np.empty((len(c.unit), 0))
+    curves = ServiceCurves(
+        unit=c.unit,
+        short=c.short.astype(np.float32),
+        on_hand=c.on_hand.astype(np.float32),
+        cycle=cycle.astype(np.float32),
+        mean_demand=c.mean_demand,
+    )
+    return replace(base, curves=curves)
+
+
 class SystemPolicy:
     """This issue's planning, re-planned every few periods from the history it is handed."""
 
@@ -62,7 +78,8 @@ class SystemPolicy:
             began = time.perf_counter()
             # history ends at t; the epoch's plan sees only columns up to the epoch
             seen = history[:, : epoch + 1]
-            self.groundwork[epoch] = planning.groundwork(seen, self.terms, self.settings.planning)
+            base = planning.groundwork(seen, self.terms, self.settings.planning)
+            self.groundwork[epoch] = compact(base, self.settings.planning.service_measure)
             self.planning_seconds.append(time.perf_counter() - began)
             if self.on_planned is not None:
                 self.on_planned(self.planning_seconds[-1], len(self.planning_seconds))
