@@ -35,6 +35,9 @@ class Progress:
         self.bar.set_postfix_str(f"planning run {runs}: {seconds:.1f} s", refresh=False)
 
     def close(self) -> None:
+        """The study is over: the bar ends at 100 % (a search may have stopped early)."""
+        self.bar.total = self.bar.n
+        self.bar.refresh()
         self.bar.close()
 
 
