@@ -195,3 +195,26 @@ def test_planning_in_chunks_of_items_gives_the_same_plan() -> None:
     assert one.protection_level.tolist() == other.protection_level.tolist()
     assert np.allclose(one.curves.on_hand, other.curves.on_hand)
     assert np.allclose(one.curves.short, other.curves.short)
+
+
+def test_the_eoq_is_bounded_by_a_year_of_demand_and_a_one_unit_lot_is_no_large_lot() -> None:
+    # 1 a period at cost 1 with an order cost of 1,000: EOQ sqrt(2 x 12 x 1000 / 0.25) = 310,
+    # capped at 12 periods (one year) of demand: 12. Item 1: one unit every 24 periods in
+    # lots of 1 covers 24 periods (over 12) but cannot be smaller: stock, not one lot
+    history = np.zeros((2, 24))
+    history[0] = 1.0
+    history[1, 5] = 1.0
+    terms = plan.ItemTerms(
+        unit_cost=np.ones(2),
+        lead_time_probs=lead_time_matrix(np.full(2, 1.0), 1),
+        order_cost=np.array([1000.0, 0.0]),
+        moq=np.zeros(2),
+        pack_size=np.ones(2),
+    )
+    planned = plan.plan(history, terms, plan.PlanningSettings(overall_fill_rate=0.99))
+    assert planned.lot.tolist() == [12.0, 1.0]
+    assert planned.lot_cover.tolist() == pytest.approx([12.0, 24.0])
+    assert planned.protection_level[1] > 0
+    assert planned.stocking.tolist() == [lots.STOCK, lots.STOCK]
+    en, _ = lots.stocking_reason(lots.NON_STOCK, 1.0, 24.0, 12.0)
+    assert en.startswith("too little demand")

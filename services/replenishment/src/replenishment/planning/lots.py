@@ -82,14 +82,22 @@ NON_STOCK: Final = "non_stock"  # ordered against demand: a lot once demand is w
 ONE_LOT: Final = "one_lot"  # the smallest lot covers too long: stocked at about one lot
 
 
-def stocking(protection_steps: np.ndarray, cover: FloatArray, max_cover: float) -> StrArray:
+def stocking(
+    protection_steps: np.ndarray, lot: FloatArray, cover: FloatArray, max_cover: float
+) -> StrArray:
     """Per item: non-stock when the chosen level is 0 (the stock a level would hold is not worth
-    its fill at the target's price), one lot when stocked with a lot covering more than
-    `max_cover` periods of demand, else stock."""
-    kinds: StrArray = np.where(
-        protection_steps <= 0, NON_STOCK, np.where(cover > max_cover, ONE_LOT, STOCK)
-    )
+    its fill at the target's price), one lot when stocked with a lot of more than one unit
+    covering more than `max_cover` periods of demand (the EOQ is capped there, so only an MOQ
+    or a pack makes such a lot), else stock."""
+    large = too_large(lot, cover, max_cover)
+    kinds: StrArray = np.where(protection_steps <= 0, NON_STOCK, np.where(large, ONE_LOT, STOCK))
     return kinds
+
+
+def too_large(lot: FloatArray, cover: FloatArray, max_cover: float) -> np.ndarray:
+    """Lots a smaller pack or MOQ would shrink: over one unit and over `max_cover` periods."""
+    large: np.ndarray = (cover > max_cover) & (lot > 1)
+    return large
 
 
 def stocking_reason(kind: str, lot: float, cover: float, max_cover: float) -> tuple[str, str]:
@@ -97,7 +105,7 @@ def stocking_reason(kind: str, lot: float, cover: float, max_cover: float) -> tu
     lot_text = f"{lot:g}"
     if kind == STOCK:
         return "", ""
-    if cover > max_cover:
+    if too_large(np.array([lot]), np.array([cover]), max_cover)[0]:
         cover_text = "no demand" if not np.isfinite(cover) else f"{cover:.1f} periods of demand"
         cover_zh = "无需求" if not np.isfinite(cover) else f"{cover:.1f} 期需求"
         what = (

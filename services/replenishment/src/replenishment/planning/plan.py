@@ -41,8 +41,9 @@ class PlanningSettings:
     # sold next (pooled from the past; see `prior.pooled_by_count`); weight 0 = off
     sparse_prior_max_count: int = 2
     sparse_prior_weight: float = 0.0
-    # a lot covering more periods of mean demand than this is flagged (stock exception): the
-    # item is non-stock or stocked at one lot; None: one year (`periods_per_year`)
+    # the EOQ covers at most this many periods of mean demand (obsolescence), and a larger lot
+    # (MOQ or pack) is flagged: the item is non-stock or stocked at one lot; None: one year
+    # (`periods_per_year`)
     max_lot_cover_periods: float | None = None
     chunk_items: int = 5000  # items whose demand distributions are computed at a time
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
@@ -135,6 +136,8 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
             mean_demand = np.where(quiet, quiet_pmf @ np.arange(len(quiet_pmf)), mean_demand)
     annual = mean_demand * settings.periods_per_year
     eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
+    # bounded by obsolescence: the EOQ buys at most `lot_cover_limit` periods of demand
+    eoq = np.minimum(eoq, settings.lot_cover_limit * mean_demand)
     lot = lots.lot_sizes(eoq, terms.moq, terms.pack_size)
     inputs = _CurveInputs(
         history,
@@ -254,7 +257,7 @@ def finish(
         overall_expected_fill_rate=float(overall),
         lot=base.lot,
         lot_cover=base.lot_cover,
-        stocking=lots.stocking(steps, base.lot_cover, settings.lot_cover_limit),
+        stocking=lots.stocking(steps, base.lot, base.lot_cover, settings.lot_cover_limit),
     )
 
 
