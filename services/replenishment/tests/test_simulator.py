@@ -278,3 +278,21 @@ def test_lot_cover_bands_from_the_smallest_lot_and_the_warm_up_demand() -> None:
     )
     bands = lot_cover_bands(items, warmup)
     assert bands.tolist() == ["< 1", "1-4", "4-13", "13-52", "> 52", "> 52"]
+
+
+def test_re_plans_spilled_to_disk_give_the_same_study() -> None:
+    # a budget of 0 MB: every re-plan's curves go to a temporary folder and are read back
+    demand = generated_demand(items=10, periods=26)
+    in_memory = StudySettings(warmup=12, replan_every=1)
+    on_disk = StudySettings(warmup=12, replan_every=1, memory_budget_mb=0.0)
+    outcomes = []
+    for settings in (in_memory, on_disk):
+        policy = SystemPolicy(terms(10), settings)
+        first = replay(demand, terms(10), 12, policy.decide_for(0.9), burn_in=True)
+        again = replay(demand, terms(10), 12, policy.decide_for(0.8), burn_in=True)
+        outcomes.append((first.orders_log, again.orders_log))
+        stored = policy.groundwork
+        assert (len(stored.spilled) > 0) == (settings is on_disk)
+        stored.close()
+    assert np.array_equal(outcomes[0][0], outcomes[1][0])
+    assert np.array_equal(outcomes[0][1], outcomes[1][1])

@@ -67,6 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="plan items without demand in the window from the pooled demand of such items",
     )
     parser.add_argument(
+        "--memory-budget-mb",
+        type=float,
+        default=2000.0,
+        help="re-plans kept in memory up to this; beyond it they go to a temporary folder",
+    )
+    parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -91,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         warmup=args.warmup,
         replan_every=max(1, args.replan_every),
         feedback_gain=max(0.0, args.feedback_gain),
+        memory_budget_mb=max(0.0, args.memory_budget_mb),
         planning=PlanningSettings(
             history_window=args.history_window,
             quiet_item_prior=args.quiet_item_prior,

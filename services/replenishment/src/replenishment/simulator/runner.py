@@ -102,6 +102,7 @@ def run_study(
         coverage.summary()["avg_inventory_value"], 1e-9
     )
     curve = trade_off_curve(system, matrix, items, start, on_period=step)
+    system.groundwork.close()
     report = {
         "target_fill_rate": settings.target_fill_rate,
         "system": {

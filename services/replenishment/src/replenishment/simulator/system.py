@@ -13,6 +13,7 @@ from replenishment.planning import plan as planning
 from replenishment.planning.safety_stock import ServiceCurves, lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
 from replenishment.simulator.inputs import Items
+from replenishment.simulator.replans import ReplanStore
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class StudySettings:
     feedback_gain: float = 1.0
     # measure each item from the first period an order can reach (lead time + 1 after joining)
     burn_in: bool = True
+    # re-plans' curves kept in memory up to this many MB; beyond it, in a temporary folder
+    memory_budget_mb: float = 2000.0
     planning: planning.PlanningSettings = field(
         default_factory=lambda: planning.PlanningSettings(
             quiet_item_prior=True, sparse_prior_weight=0.5
@@ -66,7 +69,7 @@ class SystemPolicy:
     def __init__(self, items: Items, settings: StudySettings) -> None:
         self.terms = item_terms(items)
         self.settings = settings
-        self.groundwork: dict[int, planning.Groundwork] = {}
+        self.groundwork = ReplanStore(settings.memory_budget_mb)
         self.planning_seconds: list[float] = []
         self.first_plan: planning.Plan | None = None
         # called after each planning run with its seconds and the number of runs so far
@@ -79,11 +82,11 @@ class SystemPolicy:
             # history ends at t; the epoch's plan sees only columns up to the epoch
             seen = history[:, : epoch + 1]
             base = planning.groundwork(seen, self.terms, self.settings.planning)
-            self.groundwork[epoch] = compact(base, self.settings.planning.service_measure)
+            self.groundwork.put(epoch, compact(base, self.settings.planning.service_measure))
             self.planning_seconds.append(time.perf_counter() - began)
             if self.on_planned is not None:
                 self.on_planned(self.planning_seconds[-1], len(self.planning_seconds))
-        return self.groundwork[epoch]
+        return self.groundwork.get(epoch)
 
     def decide_for(self, target: float | None) -> SystemDecide:
         return SystemDecide(self, target)
