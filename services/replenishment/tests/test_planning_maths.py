@@ -157,20 +157,18 @@ def test_economic_order_quantity_and_rounding() -> None:
 
 def test_policy_levels_and_orders() -> None:
     # protection 10 over a protection interval with mean 6: safety stock 4; lot-for-lot
-    levels = policy_levels(
-        np.array([10.0]), np.array([6.0]), np.array([0.0]), np.zeros(1), np.ones(1)
-    )
+    levels = policy_levels(np.array([10.0]), np.array([6.0]), np.array([1.0]))
     assert levels.reorder_point.tolist() == [9.0]
     assert levels.order_quantity.tolist() == [1.0]
     assert levels.order_up_to.tolist() == [10.0]
     assert levels.safety_stock.tolist() == [4.0]
 
     # position 7 below 10: order up to 10 -> 3; in packs of 5 -> 5; MOQ 8 in packs of 5 -> 10
-    def order(moq: float, pack: float, position: float = 7.0) -> float:
+    def order(moq: float, pack: float, position: float = 7.0, lot: float = 1.0) -> float:
         quantity = order_quantities(
             np.array([position]),
             np.array([10.0]),
-            np.array([10.0]),
+            np.array([lot]),
             np.array([moq]),
             np.array([pack]),
         )
@@ -180,6 +178,10 @@ def test_policy_levels_and_orders() -> None:
     assert order(0, 5) == 5
     assert order(8, 5) == 10
     assert order(0, 1, position=10.0) == 0  # at the protection level: nothing due
+    # (R, s, nQ) with lots of 4: 3 short of 10 -> one lot (position 11); 7 short -> two lots
+    assert order(0, 4, lot=4) == 4
+    assert order(0, 4, position=3.0, lot=4) == 8
+    assert order(0, 4, position=9.5, lot=4) == 4
 
 
 def test_pooled_prior_is_what_formerly_quiet_items_sold_next() -> None:

@@ -228,3 +228,25 @@ def test_excess_dead_and_too_much_on_order() -> None:
     heavy = point("O1", on_hand=D(30), on_order=D(40), order_up_to=D(40))  # position 70 > 48
     light = point("O2", on_hand=D(10), on_order=D(30), order_up_to=D(40))
     assert kinds([heavy, light], "too_much_on_order") == [("O1", D(30))]
+
+
+def test_a_lot_covering_more_than_a_year_of_demand_is_a_large_lot_with_its_decision() -> None:
+    # 0.1 a day: a lot of 100 covers 1,000 days (> 365): the 63.5 units beyond 365 days of
+    # demand (100 - 36.5) are the exception; a lot of 30 (300 days) is not
+    slow = point(
+        "L1", daily_demand=0.1, order_quantity=D(100), pack_size=D(100), reorder_point=D(0)
+    )
+    stocked = point("L2", daily_demand=0.1, order_quantity=D(100), reorder_point=D(2))
+    fine = point("L3", daily_demand=0.1, order_quantity=D(30))
+    found = exceptions(
+        [slow, stocked, fine], "large_lot", TODAY, excess_tolerance=D("0.2"), dead_after_days=90
+    )
+    assert [(e.sku, e.quantity, e.value) for e in found] == [
+        ("L1", D("63.5"), D("63.50")),
+        ("L2", D("63.5"), D("63.50")),
+    ]
+    assert "covers 1000 days of demand" in found[0].reason.en
+    assert "non-stock (ordered against demand)" in found[0].reason.en
+    assert "按需订货" in found[0].reason.zh and "包装 100" in found[0].reason.zh
+    assert "stocked at one lot" in found[1].reason.en
+    assert kinds([slow], "large_lot") == [("L1", D("63.5"))]

@@ -11,6 +11,7 @@ from replenishment.main import cli
 from replenishment.simulator.engine import coverage_policy, replay
 from replenishment.simulator.inputs import Items
 from replenishment.simulator.runner import ratio_along_curve
+from replenishment.simulator.segments import lot_cover_bands
 from replenishment.simulator.system import StudySettings, SystemPolicy, match_system
 
 
@@ -118,6 +119,11 @@ def simulate(tmp_path: Path, demand: str, items: str | None = None) -> None:
             "item_id,unit_cost\nA,cheap\n",
             "items.csv row 2: unit_cost 'cheap' is not a number",
         ),
+        (
+            "item_id,period,quantity\nA,1,3\n",
+            "item_id,lead_time_periods\nA,2.5\n",
+            "items.csv row 2: lead_time_periods must be a whole number",
+        ),
     ],
 )
 def test_bad_input_names_the_row_and_exits_2(
@@ -130,7 +136,9 @@ def test_bad_input_names_the_row_and_exits_2(
     assert not (tmp_path / "out.json").exists()
 
 
-def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> None:
+def test_simulate_writes_the_report_and_the_trade_off_curve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     matrix = generated_demand(items=8, periods=30)
     rows = ["item_id,period,quantity"] + [
         f"P{i},2020-{1 + t // 12:02d}{t % 12:02d},{int(q)}"
@@ -138,6 +146,12 @@ def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> N
         for t, q in enumerate(row)
     ]
     demand = write(tmp_path / "demand.csv", "\n".join(rows) + "\n")
+    # packs of 1, 5 and 100 units: lots of about 0.5, 2.5 and 50 periods of mean demand
+    packs = [1, 5, 100, 1, 5, 100, 1, 5]
+    items = write(
+        tmp_path / "items.csv",
+        "item_id,pack_size\n" + "".join(f"P{i},{p}\n" for i, p in enumerate(packs)),
+    )
     out = tmp_path / "out.json"
     with pytest.raises(SystemExit) as exited:
         cli(
@@ -145,6 +159,8 @@ def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> N
                 "simulate",
                 "--demand",
                 str(demand),
+                "--items",
+                str(items),
                 "--json",
                 str(out),
                 "--target-fill-rate",
@@ -163,8 +179,18 @@ def test_simulate_writes_the_report_and_the_trade_off_curve(tmp_path: Path) -> N
             "stockout_periods",
             "orders",
             "by_class",
+            "by_lot_cover",
         ):
             assert key in report[policy]
+        bands = report[policy]["by_lot_cover"]
+        assert sum(band["items"] for band in bands.values()) == 8
+        assert set(bands) <= {"< 1", "1-4", "4-13", "13-52", "> 52"}
+    assert sum(report["system"]["stocking"].values()) == 8
+    assert report["runtime_seconds"]["peak_rss_mb"] > 0
+    printed = capsys.readouterr()
+    assert "planning runs: " in printed.out and "peak memory (RSS)" in printed.out
+    assert "lot cover" in printed.out and "ABC A" in printed.out
+    assert " periods" in printed.err  # the progress bar: periods replayed
     assert report["inventory_value_ratio"] == pytest.approx(
         report["system"]["avg_inventory_value"] / report["coverage"]["avg_inventory_value"]
     )
@@ -213,3 +239,60 @@ def test_system_matched_to_a_fill_rate_reaches_it_at_no_more_stock_than_the_plai
     assert matched["fill_rate"] >= wanted
     if plain["fill_rate"] >= wanted:  # the search never pays more than asking for `wanted`
         assert matched["avg_inventory_value"] <= plain["avg_inventory_value"]
+
+
+def test_lead_times_of_years_are_simulated_and_planned_for() -> None:
+    # monthly data with lead times of 60 and 66 periods (5 years and more): the planning
+    # covers demand over the whole lead time, and orders placed reach the items after it
+    items, periods = 4, 150
+    demand = np.ones((items, periods))
+    long = Items(
+        lead_time=np.array([60.0, 66.0, 2.0, 60.0]),
+        unit_cost=np.full(items, 10.0),
+        order_cost=np.zeros(items),
+        moq=np.zeros(items),
+        pack_size=np.ones(items),
+    )
+    settings = StudySettings(warmup=12, replan_every=6, feedback_gain=0.0)
+    decide = SystemPolicy(long, settings).decide_for(0.95)
+    outcome = replay(demand, long, 12, decide, burn_in=True)
+    protection, _ = decide(20, demand[:, :21])
+    # one unit every period: lead time + review periods of demand, to the unit
+    assert protection.tolist() == [61.0, 67.0, 3.0, 61.0]
+    assert outcome.summary()["fill_rate"] == pytest.approx(1.0)
+    assert outcome.active_periods.tolist() == [150 - 12 - 61, 150 - 12 - 67, 150 - 12 - 3, 77]
+
+
+def test_lot_cover_bands_from_the_smallest_lot_and_the_warm_up_demand() -> None:
+    # mean warm-up demand 2, 1, 0.5, 0.1, 0.01 and 0 a period; smallest lots 1, 2 (MOQ 2),
+    # 5 (pack), 5 (pack of 5 above an MOQ of 3), 1 and 1:
+    # covers 0.5, 2, 10, 50, 100 periods and none -> < 1, 1-4, 4-13, 13-52, > 52, > 52
+    warmup = np.array([[2.0] * 10, [1.0] * 10, [0.5] * 10, [1.0] + [0.0] * 9, [0.1] + [0.0] * 9])
+    warmup = np.vstack([warmup, np.zeros((1, 10))])
+    items = Items(
+        lead_time=np.full(6, 2.0),
+        unit_cost=np.ones(6),
+        order_cost=np.zeros(6),
+        moq=np.array([0, 2, 0, 3, 0, 0.0]),
+        pack_size=np.array([1, 1, 5, 5, 1, 1.0]),
+    )
+    bands = lot_cover_bands(items, warmup)
+    assert bands.tolist() == ["< 1", "1-4", "4-13", "13-52", "> 52", "> 52"]
+
+
+def test_re_plans_spilled_to_disk_give_the_same_study() -> None:
+    # a budget of 0 MB: every re-plan's curves go to a temporary folder and are read back
+    demand = generated_demand(items=10, periods=26)
+    in_memory = StudySettings(warmup=12, replan_every=1)
+    on_disk = StudySettings(warmup=12, replan_every=1, memory_budget_mb=0.0)
+    outcomes = []
+    for settings in (in_memory, on_disk):
+        policy = SystemPolicy(terms(10), settings)
+        first = replay(demand, terms(10), 12, policy.decide_for(0.9), burn_in=True)
+        again = replay(demand, terms(10), 12, policy.decide_for(0.8), burn_in=True)
+        outcomes.append((first.orders_log, again.orders_log))
+        stored = policy.groundwork
+        assert (len(stored.spilled) > 0) == (settings is on_disk)
+        stored.close()
+    assert np.array_equal(outcomes[0][0], outcomes[1][0])
+    assert np.array_equal(outcomes[0][1], outcomes[1][1])

@@ -40,6 +40,9 @@ class ReplenishmentSettings(BatchingConsumerSettings):
     # suggestions and exceptions
     excess_tolerance: Decimal = Field(default=Decimal("0.2"), ge=0)
     dead_stock_days: int = Field(default=90, ge=1)
+    large_lot_days: int = Field(
+        default=365, ge=1, description="A lot covering more days of demand is a large_lot."
+    )
 
     @field_validator("planning_service_levels")
     @classmethod

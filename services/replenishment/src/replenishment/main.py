@@ -70,6 +70,7 @@ def create_app(settings: ReplenishmentSettings) -> FastAPI:
         review_days=max(1, round(settings.planning_review_periods * config.days_per_period)),
         excess_tolerance=settings.excess_tolerance,
         dead_stock_days=settings.dead_stock_days,
+        large_lot_days=settings.large_lot_days,
     )
     app = create_service_app(
         settings,

@@ -136,7 +136,8 @@ async def list_exceptions(
     limit: Limit = 100,
 ) -> list[StockExceptionView]:
     """Stock points that will stock out before replenishment arrives, hold excess or dead stock,
-    or have more on order than they need; largest value first."""
+    have more on order than they need, or buy lots covering more than `large_lot_days` of
+    demand (ask for smaller packs); largest value first."""
     found = await advice.stock_exceptions(uow, kind, today, settings)
     return [
         StockExceptionView(**{**e.__dict__, "reason": ReasonView(**e.reason.__dict__)})

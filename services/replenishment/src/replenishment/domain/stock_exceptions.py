@@ -1,7 +1,9 @@
-"""Exception lists over stock points (pure): stockout risk, excess, dead stock, too much on order.
+"""Exception lists over stock points (pure): stockout risk, excess, dead stock, too much on order,
+and lots too large for the demand.
 
-Each list names the quantity concerned (units short, in excess, dead, or on order beyond need)
-and its value, with the reason in English and Chinese; the largest value comes first.
+Each list names the quantity concerned (units short, in excess, dead, on order beyond need, or
+of the lot beyond the cover limit) and its value, with the reason in English and Chinese; the
+largest value comes first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Final, Literal, get_args
 
 from replenishment.domain.suggestions import Reason, StockPoint, fmt
 
-ExceptionKind = Literal["stockout_risk", "excess", "dead", "too_much_on_order"]
+ExceptionKind = Literal["stockout_risk", "excess", "dead", "too_much_on_order", "large_lot"]
 EXCEPTION_KINDS: Final = get_args(ExceptionKind)
 
 
@@ -35,6 +37,7 @@ class _Judging:
     today: date
     tolerance: Decimal
     dead_days: int
+    lot_days: int
 
 
 _Finding = tuple[Decimal, Reason] | None
@@ -48,9 +51,11 @@ def exceptions(
     *,
     excess_tolerance: Decimal,
     dead_after_days: int,
+    large_lot_days: int = 365,
 ) -> list[StockException]:
-    """Stock points with the exception `kind`, largest value first."""
-    judging = _Judging(today, excess_tolerance, dead_after_days)
+    """Stock points with the exception `kind`, largest value first. `large_lot_days`: a lot
+    (the order quantity) covering more days of demand than this is a `large_lot`."""
+    judging = _Judging(today, excess_tolerance, dead_after_days, large_lot_days)
     rule = _RULES[kind]
     found = []
     for p in points:
@@ -118,9 +123,33 @@ def _too_much_on_order(p: StockPoint, judging: _Judging) -> _Finding:
     )
 
 
+def _large_lot(p: StockPoint, judging: _Judging) -> _Finding:
+    daily = p.daily_demand
+    if not daily or daily <= 0 or p.order_quantity <= 0:
+        return None
+    days = float(p.order_quantity) / daily
+    if days <= judging.lot_days:
+        return None
+    beyond = Decimal(str(round(float(p.order_quantity) - daily * judging.lot_days, 2)))
+    terms = f"MOQ {fmt(p.moq or Decimal(0))}, pack {fmt(p.pack_size or Decimal(1))}"
+    if p.reorder_point <= 0:
+        what, what_zh = "planned as non-stock (ordered against demand)", "按需订货（不备库存）"
+    else:
+        what, what_zh = "stocked at one lot", "只备一个订货批量"
+    return beyond, Reason(
+        "large_lot",
+        f"the lot of {fmt(p.order_quantity)} ({terms}) covers {days:.0f} days of demand, over "
+        f"the limit of {judging.lot_days} days; {what}; ask the supplier for a smaller pack",
+        f"订货批量 {fmt(p.order_quantity)}（最小起订量 {fmt(p.moq or Decimal(0))}，包装 "
+        f"{fmt(p.pack_size or Decimal(1))}）可覆盖 {days:.0f} 天需求，超过上限 "
+        f"{judging.lot_days} 天；{what_zh}；请向供应商争取更小的包装",
+    )
+
+
 _RULES: Final[dict[str, Callable[[StockPoint, _Judging], _Finding]]] = {
     "stockout_risk": _stockout_risk,
     "excess": _excess,
     "dead": _dead,
     "too_much_on_order": _too_much_on_order,
+    "large_lot": _large_lot,
 }

@@ -25,6 +25,7 @@ class AdviceSettings:
     review_days: int = 7
     excess_tolerance: Decimal = Decimal("0.2")
     dead_stock_days: int = 90
+    large_lot_days: int = 365
 
 
 async def suggestions(
@@ -50,6 +51,7 @@ async def stock_exceptions(
         today,
         excess_tolerance=settings.excess_tolerance,
         dead_after_days=settings.dead_stock_days,
+        large_lot_days=settings.large_lot_days,
     )
 
 

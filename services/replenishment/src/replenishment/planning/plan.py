@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from replenishment.planning import classes, prior, safety_stock
+from replenishment.planning import classes, lots, prior, safety_stock
 from replenishment.planning.classes import AbcCuts, FloatArray, StrArray, XyzCuts
 from replenishment.planning.forecast import Forecasts, ForecastSettings, forecast_items
 from replenishment.planning.policy import PolicyLevels, economic_order_quantity, policy_levels
@@ -41,7 +41,17 @@ class PlanningSettings:
     # sold next (pooled from the past; see `prior.pooled_by_count`); weight 0 = off
     sparse_prior_max_count: int = 2
     sparse_prior_weight: float = 0.0
+    # the EOQ covers at most this many periods of mean demand (obsolescence), and a larger lot
+    # (MOQ or pack) is flagged: the item is non-stock or stocked at one lot; None: one year
+    # (`periods_per_year`)
+    max_lot_cover_periods: float | None = None
+    chunk_items: int = 5000  # items whose demand distributions are computed at a time
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
+
+    @property
+    def lot_cover_limit(self) -> float:
+        limit = self.max_lot_cover_periods
+        return float(self.periods_per_year if limit is None else limit)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,9 @@ class Plan:
     service_target: FloatArray
     expected_fill_rate: FloatArray
     overall_expected_fill_rate: float
+    lot: FloatArray  # units ordered at a time: max(MOQ, EOQ in whole packs)
+    lot_cover: FloatArray  # the lot in periods of mean demand
+    stocking: StrArray  # lots.STOCK, NON_STOCK or ONE_LOT
 
 
 @dataclass(frozen=True)
@@ -85,8 +98,10 @@ class Groundwork:
     adi: FloatArray
     cv2: FloatArray
     forecasts: Forecasts
-    curves: safety_stock.ServiceCurves
+    curves: safety_stock.ServiceCurves  # lot-aware: the (R, s, nQ) policy with `lot`
     mean_demand: FloatArray
+    lot: FloatArray  # units: max(MOQ, EOQ rounded up to packs)
+    lot_cover: FloatArray  # the lot in periods of mean demand
 
 
 def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings) -> Groundwork:
@@ -119,23 +134,89 @@ def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings
         if quiet_pmf is not None:
             quiet = prior.quiet_items(history, settings.history_window)
             mean_demand = np.where(quiet, quiet_pmf @ np.arange(len(quiet_pmf)), mean_demand)
-    unit, over_lr, over_l = safety_stock.demand_distributions(
+    annual = mean_demand * settings.periods_per_year
+    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
+    # bounded by obsolescence: the EOQ buys at most `lot_cover_limit` periods of demand
+    eoq = np.minimum(eoq, settings.lot_cover_limit * mean_demand)
+    lot = lots.lot_sizes(eoq, terms.moq, terms.pack_size)
+    inputs = _CurveInputs(
         history,
         pattern,
         forecasts.per_period,
         forecasts.rmse,
-        terms.lead_time_probs,
-        settings.review_periods,
-        window=settings.history_window,
-        grid=settings.grid,
-        quiet_pmf=quiet_pmf,
-        prior_pmf=prior_pmf,
-        prior_weight=prior_weight,
+        mean_demand,
+        lot,
+        prior_pmf,
+        prior_weight,
     )
-    curves = safety_stock.service_curves(
-        unit, over_lr, over_l, mean_demand, settings.review_periods
+    curves = _curves_in_chunks(inputs, terms, settings, quiet_pmf)
+    cover = lots.lot_cover(lot, mean_demand)
+    return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand, lot, cover)
+
+
+@dataclass(frozen=True)
+class _CurveInputs:
+    """Per-item arrays the lot-aware service curves are built from."""
+
+    history: FloatArray
+    pattern: StrArray
+    forecast: FloatArray
+    rmse: FloatArray
+    mean_demand: FloatArray
+    lot: FloatArray
+    prior_pmf: FloatArray | None
+    prior_weight: FloatArray | None
+
+    def rows(self, chunk: slice) -> _CurveInputs:
+        pmf, weight = self.prior_pmf, self.prior_weight
+        return _CurveInputs(
+            self.history[chunk],
+            self.pattern[chunk],
+            self.forecast[chunk],
+            self.rmse[chunk],
+            self.mean_demand[chunk],
+            self.lot[chunk],
+            None if pmf is None else pmf[chunk],
+            None if weight is None else weight[chunk],
+        )
+
+
+def _curves_in_chunks(
+    inputs: _CurveInputs,
+    terms: ItemTerms,
+    settings: PlanningSettings,
+    quiet_pmf: FloatArray | None,
+) -> safety_stock.ServiceCurves:
+    """Lot-aware curves, `settings.chunk_items` items at a time, so the temporary arrays of the
+    lead-time demand (Fourier transforms, normal grids) stay bounded however many items."""
+    parts = []
+    n = len(inputs.mean_demand)
+    for first in range(0, n, max(1, settings.chunk_items)):
+        chunk = slice(first, min(n, first + settings.chunk_items))
+        part = inputs.rows(chunk)
+        unit, over_lr, over_l = safety_stock.demand_distributions(
+            part.history,
+            part.pattern,
+            part.forecast,
+            part.rmse,
+            terms.lead_time_probs[chunk],
+            settings.review_periods,
+            window=settings.history_window,
+            grid=settings.grid,
+            quiet_pmf=quiet_pmf,
+            prior_pmf=part.prior_pmf,
+            prior_weight=part.prior_weight,
+        )
+        base = safety_stock.service_curves(
+            unit, over_lr, over_l, part.mean_demand, settings.review_periods
+        )
+        parts.append(lots.lot_curves(base, part.lot))
+    return safety_stock.ServiceCurves(
+        *(np.concatenate([getattr(c, f) for c in parts]) for f in _CURVE_FIELDS)
     )
-    return Groundwork(abc, xyz, pattern, adi, cv2, forecasts, curves, mean_demand)
+
+
+_CURVE_FIELDS = ("unit", "short", "on_hand", "cycle", "mean_demand")
 
 
 def finish(
@@ -158,14 +239,8 @@ def finish(
         demand = curves.mean_demand.sum()
         overall = 1 - curves.short[rows, steps].sum() / demand if demand > 0 else 1.0
     lead = terms.mean_lead_time
-    annual = base.mean_demand * settings.periods_per_year
-    eoq = economic_order_quantity(annual, terms.order_cost, terms.unit_cost, settings.holding_rate)
     levels = policy_levels(
-        protection,
-        base.mean_demand * (lead + settings.review_periods),
-        eoq,
-        terms.moq,
-        terms.pack_size,
+        protection, base.mean_demand * (lead + settings.review_periods), base.lot
     )
     return Plan(
         abc=base.abc,
@@ -180,6 +255,9 @@ def finish(
         service_target=targets,
         expected_fill_rate=expected,
         overall_expected_fill_rate=float(overall),
+        lot=base.lot,
+        lot_cover=base.lot_cover,
+        stocking=lots.stocking(steps, base.lot, base.lot_cover, settings.lot_cover_limit),
     )
 
 

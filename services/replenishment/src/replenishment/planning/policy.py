@@ -1,11 +1,11 @@
-"""Replenishment policy from a protection level: reorder point, order-up-to, EOQ, MOQ and pack.
+"""Replenishment policy from a protection level: reorder point, lot, MOQ and pack.
 
-The service level gives the protection level P: the inventory position to have after ordering
-at a review, enough for demand over lead time + review period. Then
-``reorder point = P - 1`` (order when the position falls below P; units are whole),
-``order quantity = EOQ`` rounded up to the pack size and at least the MOQ, and
-``order-up-to = reorder point + order quantity``. At a review with the position at or below the
-reorder point, order up to the order-up-to level, rounded up to whole packs and at least the MOQ.
+The service level gives the protection level P: the inventory position to reach at a review,
+enough for demand over lead time + review period. The policy is (R, s, nQ) with
+``reorder point s = P - 1`` (order when the position falls below P; units are whole) and the
+lot ``Q = max(MOQ, EOQ rounded up to whole packs)`` (`lots.lot_sizes`): at a review below P,
+order the fewest whole lots that lift the position to P or above; ``order-up-to = s + Q`` is
+the highest position right after an order.
 """
 
 from __future__ import annotations
@@ -45,13 +45,11 @@ def round_to_pack(quantity: FloatArray, moq: FloatArray, pack_size: FloatArray) 
 
 
 def policy_levels(
-    protection_level: FloatArray,
-    mean_demand_over_protection: FloatArray,
-    eoq: FloatArray,
-    moq: FloatArray,
-    pack_size: FloatArray,
+    protection_level: FloatArray, mean_demand_over_protection: FloatArray, lot: FloatArray
 ) -> PolicyLevels:
-    order_quantity = round_to_pack(np.maximum(eoq, 1.0), moq, pack_size)
+    """Reorder point P - 1 (at least 0: a stored threshold cannot be negative, so the non-stock
+    level P = 0 is kept as 0) and the lot as the order quantity."""
+    order_quantity = lot
     reorder_point = np.maximum(protection_level - 1, 0.0)
     return PolicyLevels(
         reorder_point=reorder_point,
@@ -64,10 +62,13 @@ def policy_levels(
 def order_quantities(
     position: FloatArray,
     protection_level: FloatArray,
-    order_up_to: FloatArray,
+    lot: FloatArray,
     moq: FloatArray,
     pack_size: FloatArray,
 ) -> FloatArray:
-    """What to order at a review: up to the order-up-to level when below the protection level."""
+    """What to order at a review (R, s, nQ): when the position is below the protection level,
+    the fewest whole lots that lift it to the level or above, in whole packs, at least the MOQ.
+    With a lot of one unit this is "order up to the protection level"."""
     due = position < protection_level
-    return np.where(due, round_to_pack(order_up_to - position, moq, pack_size), 0.0)
+    lots = np.ceil((protection_level - position) / np.maximum(lot, 1e-9) - 1e-9)
+    return np.where(due, round_to_pack(lots * lot, moq, pack_size), 0.0)

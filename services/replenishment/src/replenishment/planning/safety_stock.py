@@ -110,7 +110,8 @@ def demand_distributions(
         smooth = smooth & ~quiet
     recent = history[:, -window:]
     sd = np.where(np.isnan(forecast_rmse), np.nan_to_num(np.nanstd(recent, axis=1)), forecast_rmse)
-    longest = lead_time_probs.shape[1] - 1 + review
+    possible = lead_time_probs > 0
+    longest = possible.shape[1] - 1 - np.argmax(possible[:, ::-1], axis=1) + review
     unit = _grid_unit(recent, forecast, sd, smooth, longest, grid)
     one = _empirical_one_period(history, window, unit, grid)
     if quiet_pmf is not None and quiet.any():
@@ -127,10 +128,11 @@ def _grid_unit(
     forecast: FloatArray,
     sd: FloatArray,
     smooth: np.ndarray,
-    longest: int,
+    longest: np.ndarray,
     grid: int,
 ) -> FloatArray:
-    """Units per grid step, so the grid spans demand over the longest protection interval."""
+    """Units per grid step, so the grid spans demand over the item's longest protection
+    interval (its longest possible lead time + review)."""
     recent_max = np.nan_to_num(np.nanmax(np.where(np.isnan(recent), 0, recent), axis=1))
     span = np.where(smooth, longest * forecast + 6 * sd * np.sqrt(longest), longest * recent_max)
     unit: FloatArray = np.maximum(1.0, np.ceil(span / (grid - 1)))
@@ -187,16 +189,19 @@ def _mix_over_lead_times(
     over_lr = np.zeros((n, grid))
     over_l = np.zeros((n, grid))
     for lead in range(lead_time_probs.shape[1]):
-        weight = lead_time_probs[:, lead][:, None]
-        if not weight.any():
-            continue
+        rows = np.flatnonzero(lead_time_probs[:, lead] > 0)
+        if not len(rows):
+            continue  # only the items with this lead time are computed (long leads stay cheap)
+        weight = lead_time_probs[rows, lead][:, None]
         for periods, target in ((lead + review, over_lr), (lead, over_l)):
             if periods == 0:
-                target[:, 0] += weight[:, 0]
+                target[rows, 0] += weight[:, 0]
                 continue
-            empirical = _fold(np.fft.irfft(spectrum**periods, n=2 * grid, axis=1), grid)
-            normal = _normal_over(periods, spread.forecast, spread.sd, spread.unit, grid)
-            target += weight * np.where(spread.smooth[:, None], normal, empirical)
+            empirical = _fold(np.fft.irfft(spectrum[rows] ** periods, n=2 * grid, axis=1), grid)
+            normal = _normal_over(
+                periods, spread.forecast[rows], spread.sd[rows], spread.unit[rows], grid
+            )
+            target[rows] += weight * np.where(spread.smooth[rows, None], normal, empirical)
     return over_lr, over_l
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from replenishment.planning.plan import PlanningSettings
 from replenishment.simulator import report as reporting
 from replenishment.simulator.inputs import SimulationInputError, read_demand, read_items
+from replenishment.simulator.progress import Progress
 from replenishment.simulator.runner import run_study
+from replenishment.simulator.segments import summary_lines
 from replenishment.simulator.system import StudySettings
 
 
@@ -64,6 +66,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=True,
         help="plan items without demand in the window from the pooled demand of such items",
     )
+    parser.add_argument(
+        "--memory-budget-mb",
+        type=float,
+        default=2000.0,
+        help="re-plans kept in memory up to this; beyond it they go to a temporary folder",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show a progress bar (periods replayed, time left) on stderr",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,13 +97,18 @@ def run(args: argparse.Namespace) -> int:
         warmup=args.warmup,
         replan_every=max(1, args.replan_every),
         feedback_gain=max(0.0, args.feedback_gain),
+        memory_budget_mb=max(0.0, args.memory_budget_mb),
         planning=PlanningSettings(
             history_window=args.history_window,
             quiet_item_prior=args.quiet_item_prior,
             sparse_prior_weight=min(1.0, max(0.0, args.sparse_prior_weight)),
         ),
     )
-    report, curve = run_study(demand, items, settings)
+    progress = Progress(enabled=args.progress)
+    try:
+        report, curve = run_study(demand, items, settings, progress)
+    finally:
+        progress.close()
     curve_csv = args.curve or args.json.with_name(args.json.stem + "_tradeoff.csv")
     curve_png = curve_csv.with_suffix(".png")
     report["tradeoff_curve"] = {"csv": str(curve_csv), "png": str(curve_png)}
@@ -103,4 +122,11 @@ def run(args: argparse.Namespace) -> int:
         f"inventory value ratio {report['inventory_value_ratio']:.3f}; "
         f"{time.perf_counter() - began:.1f} s"
     )
+    runtime = report["runtime_seconds"]
+    print(
+        f"planning runs: {runtime['planning_runs']} x all {report['protocol']['items']} items, "
+        f"mean {runtime['planning_run_mean']:.1f} s, max {runtime['planning_run_max']:.1f} s; "
+        f"peak memory (RSS) {runtime['peak_rss_mb']:.0f} MB"
+    )
+    print("\n".join(summary_lines(report)))
     return 0

@@ -18,7 +18,8 @@ from replenishment.planning.classes import FloatArray, StrArray
 from replenishment.planning.policy import order_quantities
 from replenishment.simulator.inputs import Items
 
-# (period index t, demand history up to and including t) -> (protection level, order-up-to)
+# (period index t, demand history up to and including t) -> (protection level, lot): below the
+# protection level, order the fewest whole lots that reach it (a lot of 1: order up to it)
 Decide = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
 # A policy may also have `observe(t, demanded, served_on_time)`: called at the end of period t,
 # before its decision, with that period's outcome per item (the past only, like the history).
@@ -76,6 +77,7 @@ def replay(
     *,
     min_history: int = 6,
     burn_in: bool = False,
+    on_period: Callable[[], None] | None = None,
 ) -> Outcome:
     """Replay from `start`; with `burn_in` an item's outcome is measured only from its first
     period that an order of the policy can reach (lead time + 1 periods after it joins): before
@@ -111,14 +113,16 @@ def replay(
         value += np.where(measured, on_hand * items.unit_cost, 0.0)
         if observe is not None:
             observe(t, wanted.copy(), served.copy())
-        protection, up_to = decide(t, demand[:, : t + 1].copy())
+        protection, lot = decide(t, demand[:, : t + 1].copy())
         on_order = pipeline[:, t + 1 :].sum(axis=1)
         position = on_hand - backlog + on_order
-        quantity = order_quantities(position, protection, up_to, items.moq, items.pack_size)
+        quantity = order_quantities(position, protection, lot, items.moq, items.pack_size)
         quantity = np.where(active, quantity, 0.0)
         pipeline[rows, t + 1 + lead] += quantity
         orders += quantity > 0
         log[:, t] = quantity
+        if on_period is not None:
+            on_period()
     return Outcome(demanded, on_time, stockouts, active_periods, value, orders, log)
 
 
@@ -130,7 +134,7 @@ def coverage_policy(k: float, window: int = 12) -> Decide:
         listed = (~np.isnan(recent)).sum(axis=1)
         mean = np.where(listed > 0, np.nansum(recent, axis=1) / np.maximum(listed, 1), 0.0)
         level = np.ceil(k * mean - 1e-9)
-        return level, level
+        return level, np.ones(len(level))
 
     return decide
 

@@ -35,7 +35,6 @@ DEFAULT_LEAD_TIME: Final = 2.0
 DEFAULT_ORDER_COST: Final = 0.0
 DEFAULT_MOQ: Final = 0.0
 DEFAULT_PACK_SIZE: Final = 1.0
-MAX_LEAD_TIME: Final = 24
 
 
 class SimulationInputError(ValueError):
@@ -178,9 +177,7 @@ def _apply_items(
             if text:
                 values[row_of[item]] = _number(text, where, field)
         k = row_of[item]
-        if lead[k] != int(lead[k]) or lead[k] > MAX_LEAD_TIME:
-            raise SimulationInputError(
-                f"{where}: lead_time_periods must be a whole number up to {MAX_LEAD_TIME}"
-            )
+        if lead[k] != int(lead[k]):
+            raise SimulationInputError(f"{where}: lead_time_periods must be a whole number")
         if pack[k] == 0:
             raise SimulationInputError(f"{where}: pack_size must be positive")

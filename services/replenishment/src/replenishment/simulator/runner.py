@@ -10,6 +10,7 @@ system reached.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +18,8 @@ import numpy as np
 
 from replenishment.simulator.engine import Outcome, by_class, coverage_policy, replay
 from replenishment.simulator.inputs import Demand, Items
+from replenishment.simulator.progress import Progress, peak_rss_mb
+from replenishment.simulator.segments import by_band, lot_cover_bands
 from replenishment.simulator.system import StudySettings, SystemPolicy, match_system
 
 CURVE_TARGETS = (0.80, 0.85, 0.90, 0.93, 0.95, 0.97, 0.98, 0.99)
@@ -34,16 +37,22 @@ def search_coverage(
     window: int,
     *,
     burn_in: bool = False,
+    on_period: Callable[[], None] | None = None,
 ) -> tuple[float, Outcome, bool]:
     """The smallest k (to 0.01) whose fill rate reaches `wanted`; the best k if none does."""
     low, high = 0.0, 36.0
-    top = replay(demand, items, start, coverage_policy(high, window), burn_in=burn_in)
+
+    def run(k: float) -> Outcome:
+        policy = coverage_policy(k, window)
+        return replay(demand, items, start, policy, burn_in=burn_in, on_period=on_period)
+
+    top = run(high)
     if top.summary()["fill_rate"] < wanted:
         return high, top, False
     best = top
     while high - low > 0.01:
         mid = (low + high) / 2
-        outcome = replay(demand, items, start, coverage_policy(mid, window), burn_in=burn_in)
+        outcome = run(mid)
         if outcome.summary()["fill_rate"] >= wanted:
             high, best = mid, outcome
         else:
@@ -51,84 +60,116 @@ def search_coverage(
     return high, best, True
 
 
+# replays of a study: the system's run, the coverage search (k = 36, then bisection to 0.01),
+# the system's re-run search if the coverage rule falls short (0.999, then 7 steps), the curves
+REPLAYS_EXPECTED = 1 + 13 + 8 + len(CURVE_TARGETS) + len(COVERAGE_CURVE)
+
+
 def run_study(
-    demand: Demand, items: Items, settings: StudySettings
+    demand: Demand, items: Items, settings: StudySettings, progress: Progress | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The JSON report and the trade-off curve rows."""
+    """The JSON report and the trade-off curve rows; `progress` shows the periods replayed."""
     began = time.perf_counter()
     matrix = demand.matrix
     start = settings.warmup
     if start >= matrix.shape[1]:
-        raise ValueError(
-            f"need more than {start} periods of demand (warm-up), got {matrix.shape[1]}"
-        )
+        raise ValueError(f"need more than {start} periods of demand (warm-up)")
+    progress = progress or Progress(enabled=False)
+    step, periods = progress.step, matrix.shape[1] - start
+    progress.expect(REPLAYS_EXPECTED, periods)
     system = SystemPolicy(items, settings)
-    outcome = replay(
-        matrix, items, start, system.decide_for(settings.target_fill_rate), burn_in=settings.burn_in
-    )
+    system.on_planned = progress.planned
+    decide = system.decide_for(settings.target_fill_rate)
+    outcome = replay(matrix, items, start, decide, burn_in=settings.burn_in, on_period=step)
     assert system.first_plan is not None
     classes = system.first_plan.abc
-    reached = outcome.summary()["fill_rate"]
+    bands = lot_cover_bands(items, matrix[:, :start])
+    reached = float(outcome.summary()["fill_rate"])
+    window, burn_in = settings.coverage_window, settings.burn_in
     k, coverage, matched = search_coverage(
-        matrix, items, start, float(reached), settings.coverage_window, burn_in=settings.burn_in
+        matrix, items, start, reached, window, burn_in=burn_in, on_period=step
     )
     basis = outcome
-    if not matched:
-        basis = _system_at_coverage_best(system, outcome, coverage, matrix, items, start)
+    if not matched:  # the coverage rule fell short at k = 36: no bisection (12 replays fewer)
+        progress.expect(-12, periods)
+        rerun = match_system(
+            system, matrix, items, start, coverage.summary()["fill_rate"], on_period=step
+        )
+        basis = _cheaper(outcome, rerun, coverage)
+    else:
+        progress.expect(-8, periods)
     ratio = basis.summary()["avg_inventory_value"] / max(
         coverage.summary()["avg_inventory_value"], 1e-9
     )
-    curve = trade_off_curve(system, matrix, items, start)
+    curve = trade_off_curve(system, matrix, items, start, on_period=step)
+    system.groundwork.close()
     report = {
         "target_fill_rate": settings.target_fill_rate,
-        "system": {**outcome.summary(), "by_class": by_class(outcome, classes)},
+        "system": {
+            **outcome.summary(),
+            "by_class": by_class(outcome, classes),
+            "by_lot_cover": by_band(outcome, bands),
+            "stocking": _stocking(system),
+        },
         "coverage": {
             **coverage.summary(),
             "k": round(k, 2),
             "reached_system_fill_rate": matched,
             "by_class": by_class(coverage, classes),
+            "by_lot_cover": by_band(coverage, bands),
         },
         "inventory_value_ratio": ratio,
-        "comparison": {
-            "fill_rate": basis.summary()["fill_rate"],
-            "system_avg_inventory_value": basis.summary()["avg_inventory_value"],
-            "coverage_avg_inventory_value": coverage.summary()["avg_inventory_value"],
-            "system_rerun_at_coverage_best": not matched,
-            "ratio_along_curve": ratio_along_curve(curve),
-        },
+        "comparison": _comparison(basis, coverage, matched, curve),
         "protocol": _protocol(demand, settings),
         "runtime_seconds": _runtime(system, began),
     }
     return report, curve
 
 
-def _system_at_coverage_best(
-    system: SystemPolicy,
-    outcome: Outcome,
-    coverage: Outcome,
-    matrix: np.ndarray,
-    items: Items,
-    start: int,
-) -> Outcome:
+def _comparison(
+    basis: Outcome, coverage: Outcome, matched: bool, curve: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "fill_rate": basis.summary()["fill_rate"],
+        "system_avg_inventory_value": basis.summary()["avg_inventory_value"],
+        "coverage_avg_inventory_value": coverage.summary()["avg_inventory_value"],
+        "system_rerun_at_coverage_best": not matched,
+        "ratio_along_curve": ratio_along_curve(curve),
+    }
+
+
+def _stocking(system: SystemPolicy) -> dict[str, int]:
+    """How many items the first plan stocks, plans as non-stock, or stocks at one lot."""
+    assert system.first_plan is not None
+    kinds, counts = np.unique(system.first_plan.stocking, return_counts=True)
+    return {str(k): int(c) for k, c in zip(kinds, counts, strict=True)}
+
+
+def _cheaper(outcome: Outcome, rerun: Outcome, coverage: Outcome) -> Outcome:
     """What the system is compared at when the coverage rule cannot reach its fill rate: the
     system re-run at the best fill rate the coverage rule reaches (k at its cap), if that
     reaches it for less stock; else the system's own run."""
     wanted = coverage.summary()["fill_rate"]
-    rerun = match_system(system, matrix, items, start, wanted)
     cheaper = rerun.summary()["avg_inventory_value"] < outcome.summary()["avg_inventory_value"]
     return rerun if rerun.summary()["fill_rate"] >= wanted and cheaper else outcome
 
 
 def trade_off_curve(
-    system: SystemPolicy, matrix: np.ndarray, items: Items, start: int
+    system: SystemPolicy,
+    matrix: np.ndarray,
+    items: Items,
+    start: int,
+    *,
+    on_period: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Fill rate and average inventory value of the system at each target and of the coverage
     rule at each k."""
     settings = system.settings
     curve: list[dict[str, Any]] = []
     for target in CURVE_TARGETS:
+        decide = system.decide_for(target)
         point = replay(
-            matrix, items, start, system.decide_for(target), burn_in=settings.burn_in
+            matrix, items, start, decide, burn_in=settings.burn_in, on_period=on_period
         ).summary()
         curve.append({"policy": "system", "parameter": target, **_curve_fields(point)})
     for cover in COVERAGE_CURVE:
@@ -138,6 +179,7 @@ def trade_off_curve(
             start,
             coverage_policy(cover, settings.coverage_window),
             burn_in=settings.burn_in,
+            on_period=on_period,
         ).summary()
         curve.append({"policy": "coverage", "parameter": cover, **_curve_fields(point)})
     return curve
@@ -167,6 +209,7 @@ def _runtime(system: SystemPolicy, began: float) -> dict[str, Any]:
         "planning_run_mean": float(np.mean(system.planning_seconds)),
         "planning_run_max": float(np.max(system.planning_seconds)),
         "total": time.perf_counter() - began,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

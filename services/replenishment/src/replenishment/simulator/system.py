@@ -4,14 +4,16 @@ the demand seen so far, with the realised-fill-rate feedback on its internal tar
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from replenishment.planning import plan as planning
-from replenishment.planning.safety_stock import lead_time_matrix
+from replenishment.planning.safety_stock import ServiceCurves, lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
-from replenishment.simulator.inputs import MAX_LEAD_TIME, Items
+from replenishment.simulator.inputs import Items
+from replenishment.simulator.replans import ReplanStore
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class StudySettings:
     feedback_gain: float = 1.0
     # measure each item from the first period an order can reach (lead time + 1 after joining)
     burn_in: bool = True
+    # re-plans' curves kept in memory up to this many MB; beyond it, in a temporary folder
+    memory_budget_mb: float = 2000.0
     planning: planning.PlanningSettings = field(
         default_factory=lambda: planning.PlanningSettings(
             quiet_item_prior=True, sparse_prior_weight=0.5
@@ -33,7 +37,7 @@ class StudySettings:
 
 
 def item_terms(items: Items) -> planning.ItemTerms:
-    longest = int(min(MAX_LEAD_TIME, items.lead_time.max(initial=0)))
+    longest = int(items.lead_time.max(initial=0))
     return planning.ItemTerms(
         unit_cost=items.unit_cost,
         lead_time_probs=lead_time_matrix(items.lead_time, longest),
@@ -43,15 +47,33 @@ def item_terms(items: Items) -> planning.ItemTerms:
     )
 
 
+def compact(base: planning.Groundwork, measure: str) -> planning.Groundwork:
+    """The groundwork as kept for every re-plan of a study: the curves in single precision,
+    and without the cycle service levels unless the targets are cycle service levels (the
+    fill-rate allocation and the fill-rate targets never read them): a third of the memory."""
+    c = base.curves
+    cycle = c.cycle if measure == "cycle" else np.empty((len(c.unit), 0))
+    curves = ServiceCurves(
+        unit=c.unit,
+        short=c.short.astype(np.float32),
+        on_hand=c.on_hand.astype(np.float32),
+        cycle=cycle.astype(np.float32),
+        mean_demand=c.mean_demand,
+    )
+    return replace(base, curves=curves)
+
+
 class SystemPolicy:
     """This issue's planning, re-planned every few periods from the history it is handed."""
 
     def __init__(self, items: Items, settings: StudySettings) -> None:
         self.terms = item_terms(items)
         self.settings = settings
-        self.groundwork: dict[int, planning.Groundwork] = {}
+        self.groundwork = ReplanStore(settings.memory_budget_mb)
         self.planning_seconds: list[float] = []
         self.first_plan: planning.Plan | None = None
+        # called after each planning run with its seconds and the number of runs so far
+        self.on_planned: Callable[[float, int], None] | None = None
 
     def _groundwork(self, t: int, history: np.ndarray) -> planning.Groundwork:
         epoch = t - (t - self.settings.warmup + 1) % self.settings.replan_every
@@ -59,9 +81,12 @@ class SystemPolicy:
             began = time.perf_counter()
             # history ends at t; the epoch's plan sees only columns up to the epoch
             seen = history[:, : epoch + 1]
-            self.groundwork[epoch] = planning.groundwork(seen, self.terms, self.settings.planning)
+            base = planning.groundwork(seen, self.terms, self.settings.planning)
+            self.groundwork.put(epoch, compact(base, self.settings.planning.service_measure))
             self.planning_seconds.append(time.perf_counter() - began)
-        return self.groundwork[epoch]
+            if self.on_planned is not None:
+                self.on_planned(self.planning_seconds[-1], len(self.planning_seconds))
+        return self.groundwork.get(epoch)
 
     def decide_for(self, target: float | None) -> SystemDecide:
         return SystemDecide(self, target)
@@ -109,7 +134,7 @@ class SystemDecide:
         result = planning.finish(base, self.policy.terms, self.policy.settings.planning, target)
         if self.policy.first_plan is None:
             self.policy.first_plan = result
-        return result.protection_level, result.levels.order_up_to
+        return result.protection_level, result.levels.order_quantity
 
 
 def match_system(
@@ -120,6 +145,7 @@ def match_system(
     wanted: float,
     *,
     steps: int = 7,
+    on_period: Callable[[], None] | None = None,
 ) -> Outcome:
     """The system at the least target (to ~0.004) whose fill rate reaches `wanted`.
 
@@ -130,7 +156,9 @@ def match_system(
     burn_in = system.settings.burn_in
 
     def run(target: float) -> Outcome:
-        return replay(matrix, items, start, system.decide_for(target), burn_in=burn_in)
+        return replay(
+            matrix, items, start, system.decide_for(target), burn_in=burn_in, on_period=on_period
+        )
 
     low, high = 0.5, 0.999
     best = run(high)
