@@ -26,6 +26,7 @@ from integration_gateway.adapters.retention import RETENTION
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.api import (
     identity,
+    imports,
     inbound,
     login_page,
     oauth,
@@ -104,6 +105,7 @@ def create_app(
         ),
         routers=[
             inbound.router,
+            imports.router,
             write_back.router,
             oauth.router,
             login_page.router,
@@ -119,6 +121,7 @@ def create_app(
         on_startup=[ensure_configured],
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
+    app.state.import_tasks = set()  # running bulk imports (api/imports.py)
     app.state.token_clients = {}  # token subject -> its api_clients row (api/auth.py)
     app.state.passwords = Passwords()
     app.state.token_verifier = token_verifier(settings, app)

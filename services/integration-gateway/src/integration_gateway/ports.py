@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -16,6 +17,8 @@ from integration_gateway.domain import (
     WriteBack,
 )
 from integration_gateway.domain.grants import StoredCode, StoredRefresh
+from integration_gateway.domain.import_jobs import ImportJob, ImportStatus
+from integration_gateway.domain.imports import RowError
 from integration_gateway.domain.people import Person, ServiceAccount
 
 
@@ -140,3 +143,33 @@ class IdentityUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def login_failures(self) -> LoginFailures: ...
+
+
+class ImportJobStore(Protocol):
+    async def add(self, job: ImportJob) -> ImportJob: ...
+    async def get(self, job_id: str) -> ImportJob | None: ...
+    async def recent(self, limit: int) -> list[ImportJob]: ...
+    async def progress(
+        self, job_id: str, status: ImportStatus, *, message: str | None = None, **counts: int
+    ) -> None: ...
+    async def add_errors(self, job_id: str, errors: Sequence[RowError], first_seq: int) -> None: ...
+    async def errors(self, job_id: str, offset: int, limit: int) -> list[RowError]: ...
+
+
+class MasterRecordStore(Protocol):
+    async def hashes(self, kind: str, keys: Sequence[str]) -> dict[str, str]: ...
+    async def save(self, kind: str, records: Mapping[str, tuple[str, str]]) -> None: ...
+    async def conversions(self) -> dict[tuple[str, str], Decimal]: ...
+
+
+class ImportUoW(UnitOfWorkProtocol, Protocol):
+    """What the bulk import needs from a unit of work."""
+
+    @property
+    def accepted(self) -> AcceptedMessageStore: ...
+
+    @property
+    def imports(self) -> ImportJobStore: ...
+
+    @property
+    def master_records(self) -> MasterRecordStore: ...

@@ -10,7 +10,14 @@ from functools import partial
 
 from inventory_contracts.events.approvals import ApprovalGranted, ApprovalRejected
 from inventory_contracts.events.availability import AvailabilityChanged
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderPlaced
 from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.handlers import HandlerRegistry
@@ -30,6 +37,9 @@ def registry(now: Clock = utc_now) -> HandlerRegistry[ReplenishmentUoW]:
         .on(ItemUpserted, master_data.record_item)
         .on(LocationUpserted, master_data.record_location)
         .on(SupplierUpserted, master_data.record_supplier)
+        .on(SupplierTermsUpserted, master_data.record_document)
+        .on(UnitOfMeasureUpserted, master_data.record_document)
+        .on(CategoryUpserted, master_data.record_document)
         .on_batch(AvailabilityChanged, partial(availability.apply_availability_changes, now=now))
         .on(ApprovalGranted, partial(approvals.apply_approval_granted, now=now))
         .on(ApprovalRejected, approvals.apply_approval_rejected)

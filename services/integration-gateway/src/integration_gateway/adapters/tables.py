@@ -194,3 +194,45 @@ login_failures = Table(
     now_column("failed_at"),
     Index("ix_login_failures_login", "login", "failed_at"),
 )
+
+# Bulk imports of master data (migration 0007).
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("file_format", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("client_id", Text, nullable=False),
+    Column("total_rows", Integer, nullable=False, server_default=text("0")),
+    Column("processed_rows", Integer, nullable=False, server_default=text("0")),
+    Column("applied", Integer, nullable=False, server_default=text("0")),
+    Column("unchanged", Integer, nullable=False, server_default=text("0")),
+    Column("rejected", Integer, nullable=False, server_default=text("0")),
+    Column("message", Text, nullable=True),
+    now_column("created_at"),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name="status_known"),
+)
+
+import_errors = Table(
+    "import_errors",
+    metadata,
+    Column("job_id", Text, ForeignKey("import_jobs.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    PrimaryKeyConstraint("job_id", "seq"),
+)
+
+master_records = Table(
+    "master_records",
+    metadata,
+    Column("kind", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("record", JSONB, nullable=False),
+    now_column("updated_at"),
+    PrimaryKeyConstraint("kind", "key"),
+)

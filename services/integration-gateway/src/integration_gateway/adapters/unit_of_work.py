@@ -14,6 +14,7 @@ from integration_gateway.adapters.grants import (
     LoginFailureStore,
     RefreshTokenStore,
 )
+from integration_gateway.adapters.imports import ImportJobRepository, MasterRecordRepository
 from integration_gateway.adapters.people import PeopleRepository, ServiceAccountRepository
 from integration_gateway.adapters.signing_keys import SigningKeyStore
 from integration_gateway.adapters.write_back import DeliveryRepository, SubscriptionRepository
@@ -34,6 +35,8 @@ class GatewayUnitOfWork(UnitOfWork):
     codes: AuthorizationCodeStore
     refresh_tokens: RefreshTokenStore
     login_failures: LoginFailureStore
+    imports: ImportJobRepository
+    master_records: MasterRecordRepository
     secret_box: ClassVar[SecretBox | None] = None
     """Encrypts the subscriptions' secrets; set by `keyed` (DATA_ENCRYPTION_KEY)."""
 
@@ -57,4 +60,6 @@ class GatewayUnitOfWork(UnitOfWork):
         self.codes = AuthorizationCodeStore(self.session)
         self.refresh_tokens = RefreshTokenStore(self.session)
         self.login_failures = LoginFailureStore(self.session)
+        self.imports = ImportJobRepository(self.session)
+        self.master_records = MasterRecordRepository(self.session)
         return self

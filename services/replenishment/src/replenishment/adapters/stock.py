@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -55,6 +56,24 @@ class MasterDataRepository:
                 index_elements=["supplier_id"], set_={**values, "updated_at": func.now()}
             )
         )
+
+    async def upsert_record(self, kind: str, key: str, record: dict[str, Any]) -> None:
+        """Store a master-data document (supplier terms, a unit, a category) by kind and key."""
+        values = {"kind": kind, "key": key, "record": record}
+        await self._session.execute(
+            insert(tables.master_records)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["kind", "key"], set_={"record": record, "updated_at": func.now()}
+            )
+        )
+
+    async def record(self, kind: str, key: str) -> dict[str, Any] | None:
+        query = select(tables.master_records.c.record).where(
+            tables.master_records.c.kind == kind, tables.master_records.c.key == key
+        )
+        found: dict[str, Any] | None = await self._session.scalar(query)
+        return found
 
     async def item(self, sku: str) -> Item | None:
         query = select(tables.items).where(tables.items.c.sku == sku)
