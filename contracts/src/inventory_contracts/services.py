@@ -149,7 +149,14 @@ INTEGRATION_GATEWAY: Final = Service(
         PersonChanged,
     ),
     # Written back to the ERP/CRM; outbound webhook subscriptions may forward more.
-    consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected, BackorderFilled),
+    # StockMoved: written back as a voucher (inventory.stock.voucher.v1) for the ERP's books.
+    consumes=(
+        PurchaseOrderReleased,
+        StockReserved,
+        ReservationRejected,
+        BackorderFilled,
+        StockMoved,
+    ),
 )
 
 SERVICES: Final[tuple[Service, ...]] = (

@@ -48,6 +48,14 @@ class FakeMasterData:
     async def upsert_record(self, kind: str, key: str, record: dict[str, Any]) -> None:
         self.records[(kind, key)] = record
 
+    async def upsert_records(self, kind: str, records: dict[str, dict[str, Any]]) -> None:
+        for key, record in records.items():
+            self.records[(kind, key)] = record
+
+    async def upsert_items(self, batch: Sequence[Item]) -> None:
+        for item in batch:
+            self.items[item.sku] = item
+
     async def record(self, kind: str, key: str) -> dict[str, Any] | None:
         return self.records.get((kind, key))
 

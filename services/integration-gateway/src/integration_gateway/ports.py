@@ -16,6 +16,7 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
+from integration_gateway.domain.api_key_admin import ApiKeyInfo
 from integration_gateway.domain.grants import StoredCode, StoredRefresh
 from integration_gateway.domain.import_jobs import ImportJob, ImportStatus
 from integration_gateway.domain.imports import RowError
@@ -160,6 +161,20 @@ class MasterRecordStore(Protocol):
     async def hashes(self, kind: str, keys: Sequence[str]) -> dict[str, str]: ...
     async def save(self, kind: str, records: Mapping[str, tuple[str, str]]) -> None: ...
     async def conversions(self) -> dict[tuple[str, str], Decimal]: ...
+    async def records(self, kind: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+
+class VoucherUoW(UnitOfWorkProtocol, Protocol):
+    """What queuing vouchers needs from a unit of work."""
+
+    @property
+    def subscriptions(self) -> SubscriptionStore: ...
+
+    @property
+    def deliveries(self) -> DeliveryStore: ...
+
+    @property
+    def master_records(self) -> MasterRecordStore: ...
 
 
 class ImportUoW(UnitOfWorkProtocol, Protocol):
@@ -173,3 +188,26 @@ class ImportUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def master_records(self) -> MasterRecordStore: ...
+
+
+class ApiKeyStore(Protocol):
+    async def list(self) -> list[ApiKeyInfo]: ...
+    async def get(self, name: str, *, for_update: bool = False) -> ApiKeyInfo | None: ...
+    async def add(
+        self,
+        name: str,
+        key_hash: str,
+        hint: str,
+        scopes: Sequence[str],
+        rate_per_second: float | None,
+        burst: int | None,
+    ) -> ApiKeyInfo | None: ...
+    async def rotate(self, name: str, key_hash: str, hint: str, overlap: timedelta) -> None: ...
+    async def revoke(self, name: str) -> None: ...
+
+
+class ApiKeyUoW(UnitOfWorkProtocol, Protocol):
+    """What managing API keys needs from a unit of work."""
+
+    @property
+    def api_keys(self) -> ApiKeyStore: ...

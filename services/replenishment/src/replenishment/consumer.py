@@ -34,7 +34,7 @@ def registry(now: Clock = utc_now) -> HandlerRegistry[ReplenishmentUoW]:
     changes are applied set-based (a few statements per run, whatever its length)."""
     return (
         HandlerRegistry[ReplenishmentUoW]()
-        .on(ItemUpserted, master_data.record_item)
+        .on_batch(ItemUpserted, master_data.record_items)
         .on(LocationUpserted, master_data.record_location)
         .on(SupplierUpserted, master_data.record_supplier)
         .on(SupplierTermsUpserted, master_data.record_document)

@@ -130,6 +130,13 @@ class MasterRecordRepository:
             },
         )
 
+    async def records(self, kind: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The imported records of `kind` with these keys, as their event data."""
+        query = select(master_records.c.key, master_records.c.record).where(
+            master_records.c.kind == kind, master_records.c.key.in_(keys)
+        )
+        return {row.key: dict(row.record) for row in (await self._session.execute(query)).all()}
+
     async def conversions(self) -> dict[tuple[str, str], Decimal]:
         """The imported units' conversions: (unit, base unit) -> factor."""
         query = select(master_records.c.record).where(master_records.c.kind == "units")

@@ -41,6 +41,12 @@ api_clients = Table(
     # The client's own rate limit; NULL: the gateway's default (RATE_LIMIT_*).
     Column("rate_per_second", Float, nullable=True),
     Column("burst", Integer, nullable=True),
+    # Rotation (migration 0008): the old key works until previous_key_expires_at.
+    Column("previous_key_hash", Text, nullable=True),
+    Column("previous_key_expires_at", DateTime(timezone=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("key_hint", Text, nullable=True),
+    Index("ix_api_clients_previous_key_hash", "previous_key_hash"),
     CheckConstraint("rate_per_second > 0", name="rate_per_second_positive"),
     CheckConstraint("burst >= 1", name="burst_positive"),
     UniqueConstraint("key_hash"),

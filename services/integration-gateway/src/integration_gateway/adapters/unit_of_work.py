@@ -8,6 +8,7 @@ from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.uow import UnitOfWork
 
 from integration_gateway.adapters.accepted import AcceptedMessages
+from integration_gateway.adapters.api_keys import ApiKeyRepository
 from integration_gateway.adapters.clients import ClientRepository, IdempotencyRepository
 from integration_gateway.adapters.grants import (
     AuthorizationCodeStore,
@@ -36,6 +37,7 @@ class GatewayUnitOfWork(UnitOfWork):
     refresh_tokens: RefreshTokenStore
     login_failures: LoginFailureStore
     imports: ImportJobRepository
+    api_keys: ApiKeyRepository
     master_records: MasterRecordRepository
     secret_box: ClassVar[SecretBox | None] = None
     """Encrypts the subscriptions' secrets; set by `keyed` (DATA_ENCRYPTION_KEY)."""
@@ -61,5 +63,6 @@ class GatewayUnitOfWork(UnitOfWork):
         self.refresh_tokens = RefreshTokenStore(self.session)
         self.login_failures = LoginFailureStore(self.session)
         self.imports = ImportJobRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
         self.master_records = MasterRecordRepository(self.session)
         return self

@@ -245,5 +245,4 @@ def read_rows(
 
 def content_hash(event: Event) -> str:
     """A hash of the record's content: a re-import of the same content changes nothing."""
-    document = json.dumps(event.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(document.encode()).hexdigest()
+    return hashlib.sha256(event.model_dump_json().encode()).hexdigest()  # fields in model order

@@ -23,7 +23,10 @@ WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
     BackorderFilled,
 )
 """The events a subscription may ask for (the gateway consumes them)."""
-DELIVERABLE_TYPES: tuple[str, ...] = tuple(model.event_type for model in WRITE_BACK_EVENTS)
+DELIVERABLE_TYPES: tuple[str, ...] = (
+    *(model.event_type for model in WRITE_BACK_EVENTS),
+    "inventory.stock.voucher.v1",  # built from each StockMoved (domain/vouchers.py)
+)
 
 
 def new_id(prefix: str) -> str:

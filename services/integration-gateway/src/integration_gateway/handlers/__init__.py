@@ -130,5 +130,9 @@ async def unsubscribe(subscription_id: str, uow: GatewayUoW, actor: Principal | 
 
 
 async def subscribed_types(uow: GatewayUoW) -> set[str]:
-    """The event types some active subscription wants (the consumer reads only those)."""
-    return set(await uow.subscriptions.subscribed_types())
+    """The event types some active subscription wants (the consumer reads only those); a
+    voucher subscription wants the ledger's movements."""
+    wanted = set(await uow.subscriptions.subscribed_types())
+    if "inventory.stock.voucher.v1" in wanted:
+        wanted.add("inventory.stock.moved.v1")
+    return wanted

@@ -20,9 +20,8 @@ from replenishment.domain.demand import demand_of_orders
 from replenishment.ports import ReplenishmentUoW
 
 
-async def record_item(message: InboundEvent[ItemUpserted], uow: ReplenishmentUoW) -> None:
-    event = message.data
-    item = Item(
+def _item(event: ItemUpserted) -> Item:
+    return Item(
         sku=event.sku,
         name=event.name,
         name_zh=event.name_zh,
@@ -32,10 +31,19 @@ async def record_item(message: InboundEvent[ItemUpserted], uow: ReplenishmentUoW
         currency=event.currency,
         active=event.active,
     )
-    await uow.master_data.upsert_item(item)
-    if event.purchase_unit is not None:
-        unit = {"purchase_unit": event.purchase_unit, "factor": str(event.purchase_unit_factor)}
-        await uow.master_data.upsert_record("purchase-units", event.sku, unit)
+
+
+async def record_items(run: Sequence[InboundEvent[ItemUpserted]], uow: ReplenishmentUoW) -> None:
+    """A run of items (a bulk import) at once, with the purchase units of those that have one."""
+    events = [message.data for message in run]
+    await uow.master_data.upsert_items([_item(event) for event in events])
+    units = {
+        event.sku: {"purchase_unit": event.purchase_unit, "factor": str(event.purchase_unit_factor)}
+        for event in events
+        if event.purchase_unit is not None
+    }
+    if units:
+        await uow.master_data.upsert_records("purchase-units", units)
 
 
 async def record_location(message: InboundEvent[LocationUpserted], uow: ReplenishmentUoW) -> None:

@@ -23,6 +23,7 @@ from stock_ledger.handlers.messages import (
     issue_shipment,
     receive_goods,
     upsert_item,
+    upsert_items,
     upsert_location,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "reverse",
     "save_draft",
     "upsert_item",
+    "upsert_items",
     "upsert_location",
 ]
