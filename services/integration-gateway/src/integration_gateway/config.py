@@ -95,6 +95,10 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     long (env IDEMPOTENCY_KEY_TTL_HOURS); then the key is purged and could be used afresh."""
     delivery_retention_days: float = Field(default=30.0, gt=0)
     """How long delivered, cancelled and failed deliveries stay (env DELIVERY_RETENTION_DAYS)."""
+    circuit_failure_threshold: int = Field(default=5, ge=1)
+    """Failed POSTs in a row after which a receiver is paused (env CIRCUIT_FAILURE_THRESHOLD)."""
+    circuit_pause_seconds: float = Field(default=60.0, gt=0)
+    """How long a failing receiver is paused; then one try decides (env CIRCUIT_PAUSE_SECONDS)."""
     voucher_account_roles: dict[str, dict[str, str]] = Field(default_factory=dict)
     """Account roles per movement type of the vouchers, over the defaults (env
     VOUCHER_ACCOUNT_ROLES, JSON: ``{"issue": {"debit": "cogs", "credit": "inventory"}}``)."""

@@ -78,6 +78,9 @@ subscriptions = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("origin", Text, nullable=False, server_default=text("'api'")),
     now_column("created_at"),
+    # The circuit breaker (migration 0009): failed POSTs in a row, paused until.
+    Column("consecutive_failures", Integer, nullable=False, server_default=text("0")),
+    Column("paused_until", DateTime(timezone=True), nullable=True),
 )
 
 deliveries = Table(

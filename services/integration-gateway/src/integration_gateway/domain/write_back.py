@@ -45,6 +45,9 @@ class WebhookSubscription:
     active: bool
     origin: str
     created_at: datetime | None = None
+    consecutive_failures: int = 0
+    paused_until: datetime | None = None
+    """Set by the circuit breaker while the receiver keeps failing; deliveries wait."""
 
 
 def subscription_record(subscription: WebhookSubscription) -> dict[str, Any]:
