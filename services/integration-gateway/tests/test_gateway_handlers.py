@@ -43,6 +43,7 @@ class FakeIdempotency:
 class FakeSubscription:
     id: str
     event_types: tuple[str, ...]
+    locations: tuple[str, ...] | None = None
 
 
 class FakeSubscriptions:

@@ -108,3 +108,23 @@ async def test_each_movement_becomes_a_voucher_with_its_ledger_values_once(
     async with runtime.engine.connect() as connection:
         targets = await connection.scalars(text("SELECT DISTINCT subscription_id FROM deliveries"))
         assert list(targets) == [erp]
+
+
+async def test_a_subscription_limited_to_locations_gets_only_their_vouchers(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    body = {
+        "url": "http://127.0.0.1:9/erp", "secret": "s" * 20,
+        "event_types": ["inventory.stock.voucher.v1"], "locations": ["BJ-01"],
+    }  # fmt: skip
+    created = await client.post("/v1/subscriptions", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["locations"] == ["BJ-01"]
+    everywhere = await subscribe(runtime, "inventory.stock.voucher.v1")
+    shanghai = movement("LE-7", "receipt", 1, "8.50")  # at SH-01
+    await dispatch(runtime, [shanghai])
+    async with runtime.engine.connect() as connection:
+        targets = await connection.scalars(text("SELECT subscription_id FROM deliveries"))
+        assert list(targets) == [everywhere]
+    bad = await client.post("/v1/subscriptions", json={**body, "locations": []})
+    assert bad.status_code == 422 and "body.locations" in bad.text

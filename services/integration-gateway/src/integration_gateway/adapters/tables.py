@@ -81,6 +81,8 @@ subscriptions = Table(
     # The circuit breaker (migration 0009): failed POSTs in a row, paused until.
     Column("consecutive_failures", Integer, nullable=False, server_default=text("0")),
     Column("paused_until", DateTime(timezone=True), nullable=True),
+    # Only events at these locations (migration 0010); NULL: every location.
+    Column("locations", ARRAY(Text), nullable=True),
 )
 
 deliveries = Table(

@@ -35,6 +35,9 @@ class SubscriptionRepository:
                     event_types=list(subscription.event_types),
                     active=subscription.active,
                     origin=subscription.origin,
+                    locations=None
+                    if subscription.locations is None
+                    else list(subscription.locations),
                 )
                 .returning(subscriptions)
             )
@@ -187,4 +190,5 @@ def _subscription(row: Any, box: SecretBox) -> WebhookSubscription:
         created_at=row.created_at,
         consecutive_failures=row.consecutive_failures,
         paused_until=row.paused_until,
+        locations=None if row.locations is None else tuple(row.locations),
     )

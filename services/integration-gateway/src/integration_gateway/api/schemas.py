@@ -14,6 +14,7 @@ from inventory_contracts.events.base import (
     ContractModel,
     Currency,
     Identifier,
+    LocationCode,
     Money,
     NonNegativeInt32,
     Sku,
@@ -101,6 +102,9 @@ class SubscriptionBody(BaseModel):
     url: AnyHttpUrl
     secret: str = Field(min_length=8, max_length=512)
     event_types: list[str] = Field(min_length=1)
+    locations: list[LocationCode] | None = Field(
+        None, min_length=1, description="Only events at these locations; absent: all."
+    )
 
     @field_validator("event_types")
     @classmethod
@@ -122,6 +126,7 @@ class SubscriptionView(BaseModel):
     active: bool
     origin: str
     created_at: datetime | None
+    locations: list[str] | None = None
     consecutive_failures: int = 0
     paused_until: datetime | None = Field(
         None, description="The circuit breaker paused the receiver until then (deliveries wait)."

@@ -42,6 +42,7 @@ def _view(subscription: WebhookSubscription) -> SubscriptionView:
         active=subscription.active,
         origin=subscription.origin,
         created_at=subscription.created_at,
+        locations=None if subscription.locations is None else list(subscription.locations),
         consecutive_failures=subscription.consecutive_failures,
         paused_until=subscription.paused_until,
     )
@@ -58,7 +59,9 @@ async def create_subscription(
     except OutboundRefused as exc:
         raise ApiError(422, "validation_error", field_problems([("url", str(exc))])) from None
     actor = current_principal(request)
-    created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow, actor)
+    created = await handlers.subscribe(
+        str(body.url), body.secret, body.event_types, uow, actor, locations=body.locations
+    )
     return _view(created)
 
 

@@ -21,7 +21,7 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
-from integration_gateway.domain.write_back import subscription_record
+from integration_gateway.domain.write_back import at_wanted_location, subscription_record
 from integration_gateway.ports import GatewayUoW
 
 ACCEPTED = 202
@@ -92,7 +92,12 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
     subscribers = await uow.subscriptions.matching(sorted({event.type for event in events}))
     write_backs: list[WriteBack] = []
     for event in events:
-        wanted_by = [s.id for s in subscribers if domain.subscribed(s.event_types, event.type)]
+        wanted_by = [
+            s.id
+            for s in subscribers
+            if domain.subscribed(s.event_types, event.type)
+            and at_wanted_location(s.locations, event.data)
+        ]
         if wanted_by:
             payload = encode(event.cloud_event)
             write_backs += [WriteBack(to, event.id, event.type, payload) for to in wanted_by]
@@ -101,13 +106,20 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
 
 
 async def subscribe(
-    url: str, secret: str, event_types: Sequence[str], uow: GatewayUoW, actor: Principal | str
+    url: str,
+    secret: str,
+    event_types: Sequence[str],
+    uow: GatewayUoW,
+    actor: Principal | str,
+    *,
+    locations: Sequence[str] | None = None,
 ) -> WebhookSubscription:
     """A new active subscription of `url` to `event_types`, signed with `secret` (audited,
     the secret as ``***``)."""
     subscription = WebhookSubscription(
-        domain.new_id("sub"), url, secret, tuple(event_types), True, "api"
-    )
+        domain.new_id("sub"), url, secret, tuple(event_types), True, "api",
+        locations=None if locations is None else tuple(locations),
+    )  # fmt: skip
     async with uow:
         created = await uow.subscriptions.add(subscription)
         record = subscription_record(created)

@@ -15,6 +15,7 @@ from inventory_runtime.inbound import InboundEvent
 
 from integration_gateway.domain import WriteBack
 from integration_gateway.domain.vouchers import VOUCHER_TYPE, ErpUnit, Posting, voucher
+from integration_gateway.domain.write_back import at_wanted_location
 from integration_gateway.ports import VoucherUoW
 
 SOURCE = "/services/integration-gateway"
@@ -67,5 +68,10 @@ async def queue_vouchers(
         data = voucher(message.data, stock_unit, erp_unit, postings)
         payload = voucher_event(message, data)
         event_id = str(uuid.uuid5(_IDS, message.id))
-        write_backs += [WriteBack(s.id, event_id, VOUCHER_TYPE, payload) for s in subscribers]
-    await uow.deliveries.enqueue(write_backs)
+        write_backs += [
+            WriteBack(s.id, event_id, VOUCHER_TYPE, payload)
+            for s in subscribers
+            if at_wanted_location(s.locations, message.data)
+        ]
+    if write_backs:
+        await uow.deliveries.enqueue(write_backs)
