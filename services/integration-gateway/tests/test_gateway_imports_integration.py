@@ -126,3 +126,16 @@ async def test_an_import_file_may_be_larger_than_other_request_bodies(
     order = {"order_id": "SO-1", "lines": [], "customer_id": long_name * 3000}
     refused = await client.post("/v1/orders", json=order)
     assert refused.status_code == 413
+
+
+async def test_an_item_changed_by_put_is_changed_back_by_the_same_import(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    body = "sku,name,unit_of_measure,category,unit_cost\nP-1,Plum,pcs,fruit,1\n"
+    assert (await import_file(client, "items", body))["applied"] == 1
+    renamed = {"sku": "P-1", "name": "Greengage", "unit_of_measure": "pcs", "category": "fruit",
+               "unit_cost": 1}  # fmt: skip
+    assert (await client.put("/v1/items/P-1", json=renamed)).status_code == 202
+    again = await import_file(client, "items", body)
+    assert (again["applied"], again["unchanged"]) == (1, 0)
+    assert [item.name for item in await outbox_items(runtime)] == ["Plum", "Greengage", "Plum"]

@@ -84,6 +84,9 @@ class GatewayUoW(UnitOfWorkProtocol, Protocol):
     @property
     def deliveries(self) -> DeliveryStore: ...
 
+    @property
+    def master_records(self) -> MasterRecordStore: ...
+
 
 class PeopleStore(Protocol):
     async def get(self, login: str, *, for_update: bool = False) -> Person | None: ...

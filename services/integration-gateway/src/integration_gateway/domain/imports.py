@@ -243,6 +243,11 @@ def read_rows(
     return parsed
 
 
+def kind_of(event: Event) -> Kind | None:
+    """The import kind whose rows are events like this one (a master-data upsert), or None."""
+    return next((kind for kind in KINDS.values() if isinstance(event, kind.model)), None)
+
+
 def content_hash(event: Event) -> str:
     """A hash of the record's content: a re-import of the same content changes nothing."""
     return hashlib.sha256(event.model_dump_json().encode()).hexdigest()  # fields in model order

@@ -21,6 +21,7 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
+from integration_gateway.domain.imports import content_hash, kind_of
 from integration_gateway.domain.write_back import at_wanted_location, subscription_record
 from integration_gateway.ports import GatewayUoW
 
@@ -62,6 +63,10 @@ async def accept(request: InboundRequest, uow: GatewayUoW) -> Answer:
     async with uow:
         message = AcceptedMessage.accept(request.event, request.subject)
         uow.accepted.add(message)
+        kind = kind_of(request.event)
+        if kind is not None:  # a later bulk import compares with this state, not an older one
+            record = (content_hash(request.event), request.event.model_dump_json())
+            await uow.master_records.save(kind.name, {kind.key(request.event): record})
         body: dict[str, Any] = message.answer()
         if request.idempotency_key is not None:
             request_hash = domain.request_fingerprint(request.method, request.path, request.body)
