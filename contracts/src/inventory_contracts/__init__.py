@@ -30,7 +30,14 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.availability import AvailabilityChanged, MovementReference
 from inventory_contracts.events.base import Event, stock_point_key
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderCancelled, OrderLine, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
@@ -70,6 +77,7 @@ __all__ = [
     "ApprovalWithdrawn",
     "AvailabilityChanged",
     "BackorderFilled",
+    "CategoryUpserted",
     "CloudEvent",
     "ContractError",
     "Event",
@@ -100,8 +108,10 @@ __all__ = [
     "StockMoved",
     "StockOvercommitted",
     "StockReserved",
+    "SupplierTermsUpserted",
     "SupplierUpserted",
     "Topics",
+    "UnitOfMeasureUpserted",
     "UnknownEventType",
     "UnsupportedSpecVersion",
     "decode",

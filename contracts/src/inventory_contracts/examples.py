@@ -23,6 +23,7 @@ from inventory_contracts.events import (
     stock,
 )
 from inventory_contracts.events.base import Event
+from inventory_contracts.examples_master_data import MASTER_DATA_EXAMPLES
 from inventory_contracts.services import publisher_of
 
 _T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -73,6 +74,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         lot_tracked=True,
         expiry_managed=True,
     ),
+    *MASTER_DATA_EXAMPLES,
     master_data.LocationUpserted(location=_LOC, name="Shanghai central warehouse"),
     master_data.SupplierUpserted(
         supplier_id="SUP-HZ-03", name="Hangzhou Tea Co.", lead_time_days=7

@@ -19,7 +19,14 @@ from inventory_contracts.events.approvals import (
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.identity import PersonChanged
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
@@ -41,6 +48,9 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ItemUpserted,
     LocationUpserted,
     SupplierUpserted,
+    CategoryUpserted,
+    UnitOfMeasureUpserted,
+    SupplierTermsUpserted,
     StockMoved,
     PurchaseOrderReleased,
     GoodsReceived,

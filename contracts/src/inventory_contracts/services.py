@@ -21,7 +21,14 @@ from inventory_contracts.events.approvals import (
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.identity import PersonChanged
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
@@ -97,6 +104,9 @@ REPLENISHMENT: Final = Service(
         ItemUpserted,
         LocationUpserted,
         SupplierUpserted,
+        SupplierTermsUpserted,
+        UnitOfMeasureUpserted,
+        CategoryUpserted,
     ),
 )
 APPROVAL: Final = Service(
@@ -141,11 +151,21 @@ INTEGRATION_GATEWAY: Final = Service(
         ItemUpserted,
         LocationUpserted,
         SupplierUpserted,
+        CategoryUpserted,
+        UnitOfMeasureUpserted,
+        SupplierTermsUpserted,
         GoodsReceived,
         PersonChanged,
     ),
     # Written back to the ERP/CRM; outbound webhook subscriptions may forward more.
-    consumes=(PurchaseOrderReleased, StockReserved, ReservationRejected, BackorderFilled),
+    # StockMoved: written back as a voucher (inventory.stock.voucher.v1) for the ERP's books.
+    consumes=(
+        PurchaseOrderReleased,
+        StockReserved,
+        ReservationRejected,
+        BackorderFilled,
+        StockMoved,
+    ),
 )
 
 SERVICES: Final[tuple[Service, ...]] = (

@@ -52,7 +52,7 @@ async def runtime(gateway_db: str) -> AsyncIterator[ServiceRuntime]:
             text(
                 "TRUNCATE outbox, inbox, idempotency_keys, deliveries, subscriptions, api_clients,"
                 " people, service_accounts, signing_keys, authorization_codes, refresh_tokens,"
-                " login_failures"
+                " login_failures, import_errors, import_jobs, master_records"
             )
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -43,6 +43,7 @@ class FakeIdempotency:
 class FakeSubscription:
     id: str
     event_types: tuple[str, ...]
+    locations: tuple[str, ...] | None = None
 
 
 class FakeSubscriptions:
@@ -78,6 +79,23 @@ class FakeDeliveries:
             self.queued.setdefault((w.subscription_id, w.event_id), w.payload)
 
 
+class FakeMasterRecords:
+    def __init__(self) -> None:
+        self.saved: dict[tuple[str, str], tuple[str, str]] = {}
+
+    async def hashes(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
+        return {k: self.saved[(kind, k)][0] for k in keys if (kind, k) in self.saved}
+
+    async def save(self, kind: str, records: Mapping[str, tuple[str, str]]) -> None:
+        self.saved.update({(kind, key): record for key, record in records.items()})
+
+    async def conversions(self) -> dict[tuple[str, str], Decimal]:
+        return {}
+
+    async def records(self, kind: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {}
+
+
 class FakeGatewayUoW(FakeUnitOfWork):
     def __init__(self, *subscriptions: FakeSubscription) -> None:
         super().__init__(source="/services/integration-gateway")
@@ -85,6 +103,7 @@ class FakeGatewayUoW(FakeUnitOfWork):
         self.idempotency = FakeIdempotency()
         self.subscriptions = FakeSubscriptions(*subscriptions)
         self.deliveries = FakeDeliveries()
+        self.master_records = FakeMasterRecords()
 
 
 ORDER = OrderPlaced(

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -42,6 +43,21 @@ class FakeMasterData:
         self.items: dict[str, Item] = {}
         self.suppliers: dict[str, Supplier] = {}
         self.locations: dict[str, tuple[str, bool]] = {}
+        self.records: dict[tuple[str, str], dict[str, Any]] = {}
+
+    async def upsert_record(self, kind: str, key: str, record: dict[str, Any]) -> None:
+        self.records[(kind, key)] = record
+
+    async def upsert_records(self, kind: str, records: dict[str, dict[str, Any]]) -> None:
+        for key, record in records.items():
+            self.records[(kind, key)] = record
+
+    async def upsert_items(self, batch: Sequence[Item]) -> None:
+        for item in batch:
+            self.items[item.sku] = item
+
+    async def record(self, kind: str, key: str) -> dict[str, Any] | None:
+        return self.records.get((kind, key))
 
     async def upsert_item(self, item: Item) -> None:
         self.items[item.sku] = item

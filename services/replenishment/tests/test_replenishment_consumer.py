@@ -67,3 +67,33 @@ async def test_a_batch_of_mixed_events_is_applied_in_partition_order(
     statuses = sorted((r.status, r.inventory_position) for r in uow.requisitions.rows.values())
     assert statuses == [("pending_approval", D(9)), ("rejected", D(10))]
     assert uow.positions.rows[("SKU-1", "WH-1")].on_hand == D(9)
+
+
+async def test_imported_master_data_lands_for_planning(uow: FakeReplenishmentUoW) -> None:
+    """Supplier terms, a unit's conversion, a category and an item's purchase unit (bulk
+    import, issue 19) are kept where planning reads them."""
+    from inventory_contracts.events.master_data import (
+        CategoryUpserted,
+        ItemUpserted,
+        SupplierTermsUpserted,
+        UnitOfMeasureUpserted,
+    )
+
+    terms = SupplierTermsUpserted(
+        supplier_id="SUP-1", sku="SKU-1", price=D("9.90"), lead_time_days=5,
+        minimum_order_quantity=D(10), pack_size=6,
+    )  # fmt: skip
+    unit = UnitOfMeasureUpserted(unit="box", name="Box", base_unit="pcs", factor=D(12))
+    item = ItemUpserted(
+        sku="SKU-1", name="Tea", unit_of_measure="pcs", category="tea", unit_cost=D(1),
+        purchase_unit="box", purchase_unit_factor=D(12),
+    )  # fmt: skip
+    category = CategoryUpserted(category="tea", name="Tea", name_zh="茶叶")
+    await handle(uow, [inbound(terms), inbound(unit), inbound(item), inbound(category)])
+    records = uow.master_data.records
+    assert records[("supplier-terms", "SUP-1/SKU-1")]["minimum_order_quantity"] == "10"
+    assert records[("supplier-terms", "SUP-1/SKU-1")]["pack_size"] == 6
+    assert records[("units", "box")]["factor"] == "12"
+    assert records[("purchase-units", "SKU-1")] == {"purchase_unit": "box", "factor": "12"}
+    assert records[("categories", "tea")]["name_zh"] == "茶叶"
+    assert uow.master_data.items["SKU-1"].unit_of_measure == "pcs"

@@ -71,6 +71,9 @@ class FakeRepository:
     async def upsert_item(self, sku: str, active: bool) -> None:
         self.items[sku] = active
 
+    async def upsert_items(self, states: dict[str, bool]) -> None:
+        self.items.update(states)
+
     async def upsert_location(self, location: str, active: bool) -> None:
         self.locations[location] = active
 

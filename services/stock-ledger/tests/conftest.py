@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -87,6 +87,10 @@ class FakeRepository:
             item.sku, item.unit_cost, item.currency, item.active, item.valuation_method,
             item.lot_tracked, item.expiry_managed, item.category,
         )  # fmt: skip
+
+    async def upsert_items(self, batch: Sequence[ItemUpserted]) -> None:
+        for item in batch:
+            await self.upsert_item(item)
 
     async def upsert_location(self, location: LocationUpserted) -> None:
         self.locations[location.location] = Location(

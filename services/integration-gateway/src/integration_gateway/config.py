@@ -21,6 +21,7 @@ from inventory_runtime.settings import (
 from pydantic import Field, model_validator
 
 from integration_gateway.domain.rate_limits import RateLimit
+from integration_gateway.domain.vouchers import Posting, parse_postings
 
 DEV_API_KEY = "dev-api-key"
 DEV_ADMIN_PASSWORD = "dev-admin-password"
@@ -106,6 +107,16 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     long (env IDEMPOTENCY_KEY_TTL_HOURS); then the key is purged and could be used afresh."""
     delivery_retention_days: float = Field(default=30.0, gt=0)
     """How long delivered, cancelled and failed deliveries stay (env DELIVERY_RETENTION_DAYS)."""
+    circuit_failure_threshold: int = Field(default=5, ge=1)
+    """Failed POSTs in a row after which a receiver is paused (env CIRCUIT_FAILURE_THRESHOLD)."""
+    circuit_pause_seconds: float = Field(default=60.0, gt=0)
+    """How long a failing receiver is paused; then one try decides (env CIRCUIT_PAUSE_SECONDS)."""
+    voucher_account_roles: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Account roles per movement type of the vouchers, over the defaults (env
+    VOUCHER_ACCOUNT_ROLES, JSON: ``{"issue": {"debit": "cogs", "credit": "inventory"}}``)."""
+    import_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    """The largest file `POST /v1/imports` reads, in bytes (env IMPORT_MAX_BODY_BYTES; other
+    routes keep HTTP_MAX_BODY_BYTES)."""
 
     rate_limit_per_second: float = Field(default=50.0, gt=0)
     """Requests a second an API client may send on average, per gateway process, unless the
@@ -121,6 +132,16 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     def secret_box(self) -> SecretBox:
         """Encrypts and decrypts the secrets the gateway stores, with `data_encryption_key`."""
         return SecretBox.from_setting(self.data_encryption_key)
+
+    @property
+    def voucher_postings(self) -> dict[str, Posting]:
+        """VOUCHER_ACCOUNT_ROLES as postings (checked at start-up, see `_check_voucher_roles`)."""
+        return parse_postings(self.voucher_account_roles)
+
+    @model_validator(mode="after")
+    def _check_voucher_roles(self) -> Self:
+        parse_postings(self.voucher_account_roles)  # a ValueError names the bad entry
+        return self
 
     @property
     def default_rate_limit(self) -> RateLimit:

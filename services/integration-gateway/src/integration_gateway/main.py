@@ -25,13 +25,16 @@ from integration_gateway.adapters.key_source import GatewayKeySource
 from integration_gateway.adapters.retention import RETENTION
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
 from integration_gateway.api import (
+    api_keys,
     identity,
+    imports,
     inbound,
     login_page,
     oauth,
     service_accounts,
     write_back,
 )
+from integration_gateway.api.import_limit import allow_large_imports
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.domain.api_keys import client_record
 from integration_gateway.domain.passwords import Passwords
@@ -113,13 +116,15 @@ def create_app(
         ),
         routers=[
             inbound.router,
+            imports.router,
             write_back.router,
             oauth.router,
             login_page.router,
             identity.router,
             service_accounts.router,
+            api_keys.router,
         ],
-        consumers=[consumer.subscription()],
+        consumers=[consumer.subscription(settings.voucher_postings)],
         unit_of_work=GatewayUnitOfWork.keyed(settings.secret_box),
         background=[
             BackgroundJob("webhook-delivery", run_delivery_worker),
@@ -128,6 +133,9 @@ def create_app(
         on_startup=[ensure_configured],
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
+    allow_large_imports(app, settings.import_max_body_bytes)
+    app.state.key_last_used = {}  # client id -> when its last_used_at was written (api/auth.py)
+    app.state.import_tasks = set()  # running bulk imports (api/imports.py)
     app.state.token_clients = {}  # token subject -> its api_clients row (api/auth.py)
     app.state.passwords = Passwords()
     app.state.token_verifier = token_verifier(settings, app)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -15,7 +16,10 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
+from integration_gateway.domain.api_key_admin import ApiKeyInfo
 from integration_gateway.domain.grants import StoredCode, StoredRefresh
+from integration_gateway.domain.import_jobs import ImportJob, ImportStatus
+from integration_gateway.domain.imports import RowError
 from integration_gateway.domain.people import Person, ServiceAccount
 
 
@@ -39,6 +43,8 @@ class Subscriber(Protocol):
     def id(self) -> str: ...
     @property
     def event_types(self) -> Sequence[str]: ...
+    @property
+    def locations(self) -> Sequence[str] | None: ...
 
 
 class SubscriptionStore(Protocol):
@@ -77,6 +83,9 @@ class GatewayUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def deliveries(self) -> DeliveryStore: ...
+
+    @property
+    def master_records(self) -> MasterRecordStore: ...
 
 
 class PeopleStore(Protocol):
@@ -140,3 +149,70 @@ class IdentityUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def login_failures(self) -> LoginFailures: ...
+
+
+class ImportJobStore(Protocol):
+    async def add(self, job: ImportJob) -> ImportJob: ...
+    async def get(self, job_id: str) -> ImportJob | None: ...
+    async def recent(self, limit: int) -> list[ImportJob]: ...
+    async def progress(
+        self, job_id: str, status: ImportStatus, *, message: str | None = None, **counts: int
+    ) -> None: ...
+    async def add_errors(self, job_id: str, errors: Sequence[RowError], first_seq: int) -> None: ...
+    async def errors(self, job_id: str, offset: int, limit: int) -> list[RowError]: ...
+
+
+class MasterRecordStore(Protocol):
+    async def hashes(self, kind: str, keys: Sequence[str]) -> dict[str, str]: ...
+    async def save(self, kind: str, records: Mapping[str, tuple[str, str]]) -> None: ...
+    async def conversions(self) -> dict[tuple[str, str], Decimal]: ...
+    async def records(self, kind: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+
+class VoucherUoW(UnitOfWorkProtocol, Protocol):
+    """What queuing vouchers needs from a unit of work."""
+
+    @property
+    def subscriptions(self) -> SubscriptionStore: ...
+
+    @property
+    def deliveries(self) -> DeliveryStore: ...
+
+    @property
+    def master_records(self) -> MasterRecordStore: ...
+
+
+class ImportUoW(UnitOfWorkProtocol, Protocol):
+    """What the bulk import needs from a unit of work."""
+
+    @property
+    def accepted(self) -> AcceptedMessageStore: ...
+
+    @property
+    def imports(self) -> ImportJobStore: ...
+
+    @property
+    def master_records(self) -> MasterRecordStore: ...
+
+
+class ApiKeyStore(Protocol):
+    async def list(self) -> list[ApiKeyInfo]: ...
+    async def get(self, name: str, *, for_update: bool = False) -> ApiKeyInfo | None: ...
+    async def add(
+        self,
+        name: str,
+        key_hash: str,
+        hint: str,
+        scopes: Sequence[str],
+        rate_per_second: float | None,
+        burst: int | None,
+    ) -> ApiKeyInfo | None: ...
+    async def rotate(self, name: str, key_hash: str, hint: str, overlap: timedelta) -> None: ...
+    async def revoke(self, name: str) -> None: ...
+
+
+class ApiKeyUoW(UnitOfWorkProtocol, Protocol):
+    """What managing API keys needs from a unit of work."""
+
+    @property
+    def api_keys(self) -> ApiKeyStore: ...

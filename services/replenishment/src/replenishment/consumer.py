@@ -15,7 +15,14 @@ from inventory_contracts.events.approvals import (
     ApprovalWithdrawn,
 )
 from inventory_contracts.events.availability import AvailabilityChanged
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderPlaced
 from inventory_runtime.clock import Clock, utc_now
 from inventory_runtime.handlers import HandlerRegistry
@@ -32,9 +39,12 @@ def registry(now: Clock = utc_now) -> HandlerRegistry[ReplenishmentUoW]:
     changes are applied set-based (a few statements per run, whatever its length)."""
     return (
         HandlerRegistry[ReplenishmentUoW]()
-        .on(ItemUpserted, master_data.record_item)
+        .on_batch(ItemUpserted, master_data.record_items)
         .on(LocationUpserted, master_data.record_location)
         .on(SupplierUpserted, master_data.record_supplier)
+        .on(SupplierTermsUpserted, master_data.record_document)
+        .on(UnitOfMeasureUpserted, master_data.record_document)
+        .on(CategoryUpserted, master_data.record_document)
         .on_batch(AvailabilityChanged, partial(availability.apply_availability_changes, now=now))
         .on(ApprovalGranted, partial(approvals.apply_approval_granted, now=now))
         .on(ApprovalRejected, approvals.apply_approval_rejected)

@@ -50,15 +50,17 @@ def registry(
     async def cancel_order(message: InboundEvent[OrderCancelled], uow: ReservationUoW) -> None:
         await handlers.cancel_order(message.data, uow, clock())
 
-    async def upsert_item(message: InboundEvent[ItemUpserted], uow: ReservationUoW) -> None:
-        await handlers.upsert_item(message.data, uow)
+    async def upsert_items(
+        messages: Sequence[InboundEvent[ItemUpserted]], uow: ReservationUoW
+    ) -> None:
+        await handlers.upsert_items([message.data for message in messages], uow)
 
     async def upsert_location(message: InboundEvent[LocationUpserted], uow: ReservationUoW) -> None:
         await handlers.upsert_location(message.data, uow)
 
     return (
         HandlerRegistry[ReservationUoW]()
-        .on(ItemUpserted, upsert_item)
+        .on_batch(ItemUpserted, upsert_items)
         .on(LocationUpserted, upsert_location)
         .on_batch(OrderPlaced, place_orders)
         .on(OrderCancelled, cancel_order)

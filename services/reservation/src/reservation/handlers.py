@@ -162,5 +162,10 @@ async def upsert_item(item: ItemUpserted, uow: ReservationUoW) -> None:
     await uow.reservations.upsert_item(item.sku, item.active)
 
 
+async def upsert_items(batch: Sequence[ItemUpserted], uow: ReservationUoW) -> None:
+    """A run of items (a bulk import) at once; a SKU given twice keeps its last state."""
+    await uow.reservations.upsert_items({item.sku: item.active for item in batch})
+
+
 async def upsert_location(location: LocationUpserted, uow: ReservationUoW) -> None:
     await uow.reservations.upsert_location(location.location, location.active)

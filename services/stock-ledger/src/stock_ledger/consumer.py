@@ -27,7 +27,7 @@ APPROVALS_GROUP_ID = "stock-ledger-approvals"
 
 registry = (
     HandlerRegistry[LedgerUoW]()
-    .on(ItemUpserted, handlers.upsert_item)
+    .on_batch(ItemUpserted, handlers.upsert_items)
     .on(LocationUpserted, handlers.upsert_location)
     .on(OrderShipped, handlers.issue_shipment)
     .on(GoodsReceived, handlers.receive_goods)

@@ -4,7 +4,7 @@ has what it uses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -46,6 +46,7 @@ class LedgerRepository(Protocol):
     tracked by the unit of work, which collects the events they record."""
 
     async def upsert_item(self, item: ItemUpserted) -> None: ...
+    async def upsert_items(self, batch: Sequence[ItemUpserted]) -> None: ...
     async def upsert_location(self, location: LocationUpserted) -> None: ...
     async def master_data(
         self, keys: Iterable[PointKey]

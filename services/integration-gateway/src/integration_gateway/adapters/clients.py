@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,7 +29,14 @@ class ClientRepository:
         self._session = session
 
     async def by_key_hash(self, key_hash: str) -> ApiClient | None:
-        return await self._one(select(api_clients).where(api_clients.c.key_hash == key_hash))
+        """The client whose current key, or rotated-out key still in its overlap window, has
+        this hash."""
+        previous = and_(
+            api_clients.c.previous_key_hash == key_hash,
+            api_clients.c.previous_key_expires_at > func.now(),
+        )
+        query = select(api_clients).where(or_(api_clients.c.key_hash == key_hash, previous))
+        return await self._one(query.limit(1))
 
     async def by_name(self, name: str) -> ApiClient | None:
         """The client called `name` (active or not), or None."""

@@ -41,6 +41,12 @@ api_clients = Table(
     # The client's own rate limit; NULL: the gateway's default (RATE_LIMIT_*).
     Column("rate_per_second", Float, nullable=True),
     Column("burst", Integer, nullable=True),
+    # Rotation (migration 0008): the old key works until previous_key_expires_at.
+    Column("previous_key_hash", Text, nullable=True),
+    Column("previous_key_expires_at", DateTime(timezone=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("key_hint", Text, nullable=True),
+    Index("ix_api_clients_previous_key_hash", "previous_key_hash"),
     CheckConstraint("rate_per_second > 0", name="rate_per_second_positive"),
     CheckConstraint("burst >= 1", name="burst_positive"),
     UniqueConstraint("key_hash"),
@@ -72,6 +78,11 @@ subscriptions = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("origin", Text, nullable=False, server_default=text("'api'")),
     now_column("created_at"),
+    # The circuit breaker (migration 0009): failed POSTs in a row, paused until.
+    Column("consecutive_failures", Integer, nullable=False, server_default=text("0")),
+    Column("paused_until", DateTime(timezone=True), nullable=True),
+    # Only events at these locations (migration 0010); NULL: every location.
+    Column("locations", ARRAY(Text), nullable=True),
 )
 
 deliveries = Table(
@@ -193,4 +204,46 @@ login_failures = Table(
     Column("login", Text, nullable=False),
     now_column("failed_at"),
     Index("ix_login_failures_login", "login", "failed_at"),
+)
+
+# Bulk imports of master data (migration 0007).
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("file_format", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("client_id", Text, nullable=False),
+    Column("total_rows", Integer, nullable=False, server_default=text("0")),
+    Column("processed_rows", Integer, nullable=False, server_default=text("0")),
+    Column("applied", Integer, nullable=False, server_default=text("0")),
+    Column("unchanged", Integer, nullable=False, server_default=text("0")),
+    Column("rejected", Integer, nullable=False, server_default=text("0")),
+    Column("message", Text, nullable=True),
+    now_column("created_at"),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name="status_known"),
+)
+
+import_errors = Table(
+    "import_errors",
+    metadata,
+    Column("job_id", Text, ForeignKey("import_jobs.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    PrimaryKeyConstraint("job_id", "seq"),
+)
+
+master_records = Table(
+    "master_records",
+    metadata,
+    Column("kind", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("record", JSONB, nullable=False),
+    now_column("updated_at"),
+    PrimaryKeyConstraint("kind", "key"),
 )

@@ -8,12 +8,14 @@ from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.uow import UnitOfWork
 
 from integration_gateway.adapters.accepted import AcceptedMessages
+from integration_gateway.adapters.api_keys import ApiKeyRepository
 from integration_gateway.adapters.clients import ClientRepository, IdempotencyRepository
 from integration_gateway.adapters.grants import (
     AuthorizationCodeStore,
     LoginFailureStore,
     RefreshTokenStore,
 )
+from integration_gateway.adapters.imports import ImportJobRepository, MasterRecordRepository
 from integration_gateway.adapters.people import PeopleRepository, ServiceAccountRepository
 from integration_gateway.adapters.signing_keys import SigningKeyStore
 from integration_gateway.adapters.write_back import DeliveryRepository, SubscriptionRepository
@@ -34,6 +36,9 @@ class GatewayUnitOfWork(UnitOfWork):
     codes: AuthorizationCodeStore
     refresh_tokens: RefreshTokenStore
     login_failures: LoginFailureStore
+    imports: ImportJobRepository
+    api_keys: ApiKeyRepository
+    master_records: MasterRecordRepository
     secret_box: ClassVar[SecretBox | None] = None
     """Encrypts the subscriptions' secrets; set by `keyed` (DATA_ENCRYPTION_KEY)."""
 
@@ -57,4 +62,7 @@ class GatewayUnitOfWork(UnitOfWork):
         self.codes = AuthorizationCodeStore(self.session)
         self.refresh_tokens = RefreshTokenStore(self.session)
         self.login_failures = LoginFailureStore(self.session)
+        self.imports = ImportJobRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.master_records = MasterRecordRepository(self.session)
         return self

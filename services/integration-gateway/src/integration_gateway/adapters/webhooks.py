@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -31,10 +31,11 @@ from inventory_runtime.delivery import (
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.secret_box import SecretBox, SecretBoxError
 from inventory_runtime.signing import signed_headers
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_gateway import metrics
+from integration_gateway.adapters.circuit import CircuitBreaker
 from integration_gateway.adapters.tables import deliveries, subscriptions
 from integration_gateway.config import IntegrationGatewaySettings
 
@@ -54,10 +55,13 @@ class DueDelivery:
     url: str
     secret: str
     """As stored (encrypted, or a legacy plaintext) until `WebhookSender` decrypts it."""
+    subscription_id: str = ""
 
 
 def _due(row: Row[Any]) -> DueDelivery:
-    return DueDelivery(row.event_id, row.event_type, row.payload, row.url, row.secret)
+    return DueDelivery(
+        row.event_id, row.event_type, row.payload, row.url, row.secret, row.subscription_id
+    )
 
 
 def _delivered(now: datetime) -> Mapping[str, object]:
@@ -74,7 +78,11 @@ DELIVERIES = OutboundQueue(
         deliveries.c.payload,
         subscriptions.c.url,
         subscriptions.c.secret,
-    ).join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id),
+        deliveries.c.subscription_id,
+    )
+    .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+    # A receiver paused by the circuit breaker waits; its deliveries keep their tries.
+    .where(or_(subscriptions.c.paused_until.is_(None), subscriptions.c.paused_until <= func.now())),
     to_item=_due,
     done=_delivered,
     status_code_column="last_status_code",
@@ -105,13 +113,27 @@ class WebhookSender:
         guard: OutboundGuard,
         box: SecretBox,
         clock: Clock = utc_now,
+        circuit: CircuitBreaker | None = None,
     ) -> None:
         self._client = client
         self._guard = guard
         self._box = box
         self._clock = clock
+        self._circuit = circuit
 
     async def __call__(self, delivery: DueDelivery) -> int:
+        """POST the delivery; the circuit breaker counts its outcome per subscription."""
+        try:
+            status_code = await self._post(delivery)
+        except DeliveryFailed:
+            if self._circuit is not None:
+                await self._circuit.failed(delivery.subscription_id)
+            raise
+        if self._circuit is not None:
+            await self._circuit.succeeded(delivery.subscription_id)
+        return status_code
+
+    async def _post(self, delivery: DueDelivery) -> int:
         try:
             await self._guard.check_url(delivery.url)
         except OutboundRefused as exc:
@@ -153,7 +175,16 @@ def delivery_worker(
     return DeliveryWorker(
         session_factory,
         DELIVERIES,
-        WebhookSender(client, settings.outbound_guard, settings.secret_box),
+        WebhookSender(
+            client,
+            settings.outbound_guard,
+            settings.secret_box,
+            circuit=CircuitBreaker(
+                session_factory,
+                settings.circuit_failure_threshold,
+                timedelta(seconds=settings.circuit_pause_seconds),
+            ),
+        ),
         DeliveryTuning.from_settings(settings, "delivery"),
         describe=_describe,
         on_outcome=_count_attempt,

@@ -35,6 +35,9 @@ class SubscriptionRepository:
                     event_types=list(subscription.event_types),
                     active=subscription.active,
                     origin=subscription.origin,
+                    locations=None
+                    if subscription.locations is None
+                    else list(subscription.locations),
                 )
                 .returning(subscriptions)
             )
@@ -131,6 +134,31 @@ class DeliveryRepository:
             insert(deliveries).from_select(list(columns), select(rows)).on_conflict_do_nothing()
         )
 
+    async def replay(
+        self, subscription_id: str, first_id: int | None, last_id: int | None, statuses: list[str]
+    ) -> int:
+        """Make the subscription's deliveries in the id range with those statuses pending again
+        (tries from zero, due now) and close its circuit; return how many."""
+        query = update(deliveries).where(
+            deliveries.c.subscription_id == subscription_id, deliveries.c.status.in_(statuses)
+        )
+        if first_id is not None:
+            query = query.where(deliveries.c.id >= first_id)
+        if last_id is not None:
+            query = query.where(deliveries.c.id <= last_id)
+        replayed = await self._session.execute(
+            query.values(
+                status="pending", attempts=0, next_attempt_at=func.now(), last_error=None,
+                last_status_code=None, delivered_at=None,
+            ).returning(deliveries.c.id)
+        )  # fmt: skip
+        await self._session.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == subscription_id)
+            .values(consecutive_failures=0, paused_until=None)
+        )
+        return len(replayed.all())
+
     async def find(self, *, status: str | None, limit: int) -> list[dict[str, Any]]:
         query = select(
             deliveries.c.id,
@@ -160,4 +188,7 @@ def _subscription(row: Any, box: SecretBox) -> WebhookSubscription:
         active=row.active,
         origin=row.origin,
         created_at=row.created_at,
+        consecutive_failures=row.consecutive_failures,
+        paused_until=row.paused_until,
+        locations=None if row.locations is None else tuple(row.locations),
     )

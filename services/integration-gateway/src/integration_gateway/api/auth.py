@@ -9,6 +9,7 @@ over its rate limit is refused there too, before the body is read or anything is
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import Depends, Request, Response
@@ -23,6 +24,7 @@ from inventory_runtime.auth.routes import (
 )
 from inventory_runtime.errors import error_response
 
+from integration_gateway.adapters.api_keys import touch_last_used
 from integration_gateway.adapters.clients import client_for_principal, client_with_key
 from integration_gateway.domain import (
     ApiClient,
@@ -31,6 +33,7 @@ from integration_gateway.domain import (
     presented_key,
     retry_after_seconds,
 )
+from integration_gateway.domain.api_key_admin import LAST_USED_EVERY_SECONDS
 from integration_gateway.metrics import THROTTLED_REQUESTS
 
 API_KEY_HEADER = "X-API-Key"
@@ -106,6 +109,15 @@ async def _client_of_token(request: Request, principal: Principal) -> ApiClient:
     return client
 
 
+async def _note_use(request: Request, client: ApiClient) -> None:
+    """Write the key's last-used time, at most once a minute per client and process."""
+    touched: dict[str, float] = request.app.state.key_last_used
+    now = time.monotonic()
+    if now - touched.get(client.id, -LAST_USED_EVERY_SECONDS) >= LAST_USED_EVERY_SECONDS:
+        touched[client.id] = now
+        await touch_last_used(runtime_of(request).session_factory, client.id)
+
+
 class AuthenticatedRoute(SecuredRoute):
     """A route taking an API key with its scope or an access token with its permission."""
 
@@ -125,6 +137,7 @@ class AuthenticatedRoute(SecuredRoute):
                 message = f"API client {found.name!r} lacks scope {scope!r}"
                 return error_response(403, "forbidden", message)
             client = found
+            await _note_use(request, found)
             request.state.principal = Principal(
                 id=found.name, subject=f"api-client:{found.id}", roles=frozenset(), kind="service"
             )

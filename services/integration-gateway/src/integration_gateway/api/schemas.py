@@ -7,12 +7,14 @@ the events would; the path supplies the identifier (a body may repeat it, but mu
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from inventory_contracts.events.base import (
     DEFAULT_CURRENCY,
     ContractModel,
     Currency,
     Identifier,
+    LocationCode,
     Money,
     NonNegativeInt32,
     Sku,
@@ -100,6 +102,9 @@ class SubscriptionBody(BaseModel):
     url: AnyHttpUrl
     secret: str = Field(min_length=8, max_length=512)
     event_types: list[str] = Field(min_length=1)
+    locations: list[LocationCode] | None = Field(
+        None, min_length=1, description="Only events at these locations; absent: all."
+    )
 
     @field_validator("event_types")
     @classmethod
@@ -121,6 +126,28 @@ class SubscriptionView(BaseModel):
     active: bool
     origin: str
     created_at: datetime | None
+    locations: list[str] | None = None
+    consecutive_failures: int = 0
+    paused_until: datetime | None = Field(
+        None, description="The circuit breaker paused the receiver until then (deliveries wait)."
+    )
+
+
+ReplayedStatus = Literal["failed", "delivered", "cancelled"]
+
+
+def _failed_only() -> list[ReplayedStatus]:
+    return ["failed"]
+
+
+class ReplayBody(BaseModel):
+    """Which of a subscription's deliveries to send again (by delivery id, inclusive)."""
+
+    model_config = {"extra": "forbid"}
+    subscription_id: str = Field(min_length=1)
+    from_id: int | None = Field(None, ge=1)
+    to_id: int | None = Field(None, ge=1)
+    statuses: list[ReplayedStatus] = Field(default_factory=_failed_only, min_length=1)
 
 
 class DeliveryView(BaseModel):

@@ -13,7 +13,12 @@ from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from integration_gateway import handlers
 from integration_gateway.api import Uow
 from integration_gateway.api.auth import AuthenticatedRoute, requires
-from integration_gateway.api.schemas import DeliveryView, SubscriptionBody, SubscriptionView
+from integration_gateway.api.schemas import (
+    DeliveryView,
+    ReplayBody,
+    SubscriptionBody,
+    SubscriptionView,
+)
 from integration_gateway.domain import ApiClient, WebhookSubscription
 
 AdminClient = Annotated[ApiClient, requires("subscriptions:admin")]
@@ -37,6 +42,9 @@ def _view(subscription: WebhookSubscription) -> SubscriptionView:
         active=subscription.active,
         origin=subscription.origin,
         created_at=subscription.created_at,
+        locations=None if subscription.locations is None else list(subscription.locations),
+        consecutive_failures=subscription.consecutive_failures,
+        paused_until=subscription.paused_until,
     )
 
 
@@ -51,7 +59,9 @@ async def create_subscription(
     except OutboundRefused as exc:
         raise ApiError(422, "validation_error", field_problems([("url", str(exc))])) from None
     actor = current_principal(request)
-    created = await handlers.subscribe(str(body.url), body.secret, body.event_types, uow, actor)
+    created = await handlers.subscribe(
+        str(body.url), body.secret, body.event_types, uow, actor, locations=body.locations
+    )
     return _view(created)
 
 
@@ -73,6 +83,25 @@ async def delete_subscription(
     if not await handlers.unsubscribe(subscription_id, uow, current_principal(request)):
         raise ApiError(404, "not_found", f"no active subscription {subscription_id!r}")
     return Response(status_code=204)
+
+
+@router.post("/deliveries/replay")
+async def replay_deliveries(
+    body: ReplayBody, uow: Uow, client: AdminClient, request: Request
+) -> dict[str, int]:
+    """Deliver again a range of a subscription's deliveries (by default the dead-lettered,
+    ``failed`` ones) once the receiver is fixed; its circuit breaker is closed (audited)."""
+    async with uow:
+        if await uow.subscriptions.get(body.subscription_id) is None:
+            raise ApiError(404, "not_found", f"no subscription {body.subscription_id!r}")
+        count = await uow.deliveries.replay(
+            body.subscription_id, body.from_id, body.to_id, list(body.statuses)
+        )
+        after = body.model_dump() | {"replayed": count}
+        uow.audit(current_principal(request), "replay", "subscription", body.subscription_id,
+                  after=after)  # fmt: skip
+        await uow.commit()
+    return {"replayed": count}
 
 
 @router.get("/deliveries", response_model=list[DeliveryView])

@@ -23,7 +23,10 @@ WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
     BackorderFilled,
 )
 """The events a subscription may ask for (the gateway consumes them)."""
-DELIVERABLE_TYPES: tuple[str, ...] = tuple(model.event_type for model in WRITE_BACK_EVENTS)
+DELIVERABLE_TYPES: tuple[str, ...] = (
+    *(model.event_type for model in WRITE_BACK_EVENTS),
+    "inventory.stock.voucher.v1",  # built from each StockMoved (domain/vouchers.py)
+)
 
 
 def new_id(prefix: str) -> str:
@@ -42,6 +45,11 @@ class WebhookSubscription:
     active: bool
     origin: str
     created_at: datetime | None = None
+    consecutive_failures: int = 0
+    paused_until: datetime | None = None
+    """Set by the circuit breaker while the receiver keeps failing; deliveries wait."""
+    locations: tuple[str, ...] | None = None
+    """Only events at these locations (events of one location); None: every location."""
 
 
 def subscription_record(subscription: WebhookSubscription) -> dict[str, Any]:
@@ -52,6 +60,7 @@ def subscription_record(subscription: WebhookSubscription) -> dict[str, Any]:
         "event_types": list(subscription.event_types),
         "active": subscription.active,
         "origin": subscription.origin,
+        "locations": None if subscription.locations is None else list(subscription.locations),
         "secret": "***",
     }
 
@@ -59,6 +68,13 @@ def subscription_record(subscription: WebhookSubscription) -> dict[str, Any]:
 def subscribed(event_types: Sequence[str], event_type: str) -> bool:
     """True when a subscription to `event_types` wants events of `event_type`."""
     return event_type in event_types
+
+
+def at_wanted_location(locations: Sequence[str] | None, data: object) -> bool:
+    """True when a subscription limited to `locations` (None: all) wants this event: an event
+    of one location (its data has a `location`) must be at one of them; others always are."""
+    location = getattr(data, "location", None)
+    return locations is None or not isinstance(location, str) or location in locations
 
 
 @dataclass(frozen=True)

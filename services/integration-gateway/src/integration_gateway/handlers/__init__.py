@@ -21,7 +21,8 @@ from integration_gateway.domain import (
     WebhookSubscription,
     WriteBack,
 )
-from integration_gateway.domain.write_back import subscription_record
+from integration_gateway.domain.imports import content_hash, kind_of
+from integration_gateway.domain.write_back import at_wanted_location, subscription_record
 from integration_gateway.ports import GatewayUoW
 
 ACCEPTED = 202
@@ -62,6 +63,10 @@ async def accept(request: InboundRequest, uow: GatewayUoW) -> Answer:
     async with uow:
         message = AcceptedMessage.accept(request.event, request.subject)
         uow.accepted.add(message)
+        kind = kind_of(request.event)
+        if kind is not None:  # a later bulk import compares with this state, not an older one
+            record = (content_hash(request.event), request.event.model_dump_json())
+            await uow.master_records.save(kind.name, {kind.key(request.event): record})
         body: dict[str, Any] = message.answer()
         if request.idempotency_key is not None:
             request_hash = domain.request_fingerprint(request.method, request.path, request.body)
@@ -92,7 +97,12 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
     subscribers = await uow.subscriptions.matching(sorted({event.type for event in events}))
     write_backs: list[WriteBack] = []
     for event in events:
-        wanted_by = [s.id for s in subscribers if domain.subscribed(s.event_types, event.type)]
+        wanted_by = [
+            s.id
+            for s in subscribers
+            if domain.subscribed(s.event_types, event.type)
+            and at_wanted_location(s.locations, event.data)
+        ]
         if wanted_by:
             payload = encode(event.cloud_event)
             write_backs += [WriteBack(to, event.id, event.type, payload) for to in wanted_by]
@@ -101,13 +111,20 @@ async def queue_write_backs(events: Sequence[InboundEvent], uow: GatewayUoW) -> 
 
 
 async def subscribe(
-    url: str, secret: str, event_types: Sequence[str], uow: GatewayUoW, actor: Principal | str
+    url: str,
+    secret: str,
+    event_types: Sequence[str],
+    uow: GatewayUoW,
+    actor: Principal | str,
+    *,
+    locations: Sequence[str] | None = None,
 ) -> WebhookSubscription:
     """A new active subscription of `url` to `event_types`, signed with `secret` (audited,
     the secret as ``***``)."""
     subscription = WebhookSubscription(
-        domain.new_id("sub"), url, secret, tuple(event_types), True, "api"
-    )
+        domain.new_id("sub"), url, secret, tuple(event_types), True, "api",
+        locations=None if locations is None else tuple(locations),
+    )  # fmt: skip
     async with uow:
         created = await uow.subscriptions.add(subscription)
         record = subscription_record(created)
@@ -130,5 +147,9 @@ async def unsubscribe(subscription_id: str, uow: GatewayUoW, actor: Principal | 
 
 
 async def subscribed_types(uow: GatewayUoW) -> set[str]:
-    """The event types some active subscription wants (the consumer reads only those)."""
-    return set(await uow.subscriptions.subscribed_types())
+    """The event types some active subscription wants (the consumer reads only those); a
+    voucher subscription wants the ledger's movements."""
+    wanted = set(await uow.subscriptions.subscribed_types())
+    if "inventory.stock.voucher.v1" in wanted:
+        wanted.add("inventory.stock.moved.v1")
+    return wanted

@@ -8,16 +8,34 @@ statement each (see `statements`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from replenishment.adapters import statements, tables
 from replenishment.adapters.rows import build, stock_point_arrays
 from replenishment.domain import Item, Policy, Position, StockPointKey, Supplier
+
+_UPSERT_ITEMS = text(
+    "INSERT INTO items (sku, name, name_zh, category, unit_of_measure, unit_cost, currency,"
+    " active) SELECT sku, name, name_zh, category, unit_of_measure, unit_cost, currency, active"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(sku text, name text, name_zh text,"
+    " category text, unit_of_measure text, unit_cost numeric, currency text, active boolean)"
+    " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,"
+    " category = excluded.category, unit_of_measure = excluded.unit_of_measure,"
+    " unit_cost = excluded.unit_cost, currency = excluded.currency, active = excluded.active,"
+    " updated_at = now()"
+)
+_UPSERT_RECORDS = text(
+    "INSERT INTO master_records (kind, key, record) SELECT :kind, key, record"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(key text, record jsonb)"
+    " ON CONFLICT (kind, key) DO UPDATE SET record = excluded.record, updated_at = now()"
+)
 
 
 class MasterDataRepository:
@@ -27,14 +45,16 @@ class MasterDataRepository:
         self._session = session
 
     async def upsert_item(self, item: Item) -> None:
-        values = asdict(item)
-        await self._session.execute(
-            insert(tables.items)
-            .values(values)
-            .on_conflict_do_update(
-                index_elements=["sku"], set_={**values, "updated_at": func.now()}
+        await self.upsert_items([item])
+
+    async def upsert_items(self, batch: Sequence[Item]) -> None:
+        """Items in one statement per 5,000 (a SKU given twice: its last state)."""
+        latest = {item.sku: asdict(item) for item in batch}
+        rows = [{**row, "unit_cost": str(row["unit_cost"])} for row in latest.values()]
+        for start in range(0, len(rows), 5000):
+            await self._session.execute(
+                _UPSERT_ITEMS, {"rows": json.dumps(rows[start : start + 5000])}
             )
-        )
 
     async def upsert_location(self, location: str, name: str, active: bool) -> None:
         values = {"location": location, "name": name, "active": active}
@@ -55,6 +75,23 @@ class MasterDataRepository:
                 index_elements=["supplier_id"], set_={**values, "updated_at": func.now()}
             )
         )
+
+    async def upsert_record(self, kind: str, key: str, record: dict[str, Any]) -> None:
+        """Store a master-data document (supplier terms, a unit, a category) by kind and key."""
+        await self.upsert_records(kind, {key: record})
+
+    async def upsert_records(self, kind: str, records: dict[str, dict[str, Any]]) -> None:
+        rows = [{"key": key, "record": record} for key, record in records.items()]
+        for start in range(0, len(rows), 5000):
+            chunk = json.dumps(rows[start : start + 5000])
+            await self._session.execute(_UPSERT_RECORDS, {"kind": kind, "rows": chunk})
+
+    async def record(self, kind: str, key: str) -> dict[str, Any] | None:
+        query = select(tables.master_records.c.record).where(
+            tables.master_records.c.kind == kind, tables.master_records.c.key == key
+        )
+        found: dict[str, Any] | None = await self._session.scalar(query)
+        return found
 
     async def item(self, sku: str) -> Item | None:
         query = select(tables.items).where(tables.items.c.sku == sku)

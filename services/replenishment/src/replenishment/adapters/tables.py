@@ -281,3 +281,14 @@ suggestion_snoozes = Table(
     now_column("snoozed_at"),
     PrimaryKeyConstraint("sku", "location"),
 )
+
+# Master data that planning reads as documents (migration 0006): supplier terms, units of
+# measure and their conversions, categories, items' purchase units; kind + key -> record.
+master_records = Table(
+    "master_records",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("record", JSONB, nullable=False),
+    now_column("updated_at"),
+)

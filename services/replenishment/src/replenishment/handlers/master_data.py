@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from inventory_contracts.events.master_data import ItemUpserted, LocationUpserted, SupplierUpserted
+from inventory_contracts.events.master_data import (
+    CategoryUpserted,
+    ItemUpserted,
+    LocationUpserted,
+    SupplierTermsUpserted,
+    SupplierUpserted,
+    UnitOfMeasureUpserted,
+)
 from inventory_contracts.events.orders import OrderPlaced
 from inventory_runtime.inbound import InboundEvent
 
@@ -13,9 +20,8 @@ from replenishment.domain.demand import demand_of_orders
 from replenishment.ports import ReplenishmentUoW
 
 
-async def record_item(message: InboundEvent[ItemUpserted], uow: ReplenishmentUoW) -> None:
-    event = message.data
-    item = Item(
+def _item(event: ItemUpserted) -> Item:
+    return Item(
         sku=event.sku,
         name=event.name,
         name_zh=event.name_zh,
@@ -25,7 +31,19 @@ async def record_item(message: InboundEvent[ItemUpserted], uow: ReplenishmentUoW
         currency=event.currency,
         active=event.active,
     )
-    await uow.master_data.upsert_item(item)
+
+
+async def record_items(run: Sequence[InboundEvent[ItemUpserted]], uow: ReplenishmentUoW) -> None:
+    """A run of items (a bulk import) at once, with the purchase units of those that have one."""
+    events = [message.data for message in run]
+    await uow.master_data.upsert_items([_item(event) for event in events])
+    units = {
+        event.sku: {"purchase_unit": event.purchase_unit, "factor": str(event.purchase_unit_factor)}
+        for event in events
+        if event.purchase_unit is not None
+    }
+    if units:
+        await uow.master_data.upsert_records("purchase-units", units)
 
 
 async def record_location(message: InboundEvent[LocationUpserted], uow: ReplenishmentUoW) -> None:
@@ -44,3 +62,21 @@ async def record_demands(run: Sequence[InboundEvent[OrderPlaced]], uow: Replenis
     met before (earlier in the run or in an earlier transaction) counts once."""
     orders = [(message.data, message.cloud_event.time) for message in run]
     await uow.demand.record_many(demand_of_orders(orders))
+
+
+async def record_document(
+    message: InboundEvent[SupplierTermsUpserted]
+    | InboundEvent[UnitOfMeasureUpserted]
+    | InboundEvent[CategoryUpserted],
+    uow: ReplenishmentUoW,
+) -> None:
+    """Supplier terms (price, MOQ, pack size, lead time), a unit's conversion or a category,
+    kept as documents for planning (`master_records`)."""
+    event = message.data
+    if isinstance(event, SupplierTermsUpserted):
+        kind, key = "supplier-terms", f"{event.supplier_id}/{event.sku}"
+    elif isinstance(event, UnitOfMeasureUpserted):
+        kind, key = "units", event.unit
+    else:
+        kind, key = "categories", event.category
+    await uow.master_data.upsert_record(kind, key, event.model_dump(mode="json"))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from inventory_runtime.db import text_array
-from sqlalchemy import any_, func, select
+from sqlalchemy import any_, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +45,6 @@ from reservation.adapters.tables import (
     EXPIRABLE,
     backorder_fills,
     early_cancellations,
-    items,
     locations,
     reservation_lines,
     reservations,
@@ -61,6 +60,12 @@ from reservation.domain import (
 )
 from reservation.ports import OrderContext, Track
 
+UPSERT_ITEMS = text(
+    "INSERT INTO items (sku, active) SELECT * FROM unnest(CAST(:skus AS text[]),"
+    " CAST(:actives AS boolean[])) ON CONFLICT (sku) DO UPDATE"
+    " SET active = excluded.active, updated_at = now()"
+)
+
 
 class SqlRepository:
     """`Repository` over the unit of work's SQLAlchemy session: few, set-based statements.
@@ -71,11 +76,12 @@ class SqlRepository:
         self.track = track
 
     async def upsert_item(self, sku: str, active: bool) -> None:
-        statement = insert(items).values(sku=sku, active=active)
+        await self.upsert_items({sku: active})
+
+    async def upsert_items(self, states: dict[str, bool]) -> None:
+        """Items' active flags in one statement."""
         await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["sku"], set_={"active": active, "updated_at": func.now()}
-            )
+            UPSERT_ITEMS, {"skus": list(states), "actives": list(states.values())}
         )
 
     async def upsert_location(self, location: str, active: bool) -> None:

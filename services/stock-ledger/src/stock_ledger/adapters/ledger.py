@@ -7,7 +7,7 @@ postings on several points cannot deadlock. Cost layers are only changed under t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stock_ledger.adapters import aging, rows
+from stock_ledger.adapters import aging, item_rows, rows
 from stock_ledger.adapters.layers import CostLayerStore
 from stock_ledger.adapters.rows import n
 from stock_ledger.adapters.tables import (
@@ -58,13 +58,10 @@ class SqlLedgerRepository(CostLayerStore):
         self._track = track
 
     async def upsert_item(self, item: ItemUpserted) -> None:
-        values = item.model_dump(include=ITEM_FIELDS)
-        statement = insert(items).values(**values)
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["sku"], set_={**values, "updated_at": func.now()}
-            )
-        )
+        await self.upsert_items([item])
+
+    async def upsert_items(self, batch: Sequence[ItemUpserted]) -> None:
+        await item_rows.upsert_items(self.session, batch)
 
     async def upsert_location(self, location: LocationUpserted) -> None:
         values = location.model_dump(include={"location", "name", "allow_negative_stock", "active"})

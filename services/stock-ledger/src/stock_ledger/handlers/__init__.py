@@ -24,6 +24,7 @@ from stock_ledger.handlers.messages import (
     issue_shipment,
     receive_goods,
     upsert_item,
+    upsert_items,
     upsert_location,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "reverse",
     "save_draft",
     "upsert_item",
+    "upsert_items",
     "upsert_location",
 ]

@@ -7,6 +7,8 @@ not transient, so the runtime dead-letters it with the reason after its retries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from inventory_contracts import GoodsReceived, ItemUpserted, LocationUpserted, OrderShipped
 from inventory_runtime.clock import utc_now
 from inventory_runtime.inbound import InboundEvent
@@ -18,6 +20,11 @@ from stock_ledger.ports import LedgerUoW
 
 async def upsert_item(message: InboundEvent[ItemUpserted], uow: LedgerUoW) -> None:
     await uow.ledger.upsert_item(message.data)
+
+
+async def upsert_items(run: Sequence[InboundEvent[ItemUpserted]], uow: LedgerUoW) -> None:
+    """A run of items (a bulk import) in one statement."""
+    await uow.ledger.upsert_items([message.data for message in run])
 
 
 async def upsert_location(message: InboundEvent[LocationUpserted], uow: LedgerUoW) -> None:
