@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from alembic import command
-from approval import handlers
+from approval import consumer, handlers
 from approval.adapters.timer_job import fire_all_due
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.domain import AssigneeRule, Branch, Flow, Person, Step
@@ -26,7 +26,9 @@ from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.migrations import alembic_config, migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
 from sqlalchemy import Connection, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from .conftest import as_message
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("clean")]
 
@@ -184,6 +186,24 @@ async def test_the_manager_chain_is_resolved_when_each_step_becomes_pending(
     lonely = await approval(client, "CHAIN-2")
     assert (lonely["steps"][0]["role"], lonely["steps"][0]["assignees"]) == ("approval_admin", [])
     assert "unassigned" in [entry["action"] for entry in lonely["audit"]]
+
+
+async def test_a_step_nobody_may_decide_goes_to_the_configured_fallback_role(
+    client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """`APPROVAL_ESCALATION_FALLBACK_ROLE` reaches a step resolved to nobody at its start, not
+    only an overdue one."""
+    chain = [{"assignees": [{"kind": "manager_chain", "level": 1}]}]
+    assert (await client.put("/v1/flows/visit", json=flow_of("visit", {"steps": chain}))).is_success
+    configured = ApprovalUnitOfWork.with_fallback_role("ops_lead")
+    async with configured(session_factory, source="/services/approval") as uow:
+        await consumer.subscription().handler(
+            [as_message(requested("FB-1", "visit").model_copy(update={"requested_by": "x.new"}))],
+            uow,
+        )
+        await uow.commit()
+    step = (await approval(client, "FB-1"))["steps"][0]
+    assert (step["role"], step["assignees"]) == ("ops_lead", [])
 
 
 async def test_branches_by_supplier_and_abc_class(client: httpx.AsyncClient, start: Start) -> None:

@@ -194,6 +194,8 @@ class FakeInstances:
 class FakeApprovalUoW(FakeUnitOfWork):
     """`ApprovalUoW` in memory, with the default flow and three approvers."""
 
+    fallback_role = "approval_admin"
+
     def __init__(self) -> None:
         super().__init__(source="/services/approval")
         self.flows = FakeFlows()

@@ -58,9 +58,9 @@ def create_app(settings: ApprovalSettings, clock: Clock = utc_now) -> FastAPI:
         ],
         pages=True,  # the inbox: /auth/login, /auth/callback, POST /auth/logout
         consumers=[consumer.subscription()],
-        unit_of_work=ApprovalUnitOfWork.with_reminder_share(
-            settings.approval_reminder_share
-        ).with_notices(settings.notice_config),
+        unit_of_work=ApprovalUnitOfWork.with_reminder_share(settings.approval_reminder_share)
+        .with_notices(settings.notice_config)
+        .with_fallback_role(fallback_role),
         background=[
             timer_job(settings.approval_timer_poll_seconds, fire_due, clock),
             notification_job(settings),

@@ -166,3 +166,8 @@ class ApprovalUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def delegations(self) -> Delegations: ...
+
+    @property
+    def fallback_role(self) -> str:
+        """Whom a step goes to when nobody else may decide it."""
+        ...

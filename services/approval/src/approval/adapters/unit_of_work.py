@@ -15,6 +15,7 @@ from approval.adapters.notifications import NoticeConfig, NotificationRepository
 from approval.adapters.people import PeopleRepository
 from approval.adapters.task_list import TaskList
 from approval.adapters.timers import DEFAULT_REMINDER_SHARE, TimerRepository
+from approval.domain.assignees import FALLBACK_ROLE
 from approval.domain.instances import ApprovalInstance
 from approval.domain.notices import NoticeWatch
 
@@ -37,6 +38,12 @@ class ApprovalUnitOfWork(UnitOfWork):
     notifications: NotificationRepository
     reminder_share: ClassVar[float] = DEFAULT_REMINDER_SHARE
     notice_config: ClassVar[NoticeConfig] = NoticeConfig()
+    fallback_role: ClassVar[str] = FALLBACK_ROLE
+
+    @classmethod
+    def with_fallback_role(cls, role: str) -> type[ApprovalUnitOfWork]:
+        """This unit of work handing a step nobody may decide to `role` (the setting)."""
+        return type(cls.__name__, (cls,), {"fallback_role": role})
 
     @classmethod
     def with_reminder_share(cls, share: float) -> type[ApprovalUnitOfWork]:

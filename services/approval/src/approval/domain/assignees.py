@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Final
 
 from approval.domain.flows import AssigneeRule
 from approval.domain.instances import SYSTEM_ACTOR, ApprovalInstance, AuditEntry
 from approval.domain.tasks import Task
+
+FALLBACK_ROLE: Final = "approval_admin"
+"""Who a step goes to when nobody else may decide it (no escalation role holder, no manager
+known, nobody its rules name): the default of `APPROVAL_ESCALATION_FALLBACK_ROLE`."""
 
 
 def stays_with_role(task: Task) -> bool:

@@ -3,22 +3,18 @@ manager chain, named people (the rules of `domain.assignees`)."""
 
 from __future__ import annotations
 
-from typing import Final
-
 from approval import domain
 from approval.domain import ApprovalInstance
+from approval.domain.assignees import FALLBACK_ROLE
 from approval.ports import ApprovalUoW
 
-FALLBACK_ROLE: Final = "approval_admin"
-"""Who a step goes to when nobody else may decide it (no escalation role holder, no manager
-known, nobody its rules name)."""
+__all__ = ["FALLBACK_ROLE", "assign_current"]
 
 
-async def assign_current(
-    uow: ApprovalUoW, instance: ApprovalInstance, fallback_role: str = FALLBACK_ROLE
-) -> None:
+async def assign_current(uow: ApprovalUoW, instance: ApprovalInstance) -> None:
     """Give the step that just became pending its assignees (a step that stays with its role
-    keeps none: its holders decide as they are when they decide)."""
+    keeps none: its holders decide as they are when they decide); nobody: the unit of work's
+    fallback role (`APPROVAL_ESCALATION_FALLBACK_ROLE`)."""
     task = instance.current_task
     if task is None or not task.unresolved:
         return
@@ -33,4 +29,4 @@ async def assign_current(
     levels = domain.levels_needed(task.rules)
     chain = await uow.people.chain_of(instance.requested_by, levels) if levels else []
     people = domain.resolve(task.rules, holders, chain, instance.may_be_decided_by)
-    domain.assign(instance, task, people, fallback_role)
+    domain.assign(instance, task, people, uow.fallback_role)

@@ -13,7 +13,7 @@ from approval.domain import (
     escalation_target,
     remind,
 )
-from approval.handlers.assign import FALLBACK_ROLE
+from approval.domain.assignees import FALLBACK_ROLE
 from approval.ports import ApprovalUoW
 
 
