@@ -119,6 +119,7 @@ def test_after_escalation_to_a_manager_only_the_manager_decides() -> None:
         "chen.boss",
         None,
     )
+    assert event.reason == target.reason and "manager" in (event.reason or "")
     assert instance.new_audit[-1].action == "escalated"
     instance.approve("chen.boss", [], NOW + timedelta(minutes=2))
     assert instance.status == "approved"

@@ -101,6 +101,9 @@ class ApprovalEscalated(ApprovalEvent):
     to_approver: str | None = None
     to_role: str | None = None
     overdue_since: AwareDatetime
+    reason: str | None = Field(
+        None, description="Why it went where it went, e.g. to the assignees' managers."
+    )
 
     @model_validator(mode="after")
     def _has_a_target(self) -> Self:

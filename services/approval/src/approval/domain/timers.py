@@ -142,5 +142,6 @@ def escalate(
             to_approver=", ".join(target.assignees) or None,
             to_role=target.role,
             overdue_since=task.due_at,
+            reason=target.reason,
         )
     )
