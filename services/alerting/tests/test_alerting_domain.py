@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import email
 import hashlib
 import hmac
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from email.header import decode_header, make_header
 
 import pytest
 from alerting import domain
-from alerting.adapters.channels import EmailConfig, email_message, redacted
+from alerting.adapters.channels import redacted
 from alerting.config import AlertingSettings
 from alerting.domain import Alert, AlertStateError, Notification, Rule
 from inventory_contracts.events.alerts import AlertRaised, AlertResolved
@@ -151,24 +149,22 @@ def test_signature_is_the_platform_hmac_scheme_over_timestamp_and_body() -> None
     assert signature(body, "secret-123", "1700000000") == f"sha256={digest}"
 
 
-def test_email_is_a_utf8_mime_message_with_bilingual_subject_and_body() -> None:
-    config = EmailConfig(host="smtp", from_address="alerts@inv.example", to=["ops@example.com"])
-    draft = domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0)
-    raw = email_message(notification_of(draft), config).as_bytes()
-    parsed = email.message_from_bytes(raw)
-    subject = str(make_header(decode_header(parsed["Subject"])))
+def test_messages_are_bilingual_by_default_or_in_the_channels_language() -> None:
+    notification = notification_of(domain.low_stock_alert(LOW_STOCK_RULE, BREACH, T0))
     assert (
-        subject
+        notification.title_in("bilingual")
         == "[预警 Alert · 警告 warning] 库存低于再订货点 / Stock below reorder point: SKU-1 @ WH1"
     )
-    assert parsed["To"] == "ops@example.com" and parsed["X-Alert-Id"] == "alr_1"
-    assert parsed.get_content_type() == "text/plain"
-    payload = parsed.get_payload(decode=True)
-    assert isinstance(payload, bytes) and parsed.get_content_charset() == "utf-8"
-    body = payload.decode("utf-8")
-    assert body.index("库存净额 3 ≤ 再订货点 5") < body.index(
+    both = notification.text_in("bilingual")
+    assert both.index("库存净额 3 ≤ 再订货点 5") < both.index(
         "inventory position 3 ≤ reorder point 5"
     )
+    assert notification.title_in("zh-CN") == "[预警 · 警告] 库存低于再订货点：SKU-1 @ WH1"
+    chinese = notification.text_in("zh-CN")
+    assert "再订货点 5" in chinese and "reorder point" not in chinese and "alr_1" in chinese
+    assert notification.title_in("en") == "[Alert · warning] Stock below reorder point: SKU-1 @ WH1"
+    english = notification.text_in("en")
+    assert "reorder point 5" in english and "再订货点" not in english
 
 
 def test_secrets_are_hidden_in_views() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from email.header import decode_header, make_header
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from alerting.adapters.rule_job import run_due
 from alerting.handlers.rules import escalate, evaluate_next_due
 from inventory_contracts.events.base import Event
 from inventory_runtime.app import ServiceRuntime
+from inventory_testkit.standins import body_of, subject_of
 from sqlalchemy import text
 
 from .conftest import Mailbox
@@ -93,11 +93,8 @@ async def test_the_seed_rule_backtests_fires_once_for_the_right_items_mails_and_
     [message] = smtp_server.messages
     assert message["to"] == [MANAGER]
     parsed = email.message_from_bytes(message["raw"])
-    subject = str(make_header(decode_header(parsed["Subject"])))
-    assert "A 类物料周去化率连续两周下降超过 20%" in subject
-    payload = parsed.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    body = payload.decode()
+    assert "A 类物料周去化率连续两周下降超过 20%" in subject_of(parsed)
+    body = body_of(parsed)
     assert "TEA-A1 @ SH" in body and "去化率" in body and "TEA-A3" not in body
 
     # This week both sell 40 of 100 (0.2 -> 0.4): recovered; the others sell as before.

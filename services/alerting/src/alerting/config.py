@@ -23,7 +23,8 @@ from pydantic import Field
 class AlertingSettings(BatchingConsumerSettings):
     """Alerting settings; every field can be set by the environment variable of its name.
 
-    Channels (webhook, email) and rules live in the database and are managed over the API.
+    Channels (webhook, e-mail, DingTalk, WeCom, Feishu, Slack) and rules live in the database
+    and are managed over the API.
     """
 
     service_name: str = "alerting"
@@ -35,7 +36,8 @@ class AlertingSettings(BatchingConsumerSettings):
         "data_encryption_key": DATA_ENCRYPTION_KEY_RULE,
     }
     data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
-    """Encrypts the channels' secrets (webhook `secret`, email `password`) in the database:
+    """Encrypts the channels' secrets (webhook and DingTalk `secret`, e-mail
+    `password`, robot `token` / `key`) in the database:
     base64 of 32 random bytes, required outside development (env DATA_ENCRYPTION_KEY)."""
 
     notification_max_attempts: int = Field(default=8, ge=1)
@@ -54,6 +56,22 @@ class AlertingSettings(BatchingConsumerSettings):
     rule_evaluation_poll_seconds: float = Field(default=30.0, gt=0)
     """How often the rule job looks for KPI rules due for their scheduled evaluation and for
     alerts to escalate (env RULE_EVALUATION_POLL_SECONDS); each rule says how often it runs."""
+
+    notify_email_url: str = ""
+    notify_dingtalk_url: str = ""
+    notify_wecom_url: str = ""
+    notify_feishu_url: str = ""
+    notify_slack_url: str = ""
+    """An apprise URL template replacing a channel kind's built-in URL (env
+    ``NOTIFY_<KIND>_URL``; ``{id}``, ``{token}``, ``{secret}`` as in `inventory_runtime.notify`):
+    a proxy in a closed network, or a local receiver in tests. Empty: the built-in one."""
+
+    @property
+    def notify_url_overrides(self) -> dict[str, str]:
+        """The set ``NOTIFY_<KIND>_URL`` templates by channel kind."""
+        kinds = ("email", "dingtalk", "wecom", "feishu", "slack")
+        urls = {kind: str(getattr(self, f"notify_{kind}_url")) for kind in kinds}
+        return {kind: url for kind, url in urls.items() if url}
 
     @property
     def secret_box(self) -> SecretBox:

@@ -1,40 +1,41 @@
-"""Notification channels: each sends a `Notification` one way (webhook, email; IM later).
+"""Notification channels: each sends a `Notification` one way.
 
-A channel is anything with ``async def send(notification) -> None`` that raises on failure;
-`build_channel` turns a stored channel (kind + config) into one. A new kind (DingTalk, WeCom,
-Feishu, Slack) adds a config model, a class, a branch in `build_channel`
-and a request body in `api.schemas`.
+E-mail, DingTalk, WeCom, Feishu and Slack send through apprise (`AppriseChannel`, over
+`inventory_runtime.notify.Notifier`, URLs from `channel_configs`); the generic webhook is a
+signed JSON POST of our own (`WebhookChannel`; apprise cannot sign). A channel is anything with
+``async def send(notification) -> None`` that raises `ChannelError` on failure; `build_channel`
+turns a stored channel (kind + decrypted config) into one. Every sender checks the hosts it
+contacts with the outbound guard before each send.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
-import aiosmtplib
 import httpx
+from inventory_runtime.delivery import DeliveryFailed
+from inventory_runtime.notify import ChannelKind, Notifier, NotifyError
 from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from inventory_runtime.secret_box import SecretBox
 from inventory_runtime.secret_settings import redact_url
 from inventory_runtime.signing import signed_headers
-from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from alerting.adapters.channel_configs import (
+    APPRISE_KINDS,
+    CONFIGS,
+    EmailConfig,
+    Language,
+    WebhookConfig,
+    recipient,
+    templates_for,
+)
 from alerting.domain import Notification
 
-_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
-
-
-def _address(value: str) -> str:
-    if not _ADDRESS.match(value):
-        raise ValueError(f"not an email address: {value!r}")
-    return value
-
-
-EmailAddress = Annotated[str, AfterValidator(_address)]
+__all__ = ["EmailConfig", "WebhookConfig"]
 
 
 class ChannelError(Exception):
@@ -47,31 +48,9 @@ class Channel(Protocol):
     async def send(self, notification: Notification) -> None: ...
 
 
-class WebhookConfig(BaseModel):
-    """POST the alert as JSON to `url`, signed with `secret` when one is set."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    url: AnyHttpUrl
-    secret: str | None = Field(None, min_length=8)
-
-
-class EmailConfig(BaseModel):
-    """Send a bilingual plain-text email through an SMTP server."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    host: str = Field(min_length=1)
-    port: int = Field(587, ge=1, le=65535)
-    from_address: EmailAddress
-    to: list[EmailAddress] = Field(min_length=1)
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
-    use_tls: bool = Field(False, description="Connect with implicit TLS (usually port 465).")
-
-
-SECRET_FIELDS = ("secret", "password")
+SECRET_FIELDS = ("secret", "password", "token", "key")
+"""Config fields stored encrypted and shown as ``***``: webhook and DingTalk signing secrets,
+the SMTP password, the robots' tokens and keys."""
 
 
 def redacted(config: dict[str, Any]) -> dict[str, Any]:
@@ -149,43 +128,25 @@ class WebhookChannel:
             raise ChannelError(f"HTTP {response.status_code}: {response.text[:200]}")
 
 
-def email_message(notification: Notification, config: EmailConfig) -> EmailMessage:
-    """The MIME message: bilingual subject and UTF-8 plain-text body, Chinese first."""
-    message = EmailMessage()
-    message["Subject"] = notification.email_subject
-    message["From"] = config.from_address
-    message["To"] = ", ".join(config.to)
-    message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=config.from_address.rsplit("@", 1)[-1])
-    message["X-Alert-Id"] = notification.alert_id
-    message.set_content(notification.plain_text(), charset="utf-8")
-    return message
+class AppriseChannel:
+    """Sends through apprise (`inventory_runtime.notify.Notifier`): e-mail and the IM robots.
+    The notifier checks every host the URL contacts with the outbound guard."""
 
-
-class EmailChannel:
-    """Sends `email_message` over SMTP (aiosmtplib)."""
-
-    def __init__(self, config: EmailConfig, timeout: float, guard: OutboundGuard) -> None:
+    def __init__(self, kind: ChannelKind, config: BaseModel, notifier: Notifier) -> None:
+        self._kind = kind
         self._config = config
-        self._timeout = timeout
-        self._guard = guard
+        self._notifier = notifier
 
     async def send(self, notification: Notification) -> None:
-        config = self._config
-        await _guarded(self._guard, "email", {"host": config.host})
+        language: Language = getattr(self._config, "language", "bilingual")
+        title = notification.title_in(language)
+        body = notification.text_in(language)
         try:
-            await aiosmtplib.send(
-                email_message(notification, config),
-                hostname=config.host,
-                port=config.port,
-                username=config.username,
-                password=config.password,
-                start_tls=config.starttls,
-                use_tls=config.use_tls,
-                timeout=self._timeout,
-            )
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+            await self._notifier.send(self._kind, recipient(self._kind, self._config), title, body)
+        except OutboundRefused as exc:
+            raise ChannelError(f"outbound address refused: {exc}") from None
+        except (DeliveryFailed, NotifyError) as exc:
+            raise ChannelError(f"{self._kind}: {exc}") from exc
 
 
 def build_channel(
@@ -195,11 +156,14 @@ def build_channel(
     http: httpx.AsyncClient,
     timeout: float,
     guard: OutboundGuard,
+    url_overrides: Mapping[str, str] | None = None,
 ) -> Channel:
     """The channel for a stored kind and config (raises `ChannelError` for unknown kinds); it
-    checks its address with `guard` before each send."""
+    checks its hosts with `guard` before each send. `url_overrides`: ``NOTIFY_<KIND>_URL``."""
     if kind == "webhook":
         return WebhookChannel(WebhookConfig.model_validate(config), http, guard)
-    if kind == "email":
-        return EmailChannel(EmailConfig.model_validate(config), timeout, guard)
+    if kind in APPRISE_KINDS:
+        model = CONFIGS[kind].model_validate(config)
+        templates = templates_for(kind, model, url_overrides or {})
+        return AppriseChannel(kind, model, Notifier(templates, guard, timeout))
     raise ChannelError(f"unknown channel kind {kind!r}")

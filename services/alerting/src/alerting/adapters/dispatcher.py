@@ -100,10 +100,18 @@ def notification_worker(
     timeout = settings.notification_timeout_seconds
     guard = settings.outbound_guard
     box = settings.secret_box
+    overrides = settings.notify_url_overrides
 
     async def send(item: Outbound) -> None:
         config = opened(item.channel_config, box)
-        channel = build_channel(item.channel_kind, config, http=http, timeout=timeout, guard=guard)
+        channel = build_channel(
+            item.channel_kind,
+            config,
+            http=http,
+            timeout=timeout,
+            guard=guard,
+            url_overrides=overrides,
+        )
         await channel.send(item.notification)
 
     return DeliveryWorker(

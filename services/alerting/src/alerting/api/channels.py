@@ -73,8 +73,8 @@ async def _reachable_config(
 async def create_channel(
     body: ChannelBodyDep, actor: Admin, uow: Uow, guard: Guard, box: Box
 ) -> ChannelView:
-    """Add a notification channel (webhook or email); an internal URL or SMTP host is refused
-    unless allow-listed (OUTBOUND_ALLOWLIST)."""
+    """Add a notification channel (webhook, email, dingtalk, wecom, feishu or slack); an
+    internal webhook URL or SMTP host is refused unless allow-listed (OUTBOUND_ALLOWLIST)."""
     config = await _reachable_config(body, guard, box)
     async with uow:
         if await uow.channels.name_taken(body.name):

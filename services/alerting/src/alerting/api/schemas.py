@@ -7,7 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from alerting.adapters.channels import EmailConfig, WebhookConfig
+from alerting.adapters.channel_configs import (
+    DingTalkConfig,
+    EmailConfig,
+    FeishuConfig,
+    SlackConfig,
+    WebhookConfig,
+    WeComConfig,
+)
 from alerting.domain import AlertStatus, Severity
 
 
@@ -33,7 +40,51 @@ class EmailChannelBody(_Body):
     config: EmailConfig
 
 
-ChannelBody = Annotated[WebhookChannelBody | EmailChannelBody, Field(discriminator="kind")]
+class DingTalkChannelBody(_Body):
+    """A DingTalk group robot (apprise); its token and secret are stored encrypted."""
+
+    kind: Literal["dingtalk"]
+    name: str = Field(min_length=1, max_length=200)
+    enabled: bool = True
+    config: DingTalkConfig
+
+
+class WeComChannelBody(_Body):
+    """A WeCom group robot (apprise); its key is stored encrypted."""
+
+    kind: Literal["wecom"]
+    name: str = Field(min_length=1, max_length=200)
+    enabled: bool = True
+    config: WeComConfig
+
+
+class FeishuChannelBody(_Body):
+    """A Feishu group robot (apprise); its token is stored encrypted."""
+
+    kind: Literal["feishu"]
+    name: str = Field(min_length=1, max_length=200)
+    enabled: bool = True
+    config: FeishuConfig
+
+
+class SlackChannelBody(_Body):
+    """A Slack channel through a bot token (apprise); the token is stored encrypted."""
+
+    kind: Literal["slack"]
+    name: str = Field(min_length=1, max_length=200)
+    enabled: bool = True
+    config: SlackConfig
+
+
+ChannelBody = Annotated[
+    WebhookChannelBody
+    | EmailChannelBody
+    | DingTalkChannelBody
+    | WeComChannelBody
+    | FeishuChannelBody
+    | SlackChannelBody,
+    Field(discriminator="kind"),
+]
 
 
 class ChannelView(BaseModel):

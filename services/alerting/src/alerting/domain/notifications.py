@@ -35,17 +35,43 @@ class Notification:
         level = f"{SEVERITY_ZH.get(self.severity, self.severity)} {self.severity}"
         return f"[预警 Alert · {level}] {self.headline}"
 
-    def plain_text(self) -> str:
-        """The body of an email (or chat) notification: Chinese, then English."""
+    def _zh(self) -> str:
         raised = self.raised_at.strftime("%Y-%m-%d %H:%M:%S UTC")
         return (
             f"{self.title_zh}\n{self.message_zh}\n"
             f"级别：{SEVERITY_ZH.get(self.severity, self.severity)}　规则：{self.rule_id}"
-            f"　预警编号：{self.alert_id}　时间：{raised}\n\n"
+            f"　预警编号：{self.alert_id}　时间：{raised}\n"
+        )
+
+    def _en(self) -> str:
+        raised = self.raised_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return (
             f"{self.title_en}\n{self.message_en}\n"
             f"Severity: {self.severity}  Rule: {self.rule_id}  Alert: {self.alert_id}"
             f"  Raised: {raised}\n"
         )
+
+    def plain_text(self) -> str:
+        """The body of an email (or chat) notification: Chinese, then English."""
+        return f"{self._zh()}\n{self._en()}"
+
+    def title_in(self, language: str) -> str:
+        """The title (e-mail subject) in a channel's language: ``zh-CN``, ``en`` or both."""
+        where = self.subject.replace("@", " @ ")
+        if language == "zh-CN":
+            level = SEVERITY_ZH.get(self.severity, self.severity)
+            return f"[预警 · {level}] {self.title_zh}：{where}"
+        if language == "en":
+            return f"[Alert · {self.severity}] {self.title_en}: {where}"
+        return self.email_subject
+
+    def text_in(self, language: str) -> str:
+        """The body in a channel's language: ``zh-CN``, ``en`` or both (Chinese first)."""
+        if language == "zh-CN":
+            return self._zh()
+        if language == "en":
+            return self._en()
+        return self.plain_text()
 
     def as_json(self) -> dict[str, Any]:
         """The body of a webhook notification."""
