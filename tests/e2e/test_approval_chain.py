@@ -100,6 +100,31 @@ async def erp_subscribed(erp: WebhookReceiver) -> WebhookReceiver:
     return erp
 
 
+async def why_facts(page: Any) -> dict[str, str]:
+    """The why panel's facts as the page shows them: a value, or `unavailable:<reason>`."""
+    facts: dict[str, str] = {}
+    for card in await page.locator("#why [data-fact]").all():
+        key = str(await card.get_attribute("data-fact"))
+        reason = await card.get_attribute("data-reason")
+        facts[key] = f"unavailable:{reason}" if reason else (await card.inner_text()).strip()
+    return facts
+
+
+def assert_why_read_live(why: dict[str, str], sku: str) -> None:
+    """The panel read replenishment and reservation for real as the approval-service account
+    (a refused or unreachable read would say so): the ask, the policy behind it, the stock and
+    the supplier's record. Only the forecast may be missing, and only as "no data": no planning
+    run has covered this new item yet."""
+    assert why["why_item"] == f"{sku} @ {WAREHOUSE}" and why["why_quantity"] == "100"
+    assert why["why_trigger"] == "5 ≤ 10"
+    assert why["why_reorder_point"].startswith("10") and why["why_order_quantity"].startswith("100")
+    assert (why["why_on_hand"], why["why_available"], why["why_backordered"]) == ("5", "5", "0")
+    assert why["why_inventory_position"] == "5"
+    assert re.fullmatch(r"\d+% \(\d+/\d+\)|— \(0/0\)", why["why_on_time"]), why
+    missing = {k: v for k, v in why.items() if v.startswith("unavailable:")}
+    assert set(missing.items()) <= {("why_forecast", "unavailable:not_found")}, why
+
+
 async def approve_from_link(
     chromium: Any,
     link: str,
@@ -109,10 +134,12 @@ async def approve_from_link(
     width: int,
     height: int,
     foreign_link: str | None = None,
+    why: dict[str, str] | None = None,
 ) -> str:
     """Open the message's link signed out, sign in as `login` on the issuer's page, land on the
-    task and approve it with a comment; the flash the page shows. Then the link again (used),
-    and `foreign_link`, another person's (not `login`'s)."""
+    task and approve it with a comment; the flash the page shows. The why panel's facts are
+    put in `why` when given. Then the link again (used), and `foreign_link`, another person's
+    (not `login`'s)."""
     context = await chromium.new_context(
         viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US"
     )
@@ -126,6 +153,8 @@ async def approve_from_link(
     await page.locator("button[type=submit]").click()
     await page.wait_for_selector("#decide", timeout=15_000)  # the link opened the task
     assert "link=" not in page.url  # used up and left behind
+    if why is not None:
+        why.update(await why_facts(page))
     await page.fill("#comment", "同意采购 / approved from the link")
     await page.screenshot(path=str(screenshot(f"{shot}-task.png")), full_page=True)
     await page.click("#approve")
@@ -168,13 +197,15 @@ async def test_approvers_act_from_their_messages_and_the_order_reaches_the_erp(
     manager_link = LINK.search(chats[0].json["message"])
     assert manager_link is not None, chats[0].json["message"]
 
+    why: dict[str, str] = {}
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         flash = await approve_from_link(
             chromium, base_url("approval") + manager_link.group(1), "wang.manager",
-            lang="zh", width=390, height=844,
+            lang="zh", width=390, height=844, why=why,
         )  # fmt: skip
         assert flash == "已同意"
+        assert_why_read_live(why, sku)
 
         mails = await poll(
             lambda: [m for m in mailbox.messages if subject_id in subject_of(m)],
