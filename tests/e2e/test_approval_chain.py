@@ -14,22 +14,14 @@ The stack sends approval's notifications to these stand-ins in development
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
-from inventory_testkit.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
+from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.kafka import KafkaWatcher
-from inventory_testkit.platform import base_url, gateway, http, poll
-from inventory_testkit.standins import (
-    APPROVAL_IM_PORT,
-    APPROVAL_SMTP_PORT,
-    SmtpServer,
-    WebhookReceiver,
-    body_of,
-    subject_of,
-)
+from inventory_testkit.platform import base_url, gateway, poll
+from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 from tests.e2e.test_core_chain import (
     SUPPLIER,
@@ -40,43 +32,9 @@ from tests.e2e.test_core_chain import (
 )
 
 ERP_SECRET = "erp-approval-chain-secret"
-CONTACT_FIELDS = ("email", "locale", "dingtalk_user_id")
 LINK = re.compile(r"http://127\.0\.0\.1:8004(/inbox/\S+\?link=\S+)")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
-
-
-@pytest.fixture(scope="module")
-def im() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver(port=APPROVAL_IM_PORT)
-    receiver.start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpServer]:
-    server = SmtpServer(port=APPROVAL_SMTP_PORT)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-async def approvers_reachable() -> None:
-    """The demo approvers' addresses and languages, as the demo seeds them, announced afresh:
-    cleared, then set (an unchanged profile publishes nothing, and approval learns addresses
-    only from `PersonChanged`, so a stack whose approval database is newer than its people
-    would otherwise not know them)."""
-    async with http("integration-gateway") as gw:
-        for person in DEMO_PEOPLE:
-            if person["login"] not in ("wang.manager", "li.finance"):
-                continue
-            contacts = {k: person[k] for k in CONTACT_FIELDS if k in person}
-            cleared = {k: None for k in contacts if k != "locale"}
-            for change in (cleared, contacts):
-                response = await gw.patch(f"/v1/people/{person['login']}", json=change)
-                assert response.status_code == 200, response.text
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +93,7 @@ async def approve_from_link(
     height: int,
     foreign_link: str | None = None,
     why: dict[str, str] | None = None,
+    shot: str = "approval-chain",
 ) -> str:
     """Open the message's link signed out, sign in as `login` on the issuer's page, land on the
     task and approve it with a comment; the flash the page shows. The why panel's facts are
@@ -144,7 +103,7 @@ async def approve_from_link(
         viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US"
     )
     page = await context.new_page()
-    shot = f"approval-chain-{login}-{lang}-{width}"
+    shot = f"{shot}-{login}-{lang}-{width}"
     await page.goto(link)
     assert page.url.startswith(f"{base_url('integration-gateway')}/oauth/authorize")
     await page.locator("#login").fill(login)
