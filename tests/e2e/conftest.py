@@ -6,18 +6,16 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from inventory_testkit.demo_people import DEMO_PEOPLE
+from inventory_testkit.approver_channels import announce_contacts
 from inventory_testkit.demo_seed import seed_demo
 from inventory_testkit.kafka import KafkaWatcher
-from inventory_testkit.platform import http, not_ready
+from inventory_testkit.platform import not_ready
 from inventory_testkit.standins import (
     APPROVAL_IM_PORT,
     APPROVAL_SMTP_PORT,
     SmtpServer,
     WebhookReceiver,
 )
-
-CONTACT_FIELDS = ("email", "locale", "dingtalk_user_id")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -95,16 +93,5 @@ def mailbox() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="module")
 async def approvers_reachable() -> None:
-    """The demo approvers' addresses and languages, as the demo seeds them, announced afresh:
-    cleared, then set (an unchanged profile publishes nothing, and approval learns addresses
-    only from `PersonChanged`, so a stack whose approval database is newer than its people
-    would otherwise not know them)."""
-    async with http("integration-gateway") as gw:
-        for person in DEMO_PEOPLE:
-            if person["login"] not in ("wang.manager", "li.finance"):
-                continue
-            contacts = {k: person[k] for k in CONTACT_FIELDS if k in person}
-            cleared = {k: None for k in contacts if k != "locale"}
-            for change in (cleared, contacts):
-                response = await gw.patch(f"/v1/people/{person['login']}", json=change)
-                assert response.status_code == 200, response.text
+    """The demo approvers' addresses, announced afresh (`announce_contacts`)."""
+    await announce_contacts()
