@@ -2,12 +2,15 @@
 
 Receipt -> orders (one reserved, one rejected) -> stock falls below its reorder point ->
 requisition -> approval -> purchase order delivered to a stand-in ERP -> goods receipt -> stock
-restored; alerts arrive by webhook and email. Run `make up` first.
+restored; alerts arrive by webhook and email. The approvers' messages reach the stand-ins the
+demo starts (IM webhook, SMTP; scripts/services.sh): shown with their links, then approved in
+the approvers' place, or, with DEMO_APPROVE_BY_HAND=1, by you from the links. Run `make up` first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +18,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+from inventory_testkit import approver_channels as channels
 from inventory_testkit.demo_approvers import DEMO_APPROVERS
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.demo_seed import seed_demo
@@ -32,6 +36,7 @@ from inventory_testkit.platform import (
 from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 WAREHOUSE, SUPPLIER, ERP_SECRET = "WH-DEMO", "SUP-DEMO", "demo-erp-secret"
+BY_HAND = os.environ.get("DEMO_APPROVE_BY_HAND") == "1"
 
 
 def step(number: int, text: str) -> None:
@@ -53,13 +58,15 @@ async def checked(response: httpx.Response, *ok: int) -> Any:
 
 @dataclass
 class Demo:
-    """The story's cast: a Kafka watcher, a stand-in ERP and chat webhook, a mailbox."""
+    """The cast: a Kafka watcher, a stand-in ERP, chat webhook and mailbox; approvers' IM, mail."""
 
     bootstrap: str
     sku: str = field(default_factory=lambda: unique("DEMO-SKU"))
     erp: WebhookReceiver = field(default_factory=WebhookReceiver)
     chat: WebhookReceiver = field(default_factory=WebhookReceiver)
     smtp: SmtpServer = field(default_factory=SmtpServer)
+    im: WebhookReceiver = field(init=False)
+    mailbox: SmtpServer = field(init=False)
     watcher: KafkaWatcher = field(init=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +106,7 @@ async def master_data(demo: Demo) -> None:
     }
     # development only: no migration makes the demo people or their approver roles
     new_people, added = await seed_demo()
+    await channels.announce_contacts()  # where approval reaches wang.manager and li.finance
     async with http("alerting") as alerting:
         await disable_alert_channels()
         for kind, name, config in (
@@ -177,7 +185,7 @@ def outcome_of(seen: Seen, order_id: str) -> bool:
     return seen.topic == "inventory.reservations" and seen.event["data"]["order_id"] == order_id
 
 
-async def threshold(demo: Demo) -> str:
+async def threshold(demo: Demo) -> dict[str, Any]:
     step(5, "Position 100 - 70 = 30 <= 40: threshold crossed")
     sku, watcher, smtp = demo.sku, demo.watcher, demo.smtp
     below = await watcher.wait_for_event("inventory.stock.below-threshold.v1", sku=sku)
@@ -198,17 +206,21 @@ async def threshold(demo: Demo) -> str:
     await poll(lambda: [m for m in smtp.messages if sku in body_of(m)], bool, what="the email")
     fact(f"alert email: {subject_of(next(m for m in smtp.messages if sku in body_of(m)))}")
     fact(f"alert webhook: {len([r for r in demo.chat.received if sku in r.body.decode()])} call")
-    return str(request["request_id"])
+    return dict(request)
 
 
-async def approvals(demo: Demo, request_id: str) -> None:
-    step(6, "Approvals: department manager, then finance director")
-    for approver in ("wang.manager", "li.finance"):
-        async with http("approval", login=approver) as approval:  # signed in as the approver
-            path = f"/v1/approvals/{request_id}/approve"
-            await checked(await approval.post(path, json={"comment": "ok"}), 200)
-            fact(f"{approver} approved")
-    await demo.watcher.wait_for_event("inventory.approval.granted.v1", request_id=request_id)
+async def approvals(demo: Demo, request: dict[str, Any]) -> None:
+    step(6, "Approvals from the approvers' messages: the department manager on DingTalk, then "
+         "the finance director by e-mail (the development stand-ins)")  # fmt: skip
+    subject_id = request["subject_id"]
+    inboxes: list[channels.Inbox] = [
+        ("wang.manager", lambda: channels.chats_about(demo.im, subject_id)),
+        ("li.finance", lambda: channels.mails_about(demo.mailbox, subject_id)),
+    ]
+    await channels.act_on_messages(request, inboxes, by_hand=BY_HAND, say=fact)
+    await demo.watcher.wait_for_event(
+        "inventory.approval.granted.v1", request_id=request["request_id"]
+    )
 
 
 async def purchase_order(demo: Demo) -> dict[str, Any]:
@@ -264,13 +276,13 @@ async def main(bootstrap: str) -> None:
     demo.erp.start()
     demo.chat.start()
     demo.smtp.start()
+    demo.im, demo.mailbox = channels.start_standins()
     try:
         await master_data(demo)
         await receipt(demo)
         await policy(demo)
         await orders(demo)
-        request_id = await threshold(demo)
-        await approvals(demo, request_id)
+        await approvals(demo, await threshold(demo))
         await goods_receipt(demo, await purchase_order(demo))
         print("\nWhere to look:")
         for service in PORTS:
@@ -280,6 +292,8 @@ async def main(bootstrap: str) -> None:
         demo.erp.stop()
         demo.chat.stop()
         demo.smtp.stop()
+        demo.im.stop()
+        demo.mailbox.stop()
 
 
 if __name__ == "__main__":

@@ -6,10 +6,16 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from inventory_testkit.approver_channels import announce_contacts
 from inventory_testkit.demo_seed import seed_demo
 from inventory_testkit.kafka import KafkaWatcher
 from inventory_testkit.platform import not_ready
-from inventory_testkit.standins import SmtpServer, WebhookReceiver
+from inventory_testkit.standins import (
+    APPROVAL_IM_PORT,
+    APPROVAL_SMTP_PORT,
+    SmtpServer,
+    WebhookReceiver,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,3 +71,27 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+# The approvers' channels as the running approval service sends to them in development
+# (scripts/services.sh): an IM webhook stand-in and an SMTP server on fixed ports.
+@pytest.fixture(scope="module")
+def im() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver(port=APPROVAL_IM_PORT)
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[SmtpServer]:
+    server = SmtpServer(port=APPROVAL_SMTP_PORT)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+async def approvers_reachable() -> None:
+    """The demo approvers' addresses, announced afresh (`announce_contacts`)."""
+    await announce_contacts()

@@ -71,13 +71,13 @@ def exported_families() -> set[str]:
 
 async def planning_run() -> None:
     async with http("replenishment") as client:
-        started = await client.post("/planning/runs")
+        started = await client.post("/v1/planning/runs")
         assert started.status_code in (202, 409), started.text
         if started.status_code == 202:
             run_id = started.json()["run_id"]
 
             run = await poll(
-                lambda: client.get(f"/planning/runs/{run_id}"),
+                lambda: client.get(f"/v1/planning/runs/{run_id}"),
                 lambda r: r.json()["status"] in ("succeeded", "failed"),
                 timeout=120,
                 what="the planning run to finish",
