@@ -44,6 +44,8 @@ REQUISITIONS_OPEN = Gauge(
     "Requisitions waiting for approval or approved and not yet ordered, by status.",
     ["location", "status"],
 )
+OPEN_STATUSES = ("pending_approval", "approved")
+"""The statuses `REQUISITIONS_OPEN` counts: every planned location shows each, 0 when none."""
 PURCHASE_ORDERS_OPEN = Gauge(
     "inventory_purchase_orders_open",
     "Purchase orders not fully received.",
@@ -79,7 +81,10 @@ def refresher(settings: AdviceSettings) -> Refresh:
         per_location = Counter(s.location for s in standing)
         locations |= per_location.keys() | {loc for loc, _ in requisitions} | orders.keys()
         publish(SUGGESTIONS_OPEN, {(loc,): per_location.get(loc, 0) for loc in locations})
-        publish(REQUISITIONS_OPEN, {key: count for key, count in requisitions.items()})
+        open_keys = {(loc, status) for loc in locations for status in OPEN_STATUSES}
+        publish(
+            REQUISITIONS_OPEN, {k: requisitions.get(k, 0) for k in open_keys | requisitions.keys()}
+        )
         ordered = {loc: orders.get(loc, (0, Decimal(0))) for loc in locations}
         publish(PURCHASE_ORDERS_OPEN, {(loc,): count for loc, (count, _) in ordered.items()})
         publish(PURCHASE_ORDERS_OPEN_AMOUNT, {(loc,): amt for loc, (_, amt) in ordered.items()})
