@@ -7,7 +7,6 @@ go to `.local/screenshots` (or `SCREENSHOT_DIR`)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal as D
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import get_uow
 from approval.config import ApprovalSettings
@@ -23,7 +21,7 @@ from approval.main import create_app
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.routes import SESSION_COOKIE
 from inventory_runtime.auth.testing import TEST_ISSUER
-from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, free_port
+from inventory_testkit.browser import CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, chromium, serving
 
 PAYLOAD = "</script><script>window.pwned=true;alert(1)</script>"
 Start = Callable[[ApprovalRequested], Awaitable[None]]
@@ -42,15 +40,8 @@ async def base_url(
     """The app on a free port (no lifespan: no consumer, relay or timer job runs)."""
     app = create_app(ApprovalSettings())
     app.dependency_overrides[get_uow] = make_uow
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn tells only by this flag)
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await serving
+    async with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -61,12 +52,8 @@ def screenshots() -> Path:
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 def requested(request_id: str) -> ApprovalRequested:

@@ -8,14 +8,12 @@ which parts are unavailable and still offers the decision. Screenshots in
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal as D
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from approval.adapters.unit_of_work import ApprovalUnitOfWork
 from approval.api import get_uow
 from approval.api.why import get_why_reader
@@ -24,7 +22,7 @@ from approval.main import create_app
 from inventory_contracts.events.approvals import ApprovalRequested
 from inventory_runtime.auth.routes import SESSION_COOKIE
 from inventory_runtime.auth.testing import TEST_ISSUER
-from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, free_port
+from inventory_testkit.browser import CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, chromium, serving
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 Start = Callable[[ApprovalRequested], Awaitable[None]]
@@ -45,26 +43,15 @@ async def base_url(
     app.dependency_overrides[get_uow] = make_uow
     reader = why_services.reader()
     app.dependency_overrides[get_why_reader] = lambda: reader
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn tells only by this flag)
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await serving
+    async with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 def requisition(request_id: str) -> ApprovalRequested:

@@ -21,14 +21,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 import stock_ledger
-import uvicorn
 from inventory_contracts import ItemUpserted
 from inventory_runtime.auth.routes import SESSION_COOKIE
 from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.db import create_session_factory
 from inventory_runtime.migrations import migrate_async
 from inventory_runtime.testing import drop_database, fresh_database
-from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, free_port
+from inventory_testkit.browser import CHROMIUM, CHROMIUM_MISSING, SCREENSHOTS, chromium, serving
 from sqlalchemy.ext.asyncio import create_async_engine
 from stock_ledger import handlers
 from stock_ledger.adapters import LedgerUnitOfWork
@@ -84,20 +83,12 @@ async def base_url(database_url: str, make: type[Make]) -> AsyncIterator[str]:
         sessions, source="/services/stock-ledger"
     )
     app.dependency_overrides[variance_threshold] = lambda: Decimal(100)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn tells only by this flag)
-        await asyncio.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     admin = TEST_ISSUER.headers("admin", login="sun.admin")
-    async with httpx.AsyncClient(base_url=base, headers=admin) as http:
-        assert (await http.put(f"/v1/gtins/{GTIN}", json={"sku": SKU})).status_code == 200
-        await define_forms(http)
-    yield base
-    server.should_exit = True
-    await serving
+    async with serving(app) as base:
+        async with httpx.AsyncClient(base_url=base, headers=admin) as http:
+            assert (await http.put(f"/v1/gtins/{GTIN}", json={"sku": SKU})).status_code == 200
+            await define_forms(http)
+        yield base
     await engine.dispose()
     await drop_database(url)
 
@@ -126,12 +117,8 @@ async def define_forms(http: httpx.AsyncClient) -> None:
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 class Watched:
