@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -26,7 +27,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def services_up() -> None:
-    down = not_ready()
+    """Every service ready; a check failing for a moment (the machine busy) gets a minute."""
+    deadline = time.monotonic() + 60
+    while (down := not_ready()) and time.monotonic() < deadline:
+        time.sleep(2)
     if down:
         pytest.fail(
             f"services not ready: {', '.join(down)}. Start the stack with `make up`.",

@@ -245,13 +245,18 @@ class KafkaConsumerLoop(Generic[U]):
         if self._consumer is None or (busy and now - self._lag_recorded_at < 1.0):
             return
         self._lag_recorded_at = now
-        for tp in self._consumer.assignment():
-            highwater = self._consumer.highwater(tp)
+        consumer = self._consumer
+        for tp in list(consumer.assignment()):
+            # A rebalance may revoke tp while an earlier position() was awaited: aiokafka then
+            # asserts in highwater(). Lag is only a gauge; it must never stop consumption.
+            if tp not in consumer.assignment():
+                continue
+            highwater = consumer.highwater(tp)
             if highwater is None:
                 continue
             try:
-                position = await asyncio.wait_for(self._consumer.position(tp), 1.0)
-            except (KafkaError, TimeoutError):
+                position = await asyncio.wait_for(consumer.position(tp), 1.0)
+            except (KafkaError, TimeoutError, AssertionError):
                 continue
             lag = max(highwater - position, 0)
             metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)

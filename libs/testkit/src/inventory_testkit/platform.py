@@ -68,9 +68,25 @@ def is_ready(port: int) -> bool:
         return False
 
 
+def readiness_problem(port: int) -> str | None:
+    """None if the service on `port` is ready, else what its /ready says is failing."""
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=5)
+    except httpx.HTTPError as exc:
+        return f"no answer ({type(exc).__name__})"
+    if response.status_code == 200:
+        return None
+    try:
+        checks = response.json()["checks"]
+        return "; ".join(f"{name}: {result}" for name, result in checks.items() if result != "ok")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"HTTP {response.status_code}"
+
+
 def not_ready() -> list[str]:
-    """The services that do not answer /ready now."""
-    return [service for service, port in PORTS.items() if not is_ready(port)]
+    """The services that do not answer /ready now, each with what is failing."""
+    problems = {service: readiness_problem(port) for service, port in PORTS.items()}
+    return [f"{service} ({problem})" for service, problem in problems.items() if problem]
 
 
 def holds(predicate: Callable[[T], object], value: T) -> bool:
