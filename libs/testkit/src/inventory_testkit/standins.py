@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import socket
 import threading
 import time
@@ -21,8 +22,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-APPROVAL_SMTP_PORT = 8025
-APPROVAL_IM_PORT = 8026
+# The ports scripts/services.sh points development's approval service at (same variables).
+APPROVAL_SMTP_PORT = int(os.getenv("APPROVAL_SMTP_PORT", "8025"))
+APPROVAL_IM_PORT = int(os.getenv("APPROVAL_IM_PORT", "8026"))
 
 
 @dataclass
