@@ -45,7 +45,7 @@ APPROVAL_IM_PORT="${APPROVAL_IM_PORT:-8026}"
 dev_notify_env() { # service
   [ "$1" = approval ] && [ "${ENVIRONMENT:-development}" = development ] || return 0
   local im="json://127.0.0.1:$APPROVAL_IM_PORT/im" kind
-  echo "APPROVAL_PUBLIC_URL=http://127.0.0.1:8004" "NOTIFY_SMTP_HOST=127.0.0.1" \
+  echo "APPROVAL_PUBLIC_URL=${APPROVAL_PUBLIC_URL:-http://127.0.0.1:${APPROVAL_PORT:-8004}}" "NOTIFY_SMTP_HOST=127.0.0.1" \
     "NOTIFY_SMTP_PORT=$APPROVAL_SMTP_PORT" "NOTIFY_SMTP_SECURITY=insecure" \
     "NOTIFY_SMTP_FROM=approvals@inventory.example.com" \
     "NOTIFICATION_BACKOFF_BASE_SECONDS=1" "NOTIFICATION_BACKOFF_CAP_SECONDS=10"
