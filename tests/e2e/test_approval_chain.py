@@ -20,7 +20,7 @@ import pytest
 from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.kafka import KafkaWatcher
-from inventory_testkit.platform import base_url, gateway, poll
+from inventory_testkit.platform import PORTS, base_url, gateway, poll
 from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 from tests.e2e.test_core_chain import (
@@ -32,7 +32,7 @@ from tests.e2e.test_core_chain import (
 )
 
 ERP_SECRET = "erp-approval-chain-secret"
-LINK = re.compile(r"http://127\.0\.0\.1:8004(/inbox/\S+\?link=\S+)")
+LINK = re.compile(rf"http://127\.0\.0\.1:{PORTS['approval']}(/inbox/\S+\?link=\S+)")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
 
