@@ -27,6 +27,9 @@ TEST_ISSUER_URL = "https://issuer.test"
 TEST_AUDIENCE = "inventory-platform"
 
 
+HEADER_TOKEN_SECONDS = 24 * 3600
+
+
 class TestIssuer:
     """Mints RS256 access tokens shaped like the built-in issuer's."""
 
@@ -90,8 +93,13 @@ class TestIssuer:
         return jwt.encode(header, payload, signer, algorithms=["RS256"])
 
     def headers(self, *roles: str, login: str = "") -> dict[str, str]:
-        """An ``Authorization`` header for `login` with `roles` (every role when none given)."""
-        return {"Authorization": f"Bearer {self.token(*(roles or ROLES), login=login)}"}
+        """An ``Authorization`` header for `login` with `roles` (every role when none given).
+
+        Tests keep these in module constants, minted when pytest collects: they must outlive
+        the whole run (a loaded CI machine took an hour), so they last a day, unlike `token`.
+        """
+        token = self.token(*(roles or ROLES), login=login, expires_in=HEADER_TOKEN_SECONDS)
+        return {"Authorization": f"Bearer {token}"}
 
 
 def other_key() -> RSAKey:
