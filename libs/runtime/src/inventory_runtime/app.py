@@ -167,15 +167,34 @@ async def readiness(runtime: ServiceRuntime) -> dict[str, str]:
     return checks
 
 
+def _example(value: Any, description: str | None = None) -> dict[str, Any]:
+    """An OpenAPI response with a JSON example (for the routes that return plain dicts)."""
+    documented: dict[str, Any] = {"content": {"application/json": {"example": value}}}
+    return documented | ({"description": description} if description else {})
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _example({"status": "ready", "failing": [], "checks": {"database": "ok", "kafka": "ok"}}),
+    503: _example(
+        {
+            "status": "not ready",
+            "failing": ["kafka"],
+            "checks": {"database": "ok", "kafka": "KafkaConnectionError: Unable to bootstrap"},
+        },
+        "a dependency is not ready",
+    ),
+}
+
+
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health")
+    @router.get("/health", responses={200: _example({"status": "ok"})})
     async def health() -> dict[str, str]:
         """The process is up and serving HTTP."""
         return {"status": "ok"}
 
-    @router.get("/ready", responses={503: {"description": "a dependency is not ready"}})
+    @router.get("/ready", responses=READY_RESPONSES)
     async def ready(request: Request) -> JSONResponse:
         """Database and broker reachable, background tasks alive (503 names what is not)."""
         checks = await readiness(runtime_of(request))
