@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import shutil
 import subprocess
 import sys
@@ -29,10 +30,13 @@ RUFF = ("--isolated", "--line-length", "100", "--target-version", "py311")
 
 
 def current_document() -> str:
-    """The document as the gateway's code makes it now."""
-    from integration_gateway.api.openapi_doc import document, render
+    """The document as the gateway's code makes it now (default settings), as committed:
+    indented, non-ASCII kept readable, one final newline."""
+    from integration_gateway.config import IntegrationGatewaySettings
+    from integration_gateway.main import create_app
 
-    return render(document())
+    document = create_app(IntegrationGatewaySettings()).openapi()
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _run(*args: str, cwd: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from integration_gateway.api.openapi_doc import document as build_document
+from integration_gateway.config import IntegrationGatewaySettings
+from integration_gateway.main import create_app
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
@@ -22,7 +23,7 @@ Located = tuple[str, dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return build_document()
+    return create_app(IntegrationGatewaySettings()).openapi()
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

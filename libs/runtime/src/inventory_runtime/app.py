@@ -41,6 +41,7 @@ from inventory_runtime.gc_tuning import freeze_startup_objects
 from inventory_runtime.http import install_http_plumbing
 from inventory_runtime.kafka_admin import ensure_topics, kafka_reachable
 from inventory_runtime.logging import configure_logging
+from inventory_runtime.operations_doc import HEALTH_RESPONSES, READY_RESPONSES
 from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.retry import summarize
 from inventory_runtime.settings import ServiceSettings
@@ -167,29 +168,10 @@ async def readiness(runtime: ServiceRuntime) -> dict[str, str]:
     return checks
 
 
-def _example(value: Any, description: str | None = None) -> dict[str, Any]:
-    """An OpenAPI response with a JSON example (for the routes that return plain dicts)."""
-    documented: dict[str, Any] = {"content": {"application/json": {"example": value}}}
-    return documented | ({"description": description} if description else {})
-
-
-READY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: _example({"status": "ready", "failing": [], "checks": {"database": "ok", "kafka": "ok"}}),
-    503: _example(
-        {
-            "status": "not ready",
-            "failing": ["kafka"],
-            "checks": {"database": "ok", "kafka": "KafkaConnectionError: Unable to bootstrap"},
-        },
-        "a dependency is not ready",
-    ),
-}
-
-
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health", responses={200: _example({"status": "ok"})})
+    @router.get("/health", responses=HEALTH_RESPONSES)
     async def health() -> dict[str, str]:
         """The process is up and serving HTTP."""
         return {"status": "ok"}

@@ -96,7 +96,7 @@ def _keep_running(request: Request, task: asyncio.Task[None]) -> None:
 
 
 IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: answer(IMPORT_JOB, "with `wait=true`: the finished job"),
+    200: {"model": ImportJobView} | answer(IMPORT_JOB, "with `wait=true`: the finished job"),
     202: answer(QUEUED_IMPORT, "the job is queued; follow it at the Location"),
     413: {"description": "the file is larger than IMPORT_MAX_BODY_BYTES"},
     422: {"description": "a bad query parameter, or a multipart form without a `file` part"},

@@ -1,16 +1,14 @@
 """The gateway's published OpenAPI document: stable operation ids, the platform's error body
 on every 4xx/5xx answer, and an example for each answer a route does not exemplify itself.
 
-`publish(app)` is called by `create_app`; `python -m integration_gateway.api.openapi_doc`
-prints the document (``make openapi`` writes it to ``openapi.json`` and regenerates the
-typed client from it, ``scripts/gateway_openapi.py``).
+`publish(app)` is called by `create_app`. ``make openapi`` writes the document to the
+service's ``openapi.json`` and regenerates the typed client from it
+(``scripts/gateway_openapi.py``).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from typing import Any
 
 from fastapi import FastAPI
@@ -172,21 +170,3 @@ def publish(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def document() -> dict[str, Any]:
-    """The gateway's OpenAPI document, from an app made with default settings."""
-    from integration_gateway.config import IntegrationGatewaySettings
-    from integration_gateway.main import create_app
-
-    return create_app(IntegrationGatewaySettings()).openapi()
-
-
-def render(value: dict[str, Any]) -> str:
-    """The document as it is committed: sorted nowhere (routes keep their order), indented,
-    non-ASCII kept readable, one final newline."""
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render(document()))

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -65,9 +65,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | ImportJobView | None:
+) -> ErrorBody | ImportJobView | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = ImportJobView.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 202:
@@ -103,7 +104,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody | ImportJobView]:
+) -> Response[ErrorBody | ImportJobView]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,7 +121,7 @@ def sync_detailed(
     format_: ImportFileFormatType0 | None | Unset = UNSET,
     delimiter: str | Unset = ",",
     wait: bool | Unset = False,
-) -> Response[Any | ErrorBody | ImportJobView]:
+) -> Response[ErrorBody | ImportJobView]:
     """Import File
 
      Import a file of master data: valid rows land (as events), bad rows are reported in
@@ -140,7 +141,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | ImportJobView]
+        Response[ErrorBody | ImportJobView]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +167,7 @@ def sync(
     format_: ImportFileFormatType0 | None | Unset = UNSET,
     delimiter: str | Unset = ",",
     wait: bool | Unset = False,
-) -> Any | ErrorBody | ImportJobView | None:
+) -> ErrorBody | ImportJobView | None:
     """Import File
 
      Import a file of master data: valid rows land (as events), bad rows are reported in
@@ -186,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | ImportJobView
+        ErrorBody | ImportJobView
     """
 
     return sync_detailed(
@@ -207,7 +208,7 @@ async def asyncio_detailed(
     format_: ImportFileFormatType0 | None | Unset = UNSET,
     delimiter: str | Unset = ",",
     wait: bool | Unset = False,
-) -> Response[Any | ErrorBody | ImportJobView]:
+) -> Response[ErrorBody | ImportJobView]:
     """Import File
 
      Import a file of master data: valid rows land (as events), bad rows are reported in
@@ -227,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody | ImportJobView]
+        Response[ErrorBody | ImportJobView]
     """
 
     kwargs = _get_kwargs(
@@ -251,7 +252,7 @@ async def asyncio(
     format_: ImportFileFormatType0 | None | Unset = UNSET,
     delimiter: str | Unset = ",",
     wait: bool | Unset = False,
-) -> Any | ErrorBody | ImportJobView | None:
+) -> ErrorBody | ImportJobView | None:
     """Import File
 
      Import a file of master data: valid rows land (as events), bad rows are reported in
@@ -271,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody | ImportJobView
+        ErrorBody | ImportJobView
     """
 
     return (
