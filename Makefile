@@ -14,7 +14,7 @@ PY := .venv/bin/python
 PYTEST_ARGS ?=
 
 .PHONY: browser prometheus help bootstrap up down status infra-up infra-down topics migrate services-up services-down \
-        test test-unit test-integration test-e2e lint fmt typecheck contracts demo clean
+        test test-unit test-integration test-e2e lint fmt typecheck contracts openapi demo clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ fmt: bootstrap ## format and auto-fix
 contracts: bootstrap ## regenerate JSON Schemas and the AsyncAPI document from the models
 	@$(PY) -m inventory_contracts.schemas_gen
 	@$(PY) -m inventory_contracts.asyncapi
+
+openapi: bootstrap ## write the gateway's OpenAPI document and regenerate its typed client from it
+	@$(PY) scripts/gateway_openapi.py
 
 clean: down ## stop everything and delete local state (data, logs)
 	rm -rf .local

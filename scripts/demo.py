@@ -13,11 +13,31 @@ import asyncio
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 import httpx
+from inventory_gateway_client.api.inbound import (
+    place_order,
+    receive_goods,
+    upsert_item,
+    upsert_location,
+    upsert_supplier,
+)
+from inventory_gateway_client.api.write_back import create_subscription
+from inventory_gateway_client.models import (
+    ItemBody,
+    LocationBody,
+    OrderLine,
+    OrderPlaced,
+    ReceiptBody,
+    ReceiptLine,
+    SubscriptionBody,
+    SupplierBody,
+)
+from inventory_gateway_client.types import Response as GatewayResponse
 from inventory_testkit import approver_channels as channels
 from inventory_testkit.demo_approvers import DEMO_APPROVERS
 from inventory_testkit.demo_people import DEMO_PASSWORD
@@ -56,6 +76,12 @@ async def checked(response: httpx.Response, *ok: int) -> Any:
     return response.json() if response.content else {}
 
 
+def answered(response: GatewayResponse[Any], ok: int) -> None:
+    """Stop the demo when the gateway's typed client got another answer than `ok`."""
+    if response.status_code != ok:
+        raise SystemExit(f"   ! the gateway answered {response.status_code}: {response.content!r}")
+
+
 @dataclass
 class Demo:
     """The cast: a Kafka watcher, a stand-in ERP, chat webhook and mailbox; approvers' IM, mail."""
@@ -84,20 +110,17 @@ async def master_data(demo: Demo) -> None:
         "secret": ERP_SECRET,
         "event_types": ["inventory.purchase-order.released.v1"],
     }
-    item = {
-        "name": "Brake pad",
-        "name_zh": "刹车片",
-        "unit_of_measure": "pcs",
-        "category": "demo",
-        "unit_cost": "120",
-    }
+    item = ItemBody(
+        name="Brake pad", name_zh="刹车片", unit_of_measure="pcs", category="demo", unit_cost="120"
+    )
+    location = LocationBody(name="Demo warehouse")
+    supplier = SupplierBody(name="Demo supplier", lead_time_days=5)
     async with gateway() as gw:
-        await checked(await gw.post("/v1/subscriptions", json=subscription), 200, 201)
-        location = {"name": "Demo warehouse"}
-        await checked(await gw.put(f"/v1/locations/{WAREHOUSE}", json=location), 200, 202)
-        supplier = {"name": "Demo supplier", "lead_time_days": 5}
-        await checked(await gw.put(f"/v1/suppliers/{SUPPLIER}", json=supplier), 200, 202)
-        await checked(await gw.put(f"/v1/items/{demo.sku}", json=item), 200, 202)
+        body = SubscriptionBody.from_dict(subscription)
+        answered(await create_subscription.asyncio_detailed(client=gw, body=body), 201)
+        answered(await upsert_location.asyncio_detailed(WAREHOUSE, client=gw, body=location), 202)
+        answered(await upsert_supplier.asyncio_detailed(SUPPLIER, client=gw, body=supplier), 202)
+        answered(await upsert_item.asyncio_detailed(demo.sku, client=gw, body=item), 202)
     mail = {
         "host": "127.0.0.1",
         "port": demo.smtp.port,
@@ -167,10 +190,10 @@ async def orders(demo: Demo) -> None:
     step(4, "Two orders through the gateway: 70 units (fits) and 50 units (does not)")
     for quantity in (70, 50):
         order_id = unique("ORD")
-        line = {"sku": demo.sku, "location": WAREHOUSE, "quantity": quantity}
+        line = OrderLine(sku=demo.sku, location=WAREHOUSE, quantity=quantity)
         async with gateway() as gw:
-            order = {"order_id": order_id, "lines": [line]}
-            await checked(await gw.post("/v1/orders", json=order), 202)
+            order = OrderPlaced(order_id=order_id, lines=[line])
+            answered(await place_order.asyncio_detailed(client=gw, body=order), 202)
         seen = await demo.watcher.wait_for(
             partial(outcome_of, order_id=order_id), what=f"the outcome of {order_id}"
         )
@@ -248,15 +271,15 @@ async def purchase_order(demo: Demo) -> dict[str, Any]:
 
 async def goods_receipt(demo: Demo, po: dict[str, Any]) -> None:
     step(8, "The ERP reports the goods receipt; the PO closes and stock is restored")
-    line = {"sku": demo.sku, "location": WAREHOUSE, "quantity": 500, "unit_cost": "120"}
-    report = {
-        "receipt_id": unique("GR"),
-        "purchase_order_id": po["purchase_order_id"],
-        "received_at": "2026-11-26T09:00:00Z",
-        "lines": [line],
-    }
+    line = ReceiptLine(sku=demo.sku, location=WAREHOUSE, quantity=500, unit_cost="120")
+    report = ReceiptBody(
+        receipt_id=unique("GR"),
+        purchase_order_id=po["purchase_order_id"],
+        received_at=datetime(2026, 11, 26, 9, tzinfo=UTC),
+        lines=[line],
+    )
     async with gateway() as gw:
-        await checked(await gw.post("/v1/receipts", json=report), 202)
+        answered(await receive_goods.asyncio_detailed(client=gw, body=report), 202)
     async with http("replenishment") as replenishment:
         final = await poll(
             lambda: replenishment.get(f"/v1/positions/{demo.sku}/{WAREHOUSE}"),

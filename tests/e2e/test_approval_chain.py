@@ -17,6 +17,9 @@ import re
 from typing import Any
 
 import pytest
+from inventory_gateway_client.api.inbound import upsert_location, upsert_supplier
+from inventory_gateway_client.api.write_back import create_subscription
+from inventory_gateway_client.models import LocationBody, SubscriptionBody, SupplierBody
 from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.kafka import KafkaWatcher
@@ -40,21 +43,17 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_MISSING)
 @pytest.fixture(scope="module")
 async def erp_subscribed(erp: WebhookReceiver) -> WebhookReceiver:
     async with gateway() as gw:
-        response = await gw.post(
-            "/v1/subscriptions",
-            json={
-                "url": erp.url,
-                "secret": ERP_SECRET,
-                "event_types": ["inventory.purchase-order.released.v1"],
-            },
+        subscription = SubscriptionBody(
+            url=erp.url, secret=ERP_SECRET, event_types=["inventory.purchase-order.released.v1"]
         )
-        assert response.status_code in (200, 201), response.text
-        for path, body in (
-            (f"/v1/locations/{WAREHOUSE}", {"name": "E2E warehouse"}),
-            (f"/v1/suppliers/{SUPPLIER}", {"name": "E2E supplier", "lead_time_days": 7}),
-        ):
-            response = await gw.put(path, json=body)
-            assert response.status_code in (200, 202), response.text
+        subscribed = await create_subscription.asyncio_detailed(client=gw, body=subscription)
+        assert subscribed.status_code in (200, 201), subscribed.content
+        location = LocationBody(name="E2E warehouse")
+        accepted = await upsert_location.asyncio_detailed(WAREHOUSE, client=gw, body=location)
+        assert accepted.status_code in (200, 202), accepted.content
+        supplier = SupplierBody(name="E2E supplier", lead_time_days=7)
+        accepted = await upsert_supplier.asyncio_detailed(SUPPLIER, client=gw, body=supplier)
+        assert accepted.status_code in (200, 202), accepted.content
     return erp
 
 

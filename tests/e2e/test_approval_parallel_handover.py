@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from inventory_gateway_client.api.inbound import upsert_location, upsert_supplier
+from inventory_gateway_client.models import LocationBody, SupplierBody
 from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.kafka import KafkaWatcher
@@ -60,12 +62,12 @@ async def test_branches(approvers_reachable: None) -> None:
         assert response.status_code == 200, response.text
     async with gateway() as gw:
         for supplier in (COUNTERSIGN, OR_SIGN, HANDOVER):
-            response = await gw.put(
-                f"/v1/suppliers/{supplier}", json={"name": supplier, "lead_time_days": 7}
-            )
-            assert response.status_code in (200, 202), response.text
-        response = await gw.put(f"/v1/locations/{WAREHOUSE}", json={"name": "E2E warehouse"})
-        assert response.status_code in (200, 202), response.text
+            master = SupplierBody(name=supplier, lead_time_days=7)
+            accepted = await upsert_supplier.asyncio_detailed(supplier, client=gw, body=master)
+            assert accepted.status_code in (200, 202), accepted.content
+        location = LocationBody(name="E2E warehouse")
+        accepted = await upsert_location.asyncio_detailed(WAREHOUSE, client=gw, body=location)
+        assert accepted.status_code in (200, 202), accepted.content
 
 
 async def requisition(watcher: KafkaWatcher, supplier: str) -> dict[str, Any]:

@@ -10,11 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+from inventory_gateway_client.api.inbound import (
+    cancel_order,
+    receive_goods,
+    ship_order,
+    upsert_item,
+    upsert_location,
+    upsert_supplier,
+)
+from inventory_gateway_client.api.inbound import place_order as place_order_api
+from inventory_gateway_client.api.write_back import create_subscription
+from inventory_gateway_client.models import (
+    CancelOrderBody,
+    ErrorBody,
+    ItemBody,
+    LocationBody,
+    OrderLine,
+    OrderPlaced,
+    ReceiptBody,
+    ReceiptLine,
+    ShipmentBody,
+    SubscriptionBody,
+    SupplierBody,
+)
 from inventory_testkit.kafka import KafkaWatcher, cloud_event, has_data, publish_raw
 from inventory_testkit.platform import (
     approval_in_inbox,
@@ -39,21 +63,17 @@ async def world(
 ) -> dict[str, Any]:
     """Master data, an ERP subscription for purchase orders and the alert channels."""
     async with gateway() as gw:
-        response = await gw.post(
-            "/v1/subscriptions",
-            json={
-                "url": erp.url,
-                "secret": ERP_SECRET,
-                "event_types": ["inventory.purchase-order.released.v1"],
-            },
+        subscription = SubscriptionBody(
+            url=erp.url, secret=ERP_SECRET, event_types=["inventory.purchase-order.released.v1"]
         )
-        assert response.status_code in (200, 201), response.text
-        for path, body in (
-            (f"/v1/locations/{WAREHOUSE}", {"name": "E2E warehouse"}),
-            (f"/v1/suppliers/{SUPPLIER}", {"name": "E2E supplier", "lead_time_days": 7}),
-        ):
-            response = await gw.put(path, json=body)
-            assert response.status_code in (200, 202), response.text
+        subscribed = await create_subscription.asyncio_detailed(client=gw, body=subscription)
+        assert subscribed.status_code in (200, 201), subscribed.content
+        location = LocationBody(name="E2E warehouse")
+        accepted = await upsert_location.asyncio_detailed(WAREHOUSE, client=gw, body=location)
+        assert accepted.status_code in (200, 202), accepted.content
+        supplier = SupplierBody(name="E2E supplier", lead_time_days=7)
+        accepted = await upsert_supplier.asyncio_detailed(SUPPLIER, client=gw, body=supplier)
+        assert accepted.status_code in (200, 202), accepted.content
     async with http("alerting") as alerting:
         await disable_alert_channels()
         channels: list[dict[str, Any]] = [
@@ -80,18 +100,16 @@ async def world(
 
 
 async def add_item(sku: str, unit_cost: str) -> None:
+    item = ItemBody(
+        name=f"Item {sku}",
+        name_zh=f"物料 {sku}",
+        unit_of_measure="pcs",
+        category="e2e",
+        unit_cost=unit_cost,
+    )
     async with gateway() as gw:
-        response = await gw.put(
-            f"/v1/items/{sku}",
-            json={
-                "name": f"Item {sku}",
-                "name_zh": f"物料 {sku}",
-                "unit_of_measure": "pcs",
-                "category": "e2e",
-                "unit_cost": unit_cost,
-            },
-        )
-        assert response.status_code in (200, 202), response.text
+        response = await upsert_item.asyncio_detailed(sku, client=gw, body=item)
+        assert response.status_code in (200, 202), response.content
 
 
 async def receive(sku: str, quantity: int, unit_cost: str, **extra: Any) -> dict[str, Any]:
@@ -141,16 +159,14 @@ async def stocked_item(quantity: int, unit_cost: str = "10") -> str:
 
 async def place_order(sku: str, quantity: int | str, order_id: str | None = None) -> str:
     order_id = order_id or unique("ORD")
+    order = OrderPlaced(
+        order_id=order_id, lines=[OrderLine(sku=sku, location=WAREHOUSE, quantity=quantity)]
+    )
     async with gateway() as gw:
-        response = await gw.post(
-            "/v1/orders",
-            json={
-                "order_id": order_id,
-                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": quantity}],
-            },
-            headers={"Idempotency-Key": order_id},
+        response = await place_order_api.asyncio_detailed(
+            client=gw, body=order, idempotency_key=order_id
         )
-    assert response.status_code == 202, response.text
+    assert response.status_code == 202, response.content
     return order_id
 
 
@@ -263,8 +279,10 @@ async def test_same_order_twice_gets_one_outcome(
 
 async def cancel(order_id: str) -> None:
     async with gateway() as gw:
-        response = await gw.post(f"/v1/orders/{order_id}/cancel", json={"reason": "e2e"})
-    assert response.status_code == 202, response.text
+        response = await cancel_order.asyncio_detailed(
+            order_id, client=gw, body=CancelOrderBody(reason="e2e")
+        )
+    assert response.status_code == 202, response.content
 
 
 async def requisitions(sku: str) -> list[dict[str, Any]]:
@@ -388,17 +406,15 @@ async def test_threshold_to_approval_to_purchase_order_to_receipt(
     assert Decimal(on_order["inventory_position"]) == 30 - 13 + 100
 
     # the ERP reports the goods receipt through the gateway
+    receipt = ReceiptBody(
+        receipt_id=unique("GR"),
+        purchase_order_id=po["purchase_order_id"],
+        lines=[ReceiptLine(sku=sku, location=WAREHOUSE, quantity=100, unit_cost="10")],
+        received_at=datetime(2026, 11, 26, 9, tzinfo=UTC),
+    )
     async with gateway() as gw:
-        response = await gw.post(
-            "/v1/receipts",
-            json={
-                "receipt_id": unique("GR"),
-                "purchase_order_id": po["purchase_order_id"],
-                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 100, "unit_cost": "10"}],
-                "received_at": "2026-11-26T09:00:00Z",
-            },
-        )
-        assert response.status_code == 202, response.text
+        response = await receive_goods.asyncio_detailed(client=gw, body=receipt)
+        assert response.status_code == 202, response.content
     restored = await poll(
         lambda: position(sku),
         lambda p: Decimal(p["on_order"]) == 0 and Decimal(p["on_hand"]) == 130,
@@ -482,19 +498,15 @@ async def test_cancel_releases_and_shipment_is_issued_and_fulfilled(
     for order_id in (cancelled, shipped):
         assert (await outcome(watcher, order_id))["type"] == "inventory.stock.reserved.v1"
     async with gateway() as gw:
-        response = await gw.post(
-            f"/v1/orders/{cancelled}/cancel", json={"reason": "customer changed mind"}
-        )
-        assert response.status_code == 202, response.text
+        reason = CancelOrderBody(reason="customer changed mind")
+        response = await cancel_order.asyncio_detailed(cancelled, client=gw, body=reason)
+        assert response.status_code == 202, response.content
         await watcher.wait_for_event("inventory.reservation.released.v1", order_id=cancelled)
-        response = await gw.post(
-            f"/v1/orders/{shipped}/shipments",
-            json={
-                "shipment_id": unique("SHP"),
-                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": 8}],
-            },
+        shipment = ShipmentBody(
+            shipment_id=unique("SHP"), lines=[OrderLine(sku=sku, location=WAREHOUSE, quantity=8)]
         )
-        assert response.status_code == 202, response.text
+        response = await ship_order.asyncio_detailed(shipped, client=gw, body=shipment)
+        assert response.status_code == 202, response.content
     issue = await watcher.wait_for_event("inventory.stock.moved.v1", sku=sku, order_id=shipped)
     assert (
         Decimal(issue["data"]["quantity_delta"]) == -8 and issue["data"]["movement_type"] == "issue"
@@ -546,23 +558,22 @@ async def test_bad_input_is_rejected_clearly_and_stops_nothing(
     rejected = await outcome(watcher, unknown)
     assert rejected["data"]["reason"] == "unknown_sku"
 
+    negative_line = OrderLine(sku=sku, location=WAREHOUSE, quantity=-2)
+    order = OrderPlaced(order_id=unique("ORD"), lines=[negative_line])
     async with gateway() as gw:
-        negative = await gw.post(
-            "/v1/orders",
-            json={
-                "order_id": unique("ORD"),
-                "lines": [{"sku": sku, "location": WAREHOUSE, "quantity": -2}],
-            },
-        )
+        negative = await place_order_api.asyncio_detailed(client=gw, body=order)
         assert negative.status_code == 422
-        assert "lines.0.quantity" in negative.text
-        broken = await gw.post(
+        assert isinstance(negative.parsed, ErrorBody)
+        assert negative.parsed.error == "validation_error"
+        assert "lines.0.quantity" in negative.content.decode()
+        broken = await gw.get_async_httpx_client().post(  # no typed client sends broken JSON
             "/v1/orders",
             content=b'{"order_id": "x", "lines": [',
             headers={"Content-Type": "application/json"},
         )
         assert broken.status_code == 400, broken.text
-        anonymous = await httpx.AsyncClient(base_url=gw.base_url).post("/v1/orders", json={})
+    async with gateway(api_key=None) as anonymous_client:
+        anonymous = await place_order_api.asyncio_detailed(client=anonymous_client, body=order)
         assert anonymous.status_code == 401
 
     malformed_key = unique("BROKEN")

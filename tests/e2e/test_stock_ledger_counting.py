@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from inventory_gateway_client.api.inbound import upsert_item, upsert_location
+from inventory_gateway_client.models import ItemBody, LocationBody
 from inventory_testkit.platform import gateway, http, poll, unique
 
 STOCK_POINT_VALUE = 200 * 10  # received 200 at 10; counting 0 is a variance worth 2,000
@@ -42,9 +44,11 @@ async def _decide_if_asked(document_id: str) -> str:
 async def test_large_count_variance_posts_only_through_the_approval_service() -> None:
     sku, location = unique("CNT-SKU"), unique("CNT-WH")
     async with gateway() as gw:
-        await gw.put(f"/v1/locations/{location}", json={"name": "count e2e"})
-        item = {"name": sku, "unit_of_measure": "pcs", "category": "e2e", "unit_cost": "10"}
-        assert (await gw.put(f"/v1/items/{sku}", json=item)).status_code in (200, 202)
+        place = LocationBody(name="count e2e")
+        await upsert_location.asyncio_detailed(location, client=gw, body=place)
+        item = ItemBody(name=sku, unit_of_measure="pcs", category="e2e", unit_cost="10")
+        response = await upsert_item.asyncio_detailed(sku, client=gw, body=item)
+        assert response.status_code in (200, 202)
     async with http("stock-ledger") as ledger:
         line = {"sku": sku, "location": location, "quantity": "200", "unit_cost": "10"}
         await poll(

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from inventory_gateway_client.api.inbound import upsert_item, upsert_location
+from inventory_gateway_client.models import ItemBody, LocationBody
 from inventory_testkit.browser import ARGS, CHROMIUM, CHROMIUM_MISSING, screenshot
 from inventory_testkit.demo_people import DEMO_PASSWORD
 from inventory_testkit.platform import base_url, gateway, http, poll, unique
@@ -46,10 +48,11 @@ async def receipt_form() -> AsyncIterator[None]:
 async def scanned_item() -> dict[str, Any]:
     sku, location, gtin = unique("UI-SKU"), unique("UI-WH"), gtin13()
     async with gateway() as gw:
-        await gw.put(f"/v1/locations/{location}", json={"name": "UI warehouse"})
-        item = {"name": f"Item {sku}", "unit_of_measure": "pcs", "category": "e2e",
-                "unit_cost": "2"}  # fmt: skip
-        assert (await gw.put(f"/v1/items/{sku}", json=item)).status_code in (200, 202)
+        place = LocationBody(name="UI warehouse")
+        await upsert_location.asyncio_detailed(location, client=gw, body=place)
+        item = ItemBody(name=f"Item {sku}", unit_of_measure="pcs", category="e2e", unit_cost="2")
+        response = await upsert_item.asyncio_detailed(sku, client=gw, body=item)
+        assert response.status_code in (200, 202)
     async with http("stock-ledger") as ledger:
         await poll(
             lambda: ledger.put(f"/v1/gtins/{gtin}", json={"sku": sku}),

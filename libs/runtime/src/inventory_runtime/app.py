@@ -41,6 +41,7 @@ from inventory_runtime.gc_tuning import freeze_startup_objects
 from inventory_runtime.http import install_http_plumbing
 from inventory_runtime.kafka_admin import ensure_topics, kafka_reachable
 from inventory_runtime.logging import configure_logging
+from inventory_runtime.operations_doc import HEALTH_RESPONSES, READY_RESPONSES
 from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.retry import summarize
 from inventory_runtime.settings import ServiceSettings
@@ -170,12 +171,12 @@ async def readiness(runtime: ServiceRuntime) -> dict[str, str]:
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health")
+    @router.get("/health", responses=HEALTH_RESPONSES)
     async def health() -> dict[str, str]:
         """The process is up and serving HTTP."""
         return {"status": "ok"}
 
-    @router.get("/ready", responses={503: {"description": "a dependency is not ready"}})
+    @router.get("/ready", responses=READY_RESPONSES)
     async def ready(request: Request) -> JSONResponse:
         """Database and broker reachable, background tasks alive (503 names what is not)."""
         checks = await readiness(runtime_of(request))

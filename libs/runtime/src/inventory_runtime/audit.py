@@ -152,6 +152,29 @@ class AuditEntry(BaseModel):
 
 
 class AuditPage(BaseModel):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "entries": [
+                        {
+                            "id": 4312,
+                            "at": "2026-03-02T08:15:00Z",
+                            "actor": "admin",
+                            "actor_kind": "person",
+                            "action": "create",
+                            "entity_type": "api_client",
+                            "entity_id": "erp-sap",
+                            "before": None,
+                            "after": {"name": "erp-sap", "scopes": ["orders:write"]},
+                            "correlation_id": "5f0c1a2e9b7d4e21",
+                        }
+                    ],
+                    "next_after_id": 4312,
+                }
+            ]
+        }
+    }
     entries: list[AuditEntry]
     next_after_id: int | None
     """Pass as ``after_id`` for the next (older) page; None at the end."""

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from inventory_gateway_client.api.identity import update_person
+from inventory_gateway_client.models import PersonPatch
 
 from inventory_testkit.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
-from inventory_testkit.platform import http, poll
+from inventory_testkit.platform import gateway, http, poll
 from inventory_testkit.standins import (
     APPROVAL_IM_PORT,
     APPROVAL_SMTP_PORT,
@@ -25,6 +27,7 @@ from inventory_testkit.standins import (
     body_of,
     subject_of,
 )
+from inventory_testkit.tokens import ADMIN_LOGIN
 
 TASK_LINK = re.compile(r"https?://\S+/inbox/\S+\?link=\S+")
 CONTACT_FIELDS = ("email", "locale", "dingtalk_user_id")
@@ -84,15 +87,19 @@ async def announce_contacts(logins: tuple[str, ...] = ("wang.manager", "li.finan
     cleared, then set (an unchanged profile publishes nothing, and approval learns addresses
     only from `PersonChanged`, so a stack whose approval database is newer than its people
     would otherwise not know them)."""
-    async with http("integration-gateway") as gw:
+    async with gateway(login=ADMIN_LOGIN) as gw:
         for person in DEMO_PEOPLE:
             if person["login"] not in logins:
                 continue
             contacts = {k: person[k] for k in CONTACT_FIELDS if k in person}
             cleared = {k: None for k in contacts if k != "locale"}
             for change in (cleared, contacts):
-                response = await gw.patch(f"/v1/people/{person['login']}", json=change)
-                response.raise_for_status()
+                body = PersonPatch.from_dict(change)
+                response = await update_person.asyncio_detailed(
+                    person["login"], client=gw, body=body
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"{person['login']} not changed: {response.content!r}")
 
 
 Inbox = tuple[str, Callable[[], list[TaskMessage]]]

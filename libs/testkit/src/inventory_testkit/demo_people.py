@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+from inventory_gateway_client import AuthenticatedClient
+from inventory_gateway_client.api.identity import create_person, get_person
+from inventory_gateway_client.models import PersonBody
 
 DEMO_PASSWORD = "demo-password-2025"
 """The development password of every demo person; never use it outside development."""
@@ -53,18 +55,18 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
 approvers are notified on DingTalk (wang.manager) and by e-mail in English (li.finance)."""
 
 
-async def seed_demo_people(gateway: httpx.AsyncClient, admin_access_token: str) -> list[str]:
-    """Create each demo person through `gateway` (a client of the integration gateway) with the
-    admin's access token; idempotent: a person already there is left as they are. Returns the
-    logins newly added."""
-    headers = {"Authorization": f"Bearer {admin_access_token}"}
+async def seed_demo_people(gateway: AuthenticatedClient) -> list[str]:
+    """Create each demo person through `gateway` (the gateway's typed client, signed in as the
+    administrator); idempotent: a person already there is left as they are. Returns the logins
+    newly added."""
     added = []
     for person in DEMO_PEOPLE:
-        existing = await gateway.get(f"/v1/people/{person['login']}", headers=headers)
+        existing = await get_person.asyncio_detailed(person["login"], client=gateway)
         if existing.status_code == 200:
             continue
-        body = {**person, "password": DEMO_PASSWORD}
-        response = await gateway.post("/v1/people", json=body, headers=headers)
-        response.raise_for_status()
+        body = PersonBody.from_dict({**person, "password": DEMO_PASSWORD})
+        created = await create_person.asyncio_detailed(client=gateway, body=body)
+        if created.status_code != 201:
+            raise RuntimeError(f"{person['login']} not created: {created.content!r}")
         added.append(person["login"])
     return added

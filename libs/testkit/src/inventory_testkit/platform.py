@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, overload
 
 import httpx
+from inventory_gateway_client import AuthenticatedClient
 
 from inventory_testkit.tokens import ADMIN_LOGIN, BearerLogin, TokenStore
 
@@ -55,9 +56,26 @@ def http(service: str, *, login: str | None = ADMIN_LOGIN, **kwargs: Any) -> htt
     return httpx.AsyncClient(base_url=base_url(service), **kwargs)
 
 
-def gateway() -> httpx.AsyncClient:
-    """An HTTP client of the integration gateway, with the API key."""
-    return http("integration-gateway", login=None, headers={"Authorization": f"Bearer {API_KEY}"})
+def gateway(*, api_key: str | None = API_KEY, login: str | None = None) -> AuthenticatedClient:
+    """The integration gateway's typed client (`inventory_gateway_client`, generated from its
+    published OpenAPI document): with `api_key` (the stack's), or signed in as `login` (the
+    admin API's routes take a person's token), or with neither for an anonymous caller.
+
+    ``async with gateway() as gw: await place_order.asyncio_detailed(client=gw, body=...)``
+    """
+    if login is not None:
+        transport = http("integration-gateway", login=login)
+    elif api_key is not None:
+        bearer = {"Authorization": f"Bearer {api_key}"}
+        transport = http("integration-gateway", login=None, headers=bearer)
+    else:
+        transport = http("integration-gateway", login=None)
+    client = AuthenticatedClient(
+        base_url=base_url("integration-gateway"),
+        token="",  # the credentials are the transport's
+        raise_on_unexpected_status=True,  # an answer the document does not list fails
+    )
+    return client.set_async_httpx_client(transport)
 
 
 def is_ready(port: int) -> bool:

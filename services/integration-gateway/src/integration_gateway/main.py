@@ -35,6 +35,7 @@ from integration_gateway.api import (
     write_back,
 )
 from integration_gateway.api.import_limit import allow_large_imports
+from integration_gateway.api.openapi_doc import publish
 from integration_gateway.config import IntegrationGatewaySettings
 from integration_gateway.domain.api_keys import client_record
 from integration_gateway.domain.passwords import Passwords
@@ -134,6 +135,7 @@ def create_app(
     )
     app.state.rate_limiter = domain.RateLimiter(settings.default_rate_limit, monotonic)
     allow_large_imports(app, settings.import_max_body_bytes)
+    publish(app)
     app.state.key_last_used = {}  # client id -> when its last_used_at was written (api/auth.py)
     app.state.import_tasks = set()  # running bulk imports (api/imports.py)
     app.state.token_clients = {}  # token subject -> its api_clients row (api/auth.py)

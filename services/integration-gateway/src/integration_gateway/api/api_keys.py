@@ -9,9 +9,17 @@ from fastapi import Response
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from integration_gateway.api import Uow
+from integration_gateway.api.examples import error_answer, examples_of, not_found
+from integration_gateway.api.examples_identity import (
+    API_KEY_BODY,
+    API_KEY_ISSUED,
+    API_KEY_ROTATED,
+    API_KEY_VIEW,
+    ROTATE,
+)
 from integration_gateway.domain import ALL_SCOPES, SCOPES
 from integration_gateway.domain.api_key_admin import (
     DEFAULT_OVERLAP,
@@ -25,13 +33,14 @@ from integration_gateway.handlers import api_keys as handlers
 Reader = Annotated[Principal, require("identity:read")]
 Admin = Annotated[Principal, require("identity:admin")]
 router = secured_router(prefix="/v1/api-keys", tags=["api keys"])
+EXISTS = {"error": "conflict", "detail": "API client 'crm-salesforce' exists; rotate its key"}
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class ApiKeyBody(BaseModel):
     """A new API client: its name (the calling system) and scopes."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(API_KEY_BODY))
     name: str = Field(pattern=NAME_PATTERN, examples=["erp-sap"])
     scopes: list[str] = Field(min_length=1, examples=[["master-data:write", "orders:write"]])
     rate_per_second: float | None = Field(None, gt=0)
@@ -41,7 +50,7 @@ class ApiKeyBody(BaseModel):
 class RotateBody(BaseModel):
     """How long the current key keeps working after the new one is issued."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(ROTATE))
     overlap_seconds: int = Field(
         int(DEFAULT_OVERLAP.total_seconds()), ge=0, le=int(MAX_OVERLAP.total_seconds())
     )
@@ -50,6 +59,7 @@ class RotateBody(BaseModel):
 class ApiKeyView(BaseModel):
     """An API client's key, never the key itself: its last four characters tell keys apart."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(API_KEY_VIEW))
     id: str
     name: str
     scopes: list[str]
@@ -65,6 +75,7 @@ class ApiKeyView(BaseModel):
 class ApiKeyIssued(ApiKeyView):
     """The key is in this answer only; store it now."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(API_KEY_ISSUED, API_KEY_ROTATED))
     key: str
 
 
@@ -77,7 +88,12 @@ def _view(info: ApiKeyInfo) -> ApiKeyView:
     )  # fmt: skip
 
 
-@router.post("", status_code=201, response_model=ApiKeyIssued)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApiKeyIssued,
+    responses={409: error_answer(EXISTS, "an API client of that name exists")},
+)
 async def create_key(body: ApiKeyBody, uow: Uow, caller: Admin) -> ApiKeyIssued:
     """A new API client with its key (shown once)."""
     unknown = [s for s in body.scopes if s != ALL_SCOPES and s not in SCOPES]
@@ -102,7 +118,11 @@ async def list_keys(uow: Uow, caller: Reader) -> list[ApiKeyView]:
         return [_view(info) for info in await uow.api_keys.list()]
 
 
-@router.post("/{name}/rotate", response_model=ApiKeyIssued)
+@router.post(
+    "/{name}/rotate",
+    response_model=ApiKeyIssued,
+    responses={404: not_found("no active API client 'crm-salesforce'")},
+)
 async def rotate_key(
     name: str, uow: Uow, caller: Admin, body: RotateBody | None = None
 ) -> ApiKeyIssued:
@@ -115,7 +135,9 @@ async def rotate_key(
     return ApiKeyIssued(**_view(info).model_dump(), key=key)
 
 
-@router.delete("/{name}", status_code=204)
+@router.delete(
+    "/{name}", status_code=204, responses={404: not_found("no API client 'crm-salesforce'")}
+)
 async def revoke_key(name: str, uow: Uow, caller: Admin) -> Response:
     """Revoke the client: its keys (current and rotated-out) stop working at once."""
     try:

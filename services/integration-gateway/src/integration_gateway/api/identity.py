@@ -24,6 +24,8 @@ from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import ApiError, field_problems
 
 from integration_gateway.api import Uow
+from integration_gateway.api.examples import answer, not_found
+from integration_gateway.api.examples_identity import PERSON_VIEW, ROLES_TABLE
 from integration_gateway.api.identity_schemas import (
     OwnPasswordBody,
     PasswordBody,
@@ -47,6 +49,7 @@ Admin = Annotated[Principal, require("identity:admin")]
 Self = Annotated[Principal, require("account:self")]
 router = secured_router(prefix="/v1", tags=["identity"])
 NOT_NULL = ("display_name", "roles", "locale", "active")
+NF = not_found("no person 'wang.fang'")
 
 
 def person_view(person: Person) -> PersonView:
@@ -72,7 +75,7 @@ def _not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"no {what}")
 
 
-@router.get("/roles")
+@router.get("/roles", responses={200: answer(ROLES_TABLE)})
 async def roles(caller: Reader) -> dict[str, Any]:
     """The platform's roles and what each permission means (`inventory_runtime.auth`)."""
     return {
@@ -106,7 +109,7 @@ async def list_people(uow: Uow, caller: Reader, include_inactive: bool = False) 
     return [person_view(p) for p in found]
 
 
-@router.get("/people/{login}", response_model=PersonView)
+@router.get("/people/{login}", response_model=PersonView, responses={404: NF})
 async def get_person(login: str, uow: Uow, caller: Reader) -> PersonView:
     async with uow:
         person = await uow.people.get(login)
@@ -131,20 +134,20 @@ async def _update(uow: Uow, caller: Principal, login: str, changes: dict[str, An
     return person_view(person)
 
 
-@router.patch("/people/{login}", response_model=PersonView)
+@router.patch("/people/{login}", response_model=PersonView, responses={404: NF})
 async def update_person(login: str, body: PersonPatch, uow: Uow, caller: Admin) -> PersonView:
     """Change fields of a person; `"active": false` deactivates (their refresh tokens are
     revoked)."""
     return await _update(uow, caller, login, body.model_dump(exclude_unset=True))
 
 
-@router.delete("/people/{login}", response_model=PersonView)
+@router.delete("/people/{login}", response_model=PersonView, responses={404: NF})
 async def deactivate_person(login: str, uow: Uow, caller: Admin) -> PersonView:
     """Deactivate a person (kept for the record; refresh tokens revoked)."""
     return await _update(uow, caller, login, {"active": False})
 
 
-@router.put("/people/{login}/password", status_code=204)
+@router.put("/people/{login}/password", status_code=204, responses={404: NF})
 async def set_password(
     login: str, body: PasswordBody, uow: Uow, caller: Admin, request: Request
 ) -> None:
@@ -170,7 +173,10 @@ def person_id_of(principal: Principal) -> UUID | None:
         return None
 
 
-@router.get("/me")
+@router.get(
+    "/me",
+    responses={200: answer(PERSON_VIEW, "the person (a service account: its account)"), 404: NF},
+)
 async def me(caller: Self, uow: Uow) -> dict[str, Any]:
     """The signed-in person (or service account)."""
     async with uow:

@@ -9,6 +9,18 @@ from uuid import UUID
 from inventory_runtime.auth.permissions import Role
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from integration_gateway.api.examples import examples_of
+from integration_gateway.api.examples_identity import (
+    OWN_PASSWORD,
+    PASSWORD,
+    PERSON_BODY,
+    PERSON_PATCH,
+    PERSON_VIEW,
+    SERVICE_ACCOUNT_BODY,
+    SERVICE_ACCOUNT_CREATED,
+    SERVICE_ACCOUNT_PATCH,
+    SERVICE_ACCOUNT_VIEW,
+)
 from integration_gateway.domain.people import Locale
 
 Login = Annotated[str, StringConstraints(pattern=r"^[a-z0-9._-]{2,64}$")]
@@ -39,6 +51,8 @@ class ProfileFields(_Strict):
 class PersonBody(ProfileFields):
     """A new person; without `password` they cannot sign in until one is set."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(PERSON_BODY))
+
     login: Login
     display_name: Text
     roles: list[Role] = Field(default_factory=list)
@@ -51,8 +65,11 @@ class PersonPatch(ProfileFields):
     """The fields to change; a field sent as null is cleared (display name, roles, locale and
     active cannot be null)."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(PERSON_PATCH))
+
 
 class PersonView(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples_of(PERSON_VIEW))
     id: UUID
     login: str
     display_name: str
@@ -71,27 +88,32 @@ class PersonView(BaseModel):
 
 
 class PasswordBody(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(PASSWORD))
     password: Password
 
 
 class OwnPasswordBody(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(OWN_PASSWORD))
     old_password: Password
     new_password: Password
 
 
 class ServiceAccountBody(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(SERVICE_ACCOUNT_BODY))
     client_id: Login
     name: Text
     roles: list[Role] = Field(default_factory=list)
 
 
 class ServiceAccountPatch(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(SERVICE_ACCOUNT_PATCH))
     name: Text | None = None
     roles: list[Role] | None = None
     active: bool | None = None
 
 
 class ServiceAccountView(BaseModel):
+    model_config = ConfigDict(json_schema_extra=examples_of(SERVICE_ACCOUNT_VIEW))
     client_id: str
     name: str
     roles: list[str]
@@ -100,4 +122,5 @@ class ServiceAccountView(BaseModel):
 
 
 class ServiceAccountCreated(ServiceAccountView):
+    model_config = ConfigDict(json_schema_extra=examples_of(SERVICE_ACCOUNT_CREATED))
     client_secret: str = Field(description="Shown once; only its hash is stored.")

@@ -15,11 +15,20 @@ from fastapi.responses import JSONResponse
 from inventory_runtime.app import runtime_of
 from inventory_runtime.auth.routes import current_principal
 from inventory_runtime.errors import ApiError, field_problems
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.datastructures import UploadFile
 
 from integration_gateway.api import Uow
 from integration_gateway.api.auth import AuthenticatedRoute, requires
+from integration_gateway.api.examples import (
+    IMPORT_FILE,
+    IMPORT_JOB,
+    QUEUED_IMPORT,
+    ROW_ERROR,
+    answer,
+    examples_of,
+    not_found,
+)
 from integration_gateway.domain import ApiClient
 from integration_gateway.domain.import_jobs import ImportJob
 from integration_gateway.domain.imports import FileFormat
@@ -36,6 +45,7 @@ router = APIRouter(prefix="/v1", tags=["imports"], route_class=AuthenticatedRout
 class ImportJobView(BaseModel):
     """An import job: its progress and summary."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(IMPORT_JOB))
     id: str
     kind: str
     format: str
@@ -53,6 +63,7 @@ class ImportJobView(BaseModel):
 class RowErrorView(BaseModel):
     """Why a row was not applied (row 0: the file as a whole; row 1 is a CSV's header)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(ROW_ERROR))
     row: int
     field: str
     message: str
@@ -84,7 +95,24 @@ def _keep_running(request: Request, task: asyncio.Task[None]) -> None:
     task.add_done_callback(tasks.discard)
 
 
-@router.post("/imports", status_code=202, response_model=ImportJobView)
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": ImportJobView} | answer(IMPORT_JOB, "with `wait=true`: the finished job"),
+    202: answer(QUEUED_IMPORT, "the job is queued; follow it at the Location"),
+    413: {"description": "the file is larger than IMPORT_MAX_BODY_BYTES"},
+    422: {"description": "a bad query parameter, or a multipart form without a `file` part"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: not_found("no import job 'imp_5c1f0e2a9d8b4c7e8f6a1b2c3d4e5f60'")
+}
+
+
+@router.post(
+    "/imports",
+    status_code=202,
+    response_model=ImportJobView,
+    responses=IMPORT_RESPONSES,
+    openapi_extra={"requestBody": IMPORT_FILE},
+)
 async def import_file(
     request: Request,
     uow: Uow,
@@ -133,13 +161,13 @@ async def list_imports(
     return [job.summary() for job in jobs]
 
 
-@router.get("/imports/{job_id}", response_model=ImportJobView)
+@router.get("/imports/{job_id}", response_model=ImportJobView, responses=NOT_FOUND)
 async def get_import(job_id: str, request: Request, client: MasterDataClient) -> dict[str, Any]:
     """An import job's progress and summary."""
     return await _summary(request, job_id)
 
 
-@router.get("/imports/{job_id}/errors", response_model=list[RowErrorView])
+@router.get("/imports/{job_id}/errors", response_model=list[RowErrorView], responses=NOT_FOUND)
 async def import_errors(
     job_id: str,
     uow: Uow,

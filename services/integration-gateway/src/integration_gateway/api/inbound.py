@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from inventory_contracts.errors import describe_validation_error
 from inventory_contracts.events.base import Event
@@ -21,7 +21,7 @@ from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel, ValidationError
 
 from integration_gateway import domain, handlers, metrics
-from integration_gateway.api import Uow
+from integration_gateway.api import Uow, examples
 from integration_gateway.api.auth import AuthenticatedRoute, requires
 from integration_gateway.api.schemas import (
     Accepted,
@@ -67,7 +67,13 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "missing, unknown or inactive API key"},
     403: {"description": "the API client lacks the scope"},
     422: {"description": "invalid field(s), or an Idempotency-Key reused for another request"},
+    429: {"description": "the API client is over its rate limit (see Retry-After)"},
 }
+
+
+def responses(event_type: str) -> dict[int | str, dict[str, Any]]:
+    """The answers of an inbound route publishing `event_type`, with examples."""
+    return {202: examples.accepted(event_type), **RESPONSES}
 
 
 def _event(model: type[Event], **fields: Any) -> Event:
@@ -114,16 +120,25 @@ async def _submit(
     return JSONResponse(status_code=answer.status_code, content=answer.body, headers=headers)
 
 
-@router.post("/orders", status_code=202, response_model=Accepted, responses=RESPONSES)
+@router.post(
+    "/orders", status_code=202, response_model=Accepted, responses=responses(OrderPlaced.event_type)
+)
 async def place_order(
-    order: OrderPlaced, request: Request, uow: Uow, client: OrdersClient, key: IdempotencyKeyDep
+    order: Annotated[OrderPlaced, Body(openapi_examples=examples.ORDER)],
+    request: Request,
+    uow: Uow,
+    client: OrdersClient,
+    key: IdempotencyKeyDep,
 ) -> JSONResponse:
     """An order placed in the CRM/ERP; reservation answers on ``inventory.reservations``."""
     return await _submit(request, uow, client, key, order, order, order.order_id)
 
 
 @router.post(
-    "/orders/{order_id}/cancel", status_code=202, response_model=Accepted, responses=RESPONSES
+    "/orders/{order_id}/cancel",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(OrderCancelled.event_type),
 )
 async def cancel_order(
     order_id: str,
@@ -140,7 +155,10 @@ async def cancel_order(
 
 
 @router.post(
-    "/orders/{order_id}/shipments", status_code=202, response_model=Accepted, responses=RESPONSES
+    "/orders/{order_id}/shipments",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(OrderShipped.event_type),
 )
 async def ship_order(
     order_id: str,
@@ -155,7 +173,12 @@ async def ship_order(
     return await _submit(request, uow, client, key, body, event, order_id)
 
 
-@router.put("/items/{sku}", status_code=202, response_model=Accepted, responses=RESPONSES)
+@router.put(
+    "/items/{sku}",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(ItemUpserted.event_type),
+)
 async def upsert_item(
     sku: str,
     body: ItemBody,
@@ -171,7 +194,12 @@ async def upsert_item(
     return await _submit(request, uow, client, key, body, event, sku)
 
 
-@router.put("/locations/{location}", status_code=202, response_model=Accepted, responses=RESPONSES)
+@router.put(
+    "/locations/{location}",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(LocationUpserted.event_type),
+)
 async def upsert_location(
     location: str,
     body: LocationBody,
@@ -188,7 +216,10 @@ async def upsert_location(
 
 
 @router.put(
-    "/suppliers/{supplier_id}", status_code=202, response_model=Accepted, responses=RESPONSES
+    "/suppliers/{supplier_id}",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(SupplierUpserted.event_type),
 )
 async def upsert_supplier(
     supplier_id: str,
@@ -205,7 +236,12 @@ async def upsert_supplier(
     return await _submit(request, uow, client, key, body, event, supplier_id)
 
 
-@router.post("/receipts", status_code=202, response_model=Accepted, responses=RESPONSES)
+@router.post(
+    "/receipts",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(GoodsReceived.event_type),
+)
 async def receive_goods(
     body: ReceiptBody,
     request: Request,

@@ -20,6 +20,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from inventory_runtime.auth.routes import public, secured_router
 from inventory_runtime.clock import utc_now
 
+from integration_gateway.api.examples import answer
+from integration_gateway.api.examples_identity import (
+    ERROR_PAGE,
+    FORM,
+    HTML,
+    SIGN_IN_FORM,
+    SIGN_IN_PAGE,
+)
 from integration_gateway.api.issuer_support import gateway_settings, new_uow, passwords_of
 from integration_gateway.api.login_html import (
     content_security_policy,
@@ -122,7 +130,15 @@ def _form_page(
     return response
 
 
-@router.get("/oauth/authorize", response_class=HTMLResponse)
+@router.get(
+    "/oauth/authorize",
+    response_class=HTMLResponse,
+    responses={
+        200: answer(SIGN_IN_PAGE, "the sign-in page", HTML),
+        303: {"description": "a bad request, sent back to the redirect URI with its error"},
+        400: answer(ERROR_PAGE, "an unknown client or redirect URI", HTML),
+    },
+)
 async def show_sign_in(request: Request) -> Response:
     """The sign-in page (language from `ui_locales`, then Accept-Language)."""
     params = _params(dict(request.query_params))
@@ -130,7 +146,17 @@ async def show_sign_in(request: Request) -> Response:
     return refused or _form_page(request, params, lang)
 
 
-@router.post("/oauth/authorize", response_class=HTMLResponse)
+@router.post(
+    "/oauth/authorize",
+    response_class=HTMLResponse,
+    responses={
+        200: answer(SIGN_IN_PAGE, "not signed in: the page again", HTML),
+        303: {"description": "signed in: to ``redirect_uri?code=...&state=...``"},
+        400: answer(ERROR_PAGE, "an expired form or unknown client", HTML),
+        401: answer(SIGN_IN_PAGE, "a wrong login or password: the page with the error", HTML),
+    },
+    openapi_extra={"requestBody": {"content": {FORM: SIGN_IN_FORM}, "required": True}},
+)
 async def sign_in(request: Request) -> Response:
     """Sign in; on success 303 to ``redirect_uri?code=...&state=...``."""
     settings = gateway_settings(request)

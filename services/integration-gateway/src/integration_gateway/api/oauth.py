@@ -14,6 +14,17 @@ from inventory_runtime.auth.routes import public, secured_router
 from inventory_runtime.clock import utc_now
 
 from integration_gateway.adapters.unit_of_work import GatewayUnitOfWork
+from integration_gateway.api.examples import answer
+from integration_gateway.api.examples_identity import (
+    DISCOVERY,
+    JWKS,
+    REVOKE_FORM,
+    TOKEN_FORM,
+    TOKENS,
+    USERINFO,
+    form_body,
+    oauth_error_answer,
+)
 from integration_gateway.api.issuer_support import (
     NO_STORE,
     gateway_settings,
@@ -46,7 +57,7 @@ CLAIMS = (
 )  # fmt: skip
 
 
-@router.get("/.well-known/openid-configuration")
+@router.get("/.well-known/openid-configuration", responses={200: answer(DISCOVERY)})
 async def discovery(request: Request) -> dict[str, Any]:
     """The OpenID Provider metadata (OIDC Discovery 1.0)."""
     settings = gateway_settings(request)
@@ -77,7 +88,7 @@ async def discovery(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/oauth/jwks")
+@router.get("/oauth/jwks", responses={200: answer(JWKS)})
 async def jwks(request: Request) -> JSONResponse:
     """The public keys that verify this issuer's tokens (active and recently retired)."""
     async with new_uow(request) as uow:
@@ -170,7 +181,19 @@ async def _password(
     return issued
 
 
-@router.post("/oauth/token")
+@router.post(
+    "/oauth/token",
+    responses={
+        200: answer(TOKENS),
+        400: oauth_error_answer(
+            "invalid_grant", "the code has expired", "a refused grant or request"
+        ),
+        401: oauth_error_answer(
+            "invalid_client", "unknown client or wrong secret", "client not known"
+        ),
+    },
+    openapi_extra=form_body(TOKEN_FORM),
+)
 async def token(request: Request) -> JSONResponse:
     """Form-encoded token requests (RFC 6749): authorization_code (PKCE), refresh_token,
     password (when OIDC_PASSWORD_GRANT), client_credentials."""
@@ -182,7 +205,17 @@ async def token(request: Request) -> JSONResponse:
         return oauth_error(exc)
 
 
-@router.post("/oauth/revoke")
+@router.post(
+    "/oauth/revoke",
+    response_class=Response,
+    responses={
+        200: {"description": "revoked (or unknown, RFC 7009 2.2)"},
+        400: oauth_error_answer(
+            "invalid_request", "send the parameters form-encoded", "not a form"
+        ),
+    },
+    openapi_extra=form_body(REVOKE_FORM),
+)
 async def revoke(request: Request) -> Response:
     """RFC 7009: revoke a refresh token (and its family); unknown tokens are answered 200 too."""
     try:
@@ -195,7 +228,15 @@ async def revoke(request: Request) -> Response:
     return Response(status_code=200, headers=NO_STORE)
 
 
-@router.get("/oauth/userinfo")
+@router.get(
+    "/oauth/userinfo",
+    responses={
+        200: answer(USERINFO),
+        401: oauth_error_answer(
+            "invalid_token", "a valid access token is required", "no valid token"
+        ),
+    },
+)
 async def userinfo(request: Request) -> JSONResponse:
     """The claims about the bearer of a valid access token (OIDC Core 5.3)."""
     claims = await verified_claims(request)

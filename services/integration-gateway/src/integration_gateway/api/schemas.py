@@ -22,13 +22,36 @@ from inventory_contracts.events.base import (
 from inventory_contracts.events.master_data import ValuationMethod
 from inventory_contracts.events.orders import OrderLines
 from inventory_contracts.events.purchase_orders import ReceiptLine
-from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, Field, field_validator
+from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from integration_gateway.api.examples import (
+    CANCEL_ORDER,
+    DELIVERY,
+    ITEM,
+    LOCATION_BODY,
+    RECEIPT,
+    REPLAY,
+    SHIPMENT,
+    SUBSCRIPTION,
+    SUBSCRIPTION_VIEW,
+    SUPPLIER,
+    examples_of,
+)
 from integration_gateway.domain import DELIVERABLE_TYPES
 
 
 class Accepted(BaseModel):
     """The event a request became; it is published to Kafka shortly (through the outbox)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=examples_of(
+            {
+                "event_id": "0b7e6a52-3f1c-4d55-9a1e-6c2f1e0d4b8a",
+                "type": "inventory.order.placed.v1",
+                "topic": "inventory.orders",
+            }
+        )
+    )
 
     event_id: str
     type: str
@@ -38,12 +61,16 @@ class Accepted(BaseModel):
 class CancelOrderBody(ContractModel):
     """Cancel a whole order (no lines) or some quantities of it."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(CANCEL_ORDER, {}))
+
     lines: OrderLines | None = Field(None, description="Quantities cancelled; absent: all.")
     reason: str | None = None
 
 
 class ShipmentBody(ContractModel):
     """Goods of the order left the warehouse."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of(SHIPMENT))
 
     lines: OrderLines
     shipment_id: Identifier | None = None
@@ -52,6 +79,8 @@ class ShipmentBody(ContractModel):
 
 class ItemBody(ContractModel):
     """An item's full current state (the SKU is in the path)."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of(ITEM))
 
     sku: Sku | None = Field(None, description="If given, must equal the SKU in the path.")
     name: str = Field(min_length=1)
@@ -69,6 +98,8 @@ class ItemBody(ContractModel):
 class LocationBody(ContractModel):
     """A location's full current state (the code is in the path)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(LOCATION_BODY))
+
     location: str | None = Field(None, description="If given, must equal the code in the path.")
     name: str = Field(min_length=1)
     allow_negative_stock: bool = False
@@ -78,6 +109,8 @@ class LocationBody(ContractModel):
 class SupplierBody(ContractModel):
     """A supplier's full current state (the id is in the path)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_of(SUPPLIER))
+
     supplier_id: str | None = Field(None, description="If given, must equal the id in the path.")
     name: str = Field(min_length=1)
     lead_time_days: NonNegativeInt32
@@ -86,6 +119,8 @@ class SupplierBody(ContractModel):
 
 class ReceiptBody(ContractModel):
     """A goods receipt from the ERP, usually against a purchase order."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of(RECEIPT))
 
     receipt_id: Identifier
     purchase_order_id: Identifier | None = None
@@ -97,7 +132,7 @@ class ReceiptBody(ContractModel):
 class SubscriptionBody(BaseModel):
     """Where to POST which events, and the secret they are signed with."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(SUBSCRIPTION))
 
     url: AnyHttpUrl
     secret: str = Field(min_length=8, max_length=512)
@@ -119,6 +154,8 @@ class SubscriptionBody(BaseModel):
 
 class SubscriptionView(BaseModel):
     """A subscription as the API shows it (the secret is never shown)."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of(SUBSCRIPTION_VIEW))
 
     id: str
     url: str
@@ -143,7 +180,7 @@ def _failed_only() -> list[ReplayedStatus]:
 class ReplayBody(BaseModel):
     """Which of a subscription's deliveries to send again (by delivery id, inclusive)."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples_of(REPLAY))
     subscription_id: str = Field(min_length=1)
     from_id: int | None = Field(None, ge=1)
     to_id: int | None = Field(None, ge=1)
@@ -152,6 +189,8 @@ class ReplayBody(BaseModel):
 
 class DeliveryView(BaseModel):
     """One event's delivery to one subscription."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of(DELIVERY))
 
     id: int
     subscription_id: str
@@ -169,3 +208,10 @@ class DeliveryView(BaseModel):
 def path_agrees(path_value: str, body_value: str | None) -> bool:
     """A body may repeat the path's identifier, but not contradict it."""
     return body_value is None or body_value == path_value
+
+
+class Replayed(BaseModel):
+    """How many deliveries were queued again."""
+
+    model_config = ConfigDict(json_schema_extra=examples_of({"replayed": 12}))
+    replayed: int

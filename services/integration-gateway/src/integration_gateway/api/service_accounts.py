@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Request
 from inventory_runtime.auth.principal import Principal
@@ -10,6 +10,7 @@ from inventory_runtime.auth.routes import require, secured_router
 from inventory_runtime.errors import ApiError, field_problems
 
 from integration_gateway.api import Uow
+from integration_gateway.api.examples import not_found
 from integration_gateway.api.identity import account_view
 from integration_gateway.api.identity_schemas import (
     ServiceAccountBody,
@@ -24,9 +25,12 @@ from integration_gateway.handlers import people as handlers
 Reader = Annotated[Principal, require("identity:read")]
 Admin = Annotated[Principal, require("identity:admin")]
 router = secured_router(prefix="/v1/service-accounts", tags=["identity"])
+NF: dict[int | str, dict[str, Any]] = {404: not_found("no service account 'erp-sap'")}
 
 
-@router.post("", status_code=201, response_model=ServiceAccountCreated)
+@router.post(
+    "", status_code=201, response_model=ServiceAccountCreated, operation_id="create_service_account"
+)
 async def create(
     body: ServiceAccountBody, uow: Uow, caller: Admin, request: Request
 ) -> ServiceAccountCreated:
@@ -41,13 +45,18 @@ async def create(
     return ServiceAccountCreated(**account_view(account).model_dump(), client_secret=secret)
 
 
-@router.get("", response_model=list[ServiceAccountView])
+@router.get("", response_model=list[ServiceAccountView], operation_id="list_service_accounts")
 async def list_accounts(uow: Uow, caller: Reader) -> list[ServiceAccountView]:
     async with uow:
         return [account_view(a) for a in await uow.service_accounts.list()]
 
 
-@router.get("/{client_id}", response_model=ServiceAccountView)
+@router.get(
+    "/{client_id}",
+    response_model=ServiceAccountView,
+    operation_id="get_service_account",
+    responses=NF,
+)
 async def get_account(client_id: str, uow: Uow, caller: Reader) -> ServiceAccountView:
     async with uow:
         account = await uow.service_accounts.get(client_id)
@@ -76,7 +85,12 @@ async def _change(
     return account_view(account), secret
 
 
-@router.patch("/{client_id}", response_model=ServiceAccountView)
+@router.patch(
+    "/{client_id}",
+    response_model=ServiceAccountView,
+    operation_id="update_service_account",
+    responses=NF,
+)
 async def update(
     client_id: str, body: ServiceAccountPatch, uow: Uow, caller: Admin
 ) -> ServiceAccountView:
@@ -86,13 +100,23 @@ async def update(
     return view
 
 
-@router.delete("/{client_id}", response_model=ServiceAccountView)
+@router.delete(
+    "/{client_id}",
+    response_model=ServiceAccountView,
+    operation_id="deactivate_service_account",
+    responses=NF,
+)
 async def deactivate(client_id: str, uow: Uow, caller: Admin) -> ServiceAccountView:
     view, _ = await _change(uow, caller, client_id, {"active": False}, None)
     return view
 
 
-@router.post("/{client_id}/secret", response_model=ServiceAccountCreated)
+@router.post(
+    "/{client_id}/secret",
+    response_model=ServiceAccountCreated,
+    operation_id="rotate_service_account_secret",
+    responses=NF,
+)
 async def rotate_secret(
     client_id: str, uow: Uow, caller: Admin, request: Request
 ) -> ServiceAccountCreated:

@@ -13,9 +13,11 @@ from inventory_runtime.outbound import OutboundGuard, OutboundRefused
 from integration_gateway import handlers
 from integration_gateway.api import Uow
 from integration_gateway.api.auth import AuthenticatedRoute, requires
+from integration_gateway.api.examples import not_found
 from integration_gateway.api.schemas import (
     DeliveryView,
     ReplayBody,
+    Replayed,
     SubscriptionBody,
     SubscriptionView,
 )
@@ -75,7 +77,11 @@ async def list_subscriptions(
     return [_view(subscription) for subscription in found]
 
 
-@router.delete("/subscriptions/{subscription_id}", status_code=204)
+@router.delete(
+    "/subscriptions/{subscription_id}",
+    status_code=204,
+    responses={404: not_found("no active subscription 'sub_3f2a9c1d7e6b4a58b0c2d4e6f8a0b1c3'")},
+)
 async def delete_subscription(
     subscription_id: str, uow: Uow, client: AdminClient, request: Request
 ) -> Response:
@@ -85,7 +91,11 @@ async def delete_subscription(
     return Response(status_code=204)
 
 
-@router.post("/deliveries/replay")
+@router.post(
+    "/deliveries/replay",
+    response_model=Replayed,
+    responses={404: not_found("no subscription 'sub_3f2a9c1d7e6b4a58b0c2d4e6f8a0b1c3'")},
+)
 async def replay_deliveries(
     body: ReplayBody, uow: Uow, client: AdminClient, request: Request
 ) -> dict[str, int]:
