@@ -31,7 +31,7 @@ from alerting.adapters.rule_job import run_due
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
 from alerting.consumer import subscription
 from alerting.domain.language import RuleDefinition
-from alerting.handlers.rules import escalate, evaluate_next_due
+from alerting.handlers.rules import escalate, evaluate_due
 from alerting.main import MIGRATIONS
 from inventory_contracts.envelope import new_event
 from inventory_contracts.events.stock import StockMoved
@@ -148,7 +148,7 @@ async def main() -> None:
         factory = create_session_factory(create_async_engine(url))
         began = time.perf_counter()
         evaluated = await run_due(
-            lambda: AlertingUnitOfWork(factory, source="/bench"), evaluate_next_due, escalate
+            lambda: AlertingUnitOfWork(factory, source="/bench"), evaluate_due, escalate
         )
         full = time.perf_counter() - began
         print(f"full evaluation: {len(evaluated)} rules in {full:.1f} s "
