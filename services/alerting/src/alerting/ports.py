@@ -98,10 +98,17 @@ class KpiStore(Protocol):
         ...
 
     async def rollups(
-        self, keys: Sequence[Point], period: Period, start: date, today: date
+        self,
+        keys: Sequence[Point],
+        period: Period,
+        start: date,
+        today: date,
+        *,
+        every: bool = False,
     ) -> Rollups:
         """The stock points' roll-ups (weeks, or days) from `start` to the period of `today`,
-        with the last one before `start`, column by column in the order of `keys`."""
+        with the last one before `start`, column by column in the order of `keys` (`every`:
+        they are every stock point, in the order `points` lists them)."""
         ...
 
 

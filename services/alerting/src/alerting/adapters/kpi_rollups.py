@@ -23,26 +23,32 @@ ROLLUP_COLUMNS = (
     "sku, location, week, first_day, first_opening, closing, consumed, received, backordered,"
     " moves, stockout_tail, last_move_day, received_days"
 )
-ROLLUP_SELECT = f"""
+TOUCHED = """unnest(CAST(:skus AS text[]), CAST(:locations AS text[]),
+                          CAST(:weeks AS date[])) AS t(sku, location, week)"""
+EVERY_WEEK = """(SELECT DISTINCT sku, location, CAST(date_trunc('week', day) AS date)
+                FROM kpi_days) AS t(sku, location, week)"""
+ROLLUP_SELECT = """
     SELECT d.sku, d.location, d.week, min(d.day),
            max(d.opening) FILTER (WHERE d.day = d.week),
            (array_agg(d.closing ORDER BY d.day DESC))[1],
            sum(d.consumed), sum(d.received), sum(d.backordered), sum(d.moves),
            coalesce(sum(coalesce(d.next_day, d.week + 7) - d.day) FILTER (WHERE d.closing <= 0), 0),
            max(d.day) FILTER (WHERE d.moves > 0),
-           ARRAY[{RECEIVED_DAYS}]
+           ARRAY[%s]
       FROM (SELECT k.*, t.week,
                    lead(k.day) OVER (PARTITION BY k.sku, k.location, t.week ORDER BY k.day)
                        AS next_day
-              FROM unnest(CAST(:skus AS text[]), CAST(:locations AS text[]),
-                          CAST(:weeks AS date[])) AS t(sku, location, week)
+              FROM %s
               JOIN kpi_days AS k ON k.sku = t.sku AND k.location = t.location
                                 AND k.day >= t.week AND k.day < t.week + 7) AS d
      GROUP BY d.sku, d.location, d.week
 """
+"""The roll-ups of the weeks `%s` lists (`TOUCHED`, `EVERY_WEEK`), from their day rows."""
+REBUILD = f"INSERT INTO kpi_weeks ({ROLLUP_COLUMNS}) {ROLLUP_SELECT % (RECEIVED_DAYS, EVERY_WEEK)}"
+"""Every roll-up from the day rows (an empty `kpi_weeks`; the benchmark's seed)."""
 _REFRESH = text(
     f"""
-    INSERT INTO kpi_weeks ({ROLLUP_COLUMNS}) {ROLLUP_SELECT}
+    INSERT INTO kpi_weeks ({ROLLUP_COLUMNS}) {ROLLUP_SELECT % (RECEIVED_DAYS, TOUCHED)}
     ON CONFLICT (sku, location, week) DO UPDATE SET
     """
     + ", ".join(f"{c} = excluded.{c}" for c in ROLLUP_COLUMNS.split(", ")[3:])
@@ -61,38 +67,55 @@ async def refresh_weeks(session: AsyncSession, touched: Sequence[tuple[str, str,
 
 _KEYS = """WITH k AS (SELECT sku, location, CAST(i AS int) - 1 AS i FROM unnest(
     CAST(:skus AS text[]), CAST(:locations AS text[])) WITH ORDINALITY AS k(sku, location, i))"""
+_EVERY = """WITH k AS (SELECT sku, location,
+    CAST(row_number() OVER (ORDER BY sku, location) AS int) - 1 AS i FROM kpi_points)"""
+"""Every stock point, numbered in the order `KpiRepository.points` lists them: the planner
+joins them to the roll-ups in one pass instead of one index probe per stock point."""
 _SOURCES = {
     "week": {
         "table": "kpi_weeks", "at": "week", "lead": "r.first_day - r.week",
         "opening": "r.first_opening", "tail": "r.stockout_tail", "moved": "r.last_move_day",
-        "days": "r.received_days",
     },
     "day": {
         "table": "kpi_days", "at": "day", "lead": "0", "opening": "r.opening",
         "tail": "CASE WHEN r.closing <= 0 THEN 1 ELSE 0 END",
-        "moved": "CASE WHEN r.moves > 0 THEN r.day END", "days": "ARRAY[r.received]",
+        "moved": "CASE WHEN r.moves > 0 THEN r.day END",
     },
 }  # fmt: skip
 
 
-def _reads(period: Period) -> tuple[Any, Any]:
+def _packed(expression: str, kind: str = "float8") -> str:
+    """A column of all rows as one bytea of big-endian values (NULL as NaN), decoded with
+    `numpy.frombuffer` instead of a Python object per value."""
+    if kind == "int4":
+        return f"string_agg(int4send(CAST({expression} AS int)), '')"
+    return f"string_agg(float8send(coalesce(CAST({expression} AS float8), 'NaN')), '')"
+
+
+def _reads(period: Period, keys: str) -> tuple[Any, Any]:
     s = _SOURCES[period]
     length = LENGTH[period]
+    days = "r.received_days" if period == "week" else "ARRAY[r.received]"
+    received_days = " || ".join(
+        f"float8send(coalesce(CAST(({days})[{n + 1}] AS float8), 0))" for n in range(length)
+    )
+    columns = [
+        _packed("k.i", "int4"),
+        _packed(f"(r.{s['at']} - CAST(:start AS date)) / {length}", "int4"),
+        *(_packed(e) for e in (s["lead"], s["opening"], "r.closing", "r.consumed", "r.received",
+                               "r.backordered", s["tail"], f"CAST(:today AS date) - {s['moved']}")),
+        f"string_agg({received_days}, '')",
+    ]  # fmt: skip
     rows = text(
-        f"""{_KEYS}
-        SELECT array_agg(k.i), array_agg((r.{s["at"]} - CAST(:start AS date)) / {length}),
-               array_agg({s["lead"]}), array_agg(CAST({s["opening"]} AS float8)),
-               array_agg(CAST(r.closing AS float8)), array_agg(CAST(r.consumed AS float8)),
-               array_agg(CAST(r.received AS float8)), array_agg(CAST(r.backordered AS float8)),
-               array_agg({s["tail"]}), array_agg(CAST(:today AS date) - {s["moved"]}),
-               array_agg(CAST({s["days"]} AS float8[]))
+        f"""{keys}
+        SELECT {", ".join(columns)}
           FROM k JOIN {s["table"]} AS r ON r.sku = k.sku AND r.location = k.location
            AND r.{s["at"]} >= CAST(:start AS date) AND r.{s["at"]} <= CAST(:today AS date)"""
     )
     carry = text(
         f"""{_KEYS}
-        SELECT array_agg(k.i), array_agg(CAST(b.closing AS float8)),
-               array_agg(CAST(:today AS date) - b.moved)
+        SELECT {_packed("k.i", "int4")}, {_packed("b.closing")},
+               {_packed("CAST(:today AS date) - b.moved")}
           FROM k CROSS JOIN LATERAL (
                SELECT r.closing, {s["moved"]} AS moved FROM {s["table"]} AS r
                 WHERE r.sku = k.sku AND r.location = k.location
@@ -102,33 +125,46 @@ def _reads(period: Period) -> tuple[Any, Any]:
     return rows, carry
 
 
-_READS = {period: _reads(period) for period in ("week", "day")}
+_READS = {
+    (period, every): _reads(period, _EVERY if every else _KEYS)
+    for period in ("week", "day")
+    for every in (False, True)
+}
 
 
-def _floats(values: list[Any] | None) -> Any:
-    return np.asarray(values if values is not None else [], dtype=np.float64)
+def _floats(packed: bytes | None) -> Any:
+    return np.frombuffer(packed or b"", dtype=">f8").astype(np.float64)
+
+
+def _ints(packed: bytes | None) -> Any:
+    return np.frombuffer(packed or b"", dtype=">i4").astype(np.int64)
 
 
 async def read_rollups(
-    session: AsyncSession, points: Sequence[Point], period: Period, start: date, today: date
+    session: AsyncSession,
+    points: Sequence[Point],
+    period: Period,
+    start: date,
+    today: date,
+    *,
+    every: bool = False,
 ) -> Rollups:
     """The roll-ups of `points` (in that order) from the period starting `start` to the one
-    holding `today`, with the last one before `start` of each."""
+    holding `today`, with the last one before `start` of each. `every`: `points` are every
+    stock point, as `KpiRepository.points` lists them."""
     params = {"skus": [p[0] for p in points], "locations": [p[1] for p in points],
               "start": start, "today": today}  # fmt: skip
-    rows_sql, carry_sql = _READS[period]
+    rows_sql, carry_sql = _READS[period, every]
     found = (await session.execute(rows_sql, params)).one()
     index, slot, lead, opening, closing, consumed, received, backordered, tail, moved, days = found
     carried = (await session.execute(carry_sql, params)).one()
     carry_closing = np.zeros(len(points))
     carry_moved = np.full(len(points), np.nan)
-    if carried[0] is not None:
-        at = np.asarray(carried[0], dtype=np.int64)
-        carry_closing[at] = _floats(carried[1])
-        carry_moved[at] = _floats(carried[2])
+    at = _ints(carried[0])
+    carry_closing[at] = _floats(carried[1])
+    carry_moved[at] = _floats(carried[2])
     return Rollups(
-        np.asarray(index or [], dtype=np.int64), np.asarray(slot or [], dtype=np.int64),
-        _floats(lead), _floats(opening), _floats(closing), _floats(consumed), _floats(received),
-        _floats(backordered), _floats(tail), _floats(moved),
-        _floats(days).reshape(-1, LENGTH[period]), carry_closing, carry_moved,
+        _ints(index), _ints(slot), _floats(lead), _floats(opening), _floats(closing),
+        _floats(consumed), _floats(received), _floats(backordered), _floats(tail),
+        _floats(moved), _floats(days).reshape(-1, LENGTH[period]), carry_closing, carry_moved,
     )  # fmt: skip

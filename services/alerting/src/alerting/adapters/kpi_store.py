@@ -144,10 +144,17 @@ class KpiRepository:
         return [StockPoint(*row) for row in result.all()]
 
     async def rollups(
-        self, keys: Sequence[Point], period: Period, start: date, today: date
+        self,
+        keys: Sequence[Point],
+        period: Period,
+        start: date,
+        today: date,
+        *,
+        every: bool = False,
     ) -> Rollups:
-        """The roll-ups of the stock points (in that order) from `start` to today's period."""
-        return await read_rollups(self._session, keys, period, start, today)
+        """The roll-ups of the stock points (in that order) from `start` to today's period;
+        `every`: they are all the stock points, as `points` lists them."""
+        return await read_rollups(self._session, keys, period, start, today, every=every)
 
     async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
         """The day rows of the stock points from `since` on, with the last one before it (so on

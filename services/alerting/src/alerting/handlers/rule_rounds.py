@@ -35,7 +35,12 @@ def _ago(today: date, day: date | None) -> float:
 
 
 async def frame_for(
-    uow: KpiUoW, points: Sequence[StockPoint], rules: Sequence[RuleDefinition], today: date
+    uow: KpiUoW,
+    points: Sequence[StockPoint],
+    rules: Sequence[RuleDefinition],
+    today: date,
+    *,
+    every: bool = False,
 ) -> Frame:
     """The grids the rules read (as many complete weeks and days as the most any of them
     needs; a year of weeks when one looks at stock age) and the stock points now."""
@@ -46,12 +51,12 @@ async def frame_for(
     days = max((n.days for n in needs), default=0)
     keys = [point.point for point in points]
     start = grid_start(today, "week", weeks)
-    week_rollups = await uow.kpis.rollups(keys, "week", start, today)
+    week_rollups = await uow.kpis.rollups(keys, "week", start, today, every=every)
     week_grid = build(week_rollups, len(keys), "week", start, today)
     day_grid: Grid | None = None
     if days:
         start = grid_start(today, "day", days)
-        day_rollups = await uow.kpis.rollups(keys, "day", start, today)
+        day_rollups = await uow.kpis.rollups(keys, "day", start, today, every=every)
         day_grid = build(day_rollups, len(keys), "day", start, today)
     last_moved = np.array([_ago(today, p.last_moved) for p in points], dtype=np.float64)
     first_seen = np.array([_ago(today, p.first_seen) for p in points], dtype=np.float64)
@@ -92,17 +97,23 @@ async def evaluate_rules(
     now: datetime,
     open_alerts: Sequence[Alert],
     apply: Apply,
+    *,
+    every: bool = False,
 ) -> None:
-    """Evaluate each rule over `points` (its scope of them) with the open alerts given."""
+    """Evaluate each rule over `points` (its scope of them) with the open alerts given;
+    `every`: `points` are every stock point (`KpiStore.points` without a filter)."""
     if not rules or not points:
         return
-    frame = await frame_for(uow, points, [d for _, d in rules], now.date())
+    frame = await frame_for(uow, points, [d for _, d in rules], now.date(), every=every)
     scopes = Scopes(points)
     index = {point.key: n for n, point in enumerate(points)}
+    by_rule: dict[str, dict[str, Alert]] = {}
+    for alert in open_alerts:
+        by_rule.setdefault(alert.rule_id, {})[alert.subject] = alert
     for rule_id, definition in rules:
         inside = scopes.of(definition.scope)
         firing = holds(definition.condition, frame) & inside
-        found = {a.subject: a for a in open_alerts if a.rule_id == rule_id}
+        found = by_rule.get(rule_id, {})
         chosen = _chosen(definition, points, inside, firing, found, index)
         needs = needs_of(definition)
         facts = [_facts(frame, points[n], n, needs) for n in chosen]

@@ -65,7 +65,8 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
         return
     with RULE_EVALUATION_SECONDS.labels("event").time():
         points = await uow.kpis.points(PointFilter(), keys)
-        subjects = sorted({subject_of(d, p) for _, d in rules for p in points})
+        keyed = {d.dedupe_key: d for _, d in rules}.values()  # rules share their keys
+        subjects = sorted({subject_of(d, p) for d in keyed for p in points})
         found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
         await evaluate_rules(rules, points, uow, now, found, _apply)
 
@@ -81,7 +82,7 @@ async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
     with RULE_EVALUATION_SECONDS.labels("schedule").time():
         points = await uow.kpis.points(PointFilter())
         found = await uow.alerts.open_among([rule_id for rule_id, _ in claimed], None)
-        await evaluate_rules(claimed, points, uow, now, found, _apply)
+        await evaluate_rules(claimed, points, uow, now, found, _apply, every=True)
     for rule_id, definition in claimed:
         later = now + timedelta(minutes=definition.evaluate_every_minutes)
         await uow.rule_book.schedule(rule_id, later)
