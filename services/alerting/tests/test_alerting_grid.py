@@ -14,7 +14,7 @@ import pytest
 from alerting.domain.evaluation import facts_of, holds, needs_of
 from alerting.domain.grid import build, grid_start, now_of, rollups_of
 from alerting.domain.kpi_arrays import sell_through_of
-from alerting.domain.kpis import DayRow, Period, periods, sell_through, snapshot
+from alerting.domain.kpis import PERIOD_KPIS, DayRow, Period, periods, sell_through, snapshot
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import StockPoint
 from alerting.domain.vectorised import Frame
@@ -57,7 +57,11 @@ def test_periods_from_roll_ups_equal_periods_from_day_rows(period: Period, compl
     grid = build(rollups_of(HISTORIES, period, start, TODAY), POINTS, period, start, TODAY)
     assert grid.complete == complete
     for n, rows in enumerate(HISTORIES):
-        assert grid.periods_of(n, complete) == periods(rows, period, start, TODAY)
+        expected = periods(rows, period, start, TODAY)
+        assert grid.periods_of(n, complete) == expected
+        for kpi in PERIOD_KPIS:  # every KPI a rule can name, as the scalar rules read it
+            scalar = [p.value(kpi) for p in expected]
+            assert [None if np.isnan(v) else D(repr(float(v))) for v in grid.kpi(kpi)[n]] == scalar
 
 
 def test_now_from_roll_ups_equals_the_snapshot_of_the_day_rows() -> None:

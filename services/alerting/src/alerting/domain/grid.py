@@ -93,9 +93,11 @@ class Grid:
                 found = sell_through_of(*(base[k][:, done] for k in SELL_THROUGH_OF))
             elif name == "turnover":
                 found = turnover_of(*(base[k][:, done] for k in TURNOVER_OF))
-            else:
+            elif name == "days_of_supply":
                 days = np.full_like(self.closing[:, done], LENGTH[self.period])
                 found = days_of_supply_of(self.closing[:, done], self.consumed[:, done], days)
+            else:
+                raise KeyError(f"{name} is not a period KPI of the grid")
             self._kpis[name] = found
         return self._kpis[name]
 
