@@ -61,7 +61,7 @@ async def runtime(alerting_db: str) -> AsyncIterator[ServiceRuntime]:
         await connection.execute(
             text(
                 "TRUNCATE outbox, inbox, notifications, alerts, channels, "
-                "kpi_days, kpi_points, kpi_items, kpi_purchase_orders, kpi_approvals"
+                "kpi_days, kpi_weeks, kpi_points, kpi_items, kpi_purchase_orders, kpi_approvals"
             )
         )
         await connection.execute(text(f"DELETE FROM rules WHERE id NOT IN {SHIPPED_RULES}"))

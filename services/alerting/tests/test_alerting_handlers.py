@@ -43,10 +43,12 @@ class FakeAlerts:
         self._track(alert)
         return True
 
-    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[Alert]:
+    async def open_among(
+        self, rule_ids: Sequence[str], subjects: Sequence[str] | None
+    ) -> list[Alert]:
         found = [
             a for a in self.rows.values()
-            if a.rule_id in rule_ids and a.subject in subjects and a.is_open
+            if a.rule_id in rule_ids and (subjects is None or a.subject in subjects) and a.is_open
         ]  # fmt: skip
         for alert in found:
             self._track(alert)

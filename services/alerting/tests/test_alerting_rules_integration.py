@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from alerting.adapters.rule_job import run_due
-from alerting.handlers.rules import escalate, evaluate_next_due
+from alerting.handlers.rules import escalate, evaluate_due
 from fastapi import FastAPI
 from inventory_contracts.events.orders import OrderLine
 from inventory_contracts.events.reservations import (
@@ -125,7 +125,7 @@ async def test_unacknowledged_alerts_escalate_unless_snoozed_and_quiet_hours_hol
     assert snoozed.json()["snoozed_by"] == "wu.admin"
 
     later = datetime.now(UTC) + timedelta(minutes=45)
-    await run_due(runtime.uow_factory, evaluate_next_due, escalate, lambda: later)
+    await run_due(runtime.uow_factory, evaluate_due, escalate, lambda: later)
     sent_to_boss = await rows(
         runtime, f"SELECT a.subject FROM notifications n JOIN alerts a ON a.id = n.alert_id "
         f"WHERE n.channel_id = '{boss}'",

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 from alerting.adapters.rule_job import run_due
-from alerting.handlers.rules import escalate, evaluate_next_due
+from alerting.handlers.rules import escalate, evaluate_due
 from inventory_contracts.events.base import Event
 from inventory_runtime.app import ServiceRuntime
 from inventory_testkit.standins import body_of, subject_of
@@ -45,7 +45,7 @@ def weeks_of(sku: str, issued: list[int], first: date) -> list[Event]:
 async def run_rules(runtime: ServiceRuntime, at: datetime | None = None) -> list[str]:
     """The rule job's round, at `at` (now when not given)."""
     clock: Callable[[], datetime] = (lambda: at) if at else (lambda: datetime.now(UTC))
-    return await run_due(runtime.uow_factory, evaluate_next_due, escalate, clock)
+    return await run_due(runtime.uow_factory, evaluate_due, escalate, clock)
 
 
 async def due_again(runtime: ServiceRuntime) -> None:

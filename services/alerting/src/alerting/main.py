@@ -18,7 +18,7 @@ from alerting.adapters.unit_of_work import AlertingUnitOfWork
 from alerting.api import alerts, channels, kpis, rules
 from alerting.config import AlertingSettings
 from alerting.consumer import subscription
-from alerting.handlers.rules import escalate, evaluate_next_due
+from alerting.handlers.rules import escalate, evaluate_due
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -37,7 +37,7 @@ def create_app(settings: AlertingSettings) -> FastAPI:
             BackgroundJob("notification-dispatcher", run_dispatcher),
             RETENTION,
             kpi_job(metrics.refresh),
-            rule_job(evaluate_next_due, escalate),
+            rule_job(evaluate_due, escalate),
         ],
     )
 

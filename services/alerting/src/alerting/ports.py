@@ -16,7 +16,8 @@ from inventory_contracts.events.master_data import ItemUpserted
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting.domain import Alert, Rule
-from alerting.domain.kpis import DayRow
+from alerting.domain.grid import Rollups
+from alerting.domain.kpis import DayRow, Period
 from alerting.domain.language import RuleDefinition
 from alerting.domain.movements import DayChange
 from alerting.domain.points import Point, PointFilter, StockPoint
@@ -46,8 +47,11 @@ class AlertStore(Protocol):
 
     async def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None: ...
 
-    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> Sequence[Alert]:
-        """The open alerts of any of these rules about any of these subjects, locked."""
+    async def open_among(
+        self, rule_ids: Sequence[str], subjects: Sequence[str] | None
+    ) -> Sequence[Alert]:
+        """The open alerts of any of these rules about any of these subjects (None: any),
+        locked."""
         ...
 
     async def save(self, alert: Alert) -> None:
@@ -93,6 +97,20 @@ class KpiStore(Protocol):
         """The stock points' day rows from `since` on, with the last one before it."""
         ...
 
+    async def rollups(
+        self,
+        keys: Sequence[Point],
+        period: Period,
+        start: date,
+        today: date,
+        *,
+        every: bool = False,
+    ) -> Rollups:
+        """The stock points' roll-ups (weeks, or days) from `start` to the period of `today`,
+        with the last one before `start`, column by column in the order of `keys` (`every`:
+        they are every stock point, in the order `points` lists them)."""
+        ...
+
 
 class RuleBookStore(Protocol):
     """The KPI rules, their schedule and the alert history their noise controls read."""
@@ -108,7 +126,7 @@ class RuleBookStore(Protocol):
     async def update_plain(self, rule_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
     async def channels_known(self, ids: Sequence[str]) -> set[str]: ...
     async def delete(self, rule_id: str) -> bool: ...
-    async def claim_due(self, now: datetime) -> tuple[str, RuleDefinition] | None: ...
+    async def claim_all_due(self, now: datetime) -> list[tuple[str, RuleDefinition]]: ...
     async def schedule(self, rule_id: str, at: datetime) -> None: ...
     async def quiet_subjects(
         self, rule_id: str, subjects: Sequence[str], now: datetime, cooldown_minutes: int

@@ -13,8 +13,10 @@ from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alerting.adapters.kpi_rollups import read_rollups, refresh_weeks
 from alerting.adapters.tables import kpi_days, kpi_items, kpi_points
-from alerting.domain.kpis import DayRow
+from alerting.domain.grid import Rollups
+from alerting.domain.kpis import DayRow, Period
 from alerting.domain.movements import DayChange
 from alerting.domain.points import Point, PointFilter, StockPoint
 
@@ -39,6 +41,7 @@ class KpiRepository:
                 },
             )
         )
+        await refresh_weeks(self._session, [(c.sku, c.location, c.day) for c in changes])
         latest: dict[Point, DayChange] = {}
         for change in changes:
             key = (change.sku, change.location)
@@ -81,6 +84,7 @@ class KpiRepository:
                 set_={"backordered": kpi_days.c.backordered + opened},
             )
         )
+        await refresh_weeks(self._session, [(sku, location, day)])
         point = insert(kpi_points).values(
             sku=sku, location=location, first_seen=day, backorder_open=max(delta, Decimal(0))
         )
@@ -138,6 +142,19 @@ class KpiRepository:
             )
         result = await self._session.execute(query)
         return [StockPoint(*row) for row in result.all()]
+
+    async def rollups(
+        self,
+        keys: Sequence[Point],
+        period: Period,
+        start: date,
+        today: date,
+        *,
+        every: bool = False,
+    ) -> Rollups:
+        """The roll-ups of the stock points (in that order) from `start` to today's period;
+        `every`: they are all the stock points, as `points` lists them."""
+        return await read_rollups(self._session, keys, period, start, today, every=every)
 
     async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
         """The day rows of the stock points from `since` on, with the last one before it (so on

@@ -138,8 +138,11 @@ class AlertRepository:
         row = (await self._session.execute(query)).one_or_none()
         return None if row is None else self._loaded(row)
 
-    async def open_among(self, rule_ids: Sequence[str], subjects: Sequence[str]) -> list[Alert]:
-        """The open alerts of any of these rules about any of these subjects, locked in id order.
+    async def open_among(
+        self, rule_ids: Sequence[str], subjects: Sequence[str] | None
+    ) -> list[Alert]:
+        """The open alerts of any of these rules about any of these subjects (None: any),
+        locked in id order.
 
         The open predicate is literal SQL, as in the partial unique index, so that a generic
         plan of this prepared statement can still use the index.
@@ -147,11 +150,12 @@ class AlertRepository:
         query = (
             select(*ALERT_COLUMNS)
             .where(alerts.c.rule_id == any_(text_array(rule_ids)))
-            .where(alerts.c.subject == any_(text_array(subjects)))
             .where(OPEN_ALERT)
             .order_by(alerts.c.id)
             .with_for_update()
         )
+        if subjects is not None:
+            query = query.where(alerts.c.subject == any_(text_array(subjects)))
         return [self._loaded(row) for row in (await self._session.execute(query)).all()]
 
     async def save(self, alert: Alert) -> None:

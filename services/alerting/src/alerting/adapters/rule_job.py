@@ -1,8 +1,9 @@
 """The rule job: the scheduled evaluations of KPI rules and the escalation of alerts nobody
-acknowledged, each rule in its own transaction.
+acknowledged.
 
-A rule is claimed with SKIP LOCKED and its next evaluation written in the same transaction, so
-two instances never evaluate one rule at once and a crash evaluates it again.
+The rules due are claimed together with SKIP LOCKED and evaluated on one read of the KPI
+roll-ups; their next evaluations are written in the same transaction, so two instances never
+evaluate one rule at once and a crash evaluates them again.
 """
 
 from __future__ import annotations
@@ -23,34 +24,29 @@ from alerting.ports import KpiUoW
 log = logging.getLogger(__name__)
 JOB_NAME: Final = "rule-evaluation"
 
-EvaluateNextDue = Callable[[KpiUoW, datetime], Awaitable[str | None]]
-"""Evaluate the rule due first, if any, and say which (`handlers.rules.evaluate_next_due`)."""
+EvaluateDue = Callable[[KpiUoW, datetime], Awaitable[list[str]]]
+"""Evaluate the rules that are due and say which (`handlers.rules.evaluate_due`)."""
 Escalate = Callable[[KpiUoW, datetime], Awaitable[int]]
 """Escalate the alerts nobody acknowledged in time (`handlers.rules.escalate`)."""
 
 
 async def run_due(
     uow_factory: Callable[[], object],
-    evaluate_next_due: EvaluateNextDue,
+    evaluate_due: EvaluateDue,
     escalate: Escalate,
     clock: Clock = utc_now,
 ) -> list[str]:
-    """Evaluate every rule that is due, one transaction each, then escalate; the rules run."""
-    evaluated: list[str] = []
-    while True:
-        async with cast(KpiUoW, uow_factory()) as uow:
-            rule_id = await evaluate_next_due(uow, clock())
-            await uow.commit()
-        if rule_id is None:
-            break
-        evaluated.append(rule_id)
+    """Evaluate the rules that are due (in one transaction), then escalate; the rules run."""
+    async with cast(KpiUoW, uow_factory()) as uow:
+        evaluated = await evaluate_due(uow, clock())
+        await uow.commit()
     async with cast(KpiUoW, uow_factory()) as uow:
         await escalate(uow, clock())
         await uow.commit()
     return evaluated
 
 
-def rule_job(evaluate_next_due: EvaluateNextDue, escalate: Escalate) -> BackgroundJob:
+def rule_job(evaluate_due: EvaluateDue, escalate: Escalate) -> BackgroundJob:
     """The background job `rule-evaluation`: every `rule_evaluation_poll_seconds`, the due
     rules and the escalations; instances share the work (SKIP LOCKED)."""
 
@@ -59,7 +55,7 @@ def rule_job(evaluate_next_due: EvaluateNextDue, escalate: Escalate) -> Backgrou
         assert isinstance(settings, AlertingSettings)
         while not runtime.stopping:
             try:
-                await run_due(runtime.uow_factory, evaluate_next_due, escalate)
+                await run_due(runtime.uow_factory, evaluate_due, escalate)
             except Exception as exc:  # the database may be away; try again next round
                 level = logging.WARNING if is_transient(exc) else logging.ERROR
                 log.log(level, "rule evaluation failed: %s", summarize(exc))

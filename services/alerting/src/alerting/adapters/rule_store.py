@@ -110,19 +110,18 @@ class RuleBook:
         await self._session.execute(delete(rules).where(rules.c.id == rule_id))
         return True
 
-    async def claim_due(self, now: datetime) -> tuple[str, RuleDefinition] | None:
-        """The enabled KPI rule whose scheduled evaluation is due first, locked (SKIP LOCKED:
-        another instance takes the next one)."""
+    async def claim_all_due(self, now: datetime) -> list[tuple[str, RuleDefinition]]:
+        """The enabled KPI rules whose scheduled evaluation is due, locked until the
+        transaction ends (SKIP LOCKED: another instance takes the ones not locked here)."""
         due = or_(rules.c.next_evaluation_at.is_(None), rules.c.next_evaluation_at <= now)
         query = (
             select(rules)
             .where(rules.c.kind == KPI, rules.c.enabled, due)
             .order_by(rules.c.next_evaluation_at.nulls_first(), rules.c.id)
-            .limit(1)
             .with_for_update(skip_locked=True)
         )
-        row = (await self._session.execute(query)).mappings().one_or_none()
-        return None if row is None else (row["id"], definition_of(dict(row)))
+        found = (await self._session.execute(query)).mappings().all()
+        return [(row["id"], definition_of(dict(row))) for row in found]
 
     async def schedule(self, rule_id: str, at: datetime) -> None:
         await self._session.execute(

@@ -187,6 +187,27 @@ kpi_days = Table(
 )
 """One row per stock point and (UTC) day with a movement or a backorder (`domain.kpis.DayRow`)."""
 
+kpi_weeks = Table(
+    "kpi_weeks",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    Column("week", Date, primary_key=True),
+    Column("first_day", Date, nullable=False),
+    Column("first_opening", Numeric, nullable=True),
+    _quantity("closing"),
+    _quantity("consumed"),
+    _quantity("received"),
+    _quantity("backordered"),
+    Column("moves", Integer, nullable=False, server_default=text("0")),
+    Column("stockout_tail", Integer, nullable=False, server_default=text("0")),
+    Column("last_move_day", Date, nullable=True),
+    Column("received_days", ARRAY(Numeric), nullable=False),
+    Index("ix_kpi_weeks_week", "week"),
+)
+"""One roll-up per stock point and ISO week with day rows (`domain.grid.Rollups`), rewritten
+from them as movements arrive (`adapters.kpi_rollups`)."""
+
 kpi_purchase_orders = Table(
     "kpi_purchase_orders",
     metadata,

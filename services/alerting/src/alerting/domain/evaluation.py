@@ -111,13 +111,16 @@ def facts_of(
 ) -> Facts:
     """The facts of a stock point on `today`: the complete periods before it that the rule
     reads, and the stock point as it is now (`live`) or as it was when `today` began (a
-    back-test)."""
+    back-test: none of `today`'s rows yet, days and ages counted to `today` as the live
+    evaluation on that morning counts them)."""
     weeks = (
         periods(rows, "week", today - timedelta(weeks=needs.weeks), today) if needs.weeks else []
     )
     days = periods(rows, "day", today - timedelta(days=needs.days), today) if needs.days else []
-    as_of = today if live else today - timedelta(days=1)
-    return Facts(point, weeks, days, point.snapshot([r for r in rows if r.day <= as_of], as_of))
+    if live:
+        return Facts(point, weeks, days, point.snapshot(rows, today))
+    began = point.snapshot([r for r in rows if r.day < today], today, began=True)
+    return Facts(point, weeks, days, began)
 
 
 def holds(condition: Condition, facts: Facts, back: int = 0) -> bool:

@@ -17,11 +17,22 @@ rules and the back-test alike:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
+
+import numpy as np
+
+from alerting.domain.kpi_arrays import (
+    Floats,
+    change_percent_of,
+    days_of_supply_of,
+    sell_through_of,
+    turnover_of,
+)
 
 ZERO = Decimal(0)
 RATIO = Decimal("0.0001")
@@ -41,28 +52,28 @@ AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
 """Age buckets in days since receipt (label, last day), as the ledger's aging report."""
 
 
-def sell_through(consumed: Decimal, opening: Decimal, received: Decimal) -> Decimal | None:
-    """Units consumed in the period / (opening on hand + units received in the period).
+def _floats(*values: Decimal | int) -> list[Floats]:
+    return [np.asarray(float(value), dtype=np.float64) for value in values]
 
-    None when nothing was there to sell (the denominator is zero or less).
-    """
-    available = opening + received
-    if available <= 0:
-        return None
-    return (consumed / available).quantize(RATIO)
+
+def _decimal(value: Floats, places: Decimal) -> Decimal | None:
+    figure = float(value)
+    return None if math.isnan(figure) else Decimal(repr(figure)).quantize(places)
+
+
+def sell_through(consumed: Decimal, opening: Decimal, received: Decimal) -> Decimal | None:
+    """`sell_through_of` on one period: None when nothing was there to sell."""
+    return _decimal(sell_through_of(*_floats(consumed, opening, received)), RATIO)
 
 
 def turnover(consumed: Decimal, opening: Decimal, closing: Decimal) -> Decimal | None:
-    """Units consumed / average on hand; None when the average is not positive."""
-    average = (opening + closing) / 2
-    return (consumed / average).quantize(RATIO) if average > 0 else None
+    """`turnover_of` on one period; None when the average on hand is not positive."""
+    return _decimal(turnover_of(*_floats(consumed, opening, closing)), RATIO)
 
 
 def days_of_supply(on_hand: Decimal, consumed: Decimal, days: int) -> Decimal | None:
-    """On hand / average daily consumption; None when nothing was consumed."""
-    if consumed <= 0 or days <= 0:
-        return None
-    return (on_hand / (consumed / days)).quantize(Decimal("0.1"))
+    """`days_of_supply_of` on one period; None when nothing was consumed."""
+    return _decimal(days_of_supply_of(*_floats(on_hand, consumed, days)), Decimal("0.1"))
 
 
 def on_time_rate(received: int, on_time: int) -> Decimal | None:
@@ -72,10 +83,10 @@ def on_time_rate(received: int, on_time: int) -> Decimal | None:
 
 
 def change_percent(previous: Decimal | None, current: Decimal | None) -> Decimal | None:
-    """(current - previous) / previous in percent; None without both or from zero."""
-    if previous is None or current is None or previous == 0:
+    """`change_percent_of` on one pair of periods; None without both or from zero."""
+    if previous is None or current is None:
         return None
-    return ((current - previous) / abs(previous) * 100).quantize(Decimal("0.01"))
+    return _decimal(change_percent_of(*_floats(previous, current)), Decimal("0.01"))
 
 
 def bucket_of(age_days: int) -> str:

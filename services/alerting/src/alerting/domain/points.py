@@ -60,10 +60,11 @@ class StockPoint:
         }[name]
         return value or UNCLASSIFIED
 
-    def snapshot(self, rows: Sequence[DayRow], today: date) -> Snapshot:
-        """The stock point at the end of `today`."""
-        last_moved = self.last_moved if self.last_moved and self.last_moved <= today else None
-        return snapshot(rows, self.first_seen, today, last_moved)
+    def snapshot(self, rows: Sequence[DayRow], today: date, *, began: bool = False) -> Snapshot:
+        """The stock point at the end of `today` (when it `began`: before its movements)."""
+        moved = self.last_moved
+        known = moved is not None and (moved < today if began else moved <= today)
+        return snapshot(rows, self.first_seen, today, moved if known else None)
 
 
 def grouped(

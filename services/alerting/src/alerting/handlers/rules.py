@@ -1,5 +1,5 @@
-"""Use cases of KPI rules: evaluate a rule over its stock points (on the movements that touch
-them, or on its schedule), escalate unacknowledged alerts, and back-test a rule on history."""
+"""Use cases of KPI rules: evaluate rules over their stock points (on the movements that touch
+them, or on their schedule), escalate unacknowledged alerts, and back-test a rule on history."""
 
 from __future__ import annotations
 
@@ -8,48 +8,15 @@ from datetime import datetime, timedelta
 
 from alerting.domain import Alert, Rule
 from alerting.domain.backtest import BacktestResult, backtest, history_start
-from alerting.domain.evaluation import (
-    Decision,
-    Facts,
-    Needs,
-    alert_draft,
-    decide,
-    facts_of,
-    in_scope,
-    lookback_days,
-    needs_of,
-    subject_of,
-)
+from alerting.domain.evaluation import Decision, Facts, alert_draft, decide, subject_of
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
+from alerting.handlers.rule_rounds import evaluate_rules, items_of
 from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
 
 RECOVERED = "condition_recovered"
-
-
-async def facts_for(
-    definition: RuleDefinition, uow: KpiUoW, today: datetime, keys: Sequence[Point] = ()
-) -> list[Facts]:
-    """The facts of the rule's stock points (among `keys` when given) as of `today`."""
-    scope = definition.scope
-    where = PointFilter(scope.skus, scope.locations, scope.categories, scope.abc_classes)
-    points = await uow.kpis.points(where, keys)
-    needs = needs_of(definition)
-    day = today.date()
-    rows = await uow.kpis.days([p.point for p in points], day - timedelta(days=needs.history_days))
-    return [facts_of(point, rows[point.point], day, needs) for point in points]
-
-
-async def evaluate(
-    rule_id: str, definition: RuleDefinition, uow: KpiUoW, now: datetime, keys: Sequence[Point] = ()
-) -> Decision:
-    """Raise and resolve the rule's alerts for its stock points (among `keys` when given)."""
-    facts = await facts_for(definition, uow, now, keys)
-    subjects = sorted({subject_of(definition, item.point) for item in facts})
-    found = await uow.alerts.open_among([rule_id], subjects)
-    return await _apply(rule_id, definition, facts, {a.subject: a for a in found}, uow, now)
 
 
 async def _apply(
@@ -62,7 +29,7 @@ async def _apply(
 ) -> Decision:
     """Decide on the facts, then resolve and raise (a subject in its cooldown or snoozed
     raises nothing: asked only when something would be raised)."""
-    named = {subject: _items_of(alert) for subject, alert in open_alerts.items()}
+    named = {subject: items_of(alert) for subject, alert in open_alerts.items()}
     decision = decide(definition, facts, named)
     if decision.raise_:
         cooldown = definition.cooldown_minutes
@@ -87,59 +54,39 @@ async def _apply(
     return decision
 
 
-def _items_of(alert: Alert) -> set[str]:
-    """The ``sku@location`` keys an alert of a KPI rule named when it was raised."""
-    items = alert.details.get("items") or []
-    return {f"{i.get('sku')}@{i.get('location')}" for i in items if isinstance(i, dict)}
-
-
 async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) -> None:
     """After movements: the enabled rules with one alert per stock point, for the touched
-    stock points. Rules that group stock points wait for their schedule, which sees the whole
-    group (one message for all of it).
+    stock points, each once per run. Rules that group stock points wait for their schedule,
+    which sees the whole group (one message for all of it).
 
-    The stock points, their history and the open alerts are read once for all rules; a stock
-    point's facts are computed once per set of periods read."""
+    The stock points, their roll-ups and the open alerts are read once for all rules."""
     rules = [(i, d) for i, d in await uow.rule_book.enabled() if not d.grouped]
-    if rules and keys:
-        with RULE_EVALUATION_SECONDS.labels("event").time():
-            await _evaluate_points(rules, keys, uow, now)
+    if not rules or not keys:
+        return
+    with RULE_EVALUATION_SECONDS.labels("event").time():
+        points = await uow.kpis.points(PointFilter(), keys)
+        keyed = {d.dedupe_key: d for _, d in rules}.values()  # rules share their keys
+        subjects = sorted({subject_of(d, p) for d in keyed for p in points})
+        found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
+        await evaluate_rules(rules, points, uow, now, found, _apply)
 
 
-async def _evaluate_points(
-    rules: Sequence[tuple[str, RuleDefinition]], keys: Sequence[Point], uow: KpiUoW, now: datetime
-) -> None:
-    points = await uow.kpis.points(PointFilter(), keys)
-    longest = max(lookback_days(definition) for _, definition in rules)
-    today = now.date()
-    rows = await uow.kpis.days([p.point for p in points], today - timedelta(days=longest))
-    subjects = sorted({subject_of(d, p) for _, d in rules for p in points})
-    found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
-    computed: dict[tuple[Point, Needs], Facts] = {}
-    for rule_id, definition in rules:
-        needs = needs_of(definition)
-        facts = []
-        for point in (p for p in points if in_scope(definition.scope, p)):
-            if (point.point, needs) not in computed:
-                computed[point.point, needs] = facts_of(point, rows[point.point], today, needs)
-            facts.append(computed[point.point, needs])
-        open_alerts = {a.subject: a for a in found if a.rule_id == rule_id}
-        await _apply(rule_id, definition, facts, open_alerts, uow, now)
-
-
-async def evaluate_next_due(uow: KpiUoW, now: datetime) -> str | None:
-    """The scheduled evaluation of the rule due first (claimed, so instances share the work);
-    its next one is `evaluate_every_minutes` later. Returns the rule's id, None if none due."""
-    claimed = await uow.rule_book.claim_due(now)
-    if claimed is None:
-        return None
-    rule_id, definition = claimed
+async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
+    """The scheduled evaluation of every rule that is due, claimed together (SKIP LOCKED, so
+    instances share the work and never evaluate one rule twice at once) and evaluated on one
+    read of the roll-ups; each one's next evaluation is `evaluate_every_minutes` later.
+    Returns the rules' ids (none: nothing was due)."""
+    claimed = await uow.rule_book.claim_all_due(now)
+    if not claimed:
+        return []
     with RULE_EVALUATION_SECONDS.labels("schedule").time():
-        await evaluate(rule_id, definition, uow, now)
-    await uow.rule_book.schedule(
-        rule_id, now + timedelta(minutes=definition.evaluate_every_minutes)
-    )
-    return rule_id
+        points = await uow.kpis.points(PointFilter())
+        found = await uow.alerts.open_among([rule_id for rule_id, _ in claimed], None)
+        await evaluate_rules(claimed, points, uow, now, found, _apply, every=True)
+    for rule_id, definition in claimed:
+        later = now + timedelta(minutes=definition.evaluate_every_minutes)
+        await uow.rule_book.schedule(rule_id, later)
+    return [rule_id for rule_id, _ in claimed]
 
 
 async def escalate(uow: KpiUoW, now: datetime) -> int:

@@ -1,0 +1,157 @@
+"""Evaluating many KPI rules over many stock points at once: one read of the roll-ups for all
+of them, each rule's condition over every stock point as arrays, and the scalar decision
+(`domain.evaluation.decide`, with its noise controls) only for the stock points that fire or
+that an open alert names."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+
+import numpy as np
+
+from alerting.domain import Alert
+from alerting.domain.evaluation import (
+    AGING_WINDOW_DAYS,
+    Facts,
+    Needs,
+    needs_of,
+    subject_of,
+)
+from alerting.domain.grid import Grid, build, grid_start, now_of
+from alerting.domain.language import RuleDefinition, Scope
+from alerting.domain.points import StockPoint
+from alerting.domain.vectorised import Bools, Frame, holds
+from alerting.ports import KpiUoW
+
+Apply = Callable[
+    [str, RuleDefinition, Sequence[Facts], dict[str, Alert], KpiUoW, datetime], Awaitable[object]
+]
+"""Decide on the facts and raise and resolve (`handlers.rules._apply`)."""
+
+
+def _ago(today: date, day: date | None) -> float:
+    return float((today - day).days) if day is not None and day <= today else np.nan
+
+
+async def frame_for(
+    uow: KpiUoW,
+    points: Sequence[StockPoint],
+    rules: Sequence[RuleDefinition],
+    today: date,
+    *,
+    every: bool = False,
+) -> Frame:
+    """The grids the rules read (as many complete weeks and days as the most any of them
+    needs; a year of weeks when one looks at stock age) and the stock points now."""
+    needs = [needs_of(definition) for definition in rules]
+    weeks = max((n.weeks for n in needs), default=0)
+    if any(n.history_days > AGING_WINDOW_DAYS for n in needs):  # a rule reads stock age
+        weeks = max(weeks, AGING_WINDOW_DAYS // 7 + 1)
+    days = max((n.days for n in needs), default=0)
+    keys = [point.point for point in points]
+    start = grid_start(today, "week", weeks)
+    week_rollups = await uow.kpis.rollups(keys, "week", start, today, every=every)
+    week_grid = build(week_rollups, len(keys), "week", start, today)
+    day_grid: Grid | None = None
+    if days:
+        start = grid_start(today, "day", days)
+        day_rollups = await uow.kpis.rollups(keys, "day", start, today, every=every)
+        day_grid = build(day_rollups, len(keys), "day", start, today)
+    last_moved = np.array([_ago(today, p.last_moved) for p in points], dtype=np.float64)
+    first_seen = np.array([_ago(today, p.first_seen) for p in points], dtype=np.float64)
+    now = now_of(week_grid, week_rollups, last_moved, first_seen)
+    backorders = np.array([float(p.backorder_open) for p in points], dtype=np.float64)
+    return Frame(len(keys), week_grid, day_grid, now, backorders)
+
+
+class Scopes:
+    """Which stock points each scope holds, computed once per distinct scope."""
+
+    def __init__(self, points: Sequence[StockPoint]) -> None:
+        self._attributes = {
+            name: np.array([getattr(p, name) for p in points], dtype=object)
+            for name in ("abc_class", "category", "location", "sku")
+        }
+        self._found: dict[str, Bools] = {}
+        self.count = len(points)
+
+    def of(self, scope: Scope) -> Bools:
+        key = scope.model_dump_json()
+        if key not in self._found:
+            inside = np.ones(self.count, dtype=np.bool_)
+            for name, wanted in (
+                ("abc_class", scope.abc_classes), ("category", scope.categories),
+                ("location", scope.locations), ("sku", scope.skus),
+            ):  # fmt: skip
+                if wanted:
+                    inside &= np.isin(self._attributes[name], list(wanted))
+            self._found[key] = inside
+        return self._found[key]
+
+
+async def evaluate_rules(
+    rules: Sequence[tuple[str, RuleDefinition]],
+    points: Sequence[StockPoint],
+    uow: KpiUoW,
+    now: datetime,
+    open_alerts: Sequence[Alert],
+    apply: Apply,
+    *,
+    every: bool = False,
+) -> None:
+    """Evaluate each rule over `points` (its scope of them) with the open alerts given;
+    `every`: `points` are every stock point (`KpiStore.points` without a filter)."""
+    if not rules or not points:
+        return
+    frame = await frame_for(uow, points, [d for _, d in rules], now.date(), every=every)
+    scopes = Scopes(points)
+    index = {point.key: n for n, point in enumerate(points)}
+    by_rule: dict[str, dict[str, Alert]] = {}
+    for alert in open_alerts:
+        by_rule.setdefault(alert.rule_id, {})[alert.subject] = alert
+    for rule_id, definition in rules:
+        inside = scopes.of(definition.scope)
+        firing = holds(definition.condition, frame) & inside
+        found = by_rule.get(rule_id, {})
+        chosen = _chosen(definition, points, inside, firing, found, index)
+        needs = needs_of(definition)
+        facts = [_facts(frame, points[n], n, needs) for n in chosen]
+        await apply(rule_id, definition, facts, found, uow, now)
+
+
+def _chosen(
+    definition: RuleDefinition,
+    points: Sequence[StockPoint],
+    inside: Bools,
+    firing: Bools,
+    found: dict[str, Alert],
+    index: dict[str, int],
+) -> list[int]:
+    """The stock points `decide` must see: those that fire, and those of each open alert's
+    subject it would look at (the ones the alert named, or all of them when none is left)."""
+    chosen = set(np.flatnonzero(firing).tolist())
+    orphaned: set[str] = set()
+    for subject, alert in found.items():
+        named = [index[key] for key in items_of(alert) if key in index and inside[index[key]]]
+        named = [n for n in named if subject_of(definition, points[n]) == subject]
+        chosen.update(named)
+        if not named:
+            orphaned.add(subject)
+    if orphaned:
+        for n in np.flatnonzero(inside).tolist():
+            if subject_of(definition, points[n]) in orphaned:
+                chosen.add(n)
+    return sorted(chosen)
+
+
+def items_of(alert: Alert) -> set[str]:
+    """The ``sku@location`` keys an alert of a KPI rule named when it was raised."""
+    items = alert.details.get("items") or []
+    return {f"{i.get('sku')}@{i.get('location')}" for i in items if isinstance(i, dict)}
+
+
+def _facts(frame: Frame, point: StockPoint, n: int, needs: Needs) -> Facts:
+    weeks = frame.weeks.periods_of(n, needs.weeks) if frame.weeks and needs.weeks else []
+    days = frame.days.periods_of(n, needs.days) if frame.days and needs.days else []
+    return Facts(point, weeks, days, frame.now.snapshot(n))
