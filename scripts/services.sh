@@ -124,20 +124,24 @@ start() {
   done
 }
 
-stop() { # every instance that has a pid file, whatever REPLICAS is
-  local name pid
+stop() { # every instance that has a pid file, whatever REPLICAS is: SIGTERM to all, then wait
+  local name pid stopping=()
   while read -r name _ _; do
     running "$name" || { rm -f "$RUN_DIR/$name.pid"; continue; }
     pid="$(cat "$RUN_DIR/$name.pid")"
     log "stopping $name (pid $pid)"
     kill -TERM "$pid"
-    local deadline=$((SECONDS + 30))
+    stopping+=("$name:$pid")
+  done < <(selected "$MAX_REPLICAS" "$@")
+  local item deadline=$((SECONDS + 30))
+  for item in "${stopping[@]}"; do
+    pid="${item##*:}"
     while kill -0 "$pid" 2>/dev/null; do
       ((SECONDS < deadline)) || { kill -KILL "$pid"; break; }
       sleep 0.2
     done
-    rm -f "$RUN_DIR/$name.pid"
-  done < <(selected "$MAX_REPLICAS" "$@")
+    rm -f "$RUN_DIR/${item%:*}.pid"
+  done
 }
 
 status() { # instances 1..REPLICAS, and any other instance still running

@@ -14,6 +14,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from inventory_runtime.auth.testing import TEST_ISSUER
+from prometheus_client.parser import text_string_to_metric_families
 
 from inventory_testkit.platform import PORTS, is_ready, poll
 
@@ -26,6 +27,31 @@ started from the first."""
 def state_dir() -> Path:
     """Where the stack keeps its pid files and logs (scripts/common.sh's STATE_DIR)."""
     return Path(os.getenv("INVENTORY_STATE_DIR") or STACK_ROOT / ".local")
+
+
+REPLICA_PORT_STEP = int(os.getenv("REPLICA_PORT_STEP", "50"))
+"""Instance k of a service listens on its port + (k - 1) x this (scripts/services.sh)."""
+
+
+def instance_name(service: str, k: int) -> str:
+    """Instance k of `service` as scripts/services.sh names it (pid file, log): reservation-2."""
+    return service if k == 1 else f"{service}-{k}"
+
+
+def instance_port(service: str, k: int) -> int:
+    return PORTS[service] + (k - 1) * REPLICA_PORT_STEP
+
+
+async def assigned_partitions(port: int) -> dict[tuple[str, str], int]:
+    """(group, topic) -> partitions the instance on `port` holds, from its /metrics."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    return {
+        (sample.labels["group"], sample.labels["topic"]): int(sample.value)
+        for family in text_string_to_metric_families(text)
+        if family.name == "inventory_consumer_assigned_partitions"
+        for sample in family.samples
+    }
 
 
 def pid_file(service: str) -> Path:
