@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterable
@@ -173,3 +174,25 @@ class ConsumerLag:
         [response] = await self._admin.describe_consumer_groups([group])
         # DescribeGroups v2: (error_code, group_id, state, protocol_type, protocol, members)
         return len(response.groups[0][5])
+
+
+async def kill_hard(instance: str) -> None:
+    """kill -9 the stack's `instance` (reservation, reservation-2, ...) and wait until it is
+    gone: mid-batch, no goodbye."""
+    pid = pid_of(instance)
+    os.kill(pid, signal.SIGKILL)
+    try:
+        await wait_gone(pid)  # services.sh would take a zombie for a running service
+    except AssertionError:
+        pid_file(instance).unlink(missing_ok=True)  # unreaped zombie: dead anyway
+
+
+async def refuses_connections(address: str) -> bool:
+    """True once nothing accepts connections on `address` (host:port; the first of a list)."""
+    host, port = address.split(",")[0].rsplit(":", 1)
+    try:
+        _, writer = await asyncio.open_connection(host, int(port))
+    except OSError:
+        return True
+    writer.close()
+    return False
