@@ -21,6 +21,8 @@ niceness() { if [[ " $BACKGROUND_SERVICES " == *" $(service_of "$1") "* ]]; then
 # the partitions. Migrations run once per service (instance 1).
 REPLICAS="${REPLICAS:-1}"
 REPLICA_PORT_STEP="${REPLICA_PORT_STEP:-50}"
+# How long start waits for each instance to answer /ready (a loaded machine may need more).
+SERVICE_READY_SECONDS="${SERVICE_READY_SECONDS:-$((60 * REPLICAS))}"
 MAX_REPLICAS=9  # stop and status look for instances up to this many, whatever REPLICAS says
 [[ "$REPLICAS" =~ ^[1-9]$ ]] || die "REPLICAS must be 1-$MAX_REPLICAS (got '$REPLICAS')"
 
@@ -119,7 +121,7 @@ start() {
   done < <(selected "$REPLICAS" "$@")
   local item
   for item in "${pending[@]}"; do
-    WAIT_SECONDS=$((60 * REPLICAS)) wait_for "${item%%:*} on :${item##*:}" ready "${item##*:}" \
+    WAIT_SECONDS="$SERVICE_READY_SECONDS" wait_for "${item%%:*} on :${item##*:}" ready "${item##*:}" \
       || { tail -n 30 "$LOG_DIR/${item%%:*}.log" >&2; die "${item%%:*} did not become ready"; }
   done
 }

@@ -34,6 +34,7 @@ from inventory_testkit.platform import PORTS, poll
 from inventory_testkit.stack import kill_hard, refuses_connections, run_script, wait_ready
 from inventory_testkit.standins import WebhookReceiver
 
+SLOW_START = {"SERVICE_READY_SECONDS": "300"}  # imports alone took 2 min at load 25 (niced)
 RESTART_INFRA = bool(os.getenv("CI") or os.getenv("INVENTORY_BROKER_RESTART_TESTS"))
 RATE, SKUS, PLANNED, STOCK = 20, 30, 6, 40
 PG_ADDRESS = f"{os.getenv('PG_HOST', '127.0.0.1')}:{os.getenv('PG_PORT', '5432')}"
@@ -43,8 +44,8 @@ async def restore_stack() -> None:
     """PostgreSQL, the broker and every service up and ready (starting only what is not)."""
     await run_script("postgres.sh", "start")
     await run_script("kafka.sh", "start")
-    await run_script("services.sh", "start")
-    await wait_ready(timeout=180)
+    await run_script("services.sh", "start", env=SLOW_START)
+    await wait_ready(timeout=300)
 
 
 async def restart(script: str, address: str) -> None:
@@ -66,8 +67,8 @@ async def chaos(run: LoadRun, bootstrap: str) -> None:
     for service in PORTS:
         await answered_more(run, f"orders answered before killing {service}")
         await kill_hard(service)
-        await run_script("services.sh", "start", service)
-        await wait_ready([service], timeout=180)
+        await run_script("services.sh", "start", service, env=SLOW_START)
+        await wait_ready([service], timeout=300)
     if RESTART_INFRA:
         await restart("postgres.sh", PG_ADDRESS)
         await restart("kafka.sh", bootstrap)

@@ -61,7 +61,7 @@ def running(instance: str) -> bool:
 
 
 async def start_second_instances() -> None:
-    await run_script("services.sh", "start", env={"REPLICAS": "2"})
+    await run_script("services.sh", "start", env={"REPLICAS": "2", "SERVICE_READY_SECONDS": "300"})
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -70,12 +71,22 @@ def process_exists(pid: int) -> bool:
 
 
 def stack_environment(**extra: str) -> dict[str, str]:
-    """The environment to (re)start stack services with: this process's, less the test
-    issuer's settings a test run puts there (a restarted service must keep trusting the
-    stack's own issuer, as the services `make up` started do), plus `extra`."""
+    """The environment to (re)start stack services with: this process's, with the test
+    issuer's settings a test run puts there taken back to what they were before (a restarted
+    service must keep trusting the stack's own issuer, as the services `make up` started do,
+    e.g. OIDC_ISSUER of a stack on other ports), plus `extra`."""
     injected = TEST_ISSUER.environment()
     kept = {k: v for k, v in os.environ.items() if injected.get(k) != v}
-    return {**kept, **extra}
+    before = {k: v for k, v in _before_test_issuer().items() if v is not None}
+    return {**kept, **before, **extra}
+
+
+def _before_test_issuer() -> dict[str, str | None]:
+    """The issuer settings before the test plugin (`inventory_runtime.testing`) replaced them;
+    none if it is not loaded (outside a test run: nothing was replaced)."""
+    plugin = sys.modules.get("inventory_runtime.testing")
+    before: dict[str, str | None] = getattr(plugin, "ENVIRONMENT_BEFORE_TEST_ISSUER", {})
+    return before
 
 
 async def run_script(*args: str, env: dict[str, str] | None = None) -> None:
