@@ -12,6 +12,9 @@ TEST_DATABASE_URL ?= postgresql+asyncpg://inventory:inventory@$(PG_HOST):$(PG_PO
 UV := python3 -m uv
 PY := .venv/bin/python
 PYTEST_ARGS ?=
+# Instances of every service `make up` / `make services-up` start (scripts/services.sh): 2 runs a
+# second one of each on its port + 50, sharing the database and the consumer groups.
+export REPLICAS ?= 1
 
 .PHONY: browser prometheus help bootstrap up down status infra-up infra-down topics migrate services-up services-down \
         test test-unit test-integration test-e2e lint fmt typecheck contracts openapi demo clean
@@ -34,17 +37,17 @@ topics: ## create every topic (and its DLQ) with its partition count
 migrate: ## apply every service's migrations
 	@bash scripts/services.sh migrate
 
-services-up: ## start the six services
+services-up: ## start the six services (REPLICAS=2: two instances of each)
 	@bash scripts/services.sh start
 
-up: infra-up migrate services-up ## install what is missing and start everything (safe to re-run)
+up: infra-up migrate services-up ## install what is missing and start everything (safe to re-run; REPLICAS=2: two instances of every service)
 	@bash scripts/stack-info.sh
 
-status: ## every component with its URL and readiness (non-zero exit if one is not ready)
+status: ## every component (and service instance) with its URL and readiness (non-zero exit if one is not ready)
 	@rc=0; bash scripts/kafka.sh status || rc=1; bash scripts/postgres.sh status || rc=1; \
 	 bash scripts/services.sh status || rc=1; exit $$rc
 
-services-down:
+services-down: ## stop every service instance (whatever REPLICAS is)
 	@bash scripts/services.sh stop
 
 down: services-down ## stop the services, Kafka and PostgreSQL

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The six services as separate local processes.
-#   scripts/services.sh migrate|start|stop|status [SERVICE...]
+#   [REPLICAS=N] scripts/services.sh migrate|start|stop|restart|status [SERVICE|INSTANCE...]
+# A SERVICE names all its instances, an INSTANCE one of them (reservation-2: see REPLICAS below).
 source "$(dirname "$0")/common.sh"
 
 VENV_BIN="$ROOT/.venv/bin"
@@ -11,13 +12,45 @@ VENV_BIN="$ROOT/.venv/bin"
 # (bench/README.md). In Kubernetes the same split is the PriorityClasses in deploy/k8s.
 BACKGROUND_SERVICES="${BACKGROUND_SERVICES:-replenishment alerting approval}"
 BACKGROUND_NICE="${BACKGROUND_NICE:-10}"
-niceness() { if [[ " $BACKGROUND_SERVICES " == *" $1 "* ]]; then echo "$BACKGROUND_NICE"; else echo 0; fi; }
+niceness() { if [[ " $BACKGROUND_SERVICES " == *" $(service_of "$1") "* ]]; then echo "$BACKGROUND_NICE"; else echo 0; fi; }
 
-selected() { # prints the SERVICES entries named in $@, or all of them
+# REPLICAS (default 1) instances of every service. Instance 1 keeps the service's name, port, pid
+# file and log; instance k >= 2 is NAME-k on the service's port + (k-1) x REPLICA_PORT_STEP
+# (default 50, so stack ports 8001-8006 give replicas on 8051-8056), with its own pid file and
+# log. All instances of a service share its database and Kafka consumer groups, so they split
+# the partitions. Migrations run once per service (instance 1).
+REPLICAS="${REPLICAS:-1}"
+REPLICA_PORT_STEP="${REPLICA_PORT_STEP:-50}"
+# How long start waits for each instance to answer /ready (a loaded machine may need more).
+SERVICE_READY_SECONDS="${SERVICE_READY_SECONDS:-$((60 * REPLICAS))}"
+MAX_REPLICAS=9  # stop and status look for instances up to this many, whatever REPLICAS says
+[[ "$REPLICAS" =~ ^[1-9]$ ]] || die "REPLICAS must be 1-$MAX_REPLICAS (got '$REPLICAS')"
+
+instance_name() { if [ "$2" -eq 1 ]; then echo "$1"; else echo "$1-$2"; fi; }
+
+named() { # instance, service, args: true if the args select the instance (no args: all)
+  local instance="$1" service="$2"; shift 2
+  [ $# -eq 0 ] || [[ " $* " == *" $service "* ]] || [[ " $* " == *" $instance "* ]]
+}
+
+selected() { # upto, args: "instance database port" of instances 1..upto the args name, and of
+  # any instance named explicitly (e.g. reservation-2) whatever upto is
+  local upto="$1" entry name db port k instance; shift
+  for entry in "${SERVICES[@]}"; do
+    read -r name db port <<<"$entry"
+    for ((k = 1; k <= MAX_REPLICAS; k++)); do
+      instance="$(instance_name "$name" "$k")"
+      if ((k > upto)) && [[ " $* " != *" $instance "* ]]; then continue; fi
+      named "$instance" "$name" "$@" && echo "$instance $db $((port + (k - 1) * REPLICA_PORT_STEP))"
+    done
+  done
+}
+
+service_of() { # instance name -> service name
   local entry name
   for entry in "${SERVICES[@]}"; do
     read -r name _ _ <<<"$entry"
-    if [ $# -eq 0 ] || [[ " $* " == *" $name "* ]]; then echo "$entry"; fi
+    if [ "$1" = "$name" ] || [[ "$1" =~ ^$name-[0-9]+$ ]]; then echo "$name"; return; fi
   done
 }
 
@@ -71,49 +104,56 @@ migrate() {
     # shellcheck disable=SC2046
     env $(service_env "$name" "$db" "$port") "$VENV_BIN/$name" migrate >>"$LOG_DIR/$name.log" 2>&1 \
       || { tail -n 20 "$LOG_DIR/$name.log" >&2; die "migration of $name failed"; }
-  done < <(selected "$@")
+  done < <(selected 1 "$@")
 }
 
 start() {
-  local name db port pending=()
+  local name db port service pending=()
   while read -r name db port; do
     if running "$name"; then log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; continue; fi
     port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process"
+    service="$(service_of "$name")"
     # shellcheck disable=SC2046
-    setsid nohup nice -n "$(niceness "$name")" env $(service_env "$name" "$db" "$port") \
-      "$VENV_BIN/$name" serve >>"$LOG_DIR/$name.log" 2>&1 &
+    setsid nohup nice -n "$(niceness "$name")" env $(service_env "$service" "$db" "$port") \
+      "$VENV_BIN/$service" serve >>"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
     pending+=("$name:$port")
-  done < <(selected "$@")
+  done < <(selected "$REPLICAS" "$@")
   local item
   for item in "${pending[@]}"; do
-    WAIT_SECONDS=60 wait_for "${item%%:*} on :${item##*:}" ready "${item##*:}" \
+    WAIT_SECONDS="$SERVICE_READY_SECONDS" wait_for "${item%%:*} on :${item##*:}" ready "${item##*:}" \
       || { tail -n 30 "$LOG_DIR/${item%%:*}.log" >&2; die "${item%%:*} did not become ready"; }
   done
 }
 
-stop() {
-  local name pid
+stop() { # every instance that has a pid file, whatever REPLICAS is: SIGTERM to all, then wait
+  local name pid stopping=()
   while read -r name _ _; do
     running "$name" || { rm -f "$RUN_DIR/$name.pid"; continue; }
     pid="$(cat "$RUN_DIR/$name.pid")"
     log "stopping $name (pid $pid)"
     kill -TERM "$pid"
-    local deadline=$((SECONDS + 30))
+    stopping+=("$name:$pid")
+  done < <(selected "$MAX_REPLICAS" "$@")
+  local item deadline=$((SECONDS + 30))
+  for item in "${stopping[@]}"; do
+    pid="${item##*:}"
     while kill -0 "$pid" 2>/dev/null; do
       ((SECONDS < deadline)) || { kill -KILL "$pid"; break; }
       sleep 0.2
     done
-    rm -f "$RUN_DIR/$name.pid"
-  done < <(selected "$@")
+    rm -f "$RUN_DIR/${item%:*}.pid"
+  done
 }
 
-status() {
-  local name port rc=0
+status() { # instances 1..REPLICAS, and any other instance still running
+  local name port k rc=0
   while read -r name _ port; do
+    k="${name##*-}"; [[ "$k" =~ ^[0-9]+$ ]] || k=1
+    if ((k > REPLICAS)) && ! running "$name"; then continue; fi
     if ready "$port"; then state=ready; else state=DOWN; rc=1; fi
-    printf '%-20s %-6s http://127.0.0.1:%s  (docs /docs, metrics /metrics)\n' "$name" "$state" "$port"
-  done < <(selected "$@")
+    printf '%-22s %-6s http://127.0.0.1:%s  (docs /docs, metrics /metrics)\n' "$name" "$state" "$port"
+  done < <(selected "$MAX_REPLICAS" "$@")
   return $rc
 }
 
@@ -124,5 +164,5 @@ case "$cmd" in
   stop) stop "$@" ;;
   restart) stop "$@"; start "$@" ;;
   status) status "$@" ;;
-  *) echo "usage: $0 migrate|start|stop|restart|status [SERVICE...]" >&2; exit 2 ;;
+  *) echo "usage: [REPLICAS=N] $0 migrate|start|stop|restart|status [SERVICE|INSTANCE...]" >&2; exit 2 ;;
 esac

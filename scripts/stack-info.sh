@@ -13,8 +13,11 @@ Inventory platform is up.
 TXT
 for entry in "${SERVICES[@]}"; do
   read -r name db port <<<"$entry"
-  printf '  %-20s http://127.0.0.1:%s   docs /docs   metrics /metrics   db %s   log %s\n' \
-    "$name" "$port" "$db" "$LOG_DIR/$name.log"
+  for ((k = 1; k <= ${REPLICAS:-1}; k++)); do  # instance k >= 2: NAME-k on port + (k-1) x step
+    instance="$name" && ((k > 1)) && instance="$name-$k"
+    printf '  %-22s http://127.0.0.1:%s   docs /docs   metrics /metrics   db %s   log %s\n' \
+      "$instance" "$((port + (k - 1) * ${REPLICA_PORT_STEP:-50}))" "$db" "$LOG_DIR/$instance.log"
+  done
 done
 cat <<TXT
 

@@ -59,6 +59,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc, unused-ignore
 
     async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
         self._loop._revoked.difference_update(assigned)
+        self._loop._record_assignment()
 
 
 class KafkaConsumerLoop(Generic[U]):
@@ -139,6 +140,7 @@ class KafkaConsumerLoop(Generic[U]):
                 fetch_max_wait_ms=self._settings.consumer_fetch_max_wait_ms,
             )
             self._consumer.subscribe(self.subscription.topic_names(), listener=_Rebalance(self))
+            self._record_assignment()  # every topic at 0 until the group assigns partitions
             try:
                 await self._consumer.start()
                 await self._dead_letters.start()
@@ -158,6 +160,15 @@ class KafkaConsumerLoop(Generic[U]):
         except Exception:  # closing must not hide the reason we are closing
             log.exception("error while closing the Kafka clients of %s", self.group_id)
         self._consumer = None
+        self._record_assignment()
+
+    def _record_assignment(self, leaving: set[TopicPartition] | None = None) -> None:
+        """Set the assigned-partitions gauge of every subscribed topic (0: none of it here),
+        not counting the partitions `leaving` (being revoked)."""
+        assigned = self.assignment() - (leaving or set())
+        for topic in self.subscription.topic_names():
+            count = sum(1 for tp in assigned if tp.topic == topic)
+            metrics.CONSUMER_ASSIGNED_PARTITIONS.labels(self.group_id, topic).set(count)
 
     async def _poll_until_stopped(self) -> None:
         assert self._consumer is not None
@@ -238,6 +249,7 @@ class KafkaConsumerLoop(Generic[U]):
         for tp in revoked:
             with contextlib.suppress(KeyError):
                 metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
+        self._record_assignment(revoked)
 
     async def _record_lag(self, *, busy: bool) -> None:
         """Update the lag gauges: after an idle poll, or once a second while busy."""

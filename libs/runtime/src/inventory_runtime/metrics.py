@@ -36,6 +36,11 @@ CONSUMER_LAG = Gauge(
     "Messages between the consumer position and the partition high watermark.",
     ["topic", "partition"],
 )
+CONSUMER_ASSIGNED_PARTITIONS = Gauge(
+    "inventory_consumer_assigned_partitions",
+    "Partitions of a topic the consumer group assigned to this instance (0 when it has none).",
+    ["group", "topic"],
+)
 OUTBOX_DEPTH = Gauge("inventory_outbox_depth", "Outbox rows not yet published.")
 OUTBOX_OLDEST_AGE = Gauge(
     "inventory_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0 if none)."

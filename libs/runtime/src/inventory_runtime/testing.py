@@ -33,7 +33,9 @@ from inventory_runtime.auth.testing import TEST_ISSUER
 from inventory_runtime.kafka_admin import ensure_topics
 
 # Every app a test builds in-process trusts the test issuer (`inventory_runtime.auth.testing`);
-# set before any settings are built. The running stack (`make up`) keeps the built-in issuer.
+# set before any settings are built. The running stack (`make up`) keeps the built-in issuer:
+# what these variables said before is kept, for restarting the stack's services from a test.
+ENVIRONMENT_BEFORE_TEST_ISSUER = {k: os.environ.get(k) for k in TEST_ISSUER.environment()}
 os.environ.update(TEST_ISSUER.environment())
 
 START_STACK = "make infra-up"

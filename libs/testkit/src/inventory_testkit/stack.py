@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -14,6 +16,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from inventory_runtime.auth.testing import TEST_ISSUER
+from prometheus_client.parser import text_string_to_metric_families
 
 from inventory_testkit.platform import PORTS, is_ready, poll
 
@@ -26,6 +29,31 @@ started from the first."""
 def state_dir() -> Path:
     """Where the stack keeps its pid files and logs (scripts/common.sh's STATE_DIR)."""
     return Path(os.getenv("INVENTORY_STATE_DIR") or STACK_ROOT / ".local")
+
+
+REPLICA_PORT_STEP = int(os.getenv("REPLICA_PORT_STEP", "50"))
+"""Instance k of a service listens on its port + (k - 1) x this (scripts/services.sh)."""
+
+
+def instance_name(service: str, k: int) -> str:
+    """Instance k of `service` as scripts/services.sh names it (pid file, log): reservation-2."""
+    return service if k == 1 else f"{service}-{k}"
+
+
+def instance_port(service: str, k: int) -> int:
+    return PORTS[service] + (k - 1) * REPLICA_PORT_STEP
+
+
+async def assigned_partitions(port: int) -> dict[tuple[str, str], int]:
+    """(group, topic) -> partitions the instance on `port` holds, from its /metrics."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    return {
+        (sample.labels["group"], sample.labels["topic"]): int(sample.value)
+        for family in text_string_to_metric_families(text)
+        if family.name == "inventory_consumer_assigned_partitions"
+        for sample in family.samples
+    }
 
 
 def pid_file(service: str) -> Path:
@@ -43,12 +71,22 @@ def process_exists(pid: int) -> bool:
 
 
 def stack_environment(**extra: str) -> dict[str, str]:
-    """The environment to (re)start stack services with: this process's, less the test
-    issuer's settings a test run puts there (a restarted service must keep trusting the
-    stack's own issuer, as the services `make up` started do), plus `extra`."""
+    """The environment to (re)start stack services with: this process's, with the test
+    issuer's settings a test run puts there taken back to what they were before (a restarted
+    service must keep trusting the stack's own issuer, as the services `make up` started do,
+    e.g. OIDC_ISSUER of a stack on other ports), plus `extra`."""
     injected = TEST_ISSUER.environment()
     kept = {k: v for k, v in os.environ.items() if injected.get(k) != v}
-    return {**kept, **extra}
+    before = {k: v for k, v in _before_test_issuer().items() if v is not None}
+    return {**kept, **before, **extra}
+
+
+def _before_test_issuer() -> dict[str, str | None]:
+    """The issuer settings before the test plugin (`inventory_runtime.testing`) replaced them;
+    none if it is not loaded (outside a test run: nothing was replaced)."""
+    plugin = sys.modules.get("inventory_runtime.testing")
+    before: dict[str, str | None] = getattr(plugin, "ENVIRONMENT_BEFORE_TEST_ISSUER", {})
+    return before
 
 
 async def run_script(*args: str, env: dict[str, str] | None = None) -> None:
@@ -147,3 +185,25 @@ class ConsumerLag:
         [response] = await self._admin.describe_consumer_groups([group])
         # DescribeGroups v2: (error_code, group_id, state, protocol_type, protocol, members)
         return len(response.groups[0][5])
+
+
+async def kill_hard(instance: str) -> None:
+    """kill -9 the stack's `instance` (reservation, reservation-2, ...) and wait until it is
+    gone: mid-batch, no goodbye."""
+    pid = pid_of(instance)
+    os.kill(pid, signal.SIGKILL)
+    try:
+        await wait_gone(pid)  # services.sh would take a zombie for a running service
+    except AssertionError:
+        pid_file(instance).unlink(missing_ok=True)  # unreaped zombie: dead anyway
+
+
+async def refuses_connections(address: str) -> bool:
+    """True once nothing accepts connections on `address` (host:port; the first of a list)."""
+    host, port = address.split(",")[0].rsplit(":", 1)
+    try:
+        _, writer = await asyncio.open_connection(host, int(port))
+    except OSError:
+        return True
+    writer.close()
+    return False
