@@ -56,8 +56,8 @@ async def connect_receivers(erp: WebhookReceiver, chat: WebhookReceiver) -> None
         answer = await upsert_supplier.asyncio_detailed(SUPPLIER, client=gw, body=supplier)
         assert answer.status_code in (200, 202), answer.content
         subscription = SubscriptionBody(url=erp.url, secret=unique("erp"), event_types=[RELEASED])
-        answer = await create_subscription.asyncio_detailed(client=gw, body=subscription)
-        assert answer.status_code in (200, 201), answer.content
+        created = await create_subscription.asyncio_detailed(client=gw, body=subscription)
+        assert created.status_code in (200, 201), created.content
     await disable_alert_channels()
     config = {"url": chat.url, "secret": unique("chat")}
     channel = {"kind": "webhook", "name": unique("chain chat"), "config": config}
