@@ -45,7 +45,11 @@ from inventory_contracts.events.purchase_orders import (
     PurchaseOrderReleased,
     ReceiptLine,
 )
-from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ReplenishmentProposed,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     FilledLine,
@@ -107,6 +111,7 @@ __all__ = [
     "StockBelowThreshold",
     "StockMoved",
     "StockOvercommitted",
+    "StockPointClassified",
     "StockReserved",
     "SupplierTermsUpserted",
     "SupplierUpserted",

@@ -31,7 +31,11 @@ from inventory_contracts.events.master_data import (
 )
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
-from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ReplenishmentProposed,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     ReservationExpired,
@@ -92,6 +96,7 @@ REPLENISHMENT: Final = Service(
         ReplenishmentProposed,
         ApprovalRequested,
         PurchaseOrderReleased,
+        StockPointClassified,
     ),
     consumes=(
         OrderPlaced,
@@ -140,6 +145,7 @@ ALERTING: Final = Service(
         ApprovalGranted,
         ApprovalRejected,
         ApprovalWithdrawn,
+        StockPointClassified,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

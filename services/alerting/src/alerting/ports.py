@@ -85,6 +85,10 @@ class KpiStore(Protocol):
 
     async def upsert_item(self, item: ItemUpserted) -> None: ...
 
+    async def classify(self, sku: str, location: str, abc_class: str, at: datetime) -> None:
+        """The ABC class planning gave a stock point at `at` (an older one never overwrites)."""
+        ...
+
     async def points(self, where: PointFilter, keys: Sequence[Point] = ()) -> list[StockPoint]:
         """The stock points matching `where` (and among `keys` when given)."""
         ...

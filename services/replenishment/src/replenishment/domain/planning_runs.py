@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Literal, cast
+
+from inventory_contracts.events.base import Event
+from inventory_contracts.events.replenishment import StockPointClassified
 
 ACTIVE_RUN_STATUSES: Final = ("queued", "running")
 
@@ -60,3 +63,38 @@ def new_run(trigger: str, at: datetime, requested_by: str | None = None) -> Plan
     """A queued run with a fresh id."""
     run_id = f"PLAN-{uuid.uuid4().hex[:12]}"
     return PlanningRun(run_id, "queued", trigger, at, requested_by=requested_by)
+
+
+AbcClass = Literal["A", "B", "C"]
+XyzClass = Literal["X", "Y", "Z"]
+
+
+@dataclass
+class Reclassification:
+    """The ABC classes a run changed: its `events` are the unit of work's to publish."""
+
+    events: list[Event] = field(default_factory=list)
+
+
+def reclassified(
+    results: list[PolicyPlanning], before: dict[tuple[str, str], str]
+) -> Reclassification:
+    """A `StockPointClassified` for each stock point whose ABC class the run changed (or gave
+    for the first time), given the classes of the run before (`before`)."""
+    events: list[Event] = []
+    for result in results:
+        previous = before.get((result.sku, result.location))
+        if previous == result.abc_class:
+            continue
+        events.append(
+            StockPointClassified(
+                sku=result.sku,
+                location=result.location,
+                abc_class=cast(AbcClass, result.abc_class),
+                previous_abc_class=cast(AbcClass | None, previous),
+                xyz_class=cast(XyzClass, result.xyz_class),
+                planning_run_id=result.planning_run_id,
+                classified_at=result.planned_at,
+            )
+        )
+    return Reclassification(events)

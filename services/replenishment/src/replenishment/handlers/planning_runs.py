@@ -26,7 +26,7 @@ import numpy as np
 from inventory_runtime.clock import Clock
 
 from replenishment.domain import Policy
-from replenishment.domain.planning_runs import PolicyPlanning
+from replenishment.domain.planning_runs import PolicyPlanning, reclassified
 from replenishment.handlers.planning_inputs import (
     PlanningConfig,
     Prepared,
@@ -166,11 +166,15 @@ async def execute(
 async def _write(
     uow_factory: PlanningUowFactory, raw: RawInputs, outcome: Outcome, config: PlanningConfig
 ) -> dict[str, Any]:
-    """One transaction, in chunks so the event loop gets a turn between them."""
+    """One transaction, in chunks so the event loop gets a turn between them; a
+    `StockPointClassified` for each stock point whose ABC class changed."""
     results = outcome.results
     existing = [r for r in results if (r.sku, r.location) in raw.policies]
     updated = 0
     async with uow_factory() as uow:
+        changed = reclassified(results, await uow.planning.abc_classes())
+        classes_changed = len(changed.events)  # the unit of work empties them on commit
+        uow.track(changed)
         for start in range(0, max(len(results), len(outcome.created)), WRITE_CHUNK):
             end = start + WRITE_CHUNK
             await uow.planning.add_policies(outcome.created[start:end])
@@ -187,6 +191,7 @@ async def _write(
         "manual_kept": sum(1 for r in results if not r.applied),
         "skipped": outcome.skipped,
         "abc": dict(Counter(r.abc_class for r in results)),
+        "reclassified": classes_changed,
         "patterns": dict(Counter(r.demand_pattern for r in results)),
         "expected_fill_rate": None if fill is None else round(fill, 4),
     }
