@@ -46,6 +46,7 @@ from inventory_contracts.events.purchase_orders import (
     ReceiptLine,
 )
 from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
     ReplenishmentProposed,
     StockBelowThreshold,
     StockPointClassified,
@@ -87,6 +88,7 @@ __all__ = [
     "Event",
     "EventDecodeError",
     "FilledLine",
+    "ForecastAccuracyMeasured",
     "GoodsReceived",
     "InvalidEventData",
     "InvalidJson",

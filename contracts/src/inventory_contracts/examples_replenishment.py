@@ -9,6 +9,7 @@ from typing import Final
 
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
     ReplenishmentProposed,
     StockBelowThreshold,
     StockPointClassified,
@@ -44,5 +45,14 @@ REPLENISHMENT_EXAMPLES: Final[tuple[Event, ...]] = (
         xyz_class="X",
         planning_run_id="PLAN-5f0c2a9e41b7",
         classified_at=datetime(2026, 11, 30, 2, 0, tzinfo=UTC),
+    ),
+    ForecastAccuracyMeasured(
+        sku="TEA-LJ-250G",
+        location="SH-01",
+        period="week",
+        period_start=date(2026, 11, 23),
+        forecast=Decimal("40"),
+        actual=Decimal("32"),
+        forecast_run_id="PLAN-4e1b9d0c22a8",
     ),
 )

@@ -30,6 +30,7 @@ from inventory_contracts.events.master_data import (
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
     ReplenishmentProposed,
     StockBelowThreshold,
     StockPointClassified,
@@ -69,6 +70,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     StockBelowThreshold,
     ReplenishmentProposed,
     StockPointClassified,
+    ForecastAccuracyMeasured,
     ApprovalRequested,
     ApprovalGranted,
     ApprovalRejected,

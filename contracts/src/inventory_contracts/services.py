@@ -32,6 +32,7 @@ from inventory_contracts.events.master_data import (
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
     ReplenishmentProposed,
     StockBelowThreshold,
     StockPointClassified,
@@ -97,6 +98,7 @@ REPLENISHMENT: Final = Service(
         ApprovalRequested,
         PurchaseOrderReleased,
         StockPointClassified,
+        ForecastAccuracyMeasured,
     ),
     consumes=(
         OrderPlaced,
@@ -146,6 +148,7 @@ ALERTING: Final = Service(
         ApprovalRejected,
         ApprovalWithdrawn,
         StockPointClassified,
+        ForecastAccuracyMeasured,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

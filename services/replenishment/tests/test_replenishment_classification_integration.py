@@ -4,12 +4,14 @@ stock point it classifies for the first time or moves to another class, and for 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
 from inventory_contracts.envelope import decode
 from inventory_contracts.events.master_data import ItemUpserted
+from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_contracts.events.replenishment import StockPointClassified
 from inventory_runtime.db import outbox_table
 from replenishment.adapters.unit_of_work import ReplenishmentUnitOfWork
@@ -33,13 +35,23 @@ def planner() -> Planner:
     return Planner(PlanningConfig(period="week"), "thread", now=lambda: NOW)
 
 
-async def classified(session_factory: async_sessionmaker[AsyncSession]) -> list[dict[str, Any]]:
-    """The data of the `StockPointClassified` events in the outbox, then the outbox emptied."""
+async def published(
+    session_factory: async_sessionmaker[AsyncSession], event_type: str
+) -> list[dict[str, Any]]:
+    """The data of the `event_type` events in the outbox, then the outbox emptied."""
     async with session_factory() as session:
         rows = (await session.execute(select(outbox_table).order_by(outbox_table.c.id))).all()
         await session.execute(delete(outbox_table))
         await session.commit()
-    return [decode(r.payload).data for r in rows if r.event_type == CLASSIFIED]
+    return [decode(r.payload).data for r in rows if r.event_type == event_type]
+
+
+async def classified(session_factory: async_sessionmaker[AsyncSession]) -> list[dict[str, Any]]:
+    return await published(session_factory, CLASSIFIED)
+
+
+async def measured(session_factory: async_sessionmaker[AsyncSession]) -> list[dict[str, Any]]:
+    return await published(session_factory, "inventory.forecast.accuracy-measured.v1")
 
 
 async def test_a_run_publishes_the_classes_it_changed_and_only_those(
@@ -86,3 +98,31 @@ def test_reclassified_names_new_and_changed_classes_only() -> None:
         ("UP", "B", "A"),
     ]
     assert events[0].key() == "NEW@WH-1" and events[0].classified_at == NOW
+
+
+async def test_the_next_run_measures_the_forecast_against_the_demand_that_came(
+    make_uow: UowFactory, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await seed(make_uow)  # ~10 a week
+    config = PlanningConfig(period="week")
+    first = await Planner(config, "thread", now=lambda: NOW).run(make_uow, "test")
+    async with make_uow() as uow:
+        forecast = await uow.planning.result("SKU-1", "WH-1")
+    assert forecast is not None
+    assert await measured(session_factory) == []  # nothing forecast before: nothing measured
+    # The week after the run, SKU-1 sells 14 and SKU-M nothing.
+    week = NOW + timedelta(days=7 - NOW.weekday())
+    order = OrderPlaced(order_id="SO-NEXT", lines=(OrderLine(sku="SKU-1", location="WH-1",
+                                                             quantity=D(14)),))  # fmt: skip
+    await consume(make_uow, order, time=week + timedelta(hours=10))
+    later = week + timedelta(days=9)  # the Wednesday after that week
+    await Planner(config, "thread", now=lambda: later).run(make_uow, "test")
+    found = {(e["sku"], e["period_start"], e["forecast"], e["actual"], e["forecast_run_id"])
+             for e in await measured(session_factory)}  # fmt: skip
+    assert found == {
+        ("SKU-1", week.date().isoformat(), str(forecast.forecast_per_period), "14", first.run_id),
+        ("SKU-M", week.date().isoformat(), str(forecast.forecast_per_period), "0", first.run_id),
+    }
+    # A second run in the same week measures that week no more (its forecast came after it).
+    await Planner(config, "thread", now=lambda: later + timedelta(hours=1)).run(make_uow, "test")
+    assert await measured(session_factory) == []

@@ -85,3 +85,21 @@ class StockPointClassified(StockPointEvent):
     )
     planning_run_id: Identifier
     classified_at: AwareDatetime
+
+
+class ForecastAccuracyMeasured(StockPointEvent):
+    """A planning period closed: the demand that came at a stock point against the forecast per
+    period the planning run before it had made (the forecast error, 预测误差, and bias).
+
+    Published by replenishment at the first planning run after the period, once per stock point
+    and period, for stock points a run had forecast before the period ended.
+    """
+
+    event_type = "inventory.forecast.accuracy-measured.v1"
+    topic = Topics.REPLENISHMENT
+
+    period: Literal["day", "week", "month"]
+    period_start: date
+    forecast: NonNegativeQuantity = Field(description="Units forecast for the period.")
+    actual: NonNegativeQuantity = Field(description="Units demanded in the period.")
+    forecast_run_id: Identifier = Field(description="The planning run that made the forecast.")
