@@ -156,12 +156,6 @@ class PlanningRepository:
         rows = await self._session.execute(select(tables.policy_planning))
         return {(r.sku, r.location): build(PolicyPlanning, r._mapping) for r in rows}
 
-    async def abc_classes(self) -> dict[StockPointKey, str]:
-        """The ABC class the last run gave each stock point it planned."""
-        t = tables.policy_planning
-        rows = await self._session.execute(select(t.c.sku, t.c.location, t.c.abc_class))
-        return {(r.sku, r.location): r.abc_class for r in rows}
-
     async def result(self, sku: str, location: str) -> PolicyPlanning | None:
         t = tables.policy_planning
         row = (

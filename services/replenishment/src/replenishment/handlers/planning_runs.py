@@ -187,9 +187,7 @@ async def _write(
         before = await uow.planning.results()
         changed = reclassified(results, {key: r.abc_class for key, r in before.items()})
         classes_changed = len(changed.events)  # the unit of work empties them on commit
-        last_period = shift_periods(
-            config.window(results[0].planned_at.date())[1], config.period, -1
-        )
+        last_period = outcome.last_period or date.min  # none: nothing was planned
         measured = forecasts_measured(before, outcome.last_demand, config.period, last_period)
         forecasts_checked = len(measured.events)
         uow.track(changed, measured)
