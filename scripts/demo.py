@@ -2,9 +2,10 @@
 
 Receipt -> orders (one reserved, one rejected) -> stock falls below its reorder point ->
 requisition -> approval -> purchase order delivered to a stand-in ERP -> goods receipt -> stock
-restored; alerts arrive by webhook and email. The approvers' messages reach the stand-ins the
-demo starts (IM webhook, SMTP; scripts/services.sh): shown with their links, then approved in
-the approvers' place, or, with DEMO_APPROVE_BY_HAND=1, by you from the links. Run `make up` first.
+restored; alerts arrive by webhook and email; last, the seed's alert rule (seed_rule_demo).
+The approvers' messages reach the stand-ins the demo starts (IM webhook, SMTP;
+scripts/services.sh): shown with their links, then approved in the approvers' place, or, with
+DEMO_APPROVE_BY_HAND=1, by you from the links. Run `make up` first.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from inventory_testkit.platform import (
     poll,
     unique,
 )
+from inventory_testkit.seed_rule_demo import seed_rule
 from inventory_testkit.standins import SmtpServer, WebhookReceiver, body_of, subject_of
 
 WAREHOUSE, SUPPLIER, ERP_SECRET = "WH-DEMO", "SUP-DEMO", "demo-erp-secret"
@@ -307,6 +309,7 @@ async def main(bootstrap: str) -> None:
         await orders(demo)
         await approvals(demo, await threshold(demo))
         await goods_receipt(demo, await purchase_order(demo))
+        await seed_rule(demo.bootstrap, demo.smtp, 9, fact)
         print("\nWhere to look:")
         for service in PORTS:
             print(f"  {service:<20} {base_url(service)}/docs   metrics {base_url(service)}/metrics")

@@ -45,7 +45,12 @@ from inventory_contracts.events.purchase_orders import (
     PurchaseOrderReleased,
     ReceiptLine,
 )
-from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
+    ReplenishmentProposed,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     FilledLine,
@@ -83,6 +88,7 @@ __all__ = [
     "Event",
     "EventDecodeError",
     "FilledLine",
+    "ForecastAccuracyMeasured",
     "GoodsReceived",
     "InvalidEventData",
     "InvalidJson",
@@ -107,6 +113,7 @@ __all__ = [
     "StockBelowThreshold",
     "StockMoved",
     "StockOvercommitted",
+    "StockPointClassified",
     "StockReserved",
     "SupplierTermsUpserted",
     "SupplierUpserted",

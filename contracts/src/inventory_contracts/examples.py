@@ -18,12 +18,12 @@ from inventory_contracts.events import (
     master_data,
     orders,
     purchase_orders,
-    replenishment,
     reservations,
     stock,
 )
 from inventory_contracts.events.base import Event
 from inventory_contracts.examples_master_data import MASTER_DATA_EXAMPLES
+from inventory_contracts.examples_replenishment import REPLENISHMENT_EXAMPLES
 from inventory_contracts.services import publisher_of
 
 _T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -194,27 +194,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
             purchase_order_id="PO-2026-0042",
         ),
     ),
-    replenishment.StockBelowThreshold(
-        sku=_SKU,
-        location=_LOC,
-        inventory_position=Decimal("28"),
-        on_hand=Decimal("40"),
-        reserved=Decimal("12"),
-        on_order=Decimal("0"),
-        reorder_point=Decimal("35"),
-        safety_stock=Decimal("15"),
-    ),
-    replenishment.ReplenishmentProposed(
-        requisition_id="PR-2025-0042",
-        sku=_SKU,
-        location=_LOC,
-        supplier_id="SUP-HZ-03",
-        quantity=Decimal("120"),
-        unit_cost=Decimal("84.00"),
-        amount=Decimal("10080.00"),
-        reason="Inventory position 28 <= reorder point 35; order up to 148 (MOQ 60).",
-        need_by=date(2025, 3, 10),
-    ),
+    *REPLENISHMENT_EXAMPLES,
     approvals.ApprovalRequested(
         **_APPROVAL,
         amount=Decimal("10080.00"),

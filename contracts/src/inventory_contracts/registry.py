@@ -29,7 +29,12 @@ from inventory_contracts.events.master_data import (
 )
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
-from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
+    ReplenishmentProposed,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     ReservationExpired,
@@ -64,6 +69,8 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     AvailabilityChanged,
     StockBelowThreshold,
     ReplenishmentProposed,
+    StockPointClassified,
+    ForecastAccuracyMeasured,
     ApprovalRequested,
     ApprovalGranted,
     ApprovalRejected,

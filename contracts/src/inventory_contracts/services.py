@@ -31,7 +31,12 @@ from inventory_contracts.events.master_data import (
 )
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
-from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
+    ReplenishmentProposed,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     ReservationExpired,
@@ -92,6 +97,8 @@ REPLENISHMENT: Final = Service(
         ReplenishmentProposed,
         ApprovalRequested,
         PurchaseOrderReleased,
+        StockPointClassified,
+        ForecastAccuracyMeasured,
     ),
     consumes=(
         OrderPlaced,
@@ -140,6 +147,8 @@ ALERTING: Final = Service(
         ApprovalGranted,
         ApprovalRejected,
         ApprovalWithdrawn,
+        StockPointClassified,
+        ForecastAccuracyMeasured,
     ),
 )
 INTEGRATION_GATEWAY: Final = Service(

@@ -12,6 +12,7 @@ import pytest
 from alerting.adapters.rule_job import run_due
 from alerting.handlers.rules import escalate, evaluate_due
 from inventory_contracts.events.base import Event
+from inventory_contracts.events.replenishment import StockPointClassified
 from inventory_runtime.app import ServiceRuntime
 from inventory_testkit.standins import body_of, subject_of
 from sqlalchemy import text
@@ -108,3 +109,39 @@ async def test_the_seed_rule_backtests_fires_once_for_the_right_items_mails_and_
     [alert] = (await client.get("/v1/alerts", params={"rule_id": SEED})).json()
     assert (alert["status"], alert["resolution"]) == ("resolved", "condition_recovered")
     assert len(smtp_server.messages) == 1
+
+
+def classified(sku: str, abc_class: str, previous: str | None, days_ago: int) -> Event:
+    """Replenishment's planning put `sku` at SH in `abc_class` `days_ago` days ago."""
+    return StockPointClassified(
+        sku=sku, location="SH", abc_class=abc_class, previous_abc_class=previous,
+        planning_run_id="PLAN-1", classified_at=datetime.now(UTC) - timedelta(days=days_ago),
+    )  # fmt: skip
+
+
+async def test_a_stock_point_planning_reclassifies_to_a_enters_the_seed_rules_scope(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    first = THIS_MONDAY - timedelta(weeks=4)
+    await consume(
+        runtime,
+        item("TEA-B1", "tea", "B"), *weeks_of("TEA-B1", [50, 50, 35, 20], first),
+        item("TEA-B2", "tea", None), *weeks_of("TEA-B2", [50, 40, 30, 20], first),
+    )  # fmt: skip
+
+    async def would_fire() -> list[str]:
+        tried = await client.post(f"/v1/rules/{SEED}/backtest", params={"weeks": 1})
+        assert tried.status_code == 200, tried.text
+        return [i for h in tried.json()["happenings"] for i in h["items"]]
+
+    assert await would_fire() == []  # the ERP says B, and nothing for TEA-B2
+    await consume(runtime, classified("TEA-B1", "A", "B", 1), classified("TEA-B2", "A", None, 1))
+    assert await would_fire() == ["TEA-B1@SH", "TEA-B2@SH"]
+    # An older classification arriving late changes nothing; a newer one does.
+    await consume(runtime, classified("TEA-B1", "C", "A", 3), classified("TEA-B2", "B", "A", 0))
+    assert await would_fire() == ["TEA-B1@SH"]
+    rolled = await client.get(
+        "/v1/kpis", params={"period": "week", "group": "abc_class", "sku": ["TEA-B1", "TEA-B2"]}
+    )
+    assert rolled.status_code == 200, rolled.text
+    assert {row["group"] for row in rolled.json()} == {"A", "B"}

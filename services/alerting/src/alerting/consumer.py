@@ -13,7 +13,11 @@ from inventory_contracts.events.approvals import (
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.master_data import ItemUpserted
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
-from inventory_contracts.events.replenishment import StockBelowThreshold
+from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
+    StockBelowThreshold,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     ReservationRejected,
@@ -34,8 +38,9 @@ def registry() -> HandlerRegistry[KpiUoW]:
     """Breaches and rejections raise alerts one message at a time; availability, the busiest
     type by far (one per stock point a reservation touches), resolves them a run at a time.
     Stock movements feed the KPI store a run at a time (and the rules over the KPIs watch the
-    stock points they touched); backorders, items, purchase orders, receipts and approval
-    requests feed it one at a time."""
+    stock points they touched); backorders, items, the stock points' ABC classes from
+    planning and its forecasts against demand, purchase orders, receipts and approval requests
+    feed it one at a time."""
     return (
         HandlerRegistry[KpiUoW]()
         .on(StockBelowThreshold, handlers.raise_low_stock)
@@ -45,6 +50,8 @@ def registry() -> HandlerRegistry[KpiUoW]:
         .on(StockReserved, kpi_handlers.record_backorders)
         .on(BackorderFilled, kpi_handlers.record_filled_backorders)
         .on(ItemUpserted, kpi_handlers.record_item)
+        .on(StockPointClassified, kpi_handlers.record_classification)
+        .on(ForecastAccuracyMeasured, kpi_handlers.record_forecast_accuracy)
         .on(PurchaseOrderReleased, kpi_handlers.record_purchase_order)
         .on(GoodsReceived, kpi_handlers.record_goods_received)
         .on(ApprovalRequested, kpi_handlers.record_approval)

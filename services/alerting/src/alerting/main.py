@@ -15,7 +15,7 @@ from alerting.adapters.dispatcher import run_dispatcher
 from alerting.adapters.retention import RETENTION
 from alerting.adapters.rule_job import rule_job
 from alerting.adapters.unit_of_work import AlertingUnitOfWork
-from alerting.api import alerts, channels, kpis, rules
+from alerting.api import alerts, channels, forecast_kpis, kpis, rules
 from alerting.config import AlertingSettings
 from alerting.consumer import subscription
 from alerting.handlers.rules import escalate, evaluate_due
@@ -30,7 +30,7 @@ def create_app(settings: AlertingSettings) -> FastAPI:
         settings,
         title="Alerting",
         description="Alert rules over the event stream and notifications by email, IM and webhook.",
-        routers=[channels.router, rules.router, alerts.router, kpis.router],
+        routers=[channels.router, rules.router, alerts.router, kpis.router, forecast_kpis.router],
         consumers=[subscription()],
         unit_of_work=AlertingUnitOfWork,
         background=[

@@ -13,9 +13,11 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from inventory_contracts.events.master_data import ItemUpserted
+from inventory_contracts.events.replenishment import ForecastAccuracyMeasured
 from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting.domain import Alert, Rule
+from alerting.domain.forecasts import ForecastPeriod
 from alerting.domain.grid import Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.language import RuleDefinition
@@ -89,6 +91,10 @@ class KpiStore(Protocol):
 
     async def upsert_item(self, item: ItemUpserted) -> None: ...
 
+    async def classify(self, sku: str, location: str, abc_class: str, at: datetime) -> None:
+        """The ABC class planning gave a stock point at `at` (an older one never overwrites)."""
+        ...
+
     async def points(self, where: PointFilter, keys: Sequence[Point] = ()) -> list[StockPoint]:
         """The stock points matching `where` (and among `keys` when given)."""
         ...
@@ -136,11 +142,16 @@ class RuleBookStore(Protocol):
 
 
 class BusinessKpiStore(Protocol):
-    """Purchase orders (supplier on-time) and approval requests (overdue approvals)."""
+    """Purchase orders (supplier on-time), approval requests (overdue approvals) and planning's
+    forecasts against demand (forecast error and bias)."""
 
     async def purchase_order(self, order_id: str, supplier_id: str, expected: date) -> None: ...
     async def received(self, order_id: str, at: datetime) -> None: ...
     async def approval(self, request_id: str, changes: dict[str, Any]) -> None: ...
+    async def forecast(self, event: ForecastAccuracyMeasured) -> None: ...
+    async def forecasts(
+        self, keys: Sequence[Point], period: str, start: date, end: date
+    ) -> dict[Point, list[ForecastPeriod]]: ...
 
 
 class KpiUoW(AlertingUoW, Protocol):

@@ -1,15 +1,20 @@
-"""SQL of the KPIs beyond stock points: supplier on-time rate and overdue approvals."""
+"""SQL of the KPIs beyond the stock ledger's movements: supplier on-time rate, overdue approvals,
+and planning's forecasts against demand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from inventory_contracts.events.replenishment import ForecastAccuracyMeasured
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerting.adapters.tables import kpi_approvals, kpi_purchase_orders
+from alerting.adapters.tables import kpi_approvals, kpi_forecasts, kpi_purchase_orders
+from alerting.domain.forecasts import ForecastPeriod, measured
+from alerting.domain.points import Point
 
 PO = kpi_purchase_orders
 
@@ -74,3 +79,34 @@ class BusinessKpis:
             .order_by(a.subject_type)
         )
         return [(t, int(n), since) for t, n, since in (await self._session.execute(query)).all()]
+
+    async def forecast(self, event: ForecastAccuracyMeasured) -> None:
+        """A stock point's forecast against the demand of a closed period (measured again:
+        the later measurement stands)."""
+        values = {"forecast": event.forecast, "actual": event.actual,
+                  "forecast_run_id": event.forecast_run_id}  # fmt: skip
+        statement = insert(kpi_forecasts).values(
+            sku=event.sku, location=event.location, period=event.period,
+            period_start=event.period_start, **values,
+        )  # fmt: skip
+        await self._session.execute(
+            statement.on_conflict_do_update(constraint="pk_kpi_forecasts", set_=values)
+        )
+
+    async def forecasts(
+        self, keys: Sequence[Point], period: str, start: date, end: date
+    ) -> dict[Point, list[ForecastPeriod]]:
+        """The stock points' measured periods starting in [start, end], oldest first."""
+        found: dict[Point, list[ForecastPeriod]] = {}
+        if not keys:
+            return found
+        f = kpi_forecasts.c
+        query = (
+            select(f.sku, f.location, f.period_start, f.forecast, f.actual)
+            .where(tuple_(f.sku, f.location).in_(list(keys)), f.period == period)
+            .where(f.period_start >= start, f.period_start <= end)
+            .order_by(f.sku, f.location, f.period_start)
+        )
+        for sku, location, begins, forecast, actual in (await self._session.execute(query)).all():
+            found.setdefault((sku, location), []).append(measured(begins, forecast, actual))
+        return found

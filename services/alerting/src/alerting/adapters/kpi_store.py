@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.adapters.kpi_rollups import read_rollups, refresh_weeks
-from alerting.adapters.tables import kpi_days, kpi_items, kpi_points
+from alerting.adapters.tables import kpi_days, kpi_items, kpi_point_classes, kpi_points
 from alerting.domain.grid import Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.movements import DayChange
@@ -106,27 +106,47 @@ class KpiRepository:
             )
         )
 
+    async def classify(self, sku: str, location: str, abc_class: str, at: datetime) -> None:
+        """The ABC class planning gave the stock point at `at` (an older one never overwrites)."""
+        classes = kpi_point_classes
+        row = insert(classes).values(sku=sku, location=location, abc_class=abc_class,
+                                     classified_at=at)  # fmt: skip
+        await self._session.execute(
+            row.on_conflict_do_update(
+                index_elements=[classes.c.sku, classes.c.location],
+                set_={"abc_class": abc_class, "classified_at": at},
+                where=classes.c.classified_at <= at,
+            )
+        )
+
     async def points(self, where: PointFilter, keys: Sequence[Point] = ()) -> list[StockPoint]:
-        """The stock points matching `where` (and among `keys` when given), by sku, location."""
+        """The stock points matching `where` (and among `keys` when given), by sku, location;
+        a stock point's ABC class is the one planning gave it, else its item's."""
+        classes = kpi_point_classes
+        abc_class = func.coalesce(classes.c.abc_class, kpi_items.c.abc_class)
         query = (
             select(
                 kpi_points.c.sku,
                 kpi_points.c.location,
                 kpi_items.c.category,
-                kpi_items.c.abc_class,
+                abc_class,
                 kpi_points.c.on_hand,
                 kpi_points.c.backorder_open,
                 kpi_points.c.first_seen,
                 func.date(kpi_points.c.last_movement_at),
             )
             .outerjoin(kpi_items, kpi_items.c.sku == kpi_points.c.sku)
+            .outerjoin(
+                classes,
+                (classes.c.sku == kpi_points.c.sku) & (classes.c.location == kpi_points.c.location),
+            )
             .order_by(kpi_points.c.sku, kpi_points.c.location)
         )
         for column, values in (
             (kpi_points.c.sku, where.skus),
             (kpi_points.c.location, where.locations),
             (kpi_items.c.category, where.categories),
-            (kpi_items.c.abc_class, where.abc_classes),
+            (abc_class, where.abc_classes),
         ):
             if values:
                 query = query.where(column.in_(list(values)))

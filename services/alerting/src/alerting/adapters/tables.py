@@ -171,6 +171,31 @@ kpi_points = Table(
 )
 """Each stock point seen in a movement: on hand now, open backorders, when it last moved."""
 
+kpi_point_classes = Table(
+    "kpi_point_classes",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    Column("abc_class", Text, nullable=False),
+    Column("classified_at", DateTime(timezone=True), nullable=False),
+)
+"""The ABC class replenishment's planning gave each stock point (`StockPointClassified`); it
+comes before the item's `abc_class` from the ERP when rules scope and KPIs roll up."""
+
+kpi_forecasts = Table(
+    "kpi_forecasts",
+    metadata,
+    Column("sku", Text, primary_key=True),
+    Column("location", Text, primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("period_start", Date, primary_key=True),
+    Column("forecast", Numeric, nullable=False),
+    Column("actual", Numeric, nullable=False),
+    Column("forecast_run_id", Text, nullable=False),
+)
+"""Forecast against demand per stock point and closed planning period
+(`ForecastAccuracyMeasured`; `domain.forecasts`)."""
+
 kpi_days = Table(
     "kpi_days",
     metadata,

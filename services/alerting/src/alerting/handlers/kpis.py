@@ -13,6 +13,10 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.master_data import ItemUpserted
 from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.replenishment import (
+    ForecastAccuracyMeasured,
+    StockPointClassified,
+)
 from inventory_contracts.events.reservations import BackorderFilled, StockReserved
 from inventory_contracts.events.stock import StockMoved
 from inventory_runtime.clock import utc_now
@@ -54,6 +58,20 @@ async def record_filled_backorders(message: InboundEvent[BackorderFilled], uow: 
 async def record_item(message: InboundEvent[ItemUpserted], uow: KpiUoW) -> None:
     """The item's category and ABC class, which KPIs roll up by and rules scope by."""
     await uow.kpis.upsert_item(message.data)
+
+
+async def record_classification(message: InboundEvent[StockPointClassified], uow: KpiUoW) -> None:
+    """The ABC class planning computed for a stock point: rules scoped by class (and roll-ups
+    by class) use it from now on."""
+    event = message.data
+    await uow.kpis.classify(event.sku, event.location, event.abc_class, event.classified_at)
+
+
+async def record_forecast_accuracy(
+    message: InboundEvent[ForecastAccuracyMeasured], uow: KpiUoW
+) -> None:
+    """A closed period's forecast against the demand that came (forecast error and bias)."""
+    await uow.business.forecast(message.data)
 
 
 async def record_purchase_order(message: InboundEvent[PurchaseOrderReleased], uow: KpiUoW) -> None:

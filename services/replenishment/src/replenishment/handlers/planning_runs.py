@@ -17,7 +17,7 @@ import math
 import time
 from collections import Counter
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,8 @@ import numpy as np
 from inventory_runtime.clock import Clock
 
 from replenishment.domain import Policy
-from replenishment.domain.planning_runs import PolicyPlanning
+from replenishment.domain.demand import shift_periods
+from replenishment.domain.planning_runs import PolicyPlanning, forecasts_measured, reclassified
 from replenishment.handlers.planning_inputs import (
     PlanningConfig,
     Prepared,
@@ -48,6 +49,10 @@ class Outcome:
     created: list[Policy]
     skipped: dict[str, int]
     overall_expected_fill_rate: float | None
+    last_demand: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    """Demand of each planned stock point in the last complete period (the forecast's test)."""
+    last_period: date | None = None
+    """The start of that period."""
 
 
 def _dec(value: float, places: int = 4) -> Decimal:
@@ -120,7 +125,13 @@ def plan_stock_points(
         )
         for key, p in prepared.new_policies.items()
     ]
-    return Outcome(results, created, dict(prepared.skipped), plan.overall_expected_fill_rate)
+    last = prepared.history[:, -1]
+    demand = {
+        (p.sku, p.location): _dec(last[i]) for i, p in enumerate(prepared.points) if last[i] >= 0
+    }
+    last_period = shift_periods(config.window(today)[1], config.period, -1)
+    fill_rate = plan.overall_expected_fill_rate
+    return Outcome(results, created, dict(prepared.skipped), fill_rate, demand, last_period)
 
 
 async def execute(
@@ -166,11 +177,20 @@ async def execute(
 async def _write(
     uow_factory: PlanningUowFactory, raw: RawInputs, outcome: Outcome, config: PlanningConfig
 ) -> dict[str, Any]:
-    """One transaction, in chunks so the event loop gets a turn between them."""
+    """One transaction, in chunks so the event loop gets a turn between them; a
+    `StockPointClassified` for each stock point whose ABC class changed, a
+    `ForecastAccuracyMeasured` for each whose last complete period the run before forecast."""
     results = outcome.results
     existing = [r for r in results if (r.sku, r.location) in raw.policies]
     updated = 0
     async with uow_factory() as uow:
+        before = await uow.planning.results()
+        changed = reclassified(results, {key: r.abc_class for key, r in before.items()})
+        classes_changed = len(changed.events)  # the unit of work empties them on commit
+        last_period = outcome.last_period or date.min  # none: nothing was planned
+        measured = forecasts_measured(before, outcome.last_demand, config.period, last_period)
+        forecasts_checked = len(measured.events)
+        uow.track(changed, measured)
         for start in range(0, max(len(results), len(outcome.created)), WRITE_CHUNK):
             end = start + WRITE_CHUNK
             await uow.planning.add_policies(outcome.created[start:end])
@@ -187,6 +207,8 @@ async def _write(
         "manual_kept": sum(1 for r in results if not r.applied),
         "skipped": outcome.skipped,
         "abc": dict(Counter(r.abc_class for r in results)),
+        "reclassified": classes_changed,
+        "forecasts_measured": forecasts_checked,
         "patterns": dict(Counter(r.demand_pattern for r in results)),
         "expected_fill_rate": None if fill is None else round(fill, 4),
     }
