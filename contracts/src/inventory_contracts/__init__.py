@@ -44,6 +44,7 @@ from inventory_contracts.events.purchase_orders import (
     PurchaseOrderLine,
     PurchaseOrderReleased,
     ReceiptLine,
+    WorkOrderReleased,
 )
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
@@ -114,6 +115,7 @@ __all__ = [
     "UnitOfMeasureUpserted",
     "UnknownEventType",
     "UnsupportedSpecVersion",
+    "WorkOrderReleased",
     "decode",
     "decode_data",
     "dlq",
