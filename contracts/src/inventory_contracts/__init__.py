@@ -44,6 +44,7 @@ from inventory_contracts.events.purchase_orders import (
     PurchaseOrderLine,
     PurchaseOrderReleased,
     ReceiptLine,
+    WorkOrderReleased,
 )
 from inventory_contracts.events.replenishment import (
     ForecastAccuracyMeasured,
@@ -121,6 +122,7 @@ __all__ = [
     "UnitOfMeasureUpserted",
     "UnknownEventType",
     "UnsupportedSpecVersion",
+    "WorkOrderReleased",
     "decode",
     "decode_data",
     "dlq",

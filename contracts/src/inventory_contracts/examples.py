@@ -17,12 +17,12 @@ from inventory_contracts.events import (
     identity,
     master_data,
     orders,
-    purchase_orders,
     reservations,
     stock,
 )
 from inventory_contracts.events.base import Event
 from inventory_contracts.examples_master_data import MASTER_DATA_EXAMPLES
+from inventory_contracts.examples_purchase_orders import PURCHASE_ORDER_EXAMPLES
 from inventory_contracts.examples_replenishment import REPLENISHMENT_EXAMPLES
 from inventory_contracts.services import publisher_of
 
@@ -96,34 +96,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         posted_at=_at(15, 5),
         posted_by="system:shipments",
     ),
-    purchase_orders.PurchaseOrderReleased(
-        purchase_order_id="PO-2025-0107",
-        requisition_id="PR-2025-0042",
-        supplier_id="SUP-HZ-03",
-        lines=(
-            purchase_orders.PurchaseOrderLine(
-                sku=_SKU, location=_LOC, quantity=Decimal("120"), unit_cost=Decimal("84.00")
-            ),
-        ),
-        total_amount=Decimal("10080.00"),
-        expected_receipt_date=date(2025, 3, 10),
-        released_at=_at(11, 30),
-    ),
-    purchase_orders.GoodsReceived(
-        receipt_id="GR-2025-0220",
-        purchase_order_id="PO-2025-0107",
-        lines=(
-            purchase_orders.ReceiptLine(
-                sku=_SKU,
-                location=_LOC,
-                quantity=Decimal("120"),
-                unit_cost=Decimal("84.00"),
-                lot="L2503",
-                expiry_date=date(2026, 3, 1),
-            ),
-        ),
-        received_at=datetime(2025, 3, 10, 9, 40, tzinfo=UTC),
-    ),
+    *PURCHASE_ORDER_EXAMPLES,
     reservations.StockReserved(
         order_id="SO-1001",
         reservation_id="RSV-9001",

@@ -28,7 +28,11 @@ from inventory_contracts.events.master_data import (
     UnitOfMeasureUpserted,
 )
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
-from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderReleased,
+    WorkOrderReleased,
+)
 from inventory_contracts.events.replenishment import (
     ForecastAccuracyMeasured,
     ReplenishmentProposed,
@@ -58,6 +62,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     SupplierTermsUpserted,
     StockMoved,
     PurchaseOrderReleased,
+    WorkOrderReleased,
     GoodsReceived,
     StockReserved,
     ReservationRejected,

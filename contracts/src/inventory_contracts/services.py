@@ -30,7 +30,11 @@ from inventory_contracts.events.master_data import (
     UnitOfMeasureUpserted,
 )
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
-from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderReleased,
+    WorkOrderReleased,
+)
 from inventory_contracts.events.replenishment import (
     ForecastAccuracyMeasured,
     ReplenishmentProposed,
@@ -99,6 +103,7 @@ REPLENISHMENT: Final = Service(
         PurchaseOrderReleased,
         StockPointClassified,
         ForecastAccuracyMeasured,
+        WorkOrderReleased,
     ),
     consumes=(
         OrderPlaced,
@@ -170,6 +175,7 @@ INTEGRATION_GATEWAY: Final = Service(
     # StockMoved: written back as a voucher (inventory.stock.voucher.v1) for the ERP's books.
     consumes=(
         PurchaseOrderReleased,
+        WorkOrderReleased,
         StockReserved,
         ReservationRejected,
         BackorderFilled,

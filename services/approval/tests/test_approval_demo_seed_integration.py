@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 pytestmark = pytest.mark.integration
 
 DEMO_IDS = {approver["approver_id"] for approver in DEMO_APPROVERS}
+SEEDED_BY_OLD_MIGRATIONS = {"wang.manager", "li.finance", "zhao.warehouse"}
 
 
 async def approvers_in(url: str) -> set[tuple[str, str, str]]:
@@ -46,7 +47,7 @@ async def test_the_migration_removes_only_the_untouched_demo_assignments(
     url = await fresh_database(database_url, "approval_demo_removal")
     try:
         await migrate_async(url, MIGRATIONS, "0004")  # an existing database, demo people seeded
-        assert {a for a, _, _ in await approvers_in(url)} == DEMO_IDS
+        assert {a for a, _, _ in await approvers_in(url)} == SEEDED_BY_OLD_MIGRATIONS
         engine = create_async_engine(url)
         async with engine.begin() as connection:
             # li.finance was made a real person's assignment; chen.cfo was added by an admin
@@ -94,4 +95,5 @@ async def test_the_development_seed_makes_the_demo_approvers_once(
         ("li.finance", "finance_director"),
         ("wang.manager", "department_manager"),
         ("zhao.warehouse", "warehouse_manager"),
+        ("zhou.production", "production_manager"),
     ]

@@ -192,6 +192,7 @@ async def test_unknown_and_bad_requests(client: httpx.AsyncClient) -> None:
 async def test_flows_and_approvers_api(client: httpx.AsyncClient) -> None:
     flows = (await client.get("/v1/flows")).json()
     assert [(f["flow_id"], f["version"], len(f["branches"])) for f in flows] == [
+        ("production-work-order", 1, 2),
         ("purchase-requisition", 1, 2),
         ("stock-count-variance", 1, 2),
     ]

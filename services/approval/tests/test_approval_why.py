@@ -134,3 +134,24 @@ def test_a_missing_reading_marks_its_facts_and_keeps_the_others() -> None:
     assert shown(panel.supplier) == {"why_on_time": "unreachable"}
     assert panel.prices == [] and panel.prices_reason == "unreachable"
     assert panel.period == "week"  # from the demand history
+
+
+def test_a_work_order_proposal_shows_production_facts_and_no_supplier_part() -> None:
+    details = {
+        "procurement_type": "make", "sku": "CAKE-1", "location": "WH-1", "quantity": "200",
+        "unit_cost": "61.5", "production_lead_time_days": 3, "due_date": "2026-12-04",
+        "inventory_position": "18", "reorder_point": "20",
+    }  # fmt: skip
+    ask = Requested.of(details, D("12300"), "CNY")
+    assert ask is not None and ask.made
+    panel = why_panel(ask, readings(supplier=Unavailable("not_found"), orders=[]))
+    assert panel.made and panel.supplier == [] and panel.prices == []
+    assert panel.prices_reason is None
+    assert shown(panel.request) == {
+        "why_item": "CAKE-1 @ WH-1", "why_quantity": "200", "why_standard_cost": "61.5 CNY",
+        "why_amount": "12,300 CNY", "why_production_lead_time": "3",
+        "why_due_date": "2026-12-04", "why_trigger": "18 ≤ 20",
+    }  # fmt: skip
+    # on hand, on order, backorders, forecast and safety stock as for a purchase
+    assert shown(panel.stock)["why_backordered"] == "40"
+    assert shown(panel.plan)["why_safety_stock"] == "80"

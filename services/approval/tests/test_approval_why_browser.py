@@ -125,3 +125,33 @@ async def test_with_replenishment_down_the_phone_page_says_what_is_missing(
     assert (await page.inner_text('[data-fact="why_on_hand"]')).strip() == "1,250"
     assert await page.locator("#approve").is_visible()
     await context.close()
+
+
+async def test_a_work_order_proposal_shows_why_to_make_without_a_supplier_part(
+    browser: Any, base_url: str, start: Start
+) -> None:
+    details = {
+        "procurement_type": "make", "sku": "BOLT-M8", "location": "WH-1", "quantity": "1200",
+        "unit_cost": "12.30", "production_lead_time_days": 3, "due_date": "2026-12-04",
+        "inventory_position": "350", "reorder_point": "420",
+    }  # fmt: skip
+    await start(
+        ApprovalRequested(
+            request_id="WB-WO",
+            subject_type="production_work_order",
+            subject_id="WOP-WB-WO",
+            amount=D("14760.00"),
+            department="production",
+            requested_by="replenishment",
+            summary="生产工单申请 / Production work order proposal",
+            details=details,
+        )
+    )
+    url = f"{base_url}/inbox/WB-WO?lang=zh"
+    page, context = await open_detail(browser, url, 390, 844, "approval-why-work-order-zh-390")
+    assert (await page.inner_text("#why-title")).strip() == "为什么要生产"
+    assert (await page.inner_text('[data-fact="why_production_lead_time"]')).strip() == "3"
+    assert (await page.inner_text('[data-fact="why_safety_stock"]')).strip() == "80"
+    assert await page.locator("#why-supplier").count() == 0
+    assert await page.locator("#why-prices").count() == 0
+    await context.close()

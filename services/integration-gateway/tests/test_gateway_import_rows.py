@@ -100,3 +100,31 @@ def test_the_content_hash_changes_with_the_content_only() -> None:
     same = ItemUpserted(sku="A", name="Apple", unit_of_measure="pcs", category="f", unit_cost=1)
     other = one.model_copy(update={"name": "Red apple"})
     assert content_hash(one) == content_hash(same) != content_hash(other)
+
+
+def test_the_procurement_type_column_marks_make_items_and_a_bad_value_is_a_row_error() -> None:
+    header = "sku,name,unit_of_measure,category,unit_cost,procurement_type"
+    header += ",production_lead_time_days\n"
+    content = (
+        header + "CAKE-1,Mooncake,pcs,bakery,12,make,3\n"
+        "TEA-1,Longjing,pcs,tea,8.50,,\n"  # empty: bought, as before
+        "CAKE-2,Pastry,pcs,bakery,4,produce,\n"  # not a procurement type
+        "CAKE-3,Bun,pcs,bakery,1,make,-2\n"  # a negative lead time
+    )
+    parsed = read_rows(ITEMS, content.encode(), "csv")
+    made = {event.sku: event for _, event in parsed.valid if isinstance(event, ItemUpserted)}
+    assert (made["CAKE-1"].procurement_type, made["CAKE-1"].production_lead_time_days) == (
+        "make", 3
+    )  # fmt: skip
+    assert made["TEA-1"].procurement_type == "buy"
+    found = {(e.row, e.field) for e in parsed.errors}
+    assert found == {(4, "procurement_type"), (5, "production_lead_time_days")}
+
+
+def test_json_lines_carry_the_procurement_type() -> None:
+    line = (
+        '{"sku": "CAKE-1", "name": "Mooncake", "unit_of_measure": "pcs", "category": "bakery",'
+        ' "unit_cost": "12", "procurement_type": "make"}\n'
+    )
+    [(_, cake)] = read_rows(ITEMS, line.encode(), "jsonl").valid
+    assert isinstance(cake, ItemUpserted) and cake.procurement_type == "make"

@@ -23,6 +23,7 @@ from inventory_contracts.events.base import (
 from inventory_contracts.topics import Topics
 
 ValuationMethod = Literal["fifo", "moving_average"]
+ProcurementType = Literal["buy", "make"]
 
 
 class ItemUpserted(Event):
@@ -53,6 +54,14 @@ class ItemUpserted(Event):
     )
     purchase_unit_factor: PositiveDecimal | None = Field(
         None, description="Units of measure in one purchase unit (12 for a box of 12 pcs)."
+    )
+    procurement_type: ProcurementType = Field(
+        "buy",
+        description="buy: a low stock raises a purchase requisition (采购申请); make: a "
+        "production work order proposal (生产工单).",
+    )
+    production_lead_time_days: NonNegativeInt32 | None = Field(
+        None, description="Make items: days from release to completion; None: planning default."
     )
 
     def key(self) -> str:

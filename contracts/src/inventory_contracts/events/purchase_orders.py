@@ -53,6 +53,34 @@ class PurchaseOrderReleased(Event):
         return self.purchase_order_id
 
 
+class WorkOrderReleased(Event):
+    """An approved production work order proposal became a work order to make the item.
+
+    Published by replenishment; integration-gateway writes it back to the ERP/MES like a
+    purchase order. It is on the purchase-orders topic because it is the make side of the
+    same fact (stock ordered for a stock point): the gateway's write-back already reads that
+    topic in order per document, and the completion receipt refers to it as a PO receipt does.
+    """
+
+    event_type = "inventory.work-order.released.v1"
+    topic = Topics.PURCHASE_ORDERS
+
+    work_order_id: Identifier
+    proposal_id: Identifier = Field(description="The approved work order proposal.")
+    sku: Sku
+    location: LocationCode = Field(description="Where the finished goods are received.")
+    quantity: PositiveQuantity
+    unit_cost: Money = Field(description="Standard cost of one unit.")
+    total_amount: Money = Field(description="quantity x standard cost.")
+    currency: Currency = DEFAULT_CURRENCY
+    due_date: date = Field(description="Release date + production lead time.")
+    released_at: AwareDatetime
+
+    def key(self) -> str:
+        """The `work_order_id`."""
+        return self.work_order_id
+
+
 class ReceiptLine(ContractModel):
     """A quantity of one SKU received at one location, with its cost and lot."""
 

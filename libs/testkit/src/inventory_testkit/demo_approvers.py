@@ -25,9 +25,16 @@ DEMO_APPROVERS = [
         "department": "*",
         "display_name": "赵主管 / Zhao (warehouse manager)",
     },
+    {
+        "approver_id": "zhou.production",
+        "role": "production_manager",
+        "department": "*",
+        "display_name": "周经理 / Zhou (production manager)",
+    },
 ]
-"""The department manager and the finance director of the purchase-requisition flow, and the
-warehouse manager of the stock-count variance flow; every department."""
+"""The department manager and the finance director of the purchase-requisition flow, the
+warehouse manager of the stock-count variance flow and the production manager of the
+production work order flow; every department."""
 
 
 async def seed_demo_approvers(approval: httpx.AsyncClient) -> list[str]:

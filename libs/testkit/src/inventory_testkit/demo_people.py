@@ -50,6 +50,12 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
         "roles": ["approver", "operator"],
         "department": "warehouse",
     },
+    {
+        "login": "zhou.production",
+        "display_name": "周经理 / Zhou (production manager)",
+        "roles": ["approver"],
+        "department": "production",
+    },
 ]
 """In creation order: a manager comes before the people who report to them. The demo
 approvers are notified on DingTalk (wang.manager) and by e-mail in English (li.finance)."""

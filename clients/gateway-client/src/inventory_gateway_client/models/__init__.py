@@ -20,6 +20,7 @@ from .import_file_kind import ImportFileKind
 from .import_job_view import ImportJobView
 from .import_job_view_status import ImportJobViewStatus
 from .item_body import ItemBody
+from .item_body_procurement_type import ItemBodyProcurementType
 from .item_body_valuation_method import ItemBodyValuationMethod
 from .list_deliveries_status_type_0 import ListDeliveriesStatusType0
 from .location_body import LocationBody
@@ -80,6 +81,7 @@ __all__ = (
     "ImportJobView",
     "ImportJobViewStatus",
     "ItemBody",
+    "ItemBodyProcurementType",
     "ItemBodyValuationMethod",
     "ListDeliveriesStatusType0",
     "LocationBody",

@@ -5,6 +5,10 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.item_body_procurement_type import (
+    ItemBodyProcurementType,
+    check_item_body_procurement_type,
+)
 from ..models.item_body_valuation_method import (
     ItemBodyValuationMethod,
     check_item_body_valuation_method,
@@ -30,6 +34,10 @@ class ItemBody:
         lot_tracked (bool | Unset):  Default: False.
         expiry_managed (bool | Unset):  Default: False.
         active (bool | Unset):  Default: True.
+        procurement_type (ItemBodyProcurementType | Unset): buy: purchase requisitions; make: production work orders.
+            Default: 'buy'.
+        production_lead_time_days (int | None | Unset): Make items: days from release to completion (None: planning
+            default).
     """
 
     name: str
@@ -43,6 +51,8 @@ class ItemBody:
     lot_tracked: bool | Unset = False
     expiry_managed: bool | Unset = False
     active: bool | Unset = True
+    procurement_type: ItemBodyProcurementType | Unset = "buy"
+    production_lead_time_days: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -78,6 +88,16 @@ class ItemBody:
 
         active = self.active
 
+        procurement_type: str | Unset = UNSET
+        if not isinstance(self.procurement_type, Unset):
+            procurement_type = self.procurement_type
+
+        production_lead_time_days: int | None | Unset
+        if isinstance(self.production_lead_time_days, Unset):
+            production_lead_time_days = UNSET
+        else:
+            production_lead_time_days = self.production_lead_time_days
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -102,6 +122,10 @@ class ItemBody:
             field_dict["expiry_managed"] = expiry_managed
         if active is not UNSET:
             field_dict["active"] = active
+        if procurement_type is not UNSET:
+            field_dict["procurement_type"] = procurement_type
+        if production_lead_time_days is not UNSET:
+            field_dict["production_lead_time_days"] = production_lead_time_days
 
         return field_dict
 
@@ -152,6 +176,24 @@ class ItemBody:
 
         active = d.pop("active", UNSET)
 
+        _procurement_type = d.pop("procurement_type", UNSET)
+        procurement_type: ItemBodyProcurementType | Unset
+        if isinstance(_procurement_type, Unset):
+            procurement_type = UNSET
+        else:
+            procurement_type = check_item_body_procurement_type(_procurement_type)
+
+        def _parse_production_lead_time_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        production_lead_time_days = _parse_production_lead_time_days(
+            d.pop("production_lead_time_days", UNSET)
+        )
+
         item_body = cls(
             name=name,
             unit_of_measure=unit_of_measure,
@@ -164,6 +206,8 @@ class ItemBody:
             lot_tracked=lot_tracked,
             expiry_managed=expiry_managed,
             active=active,
+            procurement_type=procurement_type,
+            production_lead_time_days=production_lead_time_days,
         )
 
         return item_body

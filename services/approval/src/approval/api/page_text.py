@@ -58,6 +58,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ended": "已结束", "cancel": "取消委托", "done_delegate": "委托已创建",
         "done_cancel": "委托已取消", "times_in": "时间按本机时区填写",
         "no_delegations": "暂无委托",
+        "procurement_type": "采购方式（make 自制 / buy 外购）",
+        "production_lead_time_days": "生产提前期（天）", "due_date": "计划完工日期",
+        "inventory_position": "库存净额", "reorder_point": "再订货点",
     },
     "en": {
         "inbox": "My approvals", "signed_in": "Signed in as", "sign_out": "Sign out",
@@ -96,6 +99,9 @@ TEXT: dict[str, dict[str, str]] = {
         "cancel": "Cancel it", "done_delegate": "Delegation created",
         "done_cancel": "Delegation cancelled", "times_in": "Times in this device's time zone",
         "no_delegations": "No delegations",
+        "procurement_type": "Procurement type (make / buy)",
+        "production_lead_time_days": "Production lead time (days)", "due_date": "Due date",
+        "inventory_position": "Inventory position", "reorder_point": "Reorder point",
     },
 }  # fmt: skip
 

@@ -1,5 +1,6 @@
-"""The detail page's "why" panel for a purchase requisition (`domain.why`): what the request
-asks, with the facts behind it read live from the services that own them."""
+"""The detail page's "why" panel for a purchase requisition or a production work order proposal
+(`domain.why`): what the request asks, with the facts behind it read live from the services
+that own them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Request
 
 from approval.adapters.why_reader import WhyReader
 from approval.domain import ApprovalInstance
-from approval.domain.why import SUBJECT_TYPE, Requested, WhyPanel
+from approval.domain.why import WHY_SUBJECT_TYPES, Requested, WhyPanel
 from approval.domain.why_panel import why_panel
 
 
@@ -23,8 +24,9 @@ WhyReaderDep = Annotated[WhyReader | None, Depends(get_why_reader)]
 
 
 async def why_of(instance: ApprovalInstance, reader: WhyReader | None) -> WhyPanel | None:
-    """The panel of a purchase requisition naming its item and location; None otherwise."""
-    if reader is None or instance.subject_type != SUBJECT_TYPE:
+    """The panel of a purchase requisition or work order proposal naming its item and location;
+    None otherwise."""
+    if reader is None or instance.subject_type not in WHY_SUBJECT_TYPES:
         return None
     ask = Requested.of(instance.details, instance.amount, instance.currency)
     if ask is None:

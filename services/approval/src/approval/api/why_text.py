@@ -24,6 +24,8 @@ WHY_TEXT: dict[str, dict[str, str]] = {
         "reason_unreachable": "服务无法连接或超时", "reason_refused": "服务拒绝访问",
         "reason_not_found": "没有数据", "reason_invalid": "返回的数据无法识别",
         "live_note": "以下数据来自各业务服务的实时查询。",
+        "title_made": "为什么要生产", "why_standard_cost": "标准成本（单价）",
+        "why_production_lead_time": "生产提前期（天）", "why_due_date": "计划完工日期",
     },
     "en": {
         "title": "Why this purchase", "request": "What is asked", "plan": "Forecast and levels",
@@ -51,5 +53,7 @@ WHY_TEXT: dict[str, dict[str, str]] = {
         "reason_refused": "access refused", "reason_not_found": "no data",
         "reason_invalid": "unexpected answer",
         "live_note": "Read live from the services that own these facts.",
+        "title_made": "Why make this", "why_standard_cost": "Standard cost per unit",
+        "why_production_lead_time": "Production lead time (days)", "why_due_date": "Due date",
     },
 }  # fmt: skip

@@ -19,11 +19,13 @@ IM_ORDER: Final = ("dingtalk", "wecom", "feishu", "slack")
 SUBJECTS: Final[dict[str, dict[MessageLang, str]]] = {
     "purchase_requisition": {"zh": "采购申请", "en": "purchase requisition"},
     "stock_count_variance": {"zh": "盘点差异", "en": "stock count variance"},
+    "production_work_order": {"zh": "生产工单", "en": "production work order"},
 }
 ROLES: Final[dict[str, dict[MessageLang, str]]] = {
     "department_manager": {"zh": "部门经理", "en": "department manager"},
     "finance_director": {"zh": "财务总监", "en": "finance director"},
     "warehouse_manager": {"zh": "仓库主管", "en": "warehouse manager"},
+    "production_manager": {"zh": "生产经理", "en": "production manager"},
 }
 OUTCOMES: Final[dict[str, dict[MessageLang, str]]] = {
     "approved": {"zh": "已通过", "en": "approved"},

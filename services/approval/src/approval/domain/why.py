@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 SUBJECT_TYPE = "purchase_requisition"
+WORK_ORDER_SUBJECT_TYPE = "production_work_order"
+"""A make item's proposal: the same panel without a supplier (made, not bought)."""
+WHY_SUBJECT_TYPES = (SUBJECT_TYPE, WORK_ORDER_SUBJECT_TYPE)
 NEXT_PERIODS = 4
 HISTORY_PERIODS = 6
 RECENT_PRICES = 5
@@ -119,6 +122,10 @@ class Requested:
     position_then: Decimal | None = None
     """The inventory position when the requisition was raised (its trigger), if carried."""
     reorder_point_then: Decimal | None = None
+    made: bool = False
+    """A production work order proposal (make item): no supplier, a production lead time."""
+    lead_time_days: int | None = None
+    due_date: str | None = None
 
     @classmethod
     def of(cls, details: Mapping[str, Any], amount: Decimal, currency: str) -> Requested | None:
@@ -127,6 +134,8 @@ class Requested:
         if not isinstance(sku, str) or not isinstance(location, str) or not sku or not location:
             return None
         supplier = details.get("supplier_id")
+        lead_time = details.get("production_lead_time_days")
+        due = details.get("due_date")
         return cls(
             sku=sku,
             location=location,
@@ -137,6 +146,9 @@ class Requested:
             currency=currency,
             position_then=decimal_or_none(details.get("inventory_position")),
             reorder_point_then=decimal_or_none(details.get("reorder_point")),
+            made=details.get("procurement_type") == "make",
+            lead_time_days=lead_time if isinstance(lead_time, int) else None,
+            due_date=due if isinstance(due, str) else None,
         )
 
 
@@ -192,6 +204,8 @@ class WhyPanel:
     supplier: list[Fact]
     prices: list[Price] = field(default_factory=list)
     prices_reason: Reason | None = None
+    made: bool = False
+    """A work order proposal's panel: no supplier part, no purchase prices."""
 
 
 def decimal_or_none(value: object) -> Decimal | None:

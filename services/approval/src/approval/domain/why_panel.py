@@ -1,4 +1,5 @@
-"""The "why" panel of a purchase requisition from its ask and the readings (`domain.why`)."""
+"""The "why" panel of a purchase requisition, or of a production work order proposal (no
+supplier part), from its ask and the readings (`domain.why`)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,21 @@ def request_facts(ask: Requested) -> list[Fact]:
     facts = [
         Fact("why_item", f"{ask.sku} @ {ask.location}"),
         Fact("why_quantity", number(ask.quantity) if ask.quantity is not None else "—"),
-        Fact("why_supplier", ask.supplier_id or "—"),
-        Fact("why_unit_price", price),
-        Fact("why_amount", f"{number(ask.amount)} {ask.currency}"),
     ]
+    if ask.made:
+        lead_time = "—" if ask.lead_time_days is None else number(ask.lead_time_days)
+        facts += [
+            Fact("why_standard_cost", price),
+            Fact("why_amount", f"{number(ask.amount)} {ask.currency}"),
+            Fact("why_production_lead_time", lead_time),
+            Fact("why_due_date", ask.due_date or "—"),
+        ]
+    else:
+        facts += [
+            Fact("why_supplier", ask.supplier_id or "—"),
+            Fact("why_unit_price", price),
+            Fact("why_amount", f"{number(ask.amount)} {ask.currency}"),
+        ]
     if ask.position_then is not None and ask.reorder_point_then is not None:
         sign = "≤" if ask.position_then <= ask.reorder_point_then else ">"
         trigger = f"{number(ask.position_then)} {sign} {number(ask.reorder_point_then)}"
@@ -143,7 +155,8 @@ def prices(orders: list[Order] | Unavailable) -> list[Price]:
 
 
 def why_panel(ask: Requested, readings: Readings) -> WhyPanel:
-    """Everything the page shows about why the purchase is proposed."""
+    """Everything the page shows about why the purchase (or the production) is proposed; a
+    work order proposal has no supplier part and no purchase prices."""
     planning = readings.planning
     period = planning.period if isinstance(planning, Planning) else None
     if period is None and not isinstance(readings.demand, Unavailable):
@@ -155,7 +168,8 @@ def why_panel(ask: Requested, readings: Readings) -> WhyPanel:
         periods=period_rows(planning, readings.demand),
         period=period,
         stock=stock_facts(readings),
-        supplier=supplier_facts(readings, ask),
-        prices=prices(orders),
-        prices_reason=orders.reason if isinstance(orders, Unavailable) else None,
+        supplier=[] if ask.made else supplier_facts(readings, ask),
+        prices=[] if ask.made else prices(orders),
+        prices_reason=orders.reason if isinstance(orders, Unavailable) and not ask.made else None,
+        made=ask.made,
     )

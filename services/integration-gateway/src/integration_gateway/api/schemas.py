@@ -19,7 +19,7 @@ from inventory_contracts.events.base import (
     NonNegativeInt32,
     Sku,
 )
-from inventory_contracts.events.master_data import ValuationMethod
+from inventory_contracts.events.master_data import ProcurementType, ValuationMethod
 from inventory_contracts.events.orders import OrderLines
 from inventory_contracts.events.purchase_orders import ReceiptLine
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -93,6 +93,12 @@ class ItemBody(ContractModel):
     lot_tracked: bool = False
     expiry_managed: bool = False
     active: bool = True
+    procurement_type: ProcurementType = Field(
+        "buy", description="buy: purchase requisitions; make: production work orders."
+    )
+    production_lead_time_days: NonNegativeInt32 | None = Field(
+        None, description="Make items: days from release to completion (None: planning default)."
+    )
 
 
 class LocationBody(ContractModel):

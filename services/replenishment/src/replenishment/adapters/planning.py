@@ -75,7 +75,8 @@ class PlanningRepository:
 
     async def delivery_lines(self, supplier_id: str | None = None) -> list[DeliveryLine]:
         t = tables.purchase_orders
-        query = select(t).order_by(t.c.released_at)
+        # work orders (make) are no supplier's deliveries
+        query = select(t).where(t.c.procurement_type == "buy").order_by(t.c.released_at)
         if supplier_id is not None:
             query = query.where(t.c.supplier_id == supplier_id)
         return [
@@ -96,7 +97,8 @@ class PlanningRepository:
     async def latest_supplier_by_sku(self) -> dict[str, str]:
         """The supplier of each SKU's most recent purchase order."""
         t = tables.purchase_orders
-        query = select(t.c.sku, t.c.supplier_id).order_by(t.c.released_at)
+        query = select(t.c.sku, t.c.supplier_id).where(t.c.supplier_id.is_not(None))
+        query = query.order_by(t.c.released_at)
         return {r[0]: r[1] for r in await self._session.execute(query)}  # the latest wins
 
     # --- results of a run ----------------------------------------------------------------------

@@ -162,6 +162,7 @@ class PurchaseOrderRepository:
         status: str | None,
         sku: str | None = None,
         supplier_id: str | None = None,
+        procurement_type: str | None = None,
         limit: int = DEFAULT_LIST_LIMIT,
     ) -> list[PurchaseOrder]:
         t = tables.purchase_orders
@@ -172,5 +173,7 @@ class PurchaseOrderRepository:
             query = query.where(t.c.sku == sku)
         if supplier_id is not None:
             query = query.where(t.c.supplier_id == supplier_id)
+        if procurement_type is not None:
+            query = query.where(t.c.procurement_type == procurement_type)
         rows = (await self._session.execute(query)).all()
         return [build(PurchaseOrder, row._mapping) for row in rows]

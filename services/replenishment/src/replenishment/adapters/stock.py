@@ -23,13 +23,16 @@ from replenishment.domain import Item, Policy, Position, StockPointKey, Supplier
 
 _UPSERT_ITEMS = text(
     "INSERT INTO items (sku, name, name_zh, category, unit_of_measure, unit_cost, currency,"
-    " active) SELECT sku, name, name_zh, category, unit_of_measure, unit_cost, currency, active"
+    " active, procurement_type, production_lead_time_days) SELECT sku, name, name_zh, category,"
+    " unit_of_measure, unit_cost, currency, active, procurement_type, production_lead_time_days"
     " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(sku text, name text, name_zh text,"
-    " category text, unit_of_measure text, unit_cost numeric, currency text, active boolean)"
+    " category text, unit_of_measure text, unit_cost numeric, currency text, active boolean,"
+    " procurement_type text, production_lead_time_days integer)"
     " ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,"
     " category = excluded.category, unit_of_measure = excluded.unit_of_measure,"
     " unit_cost = excluded.unit_cost, currency = excluded.currency, active = excluded.active,"
-    " updated_at = now()"
+    " procurement_type = excluded.procurement_type,"
+    " production_lead_time_days = excluded.production_lead_time_days, updated_at = now()"
 )
 _UPSERT_RECORDS = text(
     "INSERT INTO master_records (kind, key, record) SELECT :kind, key, record"

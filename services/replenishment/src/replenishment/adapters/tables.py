@@ -34,6 +34,7 @@ Index("ix_audit_log_entity", audit_log.c.entity_type, audit_log.c.entity_id, aud
 Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.id)
 
 OPEN_REQUISITION = text("status IN ('pending_approval', 'approved')")
+# procurement_type: buy | make; make documents have no supplier (checks in migration 0007).
 
 
 items = Table(
@@ -48,6 +49,8 @@ items = Table(
     Column("currency", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     now_column("updated_at"),
+    Column("procurement_type", Text, nullable=False, server_default="buy"),
+    Column("production_lead_time_days", Integer),
 )
 
 locations = Table(
@@ -113,7 +116,8 @@ requisitions = Table(
     Column("requisition_id", Text, primary_key=True),
     Column("sku", Text, nullable=False),
     Column("location", Text, nullable=False),
-    Column("supplier_id", Text, nullable=False),
+    Column("supplier_id", Text),
+    Column("procurement_type", Text, nullable=False, server_default="buy"),
     Column("quantity", Numeric, nullable=False),
     Column("unit_cost", Numeric, nullable=False),
     Column("amount", Numeric, nullable=False),
@@ -157,7 +161,8 @@ purchase_orders = Table(
         nullable=False,
         unique=True,
     ),
-    Column("supplier_id", Text, nullable=False),
+    Column("supplier_id", Text),
+    Column("procurement_type", Text, nullable=False, server_default="buy"),
     Column("sku", Text, nullable=False),
     Column("location", Text, nullable=False),
     Column("quantity", Numeric, nullable=False),

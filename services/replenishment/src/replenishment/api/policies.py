@@ -44,7 +44,8 @@ class PolicyRequest(BaseModel):
 
 
 class TermsView(BaseModel):
-    supplier_id: str
+    supplier_id: str | None = Field(description="None for a make item (made, not bought).")
+    procurement_type: domain.ProcurementType
     unit_cost: Decimal
     currency: str
     lead_time_days: int

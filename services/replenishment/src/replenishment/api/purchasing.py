@@ -1,4 +1,6 @@
-"""Requisitions (raised on a breach, waiting for approval) and the purchase orders they became."""
+"""Requisitions (raised on a breach, waiting for approval) and the purchase orders they became;
+a make item's are production work order proposals and work orders (`procurement_type` make, no
+supplier; see also `api.work_orders`)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ class RequisitionView(BaseModel):
     requisition_id: str
     sku: str
     location: str
-    supplier_id: str
+    supplier_id: str | None
+    procurement_type: str = "buy"
     quantity: Decimal
     unit_cost: Decimal
     amount: Decimal
@@ -49,7 +52,8 @@ class PurchaseOrderView(BaseModel):
 
     purchase_order_id: str
     requisition_id: str
-    supplier_id: str
+    supplier_id: str | None
+    procurement_type: str = "buy"
     sku: str
     location: str
     quantity: Decimal

@@ -6,6 +6,12 @@ These are re-exported here. `demand`, `suppliers`, `suggestions`, `stock_excepti
 `planning_runs` hold the rules and records of planning, read from their own modules.
 """
 
+from replenishment.domain.production import (
+    WORK_ORDER_SUBJECT_TYPE,
+    raise_proposal,
+    release,
+    release_work_order,
+)
 from replenishment.domain.purchasing import (
     CENT,
     OPEN_REQUISITION_STATUSES,
@@ -24,16 +30,19 @@ from replenishment.domain.purchasing import (
 from replenishment.domain.stock import (
     DEFAULT_CURRENCY,
     DEFAULT_DEPARTMENT,
+    DEFAULT_PRODUCTION_LEAD_TIME_DAYS,
     ZERO,
     Item,
     Policy,
     PolicyError,
     Position,
+    ProcurementType,
     StockPointKey,
     Supplier,
     Terms,
     demand_by_stock_point,
     is_below_threshold,
+    production_terms,
     reorder_quantity,
     resolve_terms,
 )
@@ -43,17 +52,20 @@ __all__ = [
     "CENT",
     "DEFAULT_CURRENCY",
     "DEFAULT_DEPARTMENT",
+    "DEFAULT_PRODUCTION_LEAD_TIME_DAYS",
     "OPEN_REQUISITION_STATUSES",
     "PURCHASE_ORDER_STATUSES",
     "REQUESTED_BY",
     "REQUISITION_STATUSES",
     "SUBJECT_TYPE",
+    "WORK_ORDER_SUBJECT_TYPE",
     "ZERO",
     "Item",
     "NoRequisitionDue",
     "Policy",
     "PolicyError",
     "Position",
+    "ProcurementType",
     "PurchaseOrder",
     "PurchaseOrderStatus",
     "ReorderWatch",
@@ -65,8 +77,12 @@ __all__ = [
     "demand_by_stock_point",
     "is_below_threshold",
     "new_document_id",
+    "production_terms",
+    "raise_proposal",
     "raise_requisition",
+    "release",
     "release_purchase_order",
+    "release_work_order",
     "reorder_quantity",
     "resolve_terms",
 ]

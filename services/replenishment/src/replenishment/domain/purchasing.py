@@ -20,7 +20,14 @@ from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import PurchaseOrderLine, PurchaseOrderReleased
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 
-from replenishment.domain.stock import ZERO, Policy, Position, Terms, reorder_quantity
+from replenishment.domain.stock import (
+    ZERO,
+    Policy,
+    Position,
+    ProcurementType,
+    Terms,
+    reorder_quantity,
+)
 
 CENT: Final = Decimal("0.01")
 SUBJECT_TYPE: Final = "purchase_requisition"
@@ -46,12 +53,13 @@ def new_document_id(prefix: str, now: datetime) -> str:
 
 @dataclass
 class Requisition:
-    """A purchase requisition: a proposal to buy, waiting for approval."""
+    """A purchase requisition (a proposal to buy) or, for a make item, a production work order
+    proposal (no supplier); either waits for approval."""
 
     requisition_id: str
     sku: str
     location: str
-    supplier_id: str
+    supplier_id: str | None
     quantity: Decimal
     unit_cost: Decimal
     amount: Decimal
@@ -68,6 +76,7 @@ class Requisition:
     decided_by: str | None = None
     decision_comment: str | None = None
     purchase_order_id: str | None = None
+    procurement_type: ProcurementType = "buy"
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -92,11 +101,12 @@ class Requisition:
 
 @dataclass
 class PurchaseOrder:
-    """A purchase order of one line, released to the supplier."""
+    """A purchase order of one line, released to the supplier, or a production work order
+    (make: no supplier; its completion receipts close it as goods receipts close a PO)."""
 
     purchase_order_id: str
     requisition_id: str
-    supplier_id: str
+    supplier_id: str | None
     sku: str
     location: str
     quantity: Decimal
@@ -109,6 +119,7 @@ class PurchaseOrder:
     received_quantity: Decimal = ZERO
     last_receipt_at: datetime | None = None
     closed_at: datetime | None = None
+    procurement_type: ProcurementType = "buy"
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -132,15 +143,25 @@ def raise_requisition(
 ) -> Requisition:
     """The requisition for a breach, recording StockBelowThreshold, ReplenishmentProposed and
     ApprovalRequested (the breach is announced only with the requisition that answers it)."""
+    requisition = open_proposal(position, policy, terms, now, "REQ")
+    requisition.events.extend(_requisition_events(requisition, position, now))
+    return requisition
+
+
+def open_proposal(
+    position: Position, policy: Policy, terms: Terms, now: datetime, prefix: str
+) -> Requisition:
+    """A proposal answering a breach on `terms`, without its events: the smallest multiple of the
+    order quantity lifting the position above the reorder point, valued at the terms' cost."""
     ip = position.inventory_position
     quantity = reorder_quantity(ip, policy.reorder_point, policy.order_quantity)
     amount = (quantity * terms.unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
-    requisition_id = new_document_id("REQ", now)
+    requisition_id = new_document_id(prefix, now)
     reason = (
         f"inventory position {ip} <= reorder point {policy.reorder_point} "
         f"(on hand {position.on_hand}, reserved {position.reserved}, on order {position.on_order})"
     )
-    requisition = Requisition(
+    return Requisition(
         requisition_id=requisition_id,
         sku=position.sku,
         location=position.location,
@@ -156,9 +177,15 @@ def raise_requisition(
         reorder_point=policy.reorder_point,
         reason=reason,
         created_at=now,
+        procurement_type=terms.procurement_type,
     )
-    requisition.events.extend(_requisition_events(requisition, position, now))
-    return requisition
+
+
+def supplier_of(document: Requisition | PurchaseOrder) -> str:
+    """The supplier a bought document names (a make document has none)."""
+    if document.supplier_id is None:
+        raise ValueError(f"{document.requisition_id}: a purchase needs a supplier")
+    return document.supplier_id
 
 
 def _requisition_events(req: Requisition, position: Position, now: datetime) -> list[Event]:
@@ -182,7 +209,7 @@ def _requisition_events(req: Requisition, position: Position, now: datetime) -> 
             requisition_id=req.requisition_id,
             sku=req.sku,
             location=req.location,
-            supplier_id=req.supplier_id,
+            supplier_id=supplier_of(req),
             quantity=req.quantity,
             unit_cost=req.unit_cost,
             amount=req.amount,
@@ -202,7 +229,7 @@ def _requisition_events(req: Requisition, position: Position, now: datetime) -> 
             details={
                 "sku": req.sku,
                 "location": req.location,
-                "supplier_id": req.supplier_id,
+                "supplier_id": supplier_of(req),
                 "quantity": str(req.quantity),
                 "unit_cost": str(req.unit_cost),
                 "inventory_position": str(position.inventory_position),
@@ -243,7 +270,7 @@ def _released(order: PurchaseOrder, now: datetime) -> PurchaseOrderReleased:
     return PurchaseOrderReleased(
         purchase_order_id=order.purchase_order_id,
         requisition_id=order.requisition_id,
-        supplier_id=order.supplier_id,
+        supplier_id=supplier_of(order),
         lines=(
             PurchaseOrderLine(
                 sku=order.sku,

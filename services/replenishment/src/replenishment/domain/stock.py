@@ -10,13 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
-from typing import Final
+from typing import Final, Literal
 
 from inventory_contracts.events.orders import OrderLine
 
 ZERO: Final = Decimal(0)
 DEFAULT_DEPARTMENT: Final = "purchasing"
 DEFAULT_CURRENCY: Final = "CNY"
+PRODUCTION_DEPARTMENT: Final = "production"
+DEFAULT_PRODUCTION_LEAD_TIME_DAYS: Final = 3
+"""Planning default for a make item whose master data gives no production lead time."""
+
+ProcurementType = Literal["buy", "make"]
+"""buy: a breach raises a purchase requisition; make: a production work order proposal."""
 
 StockPointKey = tuple[str, str]
 """(sku, location): one SKU at one location, the unit everything here is kept per."""
@@ -43,6 +49,8 @@ class Item:
     unit_of_measure: str = "pcs"
     name_zh: str | None = None
     active: bool = True
+    procurement_type: ProcurementType = "buy"
+    production_lead_time_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,17 +89,22 @@ class Policy:
 
 @dataclass(frozen=True)
 class Terms:
-    """The effective purchasing terms of a policy, master-data defaults filled in."""
+    """The effective terms of a policy, master-data defaults filled in: a supplier's (buy) or
+    our production's (make: no supplier, the item's standard cost and production lead time)."""
 
-    supplier_id: str
+    supplier_id: str | None
     unit_cost: Decimal
     currency: str
     lead_time_days: int
     department: str
+    procurement_type: ProcurementType = "buy"
 
 
 def resolve_terms(policy: Policy, item: Item | None, supplier: Supplier | None) -> Terms:
-    """Fill the policy's defaults from the item and supplier; PolicyError if one is missing."""
+    """Fill the policy's defaults from the item and supplier; PolicyError if one is missing.
+    A make item is made, not bought: its terms are `production_terms` (no supplier needed)."""
+    if item is not None and item.procurement_type == "make":
+        return production_terms(policy, item)
     if supplier is None:
         raise PolicyError(
             "supplier_id", f"unknown supplier {policy.supplier_id!r} (no supplier master data)"
@@ -113,6 +126,24 @@ def resolve_terms(policy: Policy, item: Item | None, supplier: Supplier | None) 
         currency=currency,
         lead_time_days=supplier.lead_time_days if lead_time is None else lead_time,
         department=policy.department,
+    )
+
+
+def production_terms(policy: Policy, item: Item) -> Terms:
+    """A make item's terms: the policy's overrides, else the item's standard cost and production
+    lead time (else the planning default); the production department unless the policy names
+    another than the purchasing default."""
+    lead_time = policy.lead_time_days
+    if lead_time is None:
+        lead_time = item.production_lead_time_days
+    department = policy.department
+    return Terms(
+        supplier_id=None,
+        unit_cost=item.unit_cost if policy.unit_cost is None else policy.unit_cost,
+        currency=policy.currency or item.currency,
+        lead_time_days=DEFAULT_PRODUCTION_LEAD_TIME_DAYS if lead_time is None else lead_time,
+        department=PRODUCTION_DEPARTMENT if department == DEFAULT_DEPARTMENT else department,
+        procurement_type="make",
     )
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from replenishment.domain.purchasing import Requisition, raise_requisition
+from replenishment.domain.production import raise_proposal
+from replenishment.domain.purchasing import Requisition
 from replenishment.domain.stock import Policy, Position, StockPointKey, Terms, is_below_threshold
 
 
@@ -40,9 +41,10 @@ class ReorderWatch:
         return self.policy if is_below_threshold(self.position, self.policy.reorder_point) else None
 
     def raise_requisition(self, terms: Terms, now: datetime) -> Requisition:
-        """The due requisition, with the events announcing it; from now on one is open."""
+        """The due requisition (a work order proposal for a make item), with the events
+        announcing it; from now on one is open."""
         policy = self.due()
         if policy is None:
             raise NoRequisitionDue(f"no requisition is due for {self.key}")
         self.requisition_open = True
-        return raise_requisition(self.position, policy, terms, now)
+        return raise_proposal(self.position, policy, terms, now)

@@ -91,6 +91,8 @@ async def stock_points(uow: PlanningUoW) -> list[StockPoint]:
             )
         except domain.PolicyError:
             continue
+        if terms.supplier_id is None:
+            continue  # a make item is made (work order proposals), not bought from a supplier
         position = positions.get(key) or domain.Position(*key)
         plan = planned.get(key)
         daily = (

@@ -1,6 +1,6 @@
-"""Decisions on requisitions from the approval service: a grant releases a purchase order, a
-rejection closes the requisition and a withdrawal cancels it (a later breach may raise a new
-one)."""
+"""Decisions on requisitions from the approval service: a grant releases a purchase order (a
+production work order for a make item's proposal), a rejection closes the requisition and a
+withdrawal cancels it (a later breach may raise a new one)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 async def _pending_requisition(
     request_id: str, subject_type: str, subject_id: str, uow: ReplenishmentUoW
 ) -> Requisition | None:
-    if subject_type != domain.SUBJECT_TYPE:
+    if subject_type not in (domain.SUBJECT_TYPE, domain.WORK_ORDER_SUBJECT_TYPE):
         return None
     requisition = await uow.requisitions.get(subject_id)
     if requisition is None or requisition.status != "pending_approval":
@@ -40,8 +40,8 @@ async def _pending_requisition(
 async def apply_approval_granted(
     message: InboundEvent[ApprovalGranted], uow: ReplenishmentUoW, now: Clock = utc_now
 ) -> None:
-    """Release a purchase order for the approved requisition; on order rises, and the threshold
-    is checked again."""
+    """Release a purchase order for the approved requisition (a work order for a make proposal);
+    on order rises, and the threshold is checked again."""
     event = message.data
     found = await _pending_requisition(event.request_id, event.subject_type, event.subject_id, uow)
     if found is None:
@@ -51,12 +51,12 @@ async def apply_approval_granted(
     if requisition is None or requisition.status != "pending_approval":
         return  # decided meanwhile
     at = now()
-    order = domain.release_purchase_order(requisition, event.decided_by, at)
+    order = domain.release(requisition, event.decided_by, at)
     await uow.purchase_orders.add(order)
     await uow.requisitions.save(requisition)
     position.add_on_order(order.quantity)
     await uow.positions.save(position)
-    log.info("purchase order %s released for %s", order.purchase_order_id, found.requisition_id)
+    log.info("order %s released for %s", order.purchase_order_id, found.requisition_id)
     await check_threshold(position, uow, at)
 
 

@@ -30,6 +30,8 @@ def _item(event: ItemUpserted) -> Item:
         unit_cost=event.unit_cost,
         currency=event.currency,
         active=event.active,
+        procurement_type=event.procurement_type,
+        production_lead_time_days=event.production_lead_time_days,
     )
 
 
