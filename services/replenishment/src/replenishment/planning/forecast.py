@@ -13,20 +13,14 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
-from statsforecast.models import (
-    ADIDA,
-    TSB,
-    AutoETS,
-    CrostonSBA,
-    SeasonalNaive,
-    WindowAverage,
-)
+from statsforecast.models import AutoETS, WindowAverage
 
+from replenishment.planning import batch_models
 from replenishment.planning.classes import FloatArray, StrArray
 
 log = logging.getLogger(__name__)
@@ -55,19 +49,23 @@ class Forecasts:
     bias: FloatArray
 
 
-def _models(smooth: bool, settings: ForecastSettings) -> list[Any]:
+def _model_names(smooth: bool) -> tuple[str, ...]:
     if smooth:
-        return [
-            AutoETS(season_length=settings.season_length, model="ZZZ"),
-            SeasonalNaive(season_length=settings.season_length),
-            WindowAverage(window_size=settings.moving_average_window),
-        ]
-    return [
-        CrostonSBA(),
-        TSB(alpha_d=0.1, alpha_p=0.1),
-        ADIDA(),
-        WindowAverage(window_size=settings.moving_average_window),
-    ]
+        return ("AutoETS", "SeasonalNaive", "WindowAverage")
+    return ("CrostonSBA", "TSB", "ADIDA", "WindowAverage")
+
+
+def _batch_forecast(name: str, y: FloatArray, h: int, settings: ForecastSettings) -> FloatArray:
+    """One model's forecasts for all rows at once (numpy; `batch_models`)."""
+    if name == "SeasonalNaive":
+        return batch_models.seasonal_naive(y, h, settings.season_length)
+    if name == "WindowAverage":
+        return batch_models.window_average(y, h, settings.moving_average_window)
+    if name == "CrostonSBA":
+        return batch_models.croston_sba(y, h)
+    if name == "TSB":
+        return batch_models.tsb(y, h)
+    return batch_models.adida(y, h)
 
 
 def _long_frame(history: FloatArray, rows: np.ndarray) -> pd.DataFrame:
@@ -115,13 +113,12 @@ def forecast_items(
 
 
 def _recent_mean(history: FloatArray, listed: np.ndarray, window: int) -> FloatArray:
-    """Mean of each item's last `window` listed periods (0 for an item never listed)."""
-    return np.array(
-        [
-            np.nanmean(row[~np.isnan(row)][-window:]) if c else 0.0
-            for row, c in zip(history, listed, strict=True)
-        ]
-    )
+    """Mean of each item's last `window` listed periods (0 for an item never listed); the listed
+    periods are a suffix of the row, so those are the listed ones among the last `window`."""
+    recent = history[:, -window:]
+    count = (~np.isnan(recent)).sum(axis=1)
+    mean: FloatArray = np.where(count > 0, np.nansum(recent, axis=1) / np.maximum(count, 1), 0.0)
+    return np.where(listed > 0, mean, 0.0)
 
 
 @dataclass(frozen=True)
@@ -140,10 +137,48 @@ class _Best:
 def _best_models(
     history: FloatArray, rows: np.ndarray, smooth: bool, settings: ForecastSettings
 ) -> _Best:
-    """Backtest the group's candidates on `rows` and keep each item's lowest-RMSE model."""
+    """Backtest the group's candidates on `rows` and keep each item's lowest-RMSE model.
+
+    The backtest is statsforecast's rolling origin: `windows` cut-offs `horizon` periods apart,
+    each model refitted on the periods before a cut-off and scored on the `horizon` after it."""
+    sub = history[rows]
+    names = _model_names(smooth)
+    h, windows, width = settings.horizon, settings.windows, sub.shape[1]
+    cutoffs = [width - h * (windows - w) for w in range(windows)]
+    actual = np.concatenate([sub[:, c : c + h] for c in cutoffs], axis=1)
+    backtest = np.empty((len(rows), h * windows, len(names)))
+    ahead = np.empty((len(rows), len(names)))
+    for j, name in enumerate(names):
+        if name == "AutoETS":
+            backtest[:, :, j], ahead[:, j] = _ets(history, rows, settings)
+            continue
+        backtest[:, :, j] = np.concatenate(
+            [_batch_forecast(name, sub[:, :c], h, settings) for c in cutoffs], axis=1
+        )
+        ahead[:, j] = _batch_forecast(name, sub, 1, settings)[:, 0]
+    errors = backtest - actual[:, :, None]
+    model_rmse = np.sqrt((errors**2).mean(axis=1))
+    model_rmse = np.where(np.isnan(model_rmse), np.inf, model_rmse)
+    best = np.argmin(model_rmse, axis=1)
+    pick = np.arange(len(rows))
+    return _Best(
+        items=rows,
+        model=np.array(names)[best],
+        rmse=model_rmse[pick, best],
+        mae=np.abs(errors).mean(axis=1)[pick, best],
+        bias=errors.mean(axis=1)[pick, best],
+        ahead=np.maximum(0.0, ahead[pick, best]),
+    )
+
+
+def _ets(
+    history: FloatArray, rows: np.ndarray, settings: ForecastSettings
+) -> tuple[FloatArray, FloatArray]:
+    """AutoETS (statsforecast) on `rows`: the backtest forecasts (rows x horizon * windows, in
+    time order) and the forecast one period ahead; the window average where it fails."""
     frame = _long_frame(history, rows)
     sf = StatsForecast(
-        models=_models(smooth, settings),
+        models=[AutoETS(season_length=settings.season_length, model="ZZZ")],
         freq="MS",
         n_jobs=settings.n_jobs,
         fallback_model=WindowAverage(window_size=settings.moving_average_window),
@@ -154,28 +189,14 @@ def _best_models(
             df=frame, h=settings.horizon, n_windows=settings.windows, step_size=settings.horizon
         )
         ahead = sf.forecast(df=frame, h=1)
-    names = [c for c in cv.columns if c not in ("unique_id", "ds", "cutoff", "y")]
-    errors = cv[names].to_numpy() - cv["y"].to_numpy()[:, None]
-    uniq, inverse = np.unique(cv["unique_id"].to_numpy(), return_inverse=True)
-    counts = np.bincount(inverse)
-    sq = np.stack([np.bincount(inverse, errors[:, j] ** 2) for j in range(len(names))], 1)
-    ab = np.stack([np.bincount(inverse, np.abs(errors[:, j])) for j in range(len(names))], 1)
-    sm = np.stack([np.bincount(inverse, errors[:, j]) for j in range(len(names))], 1)
-    model_rmse = np.sqrt(sq / counts[:, None])
-    model_rmse = np.where(np.isnan(model_rmse), np.inf, model_rmse)
-    best = np.argmin(model_rmse, axis=1)
-    pick = np.arange(len(uniq))
-    items = uniq.astype(int)
-    position = {item: k for k, item in enumerate(ahead["unique_id"].to_numpy().astype(int))}
-    rows_in_ahead = np.array([position[i] for i in items])
-    return _Best(
-        items=items,
-        model=np.array(names)[best],
-        rmse=model_rmse[pick, best],
-        mae=ab[pick, best] / counts,
-        bias=sm[pick, best] / counts,
-        ahead=np.maximum(0.0, ahead[names].to_numpy()[rows_in_ahead, best]),
-    )
+    cv = cv.sort_values(["unique_id", "ds"], kind="stable")
+    per_item = settings.horizon * settings.windows
+    backtest = np.full((len(rows), per_item), np.nan)
+    where = np.searchsorted(rows, cv["unique_id"].to_numpy().astype(int)[::per_item])
+    backtest[where] = cv["AutoETS"].to_numpy().reshape(-1, per_item)
+    one = np.full(len(rows), np.nan)
+    one[np.searchsorted(rows, ahead["unique_id"].to_numpy().astype(int))] = ahead["AutoETS"]
+    return backtest, one
 
 
 def _naive_scale(history: FloatArray) -> FloatArray:
