@@ -78,3 +78,28 @@ def test_adida_matches_statsforecast_where_its_smoothing_constant_matters(
     close = np.isclose(got, expected, rtol=1e-3, atol=1e-9)
     assert close.mean() >= 0.97
     assert np.all(np.abs(got - expected) <= 0.3 * np.maximum(expected, 1e-9) + 1e-9)
+
+
+def test_a_carried_model_choice_is_refitted_until_it_is_reselected(series: np.ndarray) -> None:
+    from replenishment.planning import classes
+    from replenishment.planning.forecast import ForecastSettings, forecast_items
+
+    settings = ForecastSettings(reselect_every=3)
+    history = series[:, :-2]
+    patterns = classes.demand_patterns(*classes.adi_and_cv2(history))
+    chosen = forecast_items(history, patterns, settings)
+    assert chosen.selected_at == history.shape[1]
+    later = series[:, :-1]
+    carried = forecast_items(later, patterns, settings, carried=chosen)
+    fresh = forecast_items(later, patterns, ForecastSettings())
+    # the choice and its backtest errors are kept, the forecast follows the new period
+    assert carried.model.tolist() == chosen.model.tolist()
+    np.testing.assert_array_equal(carried.rmse, chosen.rmse)
+    assert carried.selected_at == chosen.selected_at
+    same_model = fresh.model == chosen.model
+    np.testing.assert_allclose(carried.per_period[same_model], fresh.per_period[same_model])
+    assert not np.allclose(carried.per_period, chosen.per_period)
+    # three periods after the choice the backtest runs again
+    wider = np.concatenate([series, series[:, -1:]], axis=1)
+    reselected = forecast_items(wider, patterns, settings, carried=chosen)
+    assert reselected.selected_at == wider.shape[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -36,6 +36,11 @@ class ForecastSettings:
     season_length: int = 12
     moving_average_window: int = 6
     n_jobs: int = 1
+    # with the previous run's forecasts at hand (`forecast_items(..., carried=)`), the model of
+    # each item is re-chosen by the backtest only once this many periods have passed since it
+    # was chosen; in between the chosen model is refitted on the new history and its backtest
+    # errors are kept. 1: every run backtests (the service's scheduled run)
+    reselect_every: int = 1
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Forecasts:
     rmse: FloatArray
     mase: FloatArray
     bias: FloatArray
+    selected_at: int = 0  # periods of history when the models were chosen by the backtest
 
 
 def _model_names(smooth: bool) -> tuple[str, ...]:
@@ -80,14 +86,24 @@ def _long_frame(history: FloatArray, rows: np.ndarray) -> pd.DataFrame:
 
 
 def forecast_items(
-    history: FloatArray, patterns: StrArray, settings: ForecastSettings = ForecastSettings()
+    history: FloatArray,
+    patterns: StrArray,
+    settings: ForecastSettings = ForecastSettings(),
+    carried: Forecasts | None = None,
 ) -> Forecasts:
     """Backtest the candidates of each pattern group, keep each item's best, forecast ahead.
 
     `history` is items x periods (NaN before an item was listed). Items too short for a backtest
     (fewer than horizon x windows + 2 listed periods) get the moving average without a backtest.
+    `carried`: the forecasts of an earlier run over the same items; while fewer than
+    `settings.reselect_every` periods have passed since their models were chosen, each item
+    keeps its model and backtest errors and only its forecast is refitted (`_refit`).
     """
     n = history.shape[0]
+    if carried is not None and len(carried.model) == n:
+        age = history.shape[1] - carried.selected_at
+        if 0 <= age < settings.reselect_every:
+            return _refit(history, carried, settings)
     model = np.full(n, FALLBACK_MODEL, dtype="<U40")
     listed = (~np.isnan(history)).sum(axis=1)
     per_period = np.nan_to_num(_recent_mean(history, listed, settings.moving_average_window))
@@ -109,7 +125,23 @@ def forecast_items(
         bias[items] = best.bias
         per_period[items] = best.ahead
     per_period = np.nan_to_num(per_period)
-    return Forecasts(model=model, per_period=per_period, rmse=rmse, mase=mase, bias=bias)
+    return Forecasts(model, per_period, rmse, mase, bias, selected_at=history.shape[1])
+
+
+def _refit(history: FloatArray, carried: Forecasts, settings: ForecastSettings) -> Forecasts:
+    """Each item's carried model fitted on the whole history (one fit, no backtest); items
+    that were not backtested keep the moving average of their recent periods."""
+    listed = (~np.isnan(history)).sum(axis=1)
+    per_period = np.nan_to_num(_recent_mean(history, listed, settings.moving_average_window))
+    backtested = ~np.isnan(carried.rmse)
+    for name in np.unique(carried.model[backtested]):
+        rows = np.flatnonzero(backtested & (carried.model == name))
+        if name == "AutoETS":
+            _, ahead = _ets(history, rows, settings, backtest=False)
+        else:
+            ahead = _batch_forecast(str(name), history[rows], 1, settings)[:, 0]
+        per_period[rows] = np.maximum(0.0, ahead)
+    return replace(carried, per_period=np.nan_to_num(per_period))
 
 
 def _recent_mean(history: FloatArray, listed: np.ndarray, window: int) -> FloatArray:
@@ -172,10 +204,11 @@ def _best_models(
 
 
 def _ets(
-    history: FloatArray, rows: np.ndarray, settings: ForecastSettings
+    history: FloatArray, rows: np.ndarray, settings: ForecastSettings, *, backtest: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """AutoETS (statsforecast) on `rows`: the backtest forecasts (rows x horizon * windows, in
-    time order) and the forecast one period ahead; the window average where it fails."""
+    time order; NaN without `backtest`) and the forecast one period ahead; the window average
+    where it fails."""
     frame = _long_frame(history, rows)
     sf = StatsForecast(
         models=[AutoETS(season_length=settings.season_length, model="ZZZ")],
@@ -185,18 +218,18 @@ def _ets(
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cv = sf.cross_validation(
-            df=frame, h=settings.horizon, n_windows=settings.windows, step_size=settings.horizon
-        )
         ahead = sf.forecast(df=frame, h=1)
-    cv = cv.sort_values(["unique_id", "ds"], kind="stable")
-    per_item = settings.horizon * settings.windows
-    backtest = np.full((len(rows), per_item), np.nan)
-    where = np.searchsorted(rows, cv["unique_id"].to_numpy().astype(int)[::per_item])
-    backtest[where] = cv["AutoETS"].to_numpy().reshape(-1, per_item)
+        per_item = settings.horizon * settings.windows
+        errors = np.full((len(rows), per_item), np.nan)
+        if backtest:
+            cv = sf.cross_validation(
+                df=frame, h=settings.horizon, n_windows=settings.windows, step_size=settings.horizon
+            ).sort_values(["unique_id", "ds"], kind="stable")
+            where = np.searchsorted(rows, cv["unique_id"].to_numpy().astype(int)[::per_item])
+            errors[where] = cv["AutoETS"].to_numpy().reshape(-1, per_item)
     one = np.full(len(rows), np.nan)
     one[np.searchsorted(rows, ahead["unique_id"].to_numpy().astype(int))] = ahead["AutoETS"]
-    return backtest, one
+    return errors, one
 
 
 def _naive_scale(history: FloatArray) -> FloatArray:
