@@ -104,14 +104,21 @@ class Groundwork:
     lot_cover: FloatArray  # the lot in periods of mean demand
 
 
-def groundwork(history: FloatArray, terms: ItemTerms, settings: PlanningSettings) -> Groundwork:
+def groundwork(
+    history: FloatArray,
+    terms: ItemTerms,
+    settings: PlanningSettings,
+    carried: Forecasts | None = None,
+) -> Groundwork:
+    """`carried`: the previous run's forecasts, whose model choice is kept while younger than
+    `settings.forecast.reselect_every` periods (see `forecast_items`)."""
     adi, cv2 = classes.adi_and_cv2(history)
     pattern = classes.demand_patterns(adi, cv2)
     window = history[:, -settings.periods_per_year :]
     consumption = np.nan_to_num(np.nansum(window, axis=1)) * terms.unit_cost
     abc = classes.abc_classes(consumption, settings.abc_cuts)
     xyz = classes.xyz_classes(history, settings.xyz_cuts)
-    forecasts = forecast_items(history, pattern, settings.forecast)
+    forecasts = forecast_items(history, pattern, settings.forecast, carried)
     recent = history[:, -settings.history_window :]
     listed = (~np.isnan(recent)).sum(axis=1)
     empirical_mean = np.where(listed > 0, np.nansum(recent, axis=1) / np.maximum(listed, 1), 0.0)

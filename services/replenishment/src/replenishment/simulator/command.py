@@ -7,13 +7,14 @@ import sys
 import time
 from pathlib import Path
 
+from replenishment.planning.forecast import ForecastSettings
 from replenishment.planning.plan import PlanningSettings
 from replenishment.simulator import report as reporting
 from replenishment.simulator.inputs import SimulationInputError, read_demand, read_items
 from replenishment.simulator.progress import Progress
 from replenishment.simulator.runner import run_study
 from replenishment.simulator.segments import summary_lines
-from replenishment.simulator.system import StudySettings
+from replenishment.simulator.system import RESELECT_EVERY, StudySettings
 
 
 def _fraction(text: str) -> float:
@@ -42,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--warmup", type=int, default=12, help="periods of history before the replay"
     )
     parser.add_argument("--replan-every", type=int, default=1, help="periods between planning runs")
+    parser.add_argument(
+        "--reselect-every",
+        type=int,
+        default=RESELECT_EVERY,
+        help="periods between the backtests that choose each series' forecasting model "
+        "(in between the chosen model is refitted); 1 = every planning run",
+    )
     parser.add_argument(
         "--history-window",
         type=int,
@@ -102,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
             history_window=args.history_window,
             quiet_item_prior=args.quiet_item_prior,
             sparse_prior_weight=min(1.0, max(0.0, args.sparse_prior_weight)),
+            forecast=ForecastSettings(reselect_every=max(1, args.reselect_every)),
         ),
     )
     progress = Progress(enabled=args.progress)

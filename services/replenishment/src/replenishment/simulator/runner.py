@@ -193,6 +193,7 @@ def _protocol(demand: Demand, settings: StudySettings) -> dict[str, Any]:
         "first_simulated_period": demand.periods[start],
         "warmup_periods": start,
         "replan_every": settings.replan_every,
+        "reselect_models_every": settings.planning.forecast.reselect_every,
         "coverage_window": settings.coverage_window,
         "review_periods": settings.planning.review_periods,
         "feedback_gain": settings.feedback_gain,

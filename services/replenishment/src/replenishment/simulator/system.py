@@ -10,10 +10,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from replenishment.planning import plan as planning
+from replenishment.planning.forecast import Forecasts, ForecastSettings
 from replenishment.planning.safety_stock import ServiceCurves, lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
 from replenishment.simulator.inputs import Items
 from replenishment.simulator.replans import ReplanStore
+
+# periods between the backtests that choose each series' model (a quarter of weekly data); the
+# re-plans in between refit the chosen model on the new history (`forecast_items`)
+RESELECT_EVERY = 13
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,9 @@ class StudySettings:
     memory_budget_mb: float = 2000.0
     planning: planning.PlanningSettings = field(
         default_factory=lambda: planning.PlanningSettings(
-            quiet_item_prior=True, sparse_prior_weight=0.5
+            quiet_item_prior=True,
+            sparse_prior_weight=0.5,
+            forecast=ForecastSettings(reselect_every=RESELECT_EVERY),
         )
     )
 
@@ -72,6 +79,7 @@ class SystemPolicy:
         self.groundwork = ReplanStore(settings.memory_budget_mb)
         self.planning_seconds: list[float] = []
         self.first_plan: planning.Plan | None = None
+        self.forecasts: Forecasts | None = None  # the last re-plan's, for the next one
         # called after each planning run with its seconds and the number of runs so far
         self.on_planned: Callable[[float, int], None] | None = None
 
@@ -81,7 +89,8 @@ class SystemPolicy:
             began = time.perf_counter()
             # history ends at t; the epoch's plan sees only columns up to the epoch
             seen = history[:, : epoch + 1]
-            base = planning.groundwork(seen, self.terms, self.settings.planning)
+            base = planning.groundwork(seen, self.terms, self.settings.planning, self.forecasts)
+            self.forecasts = base.forecasts
             self.groundwork.put(epoch, compact(base, self.settings.planning.service_measure))
             self.planning_seconds.append(time.perf_counter() - began)
             if self.on_planned is not None:
