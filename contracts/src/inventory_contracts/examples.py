@@ -24,6 +24,7 @@ from inventory_contracts.events import (
 )
 from inventory_contracts.events.base import Event
 from inventory_contracts.examples_master_data import MASTER_DATA_EXAMPLES
+from inventory_contracts.examples_quotes import QUOTE_EXAMPLES
 from inventory_contracts.services import publisher_of
 
 _T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -49,7 +50,6 @@ _STEPS = (
     ),
 )
 _APPROVAL = dict(request_id="AR-2025-0042", subject_type="purchase_requisition", subject_id=_PR)
-
 EXAMPLES: Final[tuple[Event, ...]] = (
     orders.OrderPlaced(
         order_id="SO-1001",
@@ -75,6 +75,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         expiry_managed=True,
     ),
     *MASTER_DATA_EXAMPLES,
+    *QUOTE_EXAMPLES,
     master_data.LocationUpserted(location=_LOC, name="Shanghai central warehouse"),
     master_data.SupplierUpserted(
         supplier_id="SUP-HZ-03", name="Hangzhou Tea Co.", lead_time_days=7

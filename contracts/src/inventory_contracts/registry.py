@@ -32,6 +32,9 @@ from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOr
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
     BackorderFilled,
+    QuoteConverted,
+    QuoteHeld,
+    QuoteReleased,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -61,6 +64,9 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ReservationFulfilled,
     BackorderFilled,
     StockOvercommitted,
+    QuoteHeld,
+    QuoteConverted,
+    QuoteReleased,
     AvailabilityChanged,
     StockBelowThreshold,
     ReplenishmentProposed,

@@ -34,6 +34,9 @@ from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOr
 from inventory_contracts.events.replenishment import ReplenishmentProposed, StockBelowThreshold
 from inventory_contracts.events.reservations import (
     BackorderFilled,
+    QuoteConverted,
+    QuoteHeld,
+    QuoteReleased,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -82,8 +85,11 @@ RESERVATION: Final = Service(
         BackorderFilled,
         StockOvercommitted,
         AvailabilityChanged,
+        QuoteHeld,
+        QuoteConverted,
+        QuoteReleased,
     ),
-    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved),
+    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved, PurchaseOrderReleased),
 )
 REPLENISHMENT: Final = Service(
     name="replenishment",

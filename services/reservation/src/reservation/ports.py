@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from inventory_runtime.uow import RecordsEvents, UnitOfWorkProtocol
@@ -23,6 +24,7 @@ from reservation.domain import (
     Reservation,
     StockPoint,
 )
+from reservation.domain.promise import IncomingSupply
 
 
 class Track(Protocol):
@@ -100,8 +102,39 @@ class Repository(Protocol):
     async def first_applications(self, movement_ids: Iterable[str]) -> set[str]: ...
 
 
+@dataclass(frozen=True)
+class SupplyLine:
+    """A quantity of a purchase order for one stock point: ordered (with its expected receipt
+    date) or received (no date)."""
+
+    purchase_order_id: str
+    sku: str
+    location: str
+    quantity: Decimal
+    expected_on: date | None = None
+
+
+class SupplyRepository(Protocol):
+    """What open purchase orders still bring to each stock point (the promise's dates)."""
+
+    async def record_ordered(self, lines: Sequence[SupplyLine]) -> None:
+        """Set the ordered quantity and date of each line (a repeat changes nothing)."""
+        ...
+
+    async def record_received(self, lines: Sequence[SupplyLine]) -> None:
+        """Add received quantities (negative: a reversed receipt)."""
+        ...
+
+    async def incoming_at(
+        self, keys: Iterable[PointKey]
+    ) -> dict[PointKey, list[IncomingSupply]]: ...
+
+
 class ReservationUoW(UnitOfWorkProtocol, Protocol):
-    """A unit of work with the reservation repository on it."""
+    """A unit of work with the reservation and supply repositories on it."""
 
     @property
     def reservations(self) -> Repository: ...
+
+    @property
+    def supply(self) -> SupplyRepository: ...

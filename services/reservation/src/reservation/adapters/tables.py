@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKeyConstraint,
     Identity,
@@ -154,3 +155,27 @@ applied_movements = Table(
     Index("ix_applied_movements_applied_at", "applied_at"),
 )
 """Ledger entries already applied to on-hand, so a republished StockMoved counts once."""
+
+incoming_supply = Table(
+    "incoming_supply",
+    metadata,
+    Column("purchase_order_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("expected_on", Date, nullable=True),
+    Column("ordered", QUANTITY, nullable=False, server_default="0"),
+    Column("received", QUANTITY, nullable=False, server_default="0"),
+    now_column("updated_at"),
+    PrimaryKeyConstraint("purchase_order_id", "sku", "location"),
+    CheckConstraint("ordered >= 0", name="ordered_not_negative"),
+    Index(  # the promise's read: the open lines of a stock point by date (migration 0008)
+        "ix_incoming_supply_open",
+        "sku",
+        "location",
+        "expected_on",
+        postgresql_where=text("ordered > received"),
+    ),
+)
+"""What each purchase order line brings to a stock point (`PurchaseOrderReleased`) and what
+was received against it (the ledger's receipts); a receipt seen first leaves `expected_on`
+empty until its order arrives."""
