@@ -50,6 +50,7 @@ _STEPS = (
     ),
 )
 _APPROVAL = dict(request_id="AR-2025-0042", subject_type="purchase_requisition", subject_id=_PR)
+
 EXAMPLES: Final[tuple[Event, ...]] = (
     orders.OrderPlaced(
         order_id="SO-1001",
@@ -174,11 +175,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         ),
     ),
     reservations.StockOvercommitted(
-        sku=_SKU,
-        location=_LOC,
-        on_hand=Decimal("10"),
-        reserved=Decimal("12"),
-        shortfall=Decimal("2"),
+        sku=_SKU, location=_LOC, on_hand=Decimal(10), reserved=Decimal(12), shortfall=Decimal(2)
     ),
     availability.AvailabilityChanged(
         sku=_SKU,

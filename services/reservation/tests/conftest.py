@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -38,10 +38,11 @@ from reservation.domain import (
     apply_fill,
     is_expired,
 )
-from reservation.domain.promise import IncomingSupply
 from reservation.main import MIGRATIONS
-from reservation.ports import OrderContext, SupplyLine, Track
+from reservation.ports import OrderContext, Track
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from .fakes import FakeQuotes, FakeSupply
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -178,42 +179,14 @@ class FakeRepository:
 E = TypeVar("E", bound=Event)
 
 
-class FakeSupply:
-    """In-memory `SupplyRepository`: (order, sku, location) -> [date, ordered, received]."""
-
-    def __init__(self) -> None:
-        self.lines: dict[tuple[str, str, str], list[Any]] = {}
-
-    def _line(self, line: SupplyLine) -> list[Any]:
-        key = (line.purchase_order_id, line.sku, line.location)
-        return self.lines.setdefault(key, [None, Decimal(0), Decimal(0)])
-
-    async def record_ordered(self, lines: Sequence[SupplyLine]) -> None:
-        for line in lines:
-            self._line(line)[:2] = [line.expected_on, line.quantity]
-
-    async def record_received(self, lines: Sequence[SupplyLine]) -> None:
-        for line in lines:
-            self._line(line)[2] += line.quantity
-
-    async def incoming_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[IncomingSupply]]:
-        wanted = set(keys)
-        found: dict[PointKey, list[IncomingSupply]] = {}
-        for (po, sku, location), (on, ordered, received) in sorted(self.lines.items()):
-            if (sku, location) in wanted and on is not None and ordered > received:
-                found.setdefault((sku, location), []).append(
-                    IncomingSupply(po, on, ordered - received)
-                )
-        return found
-
-
 class FakeReservationUoW(FakeUnitOfWork):
     """`ReservationUoW` in memory: the runtime's fake with a `FakeRepository` on it."""
 
     def __init__(self) -> None:
         super().__init__(source="/services/reservation")
         self.reservations = FakeRepository(self.track)
-        self.supply = FakeSupply()
+        self.supply = FakeSupply(self.reservations)
+        self.quotes = FakeQuotes(self.track)
 
     def committed(self, kind: type[E]) -> list[E]:
         """The committed events of one class, in publication order (`events_of`, typed)."""

@@ -10,13 +10,14 @@ from inventory_runtime.app import create_service_app
 from inventory_runtime.cli import service_cli
 from inventory_runtime.kpi import kpi_job
 
-from reservation import handlers, metrics
+from reservation import metrics
 from reservation.adapters.expiry import expiry_job
 from reservation.adapters.retention import RETENTION
 from reservation.adapters.unit_of_work import ReservationUnitOfWork
 from reservation.api.routes import router
 from reservation.config import ReservationSettings
 from reservation.consumer import subscription
+from reservation.handlers.quotes import expire_all
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,7 +31,7 @@ def create_app(settings: ReservationSettings) -> FastAPI:
         consumers=[subscription(settings)],
         unit_of_work=ReservationUnitOfWork,
         background=[
-            expiry_job(settings.expiry_interval_seconds, handlers.expire_due),
+            expiry_job(settings.expiry_interval_seconds, expire_all),
             RETENTION,
             kpi_job(metrics.refresh),
         ],

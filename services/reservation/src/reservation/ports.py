@@ -24,7 +24,8 @@ from reservation.domain import (
     Reservation,
     StockPoint,
 )
-from reservation.domain.promise import IncomingSupply
+from reservation.domain.promise import IncomingSupply, PointSupply
+from reservation.domain.quotes import Quote
 
 
 class Track(Protocol):
@@ -128,6 +129,24 @@ class SupplyRepository(Protocol):
     async def incoming_at(
         self, keys: Iterable[PointKey]
     ) -> dict[PointKey, list[IncomingSupply]]: ...
+    async def supplies_at(self, keys: Iterable[PointKey]) -> dict[PointKey, PointSupply]:
+        """On hand, reserved, waiting and incoming at each point (read, nothing locked)."""
+        ...
+
+
+class QuoteRepository(Protocol):
+    """Quotes and their holds; quote rows are locked before stock points, in id order."""
+
+    async def add(self, quote: Quote) -> None: ...
+    async def get(self, quote_id: str, *, for_update: bool = False) -> Quote | None: ...
+    async def lock_for_placing(
+        self, quote_ids: Iterable[str], keys: Iterable[PointKey], now: datetime
+    ) -> dict[str, Quote]:
+        """Lock the quotes orders convert and the expired holds at `keys`; tracked."""
+        ...
+
+    async def lock_expired(self, now: datetime, limit: int) -> dict[str, Quote]: ...
+    async def save(self, changed: Iterable[Quote]) -> None: ...
 
 
 class ReservationUoW(UnitOfWorkProtocol, Protocol):
@@ -138,3 +157,6 @@ class ReservationUoW(UnitOfWorkProtocol, Protocol):
 
     @property
     def supply(self) -> SupplyRepository: ...
+
+    @property
+    def quotes(self) -> QuoteRepository: ...

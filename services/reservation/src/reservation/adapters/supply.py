@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
-from sqlalchemy import select, text, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reservation.adapters.rows import normalized
-from reservation.adapters.tables import incoming_supply
-from reservation.domain import PointKey
-from reservation.domain.promise import IncomingSupply
+from reservation.adapters.rows import normalized, point_of
+from reservation.adapters.tables import (
+    incoming_supply,
+    reservation_lines,
+    reservations,
+    stock_points,
+)
+from reservation.domain import ZERO, PointKey, StockPoint
+from reservation.domain.promise import IncomingSupply, PointSupply
 from reservation.ports import SupplyLine
 
 # A receipt may be seen before its purchase order (two topics): each side fills in its part.
@@ -71,6 +77,46 @@ class SqlSupply:
                 IncomingSupply(po_id, expected_on, normalized(open_quantity))
             )
         return found
+
+    async def supplies_at(self, keys: Iterable[PointKey]) -> dict[PointKey, PointSupply]:
+        """On hand, reserved, waiting (backordered) and incoming at each point; unlocked reads
+        (the promise is an answer of the moment, never a commitment)."""
+        wanted = sorted(set(keys))
+        points = await _points(self.session, wanted)
+        waiting = await _waiting(self.session, wanted)
+        incoming = await self.incoming_at(wanted)
+        return {
+            key: PointSupply(
+                on_hand=points[key].on_hand if key in points else ZERO,
+                reserved=points[key].reserved if key in points else ZERO,
+                backordered=waiting.get(key, ZERO),
+                incoming=tuple(incoming.get(key, ())),
+            )
+            for key in wanted
+        }
+
+
+async def _points(session: AsyncSession, keys: list[PointKey]) -> dict[PointKey, StockPoint]:
+    p = stock_points.c
+    rows = await session.execute(
+        select(p.sku, p.location, p.on_hand, p.reserved).where(tuple_(p.sku, p.location).in_(keys))
+    )
+    return {(r.sku, r.location): point_of(r.sku, r.location, r.on_hand, r.reserved) for r in rows}
+
+
+async def _waiting(session: AsyncSession, keys: list[PointKey]) -> dict[PointKey, Decimal]:
+    line, order = reservation_lines.c, reservations.c
+    rows = await session.execute(
+        select(line.sku, line.location, func.sum(line.backordered))
+        .select_from(reservation_lines.join(reservations, order.order_id == line.order_id))
+        .where(
+            tuple_(line.sku, line.location).in_(keys),
+            line.backordered > 0,
+            order.status == "reserved",
+        )
+        .group_by(line.sku, line.location)
+    )
+    return {(sku, location): normalized(total) for sku, location, total in rows}
 
 
 def _params(lines: Sequence[SupplyLine], *, with_dates: bool) -> dict[str, object]:

@@ -50,15 +50,20 @@ async def place_orders(
     for order in orders:
         unique.setdefault(order.order_id, order)  # the same order twice in a batch: once
     keys = {(line.sku, line.location) for o in unique.values() for line in o.lines}
+    # Quotes first (they lock before points): those converted, and expired holds at the points.
+    converted = {o.quote_id for o in unique.values() if o.quote_id is not None}
+    quotes = await uow.quotes.lock_for_placing(converted, keys, now)
+    keys |= {key for quote in quotes.values() for key in quote.keys}
     # An order already answered is rare (a redelivery): its points are locked all the same.
     known = await repository.placing_context(unique, keys)
     fresh = [order for order_id, order in unique.items() if order_id not in known.answered]
     if known.answered:
         log.info("%d orders already have an outcome; placements ignored", len(known.answered))
-    if not fresh:
+    if not fresh and not quotes:
         return
-    placement = domain.place_orders(
+    placement, freed = domain.place_with_quotes(
         fresh,
+        quotes,
         known.master,
         known.points,
         now,
@@ -67,6 +72,10 @@ async def place_orders(
     )
     # The order id is the primary key: a concurrent duplicate fails here and rolls back.
     await repository.record_placements(placement.changed, placement.reservations)
+    if quotes:
+        await uow.quotes.save(quotes.values())
+    if freed:
+        await _save_and_fill(uow, freed, now)
 
 
 async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetime) -> None:
