@@ -11,12 +11,15 @@ import pytest
 from inventory_contracts import PurchaseOrderLine, PurchaseOrderReleased, QuoteConverted
 from reservation import handlers
 from reservation.adapters.tables import quote_lines, quotes, reservation_lines
+from reservation.api import get_uow
+from reservation.config import ReservationSettings
 from reservation.domain.promise import PromiseStep, QuoteLine
 from reservation.handlers import quotes as quote_handlers
+from reservation.main import create_app
 from reservation.ports import ReservationUoW
 from sqlalchemy import func, select
 
-from .conftest import Make
+from .conftest import Make, api_client
 from .test_reservation_integration import LOC, D, Sessions, new_uow, outbox_of, run, seed, stock
 
 pytestmark = pytest.mark.integration
@@ -138,3 +141,35 @@ async def test_open_purchase_orders_net_of_receipts_date_the_promise(
     line = answer.lines[0]
     assert line.available_now == D(4)
     assert line.steps == (PromiseStep(first, D(10)), PromiseStep(second, D(12)))
+
+
+async def test_the_api_promises_keeps_a_held_quote_and_cancels_it(
+    sessions: Sessions, make: type[Make]
+) -> None:
+    await seed(sessions, make, {"QA": "5"})
+    app = create_app(ReservationSettings(quote_hold_max_seconds=7200))
+    app.dependency_overrides[get_uow] = lambda: new_uow(sessions)
+    line = {"sku": "QA", "location": LOC, "quantity": "3"}
+    body = {"quote_id": "QA-1", "lines": [line], "hold": True, "hold_seconds": 3600}
+    async with api_client(app, "integration") as client:
+        opened = await client.post("/v1/quotes", json=body)
+        again = await client.post("/v1/quotes", json=body)
+        too_long = await client.post(
+            "/v1/quotes", json={**body, "quote_id": "QA-2", "hold_seconds": 7201}
+        )
+        promise = await client.get("/v1/promise", params={**line, "quantity": "4"})
+        cancelled = await client.delete("/v1/quotes/QA-1")
+        twice = await client.delete("/v1/quotes/QA-1")
+    async with api_client(app, "auditor") as reader:
+        refused = await reader.post("/v1/quotes", json={**body, "quote_id": "QA-3"})
+
+    assert opened.status_code == 201 and again.status_code == 200
+    assert opened.json()["status"] == "held" and opened.json()["lines"][0]["held"] == "3"
+    assert opened.json()["promise"]["complete_now"] is True
+    assert too_long.status_code == 422 and "hold_seconds" in str(too_long.json())
+    # 3 of 5 are held: 2 can be promised now, no purchase order dates the other 2.
+    assert promise.json()["lines"][0]["available_now"] == "2"
+    assert promise.json()["ships_complete_on"] is None
+    assert cancelled.json()["status"] == "cancelled" and twice.status_code == 409
+    assert refused.status_code == 403
+    assert await stock(sessions, "QA") == (D(5), D(0))

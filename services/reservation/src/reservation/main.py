@@ -14,6 +14,7 @@ from reservation import metrics
 from reservation.adapters.expiry import expiry_job
 from reservation.adapters.retention import RETENTION
 from reservation.adapters.unit_of_work import ReservationUnitOfWork
+from reservation.api import quotes
 from reservation.api.routes import router
 from reservation.config import ReservationSettings
 from reservation.consumer import subscription
@@ -25,9 +26,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: ReservationSettings) -> FastAPI:
     """The reservation app: operations routes, outbox relay, consumers, expiry, retention
     and API."""
-    return create_service_app(
+    app = create_service_app(
         settings,
-        routers=[router],
+        routers=[router, quotes.router],
         consumers=[subscription(settings)],
         unit_of_work=ReservationUnitOfWork,
         background=[
@@ -41,6 +42,12 @@ def create_app(settings: ReservationSettings) -> FastAPI:
             "available-to-promise current."
         ),
     )
+    # The quote routes read the hold limits here (tests serve the app without its lifespan).
+    app.state.quote_hold_seconds = (
+        settings.quote_hold_default_seconds,
+        settings.quote_hold_max_seconds,
+    )
+    return app
 
 
 def cli(argv: Sequence[str] | None = None) -> None:

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from inventory_runtime.auth.principal import Principal
 
 from reservation.domain import quotes as domain
 from reservation.domain.promise import PointSupply, QuoteLine, QuotePromise, promise_quote
@@ -32,7 +35,9 @@ class OpenQuote:
     hold_until: datetime | None = None
 
 
-async def open_quote(command: OpenQuote, uow: ReservationUoW, now: datetime) -> Quote:
+async def open_quote(
+    command: OpenQuote, uow: ReservationUoW, now: datetime, *, actor: Principal | str = "system"
+) -> Quote:
     """Create the quote; a hold reserves what is free of each line now. The same quote id
     again answers the quote already there (a retry), unchanged."""
     existing = await uow.quotes.get(command.quote_id, for_update=True)
@@ -51,18 +56,23 @@ async def open_quote(command: OpenQuote, uow: ReservationUoW, now: datetime) -> 
     await uow.quotes.add(quote)
     if quote.status == "held":
         await uow.reservations.save_points(points.values())
+    uow.audit(actor, "open", "quote", quote.quote_id, after=audited(quote))
     return quote
 
 
-async def cancel_quote(quote_id: str, uow: ReservationUoW, now: datetime) -> Quote:
+async def cancel_quote(
+    quote_id: str, uow: ReservationUoW, now: datetime, *, actor: Principal | str = "system"
+) -> Quote:
     """End the quote; what it holds goes back (to waiting backorders first). Raises
     UnknownQuote, or QuoteClosed when it was converted, expired or cancelled already."""
     quote = await uow.quotes.get(quote_id, for_update=True)
     if quote is None:
         raise UnknownQuote(quote_id)
+    before = audited(quote)
     points = await uow.reservations.lock_points(quote.keys)
     freed = domain.release(quote, points, now, "cancelled")
     await uow.quotes.save([quote])
+    uow.audit(actor, "cancel", "quote", quote_id, before=before, after=audited(quote))
     await _save_and_fill(uow, freed, now)
     return quote
 
@@ -77,6 +87,17 @@ async def expire_quotes(uow: ReservationUoW, now: datetime, limit: int = 200) ->
     await uow.quotes.save(due.values())
     await _save_and_fill(uow, freed.values(), now)
     return len(due)
+
+
+def audited(quote: Quote) -> dict[str, Any]:
+    """What the audit log keeps of a quote."""
+    return {
+        "status": quote.status,
+        "expires_at": quote.expires_at.isoformat() if quote.expires_at else None,
+        "lines": [
+            [line.sku, line.location, str(line.quantity), str(line.held)] for line in quote.lines
+        ],
+    }
 
 
 async def expire_all(uow: ReservationUoW, now: datetime, limit: int = 200) -> int:
