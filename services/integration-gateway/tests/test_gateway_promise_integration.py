@@ -141,3 +141,12 @@ async def test_reservation_away_is_a_503_to_retry(
     answer = await client.get("/v1/quotes/QT-1")
 
     assert answer.status_code == 503 and answer.json()["error"] == "reservation_unavailable"
+
+
+async def test_a_quote_id_with_any_characters_is_one_path_segment(
+    client: httpx.AsyncClient, reservation: FakeReservation
+) -> None:
+    answer = await client.get("/v1/quotes/QT%14%F2%9F%A7%A6")
+
+    assert answer.status_code == 404
+    assert reservation.asked[0].url.raw_path == b"/v1/quotes/QT%14%F2%9F%A7%A6"

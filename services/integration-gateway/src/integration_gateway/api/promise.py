@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Query, Request
@@ -95,6 +96,11 @@ def reservation_api(request: Request) -> ReservationApi:
     return api
 
 
+def _segment(quote_id: str) -> str:
+    """The quote id as one path segment (any character the CRM used, percent-encoded)."""
+    return quote(quote_id, safe="")
+
+
 async def _ask(request: Request, method: str, path: str, **kwargs: Any) -> Answer:
     try:
         return await reservation_api(request).call(method, path, **kwargs)
@@ -144,13 +150,13 @@ async def open_quote(
 @router.get("/quotes/{quote_id}", responses={**FROM_RESERVATION, 200: QUOTE_EXAMPLE})
 async def get_quote(quote_id: str, request: Request, _: Reader) -> JSONResponse:
     """The quote, what it holds until when, and its promise now."""
-    return await _relay(request, "GET", f"/v1/quotes/{quote_id}")
+    return await _relay(request, "GET", f"/v1/quotes/{_segment(quote_id)}")
 
 
 @router.delete("/quotes/{quote_id}", responses=FROM_RESERVATION)
 async def cancel_quote(quote_id: str, request: Request, _: Writer) -> JSONResponse:
     """Cancel the quote; what it holds is free again (409 once it is closed)."""
-    return await _relay(request, "DELETE", f"/v1/quotes/{quote_id}")
+    return await _relay(request, "DELETE", f"/v1/quotes/{_segment(quote_id)}")
 
 
 @router.post(
@@ -169,7 +175,7 @@ async def convert_quote(
 ) -> JSONResponse:
     """Place the quote's order: it takes over what the quote holds, atomically; the outcome
     comes as for any order (``StockReserved`` or ``ReservationRejected``)."""
-    found = await _ask(request, "GET", f"/v1/quotes/{quote_id}")
+    found = await _ask(request, "GET", f"/v1/quotes/{_segment(quote_id)}")
     if found.status_code != 200:
         return JSONResponse(found.body, status_code=found.status_code)
     quote: dict[str, Any] = found.body
