@@ -178,6 +178,10 @@ def test_every_event_type_has_a_consumer_or_is_for_people() -> None:
         "ReservationReleased",
         "ReservationExpired",
         "ReservationFulfilled",
+        # A quote's hold, conversion and release: the CRM reads the quote over the gateway.
+        "QuoteHeld",
+        "QuoteConverted",
+        "QuoteReleased",
         "ReplenishmentProposed",
         # Reaches the assignees through notifications (issue 16, item 5).
         "ApprovalReminderDue",

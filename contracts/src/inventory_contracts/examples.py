@@ -23,6 +23,7 @@ from inventory_contracts.events import (
 from inventory_contracts.events.base import Event
 from inventory_contracts.examples_master_data import MASTER_DATA_EXAMPLES
 from inventory_contracts.examples_purchase_orders import PURCHASE_ORDER_EXAMPLES
+from inventory_contracts.examples_quotes import QUOTE_EXAMPLES
 from inventory_contracts.examples_replenishment import REPLENISHMENT_EXAMPLES
 from inventory_contracts.services import publisher_of
 
@@ -75,6 +76,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         expiry_managed=True,
     ),
     *MASTER_DATA_EXAMPLES,
+    *QUOTE_EXAMPLES,
     master_data.LocationUpserted(location=_LOC, name="Shanghai central warehouse"),
     master_data.SupplierUpserted(
         supplier_id="SUP-HZ-03", name="Hangzhou Tea Co.", lead_time_days=7
@@ -146,11 +148,7 @@ EXAMPLES: Final[tuple[Event, ...]] = (
         ),
     ),
     reservations.StockOvercommitted(
-        sku=_SKU,
-        location=_LOC,
-        on_hand=Decimal("10"),
-        reserved=Decimal("12"),
-        shortfall=Decimal("2"),
+        sku=_SKU, location=_LOC, on_hand=Decimal(10), reserved=Decimal(12), shortfall=Decimal(2)
     ),
     availability.AvailabilityChanged(
         sku=_SKU,

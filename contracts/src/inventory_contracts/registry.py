@@ -41,6 +41,9 @@ from inventory_contracts.events.replenishment import (
 )
 from inventory_contracts.events.reservations import (
     BackorderFilled,
+    QuoteConverted,
+    QuoteHeld,
+    QuoteReleased,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -71,6 +74,9 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     ReservationFulfilled,
     BackorderFilled,
     StockOvercommitted,
+    QuoteHeld,
+    QuoteConverted,
+    QuoteReleased,
     AvailabilityChanged,
     StockBelowThreshold,
     ReplenishmentProposed,

@@ -43,6 +43,9 @@ from inventory_contracts.events.replenishment import (
 )
 from inventory_contracts.events.reservations import (
     BackorderFilled,
+    QuoteConverted,
+    QuoteHeld,
+    QuoteReleased,
     ReservationExpired,
     ReservationFulfilled,
     ReservationRejected,
@@ -91,8 +94,11 @@ RESERVATION: Final = Service(
         BackorderFilled,
         StockOvercommitted,
         AvailabilityChanged,
+        QuoteHeld,
+        QuoteConverted,
+        QuoteReleased,
     ),
-    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved),
+    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved, PurchaseOrderReleased),
 )
 REPLENISHMENT: Final = Service(
     name="replenishment",

@@ -42,6 +42,8 @@ from reservation.main import MIGRATIONS
 from reservation.ports import OrderContext, Track
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from .fakes import FakeQuotes, FakeSupply
+
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
@@ -183,6 +185,8 @@ class FakeReservationUoW(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__(source="/services/reservation")
         self.reservations = FakeRepository(self.track)
+        self.supply = FakeSupply(self.reservations)
+        self.quotes = FakeQuotes(self.track)
 
     def committed(self, kind: type[E]) -> list[E]:
         """The committed events of one class, in publication order (`events_of`, typed)."""

@@ -49,6 +49,9 @@ class OrderPlaced(OrderEvent):
     allow_partial: bool = Field(
         False, description="Reserve what is available and backorder the rest, not reject."
     )
+    quote_id: Identifier | None = Field(
+        None, description="The quote this order converts: it takes over what the quote holds."
+    )
 
 
 class OrderCancelled(OrderEvent):

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from inventory_contracts.events.base import (
     ContractModel,
+    Event,
     Identifier,
     LocationCode,
     NonNegativeQuantity,
@@ -167,3 +168,63 @@ class StockOvercommitted(StockPointEvent):
     on_hand: Quantity
     reserved: NonNegativeQuantity
     shortfall: PositiveQuantity = Field(description="reserved - on_hand.")
+
+
+QuoteReleaseReason = Literal["expired", "cancelled"]
+
+
+class HeldLine(ContractModel):
+    """What a quote asks for of one SKU at one location, and how much of it is held."""
+
+    sku: Sku
+    location: LocationCode
+    quantity: PositiveQuantity
+    held: NonNegativeQuantity
+
+
+class QuoteEvent(Event):
+    """An event about one quote (a CRM's offer), keyed by its id."""
+
+    topic = Topics.RESERVATIONS
+
+    quote_id: Identifier
+
+    def key(self) -> str:
+        """The `quote_id`."""
+        return self.quote_id
+
+
+class QuoteHeld(QuoteEvent):
+    """Stock was soft-reserved for a quote until `expires_at`: it is kept from other orders
+    and promises until the quote converts to an order, is cancelled, or expires.
+
+    Published by reservation.
+    """
+
+    event_type = "inventory.quote.held.v1"
+
+    lines: tuple[HeldLine, ...] = Field(min_length=1)
+    expires_at: AwareDatetime
+
+
+class QuoteConverted(QuoteEvent):
+    """A quote became an order: the order took over what the quote held, in the same step.
+
+    Published by reservation with the order's StockReserved.
+    """
+
+    event_type = "inventory.quote.converted.v1"
+
+    order_id: Identifier
+
+
+class QuoteReleased(QuoteEvent):
+    """A quote's hold ended without an order (it expired or was cancelled); its stock is free.
+
+    Published by reservation.
+    """
+
+    event_type = "inventory.quote.released.v1"
+
+    reason: QuoteReleaseReason
+    lines: tuple[HeldLine, ...] = Field(min_length=1)

@@ -60,6 +60,13 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
         "approval_service_secret": SecretSetting(frozenset({DEV_APPROVAL_SERVICE_SECRET})),
     }
 
+    reservation_url: str = "http://127.0.0.1:8002"
+    """Where the reservation service answers the promise and quote routes (env
+    RESERVATION_URL)."""
+    reservation_timeout_seconds: float = 5.0
+    """How long a promise or quote call to reservation may take (env
+    RESERVATION_TIMEOUT_SECONDS); past it the CRM gets 503."""
+
     data_encryption_key: DataEncryptionKey = DEV_DATA_ENCRYPTION_KEY
     """Encrypts the webhook subscriptions' secrets in the database (`secret_box`): base64 of
     32 random bytes, required outside development (env DATA_ENCRYPTION_KEY)."""

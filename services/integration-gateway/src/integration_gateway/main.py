@@ -31,6 +31,7 @@ from integration_gateway.api import (
     inbound,
     login_page,
     oauth,
+    promise,
     service_accounts,
     write_back,
 )
@@ -124,6 +125,7 @@ def create_app(
             identity.router,
             service_accounts.router,
             api_keys.router,
+            promise.router,
         ],
         consumers=[consumer.subscription(settings.voucher_postings)],
         unit_of_work=GatewayUnitOfWork.keyed(settings.secret_box),

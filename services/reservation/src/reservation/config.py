@@ -46,6 +46,12 @@ class ReservationSettings(ServiceSettings):
     they were last changed (env HISTORY_RETENTION_DAYS). At least 7 days, Kafka's retention: an
     order or movement that can still be redelivered is never forgotten."""
 
+    quote_hold_default_seconds: int = Field(default=900, gt=0)
+    """How long a quote's hold lasts when the quote names no time (env
+    QUOTE_HOLD_DEFAULT_SECONDS)."""
+    quote_hold_max_seconds: int = Field(default=86400, gt=0)
+    """The longest hold a quote may ask for; longer is refused (env QUOTE_HOLD_MAX_SECONDS)."""
+
     @field_validator("consumer_max_batch_size", "relay_batch_size")
     @classmethod
     def _positive_batch(cls, value: int) -> int:

@@ -15,6 +15,7 @@ from inventory_contracts import (
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
+    PurchaseOrderReleased,
     StockMoved,
 )
 from inventory_runtime.clock import Clock, utc_now
@@ -58,6 +59,11 @@ def registry(
     async def upsert_location(message: InboundEvent[LocationUpserted], uow: ReservationUoW) -> None:
         await handlers.upsert_location(message.data, uow)
 
+    async def record_purchase_orders(
+        messages: Sequence[InboundEvent[PurchaseOrderReleased]], uow: ReservationUoW
+    ) -> None:
+        await handlers.record_purchase_orders([message.data for message in messages], uow)
+
     return (
         HandlerRegistry[ReservationUoW]()
         .on_batch(ItemUpserted, upsert_items)
@@ -65,6 +71,7 @@ def registry(
         .on_batch(OrderPlaced, place_orders)
         .on(OrderCancelled, cancel_order)
         .on_batch(StockMoved, apply_movements)
+        .on_batch(PurchaseOrderReleased, record_purchase_orders)
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from inventory_runtime.uow import RecordsEvents, UnitOfWorkProtocol
@@ -23,6 +24,8 @@ from reservation.domain import (
     Reservation,
     StockPoint,
 )
+from reservation.domain.promise import IncomingSupply, PointSupply
+from reservation.domain.quotes import Quote
 
 
 class Track(Protocol):
@@ -100,8 +103,60 @@ class Repository(Protocol):
     async def first_applications(self, movement_ids: Iterable[str]) -> set[str]: ...
 
 
+@dataclass(frozen=True)
+class SupplyLine:
+    """A quantity of a purchase order for one stock point: ordered (with its expected receipt
+    date) or received (no date)."""
+
+    purchase_order_id: str
+    sku: str
+    location: str
+    quantity: Decimal
+    expected_on: date | None = None
+
+
+class SupplyRepository(Protocol):
+    """What open purchase orders still bring to each stock point (the promise's dates)."""
+
+    async def record_ordered(self, lines: Sequence[SupplyLine]) -> None:
+        """Set the ordered quantity and date of each line (a repeat changes nothing)."""
+        ...
+
+    async def record_received(self, lines: Sequence[SupplyLine]) -> None:
+        """Add received quantities (negative: a reversed receipt)."""
+        ...
+
+    async def incoming_at(
+        self, keys: Iterable[PointKey]
+    ) -> dict[PointKey, list[IncomingSupply]]: ...
+    async def supplies_at(self, keys: Iterable[PointKey]) -> dict[PointKey, PointSupply]:
+        """On hand, reserved, waiting and incoming at each point (read, nothing locked)."""
+        ...
+
+
+class QuoteRepository(Protocol):
+    """Quotes and their holds; quote rows are locked before stock points, in id order."""
+
+    async def add(self, quote: Quote) -> None: ...
+    async def get(self, quote_id: str, *, for_update: bool = False) -> Quote | None: ...
+    async def lock_for_placing(
+        self, quote_ids: Iterable[str], keys: Iterable[PointKey], now: datetime
+    ) -> dict[str, Quote]:
+        """Lock the quotes orders convert and the expired holds at `keys`; tracked."""
+        ...
+
+    async def lock_expired(self, now: datetime, limit: int) -> dict[str, Quote]: ...
+    async def save(self, changed: Iterable[Quote]) -> None: ...
+
+
 class ReservationUoW(UnitOfWorkProtocol, Protocol):
-    """A unit of work with the reservation repository on it."""
+    """A unit of work with the reservation and supply repositories on it."""
 
     @property
     def reservations(self) -> Repository: ...
+
+    @property
+    def supply(self) -> SupplyRepository: ...
+
+    @property
+    def quotes(self) -> QuoteRepository: ...

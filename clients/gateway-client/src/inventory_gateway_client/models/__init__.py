@@ -7,6 +7,7 @@ from .api_key_view import ApiKeyView
 from .audit_entry import AuditEntry
 from .audit_page import AuditPage
 from .cancel_order_body import CancelOrderBody
+from .convert_body import ConvertBody
 from .delivery_view import DeliveryView
 from .discovery_response_discovery_well_known_openid_configuration_get import (
     DiscoveryResponseDiscoveryWellKnownOpenidConfigurationGet,
@@ -22,6 +23,7 @@ from .import_job_view_status import ImportJobViewStatus
 from .item_body import ItemBody
 from .item_body_procurement_type import ItemBodyProcurementType
 from .item_body_valuation_method import ItemBodyValuationMethod
+from .line_body import LineBody
 from .list_deliveries_status_type_0 import ListDeliveriesStatusType0
 from .location_body import LocationBody
 from .me_response_me_v1_me_get import MeResponseMeV1MeGet
@@ -36,6 +38,8 @@ from .person_patch import PersonPatch
 from .person_patch_locale_type_0 import PersonPatchLocaleType0
 from .person_patch_roles_type_0_item import PersonPatchRolesType0Item
 from .person_view import PersonView
+from .promise_body import PromiseBody
+from .quote_body import QuoteBody
 from .receipt_body import ReceiptBody
 from .receipt_line import ReceiptLine
 from .replay_body import ReplayBody
@@ -70,6 +74,7 @@ __all__ = (
     "AuditEntry",
     "AuditPage",
     "CancelOrderBody",
+    "ConvertBody",
     "DeliveryView",
     "DiscoveryResponseDiscoveryWellKnownOpenidConfigurationGet",
     "ErrorBody",
@@ -83,6 +88,7 @@ __all__ = (
     "ItemBody",
     "ItemBodyProcurementType",
     "ItemBodyValuationMethod",
+    "LineBody",
     "ListDeliveriesStatusType0",
     "LocationBody",
     "MeResponseMeV1MeGet",
@@ -97,6 +103,8 @@ __all__ = (
     "PersonPatchLocaleType0",
     "PersonPatchRolesType0Item",
     "PersonView",
+    "PromiseBody",
+    "QuoteBody",
     "ReceiptBody",
     "ReceiptLine",
     "ReplayBody",

@@ -28,6 +28,7 @@ class OrderPlaced:
             priority (int | Unset): Higher is more urgent. Default: 0.
             reservation_ttl_seconds (int | None | Unset): How long the reservation holds; the service default when absent.
             allow_partial (bool | Unset): Reserve what is available and backorder the rest, not reject. Default: False.
+            quote_id (None | str | Unset): The quote this order converts: it takes over what the quote holds.
     """
 
     order_id: str
@@ -36,6 +37,7 @@ class OrderPlaced:
     priority: int | Unset = 0
     reservation_ttl_seconds: int | None | Unset = UNSET
     allow_partial: bool | Unset = False
+    quote_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         order_id = self.order_id
@@ -61,6 +63,12 @@ class OrderPlaced:
 
         allow_partial = self.allow_partial
 
+        quote_id: None | str | Unset
+        if isinstance(self.quote_id, Unset):
+            quote_id = UNSET
+        else:
+            quote_id = self.quote_id
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -77,6 +85,8 @@ class OrderPlaced:
             field_dict["reservation_ttl_seconds"] = reservation_ttl_seconds
         if allow_partial is not UNSET:
             field_dict["allow_partial"] = allow_partial
+        if quote_id is not UNSET:
+            field_dict["quote_id"] = quote_id
 
         return field_dict
 
@@ -118,6 +128,15 @@ class OrderPlaced:
 
         allow_partial = d.pop("allow_partial", UNSET)
 
+        def _parse_quote_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        quote_id = _parse_quote_id(d.pop("quote_id", UNSET))
+
         order_placed = cls(
             order_id=order_id,
             lines=lines,
@@ -125,6 +144,7 @@ class OrderPlaced:
             priority=priority,
             reservation_ttl_seconds=reservation_ttl_seconds,
             allow_partial=allow_partial,
+            quote_id=quote_id,
         )
 
         return order_placed

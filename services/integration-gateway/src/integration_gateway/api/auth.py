@@ -42,6 +42,8 @@ SCOPE_PERMISSIONS: dict[Scope, Permission] = {
     "master-data:write": "integration:write",
     "receipts:write": "integration:write",
     "subscriptions:admin": "subscriptions:admin",
+    "promise:read": "reservation:read",
+    "quotes:write": "reservation:write",
 }
 """The permission a token's roles must grant where an API key needs the scope."""
 

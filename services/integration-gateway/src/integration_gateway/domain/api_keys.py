@@ -12,12 +12,21 @@ from integration_gateway.domain.rate_limits import RateLimit
 API_KEY_PREFIX = "igw_"
 ALL_SCOPES = "*"
 
-Scope = Literal["orders:write", "master-data:write", "receipts:write", "subscriptions:admin"]
+Scope = Literal[
+    "orders:write",
+    "master-data:write",
+    "receipts:write",
+    "subscriptions:admin",
+    "promise:read",
+    "quotes:write",
+]
 SCOPES: tuple[Scope, ...] = (
     "orders:write",
     "master-data:write",
     "receipts:write",
     "subscriptions:admin",
+    "promise:read",
+    "quotes:write",
 )
 
 

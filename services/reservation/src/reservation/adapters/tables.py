@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKeyConstraint,
     Identity,
@@ -154,3 +155,58 @@ applied_movements = Table(
     Index("ix_applied_movements_applied_at", "applied_at"),
 )
 """Ledger entries already applied to on-hand, so a republished StockMoved counts once."""
+
+incoming_supply = Table(
+    "incoming_supply",
+    metadata,
+    Column("purchase_order_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("expected_on", Date, nullable=True),
+    Column("ordered", QUANTITY, nullable=False, server_default="0"),
+    Column("received", QUANTITY, nullable=False, server_default="0"),
+    now_column("updated_at"),
+    PrimaryKeyConstraint("purchase_order_id", "sku", "location"),
+    CheckConstraint("ordered >= 0", name="ordered_not_negative"),
+    Index(  # the promise's read: the open lines of a stock point by date (migration 0008)
+        "ix_incoming_supply_open",
+        "sku",
+        "location",
+        "expected_on",
+        postgresql_where=text("ordered > received"),
+    ),
+)
+"""What each purchase order line brings to a stock point (`PurchaseOrderReleased`) and what
+was received against it (the ledger's receipts); a receipt seen first leaves `expected_on`
+empty until its order arrives."""
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("quote_id", Text, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("customer_id", Text, nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("order_id", Text, nullable=True),
+    now_column("created_at"),
+    now_column("updated_at"),
+    CheckConstraint(
+        "status IN ('open', 'held', 'converted', 'expired', 'cancelled')", name="status_known"
+    ),
+    Index("ix_quotes_held_expires_at", "expires_at", postgresql_where=text("status = 'held'")),
+)
+"""A CRM's quotes; a `held` one keeps its lines' `held` quantities reserved until expires_at."""
+
+quote_lines = Table(
+    "quote_lines",
+    metadata,
+    Column("quote_id", Text, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("held", QUANTITY, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("quote_id", "line_no"),
+    ForeignKeyConstraint(["quote_id"], ["quotes.quote_id"], ondelete="CASCADE"),
+    CheckConstraint("quantity > 0 AND held >= 0 AND held <= quantity", name="held_within_quantity"),
+)

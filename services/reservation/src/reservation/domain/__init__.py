@@ -35,6 +35,7 @@ from reservation.domain.model import (
     reservation_id_of,
 )
 from reservation.domain.placing import Placement, place_order, place_orders
+from reservation.domain.quotes import place_with_quotes
 
 __all__ = [
     "ZERO",
@@ -60,6 +61,7 @@ __all__ = [
     "overcommitment",
     "place_order",
     "place_orders",
+    "place_with_quotes",
     "points_to_release",
     "reservation_id_of",
 ]

@@ -10,20 +10,23 @@ which keeps concurrent consumers from deadlocking: reservation rows first, then 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from inventory_contracts import (
     ItemUpserted,
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
+    PurchaseOrderReleased,
     StockMoved,
 )
 
 from reservation import domain
 from reservation.domain import Reservation, StockPoint
-from reservation.ports import ReservationUoW
+from reservation.ports import ReservationUoW, SupplyLine
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +50,20 @@ async def place_orders(
     for order in orders:
         unique.setdefault(order.order_id, order)  # the same order twice in a batch: once
     keys = {(line.sku, line.location) for o in unique.values() for line in o.lines}
+    # Quotes first (they lock before points): those converted, and expired holds at the points.
+    converted = {o.quote_id for o in unique.values() if o.quote_id is not None}
+    quotes = await uow.quotes.lock_for_placing(converted, keys, now)
+    keys |= {key for quote in quotes.values() for key in quote.keys}
     # An order already answered is rare (a redelivery): its points are locked all the same.
     known = await repository.placing_context(unique, keys)
     fresh = [order for order_id, order in unique.items() if order_id not in known.answered]
     if known.answered:
         log.info("%d orders already have an outcome; placements ignored", len(known.answered))
-    if not fresh:
+    if not fresh and not quotes:
         return
-    placement = domain.place_orders(
+    placement, freed = domain.place_with_quotes(
         fresh,
+        quotes,
         known.master,
         known.points,
         now,
@@ -64,6 +72,10 @@ async def place_orders(
     )
     # The order id is the primary key: a concurrent duplicate fails here and rolls back.
     await repository.record_placements(placement.changed, placement.reservations)
+    if quotes:
+        await uow.quotes.save(quotes.values())
+    if freed:
+        await _save_and_fill(uow, freed, now)
 
 
 async def cancel_order(cancel: OrderCancelled, uow: ReservationUoW, now: datetime) -> None:
@@ -136,6 +148,34 @@ async def apply_movements(
             fulfilled[reservation.order_id] = reservation
     await repository.save_all(fulfilled.values())
     await _save_and_fill(uow, points.values(), now)
+    await uow.supply.record_received(_received_against_orders(fresh))
+
+
+def _received_against_orders(movements: Sequence[StockMoved]) -> list[SupplyLine]:
+    """What these entries received against purchase orders (a reversed receipt: negative), one
+    line per order and stock point: open supply shrinks as on-hand grows, in one transaction."""
+    received: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for m in movements:
+        if m.purchase_order_id is not None and m.movement_type in ("receipt", "reversal"):
+            received[(m.purchase_order_id, m.sku, m.location)] += m.quantity_delta
+    return [
+        SupplyLine(po, sku, location, quantity)
+        for (po, sku, location), quantity in received.items()
+    ]
+
+
+async def record_purchase_orders(
+    orders: Sequence[PurchaseOrderReleased], uow: ReservationUoW
+) -> None:
+    """Remember what each released purchase order brings to each stock point, and when."""
+    ordered: dict[tuple[str, str, str], SupplyLine] = {}
+    for order in {order.purchase_order_id: order for order in orders}.values():
+        quantities: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        for line in order.lines:  # two lines of one order for one point count together
+            quantities[(order.purchase_order_id, line.sku, line.location)] += line.quantity
+        for key, quantity in quantities.items():
+            ordered[key] = SupplyLine(*key, quantity, order.expected_receipt_date)
+    await uow.supply.record_ordered(list(ordered.values()))
 
 
 def _shipped_order(movement: StockMoved) -> str | None:
