@@ -33,7 +33,9 @@ from integration_gateway.api.inbound import RESPONSES, IdempotencyKeyDep, _event
 from integration_gateway.api.issuer_support import gateway_settings, token_policy
 from integration_gateway.api.promise_examples import (
     CONVERT_EXAMPLES,
+    PROMISE_BODY_EXAMPLES,
     PROMISE_EXAMPLE,
+    QUOTE_CANCELLED_EXAMPLE,
     QUOTE_EXAMPLE,
     QUOTE_EXAMPLES,
 )
@@ -129,7 +131,9 @@ async def promise_one(
 
 
 @router.post("/promise", responses={**FROM_RESERVATION, 200: PROMISE_EXAMPLE})
-async def promise_lines(body: PromiseBody, request: Request, _: Reader) -> JSONResponse:
+async def promise_lines(
+    body: Annotated[PromiseBody, PROMISE_BODY_EXAMPLES], request: Request, _: Reader
+) -> JSONResponse:
     """The promise of several lines, and the date all of them can ship."""
     return await _relay(request, "POST", "/v1/promise", json=body.model_dump(mode="json"))
 
@@ -153,7 +157,7 @@ async def get_quote(quote_id: str, request: Request, _: Reader) -> JSONResponse:
     return await _relay(request, "GET", f"/v1/quotes/{_segment(quote_id)}")
 
 
-@router.delete("/quotes/{quote_id}", responses=FROM_RESERVATION)
+@router.delete("/quotes/{quote_id}", responses={**FROM_RESERVATION, 200: QUOTE_CANCELLED_EXAMPLE})
 async def cancel_quote(quote_id: str, request: Request, _: Writer) -> JSONResponse:
     """Cancel the quote; what it holds is free again (409 once it is closed)."""
     return await _relay(request, "DELETE", f"/v1/quotes/{_segment(quote_id)}")

@@ -72,3 +72,20 @@ CONVERT_EXAMPLES: Any = Body(
         }
     }
 )
+PROMISE_BODY_EXAMPLES: Any = Body(
+    openapi_examples={
+        "two lines": {
+            "summary": "a customer's two lines, promised together",
+            "value": {
+                "lines": [
+                    {"sku": "TEA-LJ-250G", "location": "SH-01", "quantity": "15"},
+                    {"sku": "RICE-5KG", "location": "SH-01", "quantity": "20"},
+                ]
+            },
+        }
+    }
+)
+QUOTE_CANCELLED_EXAMPLE = _json(
+    {**_QUOTE, "status": "cancelled", "lines": [{**_QUOTE["lines"][0], "held": "0"}]},
+    "the quote, cancelled; what it held is free again",
+)
