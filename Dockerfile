@@ -31,6 +31,7 @@ COPY pyproject.toml uv.lock ./
 COPY contracts/pyproject.toml contracts/
 COPY libs/runtime/pyproject.toml libs/runtime/
 COPY libs/testkit/pyproject.toml libs/testkit/
+COPY clients/gateway-client/pyproject.toml clients/gateway-client/
 COPY services/stock-ledger/pyproject.toml services/stock-ledger/
 COPY services/reservation/pyproject.toml services/reservation/
 COPY services/replenishment/pyproject.toml services/replenishment/

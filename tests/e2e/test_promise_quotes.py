@@ -13,7 +13,6 @@ import pytest
 from inventory_contracts import PurchaseOrderLine, PurchaseOrderReleased, encode, new_event
 from inventory_gateway_client.api.inbound import (
     place_order,
-    receive_goods,
     upsert_item,
     upsert_location,
 )
@@ -31,8 +30,6 @@ from inventory_gateway_client.models import (
     OrderLine,
     OrderPlaced,
     QuoteBody,
-    ReceiptBody,
-    ReceiptLine,
 )
 from inventory_gateway_client.types import Response
 from inventory_testkit.kafka import publish_raw
@@ -58,14 +55,20 @@ async def stocked_item(quantity: str) -> str:
     """A new SKU at the warehouse with `quantity` received, once reservation has it."""
     sku = unique("ATP")
     item = ItemBody(name=sku, unit_of_measure="pcs", category="tea", unit_cost=10)
-    line = ReceiptLine(sku=sku, location=WAREHOUSE, quantity=quantity, unit_cost=10)
     async with gateway() as gw:
         location = LocationBody(name="Promise warehouse")
         placed = await upsert_location.asyncio_detailed(WAREHOUSE, client=gw, body=location)
         assert placed.status_code == 202
         assert (await upsert_item.asyncio_detailed(sku, client=gw, body=item)).status_code == 202
-        receipt = ReceiptBody(receipt_id=unique("GR"), lines=[line])
-        assert (await receive_goods.asyncio_detailed(client=gw, body=receipt)).status_code == 202
+    # Master data and goods movements travel on different topics: the receipt is posted on
+    # the ledger once the item has reached it (a receipt ahead of its item is refused there).
+    line = {"sku": sku, "location": WAREHOUSE, "quantity": quantity, "unit_cost": "10"}
+    async with http("stock-ledger") as ledger:
+        await poll(
+            lambda: ledger.post("/v1/receipts", json={"lines": [line]}),
+            lambda r: r.status_code == 201,
+            what=f"the ledger to take the receipt of {sku}",
+        )
     await poll(lambda: availability(sku), lambda a: a.get("on_hand") == quantity, what="stock")
     return sku
 
