@@ -80,10 +80,7 @@ def gateway(*, api_key: str | None = API_KEY, login: str | None = None) -> Authe
 
 def is_ready(port: int) -> bool:
     """True if the service on `port` answers /ready with 200."""
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=3).status_code == 200
-    except httpx.HTTPError:
-        return False
+    return readiness_problem(port) is None
 
 
 def readiness_problem(port: int) -> str | None:
