@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.adapters.tables import kpi_approvals, kpi_forecasts, kpi_purchase_orders
+from alerting.domain.business_rules import Delivery, Request
 from alerting.domain.forecasts import ForecastPeriod, measured
 from alerting.domain.points import Point
 
@@ -79,6 +80,23 @@ class BusinessKpis:
             .order_by(a.subject_type)
         )
         return [(t, int(n), since) for t, n, since in (await self._session.execute(query)).all()]
+
+    async def deliveries(self, since: date) -> list[Delivery]:
+        """The purchase orders first received on or after `since` (UTC days)."""
+        received_on = func.date(func.timezone("UTC", PO.c.first_received_at))
+        query = select(PO.c.supplier_id, PO.c.expected_receipt_date, PO.c.first_received_at)
+        rows = (await self._session.execute(query.where(received_on >= since))).all()
+        return [Delivery(supplier, expected, at) for supplier, expected, at in rows]
+
+    async def overdue_requests(self, since: datetime | None = None) -> list[Request]:
+        """The approval requests that went overdue and are undecided, or (with `since`) were
+        decided after it: what was overdue at any moment from `since` on."""
+        a = kpi_approvals.c
+        undecided = a.decided_at.is_(None)
+        which = undecided if since is None else undecided | (a.decided_at >= since)
+        query = select(a.subject_type, a.overdue_since, a.decided_at)
+        rows = await self._session.execute(query.where(a.overdue_since.is_not(None), which))
+        return [Request(kind, overdue, decided) for kind, overdue, decided in rows.all()]
 
     async def forecast(self, event: ForecastAccuracyMeasured) -> None:
         """A stock point's forecast against the demand of a closed period (measured again:
