@@ -56,16 +56,33 @@ def test_supplier_on_time_rate_over_the_window_with_a_minimum_of_orders() -> Non
     definition = rule(ON_TIME)
     facts = {f.name: f for f in business_facts(definition, deliveries(), [], NOW)}
     assert facts["SUP-1"].value == D("0.7500")
-    assert dict(facts["SUP-1"].shown) == {"received": "4", "on_time": "3"}
+    assert dict(facts["SUP-1"].shown) == {"received": "4", "on_time": "3", "overdue": "0"}
     assert facts["SUP-2"].value is None
     decision = decide_business(definition, list(facts.values()), set())
     assert list(decision.raise_) == ["SUP-1"] and decision.resolve == []
     draft = business_draft("late", definition, "SUP-1", decision.raise_["SUP-1"])
-    assert draft.message_zh == "供应商 SUP-1：0.75（已到货订单 4；准时 3）"
-    assert draft.message_en == "supplier SUP-1: on_time_rate 0.75 (received 4; on_time 3)"
+    assert draft.message_zh == "供应商 SUP-1：0.75（已到货订单 4；准时 3；逾期未到货 0）"
+    assert draft.message_en == (
+        "supplier SUP-1: on_time_rate 0.75 (received 4; on_time 3; overdue 0)"
+    )
     assert draft.details["items"] == [
-        {"supplier": "SUP-1", "on_time_rate": "0.75", "received": "4", "on_time": "3"}
+        {"supplier": "SUP-1", "on_time_rate": "0.75", "received": "4", "on_time": "3",
+         "overdue": "0"}
+    ]  # fmt: skip
+
+
+def test_orders_past_due_with_nothing_received_count_against_the_supplier() -> None:
+    today = NOW.date()
+    silent = [
+        Delivery("SUP-3", today - timedelta(days=20), None),  # overdue
+        Delivery("SUP-3", today - timedelta(days=1), None),  # overdue since today
+        Delivery("SUP-3", today - timedelta(days=12), at(today - timedelta(days=12))),
+        Delivery("SUP-3", today, None),  # due today: pending, not judged yet
+        Delivery("SUP-3", today - timedelta(days=6), at(NOW + timedelta(hours=1))),  # later
     ]
+    [facts] = business_facts(rule(ON_TIME), silent, [], NOW)
+    assert dict(facts.shown) == {"received": "1", "on_time": "1", "overdue": "3"}
+    assert facts.value == D("0.2500")
 
 
 def test_a_supplier_scope_and_a_key_that_groups_all_suppliers_in_one_alert() -> None:

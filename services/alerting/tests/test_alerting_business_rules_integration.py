@@ -87,8 +87,9 @@ async def test_a_supplier_rule_fires_on_the_late_receipt_and_resolves_past_recov
     [alert] = await alerts(client, "late_supplier")
     assert (alert["subject"], alert["status"]) == ("SUP-1", "raised")
     assert alert["details"]["items"] == [
-        {"supplier": "SUP-1", "on_time_rate": "0.3333", "received": "3", "on_time": "1"}
-    ]
+        {"supplier": "SUP-1", "on_time_rate": "0.3333", "received": "3", "on_time": "1",
+         "overdue": "0"}
+    ]  # fmt: skip
     assert "供应商 SUP-1：0.3333" in alert["message_zh"]
     sent = (await client.get("/v1/notifications", params={"alert_id": alert["id"]})).json()
     assert [n["channel_id"] for n in sent] == [buyer]

@@ -57,19 +57,6 @@ class BusinessKpis:
             )
         )
 
-    async def supplier_deliveries(self, start: date, end: date) -> list[tuple[str, int, int]]:
-        """Per supplier: purchase orders first received in [start, end] and how many of them
-        by their expected date."""
-        received_on = func.date(func.timezone("UTC", PO.c.first_received_at))
-        on_time = func.count().filter(received_on <= PO.c.expected_receipt_date)
-        query = (
-            select(PO.c.supplier_id, func.count(), on_time)
-            .where(received_on >= start, received_on <= end)
-            .group_by(PO.c.supplier_id)
-            .order_by(PO.c.supplier_id)
-        )
-        return [(s, int(n), int(o)) for s, n, o in (await self._session.execute(query)).all()]
-
     async def overdue_approvals(self) -> list[tuple[str, int, datetime | None]]:
         """Per subject type: undecided requests past due, and since when the oldest is."""
         a = kpi_approvals.c
@@ -82,11 +69,10 @@ class BusinessKpis:
         return [(t, int(n), since) for t, n, since in (await self._session.execute(query)).all()]
 
     async def deliveries(self, since: date) -> list[Delivery]:
-        """The purchase orders first received on or after `since` (UTC days)."""
-        received_on = func.date(func.timezone("UTC", PO.c.first_received_at))
+        """The purchase orders due on or after `since`."""
         query = select(PO.c.supplier_id, PO.c.expected_receipt_date, PO.c.first_received_at)
-        rows = (await self._session.execute(query.where(received_on >= since))).all()
-        return [Delivery(supplier, expected, at) for supplier, expected, at in rows]
+        rows = await self._session.execute(query.where(PO.c.expected_receipt_date >= since))
+        return [Delivery(supplier, expected, at) for supplier, expected, at in rows.all()]
 
     async def overdue_requests(self, since: datetime | None = None) -> list[Request]:
         """The approval requests that went overdue and are undecided, or (with `since`) were

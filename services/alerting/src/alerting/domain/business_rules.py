@@ -49,29 +49,59 @@ class SubjectFacts:
     shown: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class OnTime:
+    """A supplier's purchase orders due in a window whose outcome is known: received (on time
+    when first received by the expected date) or overdue (nothing received, date passed)."""
+
+    received: int
+    on_time: int
+    overdue: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Supplier on-time rate (准时交货率): on time / (received + overdue)."""
+        return on_time_rate(self.received + self.overdue, self.on_time)
+
+
+def on_time_by_supplier(
+    deliveries: Iterable[Delivery], start: date, end: date, now: datetime
+) -> dict[str, OnTime]:
+    """Per supplier, the orders due from `start` to `end` as known at `now`; an order not yet
+    received and not yet late (due today or later) is pending and not counted."""
+    today = now.astimezone(UTC).date()
+    tallies: dict[str, list[int]] = {}
+    for order in deliveries:
+        if not start <= order.expected <= end:
+            continue
+        arrived = order.first_received_at
+        tally = tallies.setdefault(order.supplier, [0, 0, 0])
+        if arrived is not None and arrived <= now:
+            tally[0] += 1
+            tally[1] += arrived.astimezone(UTC).date() <= order.expected
+        elif order.expected < today:
+            tally[2] += 1
+    return {s: OnTime(*t) for s, t in sorted(tallies.items()) if t[0] + t[2]}
+
+
 def supplier_facts(
     condition: SupplierOnTime,
     deliveries: Iterable[Delivery],
     now: datetime,
     suppliers: Sequence[str],
 ) -> list[SubjectFacts]:
-    """Each supplier's on-time rate over the `window_days` before `now` (the orders first
-    received in it); a supplier below `min_orders` received has no figure."""
+    """Each supplier's on-time rate over the orders due in the `window_days` up to `now`; a
+    supplier with fewer than `min_orders` judged has no figure."""
     end = now.astimezone(UTC).date()
-    start = end - timedelta(days=condition.window_days)
-    counts: dict[str, list[int]] = {}
-    for order in deliveries:
-        if order.first_received_at is None or (suppliers and order.supplier not in suppliers):
-            continue
-        received_on = order.first_received_at.astimezone(UTC).date()
-        if start <= received_on <= end and order.first_received_at <= now:
-            tally = counts.setdefault(order.supplier, [0, 0])
-            tally[0] += 1
-            tally[1] += received_on <= order.expected
     found = []
-    for supplier, (received, on_time) in sorted(counts.items()):
-        rate = on_time_rate(received, on_time) if received >= condition.min_orders else None
-        shown = (("received", str(received)), ("on_time", str(on_time)))
+    window = on_time_by_supplier(deliveries, end - timedelta(days=condition.window_days), end, now)
+    for supplier, counted in window.items():
+        if suppliers and supplier not in suppliers:
+            continue
+        judged = counted.received + counted.overdue
+        rate = counted.rate if judged >= condition.min_orders else None
+        shown = (("received", str(counted.received)), ("on_time", str(counted.on_time)),
+                 ("overdue", str(counted.overdue)))  # fmt: skip
         found.append(SubjectFacts("supplier", supplier, rate, shown))
     return found
 
@@ -157,8 +187,10 @@ def decide_business(
 
 
 NAMES = {"supplier": ("供应商", "supplier"), "subject_type": ("审批类型", "request kind")}
-SHOWN_ZH = {"received": "已到货订单", "on_time": "准时", "overdue": "逾期未审",
-            "oldest_hours": "最久逾期小时"}  # fmt: skip
+SHOWN_ZH = {
+    "supplier_on_time": {"received": "已到货订单", "on_time": "准时", "overdue": "逾期未到货"},
+    "overdue_approvals": {"overdue": "逾期未审", "oldest_hours": "最久逾期小时"},
+}
 
 
 def business_draft(
@@ -172,7 +204,7 @@ def business_draft(
     for item in firing:
         zh, en = NAMES[item.field]
         value = "-" if item.value is None else format(item.value.normalize(), "f")
-        shown_zh = "；".join(f"{SHOWN_ZH[k]} {v}" for k, v in item.shown)
+        shown_zh = "；".join(f"{SHOWN_ZH[condition.kind][k]} {v}" for k, v in item.shown)
         lines_zh.append(f"{zh} {item.name}：{value}（{shown_zh}）")
         lines_en.append(f"{en} {item.name}: {measure} {value} (" + "; ".join(
             f"{k} {v}" for k, v in item.shown) + ")")  # fmt: skip

@@ -78,7 +78,8 @@ def days_of_supply(on_hand: Decimal, consumed: Decimal, days: int) -> Decimal | 
 
 def on_time_rate(received: int, on_time: int) -> Decimal | None:
     """Supplier on-time rate (准时交货率): purchase orders first received by their expected
-    date / purchase orders first received; None when none was received."""
+    date / purchase orders judged (received, or overdue: `business_rules.OnTime`); None when
+    none was judged."""
     return (Decimal(on_time) / received).quantize(RATIO) if received else None
 
 
