@@ -88,7 +88,7 @@ async def list_tasks(
     no task."""
     delegated: dict[TaskRow, str] = {}
     async with uow:
-        known = approver is None or await uow.approvers.of(approver)
+        known = approver is None or bool(await uow.approvers.of(approver))
         known = known or bool(await uow.delegations.to(str(approver)))
         if not known and not await uow.task_list.names(str(approver)):
             raise ApiError(404, "not_found", f"unknown approver {approver!r}")
