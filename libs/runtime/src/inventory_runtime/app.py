@@ -20,6 +20,7 @@ database, the broker and that no background task has died; `/metrics` serves Pro
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -46,6 +47,7 @@ from inventory_runtime.relay import OutboxRelay
 from inventory_runtime.retry import summarize
 from inventory_runtime.settings import ServiceSettings
 from inventory_runtime.subscription import Subscription
+from inventory_runtime.supervise import Start, supervise
 from inventory_runtime.uow import UnitOfWork, UnitOfWorkProtocol
 
 log = logging.getLogger(__name__)
@@ -111,21 +113,8 @@ def uow_dependency(uow_class: type[T]) -> Callable[[Request], T]:
     return dependency
 
 
-def _supervise(runtime: ServiceRuntime, name: str, work: Coroutine[Any, Any, None]) -> None:
-    def on_done(task: asyncio.Task[None]) -> None:
-        if task.cancelled() and runtime.stopping:
-            return
-        exc = None if task.cancelled() else task.exception()
-        if exc is not None:
-            log.error("background task %s crashed", name, exc_info=exc)
-            runtime.failures[name] = summarize(exc)
-        elif not runtime.stopping:
-            log.error("background task %s ended unexpectedly", name)
-            runtime.failures[name] = "ended unexpectedly"
-
-    task = asyncio.create_task(work, name=name)
-    task.add_done_callback(on_done)
-    runtime.tasks[name] = task
+def _supervise(runtime: ServiceRuntime, name: str, start: Start) -> None:
+    supervise(name, start, runtime.tasks, runtime.failures, lambda: runtime.stopping)
 
 
 async def _stop(runtime: ServiceRuntime) -> None:
@@ -202,13 +191,13 @@ def _start_tasks(
     settings = runtime.settings
     if relay:
         runtime.relay = OutboxRelay(runtime.session_factory, settings)
-        _supervise(runtime, RELAY_TASK, runtime.relay.run())
+        _supervise(runtime, RELAY_TASK, runtime.relay.run)
     for subscription in consumers:
         loop = KafkaConsumerLoop(subscription, settings=settings, uow_factory=runtime.uow_factory)
         runtime.consumers.append(loop)
-        _supervise(runtime, f"consumer:{subscription.group_id}", loop.run())
+        _supervise(runtime, f"consumer:{subscription.group_id}", loop.run)
     for job in background:
-        _supervise(runtime, job.name, job.run(runtime))
+        _supervise(runtime, job.name, functools.partial(job.run, runtime))
 
 
 def create_service_app(

@@ -106,8 +106,10 @@ class KafkaConsumerLoop(Generic[U]):
         return set(self._consumer.assignment()) if self._consumer else set()
 
     async def run(self) -> None:
-        """Consume until `stop` is called; connection trouble is retried, bugs propagate."""
+        """Consume until `stop` is called; connection trouble is retried, bugs propagate (and
+        the supervisor runs it again: `inventory_runtime.supervise`)."""
         self._running = True
+        self._done.clear()
         try:
             if await self._start():
                 await self._poll_until_stopped()

@@ -66,3 +66,9 @@ GC_PAUSE = Histogram(
     ["generation"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
+
+BACKGROUND_TASK_RESTARTS = Counter(
+    "inventory_background_task_restarts_total",
+    "Background tasks (relay, consumer loops, jobs) started again after they crashed or ended.",
+    ["task"],
+)
