@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 from inventory_runtime import supervise as supervision
-from inventory_runtime.supervise import RESTARTS, supervise  # RESTARTS: the metrics counter
+from inventory_runtime.metrics import BACKGROUND_TASK_RESTARTS as RESTARTS
+from inventory_runtime.supervise import supervise
 
 
 @pytest.fixture(autouse=True)
