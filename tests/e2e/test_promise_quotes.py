@@ -4,7 +4,6 @@ quote whose hold converts into an order, and one whose hold expires by itself.""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -29,6 +28,8 @@ from inventory_gateway_client.models import (
     LocationBody,
     OrderLine,
     OrderPlaced,
+    Promise,
+    Quote,
     QuoteBody,
 )
 from inventory_gateway_client.types import Response
@@ -88,9 +89,10 @@ async def order(order_id: str, sku: str, quantity: str, *, allow_partial: bool =
 
 
 def body(answer: Response[Any]) -> dict[str, Any]:
-    """The JSON of an answer the gateway relays from reservation."""
-    found: dict[str, Any] = json.loads(answer.content)
-    return found
+    """The typed answer (the client's `Promise` or `Quote`) as its JSON."""
+    parsed = answer.parsed
+    assert isinstance(parsed, Promise | Quote), f"{answer.status_code}: {answer.content!r}"
+    return parsed.to_dict()
 
 
 async def release_purchase_order(kafka: str, sku: str, quantity: str, due: date) -> None:

@@ -30,6 +30,8 @@ QUOTES: dict[str, dict[str, Any]] = {
     },
 }
 QUOTES["QT-OLD"] = {**QUOTES["QT-1"], "quote_id": "QT-OLD", "status": "expired"}
+PROMISE = {"as_of": "2026-12-05", "lines": [], "complete_now": True,
+           "ships_complete_on": "2026-12-20"}  # fmt: skip
 
 
 class FakeReservation:
@@ -38,6 +40,7 @@ class FakeReservation:
     def __init__(self) -> None:
         self.asked: list[httpx.Request] = []
         self.down = False
+        self.garbled = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.asked.append(request)
@@ -45,13 +48,15 @@ class FakeReservation:
             raise httpx.ConnectError("connection refused", request=request)
         path = request.url.path
         if path == "/v1/promise":
-            return httpx.Response(200, json={"lines": [], "ships_complete_on": "2026-12-20"})
+            if self.garbled:
+                return httpx.Response(200, json={"lines": "none", "ships_complete_on": "soon"})
+            return httpx.Response(200, json=PROMISE)
         if path.startswith("/v1/quotes/"):
             quote = QUOTES.get(path.rsplit("/", 1)[1])
             if quote is None:
                 return httpx.Response(404, json={"error": "not_found", "detail": "no quote"})
             return httpx.Response(200, json=quote)
-        return httpx.Response(201, json={"quote_id": "QT-NEW", "status": "held"})
+        return httpx.Response(201, json={**QUOTES["QT-1"], "quote_id": "QT-NEW"})
 
 
 @pytest.fixture
@@ -141,6 +146,18 @@ async def test_reservation_away_is_a_503_to_retry(
     answer = await client.get("/v1/quotes/QT-1")
 
     assert answer.status_code == 503 and answer.json()["error"] == "reservation_unavailable"
+
+
+async def test_an_answer_reservation_should_not_give_is_a_502_not_passed_on(
+    client: httpx.AsyncClient, reservation: FakeReservation
+) -> None:
+    reservation.garbled = True
+
+    answer = await client.get("/v1/promise", params={"sku": "TEA", "location": "SH-01",
+                                                     "quantity": "1"})  # fmt: skip
+
+    assert answer.status_code == 502 and answer.json()["error"] == "bad_upstream_answer"
+    assert "Promise" in answer.json()["detail"]
 
 
 async def test_a_quote_id_with_any_characters_is_one_path_segment(

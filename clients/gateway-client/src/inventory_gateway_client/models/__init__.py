@@ -38,8 +38,14 @@ from .person_patch import PersonPatch
 from .person_patch_locale_type_0 import PersonPatchLocaleType0
 from .person_patch_roles_type_0_item import PersonPatchRolesType0Item
 from .person_view import PersonView
+from .promise import Promise
 from .promise_body import PromiseBody
+from .promise_line import PromiseLine
+from .promise_step import PromiseStep
+from .quote import Quote
 from .quote_body import QuoteBody
+from .quote_line import QuoteLine
+from .quote_status import QuoteStatus
 from .receipt_body import ReceiptBody
 from .receipt_line import ReceiptLine
 from .replay_body import ReplayBody
@@ -103,8 +109,14 @@ __all__ = (
     "PersonPatchLocaleType0",
     "PersonPatchRolesType0Item",
     "PersonView",
+    "Promise",
     "PromiseBody",
+    "PromiseLine",
+    "PromiseStep",
+    "Quote",
     "QuoteBody",
+    "QuoteLine",
+    "QuoteStatus",
     "ReceiptBody",
     "ReceiptLine",
     "ReplayBody",

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from inventory_contracts.events.orders import OrderLine, OrderPlaced
 from inventory_runtime.app import runtime_of
 from inventory_runtime.errors import ApiError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from integration_gateway.adapters.reservation_api import (
     Answer,
@@ -39,6 +39,7 @@ from integration_gateway.api.promise_examples import (
     QUOTE_EXAMPLE,
     QUOTE_EXAMPLES,
 )
+from integration_gateway.api.promise_views import Promise, Quote
 from integration_gateway.api.schemas import Accepted
 from integration_gateway.domain import ApiClient
 
@@ -110,13 +111,26 @@ async def _ask(request: Request, method: str, path: str, **kwargs: Any) -> Answe
         raise ApiError(503, "reservation_unavailable", str(exc)) from None
 
 
-async def _relay(request: Request, method: str, path: str, **kwargs: Any) -> JSONResponse:
-    """Reservation's answer as the CRM's (its 4xx name the field or the problem)."""
+async def _relay(
+    request: Request, method: str, path: str, model: type[BaseModel], **kwargs: Any
+) -> JSONResponse:
+    """Reservation's answer as the CRM's: a success checked against `model` (the documented
+    answer; 502 if reservation answered something else), its 4xx as they are (they name the
+    field or the problem)."""
     answer = await _ask(request, method, path, **kwargs)
-    return JSONResponse(answer.body, status_code=answer.status_code)
+    if answer.status_code >= 300:
+        return JSONResponse(answer.body, status_code=answer.status_code)
+    try:
+        checked = model.model_validate(answer.body)
+    except ValidationError as exc:
+        problem = f"reservation answered an unexpected {model.__name__}: {exc.errors()[:1]}"
+        raise ApiError(502, "bad_upstream_answer", problem) from None
+    return JSONResponse(checked.model_dump(mode="json"), status_code=answer.status_code)
 
 
-@router.get("/promise", responses={**FROM_RESERVATION, 200: PROMISE_EXAMPLE})
+@router.get(
+    "/promise", response_model=Promise, responses={**FROM_RESERVATION, 200: PROMISE_EXAMPLE}
+)
 async def promise_one(
     request: Request,
     _: Reader,
@@ -127,18 +141,26 @@ async def promise_one(
     """How many are available now, and on which dates the rest arrives from open purchase
     orders after the backorders ahead in the queue."""
     params = {"sku": sku, "location": location, "quantity": str(quantity)}
-    return await _relay(request, "GET", "/v1/promise", params=params)
+    return await _relay(request, "GET", "/v1/promise", Promise, params=params)
 
 
-@router.post("/promise", responses={**FROM_RESERVATION, 200: PROMISE_EXAMPLE})
+@router.post(
+    "/promise", response_model=Promise, responses={**FROM_RESERVATION, 200: PROMISE_EXAMPLE}
+)
 async def promise_lines(
     body: Annotated[PromiseBody, PROMISE_BODY_EXAMPLES], request: Request, _: Reader
 ) -> JSONResponse:
     """The promise of several lines, and the date all of them can ship."""
-    return await _relay(request, "POST", "/v1/promise", json=body.model_dump(mode="json"))
+    payload = body.model_dump(mode="json")
+    return await _relay(request, "POST", "/v1/promise", Promise, json=payload)
 
 
-@router.post("/quotes", status_code=201, responses={**FROM_RESERVATION, 201: QUOTE_EXAMPLE})
+@router.post(
+    "/quotes",
+    status_code=201,
+    response_model=Quote,
+    responses={**FROM_RESERVATION, 201: QUOTE_EXAMPLE},
+)
 async def open_quote(
     body: Annotated[QuoteBody, QUOTE_EXAMPLES],
     request: Request,
@@ -148,19 +170,25 @@ async def open_quote(
     """Keep a quote (with a soft hold if asked); the same ``quote_id`` again answers the quote
     already kept (200), so a retry never holds twice."""
     payload = body.model_dump(mode="json", exclude_none=True)
-    return await _relay(request, "POST", "/v1/quotes", json=payload)
+    return await _relay(request, "POST", "/v1/quotes", Quote, json=payload)
 
 
-@router.get("/quotes/{quote_id}", responses={**FROM_RESERVATION, 200: QUOTE_EXAMPLE})
+@router.get(
+    "/quotes/{quote_id}", response_model=Quote, responses={**FROM_RESERVATION, 200: QUOTE_EXAMPLE}
+)
 async def get_quote(quote_id: str, request: Request, _: Reader) -> JSONResponse:
     """The quote, what it holds until when, and its promise now."""
-    return await _relay(request, "GET", f"/v1/quotes/{_segment(quote_id)}")
+    return await _relay(request, "GET", f"/v1/quotes/{_segment(quote_id)}", Quote)
 
 
-@router.delete("/quotes/{quote_id}", responses={**FROM_RESERVATION, 200: QUOTE_CANCELLED_EXAMPLE})
+@router.delete(
+    "/quotes/{quote_id}",
+    response_model=Quote,
+    responses={**FROM_RESERVATION, 200: QUOTE_CANCELLED_EXAMPLE},
+)
 async def cancel_quote(quote_id: str, request: Request, _: Writer) -> JSONResponse:
     """Cancel the quote; what it holds is free again (409 once it is closed)."""
-    return await _relay(request, "DELETE", f"/v1/quotes/{_segment(quote_id)}")
+    return await _relay(request, "DELETE", f"/v1/quotes/{_segment(quote_id)}", Quote)
 
 
 @router.post(

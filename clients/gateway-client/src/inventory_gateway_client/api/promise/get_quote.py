@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
+from ...models.quote import Quote
 from ...types import Response
 
 
@@ -26,9 +27,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Quote.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -74,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +89,7 @@ def sync_detailed(
     quote_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     """Get Quote
 
      The quote, what it holds until when, and its promise now.
@@ -100,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Quote]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +120,7 @@ def sync(
     quote_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     """Get Quote
 
      The quote, what it holds until when, and its promise now.
@@ -131,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Quote
     """
 
     return sync_detailed(
@@ -144,7 +146,7 @@ async def asyncio_detailed(
     quote_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     """Get Quote
 
      The quote, what it holds until when, and its promise now.
@@ -157,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Quote]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +175,7 @@ async def asyncio(
     quote_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     """Get Quote
 
      The quote, what it holds until when, and its promise now.
@@ -186,7 +188,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Quote
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
+from ...models.quote import Quote
 from ...models.quote_body import QuoteBody
 from ...types import UNSET, Response, Unset
 
@@ -34,9 +35,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     if response.status_code == 201:
-        response_201 = response.json()
+        response_201 = Quote.from_dict(response.json())
+
         return response_201
 
     if response.status_code == 400:
@@ -82,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: QuoteBody,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     """Open Quote
 
      Keep a quote (with a soft hold if asked); the same ``quote_id`` again answers the quote
@@ -113,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Quote]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +135,7 @@ def sync(
     client: AuthenticatedClient,
     body: QuoteBody,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     """Open Quote
 
      Keep a quote (with a soft hold if asked); the same ``quote_id`` again answers the quote
@@ -150,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Quote
     """
 
     return sync_detailed(
@@ -165,7 +167,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: QuoteBody,
     idempotency_key: None | str | Unset = UNSET,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Quote]:
     """Open Quote
 
      Keep a quote (with a soft hold if asked); the same ``quote_id`` again answers the quote
@@ -182,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Quote]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +202,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: QuoteBody,
     idempotency_key: None | str | Unset = UNSET,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Quote | None:
     """Open Quote
 
      Keep a quote (with a soft hold if asked); the same ``quote_id`` again answers the quote
@@ -217,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Quote
     """
 
     return (

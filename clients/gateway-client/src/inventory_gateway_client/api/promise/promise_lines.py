@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
+from ...models.promise import Promise
 from ...models.promise_body import PromiseBody
 from ...types import Response
 
@@ -31,9 +32,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Promise.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -79,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PromiseBody,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     """Promise Lines
 
      The promise of several lines, and the date all of them can ship.
@@ -106,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Promise]
     """
 
     kwargs = _get_kwargs(
@@ -124,7 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PromiseBody,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     """Promise Lines
 
      The promise of several lines, and the date all of them can ship.
@@ -138,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Promise
     """
 
     return sync_detailed(
@@ -151,7 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PromiseBody,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     """Promise Lines
 
      The promise of several lines, and the date all of them can ship.
@@ -165,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Promise]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +183,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PromiseBody,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     """Promise Lines
 
      The promise of several lines, and the date all of them can ship.
@@ -195,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Promise
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
+from ...models.promise import Promise
 from ...types import UNSET, Response
 
 
@@ -39,9 +40,10 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Promise.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -87,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -102,7 +104,7 @@ def sync_detailed(
     sku: str,
     location: str,
     quantity: float | str,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     """Promise One
 
      How many are available now, and on which dates the rest arrives from open purchase
@@ -118,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Promise]
     """
 
     kwargs = _get_kwargs(
@@ -140,7 +142,7 @@ def sync(
     sku: str,
     location: str,
     quantity: float | str,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     """Promise One
 
      How many are available now, and on which dates the rest arrives from open purchase
@@ -156,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Promise
     """
 
     return sync_detailed(
@@ -173,7 +175,7 @@ async def asyncio_detailed(
     sku: str,
     location: str,
     quantity: float | str,
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | Promise]:
     """Promise One
 
      How many are available now, and on which dates the rest arrives from open purchase
@@ -189,7 +191,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | Promise]
     """
 
     kwargs = _get_kwargs(
@@ -209,7 +211,7 @@ async def asyncio(
     sku: str,
     location: str,
     quantity: float | str,
-) -> Any | ErrorBody | None:
+) -> ErrorBody | Promise | None:
     """Promise One
 
      How many are available now, and on which dates the rest arrives from open purchase
@@ -225,7 +227,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | Promise
     """
 
     return (
