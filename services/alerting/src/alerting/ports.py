@@ -18,7 +18,7 @@ from inventory_runtime.uow import UnitOfWorkProtocol
 
 from alerting.domain import Alert, Rule
 from alerting.domain.forecasts import ForecastPeriod
-from alerting.domain.grid import Rollups
+from alerting.domain.grid import Forecasts, Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.language import RuleDefinition
 from alerting.domain.movements import DayChange
@@ -115,6 +115,13 @@ class KpiStore(Protocol):
         """The stock points' roll-ups (weeks, or days) from `start` to the period of `today`,
         with the last one before `start`, column by column in the order of `keys` (`every`:
         they are every stock point, in the order `points` lists them)."""
+        ...
+
+    async def measured(
+        self, keys: Sequence[Point], period: Period, start: date, today: date, *, every: bool
+    ) -> Forecasts:
+        """Planning's measured forecasts of the stock points for the periods from `start` to
+        today's, numbered as `rollups` numbers them."""
         ...
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerting.adapters.kpi_rollups import read_rollups, refresh_weeks
+from alerting.adapters.kpi_rollups import read_forecasts, read_rollups, refresh_weeks
 from alerting.adapters.tables import kpi_days, kpi_items, kpi_point_classes, kpi_points
-from alerting.domain.grid import Rollups
+from alerting.domain.grid import Forecasts, Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.movements import DayChange
 from alerting.domain.points import Point, PointFilter, StockPoint
@@ -175,6 +175,13 @@ class KpiRepository:
         """The roll-ups of the stock points (in that order) from `start` to today's period;
         `every`: they are all the stock points, as `points` lists them."""
         return await read_rollups(self._session, keys, period, start, today, every=every)
+
+    async def measured(
+        self, keys: Sequence[Point], period: Period, start: date, today: date, *, every: bool
+    ) -> Forecasts:
+        """Planning's measured forecasts of the stock points (numbered as `rollups` numbers
+        them) for the periods from `start` to today's."""
+        return await read_forecasts(self._session, keys, period, start, today, every=every)
 
     async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
         """The day rows of the stock points from `since` on, with the last one before it (so on

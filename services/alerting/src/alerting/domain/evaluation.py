@@ -12,7 +12,15 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from alerting.domain.kpis import DayRow, Period, PeriodKpis, Snapshot, change_percent, periods
+from alerting.domain.kpis import (
+    DayRow,
+    Measured,
+    Period,
+    PeriodKpis,
+    Snapshot,
+    change_percent,
+    periods,
+)
 from alerting.domain.language import (
     Absence,
     Age,
@@ -38,7 +46,8 @@ KPI_ZH = {
     "opening": "期初现存量", "closing": "期末现存量", "turnover": "库存周转率",
     "days_of_supply": "可供天数", "stockout_days": "缺货天数", "backordered": "新增缺货量",
     "on_hand": "现存量", "days_since_movement": "未动天数", "oldest_age_days": "最长库龄天数",
-    "backorder_open": "未补缺货量",
+    "backorder_open": "未补缺货量", "forecast_error": "预测误差(WAPE)",
+    "forecast_bias": "预测偏差%",
 }  # fmt: skip
 AGING_WINDOW_DAYS = 366
 
@@ -107,16 +116,23 @@ def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
 
 
 def facts_of(
-    point: StockPoint, rows: Sequence[DayRow], today: date, needs: Needs, *, live: bool = True
+    point: StockPoint,
+    rows: Sequence[DayRow],
+    today: date,
+    needs: Needs,
+    *,
+    live: bool = True,
+    measured: Mapping[Period, Measured] | None = None,
 ) -> Facts:
     """The facts of a stock point on `today`: the complete periods before it that the rule
     reads, and the stock point as it is now (`live`) or as it was when `today` began (a
     back-test: none of `today`'s rows yet, days and ages counted to `today` as the live
-    evaluation on that morning counts them)."""
-    weeks = (
-        periods(rows, "week", today - timedelta(weeks=needs.weeks), today) if needs.weeks else []
-    )
-    days = periods(rows, "day", today - timedelta(days=needs.days), today) if needs.days else []
+    evaluation on that morning counts them). `measured`: its forecasts against demand, by
+    period kind (forecast error and bias)."""
+    found = measured or {}
+    first_week, first_day = today - timedelta(weeks=needs.weeks), today - timedelta(days=needs.days)
+    weeks = periods(rows, "week", first_week, today, found.get("week")) if needs.weeks else []
+    days = periods(rows, "day", first_day, today, found.get("day")) if needs.days else []
     if live:
         return Facts(point, weeks, days, point.snapshot(rows, today))
     began = point.snapshot([r for r in rows if r.day < today], today, began=True)

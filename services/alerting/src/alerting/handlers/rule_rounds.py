@@ -19,6 +19,7 @@ from alerting.domain.evaluation import (
     subject_of,
 )
 from alerting.domain.grid import Grid, build, grid_start, now_of
+from alerting.domain.kpis import Period
 from alerting.domain.language import RuleDefinition, Scope
 from alerting.domain.points import StockPoint
 from alerting.domain.vectorised import Bools, Frame, holds
@@ -58,6 +59,13 @@ async def frame_for(
         start = grid_start(today, "day", days)
         day_rollups = await uow.kpis.rollups(keys, "day", start, today, every=every)
         day_grid = build(day_rollups, len(keys), "day", start, today)
+    forecast_periods: set[Period] = set()
+    for definition in rules:
+        forecast_periods |= definition.forecast_periods()
+    for period in sorted(forecast_periods):
+        grid = week_grid if period == "week" else day_grid
+        if grid is not None:
+            grid.measure(await uow.kpis.measured(keys, period, grid.start, today, every=every))
     last_moved = np.array([_ago(today, p.last_moved) for p in points], dtype=np.float64)
     first_seen = np.array([_ago(today, p.first_seen) for p in points], dtype=np.float64)
     now = now_of(week_grid, week_rollups, last_moved, first_seen)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from alerting.domain import Alert, Rule
 from alerting.domain.backtest import BacktestResult, backtest, history_start
 from alerting.domain.evaluation import Decision, Facts, alert_draft, decide, subject_of
+from alerting.domain.kpis import Measured, Period, period_start
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
@@ -115,4 +116,11 @@ async def backtest_rule(
         since = history_start(today, weeks, definition)
         rows = await uow.kpis.days([p.point for p in points], since)
         every_channel = len(await uow.channels.enabled_ids())
-    return backtest(definition, points, rows, today, weeks, every_channel)
+        measured: dict[Point, dict[Period, Measured]] = {}
+        for period in sorted(definition.forecast_periods()):
+            found = await uow.business.forecasts([p.point for p in points], period, since, today)
+            for key, series in found.items():
+                measured.setdefault(key, {})[period] = {
+                    period_start(f.start, period): (f.forecast, f.actual) for f in series
+                }
+    return backtest(definition, points, rows, today, weeks, every_channel, measured)
