@@ -139,7 +139,12 @@ class Grid:
             opening, closing, consumed, received, backordered = (
                 _dec(values[index, slot]) for values in figures
             )
-            forecast, actual = (_known(values[index, slot]) for values in self._measured())
+            forecast = actual = None
+            if self.forecast is not None and self.actual is not None:
+                forecast, actual = (
+                    _known(self.forecast[index, slot]),
+                    _known(self.actual[index, slot]),
+                )
             found.append(PeriodKpis(
                 self.start + timedelta(days=length * slot), self.period, opening, closing,
                 consumed, received, backordered, int(self.stockout_days[index, slot]), length,
