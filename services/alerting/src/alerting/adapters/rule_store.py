@@ -28,6 +28,20 @@ def _columns(definition: RuleDefinition) -> dict[str, Any]:
     return {**{c: body.pop(c) for c in RULE_COLUMNS}, "params": body}
 
 
+_PARSED: dict[tuple[str, int, datetime], RuleDefinition] = {}
+"""Stored rules as the language read them, by id, version and when they were saved: every
+change is a new version, so a consumed run does not validate every rule again."""
+
+
+def _parsed(row: Any) -> RuleDefinition:
+    key = (row["id"], row["version"], row["updated_at"])
+    if key not in _PARSED:
+        if len(_PARSED) > 10_000:
+            _PARSED.clear()
+        _PARSED[key] = definition_of(dict(row))
+    return _PARSED[key]
+
+
 class RuleBook:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -36,7 +50,7 @@ class RuleBook:
         """The enabled KPI rules, by id."""
         query = select(rules).where(rules.c.kind == KPI, rules.c.enabled).order_by(rules.c.id)
         found = (await self._session.execute(query)).mappings().all()
-        return [(row["id"], definition_of(dict(row))) for row in found]
+        return [(row["id"], _parsed(row)) for row in found]
 
     async def row(self, rule_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
         query = select(rules).where(rules.c.id == rule_id)
@@ -119,12 +133,13 @@ class RuleBook:
             .with_for_update(skip_locked=True)
         )
         found = (await self._session.execute(query)).mappings().all()
-        return [(row["id"], definition_of(dict(row))) for row in found]
+        return [(row["id"], _parsed(row)) for row in found]
 
-    async def schedule(self, rule_id: str, at: datetime) -> None:
-        await self._session.execute(
-            update(rules).where(rules.c.id == rule_id).values(next_evaluation_at=at)
-        )
+    async def schedule(self, due: Sequence[tuple[str, datetime]]) -> None:
+        """Each rule's next evaluation, in one statement."""
+        if due:
+            rule_ids, at = (list(column) for column in zip(*due, strict=True))
+            await self._session.execute(_SCHEDULE, {"rule_ids": rule_ids, "at": at})
 
     async def quiet_among(
         self, wanted: Sequence[tuple[str, str, int]], now: datetime
@@ -169,6 +184,11 @@ class RuleBook:
         await self._session.execute(_ENQUEUE, params)
 
 
+_SCHEDULE = text(
+    """UPDATE rules SET next_evaluation_at = d.at
+         FROM unnest(CAST(:rule_ids AS text[]), CAST(:at AS timestamptz[])) AS d(rule_id, at)
+        WHERE rules.id = d.rule_id"""
+)
 _QUIET = text(
     """SELECT DISTINCT w.rule_id, w.subject
          FROM unnest(CAST(:rule_ids AS text[]), CAST(:subjects AS text[]),

@@ -87,9 +87,9 @@ async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
         points = await uow.kpis.points(PointFilter())
         found = await uow.alerts.open_among([rule_id for rule_id, _ in claimed], None)
         await evaluate_rules(claimed, points, uow, now, found, apply, every=True)
-    for rule_id, definition in claimed:
-        later = now + timedelta(minutes=definition.evaluate_every_minutes)
-        await uow.rule_book.schedule(rule_id, later)
+    await uow.rule_book.schedule(
+        [(rule_id, now + timedelta(minutes=d.evaluate_every_minutes)) for rule_id, d in claimed]
+    )
     return [rule_id for rule_id, _ in claimed]
 
 
