@@ -31,14 +31,16 @@ class Subjects:
         self._points = points
         self._of: dict[str, list[str]] = {}
         self._members: dict[str, dict[str, list[int]]] = {}
+        self._attributes: list[dict[str, str]] | None = None
 
     def of(self, dedupe_key: str) -> list[str]:
         """The subject of each stock point, in order."""
         if dedupe_key not in self._of:
-            self._of[dedupe_key] = [
-                dedupe_key.format(**{name: p.attribute(name) for name in KEY_FIELDS})
-                for p in self._points
-            ]
+            if self._attributes is None:
+                self._attributes = [
+                    {name: p.attribute(name) for name in KEY_FIELDS} for p in self._points
+                ]
+            self._of[dedupe_key] = [dedupe_key.format(**a) for a in self._attributes]
         return self._of[dedupe_key]
 
     def members(self, dedupe_key: str, subject: str) -> Ints:
