@@ -1,5 +1,6 @@
 """A round settles on arrays what `decide` settles on facts: the same subjects raise, with the
-same stock points, and the same open alerts resolve (grouping, hysteresis, orphaned alerts)."""
+same stock points, and the same open alerts resolve (grouping, hysteresis, orphaned alerts);
+an alert names the same figures whether read off the arrays or the facts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from alerting.domain.alert_text import figures, figures_of
 from alerting.domain.day_rollups import rollups_of
 from alerting.domain.evaluation import decide, facts_of, in_scope, needs_of
 from alerting.domain.grid import build, grid_start, now_of
@@ -82,3 +84,26 @@ def test_settling_on_arrays_answers_what_decide_answers(body: dict[str, Any], se
     raised = {s: [POINTS_OF[n].key for n in chosen] for s, chosen in settled.raise_.items()}
     assert raised == {s: [f.point.key for f in firing] for s, firing in decision.raise_.items()}
     assert settled.raise_ or settled.resolve  # the example is not vacuous
+
+
+FIGURED: list[dict[str, Any]] = [
+    *(body["condition"] for body in RULES),
+    {"kind": "trend", "kpi": "consumed", "periods": 3, "direction": "down"},
+    {"kind": "any", "conditions": [
+        {"kind": "threshold", "kpi": "days_of_supply", "op": "<", "value": 3},
+        {"kind": "threshold", "kpi": "backorder_open", "op": ">", "value": 0},
+        {"kind": "age", "days": 30}]},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("condition", FIGURED, ids=lambda c: str(c["kind"]))
+def test_an_alert_names_the_same_figures_from_the_arrays_as_from_the_facts(
+    condition: dict[str, Any],
+) -> None:
+    definition = RuleDefinition.model_validate(
+        {"name_zh": "规则", "name_en": "rule", "condition": condition}
+    )
+    needs = needs_of(definition)  # the whole history, as the round's year of weeks
+    scalar = [figures(definition, facts_of(point, rows, TODAY, needs))
+              for point, rows in zip(POINTS_OF, HISTORIES, strict=True)]  # fmt: skip
+    assert figures_of(definition, frame(), POINTS_OF, list(range(POINTS))) == scalar

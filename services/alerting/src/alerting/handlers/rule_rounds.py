@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 
 from alerting.domain import Alert
-from alerting.domain.evaluation import AGING_WINDOW_DAYS, Facts, Needs, needs_of
+from alerting.domain.alert_text import figures_of
+from alerting.domain.evaluation import AGING_WINDOW_DAYS, needs_of
 from alerting.domain.grid import Grid, build, grid_start, now_of
 from alerting.domain.kpis import Period
 from alerting.domain.language import RuleDefinition, Scope
@@ -24,13 +26,21 @@ from alerting.ports import KpiUoW
 
 
 @dataclass(frozen=True)
+class Firing:
+    """The stock points of an alert to raise and their figures (`alert_text.figures`)."""
+
+    points: list[StockPoint]
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What one rule's round changes: alerts to raise (subject -> the facts of the stock points
-    that fire; none in cooldown or snoozed) and open alerts that resolve."""
+    """What one rule's round changes: alerts to raise (subject -> the stock points that fire;
+    none in cooldown or snoozed) and open alerts that resolve."""
 
     rule_id: str
     definition: RuleDefinition
-    raise_: dict[str, list[Facts]]
+    raise_: dict[str, Firing]
     resolve: list[Alert]
 
 
@@ -140,12 +150,12 @@ async def evaluate_rules(
     quiet = await uow.rule_book.quiet_among(wanted, now) if wanted else set()
     outcomes = []
     for rule_id, definition, found in settled:
-        needs = needs_of(definition)
         raise_ = {
-            subject: [_facts(frame, points[n], n, needs) for n in chosen]
+            subject: Firing([points[n] for n in chosen],
+                            figures_of(definition, frame, points, chosen))
             for subject, chosen in found.raise_.items()
             if (rule_id, subject) not in quiet
-        }
+        }  # fmt: skip
         resolve = [by_rule[rule_id][subject] for subject in found.resolve]
         if raise_ or resolve:
             outcomes.append(Outcome(rule_id, definition, raise_, resolve))
@@ -156,9 +166,3 @@ def items_of(alert: Alert) -> list[str]:
     """The ``sku@location`` keys an alert of a KPI rule named when it was raised."""
     items = alert.details.get("items") or []
     return [f"{i.get('sku')}@{i.get('location')}" for i in items if isinstance(i, dict)]
-
-
-def _facts(frame: Frame, point: StockPoint, n: int, needs: Needs) -> Facts:
-    weeks = frame.weeks.periods_of(n, needs.weeks) if frame.weeks and needs.weeks else []
-    days = frame.days.periods_of(n, needs.days) if frame.days and needs.days else []
-    return Facts(point, weeks, days, frame.now.snapshot(n))

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from alerting.domain import Alert, Rule
+from alerting.domain.alert_text import draft
 from alerting.domain.backtest import BacktestResult, backtest, history_start
-from alerting.domain.evaluation import Facts, alert_draft, subject_of
+from alerting.domain.evaluation import subject_of
 from alerting.domain.kpis import Measured, Period, period_start
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
-from alerting.handlers.rule_rounds import Outcome, evaluate_rules
+from alerting.handlers.rule_rounds import Firing, Outcome, evaluate_rules
 from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
 
@@ -33,15 +34,13 @@ async def apply(outcomes: Sequence[Outcome], uow: KpiUoW, now: datetime) -> None
         if outcome.resolve:
             KPI_ALERTS.labels(outcome.rule_id, "resolved").inc(len(outcome.resolve))
     await uow.alerts.resolve_many(resolved)
-    drafted: list[tuple[Outcome, Alert, Sequence[Facts]]] = []
+    drafted: list[tuple[Outcome, Alert, Firing]] = []
     for outcome in outcomes:
         rule_id, definition = outcome.rule_id, outcome.definition
         rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
         for subject, firing in outcome.raise_.items():
-            draft = alert_draft(rule_id, definition, subject, firing)
-            drafted.append(
-                (outcome, Alert.raise_for(uow.alerts.new_id(), rule, draft, now), firing)
-            )
+            text = draft(rule_id, definition, subject, firing.items)
+            drafted.append((outcome, Alert.raise_for(uow.alerts.new_id(), rule, text, now), firing))
     added = await uow.alerts.add_many([alert for _, alert, _ in drafted])
     every_channel: list[str] | None = None
     queued: list[tuple[str, str, datetime | None]] = []
@@ -49,7 +48,7 @@ async def apply(outcomes: Sequence[Outcome], uow: KpiUoW, now: datetime) -> None
         if alert.id not in added:
             continue
         KPI_ALERTS.labels(outcome.rule_id, "raised").inc()
-        chosen = targets(outcome.definition, [item.point for item in named], now)
+        chosen = targets(outcome.definition, named.points, now)
         if chosen is None:
             if every_channel is None:
                 every_channel = await uow.channels.enabled_ids()
