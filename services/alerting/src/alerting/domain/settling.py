@@ -4,8 +4,8 @@ from the masks of its condition and recovery over every stock point of a round.
 `decide` needs each stock point's facts; a round has the answer of every stock point already
 (`vectorised.holds`), so it settles here without them: an open alert resolves when no stock
 point of its subject fires and the ones it named all meet the recovery (hysteresis), a subject
-without one raises with the stock points that fire. Only the stock points of a new alert become
-facts (its text names their figures). `test_alerting_settling.py` pins that this answers what
+without one raises with the stock points that fire (its text takes their figures off the same
+arrays, `alert_text.figures_of`). `test_alerting_settling.py` pins that this answers what
 `decide` answers."""
 
 from __future__ import annotations
