@@ -4,6 +4,7 @@ escalation)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,13 +29,13 @@ def _columns(definition: RuleDefinition) -> dict[str, Any]:
     return {**{c: body.pop(c) for c in RULE_COLUMNS}, "params": body}
 
 
-_PARSED: dict[tuple[str, int, datetime], RuleDefinition] = {}
-"""Stored rules as the language read them, by id, version and when they were saved: every
-change is a new version, so a consumed run does not validate every rule again."""
+_PARSED: dict[str, RuleDefinition] = {}
+"""Stored rules as the language read them, by their stored content (its columns and params),
+so a consumed run does not validate every enabled rule again."""
 
 
 def _parsed(row: Any) -> RuleDefinition:
-    key = (row["id"], row["version"], row["updated_at"])
+    key = json.dumps([{c: row[c] for c in RULE_COLUMNS}, row["params"]], sort_keys=True)
     if key not in _PARSED:
         if len(_PARSED) > 10_000:
             _PARSED.clear()
