@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import httpx
@@ -87,8 +87,8 @@ async def test_kpis_need_planning_read_and_refuse_a_reversed_window(app: FastAPI
 async def test_supplier_on_time_rate_and_overdue_approvals(
     runtime: ServiceRuntime, client: httpx.AsyncClient
 ) -> None:
-    today = date.today()
-    noon = datetime.combine(today, time(12), tzinfo=UTC)
+    noon = datetime.now(UTC) - timedelta(minutes=1)  # received: before now
+    today = noon.date()
     line = PurchaseOrderLine(sku="TEA-1", location="SH", quantity=D(10), unit_cost=D(1))
     receipt = ReceiptLine(sku="TEA-1", location="SH", quantity=D(10), unit_cost=D(1))
 
@@ -106,6 +106,7 @@ async def test_supplier_on_time_rate_and_overdue_approvals(
         runtime,
         released("PO-1", "SUP-1", today), released("PO-2", "SUP-1", today - timedelta(days=2)),
         released("PO-3", "SUP-2", today + timedelta(days=1)), released("PO-4", "SUP-2", today),
+        released("PO-5", "SUP-2", today - timedelta(days=7)),
         received("PO-1"), received("PO-2"), received("PO-3"), received("PO-1"),
         ApprovalRequested(request_id="AR-1", subject_type="purchase_requisition",
                           subject_id="PR-1", amount=D(100), department="ops",
@@ -119,8 +120,14 @@ async def test_supplier_on_time_rate_and_overdue_approvals(
         ApprovalGranted(request_id="AR-2", subject_type="purchase_requisition",
                         subject_id="PR-2", decided_by="wang.manager", decided_at=noon),
     )  # fmt: skip
-    rates = {row["supplier_id"]: row for row in (await client.get("/v1/kpis/suppliers")).json()}
+    # due up to tomorrow: PO-3 is due tomorrow and came early (on time); PO-4 is due today and
+    # not received (pending, not counted); PO-5 fell due last week and nothing came (overdue)
+    window = {"to": (today + timedelta(days=1)).isoformat()}
+    rates = {
+        r["supplier_id"]: r for r in (await client.get("/v1/kpis/suppliers", params=window)).json()
+    }
     assert (rates["SUP-1"]["received"], rates["SUP-1"]["on_time_rate"]) == (2, "0.5000")
-    assert (rates["SUP-2"]["received"], rates["SUP-2"]["on_time_rate"]) == (1, "1.0000")
+    sup2 = rates["SUP-2"]
+    assert (sup2["received"], sup2["overdue"], sup2["on_time_rate"]) == (1, 1, "0.5000")
     [overdue] = (await client.get("/v1/kpis/approvals")).json()
     assert (overdue["subject_type"], overdue["overdue"]) == ("purchase_requisition", 1)

@@ -91,10 +91,16 @@ async def test_a_delegate_decides_for_the_delegator_until_cancelled_and_never_ch
     assert given.status_code == 201, given.text
     mine = await client.get("/v1/delegations", headers=token_of("zhou.deputy"))
     assert [d["delegator"] for d in mine.json()] == ["wang.manager"]
+    listed = await client.get("/v1/tasks", params={"approver": "zhou.deputy"}, headers=WANG)
+    assert [(t["request_id"], t["on_behalf_of"]) for t in listed.json()] == [
+        ("APR-60", "wang.manager")
+    ]
     # no chains: what zhou was given does not pass on to qian
     await client.post(
         "/v1/delegations", json=delegation("qian.temp"), headers=token_of("zhou.deputy")
     )
+    qian = await client.get("/v1/tasks", params={"approver": "qian.temp"}, headers=WANG)
+    assert qian.json() == []  # a delegation given by a delegate passes nothing on
     chained = act(client, "APR-60", "approve", token_of("qian.temp"))
     assert "not an approver" in await refused(client, session_factory, "APR-60", chained)
     ok = await act(client, "APR-60", "approve", token_of("zhou.deputy"), comment="for Wang")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from replenishment.planning import lots, plan
+from replenishment.planning.allocation import allocate_for_fill_rate
 from replenishment.planning.safety_stock import (
     ServiceCurves,
-    allocate_for_fill_rate,
     demand_distributions,
     lead_time_matrix,
     service_curves,

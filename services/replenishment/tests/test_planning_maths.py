@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from replenishment.planning import classes, prior
+from replenishment.planning.allocation import allocate_for_fill_rate
 from replenishment.planning.policy import (
     economic_order_quantity,
     order_quantities,
@@ -13,7 +14,6 @@ from replenishment.planning.policy import (
 )
 from replenishment.planning.safety_stock import (
     ServiceCurves,
-    allocate_for_fill_rate,
     demand_distributions,
     lead_time_matrix,
     level_for_targets,

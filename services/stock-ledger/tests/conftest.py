@@ -6,6 +6,7 @@ import copy
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +53,7 @@ from stock_ledger.domain import (
     PointKey,
     Posting,
 )
+from stock_ledger.domain.parking import ParkedMessage, ParkedStatus
 from stock_ledger.main import create_app
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -219,16 +221,64 @@ class FakeCostState:
         self.later: dict[PointKey, list[LaterOutbound]] = defaultdict(list)
 
 
+class FakeParking:
+    """In-memory `ParkingRepository`."""
+
+    def __init__(self) -> None:
+        self.parked: dict[str, ParkedMessage] = {}
+
+    async def park(self, message: ParkedMessage) -> None:
+        self.parked.setdefault(message.event_id, message)
+
+    async def waiting_for(
+        self, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[ParkedMessage]:
+        return [
+            m for m in self.parked.values() if m.status == "waiting"
+            and (set(m.waiting_skus) & set(skus) or set(m.waiting_locations) & set(locations))
+        ]  # fmt: skip
+
+    async def settle(self, event_id: str) -> None:
+        del self.parked[event_id]
+
+    async def keep(
+        self,
+        event_id: str,
+        status: ParkedStatus,
+        reason: str,
+        skus: Sequence[str] = (),
+        locations: Sequence[str] = (),
+    ) -> None:
+        self.parked[event_id] = replace(
+            self.parked[event_id], status=status, reason=reason,
+            waiting_skus=tuple(skus), waiting_locations=tuple(locations),
+        )  # fmt: skip
+
+    async def find(self, status: ParkedStatus | None, limit: int) -> list[ParkedMessage]:
+        return [m for m in self.parked.values() if status in (None, m.status)][:limit]
+
+    async def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for message in self.parked.values():
+            found[message.status] = found.get(message.status, 0) + 1
+        return found
+
+
 class FakeLedgerUoW(FakeUnitOfWork):
     """`LedgerUoW` in memory."""
 
     def __init__(self) -> None:
         super().__init__(source="/services/stock-ledger")
         self._ledger = FakeRepository(self.track)
+        self._parking = FakeParking()
 
     @property
     def ledger(self) -> FakeRepository:
         return self._ledger
+
+    @property
+    def parking(self) -> FakeParking:
+        return self._parking
 
 
 @pytest.fixture

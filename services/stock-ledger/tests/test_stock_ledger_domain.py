@@ -146,6 +146,19 @@ async def test_unknown_sku_and_location_are_named_per_line(
     assert [p.field for p in invalid.value.problems] == ["lines.1.sku", "lines.1.location"]
     assert "GHOST" in invalid.value.problems[0].problem
     assert uow.ledger.balances == {}
+    # only master data is missing: a message naming them may wait for it (handlers.parking)
+    assert (invalid.value.missing_skus, invalid.value.missing_locations) == (("GHOST",), ("MARS",))
+    assert invalid.value.only_master_data_missing
+
+
+async def test_a_document_wrong_in_more_than_its_master_data_cannot_wait_for_it(
+    uow: FakeLedgerUoW, make: type[Make]
+) -> None:
+    await seed(uow, make)
+    with pytest.raises(InvalidDocument) as invalid:
+        await post(uow, make, make.issue("ISS-9", ("GHOST", WH, "0")))
+    assert invalid.value.missing_skus == ("GHOST",)
+    assert not invalid.value.only_master_data_missing  # the quantity is wrong too
 
 
 async def test_same_document_posts_once_and_a_different_one_under_its_id_conflicts(

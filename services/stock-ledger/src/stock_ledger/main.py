@@ -16,7 +16,7 @@ from inventory_runtime.kpi import kpi_job
 
 from stock_ledger import metrics
 from stock_ledger.adapters import LedgerUnitOfWork, aging
-from stock_ledger.api import counting, documents, forms, receipts, reports, ui
+from stock_ledger.api import counting, documents, forms, parking, receipts, reports, ui
 from stock_ledger.config import StockLedgerSettings
 from stock_ledger.consumer import approvals_subscription, subscription
 
@@ -63,6 +63,7 @@ def create_app(settings: StockLedgerSettings) -> FastAPI:
             receipts.router,
             forms.router,
             reports.router,
+            parking.router,
             counting.router,
             ui.router,
         ],

@@ -13,6 +13,7 @@ from inventory_runtime.kpi import Sessions, publish
 from prometheus_client import Gauge
 
 from stock_ledger.adapters import kpis
+from stock_ledger.adapters.parking import SqlParking
 from stock_ledger.adapters.tables import AGING_BUCKETS
 
 POINT = ["location", "category", "class"]
@@ -81,8 +82,18 @@ def publish_figures(rows: list[dict[str, Any]]) -> None:
     )
 
 
+PARKED = Gauge(
+    "inventory_ledger_parked_messages",
+    "Goods receipts and shipments waiting for their item or location (status waiting), or "
+    "that could not post once it came (failed).",
+    ["status"],
+)
+
+
 async def refresh(sessions: Sessions) -> None:
-    """Read the figures (one query) and publish every gauge."""
+    """Read the figures (one query) and publish every gauge; then the parked messages."""
     async with sessions() as session:
         rows = await kpis.stock_figures(session, utc_now().date())
+        parked = await SqlParking(session).counts()
     publish_figures(rows)
+    publish(PARKED, {(status,): parked.get(status, 0) for status in ("waiting", "failed")})

@@ -25,6 +25,7 @@ from stock_ledger.domain import (
 )
 from stock_ledger.domain.counting import CountApproval, CountTask, Variance
 from stock_ledger.domain.forms import FormDefinition
+from stock_ledger.domain.parking import ParkedMessage, ParkedStatus
 
 
 class CostState(Protocol):
@@ -101,11 +102,35 @@ class FormRepository(Protocol):
     async def load_form(self, document_type: str, version: int | None = None) -> FormDefinition: ...
 
 
+class ParkingRepository(Protocol):
+    """Messages waiting for their master data (`domain.parking`)."""
+
+    async def park(self, message: ParkedMessage) -> None: ...
+    async def waiting_for(
+        self, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[ParkedMessage]: ...
+    async def settle(self, event_id: str) -> None: ...
+    async def keep(
+        self,
+        event_id: str,
+        status: ParkedStatus,
+        reason: str,
+        skus: Sequence[str] = (),
+        locations: Sequence[str] = (),
+    ) -> None: ...
+    async def find(self, status: ParkedStatus | None, limit: int) -> list[ParkedMessage]: ...
+    async def counts(self) -> dict[str, int]: ...
+
+
 class LedgerUoW(UnitOfWorkProtocol, Protocol):
-    """A unit of work with the ledger on it (posting, master data)."""
+    """A unit of work with the ledger on it (posting, master data) and the messages waiting
+    for master data."""
 
     @property
     def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def parking(self) -> ParkingRepository: ...
 
 
 class CountingUoW(LedgerUoW, Protocol):

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.adapters.tables import kpi_approvals, kpi_forecasts, kpi_purchase_orders
+from alerting.domain.business_rules import Delivery, Request
 from alerting.domain.forecasts import ForecastPeriod, measured
 from alerting.domain.points import Point
 
@@ -56,19 +57,6 @@ class BusinessKpis:
             )
         )
 
-    async def supplier_deliveries(self, start: date, end: date) -> list[tuple[str, int, int]]:
-        """Per supplier: purchase orders first received in [start, end] and how many of them
-        by their expected date."""
-        received_on = func.date(func.timezone("UTC", PO.c.first_received_at))
-        on_time = func.count().filter(received_on <= PO.c.expected_receipt_date)
-        query = (
-            select(PO.c.supplier_id, func.count(), on_time)
-            .where(received_on >= start, received_on <= end)
-            .group_by(PO.c.supplier_id)
-            .order_by(PO.c.supplier_id)
-        )
-        return [(s, int(n), int(o)) for s, n, o in (await self._session.execute(query)).all()]
-
     async def overdue_approvals(self) -> list[tuple[str, int, datetime | None]]:
         """Per subject type: undecided requests past due, and since when the oldest is."""
         a = kpi_approvals.c
@@ -79,6 +67,22 @@ class BusinessKpis:
             .order_by(a.subject_type)
         )
         return [(t, int(n), since) for t, n, since in (await self._session.execute(query)).all()]
+
+    async def deliveries(self, since: date) -> list[Delivery]:
+        """The purchase orders due on or after `since`."""
+        query = select(PO.c.supplier_id, PO.c.expected_receipt_date, PO.c.first_received_at)
+        rows = await self._session.execute(query.where(PO.c.expected_receipt_date >= since))
+        return [Delivery(supplier, expected, at) for supplier, expected, at in rows.all()]
+
+    async def overdue_requests(self, since: datetime | None = None) -> list[Request]:
+        """The approval requests that went overdue and are undecided, or (with `since`) were
+        decided after it: what was overdue at any moment from `since` on."""
+        a = kpi_approvals.c
+        undecided = a.decided_at.is_(None)
+        which = undecided if since is None else undecided | (a.decided_at >= since)
+        query = select(a.subject_type, a.overdue_since, a.decided_at)
+        rows = await self._session.execute(query.where(a.overdue_since.is_not(None), which))
+        return [Request(kind, overdue, decided) for kind, overdue, decided in rows.all()]
 
     async def forecast(self, event: ForecastAccuracyMeasured) -> None:
         """A stock point's forecast against the demand of a closed period (measured again:

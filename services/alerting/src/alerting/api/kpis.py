@@ -13,7 +13,8 @@ from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel, Field
 
 from alerting.api import Limit, Uow
-from alerting.domain.kpis import Period, PeriodKpis, on_time_rate
+from alerting.domain.business_rules import on_time_by_supplier
+from alerting.domain.kpis import Period, PeriodKpis
 from alerting.domain.points import Grouping, PointFilter, grouped
 
 router = secured_router(prefix="/v1", tags=["kpis"])
@@ -133,9 +134,10 @@ async def stock_points(
 
 class SupplierRow(BaseModel):
     supplier_id: str
-    received: int = Field(description="Purchase orders first received in the window.")
-    on_time: int = Field(description="Of those, received by their expected receipt date.")
-    on_time_rate: Decimal | None
+    received: int = Field(description="Purchase orders due in the window and received.")
+    on_time: int = Field(description="Of those, first received by their expected date.")
+    overdue: int = Field(description="Due in the window, past due and nothing received.")
+    on_time_rate: Decimal | None = Field(description="on time / (received + overdue)")
 
 
 class OverdueApprovals(BaseModel):
@@ -150,17 +152,18 @@ async def suppliers(
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> list[SupplierRow]:
-    """Supplier on-time rate (准时交货率) over purchase orders first received from `from` to
-    `to` (default: the last 8 weeks)."""
+    """Supplier on-time rate (准时交货率) over the purchase orders due from `from` to `to`
+    (default: the last 8 weeks) whose outcome is known (`domain.business_rules.OnTime`)."""
     end = end or utc_now().date()
     start = start or end - timedelta(weeks=8)
     _check_window(start, end)
     async with uow:
-        found = await uow.business.supplier_deliveries(start, end)
+        found = on_time_by_supplier(await uow.business.deliveries(start), start, end, utc_now())
     return [
-        SupplierRow(supplier_id=s, received=n, on_time=o, on_time_rate=on_time_rate(n, o))
-        for s, n, o in found
-    ]
+        SupplierRow(supplier_id=supplier, received=counted.received, on_time=counted.on_time,
+                    overdue=counted.overdue, on_time_rate=counted.rate)
+        for supplier, counted in found.items()
+    ]  # fmt: skip
 
 
 @router.get("/kpis/approvals", response_model=list[OverdueApprovals], dependencies=Reader)

@@ -158,7 +158,9 @@ def holds(condition: Condition, facts: Facts, back: int = 0) -> bool:
         return facts.now.on_hand > 0 and idle is not None and idle > condition.days
     if isinstance(condition, AllOf):
         return all(holds(inner, facts, back) for inner in condition.conditions)
-    return any(holds(inner, facts, back) for inner in condition.conditions)
+    if isinstance(condition, AnyOf):
+        return any(holds(inner, facts, back) for inner in condition.conditions)
+    raise TypeError(f"{condition.kind} is not a stock point condition (domain.business_rules)")
 
 
 KPI_NOW = frozenset({"on_hand", "days_since_movement", "oldest_age_days", "backorder_open"})

@@ -79,7 +79,8 @@ def days_of_supply(on_hand: Decimal, consumed: Decimal, days: int) -> Decimal | 
 
 def on_time_rate(received: int, on_time: int) -> Decimal | None:
     """Supplier on-time rate (准时交货率): purchase orders first received by their expected
-    date / purchase orders first received; None when none was received."""
+    date / purchase orders judged (received, or overdue: `business_rules.OnTime`); None when
+    none was judged."""
     return (Decimal(on_time) / received).quantize(RATIO) if received else None
 
 
@@ -188,8 +189,7 @@ PERIOD_KPIS = (
     "forecast_bias",
 )
 """The KPIs a period has, by the names rules and the API use."""
-Measured = Mapping[date, tuple[Decimal, Decimal]]
-"""A stock point's measured forecasts of one period kind: period start -> (forecast, actual)."""
+Measured = Mapping[date, tuple[Decimal, Decimal]]  # period start -> (forecast, actual)
 
 
 def periods(

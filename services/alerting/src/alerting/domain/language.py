@@ -17,15 +17,23 @@ escalation. Conditions:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from alerting.domain.business_language import (
+    SUBJECT_FIELDS,
+    SUBJECT_KEYS,
+    BusinessCondition,
+    Op,
+    OverdueApprovals,
+    SupplierOnTime,
+    placeholders,
+)
 from alerting.domain.kpis import PERIOD_KPIS, Period
 from alerting.domain.rules import Severity
 
@@ -41,7 +49,6 @@ AnyKpi = Literal[
 """The period KPIs and those of the stock point now (on hand, idle days, age, backorders)."""
 FORECASTS = ("forecast_error", "forecast_bias")
 """The period KPIs of planning's measured forecasts (`domain.forecasts`)."""
-Op = Literal["<", "<=", ">", ">=", "==", "!="]
 KEY_FIELDS = ("sku", "location", "category", "abc_class")
 DEFAULT_KEY = "{sku}@{location}"
 assert set(PeriodKpi.__args__) == set(PERIOD_KPIS)  # type: ignore[attr-defined]
@@ -115,7 +122,7 @@ class AnyOf(_Strict):
 
 
 Condition = Annotated[
-    Threshold | Change | Consecutive | Trend | Age | Absence | AllOf | AnyOf,
+    Threshold | Change | Consecutive | Trend | Age | Absence | AllOf | AnyOf | BusinessCondition,
     Field(discriminator="kind"),
 ]
 
@@ -127,6 +134,7 @@ class Scope(_Strict):
     categories: list[str] = []
     locations: list[str] = []
     skus: list[str] = []
+    suppliers: list[str] = []  # rules on supplier on-time only
 
 
 class QuietHours(_Strict):
@@ -189,18 +197,41 @@ class RuleDefinition(_Strict):
     @field_validator("dedupe_key")
     @classmethod
     def _known_placeholders(cls, value: str) -> str:
-        unknown = sorted(set(re.findall(r"\{([^}]*)\}", value)) - set(KEY_FIELDS))
+        unknown = sorted(set(placeholders(value)) - set(KEY_FIELDS + SUBJECT_FIELDS))
         if unknown:
             raise ValueError(f"unknown placeholder(s) {unknown}; use {list(KEY_FIELDS)}")
         try:
-            value.format(**dict.fromkeys(KEY_FIELDS, "x"))
+            value.format(**dict.fromkeys(KEY_FIELDS + SUBJECT_FIELDS, "x"))
         except (ValueError, IndexError, KeyError):
             raise ValueError("unbalanced braces; write {sku}, {location}, ...") from None
         return value
 
+    @model_validator(mode="after")
+    def _one_kind_of_subject(self) -> RuleDefinition:
+        from alerting.domain.subjects import check_subjects  # it reads this module's models
+
+        check_subjects(self)
+        return self
+
+    @property
+    def business(self) -> BusinessCondition | None:
+        """The condition when it is on suppliers or approvals, not on stock points."""
+        return self.condition if isinstance(self.condition, BusinessCondition) else None
+
+    @property
+    def key(self) -> str:
+        """The dedupe key; a business rule's default is its subject's own key."""
+        business = self.business
+        if business is not None and self.dedupe_key == DEFAULT_KEY:
+            return SUBJECT_KEYS[business.kind]
+        return self.dedupe_key
+
     @property
     def grouped(self) -> bool:
-        """Several stock points share one alert (and one message)."""
+        """Several stock points (or suppliers, kinds of request) share one alert."""
+        business = self.business
+        if business is not None:
+            return SUBJECT_KEYS[business.kind] not in self.key
         return "{sku}" not in self.dedupe_key or "{location}" not in self.dedupe_key
 
     def forecast_periods(self) -> set[Period]:
@@ -235,6 +266,8 @@ def definition_of(row: Mapping[str, Any]) -> RuleDefinition:
     """A stored KPI rule (its columns and `params`) as the language reads it."""
     return RuleDefinition.model_validate({**{c: row[c] for c in RULE_COLUMNS}, **row["params"]})
 
+
+__all__ = ["OverdueApprovals", "SupplierOnTime"]  # re-exported: the language's conditions
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()

@@ -19,6 +19,7 @@ from alerting.domain.language import (
     Absence,
     Age,
     AllOf,
+    AnyOf,
     Change,
     Condition,
     Consecutive,
@@ -88,6 +89,8 @@ def holds(condition: Condition, frame: Frame, back: int = 0) -> Bools:
         figure = frame.now.oldest_age_days if isinstance(condition, Age) else (
             frame.now.days_since_movement)  # fmt: skip
         return (frame.now.on_hand > 0) & _compare(figure, ">", float(condition.days))
+    if not isinstance(condition, (AllOf, AnyOf)):
+        raise TypeError(f"{condition.kind} is not a stock point condition")
     inner = [holds(each, frame, back) for each in condition.conditions]
     combined: Bools = (np.logical_and if isinstance(condition, AllOf) else np.logical_or).reduce(
         inner

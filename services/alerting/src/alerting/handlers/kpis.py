@@ -23,6 +23,7 @@ from inventory_runtime.clock import utc_now
 from inventory_runtime.inbound import InboundEvent
 
 from alerting.domain.movements import day_changes
+from alerting.handlers.business_rules import evaluate_on_event
 from alerting.handlers.rules import evaluate_touched
 from alerting.ports import KpiUoW
 
@@ -88,6 +89,7 @@ async def record_goods_received(message: InboundEvent[GoodsReceived], uow: KpiUo
     """Goods arrived against a purchase order (the first arrival decides if it was on time)."""
     if message.data.purchase_order_id is not None:
         await uow.business.received(message.data.purchase_order_id, message.data.received_at)
+        await evaluate_on_event("supplier_on_time", uow, utc_now())
 
 
 async def record_approval(message: InboundEvent[ApprovalEvent], uow: KpiUoW) -> None:
@@ -101,3 +103,4 @@ async def record_approval(message: InboundEvent[ApprovalEvent], uow: KpiUoW) -> 
     else:
         changes["decided_at"] = at
     await uow.business.approval(event.request_id, changes)
+    await evaluate_on_event("overdue_approvals", uow, utc_now())

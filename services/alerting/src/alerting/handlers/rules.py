@@ -14,6 +14,7 @@ from alerting.domain.kpis import Measured, Period, period_start
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
+from alerting.handlers.business_rules import backtest_business_rule, evaluate_business
 from alerting.handlers.rule_rounds import Firing, Outcome, evaluate_rules
 from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
@@ -63,7 +64,8 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
     which sees the whole group (one message for all of it).
 
     The stock points, their roll-ups and the open alerts are read once for all rules."""
-    rules = [(i, d) for i, d in await uow.rule_book.enabled() if not d.grouped]
+    enabled = await uow.rule_book.enabled()
+    rules = [(i, d) for i, d in enabled if not d.grouped and d.business is None]
     if not rules or not keys:
         return
     with RULE_EVALUATION_SECONDS.labels("event").time():
@@ -83,9 +85,11 @@ async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
     if not claimed:
         return []
     with RULE_EVALUATION_SECONDS.labels("schedule").time():
-        points = await uow.kpis.points(PointFilter())
-        found = await uow.alerts.open_among([rule_id for rule_id, _ in claimed], None)
-        await evaluate_rules(claimed, points, uow, now, found, apply, every=True)
+        on_points = [(i, d) for i, d in claimed if d.business is None]
+        points = await uow.kpis.points(PointFilter()) if on_points else []
+        found = await uow.alerts.open_among([rule_id for rule_id, _ in on_points], None)
+        await evaluate_rules(on_points, points, uow, now, found, apply, every=True)
+        await evaluate_business([(i, d) for i, d in claimed if d.business], uow, now)
     await uow.rule_book.schedule(
         [(rule_id, now + timedelta(minutes=d.evaluate_every_minutes)) for rule_id, d in claimed]
     )
@@ -110,6 +114,8 @@ async def backtest_rule(
     definition: RuleDefinition, weeks: int, uow: KpiUoW, now: datetime
 ) -> BacktestResult:
     """Run the rule over the last `weeks` weeks of the KPI store (nothing is stored or sent)."""
+    if definition.business is not None:
+        return await backtest_business_rule(definition, weeks, uow, now)
     scope = definition.scope
     where = PointFilter(scope.skus, scope.locations, scope.categories, scope.abc_classes)
     today = now.date()

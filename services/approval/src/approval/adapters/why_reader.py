@@ -116,6 +116,9 @@ class WhyReader:
         return readings
 
 
+TOKEN_TIMEOUT_SECONDS = 10.0
+
+
 def why_reader_of(
     replenishment_url: str,
     reservation_url: str,
@@ -124,9 +127,14 @@ def why_reader_of(
     client_secret: str,
     timeout_seconds: float,
 ) -> WhyReader:
-    """A reader with its own HTTP client (the same short timeout for the token and the reads)."""
+    """A reader with its own HTTP clients: the reads wait `timeout_seconds` (the page shows
+    what came in time); the service token, fetched once and reused until it nears expiry,
+    waits longer (`TOKEN_TIMEOUT_SECONDS`), since without it no read can start."""
     http = httpx.AsyncClient(
         timeout=timeout_seconds, limits=httpx.Limits(max_connections=50), follow_redirects=False
     )
-    tokens = ServiceToken(token_url, client_id, client_secret, http=http)
+    token_http = httpx.AsyncClient(
+        timeout=max(timeout_seconds, TOKEN_TIMEOUT_SECONDS), follow_redirects=False
+    )
+    tokens = ServiceToken(token_url, client_id, client_secret, http=token_http)
     return WhyReader(replenishment_url, reservation_url, tokens, http)

@@ -13,11 +13,14 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 from inventory_runtime.auth.principal import Principal
 from inventory_runtime.auth.routes import require, secured_router
+from inventory_runtime.clock import utc_now
 from inventory_runtime.errors import ApiError, field_problems
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from approval import handlers
+from approval.adapters.task_list import TaskRow
 from approval.api import Limit, Uow
+from approval.api.delegated import delegated_tasks
 from approval.api.views import (
     ApprovalDetail,
     ApprovalSummary,
@@ -79,14 +82,23 @@ async def list_tasks(
     status: Literal["pending", "approved", "rejected"] = "pending",
     limit: Limit = 100,
 ) -> list[TaskListItem]:
-    """Tasks by status; with `approver`, the pending tasks that approver may act on (or the
-    tasks they decided); 404 for a login holding no role and named on no task."""
+    """Tasks by status; with `approver`, the pending tasks that approver may act on, their
+    own and those their running delegations let them decide (`on_behalf_of` names whose), or
+    the tasks they decided; 404 for a login holding no role, given no delegation and named on
+    no task."""
+    delegated: dict[TaskRow, str] = {}
     async with uow:
-        known = approver is None or await uow.approvers.of(approver)
+        known = approver is None or bool(await uow.approvers.of(approver))
+        known = known or bool(await uow.delegations.to(str(approver)))
         if not known and not await uow.task_list.names(str(approver)):
             raise ApiError(404, "not_found", f"unknown approver {approver!r}")
         rows = await uow.task_list.find(approver=approver, status=status, limit=limit)
-    return [task_list_item(row) for row in rows]
+        if approver is not None and status == "pending":
+            seen = {row.request_id for row in rows}
+            delegated = await delegated_tasks(uow, approver, seen, utc_now())
+    listed = [task_list_item(row) for row in rows]
+    listed += [task_list_item(row, on_behalf_of=whose) for row, whose in delegated.items()]
+    return listed[:limit]
 
 
 class DecisionBody(BaseModel):

@@ -16,7 +16,6 @@ without 'unsafe-inline' (`PAGE_HEADERS`). Who acts is the signed-in person, neve
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -31,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader
 from approval import domain, handlers
 from approval.adapters.task_list import TaskRow
 from approval.api import Uow, links
+from approval.api.delegated import INBOX_LIMIT, delegated_tasks
 from approval.api.page_forms import FLASH_COOKIE, back_to, first, read_form, take_flash
 from approval.api.page_text import PAGE_HEADERS, TEXT, Lang, choose_lang, shown, when
 from approval.api.why import WhyReaderDep, why_of
@@ -53,7 +53,6 @@ STATIC_FILES = {
     "inbox.js": "text/javascript; charset=utf-8",
     "inbox.css": "text/css; charset=utf-8",
 }
-INBOX_LIMIT = 500
 Action = Literal["approve", "reject", "transfer", "comment", "withdraw", "resubmit"]
 LangQuery = Annotated[str | None, Query(max_length=5)]
 REFUSALS = (NotAuthorized, AlreadyDecided, WrongStatus, ReasonRequired, InvalidInput)
@@ -64,24 +63,6 @@ def by_due(rows: list[TaskRow], *, descending: bool) -> list[TaskRow]:
     dated = [(r.due_at, r) for r in rows if r.due_at is not None]
     dated.sort(key=lambda pair: pair[0], reverse=descending)
     return [r for _, r in dated] + [r for r in rows if r.due_at is None]
-
-
-async def _delegated(uow: Uow, login: str, seen: set[str], now: datetime) -> dict[TaskRow, str]:
-    """The pending tasks of those whose running delegation lets `login` decide them now (the
-    rules of `handlers.may_decide`), each with its delegator."""
-    found: dict[TaskRow, str] = {}
-    for delegation in await uow.delegations.to(login):
-        theirs = await uow.task_list.find(
-            approver=delegation.delegator, status="pending", limit=INBOX_LIMIT
-        )
-        for row in theirs:
-            if row.request_id in seen or not delegation.covers(row.flow_id, now):
-                continue
-            instance = await uow.instances.get(row.request_id)
-            if instance is not None and await handlers.may_decide(uow, instance, login, now):
-                found[row] = delegation.delegator
-                seen.add(row.request_id)
-    return found
 
 
 def render_page(name: str, request: Request, actor: Principal, lang: Lang, **values: Any) -> str:
@@ -112,7 +93,7 @@ async def inbox(
     now = utc_now()
     async with uow:
         rows = await uow.task_list.find(approver=actor.id, status="pending", limit=INBOX_LIMIT)
-        delegated = await _delegated(uow, actor.id, {r.request_id for r in rows}, now)
+        delegated = await delegated_tasks(uow, actor.id, {r.request_id for r in rows}, now)
     rows = by_due(rows + list(delegated), descending=sort == "-due")
     chosen = lang_of(request, actor, lang)
     page = render_page(

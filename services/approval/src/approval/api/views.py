@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from approval.adapters.task_list import TaskRow
 from approval.domain import ApprovalInstance, AuditEntry, Task
@@ -93,6 +93,9 @@ class TaskListItem(BaseModel):
     approver: str | None
     decided_at: datetime | None
     mode: str = "single"
+    on_behalf_of: str | None = Field(
+        None, description="Whose task this is, when the approver may decide it as their delegate."
+    )
 
 
 def _task_view(task: Task) -> TaskView:
@@ -144,5 +147,5 @@ def detail(instance: ApprovalInstance, audit: list[AuditEntry]) -> ApprovalDetai
     )
 
 
-def task_list_item(row: TaskRow) -> TaskListItem:
-    return TaskListItem(**row.__dict__)
+def task_list_item(row: TaskRow, on_behalf_of: str | None = None) -> TaskListItem:
+    return TaskListItem(**row.__dict__, on_behalf_of=on_behalf_of)

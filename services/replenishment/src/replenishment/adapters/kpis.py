@@ -23,6 +23,7 @@ LEFT JOIN LATERAL (
   WHERE p.purchase_order_id = o.purchase_order_id
 ) r ON true
 WHERE o.expected_receipt_date > :since AND o.expected_receipt_date <= :today
+  AND (r.first_receipt IS NOT NULL OR o.expected_receipt_date < :today)  -- not pending
 GROUP BY o.supplier_id
 """
 REQUISITIONS = """
@@ -45,8 +46,9 @@ async def forecast_errors(session: AsyncSession) -> dict[tuple[str, str], Foreca
 
 
 async def deliveries(session: AsyncSession, since: date, today: date) -> dict[str, tuple[int, int]]:
-    """supplier -> (purchase orders due in (since, today], of them first received by the
-    expected date)."""
+    """supplier -> (purchase orders due in (since, today] that were received or are overdue
+    (one due today and not received is pending, not counted), of them first received by the
+    expected date): alerting's `OnTime` over the same orders."""
     rows = await session.execute(text(ON_TIME), {"since": since, "today": today})
     return {r.supplier: (r.due, r.on_time) for r in rows}
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from replenishment.planning import classes, lots, prior, safety_stock
+from replenishment.planning.allocation import PriceMemo, allocate_for_fill_rate
 from replenishment.planning.classes import AbcCuts, FloatArray, StrArray, XyzCuts
 from replenishment.planning.forecast import Forecasts, ForecastSettings, forecast_items
 from replenishment.planning.policy import PolicyLevels, economic_order_quantity, policy_levels
@@ -227,21 +228,26 @@ _CURVE_FIELDS = ("unit", "short", "on_hand", "cycle", "mean_demand")
 
 
 def finish(
-    base: Groundwork, terms: ItemTerms, settings: PlanningSettings, overall_fill_rate: float | None
+    base: Groundwork,
+    terms: ItemTerms,
+    settings: PlanningSettings,
+    overall_fill_rate: float | None,
+    prices: PriceMemo | None = None,
 ) -> Plan:
-    """Protection levels for the targets, then reorder point, order-up-to and EOQ."""
+    """Protection levels for the targets, then reorder point, order-up-to and EOQ; `prices`
+    keeps the fill-rate allocation's tried prices for the next call on the same groundwork."""
     curves = base.curves
     targets = np.array([settings.service_levels.get(c, 0.9) for c in base.abc], dtype=float)
     if overall_fill_rate is not None:
-        protection, overall = safety_stock.allocate_for_fill_rate(
-            curves, terms.unit_cost, overall_fill_rate
+        protection, overall = allocate_for_fill_rate(
+            curves, terms.unit_cost, overall_fill_rate, memo=prices
         )
         targets = np.full(len(targets), overall_fill_rate)
     else:
         protection = safety_stock.level_for_targets(curves, targets, settings.service_measure)
     steps = np.rint(protection / curves.unit).astype(int)
     rows = np.arange(len(steps))
-    expected = curves.fill_rate()[rows, steps]
+    expected = curves.fill_rate_at(steps)
     if overall_fill_rate is None:
         demand = curves.mean_demand.sum()
         overall = 1 - curves.short[rows, steps].sum() / demand if demand > 0 else 1.0

@@ -45,6 +45,12 @@ class ServiceCurves:
                 self.mean_demand[:, None] > 0, 1 - self.short / self.mean_demand[:, None], 1.0
             )
 
+    def fill_rate_at(self, steps: np.ndarray) -> FloatArray:
+        """Each item's fill rate at its own grid level (`fill_rate()` read at one column)."""
+        short = self.short[np.arange(len(steps)), steps]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.mean_demand > 0, 1 - short / self.mean_demand, 1.0)
+
 
 def lead_time_matrix(lead_times: FloatArray, max_periods: int) -> FloatArray:
     """A deterministic lead time per item as a probability row (one 1.0 at its period)."""
@@ -255,36 +261,3 @@ def level_for_targets(
     first = np.where(ok.any(axis=1), ok.argmax(axis=1), achieved.shape[1] - 1)
     levels: FloatArray = first * curves.unit
     return levels
-
-
-def allocate_for_fill_rate(
-    curves: ServiceCurves, unit_cost: FloatArray, target: float, *, iterations: int = 50
-) -> tuple[FloatArray, float]:
-    """Levels that reach an overall fill rate `target` at the least expected stock value.
-
-    Lagrangian relaxation: for a price `lam` per unit short each item takes the level minimising
-    ``cost * on_hand(P) + lam * short(P)``; `lam` is bisected until the overall fill rate
-    (units short over units demanded, all items together) reaches the target. Stock goes where a
-    currency unit of it buys the most service. Returns (levels in units, expected fill rate).
-    """
-    demand = curves.mean_demand.sum()
-    cost = np.maximum(unit_cost, 1e-9)[:, None]
-    rows = np.arange(len(unit_cost))
-
-    def choose(lam: float) -> tuple[np.ndarray, float]:
-        k = np.argmin(cost * curves.on_hand + lam * curves.short, axis=1)
-        short = curves.short[rows, k].sum()
-        return k, 1.0 - short / demand if demand > 0 else 1.0
-
-    low, high = 1e-6, 1e9
-    k_high, fill_high = choose(high)
-    if fill_high < target:
-        return k_high * curves.unit, fill_high
-    for _ in range(iterations):
-        mid = np.sqrt(low * high)
-        k, fill = choose(mid)
-        if fill >= target:
-            high, k_high, fill_high = mid, k, fill
-        else:
-            low = mid
-    return k_high * curves.unit, fill_high

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from replenishment.planning import plan as planning
+from replenishment.planning.allocation import PriceMemo
 from replenishment.planning.forecast import Forecasts, ForecastSettings
 from replenishment.planning.safety_stock import ServiceCurves, lead_time_matrix
 from replenishment.simulator.engine import Outcome, replay
@@ -80,11 +81,16 @@ class SystemPolicy:
         self.planning_seconds: list[float] = []
         self.first_plan: planning.Plan | None = None
         self.forecasts: Forecasts | None = None  # the last re-plan's, for the next one
+        # each re-plan's tried prices of the fill-rate allocation, for every replay after
+        self.prices: dict[int, PriceMemo] = {}
         # called after each planning run with its seconds and the number of runs so far
         self.on_planned: Callable[[float, int], None] | None = None
 
+    def epoch(self, t: int) -> int:
+        return t - (t - self.settings.warmup + 1) % self.settings.replan_every
+
     def _groundwork(self, t: int, history: np.ndarray) -> planning.Groundwork:
-        epoch = t - (t - self.settings.warmup + 1) % self.settings.replan_every
+        epoch = self.epoch(t)
         if epoch not in self.groundwork:
             began = time.perf_counter()
             # history ends at t; the epoch's plan sees only columns up to the epoch
@@ -140,7 +146,9 @@ class SystemDecide:
         target = self.internal_target()
         if target is not None:
             self.internal[t] = target
-        result = planning.finish(base, self.policy.terms, self.policy.settings.planning, target)
+        prices = self.policy.prices.setdefault(self.policy.epoch(t), PriceMemo())
+        policy = self.policy
+        result = planning.finish(base, policy.terms, policy.settings.planning, target, prices)
         if self.policy.first_plan is None:
             self.policy.first_plan = result
         return result.protection_level, result.levels.order_quantity

@@ -10,6 +10,7 @@ from inventory_runtime.uow import UnitOfWork
 from stock_ledger.adapters.counting import SqlCountingRepository
 from stock_ledger.adapters.forms import SqlFormRepository
 from stock_ledger.adapters.ledger import SqlLedgerRepository
+from stock_ledger.adapters.parking import SqlParking
 
 
 class LedgerUnitOfWork(UnitOfWork):
@@ -20,10 +21,12 @@ class LedgerUnitOfWork(UnitOfWork):
     ledger: SqlLedgerRepository
     counting: SqlCountingRepository
     forms: SqlFormRepository
+    parking: SqlParking
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.ledger = SqlLedgerRepository(self.session, self.track)
         self.counting = SqlCountingRepository(self.session)
         self.forms = SqlFormRepository(self.session)
+        self.parking = SqlParking(self.session)
         return self

@@ -16,11 +16,27 @@ class Problem(NamedTuple):
 
 
 class InvalidDocument(Exception):
-    """The document is invalid (unknown SKU or location, bad field); nothing was posted."""
+    """The document is invalid (unknown SKU or location, bad field); nothing was posted.
+    `missing_skus` and `missing_locations` are the unknown master data it names."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        *,
+        missing_skus: Sequence[str] = (),
+        missing_locations: Sequence[str] = (),
+    ) -> None:
         self.problems = list(problems)
+        self.missing_skus = tuple(sorted(set(missing_skus)))
+        self.missing_locations = tuple(sorted(set(missing_locations)))
         super().__init__("; ".join(f"{p.field}: {p.problem}" for p in self.problems))
+
+    @property
+    def only_master_data_missing(self) -> bool:
+        """Whether the master data it names not existing yet is all that is wrong: a message
+        that arrived before its item or location can wait for them."""
+        missing = sum(p.problem.startswith("unknown ") for p in self.problems)
+        return bool(self.missing_skus or self.missing_locations) and missing == len(self.problems)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,17 @@ def check_master_data(
 ) -> None:
     """Raise `InvalidDocument` naming each field that is unknown or missing for the type."""
     problems = []
+    missing_skus, missing_locations = [], []
     kind = document.document_type
     for index, line in enumerate(document.lines):
         at = f"lines.{index}"
         if line.sku not in items:
             problems.append(Problem(f"{at}.sku", f"unknown SKU {line.sku!r} (未知物料编码)"))
+            missing_skus.append(line.sku)
         for name, code in (("location", line.location), ("to_location", line.to_location)):
             if code is not None and code not in locations:
                 problems.append(Problem(f"{at}.{name}", f"unknown location {code!r} (未知库位)"))
+                missing_locations.append(code)
         if kind == "receipt" and line.unit_cost is None:
             problems.append(Problem(f"{at}.unit_cost", "a receipt line needs a unit cost"))
         if kind == "transfer" and line.to_location is None:
@@ -40,7 +43,9 @@ def check_master_data(
         if item is not None and item.expiry_managed and kind == "receipt" and not line.expiry_date:
             problems.append(Problem(f"{at}.expiry_date", "the item is expiry-managed"))
     if problems:
-        raise InvalidDocument(problems)
+        raise InvalidDocument(
+            problems, missing_skus=missing_skus, missing_locations=missing_locations
+        )
 
 
 def consuming_points(document: Document) -> set[PointKey]:

@@ -12,6 +12,7 @@ from stock_ledger.adapters.tables.ledger import (
     locations,
 )
 from stock_ledger.adapters.tables.metadata import metadata, runtime_tables
+from stock_ledger.adapters.tables.parking import parked_messages
 from stock_ledger.adapters.tables.stock import (
     AGING_BUCKETS,
     aging_points,
@@ -40,5 +41,6 @@ __all__ = [
     "ledger_entries",
     "locations",
     "metadata",
+    "parked_messages",
     "runtime_tables",
 ]
