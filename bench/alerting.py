@@ -7,6 +7,8 @@
    consecutive drops, days-of-supply threshold, trend, absence, age, all/any), scoped by ABC
    class, category or location, half of them grouping their stock points.
    The weekly roll-ups are built from the day rows by the store's own SQL (`REBUILD`).
+   `--channels` enabled webhook channels (no rule names one, so every alert is queued to each,
+   as a notification row; nothing is sent: the dispatcher does not run).
 3. **Full evaluation**: every rule due at once, evaluated by the rule job's round
    (`adapters.rule_job.run_due`: the due rules claimed together, one read of the roll-ups,
    conditions vectorised). Twice: the first round raises the alerts, the second (every rule
@@ -77,6 +79,10 @@ SEED_SQL = [
               LATERAL (SELECT CAST(:first AS date) + d AS day) AS on_day
         WHERE extract(isodow FROM day) IN (2, 5)""",
 ]
+CHANNELS_SQL = """INSERT INTO channels (id, name, kind, config)
+    SELECT 'chn_bench_' || n, 'bench ' || n, 'webhook',
+           jsonb_build_object('url', 'http://127.0.0.1:9/bench-' || n)
+      FROM generate_series(1, :channels) AS n"""
 CONDITIONS: list[dict[str, Any]] = [
     {"kind": "change", "kpi": "sell_through", "op": "<", "percent": -20},
     {"kind": "consecutive", "periods": 2,
@@ -103,13 +109,15 @@ def rule(n: int) -> RuleDefinition:
     })  # fmt: skip
 
 
-async def seed(url: str, series: int, weeks: int, rules: int) -> None:
+async def seed(url: str, series: int, weeks: int, rules: int, channels: int = 0) -> None:
     engine = create_async_engine(url)
     first = (datetime.now(UTC) - timedelta(weeks=weeks)).date()
-    values = {"items": series // 10 + 1, "series": series, "first": first, "days": weeks * 7}
+    values = {"items": series // 10 + 1, "series": series, "first": first, "days": weeks * 7,
+              "channels": channels}  # fmt: skip
     async with engine.begin() as connection:
         for statement in SEED_SQL:
             await connection.execute(text(statement), values)
+        await connection.execute(text(CHANNELS_SQL), values)
         await connection.execute(text(REBUILD))
         await connection.execute(text("UPDATE rules SET enabled = false"))
         await connection.execute(text("ANALYZE"))
@@ -163,21 +171,25 @@ async def plain_select(url: str) -> float:
     return best
 
 
-async def full_round(url: str, factory: Any) -> tuple[float, int, int]:
-    """Every rule due: the rule job's round; its time, the rules evaluated, alerts raised."""
+COUNTS = "SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM notifications)"
+
+
+async def full_round(url: str, factory: Any) -> tuple[float, int, int, int]:
+    """Every rule due: the rule job's round; its time, the rules evaluated, alerts raised and
+    notifications queued."""
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.execute(text("UPDATE rules SET next_evaluation_at = NULL"))
-        before = (await connection.execute(text("SELECT count(*) FROM alerts"))).scalar_one()
+        before = (await connection.execute(text(COUNTS))).one()
     began = time.perf_counter()
     evaluated = await run_due(
         lambda: AlertingUnitOfWork(factory, source="/bench"), evaluate_due, escalate
     )
     spent = time.perf_counter() - began
     async with engine.connect() as connection:
-        after = (await connection.execute(text("SELECT count(*) FROM alerts"))).scalar_one()
+        after = (await connection.execute(text(COUNTS))).one()
     await engine.dispose()
-    return spent, len(evaluated), after - before
+    return spent, len(evaluated), after[0] - before[0], after[1] - before[1]
 
 
 async def main() -> None:
@@ -187,21 +199,24 @@ async def main() -> None:
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--channels", type=int, default=2)
     args = parser.parse_args()
     url = await fresh_database(DATABASE_URL, "alerting_bench")
     try:
         await migrate_async(url, MIGRATIONS)
         began = time.perf_counter()
-        await seed(url, args.series, args.weeks, args.rules)
-        print(f"seeded {args.series} series x {args.weeks} weeks, {args.rules} rules "
+        await seed(url, args.series, args.weeks, args.rules, args.channels)
+        print(f"seeded {args.series} series x {args.weeks} weeks, {args.rules} rules, "
+              f"{args.channels} channels "
               f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
         factory = create_session_factory(create_async_engine(url))
         yardstick = await plain_select(url)
         print(f"yardstick: SELECT count(*), sum(closing) FROM kpi_weeks: {yardstick:.2f} s")
         for round_ in ("first", "second"):
-            full, evaluated, raised = await full_round(url, factory)
+            full, evaluated, raised, queued = await full_round(url, factory)
             print(f"full evaluation ({round_} round): {evaluated} rules in {full:.1f} s, "
-                  f"{raised} alerts raised (goal 30 s, ratio {full / 30:.2f}; "
+                  f"{raised} alerts raised, {queued} notifications queued "
+                  f"(goal 30 s, ratio {full / 30:.2f}; "
                   f"{full / yardstick:.1f}x the yardstick)")  # fmt: skip
         done, spent = await on_events(url, args.series, args.batch, args.duration)
         rate = done / spent

@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from alerting.domain.day_rollups import rollups_of
 from alerting.domain.evaluation import facts_of, holds, needs_of
-from alerting.domain.grid import build, grid_start, now_of, rollups_of
+from alerting.domain.grid import build, grid_start, now_of
 from alerting.domain.kpi_arrays import sell_through_of
 from alerting.domain.kpis import PERIOD_KPIS, DayRow, Period, periods, sell_through, snapshot
 from alerting.domain.language import RuleDefinition

@@ -19,12 +19,11 @@ from inventory_runtime.uow import UnitOfWorkProtocol
 from alerting.domain import Alert, Rule
 from alerting.domain.business_rules import Delivery, Request
 from alerting.domain.forecasts import ForecastPeriod
-from alerting.domain.grid import Rollups
+from alerting.domain.grid import Forecasts, Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.language import RuleDefinition
 from alerting.domain.movements import DayChange
 from alerting.domain.points import Point, PointFilter, StockPoint
-from alerting.domain.routing import Target
 
 
 class RuleStore(Protocol):
@@ -118,6 +117,13 @@ class KpiStore(Protocol):
         they are every stock point, in the order `points` lists them)."""
         ...
 
+    async def measured(
+        self, keys: Sequence[Point], period: Period, start: date, today: date, *, every: bool
+    ) -> Forecasts:
+        """Planning's measured forecasts of the stock points for the periods from `start` to
+        today's, numbered as `rollups` numbers them."""
+        ...
+
 
 class RuleBookStore(Protocol):
     """The KPI rules, their schedule and the alert history their noise controls read."""
@@ -134,12 +140,20 @@ class RuleBookStore(Protocol):
     async def channels_known(self, ids: Sequence[str]) -> set[str]: ...
     async def delete(self, rule_id: str) -> bool: ...
     async def claim_all_due(self, now: datetime) -> list[tuple[str, RuleDefinition]]: ...
-    async def schedule(self, rule_id: str, at: datetime) -> None: ...
-    async def quiet_subjects(
-        self, rule_id: str, subjects: Sequence[str], now: datetime, cooldown_minutes: int
-    ) -> set[str]: ...
+    async def schedule(self, due: Sequence[tuple[str, datetime]]) -> None:
+        """Each (rule, its next evaluation)."""
+        ...
+
+    async def quiet_among(
+        self, wanted: Sequence[tuple[str, str, int]], now: datetime
+    ) -> set[tuple[str, str]]:
+        """Of these (rule, subject, cooldown minutes): those in their cooldown or snoozed."""
+        ...
+
     async def escalate_due(self, rule_id: str, after_minutes: int, now: datetime) -> list[str]: ...
-    async def enqueue(self, alert_id: str, targets: Sequence[Target]) -> None: ...
+    async def enqueue_many(self, queued: Sequence[tuple[str, str, datetime | None]]) -> None:
+        """Queue a notification per (alert, channel, not before: None for now)."""
+        ...
 
 
 class BusinessKpiStore(Protocol):
@@ -157,8 +171,23 @@ class BusinessKpiStore(Protocol):
     ) -> dict[Point, list[ForecastPeriod]]: ...
 
 
+class KpiAlertStore(AlertStore, Protocol):
+    """The alerts as a round of KPI rules writes them: many in one statement."""
+
+    async def add_many(self, alerts: Sequence[Alert]) -> set[str]:
+        """Store new alerts; the ids of those stored (none whose condition is already open)."""
+        ...
+
+    async def resolve_many(self, alerts: Sequence[Alert]) -> None:
+        """Write the resolution of these alerts."""
+        ...
+
+
 class KpiUoW(AlertingUoW, Protocol):
     """A unit of work with the KPI store and the KPI rules too."""
+
+    @property
+    def alerts(self) -> KpiAlertStore: ...
 
     @property
     def business(self) -> BusinessKpiStore: ...

@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerting.domain.grid import LENGTH, Rollups
+from alerting.domain.grid import LENGTH, Forecasts, Rollups
 from alerting.domain.kpis import Period
 from alerting.domain.points import Point
 
@@ -168,3 +168,36 @@ async def read_rollups(
         _floats(consumed), _floats(received), _floats(backordered), _floats(tail),
         _floats(moved), _floats(days).reshape(-1, LENGTH[period]), carry_closing, carry_moved,
     )  # fmt: skip
+
+
+_MEASURED_AT = {"week": "CAST(date_trunc('week', f.period_start) AS date)", "day": "f.period_start"}
+_SLOT = {p: f"({_MEASURED_AT[p]} - CAST(:start AS date)) / {LENGTH[p]}" for p in _MEASURED_AT}
+_FORECASTS = {
+    (period, every): text(
+        f"""{_EVERY if every else _KEYS}
+        SELECT {_packed("k.i", "int4")}, {_packed(_SLOT[period], "int4")},
+               {_packed("f.forecast")}, {_packed("f.actual")}
+          FROM k JOIN kpi_forecasts AS f ON f.sku = k.sku AND f.location = k.location
+           AND f.period = :period AND {_MEASURED_AT[period]} >= CAST(:start AS date)
+           AND {_MEASURED_AT[period]} <= CAST(:today AS date)"""
+    )
+    for period in ("week", "day")
+    for every in (False, True)
+}  # fmt: skip
+
+
+async def read_forecasts(
+    session: AsyncSession,
+    points: Sequence[Point],
+    period: Period,
+    start: date,
+    today: date,
+    *,
+    every: bool = False,
+) -> Forecasts:
+    """Planning's measured forecasts of `points` (as `read_rollups` numbers them) for the
+    periods of a grid from `start` to the one holding `today`."""
+    params = {"skus": [p[0] for p in points], "locations": [p[1] for p in points],
+              "start": start, "today": today, "period": period}  # fmt: skip
+    index, slot, forecast, actual = (await session.execute(_FORECASTS[period, every], params)).one()
+    return Forecasts(_ints(index), _ints(slot), _floats(forecast), _floats(actual))

@@ -13,9 +13,9 @@ from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerting.adapters.kpi_rollups import read_rollups, refresh_weeks
+from alerting.adapters.kpi_rollups import read_forecasts, read_rollups, refresh_weeks
 from alerting.adapters.tables import kpi_days, kpi_items, kpi_point_classes, kpi_points
-from alerting.domain.grid import Rollups
+from alerting.domain.grid import Forecasts, Rollups
 from alerting.domain.kpis import DayRow, Period
 from alerting.domain.movements import DayChange
 from alerting.domain.points import Point, PointFilter, StockPoint
@@ -26,46 +26,20 @@ class KpiRepository:
         self._session = session
 
     async def record(self, changes: Sequence[DayChange]) -> None:
-        """Add the day changes to their (stock point, day) rows and move the stock points on."""
+        """Add the day changes to their (stock point, day) rows and move the stock points on:
+        one statement each for the run (arrays, not a statement compiled per run's size)."""
         if not changes:
             return
-        days = insert(kpi_days).values([_day_values(change) for change in changes])
-        await self._session.execute(
-            days.on_conflict_do_update(
-                index_elements=[kpi_days.c.sku, kpi_days.c.location, kpi_days.c.day],
-                set_={
-                    "closing": days.excluded.closing,
-                    "consumed": kpi_days.c.consumed + days.excluded.consumed,
-                    "received": kpi_days.c.received + days.excluded.received,
-                    "moves": kpi_days.c.moves + days.excluded.moves,
-                },
-            )
-        )
+        days = {name: [getattr(c, name) for c in changes] for name in _DAY_CHANGE}
+        await self._session.execute(_RECORD_DAYS, days)
         await refresh_weeks(self._session, [(c.sku, c.location, c.day) for c in changes])
         latest: dict[Point, DayChange] = {}
         for change in changes:
             key = (change.sku, change.location)
             if key not in latest or change.last_at >= latest[key].last_at:
                 latest[key] = change
-        points = insert(kpi_points).values(
-            [
-                {"sku": c.sku, "location": c.location, "on_hand": c.closing,
-                 "first_seen": c.day, "last_movement_at": c.last_at}
-                for c in latest.values()
-            ]
-        )  # fmt: skip
-        await self._session.execute(
-            points.on_conflict_do_update(
-                index_elements=[kpi_points.c.sku, kpi_points.c.location],
-                set_={
-                    "on_hand": points.excluded.on_hand,
-                    "first_seen": func.least(kpi_points.c.first_seen, points.excluded.first_seen),
-                    "last_movement_at": func.greatest(
-                        kpi_points.c.last_movement_at, points.excluded.last_movement_at
-                    ),
-                },
-            )
-        )
+        moved = {name: [getattr(c, name) for c in latest.values()] for name in _POINT_CHANGE}
+        await self._session.execute(_RECORD_POINTS, moved)
 
     async def record_backorder(self, sku: str, location: str, day: date, delta: Decimal) -> None:
         """Backordered units (`delta` > 0) or filled ones (< 0) of a stock point on `day`."""
@@ -176,6 +150,13 @@ class KpiRepository:
         `every`: they are all the stock points, as `points` lists them."""
         return await read_rollups(self._session, keys, period, start, today, every=every)
 
+    async def measured(
+        self, keys: Sequence[Point], period: Period, start: date, today: date, *, every: bool
+    ) -> Forecasts:
+        """Planning's measured forecasts of the stock points (numbered as `rollups` numbers
+        them) for the periods from `start` to today's."""
+        return await read_forecasts(self._session, keys, period, start, today, every=every)
+
     async def days(self, keys: Sequence[Point], since: date) -> dict[Point, list[DayRow]]:
         """The day rows of the stock points from `since` on, with the last one before it (so on
         hand carries into the window), oldest first.
@@ -191,6 +172,37 @@ class KpiRepository:
         return rows
 
 
+_DAY_CHANGE = {
+    "sku": "text", "location": "text", "day": "date", "opening": "numeric",
+    "closing": "numeric", "consumed": "numeric", "received": "numeric", "moves": "int",
+}  # fmt: skip
+_POINT_CHANGE = {
+    "sku": "text", "location": "text", "closing": "numeric", "day": "date",
+    "last_at": "timestamptz",
+}  # fmt: skip
+
+
+def _unnest(columns: dict[str, str]) -> str:
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
+    return f"unnest({arrays}) AS c({', '.join(columns)})"
+
+
+_RECORD_DAYS = text(
+    f"""INSERT INTO kpi_days ({", ".join(_DAY_CHANGE)})
+        SELECT * FROM {_unnest(_DAY_CHANGE)}
+        ON CONFLICT (sku, location, day) DO UPDATE SET
+            closing = excluded.closing, consumed = kpi_days.consumed + excluded.consumed,
+            received = kpi_days.received + excluded.received,
+            moves = kpi_days.moves + excluded.moves"""
+)
+_RECORD_POINTS = text(
+    f"""INSERT INTO kpi_points (sku, location, on_hand, first_seen, last_movement_at)
+        SELECT * FROM {_unnest(_POINT_CHANGE)}
+        ON CONFLICT (sku, location) DO UPDATE SET
+            on_hand = excluded.on_hand,
+            first_seen = least(kpi_points.first_seen, excluded.first_seen),
+            last_movement_at = greatest(kpi_points.last_movement_at, excluded.last_movement_at)"""
+)
 _KEYS = "unnest(CAST(:skus AS text[]), CAST(:locations AS text[])) AS k(sku, location)"
 _DAYS = text(
     f"""
@@ -204,14 +216,6 @@ _DAYS = text(
     ORDER BY sku, location, day
     """
 )
-
-
-def _day_values(change: DayChange) -> dict[str, Any]:
-    return {
-        "sku": change.sku, "location": change.location, "day": change.day,
-        "opening": change.opening, "closing": change.closing, "consumed": change.consumed,
-        "received": change.received, "moves": change.moves,
-    }  # fmt: skip
 
 
 def _day_row(row: Any) -> DayRow:

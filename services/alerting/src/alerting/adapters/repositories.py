@@ -7,6 +7,7 @@ API's views.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from typing import Any
 
 from inventory_runtime.db import text_array
 from inventory_runtime.uow import RecordsEvents
-from sqlalchemy import Row, Text, any_, func, literal, select, update
+from sqlalchemy import Row, Text, any_, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -131,6 +132,26 @@ class AlertRepository:
         self._track(alert)
         return True
 
+    async def add_many(self, added: Sequence[Alert]) -> set[str]:
+        """Insert new alerts in one statement; the ids stored (one already open for its rule and
+        subject keeps the new one out)."""
+        if not added:
+            return set()
+        params: dict[str, list[Any]] = {name: [] for name in _RAISED}
+        for alert in added:
+            for name in _RAISED:
+                value = getattr(alert, name)
+                params[name].append(json.dumps(value) if name == "details" else value)
+        stored = set((await self._session.scalars(_ADD_MANY, params)).all())
+        self._track(*(alert for alert in added if alert.id in stored))
+        return stored
+
+    async def resolve_many(self, resolved: Sequence[Alert]) -> None:
+        """Write the resolution of these alerts in one statement."""
+        if resolved:
+            params = {name: [getattr(alert, name) for alert in resolved] for name in _RESOLVED}
+            await self._session.execute(_RESOLVE_MANY, params)
+
     async def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None:
         query = select(*ALERT_COLUMNS).where(alerts.c.id == alert_id)
         if for_update:
@@ -199,6 +220,33 @@ class AlertRepository:
         alert = _alert(row)
         self._track(alert)
         return alert
+
+
+_RAISED = {
+    "id": "text", "rule_id": "text", "subject": "text", "severity": "text",
+    "title_zh": "text", "title_en": "text", "message_zh": "text", "message_en": "text",
+    "details": "text", "raised_at": "timestamptz",
+}  # fmt: skip
+_ADD_MANY = text(
+    f"""INSERT INTO alerts ({", ".join(_RAISED)})
+        SELECT {", ".join(f"a.{n}" if n != "details" else "CAST(a.details AS jsonb)"
+                          for n in _RAISED)}
+          FROM unnest({", ".join(f"CAST(:{n} AS {t}[])" for n, t in _RAISED.items())})
+            AS a({", ".join(_RAISED)})
+        ON CONFLICT (rule_id, subject) WHERE status <> 'resolved' DO NOTHING
+        RETURNING id"""
+)  # fmt: skip
+_RESOLVED = {
+    "id": "text", "status": "text", "resolved_at": "timestamptz", "resolved_by": "text",
+    "resolution": "text",
+}  # fmt: skip
+_RESOLVE_MANY = text(
+    f"""UPDATE alerts SET status = r.status, resolved_at = r.resolved_at,
+               resolved_by = r.resolved_by, resolution = r.resolution
+          FROM unnest({", ".join(f"CAST(:{n} AS {t}[])" for n, t in _RESOLVED.items())})
+            AS r({", ".join(_RESOLVED)})
+         WHERE alerts.id = r.id"""
+)
 
 
 class NotificationRepository:

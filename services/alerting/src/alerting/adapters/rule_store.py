@@ -4,12 +4,13 @@ escalation)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from inventory_runtime.db import text_array
-from sqlalchemy import any_, delete, exists, func, or_, select, update
+from sqlalchemy import any_, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,17 +18,29 @@ from alerting.adapters.tables import (
     OPEN_ALERT,
     alerts,
     channels,
-    notifications,
     rule_versions,
     rules,
 )
 from alerting.domain.language import KPI, RULE_COLUMNS, RuleDefinition, definition_of
-from alerting.domain.routing import Target
 
 
 def _columns(definition: RuleDefinition) -> dict[str, Any]:
     body = definition.model_dump(mode="json")
     return {**{c: body.pop(c) for c in RULE_COLUMNS}, "params": body}
+
+
+_PARSED: dict[str, RuleDefinition] = {}
+"""Stored rules as the language read them, by their stored content (its columns and params),
+so a consumed run does not validate every enabled rule again."""
+
+
+def _parsed(row: Any) -> RuleDefinition:
+    key = json.dumps([{c: row[c] for c in RULE_COLUMNS}, row["params"]], sort_keys=True)
+    if key not in _PARSED:
+        if len(_PARSED) > 10_000:
+            _PARSED.clear()
+        _PARSED[key] = definition_of(dict(row))
+    return _PARSED[key]
 
 
 class RuleBook:
@@ -38,7 +51,7 @@ class RuleBook:
         """The enabled KPI rules, by id."""
         query = select(rules).where(rules.c.kind == KPI, rules.c.enabled).order_by(rules.c.id)
         found = (await self._session.execute(query)).mappings().all()
-        return [(row["id"], definition_of(dict(row))) for row in found]
+        return [(row["id"], _parsed(row)) for row in found]
 
     async def row(self, rule_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
         query = select(rules).where(rules.c.id == rule_id)
@@ -121,26 +134,25 @@ class RuleBook:
             .with_for_update(skip_locked=True)
         )
         found = (await self._session.execute(query)).mappings().all()
-        return [(row["id"], definition_of(dict(row))) for row in found]
+        return [(row["id"], _parsed(row)) for row in found]
 
-    async def schedule(self, rule_id: str, at: datetime) -> None:
-        await self._session.execute(
-            update(rules).where(rules.c.id == rule_id).values(next_evaluation_at=at)
-        )
+    async def schedule(self, due: Sequence[tuple[str, datetime]]) -> None:
+        """Each rule's next evaluation, in one statement."""
+        if due:
+            rule_ids, at = (list(column) for column in zip(*due, strict=True))
+            await self._session.execute(_SCHEDULE, {"rule_ids": rule_ids, "at": at})
 
-    async def quiet_subjects(
-        self, rule_id: str, subjects: Sequence[str], now: datetime, cooldown_minutes: int
-    ) -> set[str]:
-        """Subjects resolved within the cooldown, or snoozed past now: no new alert yet."""
-        if not subjects:
+    async def quiet_among(
+        self, wanted: Sequence[tuple[str, str, int]], now: datetime
+    ) -> set[tuple[str, str]]:
+        """Of these (rule, subject, cooldown minutes): those resolved within the cooldown, or
+        snoozed past now (no new alert yet); one statement for a whole round."""
+        if not wanted:
             return set()
-        recent = alerts.c.resolved_at > now - timedelta(minutes=cooldown_minutes)
-        query = select(alerts.c.subject).where(
-            alerts.c.rule_id == rule_id,
-            alerts.c.subject == any_(text_array(subjects)),
-            or_(recent, alerts.c.snoozed_until > now),
-        )
-        return set((await self._session.scalars(query)).all())
+        rule_ids, subjects, cooldowns = (list(column) for column in zip(*wanted, strict=True))
+        params = {"rule_ids": rule_ids, "subjects": subjects, "cooldowns": cooldowns, "now": now}
+        found = await self._session.execute(_QUIET, params)
+        return {(rule_id, subject) for rule_id, subject in found.all()}
 
     async def open_subjects(self, rule_id: str) -> list[str]:
         query = select(alerts.c.subject).where(alerts.c.rule_id == rule_id, OPEN_ALERT)
@@ -163,12 +175,33 @@ class RuleBook:
         )
         return list((await self._session.scalars(statement)).all())
 
-    async def enqueue(self, alert_id: str, targets: Sequence[Target]) -> None:
-        """One notification per channel, due at its target's time (after quiet hours)."""
-        for channel_id, not_before in targets:
-            values: dict[str, Any] = {"alert_id": alert_id, "channel_id": channel_id}
-            if not_before is not None:
-                values["next_attempt_at"] = not_before
-            await self._session.execute(
-                insert(notifications).values(**values).on_conflict_do_nothing()
-            )
+    async def enqueue_many(self, queued: Sequence[tuple[str, str, datetime | None]]) -> None:
+        """One notification per (alert, channel, not before): due then (after quiet hours) or
+        now; one statement for them all, a notification already queued stays as it is."""
+        if not queued:
+            return
+        alert_ids, channel_ids, not_before = (list(column) for column in zip(*queued, strict=True))
+        params = {"alert_ids": alert_ids, "channel_ids": channel_ids, "not_before": not_before}
+        await self._session.execute(_ENQUEUE, params)
+
+
+_SCHEDULE = text(
+    """UPDATE rules SET next_evaluation_at = d.at
+         FROM unnest(CAST(:rule_ids AS text[]), CAST(:at AS timestamptz[])) AS d(rule_id, at)
+        WHERE rules.id = d.rule_id"""
+)
+_QUIET = text(
+    """SELECT DISTINCT w.rule_id, w.subject
+         FROM unnest(CAST(:rule_ids AS text[]), CAST(:subjects AS text[]),
+                     CAST(:cooldowns AS int[])) AS w(rule_id, subject, cooldown)
+         JOIN alerts AS a ON a.rule_id = w.rule_id AND a.subject = w.subject
+        WHERE a.resolved_at > CAST(:now AS timestamptz) - make_interval(mins => w.cooldown)
+           OR a.snoozed_until > CAST(:now AS timestamptz)"""
+)
+_ENQUEUE = text(
+    """INSERT INTO notifications (alert_id, channel_id, next_attempt_at)
+       SELECT q.alert_id, q.channel_id, coalesce(q.not_before, now())
+         FROM unnest(CAST(:alert_ids AS text[]), CAST(:channel_ids AS text[]),
+                     CAST(:not_before AS timestamptz[])) AS q(alert_id, channel_id, not_before)
+       ON CONFLICT DO NOTHING"""
+)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from alerting.domain.evaluation import decide, facts_of, lookback_days, needs_of
-from alerting.domain.kpis import DayRow
+from alerting.domain.kpis import DayRow, Measured, Period
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, StockPoint
 from alerting.domain.routing import targets
@@ -59,9 +59,11 @@ def backtest(
     today: date,
     weeks: int,
     every_channel: int,
+    measured: Mapping[Point, Mapping[Period, Measured]] | None = None,
 ) -> BacktestResult:
     """What the rule would have done on each of the last `weeks` Mondays; a raised alert counts
-    one message per channel it would have gone to (`every_channel` when it names none)."""
+    one message per channel it would have gone to (`every_channel` when it names none).
+    `measured`: the stock points' measured forecasts (forecast error and bias)."""
     needs = needs_of(definition)
     result = BacktestResult(weeks)
     open_items: dict[str, tuple[str, ...]] = {}
@@ -69,7 +71,8 @@ def backtest(
     cooldown = timedelta(minutes=definition.cooldown_minutes)
     for monday in evaluation_days(today, weeks):
         result.evaluated_on.append(monday)
-        facts = [facts_of(p, rows.get(p.point, ()), monday, needs, live=False) for p in points
+        facts = [facts_of(p, rows.get(p.point, ()), monday, needs, live=False,
+                          measured=(measured or {}).get(p.point)) for p in points
                  if p.first_seen < monday]  # fmt: skip
         quiet = {s for s, on in resolved_on.items() if monday - on < cooldown}
         decision = decide(definition, facts, open_items, quiet)

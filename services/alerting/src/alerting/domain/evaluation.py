@@ -12,7 +12,15 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from alerting.domain.kpis import DayRow, Period, PeriodKpis, Snapshot, change_percent, periods
+from alerting.domain.kpis import (
+    DayRow,
+    Measured,
+    Period,
+    PeriodKpis,
+    Snapshot,
+    change_percent,
+    periods,
+)
 from alerting.domain.language import (
     Absence,
     Age,
@@ -27,18 +35,10 @@ from alerting.domain.language import (
     Trend,
 )
 from alerting.domain.points import StockPoint
-from alerting.domain.rules import AlertDraft
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "==": operator.eq, "!=": operator.ne,
-}  # fmt: skip
-KPI_ZH = {
-    "sell_through": "去化率", "consumed": "消耗量", "received": "入库量",
-    "opening": "期初现存量", "closing": "期末现存量", "turnover": "库存周转率",
-    "days_of_supply": "可供天数", "stockout_days": "缺货天数", "backordered": "新增缺货量",
-    "on_hand": "现存量", "days_since_movement": "未动天数", "oldest_age_days": "最长库龄天数",
-    "backorder_open": "未补缺货量",
 }  # fmt: skip
 AGING_WINDOW_DAYS = 366
 
@@ -107,16 +107,23 @@ def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
 
 
 def facts_of(
-    point: StockPoint, rows: Sequence[DayRow], today: date, needs: Needs, *, live: bool = True
+    point: StockPoint,
+    rows: Sequence[DayRow],
+    today: date,
+    needs: Needs,
+    *,
+    live: bool = True,
+    measured: Mapping[Period, Measured] | None = None,
 ) -> Facts:
     """The facts of a stock point on `today`: the complete periods before it that the rule
     reads, and the stock point as it is now (`live`) or as it was when `today` began (a
     back-test: none of `today`'s rows yet, days and ages counted to `today` as the live
-    evaluation on that morning counts them)."""
-    weeks = (
-        periods(rows, "week", today - timedelta(weeks=needs.weeks), today) if needs.weeks else []
-    )
-    days = periods(rows, "day", today - timedelta(days=needs.days), today) if needs.days else []
+    evaluation on that morning counts them). `measured`: its forecasts against demand, by
+    period kind (forecast error and bias)."""
+    found = measured or {}
+    first_week, first_day = today - timedelta(weeks=needs.weeks), today - timedelta(days=needs.days)
+    weeks = periods(rows, "week", first_week, today, found.get("week")) if needs.weeks else []
+    days = periods(rows, "day", first_day, today, found.get("day")) if needs.days else []
     if live:
         return Facts(point, weeks, days, point.snapshot(rows, today))
     began = point.snapshot([r for r in rows if r.day < today], today, began=True)
@@ -238,45 +245,3 @@ def kpis_named(definition: RuleDefinition) -> list[tuple[str, Period | None]]:
         elif isinstance(condition, Absence):
             found.append(("days_since_movement", None))
     return list(dict.fromkeys(found))
-
-
-def figures(definition: RuleDefinition, item: Facts) -> dict[str, Any]:
-    """The stock point's figures of the KPIs the rule reads (last two periods, or now)."""
-    result: dict[str, Any] = {"sku": item.point.sku, "location": item.point.location}
-    for kpi, period in kpis_named(definition):
-        if period is None:
-            result[kpi] = _text(item.value_now(kpi))
-        else:
-            series = item.series(period)[-2:]
-            result[kpi] = {kpis.label: _text(kpis.value(kpi)) for kpis in series}
-    return result
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
-def alert_draft(
-    rule_id: str, definition: RuleDefinition, subject: str, firing: Sequence[Facts]
-) -> AlertDraft:
-    """The alert about `subject`: the rule's name, the stock points that fire, their figures."""
-    items = [figures(definition, item) for item in firing]
-    lines_zh, lines_en = [], []
-    for item in items:
-        shown = [(k, v) for k, v in item.items() if k not in ("sku", "location")]
-        where = f"{item['sku']} @ {item['location']}"
-        lines_zh.append(f"{where}：" + "；".join(f"{KPI_ZH[k]} {_shown(v)}" for k, v in shown))
-        lines_en.append(f"{where}: " + "; ".join(f"{k} {_shown(v)}" for k, v in shown))
-    return AlertDraft(
-        rule_id=rule_id, subject=subject, severity=definition.severity,
-        title_zh=definition.name_zh, title_en=definition.name_en,
-        message_zh=f"{len(items)} 个库存点\n" + "\n".join(lines_zh),
-        message_en=f"{len(items)} stock point(s)\n" + "\n".join(lines_en),
-        details={"items": items, "team": definition.team},
-    )  # fmt: skip
-
-
-def _shown(value: Mapping[str, Any] | str | None) -> str:
-    if isinstance(value, Mapping):
-        return " → ".join(f"{label} {figure}" for label, figure in value.items())
-    return "-" if value is None else value

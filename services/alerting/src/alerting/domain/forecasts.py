@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
+
+from alerting.domain.kpi_arrays import Floats, bias_percent_of, wape_of
+
 RATIO = Decimal("0.0001")
+PERCENT = Decimal("0.01")
 
 
 def absolute_error(forecast: Decimal, actual: Decimal) -> Decimal:
@@ -34,9 +39,25 @@ def bias(forecast: Decimal, actual: Decimal) -> Decimal:
     return forecast - actual
 
 
+def _one(ratio: Floats, places: Decimal) -> Decimal | None:
+    figure = float(ratio)
+    return None if np.isnan(figure) else Decimal(repr(figure)).quantize(places)
+
+
+def _floats(*values: Decimal) -> list[Floats]:
+    return [np.asarray(float(value), dtype=np.float64) for value in values]
+
+
 def wape(absolute_errors: Decimal, actuals: Decimal) -> Decimal | None:
-    """Summed absolute errors / summed actual demand; None when nothing was demanded."""
-    return (absolute_errors / actuals).quantize(RATIO) if actuals > 0 else None
+    """`kpi_arrays.wape_of` on one stock point's (or roll-up's) sums: summed absolute errors /
+    summed actual demand; None when nothing was demanded."""
+    return _one(wape_of(*_floats(absolute_errors, actuals)), RATIO)
+
+
+def bias_percent(biases: Decimal, actuals: Decimal) -> Decimal | None:
+    """`kpi_arrays.bias_percent_of` on one stock point's (or roll-up's) sums: summed bias /
+    summed actual demand x 100; None when nothing was demanded."""
+    return _one(bias_percent_of(*_floats(biases, actuals)), PERCENT)
 
 
 @dataclass(frozen=True)
@@ -56,9 +77,7 @@ class ForecastPeriod:
 
     @property
     def bias_percent(self) -> Decimal | None:
-        if self.actual <= 0:
-            return None
-        return (self.bias / self.actual * 100).quantize(Decimal("0.01"))
+        return bias_percent(self.bias, self.actual)
 
 
 def measured(start: date, forecast: Decimal, actual: Decimal) -> ForecastPeriod:

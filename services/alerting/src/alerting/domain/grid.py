@@ -11,27 +11,28 @@ day rows; `test_alerting_grid.py` pins that the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from alerting.domain.kpi_arrays import (
     Floats,
+    bias_percent_of,
     days_of_supply_of,
     sell_through_of,
     turnover_of,
+    wape_of,
 )
-from alerting.domain.kpis import DayRow, Period, PeriodKpis, Snapshot, period_start
+from alerting.domain.kpis import Period, PeriodKpis, Snapshot, period_start
 
 Ints = npt.NDArray[np.int64]
 LENGTH = {"day": 1, "week": 7}
 SELL_THROUGH_OF = ("consumed", "opening", "received")
 TURNOVER_OF = ("consumed", "opening", "closing")
+FORECAST_KPIS = ("forecast_error", "forecast_bias")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,21 @@ class Grid:
     received: Floats
     backordered: Floats
     stockout_days: Floats
+    forecast: Floats | None = None
+    actual: Floats | None = None
+    """Planning's forecast and the demand of each measured period (NaN: not measured); None
+    when no rule reads forecast error or bias."""
     _kpis: dict[str, Floats] = field(default_factory=dict)
+
+    def measure(self, forecasts: Forecasts) -> None:
+        """Put the measured forecasts (`Forecasts`, slots of this grid) on it."""
+        shape = self.opening.shape
+        self.forecast, self.actual = np.full(shape, np.nan), np.full(shape, np.nan)
+        inside = (forecasts.slot >= 0) & (forecasts.slot < shape[1])
+        at = (forecasts.point[inside], forecasts.slot[inside])
+        self.forecast[at], self.actual[at] = forecasts.forecast[inside], forecasts.actual[inside]
+        self._kpis.pop("forecast_error", None)
+        self._kpis.pop("forecast_bias", None)
 
     @property
     def complete(self) -> int:
@@ -96,10 +111,23 @@ class Grid:
             elif name == "days_of_supply":
                 days = np.full_like(self.closing[:, done], LENGTH[self.period])
                 found = days_of_supply_of(self.closing[:, done], self.consumed[:, done], days)
+            elif name in FORECAST_KPIS:
+                forecast, actual = self._measured()
+                forecast, actual = forecast[:, done], actual[:, done]
+                if name == "forecast_error":
+                    found = wape_of(np.abs(forecast - actual), actual)
+                else:
+                    found = bias_percent_of(forecast - actual, actual)
             else:
                 raise KeyError(f"{name} is not a period KPI of the grid")
             self._kpis[name] = found
         return self._kpis[name]
+
+    def _measured(self) -> tuple[Floats, Floats]:
+        if self.forecast is None or self.actual is None:
+            nothing = np.full(self.opening.shape, np.nan)
+            return nothing, nothing
+        return self.forecast, self.actual
 
     def periods_of(self, index: int, last: int) -> list[PeriodKpis]:
         """Stock point `index`'s last `last` complete periods, as the scalar rules read them."""
@@ -111,15 +139,37 @@ class Grid:
             opening, closing, consumed, received, backordered = (
                 _dec(values[index, slot]) for values in figures
             )
+            forecast = actual = None
+            if self.forecast is not None and self.actual is not None:
+                forecast, actual = (
+                    _known(self.forecast[index, slot]),
+                    _known(self.actual[index, slot]),
+                )
             found.append(PeriodKpis(
                 self.start + timedelta(days=length * slot), self.period, opening, closing,
                 consumed, received, backordered, int(self.stockout_days[index, slot]), length,
+                forecast, actual,
             ))  # fmt: skip
         return found
 
 
 def _dec(value: float) -> Decimal:
     return Decimal(repr(float(value)))
+
+
+def _known(value: float) -> Decimal | None:
+    return None if np.isnan(value) else _dec(value)
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    """Measured forecasts of one period kind, column by column: row r is stock point
+    `point[r]`'s period `slot[r]` of the grid."""
+
+    point: Ints
+    slot: Ints
+    forecast: Floats
+    actual: Floats
 
 
 def grid_start(today: date, period: Period, complete: int) -> date:
@@ -210,68 +260,3 @@ def _oldest(weeks: Grid, rollups: Rollups, wanted: Floats, first_seen_ago: Float
     day = (covered >= left[:, None]).sum(axis=1) - 1
     oldest[found] = offset - (week * 7 + day)
     return oldest
-
-
-def rollups_of(
-    history: Sequence[Sequence[DayRow]], period: Period, start: date, today: date
-) -> Rollups:
-    """The roll-ups of each stock point's day rows (`history[i]`: stock point i's), as the
-    store keeps them: the same sums the store's SQL writes, and the day rows themselves when
-    `period` is ``day``. Rows after `today` are not read."""
-    length = LENGTH[period]
-    columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
-    carry_closing = np.zeros(len(history))
-    carry_moved = np.full(len(history), np.nan)
-    for index, rows in enumerate(history):
-        by_slot: dict[int, list[DayRow]] = {}
-        for row in sorted((r for r in rows if r.day <= today), key=lambda r: r.day):
-            slot = (period_start(row.day, period) - start).days // length
-            by_slot.setdefault(slot, []).append(row)
-        before = [slot for slot in by_slot if slot < 0]
-        if before:  # the last roll-up before the grid carries its on hand into it
-            carried = by_slot[max(before)]
-            carry_closing[index] = float(carried[-1].closing)
-            moved = [r.day for r in carried if r.moves > 0]
-            carry_moved[index] = (today - moved[-1]).days if moved else np.nan
-        for slot, members in by_slot.items():
-            if slot >= 0:
-                begins = start + timedelta(days=length * slot)
-                _add(columns, index, slot, begins, length, members, today)
-    arrays: dict[str, Any] = {
-        name: np.asarray(values, dtype=_COLUMNS[name]) for name, values in columns.items()
-    }
-    arrays["received_days"] = arrays["received_days"].reshape(-1, length)
-    return Rollups(**arrays, carry_closing=carry_closing, carry_moved_ago=carry_moved)
-
-
-_COLUMNS: dict[str, type] = {
-    "point": np.int64, "slot": np.int64, "lead": np.float64, "first_opening": np.float64,
-    "closing": np.float64, "consumed": np.float64, "received": np.float64,
-    "backordered": np.float64, "stockout_tail": np.float64, "moved_ago": np.float64,
-    "received_days": np.float64,
-}  # fmt: skip
-
-
-def _add(
-    columns: dict[str, list[Any]], index: int, slot: int, begins: date, length: int,
-    rows: Sequence[DayRow], today: date,
-) -> None:  # fmt: skip
-    ends = [r.day for r in rows[1:]] + [begins + timedelta(days=length)]
-    moved = [r.day for r in rows if r.moves > 0]
-    daily = [0.0] * length
-    for row in rows:
-        daily[(row.day - begins).days] += float(row.received)
-    values = {
-        "point": index, "slot": slot, "lead": (rows[0].day - begins).days,
-        "first_opening": float(rows[0].opening) if rows[0].day == begins else np.nan,
-        "closing": float(rows[-1].closing),
-        "consumed": float(sum(r.consumed for r in rows)),
-        "received": float(sum(r.received for r in rows)),
-        "backordered": float(sum(r.backordered for r in rows)),
-        "stockout_tail": sum((end - r.day).days for r, end in zip(rows, ends, strict=True)
-                             if r.closing <= 0),
-        "moved_ago": (today - moved[-1]).days if moved else np.nan,
-    }  # fmt: skip
-    for name, value in values.items():
-        columns[name].append(value)
-    columns["received_days"].extend(daily)

@@ -46,3 +46,15 @@ def change_percent_of(previous: Floats, current: Floats) -> Floats:
     """(current - previous) / |previous| in percent, to 0.01; NaN without both or from zero."""
     magnitude = np.abs(previous)
     return np.where(magnitude > 0, _ratio((current - previous) * 100, magnitude, 2), np.nan)
+
+
+def wape_of(absolute_error: Floats, actual: Floats) -> Floats:
+    """**Forecast error (预测误差, WAPE)**, the one definition: summed |forecast - actual| /
+    summed actual demand, to 4 places; NaN when nothing was demanded (or nothing measured)."""
+    return _ratio(absolute_error, actual, 4)
+
+
+def bias_percent_of(bias: Floats, actual: Floats) -> Floats:
+    """**Forecast bias (预测偏差) in percent**, the one definition: summed (forecast - actual) /
+    summed actual demand x 100, to 0.01; > 0: planning forecast too much."""
+    return _ratio(bias * 100, actual, 2)

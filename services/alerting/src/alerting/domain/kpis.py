@@ -18,7 +18,7 @@ rules and the back-test alike:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,6 +26,7 @@ from typing import Literal
 
 import numpy as np
 
+from alerting.domain.forecasts import absolute_error, bias, bias_percent, wape
 from alerting.domain.kpi_arrays import (
     Floats,
     change_percent_of,
@@ -137,6 +138,8 @@ class PeriodKpis:
     backordered: Decimal
     stockout_days: int
     days: int
+    forecast: Decimal | None = None  # planning's forecast and the demand, when measured
+    actual: Decimal | None = None
 
     @property
     def label(self) -> str:
@@ -154,6 +157,18 @@ class PeriodKpis:
     def days_of_supply(self) -> Decimal | None:
         return days_of_supply(self.closing, self.consumed, self.days)
 
+    @property
+    def forecast_error(self) -> Decimal | None:
+        """WAPE of the period (`forecasts.wape`): |forecast - actual| / actual."""
+        f, a = self.forecast, self.actual
+        return None if f is None or a is None else wape(absolute_error(f, a), a)
+
+    @property
+    def forecast_bias(self) -> Decimal | None:
+        """Bias % of the period (`forecasts.bias_percent`): (forecast - actual) / actual x 100."""
+        f, a = self.forecast, self.actual
+        return None if f is None or a is None else bias_percent(bias(f, a), a)
+
     def value(self, kpi: str) -> Decimal | None:
         """The named KPI (`PERIOD_KPIS`) of this period."""
         found = getattr(self, kpi)
@@ -170,13 +185,23 @@ PERIOD_KPIS = (
     "days_of_supply",
     "stockout_days",
     "backordered",
+    "forecast_error",
+    "forecast_bias",
 )
 """The KPIs a period has, by the names rules and the API use."""
+Measured = Mapping[date, tuple[Decimal, Decimal]]  # period start -> (forecast, actual)
 
 
-def periods(rows: Sequence[DayRow], period: Period, first: date, until: date) -> list[PeriodKpis]:
+def periods(
+    rows: Sequence[DayRow],
+    period: Period,
+    first: date,
+    until: date,
+    measured: Measured | None = None,
+) -> list[PeriodKpis]:
     """The periods from the one holding `first` up to the last one that ends by `until`
-    (exclusive), oldest first; on hand carries over days without movement.
+    (exclusive), oldest first; on hand carries over days without movement; the forecast and
+    demand of a period from `measured` (by its start).
 
     One pass over the rows (not over the days): a day without a row closes with the on hand
     carried from the last one."""
@@ -203,7 +228,8 @@ def periods(rows: Sequence[DayRow], period: Period, first: date, until: date) ->
             stockouts += carry <= 0
         stockouts += (end - cursor).days if carry <= 0 else 0
         kpis = (opening, carry, consumed, received, backordered, stockouts, length.days)
-        result.append(PeriodKpis(start, period, *kpis))
+        forecast, actual = (measured or {}).get(start, (None, None))
+        result.append(PeriodKpis(start, period, *kpis, forecast, actual))
         start = end
     return result
 

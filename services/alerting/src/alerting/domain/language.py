@@ -39,14 +39,16 @@ from alerting.domain.rules import Severity
 
 PeriodKpi = Literal[
     "sell_through", "consumed", "received", "opening", "closing", "turnover",
-    "days_of_supply", "stockout_days", "backordered",
+    "days_of_supply", "stockout_days", "backordered", "forecast_error", "forecast_bias",
 ]  # fmt: skip
 AnyKpi = Literal[
     "sell_through", "consumed", "received", "opening", "closing", "turnover",
-    "days_of_supply", "stockout_days", "backordered",
+    "days_of_supply", "stockout_days", "backordered", "forecast_error", "forecast_bias",
     "on_hand", "days_since_movement", "oldest_age_days", "backorder_open",
 ]  # fmt: skip
 """The period KPIs and those of the stock point now (on hand, idle days, age, backorders)."""
+FORECASTS = ("forecast_error", "forecast_bias")
+"""The period KPIs of planning's measured forecasts (`domain.forecasts`)."""
 KEY_FIELDS = ("sku", "location", "category", "abc_class")
 DEFAULT_KEY = "{sku}@{location}"
 assert set(PeriodKpi.__args__) == set(PERIOD_KPIS)  # type: ignore[attr-defined]
@@ -231,6 +233,20 @@ class RuleDefinition(_Strict):
         if business is not None:
             return SUBJECT_KEYS[business.kind] not in self.key
         return "{sku}" not in self.dedupe_key or "{location}" not in self.dedupe_key
+
+    def forecast_periods(self) -> set[Period]:
+        """The period kinds whose forecast error or bias the condition or recovery reads."""
+        found: set[Period] = set()
+        pending: list[Condition] = [self.condition, *([self.recovery] if self.recovery else [])]
+        while pending:
+            condition = pending.pop()
+            if isinstance(condition, (AllOf, AnyOf)):
+                pending.extend(condition.conditions)
+            elif isinstance(condition, Consecutive):
+                pending.append(condition.condition)
+            elif isinstance(condition, (Threshold, Change, Trend)) and condition.kpi in FORECASTS:
+                found.add(condition.period)
+        return found
 
     def channels_named(self) -> set[str]:
         """Every channel the rule names (to check they exist)."""

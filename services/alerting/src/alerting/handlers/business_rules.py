@@ -66,8 +66,9 @@ async def _raise_and_resolve(
     found = {a.subject: a for a in await uow.alerts.open_among([rule_id], None)}
     decision = decide_business(definition, facts, set(found))
     if decision.raise_:
-        raised, cooldown = list(decision.raise_), definition.cooldown_minutes
-        for subject in await uow.rule_book.quiet_subjects(rule_id, raised, now, cooldown):
+        cooldown = definition.cooldown_minutes
+        wanted = [(rule_id, subject, cooldown) for subject in decision.raise_]
+        for _, subject in await uow.rule_book.quiet_among(wanted, now):
             decision.raise_.pop(subject, None)
     for subject in decision.resolve:
         found[subject].resolve(RECOVERED, now)
@@ -82,7 +83,7 @@ async def _raise_and_resolve(
             chosen = targets(definition, [], now)
             if chosen is None:
                 chosen = [(channel, None) for channel in await uow.channels.enabled_ids()]
-            await uow.rule_book.enqueue(alert.id, chosen)
+            await uow.rule_book.enqueue_many([(alert.id, c, at) for c, at in chosen])
 
 
 async def backtest_business_rule(

@@ -71,8 +71,10 @@ async def record_classification(message: InboundEvent[StockPointClassified], uow
 async def record_forecast_accuracy(
     message: InboundEvent[ForecastAccuracyMeasured], uow: KpiUoW
 ) -> None:
-    """A closed period's forecast against the demand that came (forecast error and bias)."""
+    """A closed period's forecast against the demand that came (forecast error and bias); the
+    per-stock-point rules look at the stock point again."""
     await uow.business.forecast(message.data)
+    await evaluate_touched([(message.data.sku, message.data.location)], uow, utc_now())
 
 
 async def record_purchase_order(message: InboundEvent[PurchaseOrderReleased], uow: KpiUoW) -> None:

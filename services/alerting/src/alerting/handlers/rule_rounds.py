@@ -1,33 +1,51 @@
 """Evaluating many KPI rules over many stock points at once: one read of the roll-ups for all
-of them, each rule's condition over every stock point as arrays, and the scalar decision
-(`domain.evaluation.decide`, with its noise controls) only for the stock points that fire or
-that an open alert names."""
+of them, each rule's condition (and recovery) over every stock point as arrays, the decision on
+those arrays (`domain.settling.settle`: what `domain.evaluation.decide` answers), and per-item
+facts only for the stock points of the alerts a round raises. What the rules change is written
+together, once per round (`handlers.rules.apply`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 
 from alerting.domain import Alert
-from alerting.domain.evaluation import (
-    AGING_WINDOW_DAYS,
-    Facts,
-    Needs,
-    needs_of,
-    subject_of,
-)
+from alerting.domain.alert_text import figures_of
+from alerting.domain.evaluation import AGING_WINDOW_DAYS, needs_of
 from alerting.domain.grid import Grid, build, grid_start, now_of
+from alerting.domain.kpis import Period
 from alerting.domain.language import RuleDefinition, Scope
 from alerting.domain.points import StockPoint
+from alerting.domain.settling import Settled, Subjects, settle
 from alerting.domain.vectorised import Bools, Frame, holds
 from alerting.ports import KpiUoW
 
-Apply = Callable[
-    [str, RuleDefinition, Sequence[Facts], dict[str, Alert], KpiUoW, datetime], Awaitable[object]
-]
-"""Decide on the facts and raise and resolve (`handlers.rules._apply`)."""
+
+@dataclass(frozen=True)
+class Firing:
+    """The stock points of an alert to raise and their figures (`alert_text.figures`)."""
+
+    points: list[StockPoint]
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rule's round changes: alerts to raise (subject -> the stock points that fire;
+    none in cooldown or snoozed) and open alerts that resolve."""
+
+    rule_id: str
+    definition: RuleDefinition
+    raise_: dict[str, Firing]
+    resolve: list[Alert]
+
+
+Apply = Callable[[Sequence[Outcome], KpiUoW, datetime], Awaitable[object]]
+"""Write what the round changes (`handlers.rules.apply`)."""
 
 
 def _ago(today: date, day: date | None) -> float:
@@ -58,6 +76,13 @@ async def frame_for(
         start = grid_start(today, "day", days)
         day_rollups = await uow.kpis.rollups(keys, "day", start, today, every=every)
         day_grid = build(day_rollups, len(keys), "day", start, today)
+    forecast_periods: set[Period] = set()
+    for definition in rules:
+        forecast_periods |= definition.forecast_periods()
+    for period in sorted(forecast_periods):
+        grid = week_grid if period == "week" else day_grid
+        if grid is not None:
+            grid.measure(await uow.kpis.measured(keys, period, grid.start, today, every=every))
     last_moved = np.array([_ago(today, p.last_moved) for p in points], dtype=np.float64)
     first_seen = np.array([_ago(today, p.first_seen) for p in points], dtype=np.float64)
     now = now_of(week_grid, week_rollups, last_moved, first_seen)
@@ -100,58 +125,44 @@ async def evaluate_rules(
     *,
     every: bool = False,
 ) -> None:
-    """Evaluate each rule over `points` (its scope of them) with the open alerts given;
-    `every`: `points` are every stock point (`KpiStore.points` without a filter)."""
+    """Evaluate each rule over `points` (its scope of them) with the open alerts given, then
+    apply what they all change at once; `every`: `points` are every stock point
+    (`KpiStore.points` without a filter)."""
     if not rules or not points:
         return
     frame = await frame_for(uow, points, [d for _, d in rules], now.date(), every=every)
-    scopes = Scopes(points)
+    scopes, subjects = Scopes(points), Subjects(points)
     index = {point.key: n for n, point in enumerate(points)}
     by_rule: dict[str, dict[str, Alert]] = {}
     for alert in open_alerts:
         by_rule.setdefault(alert.rule_id, {})[alert.subject] = alert
+    settled: list[tuple[str, RuleDefinition, Settled]] = []
     for rule_id, definition in rules:
         inside = scopes.of(definition.scope)
         firing = holds(definition.condition, frame) & inside
-        found = by_rule.get(rule_id, {})
-        chosen = _chosen(definition, points, inside, firing, found, index)
-        needs = needs_of(definition)
-        facts = [_facts(frame, points[n], n, needs) for n in chosen]
-        await apply(rule_id, definition, facts, found, uow, now)
+        recovery = definition.recovery
+        recovered = None if recovery is None else holds(recovery, frame)
+        named = {subject: [index[k] for k in items_of(alert) if k in index]
+                 for subject, alert in by_rule.get(rule_id, {}).items()}  # fmt: skip
+        found = settle(definition.dedupe_key, subjects, inside, firing, recovered, named)
+        settled.append((rule_id, definition, found))
+    wanted = [(rule_id, s, d.cooldown_minutes) for rule_id, d, f in settled for s in f.raise_]
+    quiet = await uow.rule_book.quiet_among(wanted, now) if wanted else set()
+    outcomes = []
+    for rule_id, definition, found in settled:
+        raise_ = {
+            subject: Firing([points[n] for n in chosen],
+                            figures_of(definition, frame, points, chosen))
+            for subject, chosen in found.raise_.items()
+            if (rule_id, subject) not in quiet
+        }  # fmt: skip
+        resolve = [by_rule[rule_id][subject] for subject in found.resolve]
+        if raise_ or resolve:
+            outcomes.append(Outcome(rule_id, definition, raise_, resolve))
+    await apply(outcomes, uow, now)
 
 
-def _chosen(
-    definition: RuleDefinition,
-    points: Sequence[StockPoint],
-    inside: Bools,
-    firing: Bools,
-    found: dict[str, Alert],
-    index: dict[str, int],
-) -> list[int]:
-    """The stock points `decide` must see: those that fire, and those of each open alert's
-    subject it would look at (the ones the alert named, or all of them when none is left)."""
-    chosen = set(np.flatnonzero(firing).tolist())
-    orphaned: set[str] = set()
-    for subject, alert in found.items():
-        named = [index[key] for key in items_of(alert) if key in index and inside[index[key]]]
-        named = [n for n in named if subject_of(definition, points[n]) == subject]
-        chosen.update(named)
-        if not named:
-            orphaned.add(subject)
-    if orphaned:
-        for n in np.flatnonzero(inside).tolist():
-            if subject_of(definition, points[n]) in orphaned:
-                chosen.add(n)
-    return sorted(chosen)
-
-
-def items_of(alert: Alert) -> set[str]:
+def items_of(alert: Alert) -> list[str]:
     """The ``sku@location`` keys an alert of a KPI rule named when it was raised."""
     items = alert.details.get("items") or []
-    return {f"{i.get('sku')}@{i.get('location')}" for i in items if isinstance(i, dict)}
-
-
-def _facts(frame: Frame, point: StockPoint, n: int, needs: Needs) -> Facts:
-    weeks = frame.weeks.periods_of(n, needs.weeks) if frame.weeks and needs.weeks else []
-    days = frame.days.periods_of(n, needs.days) if frame.days and needs.days else []
-    return Facts(point, weeks, days, frame.now.snapshot(n))
+    return [f"{i.get('sku')}@{i.get('location')}" for i in items if isinstance(i, dict)]

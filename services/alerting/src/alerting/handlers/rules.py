@@ -7,52 +7,55 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from alerting.domain import Alert, Rule
+from alerting.domain.alert_text import draft
 from alerting.domain.backtest import BacktestResult, backtest, history_start
-from alerting.domain.evaluation import Decision, Facts, alert_draft, decide, subject_of
+from alerting.domain.evaluation import subject_of
+from alerting.domain.kpis import Measured, Period, period_start
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
 from alerting.domain.routing import targets
 from alerting.handlers.business_rules import backtest_business_rule, evaluate_business
-from alerting.handlers.rule_rounds import evaluate_rules, items_of
+from alerting.handlers.rule_rounds import Firing, Outcome, evaluate_rules
 from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
 
 RECOVERED = "condition_recovered"
 
 
-async def _apply(
-    rule_id: str,
-    definition: RuleDefinition,
-    facts: Sequence[Facts],
-    open_alerts: dict[str, Alert],
-    uow: KpiUoW,
-    now: datetime,
-) -> Decision:
-    """Decide on the facts, then resolve and raise (a subject in its cooldown or snoozed
-    raises nothing: asked only when something would be raised)."""
-    named = {subject: items_of(alert) for subject, alert in open_alerts.items()}
-    decision = decide(definition, facts, named)
-    if decision.raise_:
-        cooldown = definition.cooldown_minutes
-        quiet = await uow.rule_book.quiet_subjects(rule_id, list(decision.raise_), now, cooldown)
-        for subject in quiet:
-            decision.raise_.pop(subject, None)
-    for subject in decision.resolve:
-        open_alerts[subject].resolve(RECOVERED, now)
-        await uow.alerts.save(open_alerts[subject])
-        KPI_ALERTS.labels(rule_id, "resolved").inc()
-    rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
-    for subject, firing in decision.raise_.items():
-        alert = Alert.raise_for(
-            uow.alerts.new_id(), rule, alert_draft(rule_id, definition, subject, firing), now
-        )
-        if await uow.alerts.add(alert):
-            KPI_ALERTS.labels(rule_id, "raised").inc()
-            chosen = targets(definition, [item.point for item in firing], now)
-            if chosen is None:
-                chosen = [(channel, None) for channel in await uow.channels.enabled_ids()]
-            await uow.rule_book.enqueue(alert.id, chosen)
-    return decision
+async def apply(outcomes: Sequence[Outcome], uow: KpiUoW, now: datetime) -> None:
+    """Write what a round's rules change, each kind in one statement: the resolved alerts, the
+    raised ones (an alert whose subject is already open stays out), the notifications of those
+    raised (to their routes' channels, else the rule's, else every enabled channel, read once);
+    their `AlertRaised` and `AlertResolved` reach the outbox on commit."""
+    resolved = []
+    for outcome in outcomes:
+        for alert in outcome.resolve:
+            alert.resolve(RECOVERED, now)
+            resolved.append(alert)
+        if outcome.resolve:
+            KPI_ALERTS.labels(outcome.rule_id, "resolved").inc(len(outcome.resolve))
+    await uow.alerts.resolve_many(resolved)
+    drafted: list[tuple[Outcome, Alert, Firing]] = []
+    for outcome in outcomes:
+        rule_id, definition = outcome.rule_id, outcome.definition
+        rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
+        for subject, firing in outcome.raise_.items():
+            text = draft(rule_id, definition, subject, firing.items)
+            drafted.append((outcome, Alert.raise_for(uow.alerts.new_id(), rule, text, now), firing))
+    added = await uow.alerts.add_many([alert for _, alert, _ in drafted])
+    every_channel: list[str] | None = None
+    queued: list[tuple[str, str, datetime | None]] = []
+    for outcome, alert, named in drafted:
+        if alert.id not in added:
+            continue
+        KPI_ALERTS.labels(outcome.rule_id, "raised").inc()
+        chosen = targets(outcome.definition, named.points, now)
+        if chosen is None:
+            if every_channel is None:
+                every_channel = await uow.channels.enabled_ids()
+            chosen = [(channel, None) for channel in every_channel]
+        queued.extend((alert.id, channel, not_before) for channel, not_before in chosen)
+    await uow.rule_book.enqueue_many(queued)
 
 
 async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) -> None:
@@ -70,7 +73,7 @@ async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) ->
         keyed = {d.dedupe_key: d for _, d in rules}.values()  # rules share their keys
         subjects = sorted({subject_of(d, p) for d in keyed for p in points})
         found = await uow.alerts.open_among([rule_id for rule_id, _ in rules], subjects)
-        await evaluate_rules(rules, points, uow, now, found, _apply)
+        await evaluate_rules(rules, points, uow, now, found, apply)
 
 
 async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
@@ -85,11 +88,11 @@ async def evaluate_due(uow: KpiUoW, now: datetime) -> list[str]:
         on_points = [(i, d) for i, d in claimed if d.business is None]
         points = await uow.kpis.points(PointFilter()) if on_points else []
         found = await uow.alerts.open_among([rule_id for rule_id, _ in on_points], None)
-        await evaluate_rules(on_points, points, uow, now, found, _apply, every=True)
+        await evaluate_rules(on_points, points, uow, now, found, apply, every=True)
         await evaluate_business([(i, d) for i, d in claimed if d.business], uow, now)
-    for rule_id, definition in claimed:
-        later = now + timedelta(minutes=definition.evaluate_every_minutes)
-        await uow.rule_book.schedule(rule_id, later)
+    await uow.rule_book.schedule(
+        [(rule_id, now + timedelta(minutes=d.evaluate_every_minutes)) for rule_id, d in claimed]
+    )
     return [rule_id for rule_id, _ in claimed]
 
 
@@ -100,10 +103,10 @@ async def escalate(uow: KpiUoW, now: datetime) -> int:
         if definition.escalation is None:
             continue
         after = definition.escalation.after_minutes
-        for alert_id in await uow.rule_book.escalate_due(rule_id, after, now):
-            channels = definition.escalation.channel_ids
-            await uow.rule_book.enqueue(alert_id, [(channel, None) for channel in channels])
-            escalated += 1
+        channels = definition.escalation.channel_ids
+        due = await uow.rule_book.escalate_due(rule_id, after, now)
+        await uow.rule_book.enqueue_many([(a, channel, None) for a in due for channel in channels])
+        escalated += len(due)
     return escalated
 
 
@@ -121,4 +124,11 @@ async def backtest_rule(
         since = history_start(today, weeks, definition)
         rows = await uow.kpis.days([p.point for p in points], since)
         every_channel = len(await uow.channels.enabled_ids())
-    return backtest(definition, points, rows, today, weeks, every_channel)
+        measured: dict[Point, dict[Period, Measured]] = {}
+        for period in sorted(definition.forecast_periods()):
+            found = await uow.business.forecasts([p.point for p in points], period, since, today)
+            for key, series in found.items():
+                measured.setdefault(key, {})[period] = {
+                    period_start(f.start, period): (f.forecast, f.actual) for f in series
+                }
+    return backtest(definition, points, rows, today, weeks, every_channel, measured)
