@@ -156,6 +156,8 @@ def inventory_health() -> dashboard.Dashboard:
         series(lay, "Days of supply", "Value on hand / daily COGS of the last 30 days.", [Query(f"max by (location, category, class) (inventory_stock_days_of_supply{{{POINT}}})", "{{location}} {{category}} {{class}}")], "d"),  # noqa: E501
         series(lay, "Consumption trend by class", "COGS of the last 7 days, over time.", [Query(point_sum("inventory_stock_consumption_value", "class"), "{{class}}")]),  # noqa: E501
         series(lay, "Dead stock by location and category", "Value older than 180 days without issues.", [Query(point_sum("inventory_stock_dead_value", "location, category"), "{{location}} {{category}}")]),  # noqa: E501
+        series(lay, "Weekly sell-through (去化率) by location, category and class", "Last complete ISO week: units consumed / (opening on hand + units received), as alerting's rules read it.", [Query(f"max by (location, category, class) (inventory_week_sell_through_ratio{{{POINT}}})", "{{location}} {{category}} {{class}}")], "percentunit"),  # noqa: E501
+        series(lay, "Stockout days last week by location", "Stock point days of the last complete ISO week that closed with nothing on hand.", [Query(point_sum("inventory_week_stockout_days", "location"), "{{location}}")]),  # noqa: E501
     ]  # fmt: skip
     built = board(
         "inventory-health",

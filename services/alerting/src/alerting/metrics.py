@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from inventory_runtime.clock import utc_now
 from inventory_runtime.kpi import Sessions, publish
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerting.adapters import tables
+from alerting.adapters.kpi_store import KpiRepository
+from alerting.domain.grid import build, grid_start
+from alerting.domain.points import PointFilter
+from alerting.domain.week_figures import last_week_by_group
 
 NOTIFICATION_ATTEMPTS = Counter(
     "inventory_alerting_notification_attempts_total",
@@ -39,8 +45,43 @@ ALERTS_OPEN = Gauge(
 )
 
 
+POINT = ["location", "category", "class"]
+WEEK_SELL_THROUGH = Gauge(
+    "inventory_week_sell_through_ratio",
+    "Sell-through (去化率) of the last complete ISO week: units consumed / (opening on hand + "
+    "units received), of the sums by location, category and ABC class (absent: nothing to sell).",
+    POINT,
+)
+WEEK_CONSUMED = Gauge(
+    "inventory_week_consumed_units", "Units consumed in the last complete ISO week.", POINT
+)
+WEEK_RECEIVED = Gauge(
+    "inventory_week_received_units", "Units received in the last complete ISO week.", POINT
+)
+WEEK_STOCKOUT_DAYS = Gauge(
+    "inventory_week_stockout_days",
+    "Stock point days of the last complete ISO week that closed with nothing on hand.",
+    POINT,
+)
+
+
+async def refresh_weeks(session: AsyncSession) -> None:
+    """The weekly KPI gauges, from the roll-ups as the rules read them."""
+    store = KpiRepository(session)
+    points = await store.points(PointFilter())
+    today = utc_now().date()
+    start = grid_start(today, "week", 1)
+    rollups = await store.rollups([p.point for p in points], "week", start, today, every=True)
+    found = last_week_by_group(points, build(rollups, len(points), "week", start, today))
+    publish(WEEK_SELL_THROUGH, {group: f.sell_through for group, f in found.items()})
+    publish(WEEK_CONSUMED, {group: f.consumed for group, f in found.items()})
+    publish(WEEK_RECEIVED, {group: f.received for group, f in found.items()})
+    publish(WEEK_STOCKOUT_DAYS, {group: f.stockout_days for group, f in found.items()})
+
+
 async def refresh(sessions: Sessions) -> None:
-    """The business gauge: open alerts per severity (every severity, 0 when none)."""
+    """The business gauges: open alerts per severity (every severity, 0 when none), and the
+    last complete week's KPIs by location, category and class."""
     query = (
         select(tables.alerts.c.severity, func.count())
         .where(tables.alerts.c.status.in_(("raised", "acknowledged")))
@@ -48,4 +89,5 @@ async def refresh(sessions: Sessions) -> None:
     )
     async with sessions() as session:
         counts: dict[str, int] = {row[0]: row[1] for row in await session.execute(query)}
+        await refresh_weeks(session)
     publish(ALERTS_OPEN, {(s,): counts.get(s, 0) for s in {*OPEN_SEVERITIES, *counts}})
