@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from alerting import metrics
 from alerting.metrics import refresh
 from inventory_runtime.app import ServiceRuntime
 from prometheus_client import REGISTRY
@@ -22,7 +23,7 @@ def gauge(name: str, location: str, category: str, abc_class: str) -> float | No
 
 
 async def test_last_weeks_kpis_by_location_category_and_class_match_the_api(
-    runtime: ServiceRuntime, client: httpx.AsyncClient
+    runtime: ServiceRuntime, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     today = datetime.now(UTC).date()
     monday = today - timedelta(days=today.weekday() + 7)  # last week's, complete
@@ -38,6 +39,7 @@ async def test_last_weeks_kpis_by_location_category_and_class_match_the_api(
         moved("TEA-1", "SH", today, -5, 20),  # this week: not in last week's figures
     )  # fmt: skip
 
+    monkeypatch.setattr(metrics, "_weeks_read_at", [])  # read now, whatever ran before
     await refresh(runtime.session_factory)
 
     # (75 + 25) consumed / (40 opening + 60 + 50 received) = 0.6667, as the worked example

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from inventory_runtime.clock import utc_now
 from inventory_runtime.kpi import Sessions, publish
 from prometheus_client import Counter, Gauge, Histogram
@@ -65,8 +67,18 @@ WEEK_STOCKOUT_DAYS = Gauge(
 )
 
 
+WEEK_REFRESH_SECONDS = 600.0
+"""Last week's figures change only when a late movement lands in it: read every 10 minutes,
+not every round (the read covers every stock point: ~2 s at 100,000)."""
+_weeks_read_at: list[float] = []
+
+
 async def refresh_weeks(session: AsyncSession) -> None:
-    """The weekly KPI gauges, from the roll-ups as the rules read them."""
+    """The weekly KPI gauges, from the roll-ups as the rules read them (at most every
+    `WEEK_REFRESH_SECONDS`)."""
+    if _weeks_read_at and time.monotonic() - _weeks_read_at[-1] < WEEK_REFRESH_SECONDS:
+        return
+    _weeks_read_at[:] = [time.monotonic()]
     store = KpiRepository(session)
     points = await store.points(PointFilter())
     today = utc_now().date()
