@@ -41,6 +41,7 @@ from inventory_contracts.events.master_data import (
 from inventory_contracts.events.orders import OrderCancelled, OrderLine, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
+    PurchaseOrderCancelled,
     PurchaseOrderLine,
     PurchaseOrderReleased,
     ReceiptLine,
@@ -106,6 +107,7 @@ __all__ = [
     "OrderLine",
     "OrderPlaced",
     "OrderShipped",
+    "PurchaseOrderCancelled",
     "PurchaseOrderLine",
     "PurchaseOrderReleased",
     "QuoteConverted",

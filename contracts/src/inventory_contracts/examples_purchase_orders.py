@@ -1,5 +1,5 @@
-"""Examples of the purchase-orders topic (a released purchase order, a released production
-work order, a goods receipt), spread into `examples.EXAMPLES`."""
+"""Examples of the purchase-orders topic (a released purchase order, a cancelled one, a
+released production work order, a goods receipt), spread into `examples.EXAMPLES`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Final
 from inventory_contracts.events.base import Event
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
+    PurchaseOrderCancelled,
     PurchaseOrderLine,
     PurchaseOrderReleased,
     ReceiptLine,
@@ -31,6 +32,17 @@ PURCHASE_ORDER_EXAMPLES: Final[tuple[Event, ...]] = (
         total_amount=Decimal("10080.00"),
         expected_receipt_date=date(2025, 3, 10),
         released_at=datetime(2025, 3, 3, 11, 30, tzinfo=UTC),
+    ),
+    PurchaseOrderCancelled(
+        purchase_order_id="PO-2025-0108",
+        requisition_id="PR-2025-0043",
+        supplier_id="SUP-HZ-03",
+        sku=_SKU,
+        location=_LOC,
+        cancelled_quantity=Decimal("80"),
+        reason="supplier cannot deliver before the season ends",
+        cancelled_by="li.buyer",
+        cancelled_at=datetime(2025, 3, 5, 16, 10, tzinfo=UTC),
     ),
     WorkOrderReleased(
         work_order_id="WO-20250303-5C1D2E3F",

@@ -30,6 +30,7 @@ from inventory_contracts.events.master_data import (
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
+    PurchaseOrderCancelled,
     PurchaseOrderReleased,
     WorkOrderReleased,
 )
@@ -65,6 +66,7 @@ ALL_EVENT_MODELS: Final[tuple[type[Event], ...]] = (
     SupplierTermsUpserted,
     StockMoved,
     PurchaseOrderReleased,
+    PurchaseOrderCancelled,
     WorkOrderReleased,
     GoodsReceived,
     StockReserved,

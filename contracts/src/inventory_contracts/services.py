@@ -32,6 +32,7 @@ from inventory_contracts.events.master_data import (
 from inventory_contracts.events.orders import OrderCancelled, OrderPlaced, OrderShipped
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
+    PurchaseOrderCancelled,
     PurchaseOrderReleased,
     WorkOrderReleased,
 )
@@ -98,7 +99,14 @@ RESERVATION: Final = Service(
         QuoteConverted,
         QuoteReleased,
     ),
-    consumes=(OrderPlaced, OrderCancelled, OrderShipped, StockMoved, PurchaseOrderReleased),
+    consumes=(
+        OrderPlaced,
+        OrderCancelled,
+        OrderShipped,
+        StockMoved,
+        PurchaseOrderReleased,
+        PurchaseOrderCancelled,
+    ),
 )
 REPLENISHMENT: Final = Service(
     name="replenishment",
@@ -107,6 +115,7 @@ REPLENISHMENT: Final = Service(
         ReplenishmentProposed,
         ApprovalRequested,
         PurchaseOrderReleased,
+        PurchaseOrderCancelled,
         StockPointClassified,
         ForecastAccuracyMeasured,
         WorkOrderReleased,
@@ -153,6 +162,7 @@ ALERTING: Final = Service(
         BackorderFilled,
         ItemUpserted,
         PurchaseOrderReleased,
+        PurchaseOrderCancelled,
         GoodsReceived,
         ApprovalRequested,
         ApprovalGranted,
@@ -181,6 +191,7 @@ INTEGRATION_GATEWAY: Final = Service(
     # StockMoved: written back as a voucher (inventory.stock.voucher.v1) for the ERP's books.
     consumes=(
         PurchaseOrderReleased,
+        PurchaseOrderCancelled,
         WorkOrderReleased,
         StockReserved,
         ReservationRejected,

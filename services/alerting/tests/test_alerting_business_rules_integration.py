@@ -14,6 +14,7 @@ from alerting.handlers.rules import escalate, evaluate_due
 from inventory_contracts.events.approvals import ApprovalEscalated, ApprovalGranted
 from inventory_contracts.events.purchase_orders import (
     GoodsReceived,
+    PurchaseOrderCancelled,
     PurchaseOrderLine,
     PurchaseOrderReleased,
     ReceiptLine,
@@ -134,3 +135,25 @@ async def test_overdue_approvals_fire_on_schedule_and_a_backtest_replays_them(
     # both were overdue on each Monday since three weeks ago; AR-2 was decided today
     assert happened[0] == ("raised", "purchase_requisition")
     assert len(happened) == 1 and tried.json()["alerts"] == 1
+
+
+async def test_a_cancelled_order_with_nothing_received_is_not_held_against_the_supplier(
+    runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    week_ago = TODAY - timedelta(days=7)
+    released, _ = order("PO-C1", "SUP-9", week_ago, week_ago)
+    await consume(runtime, released, *order("PO-C2", "SUP-9", week_ago, week_ago))
+
+    def cancelled(po: str) -> PurchaseOrderCancelled:
+        return PurchaseOrderCancelled(
+            purchase_order_id=po, requisition_id=f"PR-{po}", supplier_id="SUP-9", sku="TEA-1",
+            location="SH", cancelled_quantity=D(10), reason="not needed",
+            cancelled_by="li.buyer", cancelled_at=datetime.now(UTC),
+        )  # fmt: skip
+
+    window = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
+    [before] = (await client.get("/v1/kpis/suppliers", params=window)).json()
+    assert (before["received"], before["overdue"]) == (1, 1)  # PO-C1 is overdue
+    await consume(runtime, cancelled("PO-C1"), cancelled("PO-C2"))  # PO-C2 came before
+    [after] = (await client.get("/v1/kpis/suppliers", params=window)).json()
+    assert (after["received"], after["overdue"], after["on_time_rate"]) == (1, 0, "1.0000")

@@ -38,7 +38,10 @@ def test_webhook_url_without_secret_is_refused() -> None:
 
 def test_development_defaults_to_the_purchase_order_write_back() -> None:
     settings = IntegrationGatewaySettings(bootstrap_api_key="dev-api-key")
-    assert settings.erp_webhook_event_types == ["inventory.purchase-order.released.v1"]
+    assert settings.erp_webhook_event_types == [
+        "inventory.purchase-order.released.v1",
+        "inventory.purchase-order.cancelled.v1",  # the ERP must hear of a cancellation too
+    ]
 
 
 def _ours(name: str | None, type_: str, parent_names: Any) -> bool:

@@ -256,7 +256,10 @@ async def test_erp_webhook_from_settings_is_ensured_once(
     await ensure_configured(configured)  # a restart does not add a second one
     [subscription] = (await client.get("/v1/subscriptions")).json()
     assert subscription["origin"] == "settings"
-    assert subscription["event_types"] == ["inventory.purchase-order.released.v1"]
+    assert subscription["event_types"] == [
+        "inventory.purchase-order.released.v1",
+        "inventory.purchase-order.cancelled.v1",
+    ]
 
 
 INSIDE_URLS = [

@@ -41,6 +41,11 @@ class FakeSupply:
         for line in lines:
             self._line(line)[2] += line.quantity
 
+    async def record_cancelled(self, purchase_order_ids: Sequence[str]) -> None:
+        for (po, _, _), line in self.lines.items():
+            if po in purchase_order_ids:
+                line[1] = min(line[1], line[2])
+
     async def incoming_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[IncomingSupply]]:
         wanted = set(keys)
         found: dict[PointKey, list[IncomingSupply]] = {}

@@ -8,7 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from inventory_contracts import PurchaseOrderLine, PurchaseOrderReleased, QuoteConverted
+from inventory_contracts import (
+    PurchaseOrderCancelled,
+    PurchaseOrderLine,
+    PurchaseOrderReleased,
+    QuoteConverted,
+)
 from reservation import handlers
 from reservation.adapters.tables import quote_lines, quotes, reservation_lines
 from reservation.api import get_uow
@@ -141,6 +146,20 @@ async def test_open_purchase_orders_net_of_receipts_date_the_promise(
     line = answer.lines[0]
     assert line.available_now == D(4)
     assert line.steps == (PromiseStep(first, D(10)), PromiseStep(second, D(12)))
+
+    # the first order is cancelled after its 4 came: the promise counts on the second only
+    cancelled = PurchaseOrderCancelled(
+        purchase_order_id="QP-PO1", requisition_id="PR-QP-PO1", supplier_id="SUP-1", sku="QP",
+        location=LOC, cancelled_quantity=D(6), reason="late", cancelled_by="li.buyer",
+        cancelled_at=make.now,
+    )  # fmt: skip
+    await run(sessions, handlers.record_cancelled_orders, [cancelled])
+    async with new_uow(sessions) as uow:
+        answer = await quote_handlers.promise_lines(
+            [QuoteLine("QP", LOC, D(12))], uow, make.now.date()
+        )
+    assert answer.lines[0].available_now == D(4)
+    assert answer.lines[0].steps == (PromiseStep(second, D(12)),)
 
 
 async def test_the_api_promises_keeps_a_held_quote_and_cancels_it(

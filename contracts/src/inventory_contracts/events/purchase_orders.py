@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field
@@ -50,6 +51,33 @@ class PurchaseOrderReleased(Event):
 
     def key(self) -> str:
         """The `purchase_order_id`."""
+        return self.purchase_order_id
+
+
+class PurchaseOrderCancelled(Event):
+    """A released purchase order was cancelled: what it had not delivered is no longer coming
+    (what it delivered stays received).
+
+    Published by replenishment (a buyer cancels it, `POST /v1/purchase-orders/{id}/cancel`);
+    reservation drops it from the promise dates, alerting from the supplier's on-time rate
+    when nothing came, and integration-gateway writes it back to the ERP.
+    """
+
+    event_type = "inventory.purchase-order.cancelled.v1"
+    topic = Topics.PURCHASE_ORDERS
+
+    purchase_order_id: Identifier
+    requisition_id: Identifier
+    supplier_id: Identifier
+    sku: Sku
+    location: LocationCode
+    cancelled_quantity: Annotated[Decimal, Field(ge=0, description="Units no longer coming.")]
+    reason: str = Field(min_length=1, max_length=500)
+    cancelled_by: Identifier
+    cancelled_at: AwareDatetime
+
+    def key(self) -> str:
+        """The `purchase_order_id` (after its release, in the same partition)."""
         return self.purchase_order_id
 
 

@@ -12,7 +12,11 @@ from inventory_contracts.events.approvals import (
 )
 from inventory_contracts.events.availability import AvailabilityChanged
 from inventory_contracts.events.master_data import ItemUpserted
-from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderCancelled,
+    PurchaseOrderReleased,
+)
 from inventory_contracts.events.replenishment import (
     ForecastAccuracyMeasured,
     StockBelowThreshold,
@@ -53,6 +57,7 @@ def registry() -> HandlerRegistry[KpiUoW]:
         .on(StockPointClassified, kpi_handlers.record_classification)
         .on(ForecastAccuracyMeasured, kpi_handlers.record_forecast_accuracy)
         .on(PurchaseOrderReleased, kpi_handlers.record_purchase_order)
+        .on(PurchaseOrderCancelled, kpi_handlers.record_cancelled_order)
         .on(GoodsReceived, kpi_handlers.record_goods_received)
         .on(ApprovalRequested, kpi_handlers.record_approval)
         .on(ApprovalEscalated, kpi_handlers.record_approval)

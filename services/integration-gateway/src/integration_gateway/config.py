@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar, Self
 
-from inventory_contracts.events.purchase_orders import PurchaseOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    PurchaseOrderCancelled,
+    PurchaseOrderReleased,
+)
 from inventory_runtime.secret_box import (
     DATA_ENCRYPTION_KEY_RULE,
     DEV_DATA_ENCRYPTION_KEY,
@@ -99,7 +102,10 @@ class IntegrationGatewaySettings(BatchingConsumerSettings):
     erp_webhook_url: str | None = None
     erp_webhook_secret: str | None = None
     erp_webhook_event_types: list[str] = Field(
-        default_factory=lambda: [PurchaseOrderReleased.event_type]
+        default_factory=lambda: [
+            PurchaseOrderReleased.event_type,
+            PurchaseOrderCancelled.event_type,
+        ]
     )
 
     delivery_max_attempts: int = Field(default=10, ge=1)

@@ -15,6 +15,7 @@ from inventory_contracts import (
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
+    PurchaseOrderCancelled,
     PurchaseOrderReleased,
     StockMoved,
 )
@@ -64,6 +65,11 @@ def registry(
     ) -> None:
         await handlers.record_purchase_orders([message.data for message in messages], uow)
 
+    async def record_cancelled_orders(
+        messages: Sequence[InboundEvent[PurchaseOrderCancelled]], uow: ReservationUoW
+    ) -> None:
+        await handlers.record_cancelled_orders([message.data for message in messages], uow)
+
     return (
         HandlerRegistry[ReservationUoW]()
         .on_batch(ItemUpserted, upsert_items)
@@ -72,6 +78,7 @@ def registry(
         .on(OrderCancelled, cancel_order)
         .on_batch(StockMoved, apply_movements)
         .on_batch(PurchaseOrderReleased, record_purchase_orders)
+        .on_batch(PurchaseOrderCancelled, record_cancelled_orders)
     )
 
 

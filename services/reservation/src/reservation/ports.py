@@ -126,6 +126,10 @@ class SupplyRepository(Protocol):
         """Add received quantities (negative: a reversed receipt)."""
         ...
 
+    async def record_cancelled(self, purchase_order_ids: Sequence[str]) -> None:
+        """The orders were cancelled: what they have not delivered is no longer coming."""
+        ...
+
     async def incoming_at(
         self, keys: Iterable[PointKey]
     ) -> dict[PointKey, list[IncomingSupply]]: ...

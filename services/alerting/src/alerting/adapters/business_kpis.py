@@ -35,6 +35,12 @@ class BusinessKpis:
             )
         )
 
+    async def cancelled(self, order_id: str) -> None:
+        """The order was cancelled: judged no more unless something came against it."""
+        await self._session.execute(
+            PO.delete().where(PO.c.purchase_order_id == order_id, PO.c.first_received_at.is_(None))
+        )
+
     async def received(self, order_id: str, at: datetime) -> None:
         """Goods arrived against the order (the first arrival counts)."""
         await self._session.execute(

@@ -12,7 +12,11 @@ from inventory_contracts.events.approvals import (
     ApprovalRequested,
 )
 from inventory_contracts.events.master_data import ItemUpserted
-from inventory_contracts.events.purchase_orders import GoodsReceived, PurchaseOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    GoodsReceived,
+    PurchaseOrderCancelled,
+    PurchaseOrderReleased,
+)
 from inventory_contracts.events.replenishment import (
     ForecastAccuracyMeasured,
     StockPointClassified,
@@ -83,6 +87,15 @@ async def record_purchase_order(message: InboundEvent[PurchaseOrderReleased], uo
     await uow.business.purchase_order(
         order.purchase_order_id, order.supplier_id, order.expected_receipt_date
     )
+
+
+async def record_cancelled_order(
+    message: InboundEvent[PurchaseOrderCancelled], uow: KpiUoW
+) -> None:
+    """A cancelled purchase order with nothing received is not judged for on-time delivery
+    (one with a receipt keeps it: its first arrival was on time or late)."""
+    await uow.business.cancelled(message.data.purchase_order_id)
+    await evaluate_on_event("supplier_on_time", uow, utc_now())
 
 
 async def record_goods_received(message: InboundEvent[GoodsReceived], uow: KpiUoW) -> None:

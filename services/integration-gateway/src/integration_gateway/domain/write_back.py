@@ -9,7 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from inventory_contracts.events.base import Event
-from inventory_contracts.events.purchase_orders import PurchaseOrderReleased, WorkOrderReleased
+from inventory_contracts.events.purchase_orders import (
+    PurchaseOrderCancelled,
+    PurchaseOrderReleased,
+    WorkOrderReleased,
+)
 from inventory_contracts.events.reservations import (
     BackorderFilled,
     ReservationRejected,
@@ -18,6 +22,7 @@ from inventory_contracts.events.reservations import (
 
 WRITE_BACK_EVENTS: tuple[type[Event], ...] = (
     PurchaseOrderReleased,
+    PurchaseOrderCancelled,
     WorkOrderReleased,
     StockReserved,
     ReservationRejected,

@@ -1,8 +1,6 @@
-"""Tables of the replenishment database (SQLAlchemy Core), with the runtime's outbox and inbox.
-
-Kept in step with the hand-written migrations (a test compares them). Quantities and money are
-unconstrained NUMERIC, so whatever precision the contracts allow is stored exactly.
-"""
+"""Tables of the replenishment database (SQLAlchemy Core), with the runtime's outbox and inbox,
+in step with the migrations (a test compares them). Quantities and money are unconstrained
+NUMERIC, so whatever precision the contracts allow is stored exactly."""
 
 from __future__ import annotations
 
@@ -24,6 +22,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+
+from replenishment.domain.purchasing import PURCHASE_ORDER_STATUSES
 
 metadata = metadata_with_conventions()
 runtime_tables = add_runtime_tables(metadata)
@@ -175,7 +175,7 @@ purchase_orders = Table(
     Column("received_quantity", Numeric, nullable=False, server_default="0"),
     Column("last_receipt_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
-    CheckConstraint("status IN ('open', 'partially_received', 'closed')", name="status_known"),
+    CheckConstraint(f"status IN {PURCHASE_ORDER_STATUSES}", name="status_known"),
     Index("ix_purchase_orders_status", "status"),
     Index("ix_purchase_orders_supplier_id", "supplier_id"),
 )

@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 from fastapi import Query
 from inventory_runtime.auth.routes import secured_router
 from inventory_runtime.errors import ApiError
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from replenishment.api import NOT_FOUND, READ, Limit, Uow
+from replenishment.api import NOT_FOUND, READ, Limit, PlanningWriter, Uow
+from replenishment.domain import OrderNotCancellable
+from replenishment.handlers.cancellation import cancel_order
 
 router = secured_router(prefix="/v1", tags=["replenishment"], dependencies=READ)
 
@@ -115,6 +117,33 @@ async def list_purchase_orders(
 async def get_purchase_order(purchase_order_id: str, uow: Uow) -> PurchaseOrderView:
     async with uow:
         order = await uow.purchase_orders.get(purchase_order_id)
+    if order is None:
+        raise ApiError(404, "not_found", f"purchase order {purchase_order_id} not found")
+    return PurchaseOrderView.model_validate(order)
+
+
+class CancelBody(BaseModel):
+    """Why the order is cancelled (kept in the audit log and sent to the ERP)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, examples=["supplier cannot deliver"])
+
+
+@router.post(
+    "/purchase-orders/{purchase_order_id}/cancel",
+    response_model=PurchaseOrderView,
+    responses={**NOT_FOUND, 409: {"description": "closed, cancelled already or a work order"}},
+)
+async def cancel_purchase_order(
+    purchase_order_id: str, body: CancelBody, actor: PlanningWriter, uow: Uow
+) -> PurchaseOrderView:
+    """Cancel what the order has not delivered (what came stays received): it comes off the
+    stock point's on order, the threshold is checked again, and PurchaseOrderCancelled goes
+    to reservation (promise dates), alerting and the ERP."""
+    try:
+        order = await cancel_order(purchase_order_id, body.reason, actor, uow)
+    except OrderNotCancellable as refused:
+        raise ApiError(409, "not_cancellable", str(refused)) from None
     if order is None:
         raise ApiError(404, "not_found", f"purchase order {purchase_order_id} not found")
     return PurchaseOrderView.model_validate(order)

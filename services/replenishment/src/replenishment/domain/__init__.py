@@ -6,6 +6,7 @@ These are re-exported here. `demand`, `suppliers`, `suggestions`, `stock_excepti
 `planning_runs` hold the rules and records of planning, read from their own modules.
 """
 
+from replenishment.domain.cancellation import OrderNotCancellable, cancel_purchase_order
 from replenishment.domain.production import (
     WORK_ORDER_SUBJECT_TYPE,
     raise_proposal,
@@ -62,6 +63,7 @@ __all__ = [
     "ZERO",
     "Item",
     "NoRequisitionDue",
+    "OrderNotCancellable",
     "Policy",
     "PolicyError",
     "Position",
@@ -74,6 +76,7 @@ __all__ = [
     "StockPointKey",
     "Supplier",
     "Terms",
+    "cancel_purchase_order",
     "demand_by_stock_point",
     "is_below_threshold",
     "new_document_id",

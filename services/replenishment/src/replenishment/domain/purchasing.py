@@ -42,8 +42,13 @@ REQUISITION_STATUSES: Final[tuple[str, ...]] = (
     "cancelled",
 )
 OPEN_REQUISITION_STATUSES: Final = ("pending_approval", "approved")
-PurchaseOrderStatus = Literal["open", "partially_received", "closed"]
-PURCHASE_ORDER_STATUSES: Final[tuple[str, ...]] = ("open", "partially_received", "closed")
+PurchaseOrderStatus = Literal["open", "partially_received", "closed", "cancelled"]
+PURCHASE_ORDER_STATUSES: Final[tuple[str, ...]] = (
+    "open",
+    "partially_received",
+    "closed",
+    "cancelled",
+)
 
 
 def new_document_id(prefix: str, now: datetime) -> str:
@@ -124,13 +129,19 @@ class PurchaseOrder:
 
     @property
     def open_quantity(self) -> Decimal:
+        """Units still coming: none once the order is cancelled."""
+        if self.status == "cancelled":
+            return ZERO
         return max(ZERO, self.quantity - self.received_quantity)
 
     def receive(self, quantity: Decimal, at: datetime) -> Decimal:
-        """Book a receipt; return how much of it was still on order (the rest is over-receipt)."""
-        applied = min(quantity, self.open_quantity)
+        """Book a receipt; return how much of it was still on order (the rest is over-receipt;
+        all of it once the order is cancelled: nothing was on order any more)."""
+        applied = ZERO if self.status == "cancelled" else min(quantity, self.open_quantity)
         self.received_quantity += quantity
         self.last_receipt_at = at
+        if self.status == "cancelled":
+            return applied
         if self.open_quantity == ZERO:
             self.status, self.closed_at = "closed", at
         else:

@@ -41,6 +41,13 @@ RECORD_RECEIVED = text(
     """
 )
 
+RECORD_CANCELLED = text(
+    """
+    UPDATE incoming_supply SET ordered = LEAST(ordered, received), updated_at = now()
+     WHERE purchase_order_id = ANY(CAST(:ids AS text[]))
+    """
+)
+
 
 class SqlSupply:
     """`SupplyRepository` over the unit of work's session."""
@@ -55,6 +62,10 @@ class SqlSupply:
     async def record_received(self, lines: Sequence[SupplyLine]) -> None:
         if lines:
             await self.session.execute(RECORD_RECEIVED, _params(lines, with_dates=False))
+
+    async def record_cancelled(self, purchase_order_ids: Sequence[str]) -> None:
+        if purchase_order_ids:
+            await self.session.execute(RECORD_CANCELLED, {"ids": list(purchase_order_ids)})
 
     async def incoming_at(self, keys: Iterable[PointKey]) -> dict[PointKey, list[IncomingSupply]]:
         """The open lines (ordered, not all received, with a date) at these points."""

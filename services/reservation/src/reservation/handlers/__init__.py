@@ -20,6 +20,7 @@ from inventory_contracts import (
     LocationUpserted,
     OrderCancelled,
     OrderPlaced,
+    PurchaseOrderCancelled,
     PurchaseOrderReleased,
     StockMoved,
 )
@@ -176,6 +177,14 @@ async def record_purchase_orders(
         for key, quantity in quantities.items():
             ordered[key] = SupplyLine(*key, quantity, order.expected_receipt_date)
     await uow.supply.record_ordered(list(ordered.values()))
+
+
+async def record_cancelled_orders(
+    orders: Sequence[PurchaseOrderCancelled], uow: ReservationUoW
+) -> None:
+    """Cancelled purchase orders bring nothing more: they leave the promise dates (a quote's
+    or order's promise asked later no longer counts on them)."""
+    await uow.supply.record_cancelled(sorted({order.purchase_order_id for order in orders}))
 
 
 def _shipped_order(movement: StockMoved) -> str | None:
