@@ -10,8 +10,8 @@ Then:
 * every metric a panel or an alert rule names is one a service's /metrics declares;
 * every panel query runs and returns data, and every series an alert rule reads exists,
   except the error signals a healthy run does not produce (QUIET: 5xx, dead letters, retries,
-  publish failures) and the business figures the short story cannot make (QUIET, each with its
-  reason), whose queries must still run without error.
+  publish failures, task restarts) and the business figures the short story cannot make
+  (QUIET, each with its reason), whose queries must still run without error.
 
 The same queries against an in-process exporter (no stack needed): tests/deploy/
 test_prometheus_live.py.
@@ -51,6 +51,8 @@ QUIET = (
     r"inventory_forecast_(error|bias)",  # needs periods of demand history to measure
     r"inventory_stock_days_of_supply",  # undefined until stock is issued
     r"inventory_gateway_throttled_requests_total",  # no client over its rate limit
+    r"inventory_background_task_restarts_total",  # nothing crashes in a healthy run
+    r"inventory_week_",  # last week's figures: read every 10 minutes, from a complete week
 )
 
 
