@@ -100,12 +100,13 @@ async def test_every_groups_partitions_are_spread_over_both_instances(
     kafka_bootstrap: str, two_instances: None
 ) -> None:
     partitions = await partition_counts(kafka_bootstrap, Topics.ALL)
-    await poll(
+    problems = await poll(
         lambda: spread_problems(partitions),
         lambda problems: problems == [],
         timeout=120,
         what="every group's partitions spread over both instances",
     )
+    assert problems == []
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from alerting.domain import Alert, Rule
 from alerting.domain.backtest import BacktestResult, evaluation_days
 from alerting.domain.business_language import SupplierOnTime
 from alerting.domain.business_rules import (
@@ -19,11 +18,10 @@ from alerting.domain.business_rules import (
     decide_business,
 )
 from alerting.domain.language import RuleDefinition
-from alerting.domain.routing import targets
-from alerting.metrics import KPI_ALERTS
+from alerting.domain.points import StockPoint
+from alerting.domain.rules import AlertDraft
+from alerting.handlers.round_writes import Change, write_changes
 from alerting.ports import KpiUoW
-
-RECOVERED = "condition_recovered"
 
 
 async def _deliveries(uow: KpiUoW, definition: RuleDefinition, now: datetime) -> list[Delivery]:
@@ -70,20 +68,12 @@ async def _raise_and_resolve(
         wanted = [(rule_id, subject, cooldown) for subject in decision.raise_]
         for _, subject in await uow.rule_book.quiet_among(wanted, now):
             decision.raise_.pop(subject, None)
-    for subject in decision.resolve:
-        found[subject].resolve(RECOVERED, now)
-        await uow.alerts.save(found[subject])
-        KPI_ALERTS.labels(rule_id, "resolved").inc()
-    rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
-    for subject, firing in decision.raise_.items():
-        draft = business_draft(rule_id, definition, subject, firing)
-        alert = Alert.raise_for(uow.alerts.new_id(), rule, draft, now)
-        if await uow.alerts.add(alert):
-            KPI_ALERTS.labels(rule_id, "raised").inc()
-            chosen = targets(definition, [], now)
-            if chosen is None:
-                chosen = [(channel, None) for channel in await uow.channels.enabled_ids()]
-            await uow.rule_book.enqueue_many([(alert.id, c, at) for c, at in chosen])
+    raised: list[tuple[AlertDraft, Sequence[StockPoint]]] = [
+        (business_draft(rule_id, definition, subject, firing), [])
+        for subject, firing in decision.raise_.items()
+    ]
+    resolved = [found[subject] for subject in decision.resolve]
+    await write_changes([Change(rule_id, definition, resolved, raised)], uow, now)
 
 
 async def backtest_business_rule(

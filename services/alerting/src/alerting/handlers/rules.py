@@ -6,56 +6,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from alerting.domain import Alert, Rule
 from alerting.domain.alert_text import draft
 from alerting.domain.backtest import BacktestResult, backtest, history_start
 from alerting.domain.evaluation import subject_of
 from alerting.domain.kpis import Measured, Period, period_start
 from alerting.domain.language import RuleDefinition
 from alerting.domain.points import Point, PointFilter
-from alerting.domain.routing import targets
 from alerting.handlers.business_rules import backtest_business_rule, evaluate_business
-from alerting.handlers.rule_rounds import Firing, Outcome, evaluate_rules
-from alerting.metrics import KPI_ALERTS, RULE_EVALUATION_SECONDS
+from alerting.handlers.round_writes import Change, write_changes
+from alerting.handlers.rule_rounds import Outcome, evaluate_rules
+from alerting.metrics import RULE_EVALUATION_SECONDS
 from alerting.ports import KpiUoW
-
-RECOVERED = "condition_recovered"
 
 
 async def apply(outcomes: Sequence[Outcome], uow: KpiUoW, now: datetime) -> None:
-    """Write what a round's rules change, each kind in one statement: the resolved alerts, the
-    raised ones (an alert whose subject is already open stays out), the notifications of those
-    raised (to their routes' channels, else the rule's, else every enabled channel, read once);
-    their `AlertRaised` and `AlertResolved` reach the outbox on commit."""
-    resolved = []
-    for outcome in outcomes:
-        for alert in outcome.resolve:
-            alert.resolve(RECOVERED, now)
-            resolved.append(alert)
-        if outcome.resolve:
-            KPI_ALERTS.labels(outcome.rule_id, "resolved").inc(len(outcome.resolve))
-    await uow.alerts.resolve_many(resolved)
-    drafted: list[tuple[Outcome, Alert, Firing]] = []
-    for outcome in outcomes:
-        rule_id, definition = outcome.rule_id, outcome.definition
-        rule = Rule(rule_id, "kpi", definition.severity, True, tuple(definition.channel_ids))
-        for subject, firing in outcome.raise_.items():
-            text = draft(rule_id, definition, subject, firing.items)
-            drafted.append((outcome, Alert.raise_for(uow.alerts.new_id(), rule, text, now), firing))
-    added = await uow.alerts.add_many([alert for _, alert, _ in drafted])
-    every_channel: list[str] | None = None
-    queued: list[tuple[str, str, datetime | None]] = []
-    for outcome, alert, named in drafted:
-        if alert.id not in added:
-            continue
-        KPI_ALERTS.labels(outcome.rule_id, "raised").inc()
-        chosen = targets(outcome.definition, named.points, now)
-        if chosen is None:
-            if every_channel is None:
-                every_channel = await uow.channels.enabled_ids()
-            chosen = [(channel, None) for channel in every_channel]
-        queued.extend((alert.id, channel, not_before) for channel, not_before in chosen)
-    await uow.rule_book.enqueue_many(queued)
+    """Write what a round's rules change (`round_writes.write_changes`), with each raised
+    alert's text built from the figures of its stock points."""
+    changes = [
+        Change(o.rule_id, o.definition, o.resolve, [
+            (draft(o.rule_id, o.definition, subject, firing.items), firing.points)
+            for subject, firing in o.raise_.items()
+        ])
+        for o in outcomes
+    ]  # fmt: skip
+    await write_changes(changes, uow, now)
 
 
 async def evaluate_touched(keys: Sequence[Point], uow: KpiUoW, now: datetime) -> None:
